@@ -1,0 +1,3 @@
+import { addCommand } from "../../registry-commands.js"
+
+export default addCommand("coalition")

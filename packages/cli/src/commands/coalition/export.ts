@@ -1,0 +1,3 @@
+import { exportCommand } from "../../registry-commands.js"
+
+export default exportCommand("coalition")

@@ -1,0 +1,3 @@
+import { removeCommand } from "../../registry-commands.js"
+
+export default removeCommand("coalition")

@@ -1,0 +1,25 @@
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+
+export default class DbStatus extends ConveneCommand {
+  static override summary = "List the database migrations and whether each has run."
+  static override examples = ["<%= config.bin %> db status", "<%= config.bin %> db status --json"]
+  static override flags = { ...workspaceFlags }
+
+  async run() {
+    const { flags } = await this.parse(DbStatus)
+    const ws = await this.workspace(flags.dir)
+    const options = await this.databaseOptions(ws, flags["database-url"])
+    const { openDatabase, migrationStatus } = await import("@convene/core/Database")
+    const opened = await openDatabase(options)
+    try {
+      const migrations = await migrationStatus(opened.db)
+      this.log(`${opened.dialect}: ${opened.location}`)
+      this.table(migrations.map((m) => ({ ...m, executed_at: m.executed_at ?? "pending" })), ["name", "executed_at"])
+      const pending = migrations.filter((m) => m.executed_at === null).length
+      this.log(pending === 0 ? "All migrations applied." : `${pending} pending: run \`convene db migrate\`.`)
+      return { dialect: opened.dialect, location: opened.location, migrations }
+    } finally {
+      await opened.db.destroy()
+    }
+  }
+}

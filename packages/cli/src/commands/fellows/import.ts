@@ -1,0 +1,3 @@
+import { importCommand } from "../../registry-commands.js"
+
+export default importCommand("fellows")

@@ -1,0 +1,3 @@
+import { listCommand } from "../../registry-commands.js"
+
+export default listCommand("participants")

@@ -1,0 +1,3 @@
+import { showCommand } from "../../registry-commands.js"
+
+export default showCommand("sites")

@@ -1,0 +1,174 @@
+/**
+ * The six commands every registry has — import, export, list, add, show, remove — made once
+ * and bound to each registry by a one-line file under commands/<registry>/.
+ */
+import { Args, Flags } from "@oclif/core"
+import { type RegistryName, registries } from "@convene/core/domain/Registry"
+import { mkdir, writeFile } from "node:fs/promises"
+import { join, relative, resolve } from "node:path"
+import { ConveneCommand, workspaceFlags } from "./base.js"
+
+const examples: Record<RegistryName, { readonly id: string; readonly add: string }> = {
+  coalition: { id: "unesco", add: "--id unesco --name UNESCO --kind un-agency" },
+  fellows: { id: "f-sn-diallo", add: '--id f-sn-diallo --name "Awa Diallo" --email awa@example.org --country SN --languages "fr wo"' },
+  sites: {
+    id: "sn-dakar",
+    add: '--id sn-dakar --name "Dakar assembly" --city Dakar --country SN --timezone Africa/Dakar --locale fr-SN --capacity 100 --format in-person --fellow-email awa@example.org'
+  },
+  participants: { id: "p-sn-dakar-001", add: "--id p-sn-dakar-001 --site-id sn-dakar --locale fr-SN --gender woman --age-band 25-34" }
+}
+
+const plural = (name: RegistryName): string => (name === "coalition" ? "coalition partners" : name)
+
+/** `convene <registry> import FILE` */
+export const importCommand = (name: RegistryName): typeof ConveneCommand =>
+  class ImportCommand extends ConveneCommand {
+    static override summary = `Import ${plural(name)} from a CSV (or JSON) file, all or nothing.`
+    static override description = `Every row is checked before anything is written: when any row is bad, nothing is imported and each bad row is reported as FILE:LINE: field: expected … . Rows are upserted by id, so importing the same file again changes nothing. The columns are: ${registries[name].columns.map((c) => c.name).join(",")}.`
+    static override examples = [`<%= config.bin %> ${name} import ${name}.csv`, `<%= config.bin %> ${name} import ${name}.csv --json`]
+    static override args = { file: Args.string({ description: "CSV file (or .json as written by export --format json)", required: true }) }
+    static override flags = { ...workspaceFlags }
+
+    async run() {
+      const { args, flags } = await this.parse(ImportCommand)
+      const ws = await this.workspace(flags.dir)
+      const { importRegistryFile } = await import("@convene/core/Registries")
+      const path = resolve(args.file)
+      const summary = await this.withDatabase(
+        await this.databaseOptions(ws, flags["database-url"]),
+        importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path })
+      )
+      this.log(`${summary.file}: ${summary.rows} ${plural(name)} — ${summary.inserted} added, ${summary.updated} updated, ${summary.unchanged} unchanged.`)
+      return summary
+    }
+  }
+
+/** `convene <registry> export` */
+export const exportCommand = (name: RegistryName): typeof ConveneCommand =>
+  class ExportCommand extends ConveneCommand {
+    static override summary = `Export ${plural(name)} as CSV or JSON.`
+    static override description = `Writes ${name}.csv (or .json) into the output folder, in the same columns import reads, so export then import round-trips exactly. With --stdout the file goes to standard output instead.`
+    static override examples = [
+      `<%= config.bin %> ${name} export`,
+      `<%= config.bin %> ${name} export --format json --out exports/`,
+      `<%= config.bin %> ${name} export --stdout > ${name}-backup.csv`
+    ]
+    static override flags = {
+      ...workspaceFlags,
+      format: Flags.string({ options: ["csv", "json"], default: "csv", summary: "File format." }),
+      out: Flags.string({ summary: "Output folder (default: the workspace's out/)." }),
+      stdout: Flags.boolean({ summary: "Write to standard output instead of a file.", exclusive: ["out"] })
+    }
+
+    async run() {
+      const { flags } = await this.parse(ExportCommand)
+      const ws = await this.workspace(flags.dir)
+      const { exportRegistry } = await import("@convene/core/Registries")
+      const format = flags.format as "csv" | "json"
+      const text = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), exportRegistry(name, format))
+      if (flags.stdout) {
+        process.stdout.write(text)
+        return { format, file: null }
+      }
+      const dir = resolve(flags.out ?? join(ws.dir, "out"))
+      await mkdir(dir, { recursive: true })
+      const file = join(dir, `${name}.${format}`)
+      await writeFile(file, text)
+      this.log(`Wrote ${relative(process.cwd(), file) || file}`)
+      return { format, file }
+    }
+  }
+
+/** `convene <registry> list` */
+export const listCommand = (name: RegistryName): typeof ConveneCommand =>
+  class ListCommand extends ConveneCommand {
+    static override summary = `List ${plural(name)}.`
+    static override examples = [`<%= config.bin %> ${name} list`, `<%= config.bin %> ${name} list --json`]
+    static override flags = { ...workspaceFlags }
+
+    async run() {
+      const { flags } = await this.parse(ListCommand)
+      const ws = await this.workspace(flags.dir)
+      const { listRegistry } = await import("@convene/core/Registries")
+      const all = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), listRegistry(name))
+      if (all.length === 0) this.log(`No ${plural(name)} yet: \`convene ${name} import ${name}.csv\` adds them.`)
+      else {
+        this.table(all as ReadonlyArray<Record<string, unknown>>, registries[name].listColumns)
+        this.log(`\n${all.length} ${plural(name)}`)
+      }
+      return all
+    }
+  }
+
+/** `convene <registry> show ID` */
+export const showCommand = (name: RegistryName): typeof ConveneCommand =>
+  class ShowCommand extends ConveneCommand {
+    static override summary = `Show one ${registries[name].noun}.`
+    static override examples = [`<%= config.bin %> ${name} show ${examples[name].id}`]
+    static override args = { id: Args.string({ description: "id", required: true }) }
+    static override flags = { ...workspaceFlags }
+
+    async run() {
+      const { args, flags } = await this.parse(ShowCommand)
+      const ws = await this.workspace(flags.dir)
+      const { showRecord } = await import("@convene/core/Registries")
+      const record = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), showRecord(name, args.id))
+      const width = Math.max(...registries[name].columns.map((c) => c.name.length))
+      for (const c of registries[name].columns) {
+        const v = (record as Record<string, unknown>)[c.name]
+        this.log(`${c.name.padEnd(width)}  ${v === undefined ? "" : String(v)}`)
+      }
+      return record
+    }
+  }
+
+/** `convene <registry> add --flag …` */
+export const addCommand = (name: RegistryName): typeof ConveneCommand => {
+  const columnFlags = Object.fromEntries(
+    registries[name].columns.map((c) => [
+      c.name.replaceAll("_", "-"),
+      Flags.string({ summary: c.doc, required: c.required && !(name === "participants" && c.name === "code") })
+    ])
+  )
+  return class AddCommand extends ConveneCommand {
+    static override summary = `Add one ${registries[name].noun}.`
+    static override description = `Checks the values as import does; fails if the id is taken. To change an existing ${registries[name].noun}, edit the CSV and import it again.`
+    static override examples = [`<%= config.bin %> ${name} add ${examples[name].add}`]
+    static override flags = { ...workspaceFlags, ...columnFlags }
+
+    async run() {
+      const { flags } = await this.parse(AddCommand)
+      const ws = await this.workspace(flags.dir)
+      const [{ addRecord }, { recordFromCells }] = await Promise.all([import("@convene/core/Registries"), import("@convene/core/domain/Registry")])
+      const values = flags as Record<string, string | undefined>
+      const input = recordFromCells(registries[name].columns, (c) => values[c.name.replaceAll("_", "-")])
+      const added = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), addRecord(name, input))
+      this.log(`Added ${registries[name].noun} ${added.id}.`)
+      return added
+    }
+  }
+}
+
+/** `convene <registry> remove ID` */
+export const removeCommand = (name: RegistryName): typeof ConveneCommand =>
+  class RemoveCommand extends ConveneCommand {
+    static override summary = `Remove one ${registries[name].noun}.`
+    static override description =
+      name === "fellows"
+        ? "Refuses while the fellow still runs sites."
+        : name === "sites"
+          ? "Refuses while the site still has participants; its milestone progress goes with it."
+          : undefined
+    static override examples = [`<%= config.bin %> ${name} remove ${examples[name].id}`]
+    static override args = { id: Args.string({ description: "id", required: true }) }
+    static override flags = { ...workspaceFlags }
+
+    async run() {
+      const { args, flags } = await this.parse(RemoveCommand)
+      const ws = await this.workspace(flags.dir)
+      const { removeRecord } = await import("@convene/core/Registries")
+      const removed = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), removeRecord(name, args.id))
+      this.log(`Removed ${registries[name].noun} ${removed.id}.`)
+      return removed
+    }
+  }

@@ -1,0 +1,146 @@
+/**
+ * RFC 4180 CSV, read and written without IO. Reading keeps the physical line on which each
+ * record starts, so that every error can name `FILE:LINE`.
+ */
+
+/** One record of a CSV file with the 1-based line on which it starts. */
+export interface CsvRecord {
+  readonly line: number
+  readonly fields: ReadonlyArray<string>
+}
+
+/** A problem in the CSV syntax itself, before any field is looked at. */
+export interface CsvSyntaxProblem {
+  readonly line: number
+  readonly column: number
+  readonly message: string
+}
+
+/** The records of a CSV text; `problems` is empty when the syntax is sound. */
+export interface ParsedCsv {
+  readonly records: ReadonlyArray<CsvRecord>
+  readonly problems: ReadonlyArray<CsvSyntaxProblem>
+}
+
+/**
+ * Parses CSV text: comma-separated, fields optionally in double quotes with `""` for a quote,
+ * CRLF or LF line ends, a leading byte-order mark ignored, blank lines skipped.
+ *
+ * @example
+ * parseCsv('id,name\nsn-dakar,"Dakar, Plateau"\n').records
+ * // [{ line: 1, fields: ["id", "name"] }, { line: 2, fields: ["sn-dakar", "Dakar, Plateau"] }]
+ */
+export const parseCsv = (input: string): ParsedCsv => {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+  const records: Array<CsvRecord> = []
+  const problems: Array<CsvSyntaxProblem> = []
+  const length = text.length
+  let i = 0
+  let line = 1
+  let lineStart = 0
+
+  while (i < length) {
+    const recordLine = line
+    const fields: Array<string> = []
+    let blank = true
+    let badRecord = false
+    // one record
+    for (;;) {
+      if (text[i] === '"') {
+        blank = false
+        const openLine = line
+        const openColumn = i - lineStart + 1
+        i++
+        let value = ""
+        let closed = false
+        while (i < length) {
+          const ch = text[i]!
+          if (ch === '"') {
+            if (text[i + 1] === '"') {
+              value += '"'
+              i += 2
+              continue
+            }
+            i++
+            closed = true
+            break
+          }
+          if (ch === "\n") {
+            line++
+            lineStart = i + 1
+          }
+          value += ch
+          i++
+        }
+        if (!closed) {
+          problems.push({
+            line: openLine,
+            column: openColumn,
+            message: "unbalanced quotes: the quoted field that opens here is never closed"
+          })
+          return { records, problems }
+        }
+        fields.push(value)
+        const next = text[i]
+        if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") {
+          if (!badRecord) {
+            problems.push({
+              line,
+              column: i - lineStart + 1,
+              message: "unbalanced quotes: expected a comma or the end of the line after a closing quote"
+            })
+          }
+          badRecord = true
+          while (i < length && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") i++
+        }
+      } else {
+        let end = i
+        while (end < length && text[end] !== "," && text[end] !== "\n" && text[end] !== "\r") end++
+        const value = text.slice(i, end)
+        const quoteAt = value.indexOf('"')
+        if (quoteAt >= 0 && !badRecord) {
+          problems.push({
+            line,
+            column: i - lineStart + quoteAt + 1,
+            message: "unbalanced quotes: a quote inside an unquoted field (quote the whole field and double the inner quote)"
+          })
+          badRecord = true
+        }
+        if (value.trim() !== "") blank = false
+        fields.push(value)
+        i = end
+      }
+      const sep = text[i]
+      if (sep === ",") {
+        blank = false
+        i++
+        continue
+      }
+      if (sep === "\r") i++
+      if (text[i] === "\n") i++
+      line++
+      lineStart = i
+      break
+    }
+    if (!blank && !badRecord) records.push({ line: recordLine, fields })
+  }
+  return { records, problems }
+}
+
+const needsQuotes = /[",\r\n]|^\s|\s$/
+
+/** Quotes one field when it must be quoted. */
+export const formatCsvField = (value: string): string =>
+  needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+
+/**
+ * Writes rows as CSV with LF line ends and a final newline.
+ *
+ * @example
+ * formatCsv(["id", "name"], [["sn-dakar", "Dakar, Plateau"]]) // 'id,name\nsn-dakar,"Dakar, Plateau"\n'
+ */
+export const formatCsv = (header: ReadonlyArray<string>, rows: Iterable<ReadonlyArray<string>>): string => {
+  let out = header.map(formatCsvField).join(",") + "\n"
+  for (const row of rows) out += row.map(formatCsvField).join(",") + "\n"
+  return out
+}

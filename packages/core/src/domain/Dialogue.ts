@@ -1,0 +1,157 @@
+/**
+ * The dialogue definition, `convene.yaml`: what every site shares — the day, the agenda, the
+ * synchronized moments, the timeline and the evaluation waves. Decoding reports `file:line`.
+ */
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml"
+import { InputError, type Problem } from "./Errors.js"
+import { LocalDate, LocalTime, Locale, Slug } from "./Values.js"
+
+const Title = Schema.String.check(Schema.isNonEmpty({ message: "expected a title" }))
+
+/** The kinds of agenda block every site runs. */
+export const BlockKind = Schema.Literals(["plenary", "table-discussion", "vote", "break"])
+export type BlockKind = typeof BlockKind.Type
+
+/** One block of the shared agenda, e.g. 45 minutes of table discussion. */
+export const AgendaBlock = Schema.Struct({
+  id: Slug,
+  title: Title,
+  minutes: Schema.Number.check(
+    Schema.isInt({ message: "expected whole minutes" }),
+    Schema.isBetween({ minimum: 1, maximum: 720 }, { message: "expected 1 to 720 minutes" })
+  ),
+  kind: BlockKind
+})
+export type AgendaBlock = typeof AgendaBlock.Type
+
+const UtcInstant = Schema.String.check(
+  Schema.makeFilter(
+    (s: string) =>
+      (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(s) && !Number.isNaN(Date.parse(s))) ||
+      `expected "auto" or a UTC instant such as 2027-05-15T12:00Z, got ${JSON.stringify(s)}`
+  )
+)
+
+/** A moment every site shares at one UTC instant, either fixed or chosen by convene (`auto`). */
+export const SyncMoment = Schema.Struct({
+  id: Slug,
+  title: Title,
+  minutes: Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 720 })),
+  at: Schema.Union([Schema.Literal("auto"), UtcInstant])
+})
+export type SyncMoment = typeof SyncMoment.Type
+
+/** The acceptable local time window for any block, e.g. 08:00 to 21:00. */
+export const LocalWindow = Schema.Struct({ start: LocalTime, end: LocalTime })
+export type LocalWindow = typeof LocalWindow.Type
+
+/** The synchronized deliberation day: one local calendar date for every site. */
+export const DeliberationDay = Schema.Struct({
+  date: LocalDate,
+  start_local: LocalTime,
+  window: LocalWindow
+})
+export type DeliberationDay = typeof DeliberationDay.Type
+
+/** A phase of the process, e.g. onboarding, from one date to another (both inclusive). */
+export const Phase = Schema.Struct({
+  id: Slug,
+  title: Title,
+  start: LocalDate,
+  end: LocalDate
+}).check(Schema.makeFilter((p) => p.start <= p.end || { path: ["end"], issue: `expected a date on or after start (${p.start})` }))
+export type Phase = typeof Phase.Type
+
+/** A milestone every site must reach by its due date, e.g. venue booked. */
+export const Milestone = Schema.Struct({
+  id: Slug,
+  title: Title,
+  due: LocalDate
+})
+export type Milestone = typeof Milestone.Type
+
+/** An evaluation wave: pre (ex-ante), post (ex-post) or followup, open between two dates. */
+export const Wave = Schema.Struct({
+  id: Schema.Literals(["pre", "post", "followup"]),
+  opens: LocalDate,
+  closes: LocalDate
+}).check(Schema.makeFilter((w) => w.opens <= w.closes || { path: ["closes"], issue: `expected a date on or after opens (${w.opens})` }))
+export type Wave = typeof Wave.Type
+
+const uniqueIds = <A extends { readonly id: string }>(what: string) =>
+  Schema.makeFilter((items: ReadonlyArray<A>) => {
+    const seen = new Set<string>()
+    const issues: Array<Schema.FilterIssue> = []
+    items.forEach((item, i) => {
+      if (seen.has(item.id)) issues.push({ path: [i, "id"], issue: `expected a unique ${what} id, "${item.id}" is repeated` })
+      seen.add(item.id)
+    })
+    return issues
+  })
+
+/**
+ * The whole dialogue definition, as written in `convene.yaml`.
+ *
+ * @example
+ * const dialogue = decodeDialogueYaml(text, "convene.yaml")
+ * dialogue.deliberation_day.date // "2027-05-15"
+ */
+export const Dialogue = Schema.Struct({
+  id: Slug,
+  title: Title,
+  source_locale: Locale,
+  locales: Schema.Array(Locale),
+  deliberation_day: DeliberationDay,
+  agenda: Schema.Array(AgendaBlock).check(Schema.isMinLength(1, { message: "expected at least one agenda block" }), uniqueIds("agenda block")),
+  sync_moments: Schema.Array(SyncMoment).check(uniqueIds("synchronized moment")),
+  timeline: Schema.Struct({
+    phases: Schema.Array(Phase).check(uniqueIds("phase")),
+    milestones: Schema.Array(Milestone).check(uniqueIds("milestone"))
+  }),
+  evaluation: Schema.Struct({
+    waves: Schema.Array(Wave).check(uniqueIds("wave"))
+  })
+})
+export type Dialogue = typeof Dialogue.Type
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/**
+ * Parses and decodes `convene.yaml`. Every problem names its line and the field's path
+ * (e.g. `convene.yaml:14: timeline.phases.2.end: expected a calendar date YYYY-MM-DD`).
+ * Throws {@link InputError}.
+ */
+export const decodeDialogueYaml = (text: string, file: string): Dialogue => {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  if (doc.errors.length > 0) {
+    throw new InputError({
+      summary: `${file} is not valid YAML.`,
+      problems: doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, column: e.linePos?.[0].col, message: e.message.split("\n")[0]! }))
+    })
+  }
+  const value: unknown = doc.toJS()
+  const result = Schema.decodeUnknownResult(Dialogue)(value ?? {}, { errors: "all" })
+  if (result._tag === "Success") return result.success
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
+    // walk down to the deepest node that exists, so a missing key points at its parent
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as Array<string | number>, true)
+      const range = (node as { range?: [number, number, number] } | undefined)?.range
+      if (range !== undefined && (n === 0 || node !== undefined)) {
+        if (n < path.length && (isMap(node) || isSeq(node))) return lineCounter.linePos(range[0]).line
+        return lineCounter.linePos(range[0]).line
+      }
+    }
+    return undefined
+  }
+  const problems: Array<Problem> = formatter(result.failure.issue).issues.map((issue) => ({
+    file,
+    line: lineOf((issue.path ?? []) as ReadonlyArray<PropertyKey>),
+    field: (issue.path ?? []).map(String).join("."),
+    message: issue.message === "Missing key" ? "expected a value (required)" : issue.message.replace(/^Expected/, "expected")
+  }))
+  throw new InputError({ summary: `${file} does not describe a valid dialogue.`, problems })
+}

@@ -1,0 +1,79 @@
+/**
+ * The errors convene reports to people. Each one says where the problem is (file, line,
+ * field) and what was expected, so that a fellow can fix a spreadsheet without reading code.
+ */
+import * as Data from "effect/Data"
+
+/** One thing wrong with an input, located as precisely as the input allows. */
+export interface Problem {
+  readonly file?: string | undefined
+  readonly line?: number | undefined
+  readonly column?: number | undefined
+  readonly field?: string | undefined
+  readonly message: string
+}
+
+/**
+ * Formats a problem as `FILE:LINE[:COLUMN]: field: message`, leaving out what is unknown.
+ *
+ * @example
+ * formatProblem({ file: "sites.csv", line: 4, field: "timezone", message: "expected an IANA time zone" })
+ * // "sites.csv:4: timezone: expected an IANA time zone"
+ */
+export const formatProblem = (p: Problem): string => {
+  let where = p.file ?? ""
+  if (p.line !== undefined) where += `${where === "" ? "line " : ":"}${p.line}`
+  if (p.column !== undefined) where += `:${p.column}`
+  const parts = [where, p.field, p.message].filter((s): s is string => s !== undefined && s !== "")
+  return parts.join(": ")
+}
+
+/** Bad input: a file, a flag or a configuration that cannot be used. Nothing was written. */
+export class InputError extends Data.TaggedError("InputError")<{
+  readonly summary: string
+  readonly problems: ReadonlyArray<Problem>
+}> {
+  override get message(): string {
+    return [this.summary, ...this.problems.map((p) => `  ${formatProblem(p)}`)].join("\n")
+  }
+}
+
+/** A record that was asked for by id does not exist. */
+export class NotFound extends Data.TaggedError("NotFound")<{
+  readonly what: string
+  readonly id: string
+  readonly hint?: string | undefined
+}> {
+  override get message(): string {
+    return `No ${this.what} with id "${this.id}".${this.hint === undefined ? "" : ` ${this.hint}`}`
+  }
+}
+
+/** An operation that would leave the registries inconsistent, e.g. removing a fellow who runs sites. */
+export class Conflict extends Data.TaggedError("Conflict")<{
+  readonly reason: string
+}> {
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/** No dialogue workspace (a folder holding `convene.yaml`) was found. */
+export class WorkspaceNotFound extends Data.TaggedError("WorkspaceNotFound")<{
+  readonly from: string
+}> {
+  override get message(): string {
+    return `No convene.yaml found in ${this.from} or any folder above it. Run \`convene init DIR\` to create a dialogue workspace, or pass --dir.`
+  }
+}
+
+/** The database could not be reached or refused an operation. Keeps the driver's error as `cause`. */
+export class StoreError extends Data.TaggedError("StoreError")<{
+  readonly operation: string
+  readonly cause: unknown
+}> {
+  override get message(): string {
+    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `Database error while ${this.operation}: ${cause}`
+  }
+}

@@ -1,0 +1,495 @@
+/**
+ * The four registries of a dialogue — coalition partners, fellows, sites and participants —
+ * as schemas, plus the column descriptions that turn a CSV record or a database row into an
+ * entity and back. Pure: the store and the import workflow use these.
+ */
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import { type CsvRecord, formatCsv, parseCsv } from "./Csv.js"
+import type { Problem } from "./Errors.js"
+import { CountryCode, Email, isLocale, LocalTime, Locale, Slug, TimeZone } from "./Values.js"
+
+const Text = (max: number) =>
+  Schema.String.check(
+    Schema.isNonEmpty({ message: "expected a value" }),
+    Schema.isMaxLength(max, { message: `expected at most ${max} characters` })
+  )
+
+/** A coalition partner's id, e.g. `"missions-publiques"`. */
+export const PartnerId = Slug.pipe(Schema.brand("PartnerId"))
+export type PartnerId = typeof PartnerId.Type
+/** A fellow's id, e.g. `"f-sn-diallo"`. */
+export const FellowId = Slug.pipe(Schema.brand("FellowId"))
+export type FellowId = typeof FellowId.Type
+/** A site's id, e.g. `"sn-dakar"`. */
+export const SiteId = Slug.pipe(Schema.brand("SiteId"))
+export type SiteId = typeof SiteId.Type
+/** A participant's id, e.g. `"p-sn-dakar-001"`. */
+export const ParticipantId = Slug.pipe(Schema.brand("ParticipantId"))
+export type ParticipantId = typeof ParticipantId.Type
+
+/** The kinds of organisation a coalition brings together. */
+export const PartnerKind = Schema.Literals([
+  "un-agency",
+  "government",
+  "foundation",
+  "ngo",
+  "academic",
+  "business",
+  "media",
+  "network"
+])
+export type PartnerKind = typeof PartnerKind.Type
+
+/** How a site meets: face to face, online, both, or a self-organised mirror dialogue. */
+export const SiteFormat = Schema.Literals(["in-person", "online", "hybrid", "mirror"])
+export type SiteFormat = typeof SiteFormat.Type
+
+/** Seats at a site: a whole number from 1 to 10,000. */
+export const Capacity = Schema.Number.check(
+  Schema.isInt({ message: "expected a whole number" }),
+  Schema.isBetween({ minimum: 1, maximum: 10000 }, { message: "expected a whole number from 1 to 10000" })
+)
+
+const Website = Schema.String.check(
+  Schema.makeFilter((s: string) =>
+    (/^https?:\/\//.test(s) && URL.canParse(s)) || `expected a web address starting with https://, got ${JSON.stringify(s)}`
+  )
+)
+
+/** Space-separated BCP 47 tags of the languages a fellow works in, e.g. `"fr wo en"`. */
+export const Languages = Schema.String.check(
+  Schema.makeFilter((s: string) => {
+    const tags = s.split(/\s+/).filter((t) => t !== "")
+    const bad = tags.filter((t) => !isLocale(t))
+    if (tags.length === 0) return "expected at least one BCP 47 language tag"
+    return bad.length === 0 || `expected space-separated BCP 47 language tags such as "fr wo", got ${JSON.stringify(bad.join(" "))}`
+  })
+)
+
+/** A pseudonymous participant code that links a person's survey answers across waves. */
+export const ParticipantCode = Schema.String.check(
+  Schema.isPattern(/^[A-Za-z0-9-]{4,32}$/, { message: "expected a code of 4 to 32 letters, digits or dashes" })
+).pipe(Schema.brand("ParticipantCode"))
+export type ParticipantCode = typeof ParticipantCode.Type
+
+const Category = Schema.String.check(Schema.isMaxLength(64, { message: "expected at most 64 characters" }))
+
+/**
+ * A member of the coalition that frames the debate and its impact strategy.
+ *
+ * @example
+ * Schema.decodeUnknownSync(CoalitionPartner)({ id: "unesco", name: "UNESCO", kind: "un-agency" })
+ */
+export const CoalitionPartner = Schema.Struct({
+  id: PartnerId,
+  name: Text(200),
+  kind: PartnerKind,
+  country: Schema.optionalKey(CountryCode),
+  website: Schema.optionalKey(Website),
+  contact_email: Schema.optionalKey(Email)
+})
+export type CoalitionPartner = typeof CoalitionPartner.Type
+
+/**
+ * A Global Fellow: the local partner who adapts the method and runs one or more sites.
+ *
+ * @example
+ * Schema.decodeUnknownSync(Fellow)({ id: "f-sn-diallo", name: "Awa Diallo", email: "awa@example.org", country: "SN", languages: "fr wo" })
+ */
+export const Fellow = Schema.Struct({
+  id: FellowId,
+  name: Text(200),
+  email: Email,
+  country: CountryCode,
+  languages: Languages,
+  organisation: Schema.optionalKey(Text(200))
+})
+export type Fellow = typeof Fellow.Type
+
+/**
+ * A site: one local assembly of 50 to 200 citizens, in its own time zone and language.
+ *
+ * @example
+ * Schema.decodeUnknownSync(Site)({
+ *   id: "sn-dakar", name: "Dakar assembly", city: "Dakar", country: "SN", timezone: "Africa/Dakar",
+ *   locale: "fr-SN", capacity: 100, format: "in-person", fellow_email: "awa@example.org"
+ * })
+ */
+export const Site = Schema.Struct({
+  id: SiteId,
+  name: Text(200),
+  city: Text(120),
+  country: CountryCode,
+  timezone: TimeZone,
+  locale: Locale,
+  capacity: Capacity,
+  format: SiteFormat,
+  fellow_email: Email,
+  start_local: Schema.optionalKey(LocalTime)
+})
+export type Site = typeof Site.Type
+
+/**
+ * A participant. `email` is contact data: it is kept for invitations only and never exported
+ * with answers. `code` is the pseudonym that links survey waves; it is generated when empty.
+ */
+export const Participant = Schema.Struct({
+  id: ParticipantId,
+  site_id: SiteId,
+  code: Schema.optionalKey(ParticipantCode),
+  locale: Schema.optionalKey(Locale),
+  email: Schema.optionalKey(Email),
+  gender: Schema.optionalKey(Category),
+  age_band: Schema.optionalKey(Category),
+  education: Schema.optionalKey(Category),
+  residence: Schema.optionalKey(Category)
+})
+export type Participant = typeof Participant.Type
+
+/** A column of a registry: its CSV header, its SQL type, and what a person should put there. */
+export interface Column {
+  readonly name: string
+  readonly type: "text" | "integer"
+  readonly required: boolean
+  readonly doc: string
+}
+
+/** A value that must be unique across the registry (besides the id). */
+export interface UniqueColumn {
+  readonly column: string
+}
+
+/** A column whose value must name an existing record of another registry. */
+export interface Reference {
+  readonly column: string
+  readonly registry: RegistryName
+  readonly target: string
+}
+
+/** The names of the four registries, as used on the command line. */
+export const RegistryName = Schema.Literals(["coalition", "fellows", "sites", "participants"])
+export type RegistryName = typeof RegistryName.Type
+
+/** Everything the generic import, export and store code needs to know about one registry. */
+export interface Registry<A extends { readonly id: string }> {
+  readonly name: RegistryName
+  readonly table: "coalition_partners" | "fellows" | "sites" | "participants"
+  /** Singular noun for messages: "site". */
+  readonly noun: string
+  readonly schema: Schema.Codec<A, unknown>
+  readonly columns: ReadonlyArray<Column>
+  readonly unique: ReadonlyArray<UniqueColumn>
+  readonly references: ReadonlyArray<Reference>
+  /** Columns shown by `list`, in order. */
+  readonly listColumns: ReadonlyArray<string>
+}
+
+const col = (name: string, doc: string, options: { type?: "integer"; optional?: true } = {}): Column => ({
+  name,
+  type: options.type ?? "text",
+  required: options.optional !== true,
+  doc
+})
+
+/** Coalition partners. */
+export const coalitionRegistry: Registry<CoalitionPartner> = {
+  name: "coalition",
+  table: "coalition_partners",
+  noun: "coalition partner",
+  schema: CoalitionPartner as Schema.Codec<CoalitionPartner, unknown>,
+  columns: [
+    col("id", "lowercase id, e.g. missions-publiques"),
+    col("name", "organisation name"),
+    col("kind", "un-agency, government, foundation, ngo, academic, business, media or network"),
+    col("country", "ISO 3166-1 alpha-2 code; empty for international organisations", { optional: true }),
+    col("website", "https:// address", { optional: true }),
+    col("contact_email", "contact address", { optional: true })
+  ],
+  unique: [],
+  references: [],
+  listColumns: ["id", "kind", "country", "name"]
+}
+
+/** Global Fellows. */
+export const fellowsRegistry: Registry<Fellow> = {
+  name: "fellows",
+  table: "fellows",
+  noun: "fellow",
+  schema: Fellow as Schema.Codec<Fellow, unknown>,
+  columns: [
+    col("id", "lowercase id, e.g. f-sn-diallo"),
+    col("name", "full name"),
+    col("email", "email address; sites name their fellow by it"),
+    col("country", "ISO 3166-1 alpha-2 code"),
+    col("languages", "space-separated BCP 47 tags, e.g. fr wo"),
+    col("organisation", "the fellow's organisation", { optional: true })
+  ],
+  unique: [{ column: "email" }],
+  references: [],
+  listColumns: ["id", "country", "languages", "email", "name"]
+}
+
+/** Sites. */
+export const sitesRegistry: Registry<Site> = {
+  name: "sites",
+  table: "sites",
+  noun: "site",
+  schema: Site as Schema.Codec<Site, unknown>,
+  columns: [
+    col("id", "lowercase id, e.g. sn-dakar"),
+    col("name", "the site's name"),
+    col("city", "city or place"),
+    col("country", "ISO 3166-1 alpha-2 code"),
+    col("timezone", "IANA time zone, e.g. Africa/Dakar"),
+    col("locale", "BCP 47 locale of the dialogue, e.g. fr-SN"),
+    col("capacity", "number of seats, 1 to 10000", { type: "integer" }),
+    col("format", "in-person, online, hybrid or mirror"),
+    col("fellow_email", "email of the fellow who runs the site"),
+    col("start_local", "local start HH:MM; empty for the dialogue's default", { optional: true })
+  ],
+  unique: [],
+  references: [{ column: "fellow_email", registry: "fellows", target: "email" }],
+  listColumns: ["id", "country", "timezone", "locale", "format", "capacity", "name"]
+}
+
+/** Participants. */
+export const participantsRegistry: Registry<Participant> = {
+  name: "participants",
+  table: "participants",
+  noun: "participant",
+  schema: Participant as Schema.Codec<Participant, unknown>,
+  columns: [
+    col("id", "lowercase id, e.g. p-sn-dakar-001"),
+    col("site_id", "id of the participant's site"),
+    col("code", "pseudonymous code linking survey waves; generated when empty", { optional: true }),
+    col("locale", "BCP 47 locale for invitations; the site's when empty", { optional: true }),
+    col("email", "contact address for invitations (never exported with answers)", { optional: true }),
+    col("gender", "demographic category", { optional: true }),
+    col("age_band", "demographic category, e.g. 25-34", { optional: true }),
+    col("education", "demographic category, e.g. secondary", { optional: true }),
+    col("residence", "demographic category: urban or rural", { optional: true })
+  ],
+  unique: [{ column: "code" }],
+  references: [{ column: "site_id", registry: "sites", target: "id" }],
+  listColumns: ["id", "site_id", "code", "locale", "gender", "age_band", "education", "residence"]
+}
+
+/** All registries, by name. Fellows come before sites and sites before participants: that is the import order. */
+export const registries = {
+  coalition: coalitionRegistry,
+  fellows: fellowsRegistry,
+  sites: sitesRegistry,
+  participants: participantsRegistry
+} as const
+
+/** The registry descriptor for a name. */
+export const registryFor = (name: RegistryName): Registry<{ readonly id: string }> =>
+  registries[name] as unknown as Registry<{ readonly id: string }>
+
+/**
+ * Builds the input of a registry schema from raw cells: trims each cell, leaves out empty ones,
+ * and reads integer columns as numbers (anything else is left for the schema to reject).
+ */
+export const recordFromCells = (
+  columns: ReadonlyArray<Column>,
+  cells: (column: Column) => string | number | null | undefined
+): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const column of columns) {
+    const raw = cells(column)
+    if (raw === null || raw === undefined) continue
+    if (typeof raw === "number") {
+      out[column.name] = raw
+      continue
+    }
+    const value = raw.trim()
+    if (value === "") continue
+    out[column.name] = column.type === "integer" && /^[+-]?\d+$/.test(value) ? Number(value) : value
+  }
+  return out
+}
+
+/** The cells of an entity, in column order, with `""` for absent values. */
+export const cellsFromEntity = (columns: ReadonlyArray<Column>, entity: object): Array<string> =>
+  columns.map((c) => {
+    const v = (entity as Record<string, unknown>)[c.name]
+    return v === undefined || v === null ? "" : String(v)
+  })
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const lowerFirst = (s: string): string => (s.startsWith("Expected") ? "e" + s.slice(1) : s)
+
+/**
+ * Decodes one record with a registry schema. Returns the entity, or one problem per bad field.
+ */
+export const decodeEntity = <A extends { readonly id: string }>(
+  registry: Registry<A>,
+  input: Record<string, unknown>,
+  where: { readonly file?: string | undefined; readonly line?: number | undefined } = {}
+): { readonly entity: A } | { readonly problems: ReadonlyArray<Problem> } => {
+  const result = Schema.decodeUnknownResult(registry.schema)(input, { errors: "all" })
+  if (result._tag === "Success") return { entity: result.success }
+  const issues = formatter(result.failure.issue).issues
+  return {
+    problems: issues.map((issue) => {
+      const field = (issue.path ?? []).map(String).join(".")
+      const column = registry.columns.find((c) => c.name === field)
+      const message =
+        issue.message === "Missing key"
+          ? `expected a value (${column?.doc ?? "required"})`
+          : lowerFirst(issue.message)
+      return { ...where, field: field === "" ? undefined : field, message }
+    })
+  }
+}
+
+/** A decoded CSV row with the line it came from. */
+export interface CsvEntity<A> {
+  readonly line: number
+  readonly entity: A
+}
+
+/**
+ * Reads a registry CSV: checks the header, decodes every row, and finds duplicate ids and
+ * duplicate unique values within the file. Every problem is reported, not just the first.
+ *
+ * @example
+ * const { rows, problems } = decodeRegistryCsv(sitesRegistry, text, "sites.csv")
+ * problems.map(formatProblem) // ["sites.csv:7: timezone: expected an IANA time zone such as Africa/Dakar, got \"Mars/Olympus\""]
+ */
+export const decodeRegistryCsv = <A extends { readonly id: string }>(
+  registry: Registry<A>,
+  text: string,
+  file: string
+): { readonly rows: ReadonlyArray<CsvEntity<A>>; readonly problems: ReadonlyArray<Problem> } => {
+  const parsed = parseCsv(text)
+  const problems: Array<Problem> = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
+  const [header, ...body] = parsed.records as ReadonlyArray<CsvRecord>
+  if (header === undefined) {
+    if (problems.length > 0) return { rows: [], problems }
+    return { rows: [], problems: [{ file, line: 1, message: `expected a header line: ${registry.columns.map((c) => c.name).join(",")}` }] }
+  }
+  const names = header.fields.map((f) => f.trim())
+  const known = new Set(registry.columns.map((c) => c.name))
+  const missing = registry.columns.filter((c) => c.required && !names.includes(c.name)).map((c) => c.name)
+  const unknown = names.filter((n) => !known.has(n))
+  const repeated = names.filter((n, i) => names.indexOf(n) !== i)
+  if (missing.length > 0 || unknown.length > 0 || repeated.length > 0) {
+    const parts = [
+      missing.length > 0 ? `missing column(s) ${missing.join(", ")}` : "",
+      unknown.length > 0 ? `unknown column(s) ${unknown.join(", ")}` : "",
+      repeated.length > 0 ? `repeated column(s) ${repeated.join(", ")}` : ""
+    ].filter((s) => s !== "")
+    problems.unshift({
+      file,
+      line: header.line,
+      field: "header",
+      message: `expected ${registry.columns.map((c) => c.name).join(",")}; ${parts.join("; ")}`
+    })
+    return { rows: [], problems }
+  }
+  const index = new Map(names.map((n, i) => [n, i]))
+  const rows: Array<CsvEntity<A>> = []
+  const seen = new Map<string, Map<string, number>>()
+  for (const record of body) {
+    if (record.fields.length !== names.length) {
+      problems.push({
+        file,
+        line: record.line,
+        message: `expected ${names.length} fields as in the header, found ${record.fields.length}`
+      })
+      continue
+    }
+    const input = recordFromCells(registry.columns, (c) => {
+      const i = index.get(c.name)
+      return i === undefined ? undefined : record.fields[i]
+    })
+    const decoded = decodeEntity(registry, input, { file, line: record.line })
+    if ("problems" in decoded) {
+      problems.push(...decoded.problems)
+      continue
+    }
+    let duplicate = false
+    for (const key of ["id", ...registry.unique.map((u) => u.column)]) {
+      const value = (decoded.entity as Record<string, unknown>)[key]
+      if (value === undefined) continue
+      const byValue = seen.get(key) ?? new Map<string, number>()
+      seen.set(key, byValue)
+      const first = byValue.get(String(value))
+      if (first !== undefined) {
+        problems.push({ file, line: record.line, field: key, message: `expected a unique value, "${String(value)}" is already on line ${first}` })
+        duplicate = true
+      } else byValue.set(String(value), record.line)
+    }
+    if (!duplicate) rows.push({ line: record.line, entity: decoded.entity })
+  }
+  return { rows, problems }
+}
+
+/** Writes entities as a registry CSV, in the registry's column order. */
+export const encodeRegistryCsv = <A extends { readonly id: string }>(
+  registry: Registry<A>,
+  entities: Iterable<A>
+): string => {
+  const rows: Array<Array<string>> = []
+  for (const e of entities) rows.push(cellsFromEntity(registry.columns, e))
+  return formatCsv(
+    registry.columns.map((c) => c.name),
+    rows
+  )
+}
+
+/**
+ * Reads a registry from JSON: an array of objects with the CSV column names as keys (what
+ * `export --format json` writes). Problems name the item (`[3].capacity`).
+ */
+export const decodeRegistryJson = <A extends { readonly id: string }>(
+  registry: Registry<A>,
+  text: string,
+  file: string
+): { readonly rows: ReadonlyArray<CsvEntity<A>>; readonly problems: ReadonlyArray<Problem> } => {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    return { rows: [], problems: [{ file, message: `expected JSON: ${(e as Error).message}` }] }
+  }
+  if (!Array.isArray(value)) return { rows: [], problems: [{ file, message: "expected a JSON array of objects" }] }
+  const problems: Array<Problem> = []
+  const rows: Array<CsvEntity<A>> = []
+  const seen = new Map<string, Map<string, number>>()
+  value.forEach((item: unknown, i) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      problems.push({ file, field: `[${i}]`, message: "expected an object" })
+      return
+    }
+    const obj = item as Record<string, unknown>
+    const unknownKeys = Object.keys(obj).filter((k) => !registry.columns.some((c) => c.name === k))
+    for (const k of unknownKeys) problems.push({ file, field: `[${i}].${k}`, message: "unknown field" })
+    const input = recordFromCells(registry.columns, (c) => {
+      const v = obj[c.name]
+      return typeof v === "string" || typeof v === "number" || v === null || v === undefined ? v : JSON.stringify(v)
+    })
+    const decoded = decodeEntity(registry, input, { file })
+    if ("problems" in decoded) {
+      problems.push(...decoded.problems.map((p) => ({ ...p, field: `[${i}]${p.field === undefined ? "" : `.${p.field}`}` })))
+      return
+    }
+    for (const key of ["id", ...registry.unique.map((u) => u.column)]) {
+      const v = (decoded.entity as Record<string, unknown>)[key]
+      if (v === undefined) continue
+      const byValue = seen.get(key) ?? new Map<string, number>()
+      seen.set(key, byValue)
+      const first = byValue.get(String(v))
+      if (first !== undefined) {
+        problems.push({ file, field: `[${i}].${key}`, message: `expected a unique value, "${String(v)}" is already at [${first}]` })
+        return
+      }
+      byValue.set(String(v), i)
+    }
+    if (unknownKeys.length === 0) rows.push({ line: i, entity: decoded.entity })
+  })
+  return { rows, problems }
+}

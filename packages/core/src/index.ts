@@ -1,0 +1,27 @@
+/**
+ * @convene/core — the SDK behind convene: domain schemas and pure functions, the database,
+ * workspaces, registries and the timeline.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Database, importRegistryFile, timelineStatus, openWorkspace } from "@convene/core"
+ *
+ * const ws = await openWorkspace(".")
+ * const program = Effect.gen(function*() {
+ *   yield* importRegistryFile("fellows", "fellows.csv")
+ *   yield* importRegistryFile("sites", "sites.csv")
+ *   return yield* timelineStatus(ws.dialogue, "2027-04-01")
+ * })
+ * await Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: ".convene/db" }))))
+ */
+export * from "./domain/Csv.js"
+export * from "./domain/Defaults.js"
+export * from "./domain/Dialogue.js"
+export * from "./domain/Errors.js"
+export * from "./domain/Registry.js"
+export * from "./domain/Timeline.js"
+export * from "./domain/Values.js"
+export * from "./Database.js"
+export * from "./Registries.js"
+export * from "./Timeline.js"
+export * from "./Workspace.js"

@@ -1,0 +1,14 @@
+// The migrations, in order. Bundled in code rather than read from a folder, so that they travel
+// with the package wherever it is installed.
+import type { Migration, MigrationProvider } from "kysely/migration"
+import * as registries from "./2026-11-22T00-registries.js"
+
+/** Every migration by name; names sort in the order they must run. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  "2026-11-22T00-registries": registries
+}
+
+/** A Kysely migration provider over {@link migrations}. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations })
+}
