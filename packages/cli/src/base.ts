@@ -80,8 +80,10 @@ export abstract class ConveneCommand extends Command {
         this.logJson(this.toErrorJson(err))
         this.exit(err._tag === "StoreError" ? 3 : 2)
       }
-      // one clear paragraph; the problems (file:line: field: expected …) follow one per line
-      this.error(err.message, { exit: err._tag === "StoreError" ? 3 : 2 })
+      // one clear paragraph, then the problems one per line (FILE:LINE: field: expected …),
+      // unwrapped so that editors and grep can jump to them
+      process.stderr.write(`Error: ${err.message}\n`)
+      this.exit(err._tag === "StoreError" ? 3 : 2)
     }
     return super.catch(err)
   }

@@ -4,7 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml"
+import { LineCounter, parseDocument } from "yaml"
 import { InputError, type Problem } from "./Errors.js"
 import { LocalDate, LocalTime, Locale, Slug } from "./Values.js"
 
@@ -129,7 +129,10 @@ export const decodeDialogueYaml = (text: string, file: string): Dialogue => {
   if (doc.errors.length > 0) {
     throw new InputError({
       summary: `${file} is not valid YAML.`,
-      problems: doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, column: e.linePos?.[0].col, message: e.message.split("\n")[0]! }))
+      problems: doc.errors.map((e) => {
+        const at = lineCounter.linePos(e.pos[0])
+        return { file, line: at.line, column: at.col, message: e.message.split("\n")[0]! }
+      })
     })
   }
   const value: unknown = doc.toJS()
@@ -140,10 +143,7 @@ export const decodeDialogueYaml = (text: string, file: string): Dialogue => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as Array<string | number>, true)
       const range = (node as { range?: [number, number, number] } | undefined)?.range
-      if (range !== undefined && (n === 0 || node !== undefined)) {
-        if (n < path.length && (isMap(node) || isSeq(node))) return lineCounter.linePos(range[0]).line
-        return lineCounter.linePos(range[0]).line
-      }
+      if (range !== undefined) return lineCounter.linePos(range[0]).line
     }
     return undefined
   }

@@ -407,21 +407,23 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
       return i === undefined ? undefined : record.fields[i]
     })
     const decoded = decodeEntity(registry, input, { file, line: record.line })
+    // uniqueness is judged on the raw cells, so a duplicate is reported even in a row with other errors
+    let duplicate = false
+    for (const key of ["id", ...registry.unique.map((u) => u.column)]) {
+      const raw = input[key]
+      if (raw === undefined) continue
+      const value = key === "email" ? String(raw).toLowerCase() : String(raw)
+      const byValue = seen.get(key) ?? new Map<string, number>()
+      seen.set(key, byValue)
+      const first = byValue.get(value)
+      if (first !== undefined) {
+        problems.push({ file, line: record.line, field: key, message: `expected a unique value, "${value}" is already on line ${first}` })
+        duplicate = true
+      } else byValue.set(value, record.line)
+    }
     if ("problems" in decoded) {
       problems.push(...decoded.problems)
       continue
-    }
-    let duplicate = false
-    for (const key of ["id", ...registry.unique.map((u) => u.column)]) {
-      const value = (decoded.entity as Record<string, unknown>)[key]
-      if (value === undefined) continue
-      const byValue = seen.get(key) ?? new Map<string, number>()
-      seen.set(key, byValue)
-      const first = byValue.get(String(value))
-      if (first !== undefined) {
-        problems.push({ file, line: record.line, field: key, message: `expected a unique value, "${String(value)}" is already on line ${first}` })
-        duplicate = true
-      } else byValue.set(String(value), record.line)
     }
     if (!duplicate) rows.push({ line: record.line, entity: decoded.entity })
   }

@@ -1,0 +1,165 @@
+// Storage tests: every one runs on PGlite and, when DATABASE_URL is set, on PostgreSQL.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { migrationStatus } from "../src/Database.js"
+import { formatProblem, type InputError } from "../src/domain/Errors.js"
+import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../src/Registries.js"
+import { recordMilestone, timelineStatus } from "../src/Timeline.js"
+import { decodeDialogueYaml } from "../src/domain/Dialogue.js"
+import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
+
+const fellowsCsv = `id,name,email,country,languages,organisation
+f-sn-diallo,Awa Diallo,awa@example.org,SN,fr wo,"Jokko Labs, Dakar"
+f-np-sharma,Ram Sharma,ram@example.np,NP,ne en,
+`
+const sitesCsv = `id,name,city,country,timezone,locale,capacity,format,fellow_email,start_local
+sn-dakar,Dakar assembly,Dakar,SN,Africa/Dakar,fr-SN,100,in-person,awa@example.org,
+sn-thies,Thiès assembly,Thiès,SN,Africa/Dakar,fr-SN,60,hybrid,awa@example.org,10:00
+np-kathmandu,Kathmandu assembly,Kathmandu,NP,Asia/Kathmandu,ne-NP,80,in-person,ram@example.np,
+`
+const participantsCsv = `id,site_id,code,locale,email,gender,age_band,education,residence
+p-1,sn-dakar,,fr-SN,a@example.org,woman,25-34,secondary,urban
+p-2,sn-dakar,K7M2P9QX,,,man,65+,none,rural
+`
+const dialogue = decodeDialogueYaml(
+  await readFile(join(import.meta.dirname, "..", "..", "..", "examples", "we-the-internet", "convene.yaml"), "utf8"),
+  "convene.yaml"
+)
+
+let dir: string
+const file = async (name: string, text: string): Promise<string> => {
+  const path = join(dir, name)
+  await writeFile(path, text)
+  return path
+}
+
+describe.each(testDatabases)("registries on $name", (testDb) => {
+  let shape: Awaited<ReturnType<typeof testDb.open>>
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "convene-store-"))
+    shape = await testDb.open()
+  })
+  afterAll(async () => shape?.dispose())
+  beforeEach(async () => truncateAll(shape))
+
+  const importAll = async () => {
+    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
+    return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
+  }
+
+  it("applies the migrations and lists them", async () => {
+    const status = await migrationStatus(shape.db)
+    expect(status.map((m) => m.name)).toEqual(["2026-11-22T00-registries"])
+    expect(status.every((m) => m.executed_at !== null)).toBe(true)
+  })
+
+  it("imports, and a re-import of the same file changes nothing", async () => {
+    const first = await importAll()
+    expect(first).toMatchObject({ rows: 3, inserted: 3, updated: 0, unchanged: 0 })
+    const again = await runWith(shape, importRegistryFile("sites", join(dir, "sites.csv")))
+    expect(again).toMatchObject({ rows: 3, inserted: 0, updated: 0, unchanged: 3 })
+    const changed = await runWith(shape, importRegistryFile("sites", await file("sites2.csv", sitesCsv.replace(",60,", ",75,"))))
+    expect(changed).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 })
+    expect((await runWith(shape, showRecord("sites", "sn-thies"))).capacity).toBe(75)
+  })
+
+  it("writes nothing when any row is bad, and reports every bad row", async () => {
+    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
+    const bad = sitesCsv + "xx-1,X,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,\nxx-2,X,X,SN,Africa/Dakar,fr-SN,100,in-person,awa@example.org,25:61\n"
+    const error = (await failWith(shape, importRegistryFile("sites", await file("bad.csv", bad), { displayName: "bad.csv" }))) as InputError
+    expect(error._tag).toBe("InputError")
+    expect(error.problems.map(formatProblem)).toEqual([
+      'bad.csv:5: fellow_email: expected the email of a registered fellow, "nobody@example.org" is not in the fellows registry (import fellows first)',
+      "bad.csv:6: start_local: expected a local time HH:MM (24 h) such as 09:00"
+    ])
+    expect(await runWith(shape, listRegistry("sites"))).toEqual([])
+  })
+
+  it("rejects a fellow email already held by another fellow", async () => {
+    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
+    const error = (await failWith(
+      shape,
+      importRegistryFile("fellows", await file("f2.csv", "id,name,email,country,languages,organisation\nf-other,Other,AWA@example.org,SN,fr,\n"), { displayName: "f2.csv" })
+    )) as InputError
+    expect(error.problems.map(formatProblem)).toEqual(['f2.csv:2: email: expected a unique value, "awa@example.org" already belongs to fellow f-sn-diallo'])
+  })
+
+  it("export then import round-trips exactly, in CSV and JSON", async () => {
+    await importAll()
+    await runWith(shape, importRegistryFile("participants", await file("participants.csv", participantsCsv)))
+    for (const registry of ["fellows", "sites", "participants"] as const) {
+      const csv = await runWith(shape, exportRegistry(registry, "csv"))
+      const json = await runWith(shape, exportRegistry(registry, "json"))
+      const before = await runWith(shape, listRegistry(registry))
+      expect(await runWith(shape, importRegistryFile(registry, await file(`${registry}.out.csv`, csv)))).toMatchObject({ inserted: 0, updated: 0 })
+      expect(await runWith(shape, importRegistryFile(registry, await file(`${registry}.out.json`, json)))).toMatchObject({ inserted: 0, updated: 0 })
+      expect(await runWith(shape, listRegistry(registry))).toEqual(before)
+      expect(await runWith(shape, exportRegistry(registry, "csv"))).toBe(csv)
+    }
+    expect(await runWith(shape, exportRegistry("sites", "csv"))).toBe(
+      sitesCsv.split("\n").slice(0, 1).concat(sitesCsv.split("\n").slice(1, -1).sort(), [""]).join("\n")
+    )
+  })
+
+  it("gives participants without a code a pseudonymous one, and keeps it on re-import", async () => {
+    await importAll()
+    await runWith(shape, importRegistryFile("participants", await file("participants.csv", participantsCsv)))
+    const [p1, p2] = await runWith(shape, listRegistry("participants"))
+    expect(p1!.code).toMatch(/^[A-Z2-9]{8}$/)
+    expect(p2!.code).toBe("K7M2P9QX")
+    const again = await runWith(shape, importRegistryFile("participants", join(dir, "participants.csv")))
+    expect(again).toMatchObject({ unchanged: 2 })
+    expect((await runWith(shape, showRecord("participants", "p-1"))).code).toBe(p1!.code)
+  })
+
+  it("adds one record, refuses a taken id, and names bad fields", async () => {
+    await importAll()
+    const added = await runWith(shape, addRecord("coalition", { id: "unesco", name: "UNESCO", kind: "un-agency" }))
+    expect(added).toEqual({ id: "unesco", name: "UNESCO", kind: "un-agency" })
+    expect((await failWith(shape, addRecord("coalition", { id: "unesco", name: "UNESCO", kind: "un-agency" })))._tag).toBe("Conflict")
+    const bad = (await failWith(shape, addRecord("sites", { id: "x", name: "X", city: "X", country: "SN", timezone: "Asia/Kolkatta", locale: "fr-SN", capacity: 5, format: "online", fellow_email: "awa@example.org" }))) as InputError
+    expect(bad.problems.map(formatProblem)).toEqual(['timezone: expected an IANA time zone such as Africa/Dakar, got "Asia/Kolkatta"'])
+  })
+
+  it("refuses to remove a fellow who runs sites or a site with participants", async () => {
+    await importAll()
+    await runWith(shape, importRegistryFile("participants", await file("participants.csv", participantsCsv)))
+    expect((await failWith(shape, removeRecord("fellows", "f-sn-diallo"))).message).toContain("still has 2 site(s)")
+    expect((await failWith(shape, removeRecord("sites", "sn-dakar"))).message).toContain("still has 2 participant(s)")
+    expect((await failWith(shape, removeRecord("sites", "nope")))._tag).toBe("NotFound")
+    await runWith(shape, removeRecord("sites", "np-kathmandu"))
+    await runWith(shape, removeRecord("fellows", "f-np-sharma"))
+    expect((await runWith(shape, listRegistry("sites"))).map((s) => s.id)).toEqual(["sn-dakar", "sn-thies"])
+  })
+
+  it("records milestones and computes readiness per site and country", async () => {
+    await importAll()
+    await runWith(shape, recordMilestone(dialogue, { milestone: "fellow-onboarded", sites: ["sn-dakar", "np-kathmandu"], on: "2027-02-01" }))
+    await runWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar"], on: "2027-03-01" }))
+    expect((await failWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar", "nowhere"], on: "2027-03-01" })))._tag).toBe("NotFound")
+    expect((await failWith(shape, recordMilestone(dialogue, { milestone: "party", sites: ["sn-dakar"], on: "2027-03-01" })))._tag).toBe("InputError")
+    const status = await runWith(shape, timelineStatus(dialogue, "2027-04-01"))
+    expect(status.sites.map((s) => [s.site, s.done, s.overdue])).toEqual([
+      ["np-kathmandu", 1, 1],
+      ["sn-dakar", 2, 0],
+      ["sn-thies", 0, 2]
+    ])
+    expect(status.countries.map((c) => [c.country, c.sites, c.on_track])).toEqual([
+      ["NP", 1, 0],
+      ["SN", 2, 1]
+    ])
+    await runWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar"], on: "2027-03-01", undo: true }))
+    expect((await runWith(shape, timelineStatus(dialogue, "2027-04-01"))).sites[1]!.done).toBe(1)
+  })
+
+  it("imports 10,000 participants in one transaction", async () => {
+    await importAll()
+    const rows = Array.from({ length: 10_000 }, (_, i) => `p-${i},${i % 2 === 0 ? "sn-dakar" : "np-kathmandu"},,,,,,,`)
+    const summary = await runWith(shape, importRegistryFile("participants", await file("many.csv", `id,site_id,code,locale,email,gender,age_band,education,residence\n${rows.join("\n")}\n`)))
+    expect(summary).toMatchObject({ rows: 10_000, inserted: 10_000 })
+    const codes = new Set((await runWith(shape, listRegistry("participants"))).map((p) => p.code))
+    expect(codes.size).toBe(10_000)
+  })
+})

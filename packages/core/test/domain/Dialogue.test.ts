@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
+import { formatProblem, InputError } from "../../src/domain/Errors.js"
+
+const root = join(import.meta.dirname, "..", "..", "..", "..")
+const example = readFileSync(join(root, "examples", "we-the-internet", "convene.yaml"), "utf8")
+
+const problemsOf = (text: string): Array<string> => {
+  try {
+    decodeDialogueYaml(text, "convene.yaml")
+  } catch (e) {
+    if (e instanceof InputError) return e.problems.map(formatProblem)
+    throw e
+  }
+  return []
+}
+
+describe("decodeDialogueYaml", () => {
+  it("decodes the bundled example", () => {
+    const d = decodeDialogueYaml(example, "convene.yaml")
+    expect(d.id).toBe("we-the-internet")
+    expect(d.deliberation_day.date).toBe("2027-05-15")
+    expect(d.timeline.phases.map((p) => p.id)).toEqual([
+      "coalition-building",
+      "debate-design",
+      "onboarding",
+      "deliberation-day",
+      "mirror-dialogues",
+      "results",
+      "dissemination",
+      "sustainability"
+    ])
+    expect(d.timeline.milestones).toHaveLength(9)
+  })
+
+  it("names the line and path of a bad date", () => {
+    const bad = example.replace("date: 2027-05-15", "date: 2027-02-30")
+    const line = example.split("\n").findIndex((l) => l.includes("date: 2027-05-15")) + 1
+    expect(problemsOf(bad)).toEqual([`convene.yaml:${line}: deliberation_day.date: expected a calendar date YYYY-MM-DD, got "2027-02-30"`])
+  })
+
+  it("reports a phase that ends before it starts, and a repeated milestone id", () => {
+    const bad = example
+      .replace("start: 2027-05-15, end: 2027-05-15", "start: 2027-05-15, end: 2027-05-01")
+      .replace("id: venue-booked", "id: fellow-onboarded")
+    const problems = problemsOf(bad)
+    expect(problems).toHaveLength(2)
+    expect(problems[0]).toMatch(/^convene\.yaml:\d+: timeline\.phases\.3\.end: expected a date on or after start \(2027-05-15\)$/)
+    expect(problems[1]).toMatch(/^convene\.yaml:\d+: timeline\.milestones\.1\.id: expected a unique milestone id/)
+  })
+
+  it("reports YAML syntax errors with their line", () => {
+    expect(problemsOf("id: x\ntitle: [unclosed\n")[0]).toMatch(/^convene\.yaml:\d+:\d+: /)
+  })
+
+  it("reports a missing section", () => {
+    const bad = example.replace(/^agenda:[\s\S]*?^sync_moments:/m, "sync_moments:")
+    expect(problemsOf(bad)).toEqual([expect.stringMatching(/^convene\.yaml:\d+: agenda: expected a value \(required\)$/)])
+  })
+})

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The main job on the embedded defaults: create a workspace from the bundled example, import
+// its registries, record some progress, and print the timeline status. Run through the real
+// `convene` binary, as a user would. Usage: node scripts/demo.mjs [DIR] (default: ./demo-dialogue)
+import { spawnSync } from "node:child_process"
+import { existsSync, rmSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const bin = join(root, "packages", "cli", "bin", "run.js")
+const dir = resolve(process.argv[2] ?? join(root, "demo-dialogue"))
+
+const convene = (...args) => {
+  console.log(`\n$ convene ${args.join(" ")}`)
+  const started = Date.now()
+  const r = spawnSync(process.execPath, [bin, ...args], { stdio: "inherit", cwd: existsSync(dir) ? dir : root, env: { ...process.env, DATABASE_URL: "" } })
+  if (r.status !== 0) {
+    console.error(`✗ convene ${args.join(" ")} failed (exit ${r.status})`)
+    process.exit(r.status ?? 1)
+  }
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+}
+
+if (existsSync(dir)) rmSync(dir, { recursive: true, force: true })
+const started = Date.now()
+convene("init", dir, "--example", "we-the-internet")
+convene("coalition", "import", "coalition.csv")
+convene("fellows", "import", "fellows.csv")
+convene("sites", "import", "sites.csv")
+convene("participants", "import", "participants.csv")
+convene("db", "status")
+convene("timeline", "show", "--as-of", "2027-04-20")
+// a few sites report their progress, as fellows would during onboarding
+convene("timeline", "done", "fellow-onboarded", "--site", "sn-dakar", "--site", "in-kolkata", "--site", "br-sao-paulo", "--on", "2027-02-10")
+convene("timeline", "done", "venue-booked", "--site", "sn-dakar", "--on", "2027-03-20")
+convene("timeline", "status", "--as-of", "2027-04-20", "--by", "country")
+console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+console.log(`  Workspace: ${dir}`)
+console.log(`  Data:      ${join(dir, ".convene", "db")} (embedded PostgreSQL; set DATABASE_URL to use a server)`)
+console.log(`  Try:       cd ${dir} && ${bin} --help`)
