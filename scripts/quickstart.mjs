@@ -63,7 +63,7 @@ if (!existsSync(pnpm)) {
 // Every child runs on the chosen Node, and finds the workspace's tools first.
 const env = {
   ...process.env,
-  PATH: [dirname(node), join(root, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter),
+  PATH: [dirname(node), join(pnpmDir, "node_modules", ".bin"), join(root, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter),
   COREPACK_ENABLE_STRICT: "0",
   npm_config_update_notifier: "false"
 }
