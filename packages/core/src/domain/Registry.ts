@@ -345,6 +345,31 @@ export const decodeEntity = <A extends { readonly id: string }>(
   }
 }
 
+/**
+ * Remembers the id and unique values seen so far in one file, and says where a value was first
+ * seen (a line, or an item index for JSON).
+ */
+const uniquenessTracker = (registry: Registry<{ readonly id: string }>) => {
+  const seen = new Map<string, Map<string, number>>()
+  const keys = ["id", ...registry.unique.map((u) => u.column)]
+  /** The duplicates among `values` (raw values by column), each with where it was first seen. */
+  return (values: Record<string, unknown>, at: number): Array<{ readonly key: string; readonly value: string; readonly first: number }> => {
+    const duplicates: Array<{ key: string; value: string; first: number }> = []
+    for (const key of keys) {
+      const raw = values[key]
+      if (raw === undefined) continue
+      // emails are compared the way they are stored: lower-cased
+      const value = key.endsWith("email") ? String(raw).toLowerCase() : String(raw)
+      const byValue = seen.get(key) ?? new Map<string, number>()
+      seen.set(key, byValue)
+      const first = byValue.get(value)
+      if (first !== undefined) duplicates.push({ key, value, first })
+      else byValue.set(value, at)
+    }
+    return duplicates
+  }
+}
+
 /** A decoded CSV row with the line it came from. */
 export interface CsvEntity<A> {
   readonly line: number
@@ -392,7 +417,7 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
   }
   const index = new Map(names.map((n, i) => [n, i]))
   const rows: Array<CsvEntity<A>> = []
-  const seen = new Map<string, Map<string, number>>()
+  const isDuplicate = uniquenessTracker(registry)
   for (const record of body) {
     if (record.fields.length !== names.length) {
       problems.push({
@@ -408,19 +433,11 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
     })
     const decoded = decodeEntity(registry, input, { file, line: record.line })
     // uniqueness is judged on the raw cells, so a duplicate is reported even in a row with other errors
-    let duplicate = false
-    for (const key of ["id", ...registry.unique.map((u) => u.column)]) {
-      const raw = input[key]
-      if (raw === undefined) continue
-      const value = key === "email" ? String(raw).toLowerCase() : String(raw)
-      const byValue = seen.get(key) ?? new Map<string, number>()
-      seen.set(key, byValue)
-      const first = byValue.get(value)
-      if (first !== undefined) {
-        problems.push({ file, line: record.line, field: key, message: `expected a unique value, "${value}" is already on line ${first}` })
-        duplicate = true
-      } else byValue.set(value, record.line)
+    const duplicates = isDuplicate(input, record.line)
+    for (const d of duplicates) {
+      problems.push({ file, line: record.line, field: d.key, message: `expected a unique value, "${d.value}" is already on line ${d.first}` })
     }
+    const duplicate = duplicates.length > 0
     if ("problems" in decoded) {
       problems.push(...decoded.problems)
       continue
@@ -461,7 +478,7 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
   if (!Array.isArray(value)) return { rows: [], problems: [{ file, message: "expected a JSON array of objects" }] }
   const problems: Array<Problem> = []
   const rows: Array<CsvEntity<A>> = []
-  const seen = new Map<string, Map<string, number>>()
+  const isDuplicate = uniquenessTracker(registry)
   value.forEach((item: unknown, i) => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
       problems.push({ file, field: `[${i}]`, message: "expected an object" })
@@ -479,18 +496,11 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
       problems.push(...decoded.problems.map((p) => ({ ...p, field: `[${i}]${p.field === undefined ? "" : `.${p.field}`}` })))
       return
     }
-    for (const key of ["id", ...registry.unique.map((u) => u.column)]) {
-      const v = (decoded.entity as Record<string, unknown>)[key]
-      if (v === undefined) continue
-      const byValue = seen.get(key) ?? new Map<string, number>()
-      seen.set(key, byValue)
-      const first = byValue.get(String(v))
-      if (first !== undefined) {
-        problems.push({ file, field: `[${i}].${key}`, message: `expected a unique value, "${String(v)}" is already at [${first}]` })
-        return
-      }
-      byValue.set(String(v), i)
+    const duplicates = isDuplicate(input, i)
+    for (const d of duplicates) {
+      problems.push({ file, field: `[${i}].${d.key}`, message: `expected a unique value, "${d.value}" is already at [${d.first}]` })
     }
+    if (duplicates.length > 0) return
     if (unknownKeys.length === 0) rows.push({ line: i, entity: decoded.entity })
   })
   return { rows, problems }
