@@ -45,29 +45,40 @@ export const newParticipantCode = (): string => {
 
 const byLine = (a: Problem, b: Problem): number => (a.line ?? 0) - (b.line ?? 0)
 
+/** A row to check against the store: a decoded entity, or the raw values of a row that did not decode. */
+interface CheckedRow {
+  readonly line: number
+  readonly values: Readonly<Record<string, unknown>>
+}
+
 /**
  * Checks what only the database can tell: references to other registries and values that must
- * be unique across the registry. Returns one problem per offending row.
+ * be unique across the registry. Rows that failed to decode are checked too, so that one pass
+ * reports everything wrong with a file; a value that is already reported as malformed is skipped.
  */
-const checkAgainstStore = <A extends AnyEntity>(
-  registry: Registry<A>,
-  rows: ReadonlyArray<CsvEntity<A>>,
-  file: string | undefined
+const checkAgainstStore = (
+  registry: Registry<AnyEntity>,
+  rows: ReadonlyArray<CheckedRow>,
+  file: string | undefined,
+  already: ReadonlyArray<Problem> = []
 ): Effect.Effect<Array<Problem>, StoreError, Database> =>
   Effect.gen(function*() {
     const problems: Array<Problem> = []
-    const get = (e: A, column: string): string | undefined => {
-      const v = (e as Record<string, unknown>)[column]
-      return v === undefined ? undefined : String(v)
+    const reported = new Set(already.map((p) => `${p.line}\u0000${p.field}`))
+    const get = (row: CheckedRow, column: string): string | undefined => {
+      const v = row.values[column]
+      if (v === undefined || v === null || reported.has(`${row.line}\u0000${column}`)) return undefined
+      // emails are stored lower-cased
+      return column.endsWith("email") ? String(v).toLowerCase() : String(v)
     }
     for (const ref of registry.references) {
       const target = registryFor(ref.registry)
-      const values = rows.map((r) => get(r.entity, ref.column)).filter((v): v is string => v !== undefined)
+      const values = rows.map((r) => get(r, ref.column)).filter((v): v is string => v !== undefined)
       const found = yield* query(`checking ${ref.column} against ${ref.registry}`, (db) =>
         repo.existingValues(db, target.table, ref.target, values)
       )
       for (const r of rows) {
-        const v = get(r.entity, ref.column)
+        const v = get(r, ref.column)
         if (v !== undefined && !found.has(v)) {
           problems.push({
             file,
@@ -79,12 +90,12 @@ const checkAgainstStore = <A extends AnyEntity>(
       }
     }
     for (const { column } of registry.unique) {
-      const values = rows.map((r) => get(r.entity, column)).filter((v): v is string => v !== undefined)
+      const values = rows.map((r) => get(r, column)).filter((v): v is string => v !== undefined)
       const holders = yield* query(`checking that ${column} is unique`, (db) => repo.existingValues(db, registry.table, column, values))
       for (const r of rows) {
-        const v = get(r.entity, column)
+        const v = get(r, column)
         const holder = v === undefined ? undefined : holders.get(v)
-        if (holder !== undefined && holder !== r.entity.id) {
+        if (holder !== undefined && holder !== String(r.values["id"])) {
           problems.push({
             file,
             line: file === undefined ? undefined : r.line,
@@ -145,8 +156,11 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
   })
   const decoded = /\.json$/i.test(path) ? decodeRegistryJson(registry, text, file) : decodeRegistryCsv(registry, text, file)
   const problems = [...decoded.problems]
-  // only rows that decoded can be checked against the store; bad rows are already reported
-  problems.push(...(yield* checkAgainstStore(registry, decoded.rows, file)))
+  const checked: Array<CheckedRow> = [
+    ...decoded.rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })),
+    ...decoded.rejected.map((r) => ({ line: r.line, values: r.input }))
+  ]
+  problems.push(...(yield* checkAgainstStore(registry, checked, file, decoded.problems)))
   if (problems.length > 0) {
     const lines = new Set(problems.map((p) => p.line ?? p.field))
     return yield* new InputError({
@@ -215,7 +229,7 @@ export const addRecord = Effect.fn("Registries.add")(function*(name: RegistryNam
     name === "participants"
       ? yield* withParticipantCodes([{ line: 0, entity: decoded.entity as Participant }])
       : [{ line: 0, entity: decoded.entity }]
-  const problems = yield* checkAgainstStore(registry, rows, undefined)
+  const problems = yield* checkAgainstStore(registry, rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })), undefined)
   if (problems.length > 0) return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems })
   yield* query(`adding ${registry.noun}`, (db) => repo.upsert(db, registry, rows.map((r) => r.entity)))
   return rows[0]!.entity

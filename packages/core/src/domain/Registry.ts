@@ -376,6 +376,19 @@ export interface CsvEntity<A> {
   readonly entity: A
 }
 
+/** A row that did not decode, kept raw so that its references can still be checked and reported. */
+export interface RejectedRow {
+  readonly line: number
+  readonly input: Readonly<Record<string, unknown>>
+}
+
+/** What decoding a registry file gives: the good rows, the raw bad rows, and every problem. */
+export interface RegistryDecoded<A> {
+  readonly rows: ReadonlyArray<CsvEntity<A>>
+  readonly rejected: ReadonlyArray<RejectedRow>
+  readonly problems: ReadonlyArray<Problem>
+}
+
 /**
  * Reads a registry CSV: checks the header, decodes every row, and finds duplicate ids and
  * duplicate unique values within the file. Every problem is reported, not just the first.
@@ -388,13 +401,13 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
   registry: Registry<A>,
   text: string,
   file: string
-): { readonly rows: ReadonlyArray<CsvEntity<A>>; readonly problems: ReadonlyArray<Problem> } => {
+): RegistryDecoded<A> => {
   const parsed = parseCsv(text)
   const problems: Array<Problem> = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
   const [header, ...body] = parsed.records as ReadonlyArray<CsvRecord>
   if (header === undefined) {
-    if (problems.length > 0) return { rows: [], problems }
-    return { rows: [], problems: [{ file, line: 1, message: `expected a header line: ${registry.columns.map((c) => c.name).join(",")}` }] }
+    if (problems.length > 0) return { rows: [], rejected: [], problems }
+    return { rows: [], rejected: [], problems: [{ file, line: 1, message: `expected a header line: ${registry.columns.map((c) => c.name).join(",")}` }] }
   }
   const names = header.fields.map((f) => f.trim())
   const known = new Set(registry.columns.map((c) => c.name))
@@ -413,10 +426,11 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
       field: "header",
       message: `expected ${registry.columns.map((c) => c.name).join(",")}; ${parts.join("; ")}`
     })
-    return { rows: [], problems }
+    return { rows: [], rejected: [], problems }
   }
   const index = new Map(names.map((n, i) => [n, i]))
   const rows: Array<CsvEntity<A>> = []
+  const rejected: Array<RejectedRow> = []
   const isDuplicate = uniquenessTracker(registry)
   for (const record of body) {
     if (record.fields.length !== names.length) {
@@ -440,11 +454,13 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
     const duplicate = duplicates.length > 0
     if ("problems" in decoded) {
       problems.push(...decoded.problems)
+      rejected.push({ line: record.line, input })
       continue
     }
     if (!duplicate) rows.push({ line: record.line, entity: decoded.entity })
+    else rejected.push({ line: record.line, input })
   }
-  return { rows, problems }
+  return { rows, rejected, problems }
 }
 
 /** Writes entities as a registry CSV, in the registry's column order. */
@@ -468,14 +484,14 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
   registry: Registry<A>,
   text: string,
   file: string
-): { readonly rows: ReadonlyArray<CsvEntity<A>>; readonly problems: ReadonlyArray<Problem> } => {
+): RegistryDecoded<A> => {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (e) {
-    return { rows: [], problems: [{ file, message: `expected JSON: ${(e as Error).message}` }] }
+    return { rows: [], rejected: [], problems: [{ file, message: `expected JSON: ${(e as Error).message}` }] }
   }
-  if (!Array.isArray(value)) return { rows: [], problems: [{ file, message: "expected a JSON array of objects" }] }
+  if (!Array.isArray(value)) return { rows: [], rejected: [], problems: [{ file, message: "expected a JSON array of objects" }] }
   const problems: Array<Problem> = []
   const rows: Array<CsvEntity<A>> = []
   const isDuplicate = uniquenessTracker(registry)
@@ -503,5 +519,5 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
     if (duplicates.length > 0) return
     if (unknownKeys.length === 0) rows.push({ line: i, entity: decoded.entity })
   })
-  return { rows, problems }
+  return { rows, rejected: [], problems }
 }
