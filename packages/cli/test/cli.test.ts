@@ -213,7 +213,8 @@ describe.skipIf(databaseUrl === undefined || databaseUrl === "")("--database-url
     try {
       const u = new URL(databaseUrl!)
       u.searchParams.set("options", `-c search_path=${schema}`)
-      const dir = join(tmp, "wti")
+      const dir = join(tmp, "wti-postgres")
+      expect((await convene(tmp, ["init", dir, "--example", "we-the-internet"])).code).toBe(0)
       const migrate = await conveneJson(dir, ["db", "migrate", "--database-url", u.toString()])
       expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries"] })
       const r = await conveneJson(dir, ["fellows", "import", "fellows.csv", "--database-url", u.toString()])
