@@ -12,14 +12,22 @@ const bin = join(root, "packages", "cli", "bin", "run.js")
 const dir = resolve(process.argv[2] ?? join(root, "demo-dialogue"))
 
 const convene = (...args) => {
-  console.log(`\n$ convene ${args.join(" ")}`)
+  const quiet = args[0] === "--quiet"
+  if (quiet) args.shift()
+  console.log(`\n$ convene ${args.length > 12 ? [...args.slice(0, 12), "…"].join(" ") : args.join(" ")}`)
   const started = Date.now()
-  const r = spawnSync(process.execPath, [bin, ...args], { stdio: "inherit", cwd: existsSync(dir) ? dir : root, env: { ...process.env, DATABASE_URL: "" } })
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    stdio: quiet ? ["ignore", "pipe", "inherit"] : "inherit",
+    encoding: "utf8",
+    cwd: existsSync(dir) ? dir : root,
+    env: { ...process.env, DATABASE_URL: "" }
+  })
   if (r.status !== 0) {
     console.error(`✗ convene ${args.join(" ")} failed (exit ${r.status})`)
     process.exit(r.status ?? 1)
   }
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  return r.stdout
 }
 
 if (existsSync(dir)) rmSync(dir, { recursive: true, force: true })
@@ -31,9 +39,14 @@ convene("sites", "import", "sites.csv")
 convene("participants", "import", "participants.csv")
 convene("db", "status")
 convene("timeline", "show", "--as-of", "2027-04-20")
-// a few sites report their progress, as fellows would during onboarding
-convene("timeline", "done", "fellow-onboarded", "--site", "sn-dakar", "--site", "in-kolkata", "--site", "br-sao-paulo", "--on", "2027-02-10")
-convene("timeline", "done", "venue-booked", "--site", "sn-dakar", "--on", "2027-03-20")
+// fellows report their sites' progress during onboarding: most fellows are onboarded, about
+// two thirds of the venues are booked, a third of the facilitators trained (a fixed pattern,
+// so that every run shows the same status)
+const sites = JSON.parse(convene("--quiet", "sites", "list", "--json")).map((s) => s.id)
+const every = (n, offset = 0) => sites.filter((_, i) => (i + offset) % n !== 0).flatMap((id) => ["--site", id])
+convene("timeline", "done", "fellow-onboarded", ...every(9), "--on", "2027-02-10")
+convene("timeline", "done", "venue-booked", ...every(3, 1), "--on", "2027-03-25")
+convene("timeline", "done", "facilitators-trained", ...sites.filter((_, i) => i % 3 === 0).flatMap((id) => ["--site", id]), "--on", "2027-04-12")
 convene("timeline", "status", "--as-of", "2027-04-20", "--by", "country")
 console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 console.log(`  Workspace: ${dir}`)

@@ -20,6 +20,7 @@ export default class TimelineStatus extends ConveneCommand {
     const ws = await this.workspace(flags.dir)
     const { timelineStatus } = await import("@convene/core/Timeline")
     const { checkDate } = await import("../../dates.js")
+    const { countryName } = await import("@convene/core/domain/Values")
     const asOf = checkDate(flags["as-of"] ?? today(), "--as-of")
     const status = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), timelineStatus(ws.dialogue, asOf))
     this.log(`${ws.dialogue.title} — readiness as of ${asOf}\n`)
@@ -50,8 +51,8 @@ export default class TimelineStatus extends ConveneCommand {
     if (flags.by !== "site") {
       this.log("")
       this.table(
-        status.countries.map((c) => ({ country: c.country, sites: c.sites, "on track": c.on_track, done: c.done, due: c.due, overdue: c.overdue })),
-        ["country", "sites", "on track", "done", "due", "overdue"]
+        status.countries.map((c) => ({ country: c.country, sites: c.sites, "on track": c.on_track, done: c.done, due: c.due, overdue: c.overdue, name: countryName(c.country) })),
+        ["country", "sites", "on track", "done", "due", "overdue", "name"]
       )
     }
     const t = status.totals
