@@ -17,6 +17,7 @@ import {
   type Participant,
   type Registry,
   registryFor,
+  type RegistryEntities,
   type RegistryName
 } from "./domain/Registry.js"
 import * as repo from "./sql/registry-repository.js"
@@ -181,9 +182,9 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
 })
 
 /** Every record of a registry, ordered by id. */
-export const listRegistry = Effect.fn("Registries.list")(function*(name: RegistryName) {
+export const listRegistry = Effect.fn("Registries.list")(function*<N extends RegistryName>(name: N) {
   const registry = registryFor(name)
-  return yield* query(`listing ${name}`, (db) => repo.listAll(db, registry))
+  return (yield* query(`listing ${name}`, (db) => repo.listAll(db, registry))) as Array<RegistryEntities[N]>
 })
 
 /**
@@ -204,18 +205,18 @@ export const exportRegistry = Effect.fn("Registries.export")(function*(name: Reg
 })
 
 /** One record by id. Fails with {@link NotFound}. */
-export const showRecord = Effect.fn("Registries.show")(function*(name: RegistryName, id: string) {
+export const showRecord = Effect.fn("Registries.show")(function*<N extends RegistryName>(name: N, id: string) {
   const registry = registryFor(name)
   const found = yield* query(`reading ${registry.noun} ${id}`, (db) => repo.findById(db, registry, id))
   if (found === undefined) return yield* new NotFound({ what: registry.noun, id, hint: `\`convene ${name} list\` shows them all.` })
-  return found
+  return found as RegistryEntities[N]
 })
 
 /**
  * Adds one record from named values (e.g. command-line flags). Fails with {@link InputError}
  * naming each bad field, or {@link Conflict} when the id is taken.
  */
-export const addRecord = Effect.fn("Registries.add")(function*(name: RegistryName, input: Record<string, unknown>) {
+export const addRecord = Effect.fn("Registries.add")(function*<N extends RegistryName>(name: N, input: Record<string, unknown>) {
   const registry = registryFor(name)
   const decoded = decodeEntity(registry, input)
   if ("problems" in decoded) {
@@ -232,7 +233,7 @@ export const addRecord = Effect.fn("Registries.add")(function*(name: RegistryNam
   const problems = yield* checkAgainstStore(registry, rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })), undefined)
   if (problems.length > 0) return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems })
   yield* query(`adding ${registry.noun}`, (db) => repo.upsert(db, registry, rows.map((r) => r.entity)))
-  return rows[0]!.entity
+  return rows[0]!.entity as RegistryEntities[N]
 })
 
 /** Who depends on a record, so that removing it would break a reference. */
@@ -245,7 +246,7 @@ const dependents: Partial<Record<RegistryName, { readonly table: string; readonl
  * Removes one record. Refuses ({@link Conflict}) when other records still point at it:
  * a fellow who runs sites, a site with participants.
  */
-export const removeRecord = Effect.fn("Registries.remove")(function*(name: RegistryName, id: string) {
+export const removeRecord = Effect.fn("Registries.remove")(function*<N extends RegistryName>(name: N, id: string) {
   const registry = registryFor(name)
   const found = yield* showRecord(name, id)
   const dep = dependents[name]

@@ -283,6 +283,14 @@ export const registries = {
   participants: participantsRegistry
 } as const
 
+/** The entity type of each registry, by name. */
+export interface RegistryEntities {
+  readonly coalition: CoalitionPartner
+  readonly fellows: Fellow
+  readonly sites: Site
+  readonly participants: Participant
+}
+
 /** The registry descriptor for a name. */
 export const registryFor = (name: RegistryName): Registry<{ readonly id: string }> =>
   registries[name] as unknown as Registry<{ readonly id: string }>
