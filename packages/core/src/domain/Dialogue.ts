@@ -104,7 +104,14 @@ export const Dialogue = Schema.Struct({
   source_locale: Locale,
   locales: Schema.Array(Locale),
   deliberation_day: DeliberationDay,
-  agenda: Schema.Array(AgendaBlock).check(Schema.isMinLength(1, { message: "expected at least one agenda block" }), uniqueIds("agenda block")),
+  agenda: Schema.Array(AgendaBlock).check(
+    Schema.isMinLength(1, { message: "expected at least one agenda block" }),
+    uniqueIds("agenda block"),
+    Schema.makeFilter((blocks) => {
+      const total = blocks.reduce((sum, b) => sum + b.minutes, 0)
+      return total <= 24 * 60 || `expected an agenda of at most 24 hours, got ${Math.floor(total / 60)} h ${total % 60} min`
+    })
+  ),
   sync_moments: Schema.Array(SyncMoment).check(uniqueIds("synchronized moment")),
   timeline: Schema.Struct({
     phases: Schema.Array(Phase).check(uniqueIds("phase")),

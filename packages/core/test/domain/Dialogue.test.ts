@@ -55,6 +55,13 @@ describe("decodeDialogueYaml", () => {
     expect(problemsOf("id: x\ntitle: [unclosed\n")[0]).toMatch(/^convene\.yaml:\d+:\d+: /)
   })
 
+  it("reports an agenda longer than 24 hours, and an empty one", () => {
+    const long = example.replace("minutes: 75, kind: table-discussion }", "minutes: 720, kind: table-discussion }").replace("minutes: 60, kind: break }", "minutes: 720, kind: break }")
+    expect(problemsOf(long)).toEqual([expect.stringMatching(/^convene\.yaml:\d+: agenda: expected an agenda of at most 24 hours, got \d+ h/)])
+    const empty = example.replace(/^agenda:[\s\S]*?^sync_moments:/m, "agenda: []\n\nsync_moments:")
+    expect(problemsOf(empty)).toEqual([expect.stringMatching(/^convene\.yaml:\d+: agenda: expected at least one agenda block$/)])
+  })
+
   it("reports a missing section", () => {
     const bad = example.replace(/^agenda:[\s\S]*?^sync_moments:/m, "sync_moments:")
     expect(problemsOf(bad)).toEqual([expect.stringMatching(/^convene\.yaml:\d+: agenda: expected a value \(required\)$/)])

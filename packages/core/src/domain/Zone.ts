@@ -1,0 +1,144 @@
+/**
+ * Wall-clock time in IANA zones, without IO: the UTC offset in force at an instant, and the
+ * instant(s) of a local time — none in a DST gap, two in a DST overlap. Built on Intl (Node's
+ * ICU time zone data), so every zone Node knows is covered, including half- and quarter-hour
+ * offsets, +14 and -11, and days a zone skipped.
+ */
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+const formatterFor = (zone: string): Intl.DateTimeFormat => {
+  let f = formatters.get(zone)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      era: "short"
+    })
+    formatters.set(zone, f)
+  }
+  return f
+}
+
+/** The wall-clock time of `utcMs` in `zone`, as milliseconds of a UTC-based "local epoch". */
+const wallOf = (zone: string, utcMs: number): number => {
+  const parts = formatterFor(zone).formatToParts(new Date(utcMs))
+  let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, bc = false
+  for (const p of parts) {
+    switch (p.type) {
+      case "year": y = Number(p.value); break
+      case "month": mo = Number(p.value); break
+      case "day": d = Number(p.value); break
+      case "hour": h = Number(p.value); break
+      case "minute": mi = Number(p.value); break
+      case "second": s = Number(p.value); break
+      case "era": bc = p.value === "BC" || p.value === "B"; break
+    }
+  }
+  const year = bc ? 1 - y : y
+  const date = new Date(0)
+  date.setUTCFullYear(year, mo - 1, d)
+  date.setUTCHours(h, mi, s, 0)
+  return date.getTime()
+}
+
+/**
+ * The UTC offset in force in `zone` at the instant `utcMs`, in minutes east of UTC.
+ *
+ * @example
+ * offsetMinutes("Asia/Kathmandu", Date.parse("2027-05-15T00:00Z")) // 345
+ */
+export const offsetMinutes = (zone: string, utcMs: number): number => {
+  const floored = Math.floor(utcMs / 1000) * 1000
+  return Math.round((wallOf(zone, floored) - floored) / MINUTE)
+}
+
+/** Formats an offset in minutes as `+05:45`, `-11:00`, `+00:00`. */
+export const formatOffset = (minutes: number): string => {
+  const sign = minutes < 0 ? "-" : "+"
+  const abs = Math.abs(minutes)
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`
+}
+
+/** A local date and time: `date` is `YYYY-MM-DD`, `time` is `HH:MM`. */
+export interface LocalDateTime {
+  readonly date: string
+  readonly time: string
+}
+
+const pad = (n: number): string => String(n).padStart(2, "0")
+
+/** The local date and time of an instant in a zone, with the offset in force. */
+export const toLocal = (zone: string, utcMs: number): LocalDateTime & { readonly offset: number } => {
+  const offset = offsetMinutes(zone, utcMs)
+  const wall = new Date(utcMs + offset * MINUTE)
+  return {
+    date: `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
+    time: `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`,
+    offset
+  }
+}
+
+/** How a local time maps to instants. */
+export type LocalResolution =
+  | { readonly _tag: "Exact"; readonly utcMs: number }
+  /** The time does not exist (DST gap): `utcMs` is the time shifted forward by the gap. */
+  | { readonly _tag: "Gap"; readonly utcMs: number; readonly shiftedTo: LocalDateTime; readonly gapMinutes: number }
+  /** The time happens twice (DST overlap): `utcMs` is the earlier, `later` the other. */
+  | { readonly _tag: "Overlap"; readonly utcMs: number; readonly later: number }
+
+const wallMsOf = ({ date, time }: LocalDateTime): number => {
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number]
+  const [h, mi] = time.split(":").map(Number) as [number, number]
+  const at = new Date(0)
+  at.setUTCFullYear(y, mo - 1, d)
+  at.setUTCHours(h, mi, 0, 0)
+  return at.getTime()
+}
+
+/**
+ * The instant of a local date and time in a zone. A time in a DST gap is shifted forward by
+ * the gap (02:30 on a spring-forward night becomes 03:30); a time in a DST overlap takes the
+ * earlier of its two instants. Both are reported, so callers can warn.
+ *
+ * @example
+ * resolveLocal("Europe/Paris", { date: "2027-03-28", time: "02:30" })
+ * // { _tag: "Gap", utcMs: Date.parse("2027-03-28T01:30Z"), shiftedTo: { date: "2027-03-28", time: "03:30" }, gapMinutes: 60 }
+ */
+export const resolveLocal = (zone: string, local: LocalDateTime): LocalResolution => {
+  const wall = wallMsOf(local)
+  // the offsets in force two days either side cover any transition near this wall time
+  const before = offsetMinutes(zone, wall - 2 * DAY)
+  const after = offsetMinutes(zone, wall + 2 * DAY)
+  const candidates = [...new Set([before, offsetMinutes(zone, wall), after])]
+    .map((o) => wall - o * MINUTE)
+    .filter((u) => offsetMinutes(zone, u) * MINUTE === wall - u)
+    .sort((a, b) => a - b)
+  const [first, second] = candidates
+  if (first !== undefined && second !== undefined && first !== second) return { _tag: "Overlap", utcMs: first, later: second }
+  if (first !== undefined) return { _tag: "Exact", utcMs: first }
+  // a gap: keep the offset in force before it, which lands after the gap
+  const utcMs = wall - before * MINUTE
+  const shifted = toLocal(zone, utcMs)
+  return { _tag: "Gap", utcMs, shiftedTo: { date: shifted.date, time: shifted.time }, gapMinutes: Math.round((wallMsOf(shifted) - wall) / MINUTE) }
+}
+
+/** Minutes since local midnight of `HH:MM`. */
+export const minutesOfDay = (time: string): number => {
+  const [h, m] = time.split(":").map(Number) as [number, number]
+  return h * 60 + m
+}
+
+/** `YYYY-MM-DDTHH:MM`, the way plans write local times. */
+export const formatLocal = (l: LocalDateTime): string => `${l.date}T${l.time}`
+
+/** ISO 8601 UTC with minutes, e.g. `2027-05-15T08:00:00Z`. */
+export const formatUtc = (utcMs: number): string => new Date(utcMs).toISOString().replace(/\.\d{3}Z$/, "Z")
