@@ -48,6 +48,11 @@ convene("timeline", "done", "fellow-onboarded", ...every(9), "--on", "2027-02-10
 convene("timeline", "done", "venue-booked", ...every(3, 1), "--on", "2027-03-25")
 convene("timeline", "done", "facilitators-trained", ...sites.filter((_, i) => i % 3 === 0).flatMap((id) => ["--site", id]), "--on", "2027-04-12")
 convene("timeline", "status", "--as-of", "2027-04-20", "--by", "country")
+// the synchronized day across every zone
+convene("schedule", "plan")
+convene("schedule", "show", "--site", "np-kathmandu")
+convene("schedule", "export", "--format", "json")
+convene("schedule", "export", "--format", "csv")
 console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 console.log(`  Workspace: ${dir}`)
 console.log(`  Data:      ${join(dir, ".convene", "db")} (embedded PostgreSQL; set DATABASE_URL to use a server)`)

@@ -195,6 +195,29 @@ describe("the we-the-internet example", () => {
     expect(badDate.stderr).toContain("--as-of: expected a calendar date YYYY-MM-DD")
   })
 
+  it("plans the day, shows it per site and exports JSON and CSV", async () => {
+    const plan = await conveneJson(dir, ["schedule", "plan"])
+    expect(plan.code, plan.stderr).toBe(0)
+    const sites = plan.json.sites as Array<{ id: string; timezone: string; blocks: Array<{ start_utc: string; start_local: string; utc_offset: string }> }>
+    // follow-the-sun: sorted by UTC start, Kiritimati (+14) first
+    const starts = sites.map((s) => s.blocks[0]!.start_utc)
+    expect([...starts].sort()).toEqual(starts)
+    expect(sites[0]!.timezone).toBe("Pacific/Kiritimati")
+    const ktm = sites.find((s) => s.timezone === "Asia/Kathmandu")!
+    expect(ktm.blocks[0]!.utc_offset).toBe("+05:45")
+    const show = await convene(dir, ["schedule", "show", "--site", ktm.id])
+    expect(show.stdout).toContain("+05:45")
+    const exported = await convene(dir, ["schedule", "export", "--format", "json", "--out", "schedule"])
+    expect(exported.code, exported.stderr).toBe(0)
+    const json = JSON.parse(await readFile(join(dir, "schedule", "schedule.json"), "utf8"))
+    expect(json.day).toBe("2027-05-15")
+    expect(json.sites[0].blocks[0].start_utc).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
+    expect(json.sites[0].blocks[0].start_local).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/)
+    const csv = await convene(dir, ["schedule", "export", "--format", "csv", "--out", "schedule"])
+    expect(csv.code).toBe(0)
+    expect((await readFile(join(dir, "schedule", "schedule.csv"), "utf8")).split("\n")[0]).toBe("site,timezone,block,kind,start_local,end_local,start_utc,end_utc,utc_offset")
+  })
+
   it("lists the migrations", async () => {
     const r = await conveneJson(dir, ["db", "status"])
     expect(r.json.dialect).toBe("pglite")
@@ -216,7 +239,7 @@ describe.skipIf(databaseUrl === undefined || databaseUrl === "")("--database-url
       const dir = join(tmp, "wti-postgres")
       expect((await convene(tmp, ["init", dir, "--example", "we-the-internet"])).code).toBe(0)
       const migrate = await conveneJson(dir, ["db", "migrate", "--database-url", u.toString()])
-      expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries"] })
+      expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries", "2026-11-22T01-schedule-plans"] })
       const r = await conveneJson(dir, ["fellows", "import", "fellows.csv", "--database-url", u.toString()])
       expect(r.code).toBe(0)
       const { rows } = await admin.query(`select count(*)::int as n from ${schema}.fellows`)

@@ -7,6 +7,7 @@ import { migrationStatus } from "../src/Database.js"
 import { formatProblem, type InputError } from "../src/domain/Errors.js"
 import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../src/Registries.js"
 import { recordMilestone, timelineStatus } from "../src/Timeline.js"
+import { latestPlan, planSchedule, scheduleCsv } from "../src/Schedules.js"
 import { decodeDialogueYaml } from "../src/domain/Dialogue.js"
 import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
 
@@ -51,7 +52,7 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
 
   it("applies the migrations and lists them", async () => {
     const status = await migrationStatus(shape.db)
-    expect(status.map((m) => m.name)).toEqual(["2026-11-22T00-registries"])
+    expect(status.map((m) => m.name)).toEqual(["2026-11-22T00-registries", "2026-11-22T01-schedule-plans"])
     expect(status.every((m) => m.executed_at !== null)).toBe(true)
   })
 
@@ -152,6 +153,18 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
     ])
     await runWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar"], on: "2027-03-01", undo: true }))
     expect((await runWith(shape, timelineStatus(dialogue, "2027-04-01"))).sites[1]!.done).toBe(1)
+  })
+
+  it("plans the day, stores the plan and reads the latest back", async () => {
+    expect((await failWith(shape, planSchedule(dialogue)))._tag).toBe("InputError")
+    expect((await failWith(shape, latestPlan()))._tag).toBe("NotFound")
+    await importAll()
+    const plan = await runWith(shape, planSchedule(dialogue))
+    expect(plan.sites.map((s) => s.id)).toEqual(["np-kathmandu", "sn-dakar", "sn-thies"])
+    expect(plan.sites[0]!.blocks[0]).toMatchObject({ start_local: "2027-05-15T09:00", start_utc: "2027-05-15T03:15:00Z", utc_offset: "+05:45" })
+    expect(await runWith(shape, latestPlan())).toEqual(plan)
+    const csv = scheduleCsv(plan)
+    expect(csv.split("\n")).toHaveLength(1 + 3 * dialogue.agenda.length + 1)
   })
 
   it("imports 10,000 participants in one transaction", async () => {

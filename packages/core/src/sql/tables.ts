@@ -56,6 +56,15 @@ export interface MilestoneProgressTable {
   recorded_at: Generated<ColumnType<Date, never, never>>
 }
 
+export interface SchedulePlansTable {
+  id: Generated<number>
+  day: string
+  computed_at: Generated<ColumnType<Date, never, never>>
+  sites: number
+  /** The SchedulePlan as JSON (see domain/Schedule.ts). */
+  plan: ColumnType<unknown, string, string>
+}
+
 /** Every table convene owns. */
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
@@ -63,4 +72,5 @@ export interface Tables {
   sites: SitesTable
   participants: ParticipantsTable
   milestone_progress: MilestoneProgressTable
+  schedule_plans: SchedulePlansTable
 }

@@ -2,10 +2,12 @@
 // with the package wherever it is installed.
 import type { Migration, MigrationProvider } from "kysely/migration"
 import * as registries from "./2026-11-22T00-registries.js"
+import * as schedulePlans from "./2026-11-22T01-schedule-plans.js"
 
 /** Every migration by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
-  "2026-11-22T00-registries": registries
+  "2026-11-22T00-registries": registries,
+  "2026-11-22T01-schedule-plans": schedulePlans
 }
 
 /** A Kysely migration provider over {@link migrations}. */
