@@ -3,6 +3,10 @@
  * registered site, store the plan, read it back, and export it.
  */
 import * as Effect from "effect/Effect"
+import { mkdir, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { globalCalendar, siteCalendar } from "./Calendar.js"
+import { scheduleHtml } from "./ScheduleChart.js"
 import { query } from "./Database.js"
 import { formatCsv } from "./domain/Csv.js"
 import type { Dialogue } from "./domain/Dialogue.js"
@@ -59,3 +63,47 @@ export const scheduleCsv = (plan: SchedulePlan): string =>
     ["site", "timezone", "block", "kind", "start_local", "end_local", "start_utc", "end_utc", "utc_offset"],
     plan.sites.flatMap((s: SitePlan) => s.blocks.map((b) => [s.id, s.timezone, b.id, b.kind, b.start_local, b.end_local, b.start_utc, b.end_utc, b.utc_offset]))
   )
+
+/** The export formats of a plan. */
+export type ScheduleFormat = "ics" | "csv" | "json" | "html"
+
+/**
+ * Writes a plan into `dir`: `schedule.json`, `schedule.csv`, `schedule.html`, or for ics one
+ * `ics/<site>.ics` per site in its own zone plus `ics/all-sites.ics` in UTC. With `site`, only
+ * that site. Returns the files written.
+ *
+ * @example
+ * await writeSchedule({ plan, format: "ics", dir: "out/schedule", dialogue })
+ */
+export const writeSchedule = async (options: {
+  readonly plan: SchedulePlan
+  readonly format: ScheduleFormat
+  readonly dir: string
+  readonly dialogue: Pick<Dialogue, "id" | "title">
+  readonly site?: string | undefined
+}): Promise<Array<string>> => {
+  const plan = options.site === undefined ? options.plan : planForSite(options.plan, options.site)
+  const suffix = options.site === undefined ? "" : `-${options.site}`
+  await mkdir(options.dir, { recursive: true })
+  const calendar = { dialogueId: options.dialogue.id, title: options.dialogue.title }
+  const write = async (name: string, text: string) => {
+    const file = join(options.dir, name)
+    await writeFile(file, text)
+    return file
+  }
+  switch (options.format) {
+    case "json":
+      return [await write(`schedule${suffix}.json`, scheduleJson(plan))]
+    case "csv":
+      return [await write(`schedule${suffix}.csv`, scheduleCsv(plan))]
+    case "html":
+      return [await write(`schedule${suffix}.html`, scheduleHtml(plan, options.dialogue.title))]
+    case "ics": {
+      await mkdir(join(options.dir, "ics"), { recursive: true })
+      const files: Array<string> = []
+      for (const site of plan.sites) files.push(await write(join("ics", `${site.id}.ics`), siteCalendar(plan, site, calendar)))
+      if (options.site === undefined) files.push(await write(join("ics", "all-sites.ics"), globalCalendar(plan, calendar)))
+      return files
+    }
+  }
+}

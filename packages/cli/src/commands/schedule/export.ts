@@ -1,30 +1,36 @@
 import { Flags } from "@oclif/core"
-import { mkdir, writeFile } from "node:fs/promises"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class ScheduleExport extends ConveneCommand {
-  static override summary = "Write the stored plan as JSON or CSV."
-  static override description = "json: {day, sites: [{id, timezone, blocks: [{id, start_local, end_local, start_utc, end_utc, utc_offset}], moments, warnings}], moments, span, hourly}; local times are YYYY-MM-DDTHH:MM, UTC times ISO 8601 ending in Z. csv: one row per site and block."
-  static override examples = ["<%= config.bin %> schedule export --format json", "<%= config.bin %> schedule export --format csv --site sn-dakar --out exports/"]
+  static override summary = "Write the stored plan as calendars (ICS), CSV, JSON or an HTML chart."
+  static override description = [
+    "ics: one file per site (out/schedule/ics/<site>.ics) with events in the site's own IANA zone and a matching VTIMEZONE, plus all-sites.ics in UTC; each event's description carries the site, the block and the UTC time.",
+    "json: {day, sites: [{id, timezone, blocks: [{id, start_local, end_local, start_utc, end_utc, utc_offset}], moments, warnings}], moments, span, hourly}; local times are YYYY-MM-DDTHH:MM, UTC times ISO 8601 ending in Z.",
+    "csv: one row per site and block.",
+    "html: a self-contained follow-the-sun chart."
+  ].join("\n\n")
+  static override examples = [
+    "<%= config.bin %> schedule export --format ics",
+    "<%= config.bin %> schedule export --format html && open out/schedule/schedule.html",
+    "<%= config.bin %> schedule export --format csv --site sn-dakar --out exports/"
+  ]
   static override flags = {
     ...workspaceFlags,
-    format: Flags.string({ summary: "File format.", options: ["json", "csv"], required: true }),
+    format: Flags.string({ summary: "File format.", options: ["ics", "csv", "json", "html"], required: true }),
     site: Flags.string({ summary: "Only this site." }),
-    out: Flags.string({ summary: "Output folder (default: the workspace's out/)." })
+    out: Flags.string({ summary: "Output folder (default: the workspace's out/schedule/)." })
   }
 
   async run() {
     const { flags } = await this.parse(ScheduleExport)
     const ws = await this.workspace(flags.dir)
-    const { latestPlan, planForSite, scheduleCsv, scheduleJson } = await import("@convene/core/Schedules")
-    const stored = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan())
-    const plan = flags.site === undefined ? stored : planForSite(stored, flags.site)
-    const dir = resolve(flags.out ?? join(ws.dir, "out"))
-    await mkdir(dir, { recursive: true })
-    const file = join(dir, `schedule${flags.site === undefined ? "" : `-${flags.site}`}.${flags.format}`)
-    await writeFile(file, flags.format === "json" ? scheduleJson(plan) : scheduleCsv(plan))
-    this.log(`Wrote ${relative(process.cwd(), file) || file}`)
-    return { format: flags.format, file }
+    const { latestPlan, writeSchedule } = await import("@convene/core/Schedules")
+    const plan = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan())
+    const dir = resolve(flags.out ?? join(ws.dir, "out", "schedule"))
+    const files = await writeSchedule({ plan, format: flags.format as "ics" | "csv" | "json" | "html", dir, dialogue: ws.dialogue, site: flags.site })
+    const shown = files.length <= 3 ? files.map((f) => relative(process.cwd(), f) || f).join(", ") : `${files.length} files in ${relative(process.cwd(), dir) || dir}`
+    this.log(`Wrote ${shown}`)
+    return { format: flags.format, files }
   }
 }
