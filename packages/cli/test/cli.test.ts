@@ -26,6 +26,18 @@ describe("convene --help", () => {
   })
 })
 
+describe("convene schedule slot", () => {
+  it("ranks UTC slots across zones, anywhere, and names bad zones", async () => {
+    const r = await conveneJson(tmpdir(), ["schedule", "slot", "--zones", "Europe/Paris,Asia/Tokyo,America/Bogota", "--minutes", "120", "--date", "2027-03-10"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.slots[0].inside).toBe(2)
+    expect(r.json.slots[0].zones.map((z: { zone: string }) => z.zone)).toEqual(["Europe/Paris", "Asia/Tokyo", "America/Bogota"])
+    const bad = await convene(tmpdir(), ["schedule", "slot", "--zones", "Europe/Paris,Mars/Base", "--minutes", "60"])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--zones: expected an IANA time zone such as Europe/Paris, got "Mars/Base"')
+  })
+})
+
 describe("convene init", () => {
   it("creates a blank workspace: commented convene.yaml, header-only CSVs, surveys/, .env.example", async () => {
     const dir = join(tmp, "blank")
