@@ -5,28 +5,36 @@
  */
 import { tzlib_get_ical_block } from "timezones-ical-library"
 import type { SchedulePlan, SitePlan } from "./domain/Schedule.js"
-import { resolveLocal } from "./domain/Zone.js"
+import { resolveLocal, stableOffsetAround } from "./domain/Zone.js"
 
 const escapeText = (s: string): string => s.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n")
 
+/** The UTF-8 length of one code point. */
+const octets = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4)
+
 /** Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1). */
 const fold = (line: string): string => {
-  const encoder = new TextEncoder()
-  if (encoder.encode(line).length <= 75) return line
+  // at most 3 octets per UTF-16 unit: short lines need no count
+  if (line.length <= 25) return line
   const parts: Array<string> = []
-  let current = ""
+  let start = 0
   let size = 0
-  for (const ch of line) {
-    const n = encoder.encode(ch).length
-    if (size + n > (parts.length === 0 ? 75 : 74)) {
-      parts.push(current)
-      current = ""
+  let limit = 75
+  for (let i = 0; i < line.length; ) {
+    const cp = line.codePointAt(i)!
+    const n = octets(cp)
+    const units = cp > 0xffff ? 2 : 1
+    if (size + n > limit) {
+      parts.push(line.slice(start, i))
+      start = i
       size = 0
+      limit = 74 // continuation lines start with a space
     }
-    current += ch
     size += n
+    i += units
   }
-  parts.push(current)
+  if (parts.length === 0) return line
+  parts.push(line.slice(start))
   return parts.join("\r\n ")
 }
 
@@ -39,6 +47,15 @@ const compactLocal = (local: string): string => `${local.replace(/-/g, "").repla
  * times as floating). Undefined when the library does not know the zone.
  */
 export const vtimezone = (zone: string): string | undefined => {
+  if (vtimezones.has(zone)) return vtimezones.get(zone)
+  const result = buildVtimezone(zone)
+  vtimezones.set(zone, result)
+  return result
+}
+
+const vtimezones = new Map<string, string | undefined>()
+
+const buildVtimezone = (zone: string): string | undefined => {
   const block = tzlib_get_ical_block(zone)
   if (!Array.isArray(block) || typeof block[0] !== "string" || !block[0].startsWith("BEGIN:VTIMEZONE")) return undefined
   return block[0]
@@ -55,12 +72,29 @@ export const vtimezone = (zone: string): string | undefined => {
  * instant is written in UTC, which every client reads the same way.
  */
 const dateTime = (name: "DTSTART" | "DTEND", zone: string | undefined, local: string, utc: string): string => {
-  if (zone !== undefined) {
-    const [date, time] = local.split("T") as [string, string]
-    const r = resolveLocal(zone, { date, time })
-    if (r._tag === "Exact" && r.utcMs === Date.parse(utc)) return `${name};TZID=${zone}:${compactLocal(local)}`
-  }
+  if (zone !== undefined && namesOneInstant(zone, local, utc)) return `${name};TZID=${zone}:${compactLocal(local)}`
   return `${name}:${compactUtc(utc)}`
+}
+
+// Sites share zones and agendas: the (Intl-backed) check is memoized, bounded in size.
+const oneInstant = new Map<string, boolean>()
+const stableZones = new Map<string, boolean>()
+const namesOneInstant = (zone: string, local: string, utc: string): boolean => {
+  const key = `${zone}|${local}|${utc}`
+  let hit = oneInstant.get(key)
+  if (hit === undefined) {
+    const [date, time] = local.split("T") as [string, string]
+    const stableKey = `${zone}|${date}`
+    if (!stableZones.has(stableKey)) stableZones.set(stableKey, stableOffsetAround(zone, date) !== undefined)
+    if (stableZones.get(stableKey) === true) hit = true
+    else {
+      const r = resolveLocal(zone, { date, time })
+      hit = r._tag === "Exact" && r.utcMs === Date.parse(utc)
+    }
+    if (oneInstant.size > 100_000) oneInstant.clear()
+    oneInstant.set(key, hit)
+  }
+  return hit
 }
 
 interface CalendarOptions {

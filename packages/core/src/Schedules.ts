@@ -3,6 +3,7 @@
  * registered site, store the plan, read it back, and export it.
  */
 import * as Effect from "effect/Effect"
+import { writeFileSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { globalCalendar, siteCalendar } from "./Calendar.js"
@@ -100,8 +101,13 @@ export const writeSchedule = async (options: {
       return [await write(`schedule${suffix}.html`, scheduleHtml(plan, options.dialogue.title))]
     case "ics": {
       await mkdir(join(options.dir, "ics"), { recursive: true })
-      const files: Array<string> = []
-      for (const site of plan.sites) files.push(await write(join("ics", `${site.id}.ics`), siteCalendar(plan, site, calendar)))
+      // thousands of small files: synchronous writes are several times faster than promises
+      // here (no thread-pool round trip per file), and nothing else waits on this process
+      const files = plan.sites.map((site) => {
+        const file = join(options.dir, "ics", `${site.id}.ics`)
+        writeFileSync(file, siteCalendar(plan, site, calendar))
+        return file
+      })
       if (options.site === undefined) files.push(await write(join("ics", "all-sites.ics"), globalCalendar(plan, calendar)))
       return files
     }

@@ -5,7 +5,7 @@
  * overlaps, blocks outside the window, past midnight, or on another local date.
  */
 import type { AgendaBlock, DeliberationDay, SyncMoment } from "./Dialogue.js"
-import { formatLocal, formatOffset, formatUtc, type LocalDateTime, minutesOfDay, resolveLocal as resolveLocalUncached, toLocal as toLocalUncached } from "./Zone.js"
+import { atOffset, formatLocal, formatOffset, formatUtc, type LocalDateTime, minutesOfDay, resolveLocal as resolveLocalUncached, stableOffsetAround, toLocal as toLocalUncached } from "./Zone.js"
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -85,11 +85,20 @@ export interface SchedulePlan {
   readonly warnings: ReadonlyArray<ScheduleWarning>
 }
 
-// Sites share zones (10,000 sites live in a few hundred zones): the zone arithmetic, which goes
-// through Intl, is memoized per plan.
+// Sites share zones (10,000 sites live in a few hundred zones), and most zones have no DST
+// transition near the day: their local times are plain arithmetic on a known offset. Only the
+// others go through Intl, memoized per plan.
+let stableCache = new Map<string, number | undefined>()
 let toLocalCache = new Map<string, ReturnType<typeof toLocalUncached>>()
 let resolveCache = new Map<string, ReturnType<typeof resolveLocalUncached>>()
+let planDate = ""
+const stableOffset = (zone: string): number | undefined => {
+  if (!stableCache.has(zone)) stableCache.set(zone, stableOffsetAround(zone, planDate))
+  return stableCache.get(zone)
+}
 const toLocal = (zone: string, utcMs: number) => {
+  const stable = stableOffset(zone)
+  if (stable !== undefined && Math.abs(utcMs - Date.parse(`${planDate}T12:00:00Z`)) < 36 * HOUR) return atOffset(utcMs, stable)
   const key = `${zone}|${utcMs}`
   let hit = toLocalCache.get(key)
   if (hit === undefined) toLocalCache.set(key, (hit = toLocalUncached(zone, utcMs)))
@@ -187,6 +196,8 @@ export const planDay = (input: {
   const { day, agenda } = input
   toLocalCache = new Map()
   resolveCache = new Map()
+  stableCache = new Map()
+  planDate = day.date
   const windowStart = minutesOfDay(day.window.start)
   const windowEnd = minutesOfDay(day.window.end) <= windowStart ? 24 * 60 + minutesOfDay(day.window.end) : minutesOfDay(day.window.end)
   const windows = new Map(input.sites.map((s) => [s.id, windowOf(s, day)]))

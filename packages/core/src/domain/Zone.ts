@@ -77,8 +77,11 @@ export interface LocalDateTime {
 const pad = (n: number): string => String(n).padStart(2, "0")
 
 /** The local date and time of an instant in a zone, with the offset in force. */
-export const toLocal = (zone: string, utcMs: number): LocalDateTime & { readonly offset: number } => {
-  const offset = offsetMinutes(zone, utcMs)
+export const toLocal = (zone: string, utcMs: number): LocalDateTime & { readonly offset: number } =>
+  atOffset(utcMs, offsetMinutes(zone, utcMs))
+
+/** The local date and time of an instant at a known UTC offset (minutes east). */
+export const atOffset = (utcMs: number, offset: number): LocalDateTime & { readonly offset: number } => {
   const wall = new Date(utcMs + offset * MINUTE)
   return {
     date: `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
@@ -129,6 +132,19 @@ export const resolveLocal = (zone: string, local: LocalDateTime): LocalResolutio
   const utcMs = wall - before * MINUTE
   const shifted = toLocal(zone, utcMs)
   return { _tag: "Gap", utcMs, shiftedTo: { date: shifted.date, time: shifted.time }, gapMinutes: Math.round((wallMsOf(shifted) - wall) / MINUTE) }
+}
+
+/**
+ * The UTC offset of `zone` when it stays the same from the day before `date` to two days after
+ * (no transition can then touch that local date), else undefined. Lets callers do plain
+ * arithmetic for the many zones without a transition near the day.
+ */
+export const stableOffsetAround = (zone: string, date: string): number | undefined => {
+  const dayStart = Date.parse(`${date}T00:00:00Z`)
+  const before = offsetMinutes(zone, dayStart - DAY)
+  const middle = offsetMinutes(zone, dayStart + DAY / 2)
+  const after = offsetMinutes(zone, dayStart + 2 * DAY)
+  return before === middle && middle === after ? before : undefined
 }
 
 /** Minutes since local midnight of `HH:MM`. */
