@@ -7,15 +7,34 @@ import { tzlib_get_ical_block } from "timezones-ical-library"
 import type { SchedulePlan, SitePlan } from "./domain/Schedule.js"
 import { resolveLocal, stableOffsetAround } from "./domain/Zone.js"
 
-const escapeText = (s: string): string => s.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n")
+const special = /[\\;,\n\r]/
+const escaped = new Map<string, string>()
+const escapeText = (s: string): string => {
+  if (!special.test(s)) return s
+  let hit = escaped.get(s)
+  if (hit === undefined) {
+    hit = s.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n")
+    if (escaped.size > 10_000) escaped.clear()
+    escaped.set(s, hit)
+  }
+  return hit
+}
 
 /** The UTF-8 length of one code point. */
 const octets = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4)
 
 /** Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1). */
+const nonAscii = /[^\x00-\x7f]/
 const fold = (line: string): string => {
   // at most 3 octets per UTF-16 unit: short lines need no count
   if (line.length <= 25) return line
+  if (!nonAscii.test(line)) {
+    // ASCII: one octet per character
+    if (line.length <= 75) return line
+    let out = line.slice(0, 75)
+    for (let i = 75; i < line.length; i += 74) out += "\r\n " + line.slice(i, i + 74)
+    return out
+  }
   const parts: Array<string> = []
   let start = 0
   let size = 0
@@ -38,8 +57,10 @@ const fold = (line: string): string => {
   return parts.join("\r\n ")
 }
 
-const compactUtc = (iso: string): string => iso.replace(/[-:]/g, "").replace(/\.\d+/, "")
-const compactLocal = (local: string): string => `${local.replace(/-/g, "").replace(":", "")}00`
+/** `2027-05-15T09:30:00Z` -> `20270515T093000Z` */
+const compactUtc = (iso: string): string => `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
+/** `2027-05-15T09:30` -> `20270515T093000` */
+const compactLocal = (local: string): string => `${local.slice(0, 4)}${local.slice(5, 7)}${local.slice(8, 13)}${local.slice(14, 16)}00`
 
 /**
  * The VTIMEZONE block for a zone, with its TZID set to the name the site uses (the library
@@ -61,7 +82,7 @@ const buildVtimezone = (zone: string): string | undefined => {
   return block[0]
     .split(/\r?\n/)
     .filter((l) => !l.startsWith("LAST-MODIFIED:"))
-    .map((l) => (l.startsWith("TZID:") ? `TZID:${zone}` : l.startsWith("X-LIC-LOCATION:") ? `X-LIC-LOCATION:${zone}` : l))
+    .map((l) => fold(l.startsWith("TZID:") ? `TZID:${zone}` : l.startsWith("X-LIC-LOCATION:") ? `X-LIC-LOCATION:${zone}` : l))
     .join("\r\n")
 }
 
@@ -80,17 +101,17 @@ const dateTime = (name: "DTSTART" | "DTEND", zone: string | undefined, local: st
 const oneInstant = new Map<string, boolean>()
 const stableZones = new Map<string, boolean>()
 const namesOneInstant = (zone: string, local: string, utc: string): boolean => {
+  // most zones have no transition near the day: then every local time names one instant
+  const stableKey = `${zone}|${local.slice(0, 10)}`
+  let stable = stableZones.get(stableKey)
+  if (stable === undefined) stableZones.set(stableKey, (stable = stableOffsetAround(zone, local.slice(0, 10)) !== undefined))
+  if (stable) return true
   const key = `${zone}|${local}|${utc}`
   let hit = oneInstant.get(key)
   if (hit === undefined) {
     const [date, time] = local.split("T") as [string, string]
-    const stableKey = `${zone}|${date}`
-    if (!stableZones.has(stableKey)) stableZones.set(stableKey, stableOffsetAround(zone, date) !== undefined)
-    if (stableZones.get(stableKey) === true) hit = true
-    else {
-      const r = resolveLocal(zone, { date, time })
-      hit = r._tag === "Exact" && r.utcMs === Date.parse(utc)
-    }
+    const r = resolveLocal(zone, { date, time })
+    hit = r._tag === "Exact" && r.utcMs === Date.parse(utc)
     if (oneInstant.size > 100_000) oneInstant.clear()
     oneInstant.set(key, hit)
   }
@@ -112,42 +133,52 @@ const header = (name: string, extra: ReadonlyArray<string> = []): Array<string> 
   ...extra
 ]
 
-const siteEvents = (plan: SchedulePlan, site: SitePlan, options: CalendarOptions, zone: string | undefined, withMoments = true): Array<string> => {
-  const stamp = `${plan.day.replace(/-/g, "")}T000000Z`
-  const lines: Array<string> = []
+/** One content line, folded, with its CRLF. */
+const line = (text: string): string => `${fold(text)}\r\n`
+
+const siteEvents = (
+  plan: SchedulePlan,
+  site: SitePlan,
+  options: CalendarOptions,
+  zone: string | undefined,
+  global: boolean
+): string => {
+  const stamp = `DTSTAMP:${plan.day.slice(0, 4)}${plan.day.slice(5, 7)}${plan.day.slice(8, 10)}T000000Z\r\n`
+  const prefix = global ? `${escapeText(site.id)}: ` : ""
+  let out = ""
   for (const b of site.blocks) {
-    lines.push(
-      "BEGIN:VEVENT",
-      `UID:${options.dialogueId}-${plan.day}-${site.id}-${b.id}@convene`,
-      `DTSTAMP:${stamp}`,
-      dateTime("DTSTART", zone, b.start_local, b.start_utc),
-      dateTime("DTEND", zone, b.end_local, b.end_utc),
-      `SUMMARY:${escapeText(b.title)}`,
-      `DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nBlock: ${b.id} (${b.kind})\nLocal: ${b.start_local.slice(11)}–${b.end_local.slice(11)} (UTC${b.utc_offset})\nUTC: ${b.start_utc} – ${b.end_utc}`)}`,
-      `CATEGORIES:${b.kind.toUpperCase()}`,
-      "END:VEVENT"
-    )
+    out +=
+      "BEGIN:VEVENT\r\n" +
+      line(`UID:${options.dialogueId}-${plan.day}-${site.id}-${b.id}@convene`) +
+      stamp +
+      line(dateTime("DTSTART", zone, b.start_local, b.start_utc)) +
+      line(dateTime("DTEND", zone, b.end_local, b.end_utc)) +
+      line(`SUMMARY:${prefix}${escapeText(b.title)}`) +
+      // ids, zones, kinds and times hold nothing to escape: the line breaks are written escaped
+      line(`DESCRIPTION:Site: ${site.id} (${site.timezone})\\nBlock: ${b.id} (${b.kind})\\nLocal: ${b.start_local.slice(11)}-${b.end_local.slice(11)} (UTC${b.utc_offset})\\nUTC: ${b.start_utc} to ${b.end_utc}`) +
+      `CATEGORIES:${b.kind.toUpperCase()}\r\n` +
+      "END:VEVENT\r\n"
   }
-  for (const m of withMoments ? site.moments : []) {
+  if (global) return out
+  for (const m of site.moments) {
     const moment = plan.moments.find((x) => x.id === m.id)
     if (moment === undefined) continue
-    lines.push(
-      "BEGIN:VEVENT",
-      `UID:${options.dialogueId}-${plan.day}-${site.id}-moment-${m.id}@convene`,
-      `DTSTAMP:${stamp}`,
-      dateTime("DTSTART", zone, m.start_local, moment.start_utc),
-      dateTime("DTEND", zone, m.end_local, moment.end_utc),
-      `SUMMARY:${escapeText(`${moment.title} (synchronized)`)}`,
-      `DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} – ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`)}`,
-      "CATEGORIES:SYNCHRONIZED",
-      `TRANSP:${m.joins ? "OPAQUE" : "TRANSPARENT"}`,
-      "END:VEVENT"
-    )
+    out +=
+      "BEGIN:VEVENT\r\n" +
+      line(`UID:${options.dialogueId}-${plan.day}-${site.id}-moment-${m.id}@convene`) +
+      stamp +
+      line(dateTime("DTSTART", zone, m.start_local, moment.start_utc)) +
+      line(dateTime("DTEND", zone, m.end_local, moment.end_utc)) +
+      line(`SUMMARY:${escapeText(`${moment.title} (synchronized)`)}`) +
+      line(`DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} to ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`)}`) +
+      "CATEGORIES:SYNCHRONIZED\r\n" +
+      `TRANSP:${m.joins ? "OPAQUE" : "TRANSPARENT"}\r\n` +
+      "END:VEVENT\r\n"
   }
-  return lines
+  return out
 }
 
-const finish = (lines: ReadonlyArray<string>): string => [...lines, "END:VCALENDAR"].map(fold).join("\r\n") + "\r\n"
+const END = "END:VCALENDAR\r\n"
 
 /**
  * One site's calendar: its blocks and the synchronized moments in its own zone, with a
@@ -159,11 +190,12 @@ const finish = (lines: ReadonlyArray<string>): string => [...lines, "END:VCALEND
 export const siteCalendar = (plan: SchedulePlan, site: SitePlan, options: CalendarOptions): string => {
   const tz = vtimezone(site.timezone)
   const zone = tz === undefined ? undefined : site.timezone
-  return finish([
-    ...header(`${options.title} — ${site.id}`, zone === undefined ? [] : [`X-WR-TIMEZONE:${zone}`]),
-    ...(tz === undefined ? [] : tz.split("\r\n")),
-    ...siteEvents(plan, site, options, zone)
-  ])
+  return (
+    header(`${options.title} — ${site.id}`, zone === undefined ? [] : [`X-WR-TIMEZONE:${zone}`]).map(line).join("") +
+    (tz === undefined ? "" : `${tz}\r\n`) +
+    siteEvents(plan, site, options, zone, false) +
+    END
+  )
 }
 
 /** Every site's blocks and the moments in one calendar, all times in UTC. */
@@ -176,13 +208,12 @@ export const globalCalendar = (plan: SchedulePlan, options: CalendarOptions): st
     `DTSTART:${compactUtc(m.start_utc)}`,
     `DTEND:${compactUtc(m.end_utc)}`,
     `SUMMARY:${escapeText(`${m.title} (synchronized, ${m.joining} of ${plan.sites.length} sites)`)}`,
-    `DESCRIPTION:${escapeText(`Synchronized moment ${m.id} (${m.mode})\nUTC: ${m.start_utc} – ${m.end_utc}\nSites that cannot join inside their window: ${m.not_joining.length === 0 ? "none" : m.not_joining.join(", ")}`)}`,
+    `DESCRIPTION:${escapeText(`Synchronized moment ${m.id} (${m.mode})\nUTC: ${m.start_utc} to ${m.end_utc}\nSites that cannot join inside their window: ${m.not_joining.length === 0 ? "none" : m.not_joining.join(", ")}`)}`,
     "CATEGORIES:SYNCHRONIZED",
     "END:VEVENT"
   ])
-  return finish([
-    ...header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]),
-    ...moments,
-    ...plan.sites.flatMap((s) => siteEvents(plan, s, options, undefined, false).map((l) => (l.startsWith("SUMMARY:") ? `SUMMARY:${escapeText(s.id)}: ${l.slice(8)}` : l)))
-  ])
+  const parts = [[...header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]), ...moments].map(line).join("")]
+  for (const s of plan.sites) parts.push(siteEvents(plan, s, options, undefined, true))
+  parts.push(END)
+  return parts.join("")
 }

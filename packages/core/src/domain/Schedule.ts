@@ -92,13 +92,14 @@ let stableCache = new Map<string, number | undefined>()
 let toLocalCache = new Map<string, ReturnType<typeof toLocalUncached>>()
 let resolveCache = new Map<string, ReturnType<typeof resolveLocalUncached>>()
 let planDate = ""
+let planNoon = 0
 const stableOffset = (zone: string): number | undefined => {
   if (!stableCache.has(zone)) stableCache.set(zone, stableOffsetAround(zone, planDate))
   return stableCache.get(zone)
 }
 const toLocal = (zone: string, utcMs: number) => {
   const stable = stableOffset(zone)
-  if (stable !== undefined && Math.abs(utcMs - Date.parse(`${planDate}T12:00:00Z`)) < 36 * HOUR) return atOffset(utcMs, stable)
+  if (stable !== undefined && Math.abs(utcMs - planNoon) < 36 * HOUR) return atOffset(utcMs, stable)
   const key = `${zone}|${utcMs}`
   let hit = toLocalCache.get(key)
   if (hit === undefined) toLocalCache.set(key, (hit = toLocalUncached(zone, utcMs)))
@@ -198,6 +199,7 @@ export const planDay = (input: {
   resolveCache = new Map()
   stableCache = new Map()
   planDate = day.date
+  planNoon = Date.parse(`${day.date}T12:00:00Z`)
   const windowStart = minutesOfDay(day.window.start)
   const windowEnd = minutesOfDay(day.window.end) <= windowStart ? 24 * 60 + minutesOfDay(day.window.end) : minutesOfDay(day.window.end)
   const windows = new Map(input.sites.map((s) => [s.id, windowOf(s, day)]))

@@ -82,6 +82,17 @@ export const toLocal = (zone: string, utcMs: number): LocalDateTime & { readonly
 
 /** The local date and time of an instant at a known UTC offset (minutes east). */
 export const atOffset = (utcMs: number, offset: number): LocalDateTime & { readonly offset: number } => {
+  const key = utcMs * 4096 + offset // offsets are within ±1,440 minutes
+  let hit = locals.get(key)
+  if (hit === undefined) {
+    hit = computeAtOffset(utcMs, offset)
+    if (locals.size > 50_000) locals.clear()
+    locals.set(key, hit)
+  }
+  return hit
+}
+const locals = new Map<number, LocalDateTime & { readonly offset: number }>()
+const computeAtOffset = (utcMs: number, offset: number): LocalDateTime & { readonly offset: number } => {
   const wall = new Date(utcMs + offset * MINUTE)
   return {
     date: `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
@@ -148,13 +159,21 @@ export const stableOffsetAround = (zone: string, date: string): number | undefin
 }
 
 /** Minutes since local midnight of `HH:MM`. */
-export const minutesOfDay = (time: string): number => {
-  const [h, m] = time.split(":").map(Number) as [number, number]
-  return h * 60 + m
-}
+export const minutesOfDay = (time: string): number =>
+  ((time.charCodeAt(0) - 48) * 10 + (time.charCodeAt(1) - 48)) * 60 + (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48)
 
 /** `YYYY-MM-DDTHH:MM`, the way plans write local times. */
 export const formatLocal = (l: LocalDateTime): string => `${l.date}T${l.time}`
 
 /** ISO 8601 UTC with minutes, e.g. `2027-05-15T08:00:00Z`. */
-export const formatUtc = (utcMs: number): string => new Date(utcMs).toISOString().replace(/\.\d{3}Z$/, "Z")
+export const formatUtc = (utcMs: number): string => {
+  // plans repeat the same instants across the sites of a zone: remember recent ones
+  let hit = utcStrings.get(utcMs)
+  if (hit === undefined) {
+    hit = `${new Date(utcMs).toISOString().slice(0, 19)}Z`
+    if (utcStrings.size > 50_000) utcStrings.clear()
+    utcStrings.set(utcMs, hit)
+  }
+  return hit
+}
+const utcStrings = new Map<number, string>()
