@@ -92,20 +92,27 @@ const buildVtimezone = (zone: string): string | undefined => {
  * not agree which one it means (RFC 5545 says the first, ical.js reads the second), so such an
  * instant is written in UTC, which every client reads the same way.
  */
-const dateTime = (name: "DTSTART" | "DTEND", zone: string | undefined, local: string, utc: string): string => {
-  if (zone !== undefined && namesOneInstant(zone, local, utc)) return `${name};TZID=${zone}:${compactLocal(local)}`
-  return `${name}:${compactUtc(utc)}`
+const dateTime = (name: "DTSTART" | "DTEND", zone: string | undefined, local: string, utc: string, day: string): string => {
+  // (IANA names are at most ~30 characters: these lines never need folding)
+  if (zone !== undefined && namesOneInstant(zone, local, utc, day)) return `${name};TZID=${zone}:${compactLocal(local)}\r\n`
+  return `${name}:${compactUtc(utc)}\r\n`
 }
 
 // Sites share zones and agendas: the (Intl-backed) check is memoized, bounded in size.
+const addDaysIso = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+const nextDays = new Map<string, string>()
 const oneInstant = new Map<string, boolean>()
 const stableZones = new Map<string, boolean>()
-const namesOneInstant = (zone: string, local: string, utc: string): boolean => {
-  // most zones have no transition near the day: then every local time names one instant
-  const stableKey = `${zone}|${local.slice(0, 10)}`
+const namesOneInstant = (zone: string, local: string, utc: string, day: string): boolean => {
+  // most zones have no transition from the day before to two days after the deliberation day
+  // (every local time of a plan falls in there): then every local time names one instant
+  const stableKey = `${zone}|${day}`
   let stable = stableZones.get(stableKey)
-  if (stable === undefined) stableZones.set(stableKey, (stable = stableOffsetAround(zone, local.slice(0, 10)) !== undefined))
-  if (stable) return true
+  if (stable === undefined) stableZones.set(stableKey, (stable = stableOffsetAround(zone, day) !== undefined))
+  let next = nextDays.get(day)
+  if (next === undefined) nextDays.set(day, (next = addDaysIso(day, 1)))
+  const date = local.slice(0, 10)
+  if (stable && date >= day && date <= next) return true
   const key = `${zone}|${local}|${utc}`
   let hit = oneInstant.get(key)
   if (hit === undefined) {
@@ -151,8 +158,8 @@ const siteEvents = (
       "BEGIN:VEVENT\r\n" +
       line(`UID:${options.dialogueId}-${plan.day}-${site.id}-${b.id}@convene`) +
       stamp +
-      line(dateTime("DTSTART", zone, b.start_local, b.start_utc)) +
-      line(dateTime("DTEND", zone, b.end_local, b.end_utc)) +
+      dateTime("DTSTART", zone, b.start_local, b.start_utc, plan.day) +
+      dateTime("DTEND", zone, b.end_local, b.end_utc, plan.day) +
       line(`SUMMARY:${prefix}${escapeText(b.title)}`) +
       // ids, zones, kinds and times hold nothing to escape: the line breaks are written escaped
       line(`DESCRIPTION:Site: ${site.id} (${site.timezone})\\nBlock: ${b.id} (${b.kind})\\nLocal: ${b.start_local.slice(11)}-${b.end_local.slice(11)} (UTC${b.utc_offset})\\nUTC: ${b.start_utc} to ${b.end_utc}`) +
@@ -167,8 +174,8 @@ const siteEvents = (
       "BEGIN:VEVENT\r\n" +
       line(`UID:${options.dialogueId}-${plan.day}-${site.id}-moment-${m.id}@convene`) +
       stamp +
-      line(dateTime("DTSTART", zone, m.start_local, moment.start_utc)) +
-      line(dateTime("DTEND", zone, m.end_local, moment.end_utc)) +
+      dateTime("DTSTART", zone, m.start_local, moment.start_utc, plan.day) +
+      dateTime("DTEND", zone, m.end_local, moment.end_utc, plan.day) +
       line(`SUMMARY:${escapeText(`${moment.title} (synchronized)`)}`) +
       line(`DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} to ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`)}`) +
       "CATEGORIES:SYNCHRONIZED\r\n" +
@@ -198,8 +205,11 @@ export const siteCalendar = (plan: SchedulePlan, site: SitePlan, options: Calend
   )
 }
 
-/** Every site's blocks and the moments in one calendar, all times in UTC. */
-export const globalCalendar = (plan: SchedulePlan, options: CalendarOptions): string => {
+/**
+ * Every site's blocks and each moment once, in one calendar with all times in UTC, as chunks
+ * of text (one per site) so that a large calendar can be streamed to disk.
+ */
+export function* globalCalendarChunks(plan: SchedulePlan, options: CalendarOptions): Generator<string> {
   const stamp = `${plan.day.replace(/-/g, "")}T000000Z`
   const moments = plan.moments.flatMap((m) => [
     "BEGIN:VEVENT",
@@ -212,8 +222,10 @@ export const globalCalendar = (plan: SchedulePlan, options: CalendarOptions): st
     "CATEGORIES:SYNCHRONIZED",
     "END:VEVENT"
   ])
-  const parts = [[...header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]), ...moments].map(line).join("")]
-  for (const s of plan.sites) parts.push(siteEvents(plan, s, options, undefined, true))
-  parts.push(END)
-  return parts.join("")
+  yield [...header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]), ...moments].map(line).join("")
+  for (const s of plan.sites) yield siteEvents(plan, s, options, undefined, true)
+  yield END
 }
+
+/** Every site's blocks and each moment once, in one calendar with all times in UTC. */
+export const globalCalendar = (plan: SchedulePlan, options: CalendarOptions): string => [...globalCalendarChunks(plan, options)].join("")

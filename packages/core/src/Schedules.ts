@@ -3,10 +3,10 @@
  * registered site, store the plan, read it back, and export it.
  */
 import * as Effect from "effect/Effect"
-import { writeFileSync } from "node:fs"
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { globalCalendar, siteCalendar } from "./Calendar.js"
+import { globalCalendarChunks, siteCalendar } from "./Calendar.js"
 import { scheduleHtml } from "./ScheduleChart.js"
 import { query } from "./Database.js"
 import { formatCsv } from "./domain/Csv.js"
@@ -74,6 +74,32 @@ export const scheduleCsv = (plan: SchedulePlan): string =>
     plan.sites.flatMap((s: SitePlan) => s.blocks.map((b) => [s.id, s.timezone, b.id, b.kind, b.start_local, b.end_local, b.start_utc, b.end_utc, b.utc_offset]))
   )
 
+/** Streams text chunks into a file, about 1 MB per write, so no whole large file sits in memory. */
+const writeChunks = (file: string, chunks: Iterable<string>): string => {
+  const fd = openSync(file, "w")
+  try {
+    let buffer = ""
+    for (const chunk of chunks) {
+      buffer += chunk
+      if (buffer.length >= 1 << 20) {
+        writeSync(fd, buffer)
+        buffer = ""
+      }
+    }
+    writeSync(fd, buffer)
+  } finally {
+    closeSync(fd)
+  }
+  return file
+}
+
+/**
+ * Writes the global calendar (every site's blocks and each moment, in UTC), streamed: a plan
+ * of 10,000 sites makes a file of about 40 MB. Returns the file.
+ */
+export const writeGlobalCalendar = (plan: SchedulePlan, file: string, calendar: { readonly dialogueId: string; readonly title: string }): string =>
+  writeChunks(file, globalCalendarChunks(plan, calendar))
+
 /** The export formats of a plan. */
 export type ScheduleFormat = "ics" | "csv" | "json" | "html"
 
@@ -117,7 +143,7 @@ export const writeSchedule = async (options: {
         writeFileSync(file, siteCalendar(plan, site, calendar))
         return file
       })
-      if (options.site === undefined) files.push(await write(join("ics", "all-sites.ics"), globalCalendar(plan, calendar)))
+      if (options.site === undefined) files.push(writeGlobalCalendar(plan, join(options.dir, "ics", "all-sites.ics"), calendar))
       return files
     }
   }
