@@ -3,6 +3,7 @@
  * registered site, store the plan, read it back, and export it.
  */
 import * as Effect from "effect/Effect"
+import { createHash } from "node:crypto"
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
@@ -14,38 +15,59 @@ import type { Dialogue } from "./domain/Dialogue.js"
 import { InputError, NotFound } from "./domain/Errors.js"
 import { planDay, type SchedulePlan, type SitePlan } from "./domain/Schedule.js"
 
+/** What a plan is computed from: the dialogue's day, agenda and moments, and the sites. */
+const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean) {
+  const all = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "timezone", "start_local", "format"]).orderBy("id").execute())
+  const sites = all.filter((s) => includeMirror || s.format !== "mirror")
+  const hash = createHash("sha256")
+    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => [s.id, s.timezone, s.start_local])]))
+    .digest("hex")
+  return { sites, mirror: all.length - sites.length, hash }
+})
+
 /**
- * Plans the day for every site in the registry and stores the plan.
+ * Plans the day for every site in the registry and stores the plan. Mirror sites (format
+ * `mirror`) hold their dialogue later, in the mirror phase: they are left out unless
+ * `includeMirror`.
  *
  * @example
- * const plan = yield* planSchedule(workspace.dialogue)
+ * const { plan } = yield* planSchedule(workspace.dialogue)
  * plan.span // { start_utc: "2027-05-14T19:00:00Z", end_utc: "2027-05-16T04:00:00Z", hours: 33 }
  */
-export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dialogue) {
-  const sites = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "timezone", "start_local"]).orderBy("id").execute())
-  if (sites.length === 0) {
-    return yield* new InputError({ summary: "There are no sites to plan: import them first (`convene sites import sites.csv`).", problems: [] })
+export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dialogue, options: { readonly includeMirror?: boolean } = {}) {
+  const inputs = yield* planInputs(dialogue, options.includeMirror === true)
+  if (inputs.sites.length === 0) {
+    return yield* new InputError({
+      summary: inputs.mirror > 0
+        ? `There are no sites to plan: all ${inputs.mirror} are mirror sites (pass --include-mirror to plan them).`
+        : "There are no sites to plan: import them first (`convene sites import sites.csv`).",
+      problems: []
+    })
   }
   const plan = planDay({
     day: dialogue.deliberation_day,
     agenda: dialogue.agenda,
     moments: dialogue.sync_moments,
-    sites: sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local ?? undefined }))
+    sites: inputs.sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local ?? undefined }))
   })
   yield* query("storing the plan", (db) =>
-    db.insertInto("schedule_plans").values({ day: plan.day, sites: plan.sites.length, plan: JSON.stringify(plan) }).execute()
+    db.insertInto("schedule_plans").values({ day: plan.day, sites: plan.sites.length, inputs_hash: inputs.hash, include_mirror: options.includeMirror === true, plan: JSON.stringify(plan) }).execute()
   )
-  return plan
+  return { plan, mirrorLeftOut: options.includeMirror === true ? 0 : inputs.mirror }
 })
 
-/** The latest stored plan. Fails with {@link NotFound} when none was made. */
-export const latestPlan = Effect.fn("Schedules.latest")(function*() {
+/**
+ * The latest stored plan, and whether it is stale: the sites, the day, the agenda or the
+ * moments changed since it was made. Fails with {@link NotFound} when none was made.
+ */
+export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue) {
   const row = yield* query("reading the plan", (db) =>
-    db.selectFrom("schedule_plans").select(["plan", "computed_at"]).orderBy("id", "desc").limit(1).executeTakeFirst()
+    db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror"]).orderBy("id", "desc").limit(1).executeTakeFirst()
   )
   if (row === undefined) return yield* new NotFound({ what: "schedule plan", id: "latest", hint: "Run `convene schedule plan` first." })
   const plan = (typeof row.plan === "string" ? JSON.parse(row.plan) : row.plan) as SchedulePlan
-  return plan
+  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, row.include_mirror)).hash !== row.inputs_hash
+  return { plan, stale }
 })
 
 /** Keeps only one site of a plan (its moments and warnings too). */

@@ -159,12 +159,21 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
     expect((await failWith(shape, planSchedule(dialogue)))._tag).toBe("InputError")
     expect((await failWith(shape, latestPlan()))._tag).toBe("NotFound")
     await importAll()
-    const plan = await runWith(shape, planSchedule(dialogue))
+    const { plan, mirrorLeftOut } = await runWith(shape, planSchedule(dialogue))
+    expect(mirrorLeftOut).toBe(0)
     expect(plan.sites.map((s) => s.id)).toEqual(["np-kathmandu", "sn-dakar", "sn-thies"])
     expect(plan.sites[0]!.blocks[0]).toMatchObject({ start_local: "2027-05-15T09:00", start_utc: "2027-05-15T03:15:00Z", utc_offset: "+05:45" })
-    expect(await runWith(shape, latestPlan())).toEqual(plan)
+    expect(await runWith(shape, latestPlan(dialogue))).toEqual({ plan, stale: false })
     const csv = scheduleCsv(plan)
     expect(csv.split("\n")).toHaveLength(1 + 3 * dialogue.agenda.length + 1)
+    // a changed site makes the stored plan stale; a mirror site is left out of the day
+    await runWith(shape, importRegistryFile("sites", await file("sites3.csv", sitesCsv.replace(",80,in-person,", ",80,mirror,"))))
+    expect((await runWith(shape, latestPlan(dialogue))).stale).toBe(true)
+    const again = await runWith(shape, planSchedule(dialogue))
+    expect(again.mirrorLeftOut).toBe(1)
+    expect(again.plan.sites.map((s) => s.id)).toEqual(["sn-dakar", "sn-thies"])
+    expect((await runWith(shape, latestPlan(dialogue))).stale).toBe(false)
+    expect((await runWith(shape, planSchedule(dialogue, { includeMirror: true }))).plan.sites).toHaveLength(3)
   })
 
   it("imports 10,000 participants in one transaction", async () => {

@@ -61,6 +61,10 @@ export interface SchedulePlansTable {
   day: string
   computed_at: Generated<ColumnType<Date, never, never>>
   sites: number
+  /** A hash of what the plan was computed from (the day, agenda, moments and sites), to tell when it is stale. */
+  inputs_hash: string
+  /** Whether mirror sites were planned too. */
+  include_mirror: Generated<boolean>
   /** The SchedulePlan as JSON (see domain/Schedule.ts). */
   plan: ColumnType<unknown, string, string>
 }

@@ -114,3 +114,13 @@ describe("planDay properties (random zones and dates)", () => {
     )
   })
 })
+
+describe("planDay on a day a zone skipped", () => {
+  it("warns that Samoa's 2011-12-30 does not exist and the day happens on the 31st", () => {
+    const plan = planDay({ day: day("2011-12-30"), agenda, moments: [], sites: [{ id: "ws", timezone: "Pacific/Apia" }] })
+    const codes = plan.sites[0]!.warnings.map((w) => w.code)
+    expect(codes).toContain("dst-gap")
+    expect(codes).toContain("other-date")
+    expect(plan.sites[0]!.blocks[0]!.start_local).toBe("2011-12-31T09:00")
+  })
+})

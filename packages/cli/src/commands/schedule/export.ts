@@ -26,7 +26,8 @@ export default class ScheduleExport extends ConveneCommand {
     const { flags } = await this.parse(ScheduleExport)
     const ws = await this.workspace(flags.dir)
     const { latestPlan, writeSchedule } = await import("@convene/core/Schedules")
-    const plan = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan())
+    const { plan, stale } = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan(ws.dialogue))
+    if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "schedule"))
     const files = await writeSchedule({ plan, format: flags.format as "ics" | "csv" | "json" | "html", dir, dialogue: ws.dialogue, site: flags.site })
     const shown = files.length <= 3 ? files.map((f) => relative(process.cwd(), f) || f).join(", ") : `${files.length} files in ${relative(process.cwd(), dir) || dir}`

@@ -1,3 +1,4 @@
+import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class SchedulePlan extends ConveneCommand {
@@ -5,16 +6,23 @@ export default class SchedulePlan extends ConveneCommand {
   static override description =
     "For every registered site: each agenda block's local start and end, its UTC instants and the UTC offset in force, from the site's start_local (or the dialogue's default). Synchronized moments are placed (auto ones on a 15-minute UTC grid where the most sites can join inside their window). Warnings name the site and block: DST gaps (shifted forward) and overlaps (the first taken), blocks outside the window or past midnight, another local date, a DST switch during the day."
   static override examples = ["<%= config.bin %> schedule plan", "<%= config.bin %> schedule plan --json > plan.json"]
-  static override flags = { ...workspaceFlags }
+  static override flags = {
+    ...workspaceFlags,
+    "include-mirror": Flags.boolean({ summary: "Plan mirror sites too (they normally hold their dialogue later, in the mirror phase)." })
+  }
 
   async run() {
     const { flags } = await this.parse(SchedulePlan)
     const ws = await this.workspace(flags.dir)
     const { planSchedule } = await import("@convene/core/Schedules")
-    const plan = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), planSchedule(ws.dialogue))
+    const { plan, mirrorLeftOut } = await this.withDatabase(
+      await this.databaseOptions(ws, flags["database-url"]),
+      planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"] })
+    )
     const first = plan.sites[0]!
     const last = plan.sites.at(-1)!
     this.log(`Planned ${plan.day} for ${plan.sites.length} sites: ${plan.span.hours} h in UTC, ${plan.span.start_utc} → ${plan.span.end_utc}.`)
+    if (mirrorLeftOut > 0) this.log(`${mirrorLeftOut} mirror site(s) left out: they meet later, in the mirror phase (--include-mirror plans them too).`)
     this.log(`First to start: ${first.id} (${first.timezone}, ${first.blocks[0]!.start_local.slice(11)} local); last to finish: ${last.id} (${last.timezone}).`)
     for (const m of plan.moments) {
       this.log(`Moment ${m.id} (${m.mode}) at ${m.start_utc}: ${m.joining} of ${plan.sites.length} sites can join${m.not_joining.length > 0 ? `; not: ${m.not_joining.slice(0, 8).join(", ")}${m.not_joining.length > 8 ? `, … (${m.not_joining.length})` : ""}` : ""}.`)

@@ -9,6 +9,8 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("day", "text", (c) => c.notNull())
     .addColumn("computed_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("sites", "integer", (c) => c.notNull())
+    .addColumn("inputs_hash", "text", (c) => c.notNull())
+    .addColumn("include_mirror", "boolean", (c) => c.notNull().defaultTo(false))
     .addColumn("plan", "jsonb", (c) => c.notNull())
     .execute()
 }
