@@ -239,6 +239,17 @@ describe("the we-the-internet example", () => {
     expect((await readFile(join(dir, "schedule", "schedule.csv"), "utf8")).split("\n")[0]).toBe("site,timezone,block,kind,start_local,end_local,start_utc,end_utc,utc_offset")
   })
 
+  it("lets two commands share the embedded database one after the other, and survives a stale lock", async () => {
+    const [a, b] = await Promise.all([conveneJson(dir, ["sites", "import", "sites.csv"]), conveneJson(dir, ["fellows", "import", "fellows.csv"])])
+    expect(a.code, a.stderr).toBe(0)
+    expect(b.code, b.stderr).toBe(0)
+    // a lock left by a process that was killed (pid 2^22 + 1 is above Linux's pid_max)
+    await writeFile(join(dir, ".convene", "db.lock"), String(4194305))
+    const r = await conveneJson(dir, ["db", "status"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(existsSync(join(dir, ".convene", "db.lock"))).toBe(false)
+  })
+
   it("lists the migrations", async () => {
     const r = await conveneJson(dir, ["db", "status"])
     expect(r.json.dialect).toBe("pglite")
