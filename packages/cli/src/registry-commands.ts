@@ -18,6 +18,13 @@ const examples: Record<RegistryName, { readonly id: string; readonly add: string
   participants: { id: "p-sn-dakar-001", add: "--id p-sn-dakar-001 --site-id sn-dakar --locale fr-SN --gender woman --age-band 25-34" }
 }
 
+const listExamples: Record<RegistryName, string> = {
+  coalition: "kind=foundation",
+  fellows: "country=SN",
+  sites: "country=IN --where format=hybrid",
+  participants: "site_id=sn-dakar"
+}
+
 const plural = (name: RegistryName): string => (name === "coalition" ? "coalition partners" : name)
 
 /** `convene <registry> import FILE` */
@@ -83,16 +90,30 @@ export const exportCommand = (name: RegistryName): typeof ConveneCommand =>
 export const listCommand = (name: RegistryName): typeof ConveneCommand =>
   class ListCommand extends ConveneCommand {
     static override summary = `List ${plural(name)}.`
-    static override examples = [`<%= config.bin %> ${name} list`, `<%= config.bin %> ${name} list --json`]
-    static override flags = { ...workspaceFlags }
+    static override examples = [
+      `<%= config.bin %> ${name} list`,
+      `<%= config.bin %> ${name} list --where ${listExamples[name]}`,
+      `<%= config.bin %> ${name} list --json`
+    ]
+    static override flags = {
+      ...workspaceFlags,
+      where: Flags.string({ summary: "Only records whose COLUMN equals VALUE (repeatable), e.g. country=SN.", multiple: true })
+    }
 
     async run() {
       const { flags } = await this.parse(ListCommand)
       const ws = await this.workspace(flags.dir)
-      const { listRegistry } = await import("@convene/core/Registries")
-      const all = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), listRegistry(name))
-      if (all.length === 0) this.log(`No ${plural(name)} yet: \`convene ${name} import ${name}.csv\` adds them.`)
-      else {
+      const [{ listRegistry }, { InputError }] = await Promise.all([import("@convene/core/Registries"), import("@convene/core/domain/Errors")])
+      const where: Record<string, string> = {}
+      for (const w of flags.where ?? []) {
+        const at = w.indexOf("=")
+        if (at <= 0) throw new InputError({ summary: "Bad --where.", problems: [{ field: "--where", message: `expected COLUMN=VALUE such as country=SN, got "${w}"` }] })
+        where[w.slice(0, at).trim()] = w.slice(at + 1).trim()
+      }
+      const all = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), listRegistry(name, where))
+      if (all.length === 0) {
+        this.log(Object.keys(where).length > 0 ? `No ${plural(name)} match.` : `No ${plural(name)} yet: \`convene ${name} import ${name}.csv\` adds them.`)
+      } else {
         this.table(all as ReadonlyArray<Record<string, unknown>>, registries[name].listColumns)
         this.log(`\n${all.length} ${plural(name)}`)
       }

@@ -101,6 +101,15 @@ describe("the we-the-internet example", () => {
     expect(text.stdout).toMatch(/sites\.csv: \d+ sites — 0 added, 0 updated, \d+ unchanged\./)
   })
 
+  it("lists with filters, and names an unknown column", async () => {
+    const india = await conveneJson<Array<{ country: string; format: string }>>(dir, ["sites", "list", "--where", "country=IN", "--where", "format=in-person"])
+    expect(india.json.length).toBeGreaterThan(0)
+    expect(india.json.every((s) => s.country === "IN" && s.format === "in-person")).toBe(true)
+    const bad = await convene(dir, ["sites", "list", "--where", "town=Dakar"])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--where: expected one of the columns id, name, city')
+  })
+
   it("meets the example's promise: 100+ sites, 70+ countries, 40+ zones incl. odd offsets", async () => {
     const { json: sites } = await conveneJson<Array<{ country: string; timezone: string }>>(dir, ["sites", "list"])
     expect(sites.length).toBeGreaterThanOrEqual(100)

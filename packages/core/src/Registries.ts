@@ -181,10 +181,24 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
   return { registry: name, file, rows: rows.length, ...counts } satisfies ImportSummary
 })
 
-/** Every record of a registry, ordered by id. */
-export const listRegistry = Effect.fn("Registries.list")(function*<N extends RegistryName>(name: N) {
+/**
+ * Every record of a registry, ordered by id; with `where`, only those whose columns equal the
+ * given values (e.g. `{ country: "SN" }`). Fails with {@link InputError} on an unknown column.
+ *
+ * @example
+ * const senegal = yield* listRegistry("sites", { country: "SN", format: "in-person" })
+ */
+export const listRegistry = Effect.fn("Registries.list")(function*<N extends RegistryName>(name: N, where: Readonly<Record<string, string>> = {}) {
   const registry = registryFor(name)
-  return (yield* query(`listing ${name}`, (db) => repo.listAll(db, registry))) as Array<RegistryEntities[N]>
+  const unknown = Object.keys(where).filter((k) => !registry.columns.some((c) => c.name === k))
+  if (unknown.length > 0) {
+    return yield* new InputError({
+      summary: `Cannot filter ${name}.`,
+      problems: unknown.map((k) => ({ field: "--where", message: `expected one of the columns ${registry.columns.map((c) => c.name).join(", ")}, got "${k}"` }))
+    })
+  }
+  const normalized = Object.fromEntries(Object.entries(where).map(([k, v]) => [k, k.endsWith("email") ? v.toLowerCase() : v]))
+  return (yield* query(`listing ${name}`, (db) => repo.listAll(db, registry, normalized))) as Array<RegistryEntities[N]>
 })
 
 /**

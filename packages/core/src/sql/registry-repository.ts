@@ -73,9 +73,18 @@ export const upsert = async <A extends { readonly id: string }>(
   return { inserted, updated, unchanged: entities.length - inserted - updated }
 }
 
-/** Every entity of a registry, ordered by id. */
-export const listAll = async <A extends { readonly id: string }>(db: Db, registry: Registry<A>): Promise<Array<A>> => {
-  const rows = await (db as Kysely<any>).selectFrom(registry.table).selectAll().orderBy("id").execute()
+/**
+ * Every entity of a registry, ordered by id; with `where`, only those whose columns equal the
+ * given values (the column names must be the registry's: the caller checks them).
+ */
+export const listAll = async <A extends { readonly id: string }>(
+  db: Db,
+  registry: Registry<A>,
+  where: Readonly<Record<string, string>> = {}
+): Promise<Array<A>> => {
+  let query = (db as Kysely<any>).selectFrom(registry.table).selectAll()
+  for (const [column, value] of Object.entries(where)) query = query.where(column, "=", value)
+  const rows = await query.orderBy("id").execute()
   return rows.map((r) => fromRow(registry, r))
 }
 
