@@ -56,4 +56,5 @@ console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - start
 console.log(`  Workspace: ${dir}`)
 console.log(`  Data:      ${join(dir, ".convene", "db")} (embedded PostgreSQL; set DATABASE_URL to use a server)`)
 console.log(`  Schedule:  ${join(dir, "out", "schedule")} (schedule.html: the follow-the-sun chart; ics/: a calendar per site)`)
-console.log(`  Try:       cd ${dir} && ${bin} --help`)
+const launcher = join(root, "convene")
+console.log(`  Try:       cd ${dir} && ${existsSync(launcher) ? launcher : `node ${bin}`} schedule show --site np-kathmandu`)

@@ -6,7 +6,7 @@
 // registry into .tools/ (nothing global is touched). pnpm comes the same way, at the version
 // pinned in package.json's "packageManager".
 import { spawnSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs"
 import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -74,6 +74,15 @@ step("Installing dependencies (pnpm install)")
 pnpmRun(["install", ...(process.env.CI ? ["--frozen-lockfile"] : []), "--config.confirmModulesPurge=false"])
 step("Building (TypeScript project references + oclif manifest)")
 pnpmRun(["run", "build"])
+
+// A launcher at the top of the checkout that runs the CLI on the Node chosen above, so that
+// `./convene …` works even where the machine's own Node is too old.
+if (process.platform !== "win32") {
+  const launcher = join(root, "convene")
+  writeFileSync(launcher, `#!/bin/sh\n# Written by scripts/quickstart.mjs: the convene CLI on Node ${nodeVersion}.\nexec "${node}" "${join(root, "packages", "cli", "bin", "run.js")}" "$@"\n`)
+  chmodSync(launcher, 0o755)
+  step(`The CLI is ready: ./convene --help`)
+}
 
 // 4. The job
 if (task === "demo") {
