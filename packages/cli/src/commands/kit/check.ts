@@ -1,0 +1,71 @@
+import { Flags } from "@oclif/core"
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+
+export default class KitCheck extends ConveneCommand {
+  static override summary = "Check the kit translations and overrides: coverage per locale, missing and extra keys, fallbacks, broken templates."
+  static override description = [
+    "For every locale the dialogue declares or that has a catalog: the share of the source locale's messages it translates (itself or through its language, fr-SN through fr), each missing key, each extra key (in no source catalog: stale or misspelt), and messages whose ICU arguments differ from the source.",
+    "Then every site whose kit would fall back: to its language (fr-SN → fr, expected) or to another language altogether (no catalog for its language).",
+    "Overrides are validated too: a Handlebars syntax error, an unknown partial or an unknown message key is reported with its file and line.",
+    "Exit status: 0, or with --strict 1 when anything is missing (a key, an argument, a site's language) and 2 when a catalog or template is broken."
+  ].join("\n\n")
+  static override examples = [
+    "<%= config.bin %> kit check",
+    "<%= config.bin %> kit check --strict",
+    "<%= config.bin %> kit check --json | jq '.coverage[] | {locale, percent}'"
+  ]
+  static override flags = {
+    ...workspaceFlags,
+    strict: Flags.boolean({ summary: "Exit non-zero when anything is missing." }),
+    verbose: Flags.boolean({ char: "v", summary: "List every missing key and every falling-back site." })
+  }
+
+  async run() {
+    const { flags } = await this.parse(KitCheck)
+    const ws = await this.workspace(flags.dir)
+    const { checkKits } = await import("@convene/core/KitCheck")
+    const { formatProblem } = await import("@convene/core/domain/Errors")
+    const report = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), checkKits(ws))
+    const list = (items: ReadonlyArray<string>, max: number): string =>
+      flags.verbose || items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")}, … (${items.length}; --verbose lists all)`
+    this.log(`Source locale: ${report.sourceLocale}. Coverage per locale:`)
+    this.table(
+      report.coverage.map((c) => ({
+        locale: c.locale,
+        coverage: `${c.percent.toFixed(1)}%`,
+        translated: `${c.translated}/${c.total}`,
+        missing: c.missing.length,
+        extra: c.extra.length,
+        arguments: c.mismatched.length,
+        declared: c.declared ? "yes" : ""
+      })),
+      ["locale", "coverage", "translated", "missing", "extra", "arguments", "declared"]
+    )
+    for (const c of report.coverage) {
+      if (c.missing.length > 0 && c.translated > 0) this.log(`  ${c.locale} missing: ${list(c.missing, 8)}`)
+      if (c.missing.length > 0 && c.translated === 0) this.log(`  ${c.locale}: no catalog — add locales/${c.locale}.yaml (every message falls back to ${report.sourceLocale})`)
+      for (const e of c.extra) this.log(`  ${c.locale} extra: ${e.file}:${e.line}: ${e.key}`)
+      for (const m of c.mismatched) this.log(`  ${c.locale} arguments: ${m.file}:${m.line}: ${m.key} ${m.message}`)
+    }
+    for (const s of report.siteCatalogs) {
+      for (const e of s.extra) this.log(`  site ${s.site} extra: ${e.file}:${e.line}: ${e.key}`)
+      for (const m of s.mismatched) this.log(`  site ${s.site} arguments: ${m.file}:${m.line}: ${m.key} ${m.message}`)
+    }
+    const region = report.fallbacks.filter((f) => f.kind === "region")
+    const language = report.fallbacks.filter((f) => f.kind === "language")
+    this.log(`\nSites falling back: ${region.length} to their language, ${language.length} to another language.`)
+    if (region.length > 0) this.log(`  to their language: ${list(region.map((f) => `${f.site} (${f.locale} → ${f.used})`), 6)}`)
+    if (language.length > 0) this.log(`  to another language: ${list(language.map((f) => `${f.site} (${f.locale} → ${f.used})`), 6)}`)
+    if (report.problems.length > 0) {
+      this.log(`\n${report.problems.length} problem(s) in catalogs and templates:`)
+      for (const p of report.problems) this.log(`  ${formatProblem(p)}`)
+    }
+    this.log(report.complete ? "\nEverything is translated." : "\nSomething is missing" + (flags.strict ? "." : " (--strict makes this an error)."))
+    if (flags.strict && !report.complete) {
+      if (this.jsonEnabled()) this.logJson(report)
+      this.exit(report.problems.length > 0 ? 2 : 1)
+    }
+    if (!flags.strict && report.problems.length > 0) process.exitCode = 2
+    return report
+  }
+}

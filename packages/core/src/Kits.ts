@@ -1,0 +1,248 @@
+/**
+ * The kit workflows behind `convene kit build|check|send`: gather each site's inputs from the
+ * registries and the schedule, render, and write `out/kits/<site>/` with a zip and a manifest —
+ * only for sites whose inputs changed.
+ */
+import * as Effect from "effect/Effect"
+import { zipSync, type Zippable } from "fflate"
+import { createHash } from "node:crypto"
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { dirname, join, relative } from "node:path"
+import { query } from "./Database.js"
+import type { Dialogue } from "./domain/Dialogue.js"
+import { InputError, NotFound } from "./domain/Errors.js"
+import { planDay, type SchedulePlan } from "./domain/Schedule.js"
+import { type KitFile, type KitInput, type KitLocale, KitRenderer, type KitSite, type RenderedKit } from "./Kit.js"
+import { readKitSources } from "./KitSources.js"
+import { latestPlan } from "./Schedules.js"
+import type { Workspace } from "./Workspace.js"
+
+/** Which sites to build and how. */
+export interface KitBuildOptions {
+  /** One site, or every site when undefined. */
+  readonly site?: string | undefined
+  /** Write every kit in this locale instead of each site's own. */
+  readonly locale?: string | undefined
+  /** The folder that receives `<site>/` and `<site>.zip` (default `<workspace>/out/kits`). */
+  readonly outDir?: string | undefined
+  /** Also print every document to PDF through a system Chromium. */
+  readonly pdf?: boolean | undefined
+  /** The Chromium to print with (default: `CONVENE_CHROMIUM`, then /usr/bin/chromium). */
+  readonly chromium?: string | undefined
+  /** Rebuild even the kits whose inputs did not change. */
+  readonly force?: boolean | undefined
+  /** Called after each site, built or skipped. */
+  readonly onProgress?: ((progress: { readonly done: number; readonly total: number; readonly site: string; readonly skipped: boolean }) => void) | undefined
+}
+
+/** One site's kit as written. */
+export interface BuiltKit {
+  readonly site: string
+  readonly dir: string
+  readonly zip: string
+  readonly locale: KitLocale
+  readonly files: number
+  readonly bytes: number
+  readonly skipped: boolean
+}
+
+/** What a build did. */
+export interface KitBuildResult {
+  readonly out: string
+  readonly kits: ReadonlyArray<BuiltKit>
+  readonly built: number
+  readonly skipped: number
+  /** Where the times came from: a stored plan, a stale one, or computed now (no calendar file then). */
+  readonly schedule: "stored" | "stale" | "computed"
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** The manifest written beside every kit, and inside its zip. */
+export interface KitManifest {
+  readonly format: number
+  readonly dialogue: string
+  readonly site: string
+  readonly locale: KitLocale
+  readonly inputs: RenderedKit["inputs"]
+  readonly inputs_hash: string
+  readonly pdf: boolean
+  readonly files: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
+}
+
+const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
+
+// DOS timestamps are local wall times: a date built from local fields writes the same bytes in every zone.
+const ZIP_TIME = new Date(2000, 0, 1, 0, 0, 0)
+
+/** A zip of a kit's files under a `<site>/` folder: same files, same bytes. */
+export const zipKit = (site: string, files: ReadonlyArray<KitFile>): Uint8Array => {
+  const entries: Zippable = {}
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    entries[`${site}/${f.path}`] = [f.content, { level: /\.(woff2|pdf|zip)$/.test(f.path) ? 0 : 6, mtime: ZIP_TIME }]
+  }
+  return zipSync(entries, { mtime: ZIP_TIME })
+}
+
+const listFiles = (dir: string, base = dir, out: Array<string> = []): Array<string> => {
+  if (!existsSync(dir)) return out
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) listFiles(path, base, out)
+    else out.push(relative(base, path).split("\\").join("/"))
+  }
+  return out
+}
+
+const readManifest = (dir: string): KitManifest | undefined => {
+  try {
+    return JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as KitManifest
+  } catch {
+    return undefined
+  }
+}
+
+/** Writes a file only when its bytes differ: an unchanged kit file keeps its time stamp. */
+const writeIfChanged = (file: string, content: Uint8Array): void => {
+  try {
+    const old = readFileSync(file)
+    if (old.length === content.length && old.equals(content)) return
+  } catch {
+    // new file
+  }
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, content)
+}
+
+/** What every kit of a workspace is made from, read once. */
+const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId: string | undefined) {
+  const sites = yield* query("reading sites", (db) => {
+    let q = db.selectFrom("sites").select(["id", "name", "city", "country", "timezone", "locale", "capacity", "format", "fellow_email", "start_local"]).orderBy("id")
+    if (siteId !== undefined) q = q.where("id", "=", siteId)
+    return q.execute()
+  })
+  if (siteId !== undefined && sites.length === 0) return yield* new NotFound({ what: "site", id: siteId, hint: "`convene sites list` shows the registered sites." })
+  if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to build kits for: import them first (`convene sites import sites.csv`).", problems: [] })
+  const fellows = yield* query("reading fellows", (db) => db.selectFrom("fellows").select(["name", "email"]).execute())
+  const counts = yield* query("counting sites", (db) =>
+    db.selectFrom("sites").select((eb) => [eb.fn.countAll<string>().as("sites"), eb.fn.count<string>("country").distinct().as("countries")]).executeTakeFirstOrThrow()
+  )
+  const stored = yield* latestPlan(dialogue).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
+  return { sites, fellows: new Map(fellows.map((f) => [f.email, f])), counts: { sites: Number(counts.sites), countries: Number(counts.countries) }, stored }
+})
+
+/**
+ * The planned day of every site to build: from the stored plan when there is one (sites it
+ * does not hold, such as mirror sites, are planned alone around the stored moments), otherwise
+ * computed now from the same inputs `schedule plan` uses.
+ */
+const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<KitSite & { readonly start_local: string | null }>, stored: SchedulePlan | undefined) => {
+  const toPlan = (list: ReadonlyArray<KitSite & { readonly start_local: string | null }>, moments: Dialogue["sync_moments"]) =>
+    planDay({
+      day: dialogue.deliberation_day,
+      agenda: dialogue.agenda,
+      moments,
+      sites: list.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local ?? undefined }))
+    })
+  const base = stored ?? toPlan(sites.filter((s) => s.format !== "mirror").length > 0 ? sites.filter((s) => s.format !== "mirror") : sites, dialogue.sync_moments)
+  const byId = new Map(base.sites.map((s) => [s.id, s]))
+  const missing = sites.filter((s) => !byId.has(s.id))
+  if (missing.length > 0) {
+    const fixed = dialogue.sync_moments.map((m) => ({ ...m, at: base.moments.find((x) => x.id === m.id)?.start_utc.replace(/:00Z$/, "Z") ?? m.at }))
+    const extra = toPlan(missing, fixed)
+    for (const s of extra.sites) byId.set(s.id, s)
+  }
+  return { base, byId }
+}
+
+/** Builds the kit of one site or of every site. */
+export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effect.scoped(buildKitsScoped(ws, options))
+
+const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions) {
+  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
+  const sources = readKitSources(ws.dir)
+  if (sources.problems.length > 0) return yield* new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems })
+  const renderer = new KitRenderer(sources, ws.dialogue, dialogueText)
+  const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
+  const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
+  const out = options.outDir ?? join(ws.dir, "out", "kits")
+  mkdirSync(out, { recursive: true })
+  const warnings: Array<string> = []
+  if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
+  else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
+  const kits: Array<BuiltKit> = []
+  const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined
+  const browser = printer === undefined ? undefined : yield* printer.launchChromium(options.chromium)
+  {
+    let done = 0
+    for (const site of sites) {
+      const input: KitInput = {
+        site,
+        fellow: fellows.get(site.fellow_email),
+        plan: byId.get(site.id)!,
+        moments: base.moments,
+        storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },
+        counts,
+        locale: options.locale
+      }
+      const kit = renderer.render(input)
+      const dir = join(out, site.id)
+      const zip = join(out, `${site.id}.zip`)
+      const previous = readManifest(dir)
+      const pdf = options.pdf === true
+      const skipped = options.force !== true && previous !== undefined && previous.inputs_hash === kit.inputsHash && previous.pdf === pdf && existsSync(zip) &&
+        previous.files.every((f) => existsSync(join(dir, f.path)))
+      let files = kit.files
+      if (!skipped) {
+        const wanted = new Set(files.map((f) => f.path))
+        for (const f of files) writeIfChanged(join(dir, f.path), f.content)
+        if (browser !== undefined) {
+          const pdfs = yield* printer!.printKit(browser, dir, files.filter((f) => f.path.endsWith(".html")).map((f) => f.path))
+          for (const p of pdfs) {
+            writeIfChanged(join(dir, p.path), p.content)
+            wanted.add(p.path)
+          }
+          files = [...files, ...pdfs]
+        }
+        for (const stale of listFiles(dir)) if (!wanted.has(stale) && stale !== "manifest.json") rmSync(join(dir, stale))
+        const manifest: KitManifest = {
+          format: 1,
+          dialogue: ws.dialogue.id,
+          site: site.id,
+          locale: kit.locale,
+          inputs: kit.inputs,
+          inputs_hash: kit.inputsHash,
+          pdf,
+          files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) }))
+        }
+        const manifestFile: KitFile = { path: "manifest.json", content: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) }
+        const zipped = zipKit(site.id, [...files, manifestFile])
+        writeFileSync(`${zip}.tmp`, zipped)
+        renameSync(`${zip}.tmp`, zip)
+        // the manifest goes last: a build stopped half-way leaves no manifest to match, so it is redone
+        writeIfChanged(join(dir, "manifest.json"), manifestFile.content)
+      }
+      if (kit.locale.missing.length > 0) warnings.push(`${site.id}: ${kit.locale.missing.length} message(s) missing in every catalog: ${kit.locale.missing.slice(0, 5).join(", ")}`)
+      kits.push({
+        site: site.id,
+        dir,
+        zip,
+        locale: kit.locale,
+        files: files.length + 1,
+        bytes: files.reduce((n, f) => n + f.content.length, 0),
+        skipped
+      })
+      done++
+      options.onProgress?.({ done, total: sites.length, site: site.id, skipped })
+    }
+  }
+  const skipped = kits.filter((k) => k.skipped).length
+  return {
+    out,
+    kits,
+    built: kits.length - skipped,
+    skipped,
+    schedule: stored === undefined ? "computed" : stored.stale ? "stale" : "stored",
+    warnings
+  } satisfies KitBuildResult
+})
