@@ -163,7 +163,9 @@ const partialName = (rel: string): string | undefined => {
 export const templateProblem = (t: TemplateFile, e: unknown): Problem => {
   const message = e instanceof Error ? e.message : String(e)
   const line = /line (\d+)/.exec(message)
-  return { file: displayPath(t.file), line: line === null ? undefined : Number(line[1]), message: message.split("\n")[0]!.replace(/^Parse error on line \d+:?\s*/, "syntax error: ") + (message.includes("Expecting") ? ` (${message.split("\n").at(-1)})` : "") }
+  const parse = message.startsWith("Parse error")
+  const detail = parse ? `syntax error: ${message.split("\n").at(-1)}` : message.split("\n")[0]!
+  return { file: displayPath(t.file), line: line === null ? undefined : Number(line[1]), message: detail }
 }
 
 /** The messages one kit reads, formatted through ICU with Intl in the kit's locale. */

@@ -43,7 +43,10 @@ export const launchChromium = (explicit?: string) =>
     (browser: Browser) => Effect.promise(() => browser.close())
   )
 
-// Chromium stamps every PDF with the time it printed it; the same length keeps the xref offsets valid.
+// Chromium stamps every PDF with the time it printed it: rewritten at the same length, which
+// keeps the cross-reference offsets valid. (Tagged PDFs are not made: their structure tree
+// carries DOM node numbers that change from one page load to the next. The HTML kit is the
+// accessible version.)
 const stampPattern = /\/(CreationDate|ModDate) \(D:[^)]*\)/g
 const fixStamps = (pdf: Buffer): Uint8Array => {
   const text = pdf.toString("latin1")
@@ -65,7 +68,7 @@ export const printKit = (browser: Browser, dir: string, htmlFiles: ReadonlyArray
           if (html === "index.html") continue
           await page.goto(pathToFileURL(join(dir, html)).href, { waitUntil: "load" })
           await page.evaluate("document.fonts.ready.then(() => true)")
-          const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true, tagged: true })
+          const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true, tagged: false, outline: false })
           out.push({ path: `pdf/${html.replace(/\.html$/, ".pdf")}`, content: fixStamps(pdf) })
         }
         return out

@@ -155,6 +155,17 @@ const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<KitSite & { readonly
   return { base, byId }
 }
 
+/** Runs a synchronous step that may throw an {@link InputError} (a broken template), as a failure. */
+const attempt = <A>(f: () => A): Effect.Effect<A, InputError> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(f())
+    } catch (e) {
+      if (e instanceof InputError) return Effect.fail(e)
+      throw e
+    }
+  })
+
 /** Builds the kit of one site or of every site. */
 export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effect.scoped(buildKitsScoped(ws, options))
 
@@ -185,7 +196,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         counts,
         locale: options.locale
       }
-      const kit = renderer.render(input)
+      const kit = yield* attempt(() => renderer.render(input))
       const dir = join(out, site.id)
       const zip = join(out, `${site.id}.zip`)
       const previous = readManifest(dir)

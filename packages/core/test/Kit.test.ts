@@ -1,0 +1,189 @@
+// Kits: rendering in en, fr and ar, locale fallback, kit check, overrides, byte-identical and
+// incremental builds. The builds read their sites from every test database.
+import { readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import type { InputError } from "../src/domain/Errors.js"
+import { checkKits } from "../src/KitCheck.js"
+import { buildKits, type KitManifest } from "../src/Kits.js"
+import { importRegistryFile } from "../src/Registries.js"
+import { planSchedule } from "../src/Schedules.js"
+import type { Workspace } from "../src/Workspace.js"
+import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
+import { kitWorkspace, writeTree } from "./support/kit-workspace.js"
+
+const snapshots = join(import.meta.dirname, "__snapshots__", "kit")
+
+const filesOf = async (dir: string, base = dir): Promise<Map<string, Buffer>> => {
+  const out = new Map<string, Buffer>()
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) for (const [k, v] of await filesOf(path, base)) out.set(k, v)
+    else out.set(path.slice(base.length + 1), await readFile(path))
+  }
+  return out
+}
+
+describe.each(testDatabases)("kits on $name", (testDb) => {
+  let shape: Awaited<ReturnType<typeof testDb.open>>
+  beforeAll(async () => {
+    shape = await testDb.open()
+  })
+  afterAll(async () => shape?.dispose())
+  beforeEach(async () => truncateAll(shape))
+
+  const setUp = async (files: Readonly<Record<string, string>> = {}, plan = true): Promise<Workspace> => {
+    const ws = await kitWorkspace(files)
+    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    if (plan) await runWith(shape, planSchedule(ws.dialogue))
+    return ws
+  }
+  const html = async (ws: Workspace, site: string, doc: string): Promise<string> => readFile(join(ws.dir, "out", "kits", site, `${doc}.html`), "utf8")
+
+  it("renders the facilitator guide in en, fr and ar, in each site's locale and zone", async () => {
+    const ws = await setUp()
+    const result = await runWith(shape, buildKits(ws))
+    expect(result.built).toBe(5)
+    const en = await html(ws, "gb-london", "facilitator-guide")
+    const fr = await html(ws, "sn-dakar", "facilitator-guide")
+    const ar = await html(ws, "eg-cairo", "facilitator-guide")
+    expect(en).toContain('<html lang="en-GB" dir="ltr">')
+    expect(fr).toContain('<html lang="fr-SN" dir="ltr">')
+    expect(ar).toContain('<html lang="ar-EG" dir="rtl">')
+    // local times through Intl: London is on BST (UTC+1) in May, Dakar starts at 10:00, Cairo on EEST
+    expect(en).toContain(">9:00<")
+    expect(fr).toContain(">10:00<")
+    expect(en).toContain("Europe/London (UTC+01:00)")
+    expect(ar).toMatch(/[\u0660-\u0669]/) // ar-EG writes Arabic-Indic digits
+    for (const page of [en, fr, ar]) expect(page).not.toContain("⟦")
+    await expect(en).toMatchFileSnapshot(join(snapshots, "facilitator-guide.en-GB.html"))
+    await expect(fr).toMatchFileSnapshot(join(snapshots, "facilitator-guide.fr-SN.html"))
+    await expect(ar).toMatchFileSnapshot(join(snapshots, "facilitator-guide.ar-EG.html"))
+    await expect(await html(ws, "eg-cairo", "consent-form")).toMatchFileSnapshot(join(snapshots, "consent-form.ar-EG.html"))
+  })
+
+  it("falls back from fr-SN to fr and from sm-WS to the source locale, and says so in the manifest", async () => {
+    const ws = await setUp()
+    await runWith(shape, buildKits(ws))
+    const dakar = JSON.parse(await readFile(join(ws.dir, "out", "kits", "sn-dakar", "manifest.json"), "utf8")) as KitManifest
+    expect(dakar.locale).toMatchObject({ requested: "fr-SN", used: "fr", intl: "fr-SN", dir: "ltr" })
+    expect(dakar.locale.fallbacks.map((f) => f.locale)).toEqual(["fr"])
+    expect(dakar.inputs).toHaveProperty("templates")
+    expect(Object.keys(dakar.inputs.catalogs as object).some((f) => f.endsWith("fr.yaml"))).toBe(true)
+    const apia = JSON.parse(await readFile(join(ws.dir, "out", "kits", "ws-apia", "manifest.json"), "utf8")) as KitManifest
+    expect(apia.locale).toMatchObject({ requested: "sm-WS", used: "en" })
+    const page = await html(ws, "ws-apia", "index")
+    expect(page).toContain("fallback-note")
+    // a mirror site is not in the stored plan, but still gets its local agenda and a calendar
+    expect(page).toContain('href="calendar.ics"')
+  })
+
+  it("writes no calendar when no schedule is planned, and says why", async () => {
+    const ws = await setUp({}, false)
+    const result = await runWith(shape, buildKits(ws, { site: "gb-london" }))
+    expect(result.schedule).toBe("computed")
+    expect(result.warnings[0]).toContain("convene schedule plan")
+    const files = await filesOf(join(ws.dir, "out", "kits", "gb-london"))
+    expect(files.has("calendar.ics")).toBe(false)
+    expect(await html(ws, "gb-london", "index")).toContain("No calendar yet")
+  })
+
+  it("kit check: coverage per locale, missing, extra and mismatched keys, and sites that fall back", async () => {
+    const ws = await setUp({
+      "locales/de.yaml": 'kit:\n  title: "Dialog-Kit"\n  site_line: "{site}, {city}"\n  typo_key: "Tippfehler"\n'
+    })
+    const report = await runWith(shape, checkKits(ws))
+    const de = report.coverage.find((c) => c.locale === "de")!
+    expect(de.translated).toBe(2)
+    expect(de.missing).toContain("guide.heading")
+    expect(de.percent).toBeLessThan(5)
+    expect(de.extra).toEqual([expect.objectContaining({ key: "kit.typo_key", line: 4 })])
+    expect(de.mismatched).toEqual([expect.objectContaining({ key: "kit.site_line", line: 3 })])
+    expect(de.mismatched[0]!.message).toContain("country")
+    const fr = report.coverage.find((c) => c.locale === "fr")!
+    expect(fr.missing).toEqual([])
+    expect(fr.percent).toBe(100)
+    expect(report.fallbacks).toContainEqual({ site: "sn-dakar", locale: "fr-SN", used: "fr", kind: "region" })
+    expect(report.fallbacks).toContainEqual({ site: "ws-apia", locale: "sm-WS", used: "en", kind: "language" })
+    expect(report.complete).toBe(false)
+  })
+
+  it("kit check names the file and line of a broken override and of an unknown partial", async () => {
+    const ws = await setUp({
+      "templates/kit/partials/content/background.hbs": "<section>\n{{#if topic}}\n<p>unclosed\n",
+      "sites/sn-dakar/templates/kit/partials/content/local-context.hbs": "<section>\n{{> content/local-examples}}\n{{t \"booklet.no_such_key\"}}\n</section>\n",
+      "sites/sn-dakar/locales/fr.yaml": "booklet:\n  local_context: \"Au {pays}\"\n"
+    })
+    const report = await runWith(shape, checkKits(ws))
+    const lines = report.problems.map((p) => `${p.file?.split("/").slice(-3).join("/")}:${p.line}: ${p.message}`)
+    expect(lines).toContainEqual(expect.stringMatching(/content\/background\.hbs:\d+: syntax error/))
+    expect(lines).toContainEqual(expect.stringMatching(/content\/local-context\.hbs:2: unknown partial "content\/local-examples"/))
+    expect(lines).toContainEqual(expect.stringMatching(/content\/local-context\.hbs:3: unknown message key "booklet\.no_such_key"/))
+    expect(report.siteCatalogs).toEqual([
+      expect.objectContaining({ site: "sn-dakar", mismatched: [expect.objectContaining({ key: "booklet.local_context", line: 2 })] })
+    ])
+    const error = await failWith(shape, buildKits(ws, { site: "gb-london" })) as InputError
+    expect(error._tag).toBe("InputError")
+    expect(error.message).toMatch(/background\.hbs:\d+/)
+  })
+
+  it("overrides: a site's folder beats the workspace, which beats the built-ins", async () => {
+    const ws = await setUp({
+      "templates/kit/partials/content/local-context.hbs": "<section id=\"local-context\"><p>WORKSPACE CONTEXT for {{site.city}}</p></section>\n",
+      "sites/sn-dakar/templates/kit/partials/content/local-context.hbs": "<section id=\"local-context\"><p>DAKAR EXAMPLES: {{t \"booklet.local_context\" country=site.country_name}}</p></section>\n",
+      "sites/sn-dakar/locales/fr.yaml": "booklet:\n  local_context: \"Chez nous, au {country}\"\n"
+    })
+    await runWith(shape, buildKits(ws))
+    const dakar = await html(ws, "sn-dakar", "participant-booklet")
+    const london = await html(ws, "gb-london", "participant-booklet")
+    const builtIn = await kitWorkspace()
+    expect(dakar).toContain("DAKAR EXAMPLES: Chez nous, au Sénégal")
+    expect(dakar).not.toContain("WORKSPACE CONTEXT")
+    expect(london).toContain("WORKSPACE CONTEXT for London")
+    // the site's catalog changes only that site: Cairo keeps the built-in Arabic message
+    expect(await html(ws, "eg-cairo", "participant-booklet")).not.toContain("Chez nous")
+    await rm(builtIn.dir, { recursive: true })
+  })
+
+  it("builds byte-identical kits from the same inputs, zips included", async () => {
+    const ws = await setUp()
+    await runWith(shape, buildKits(ws, { outDir: join(ws.dir, "a") }))
+    await runWith(shape, buildKits(ws, { outDir: join(ws.dir, "b") }))
+    const a = await filesOf(join(ws.dir, "a"))
+    const b = await filesOf(join(ws.dir, "b"))
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
+    expect(a.size).toBeGreaterThan(5 * 15)
+    for (const [path, bytes] of a) expect(bytes.equals(b.get(path)!), path).toBe(true)
+    expect(a.has("eg-cairo.zip")).toBe(true)
+  })
+
+  it("rebuilds only the sites whose inputs changed", async () => {
+    const ws = await setUp()
+    const first = await runWith(shape, buildKits(ws))
+    expect([first.built, first.skipped]).toEqual([5, 0])
+    const again = await runWith(shape, buildKits(ws))
+    expect([again.built, again.skipped]).toEqual([0, 5])
+    await writeTree(ws.dir, { "sites/in-delhi/locales/hi.yaml": 'booklet:\n  welcome: "स्वागत है!"\n' })
+    const third = await runWith(shape, buildKits(ws))
+    expect(third.kits.filter((k) => !k.skipped).map((k) => k.site)).toEqual(["in-delhi"])
+    expect(await html(ws, "in-delhi", "participant-booklet")).toContain("स्वागत है!")
+    // a shared catalog changes every kit that reads it
+    const en = join(ws.dir, "locales", "en.yaml")
+    await writeFile(en, (await readFile(en, "utf8")).replace("the future of the Internet", "the future of the Web"))
+    const fourth = await runWith(shape, buildKits(ws))
+    expect(fourth.built).toBeGreaterThanOrEqual(2)
+    expect(fourth.kits.find((k) => k.site === "gb-london")!.skipped).toBe(false)
+    // a deleted file is noticed
+    await rm(join(ws.dir, "out", "kits", "gb-london", "agenda.html"))
+    const fifth = await runWith(shape, buildKits(ws))
+    expect(fifth.kits.filter((k) => !k.skipped).map((k) => k.site)).toEqual(["gb-london"])
+  })
+
+  it("--pdf fails with a clear message when Chromium is not installed", async () => {
+    const ws = await setUp()
+    const error = await failWith(shape, buildKits(ws, { site: "gb-london", pdf: true, chromium: "/nonexistent/chromium" })) as InputError
+    expect(error.message).toContain("--pdf needs Chromium")
+    expect(error.message).toContain("apt-get install chromium")
+  })
+})
