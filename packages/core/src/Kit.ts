@@ -13,6 +13,7 @@ import { dirname, join } from "node:path"
 import { siteCalendar } from "./Calendar.js"
 import { type CatalogSet, resolveMessages, type Resolution } from "./domain/Catalog.js"
 import type { Dialogue } from "./domain/Dialogue.js"
+import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./domain/Instrument.js"
 import { InputError, type Problem } from "./domain/Errors.js"
 import type { PlannedMoment, SchedulePlan, SitePlan } from "./domain/Schedule.js"
 import { canonicalLocale, languageOf } from "./domain/Values.js"
@@ -53,6 +54,8 @@ export interface KitInput {
   readonly counts: { readonly sites: number; readonly countries: number }
   /** Write the kit in this locale instead of the site's. */
   readonly locale?: string | undefined
+  /** The survey instruments (`surveys/*.yaml`): the printed questionnaires come from them. */
+  readonly instruments?: ReadonlyArray<{ readonly file: string; readonly instrument: Instrument; readonly sha256: string }> | undefined
 }
 
 /** One file of a kit, by its path inside the kit's folder. */
@@ -274,6 +277,7 @@ export class KitRenderer {
   private readonly sets = new Map<string, CompiledSet>()
   private readonly resolutions = new Map<string, Resolution>()
   private readonly catalogSets = new Map<string, CatalogSet>()
+  private readonly usedFiles = new WeakMap<Resolution, Set<string>>()
   private readonly dialogueHash: string
 
   constructor(readonly sources: KitSources, readonly dialogue: Dialogue, dialogueText: string) {
@@ -404,6 +408,44 @@ export class KitRenderer {
     }
   }
 
+  /** The printed questions of one wave, from every instrument, in the kit's language. */
+  private questions(input: KitInput, wave: string, messages: Messages, locale: string) {
+    const instruments = input.instruments ?? []
+    if (instruments.length === 0) return null
+    const t = (key: string, values: Record<string, unknown> = {}): string => messages.format(key, values)
+    const number = new Intl.NumberFormat(messages.intl)
+    let n = 0
+    const out: Array<Record<string, unknown>> = []
+    for (const { instrument } of instruments) {
+      for (const q of questionsFor(instrument, wave as WaveId) as Array<Question>) {
+        n++
+        const label = (labels: Record<string, string>): string => labelIn(labels, locale, instrument)
+        const base = { number: number.format(n), id: q.id, type: q.type, label: label(q.label), required: q.required === true }
+        switch (q.type) {
+          case "likert5":
+          case "likert7": {
+            const points = q.type === "likert5" ? 5 : 7
+            const key = q.type === "likert5" ? "questionnaire.likert" : "questionnaire.likert7"
+            out.push({ ...base, options: Array.from({ length: points }, (_, i) => ({ label: t(`${key}.${i + 1}`) })) })
+            break
+          }
+          case "scale":
+            out.push({ ...base, min: number.format(0), max: number.format(10), points: Array.from({ length: 11 }, (_, i) => number.format(i)) })
+            break
+          case "number":
+            out.push({ ...base, min: number.format(q.min), max: number.format(q.max) })
+            break
+          case "text":
+            out.push(base)
+            break
+          default:
+            out.push({ ...base, options: q.options.map((o) => ({ label: label(o.label) })) })
+        }
+      }
+    }
+    return out.length === 0 ? null : out
+  }
+
   /** The locale a site's kit is written in, its direction and where Intl formats. */
   localeOf(input: KitInput): KitLocale {
     const r = this.resolution(input.site.id, input.locale ?? input.site.locale)
@@ -431,7 +473,7 @@ export class KitRenderer {
     html("participant-booklet", "participant-booklet", {})
     html("agenda", "agenda", {})
     html("consent-form", "consent-form", {})
-    for (const wave of context.waves) html(`questionnaire-${wave.id}`, "questionnaire", { wave, questions: null })
+    for (const wave of context.waves) html(`questionnaire-${wave.id}`, "questionnaire", { wave, questions: this.questions(input, wave.id, messages, locale.requested) })
     html("invitation-letter", "invitation-letter", {})
     html("results-sheet", "results-sheet", {})
     if (input.storedPlan !== undefined) {
@@ -443,24 +485,42 @@ export class KitRenderer {
     const fonts = fontsFor(locale.used)
     files.push({ path: "assets/kit.css", content: utf8.encode(fonts.css + set.css) })
     files.push(...fonts.files)
+    const { inputs, inputsHash } = this.inputsOf(input)
+    return { site: input.site.id, files, locale: { ...locale, missing: [...messages.missing].sort() }, inputs, inputsHash }
+  }
+
+  /**
+   * The hashes of everything a site's kit is made from, without rendering it: equal hashes
+   * give equal kits, so a build can skip the site.
+   */
+  inputsOf(input: KitInput): { readonly inputs: RenderedKit["inputs"]; readonly inputsHash: string } {
+    const set = this.setFor(input.site.id)
+    const locale = this.localeOf(input)
+    const resolution = this.resolution(input.site.id, locale.requested)
     const catalogs: Record<string, string> = {}
     const allHashes = new Map([
       ...this.sources.builtIn.catalogHashes,
       ...this.sources.workspace.catalogHashes,
       ...(this.sources.sites.get(input.site.id)?.catalogHashes ?? [])
     ])
-    const usedFiles = new Set([...resolution.messages.values()].map((e) => e.file))
+    let usedFiles = this.usedFiles.get(resolution)
+    if (usedFiles === undefined) {
+      usedFiles = new Set([...resolution.messages.values()].map((e) => e.file))
+      this.usedFiles.set(resolution, usedFiles)
+    }
     for (const [file, hash] of [...allHashes].sort(([a], [b]) => (a < b ? -1 : 1))) if (usedFiles.has(file)) catalogs[file] = hash
     const inputs = {
       format: String(KIT_FORMAT),
+      locale: locale.requested,
       dialogue: this.dialogueHash,
       site: sha256(JSON.stringify(input.site)),
       fellow: sha256(JSON.stringify(input.fellow ?? null)),
       schedule: sha256(JSON.stringify({ plan: input.plan, moments: input.moments, calendar: input.storedPlan !== undefined, counts: input.counts })),
       templates: set.hash,
-      catalogs
+      catalogs,
+      instruments: Object.fromEntries((input.instruments ?? []).map((i) => [i.file, i.sha256]))
     }
-    return { site: input.site.id, files, locale: { ...locale, missing: [...messages.missing].sort() }, inputs, inputsHash: sha256(JSON.stringify(inputs)) }
+    return { inputs, inputsHash: sha256(JSON.stringify(inputs)) }
   }
 
   /**

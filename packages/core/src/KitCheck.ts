@@ -11,6 +11,7 @@ import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessa
 import type { Problem } from "./domain/Errors.js"
 import { languageOf } from "./domain/Values.js"
 import { templateProblem } from "./Kit.js"
+import { readInstruments } from "./Kits.js"
 import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import type { Workspace } from "./Workspace.js"
 
@@ -100,6 +101,10 @@ const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: 
 export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, sources: KitSources = readKitSources(ws.dir)) {
   const source = ws.dialogue.source_locale
   const problems: Array<Problem> = [...sources.problems]
+  problems.push(...(yield* readInstruments(ws.dir).pipe(
+    Effect.map((): Array<Problem> => []),
+    Effect.catchTag("InputError", (e) => Effect.succeed([...e.problems]))
+  )))
   const base = catalogsFor(sources, undefined)
   problems.push(...checkTemplates(templatesFor(sources, undefined), base, source, undefined))
   const siteCatalogs: Array<KitCheckReport["siteCatalogs"][number]> = []

@@ -7,10 +7,11 @@ import * as Effect from "effect/Effect"
 import { zipSync, type Zippable } from "fflate"
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { readFile } from "node:fs/promises"
+import { readdir, readFile } from "node:fs/promises"
 import { dirname, join, relative } from "node:path"
 import { query } from "./Database.js"
 import type { Dialogue } from "./domain/Dialogue.js"
+import { decodeInstrumentYaml, type Instrument } from "./domain/Instrument.js"
 import { InputError, NotFound } from "./domain/Errors.js"
 import { planDay, type SchedulePlan } from "./domain/Schedule.js"
 import { type KitFile, type KitInput, type KitLocale, KitRenderer, type KitSite, type RenderedKit } from "./Kit.js"
@@ -155,6 +156,31 @@ const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<KitSite & { readonly
   return { base, byId }
 }
 
+/**
+ * The survey instruments of a workspace (`surveys/*.yaml`), decoded; every problem of every
+ * file is reported at once.
+ */
+export const readInstruments = (workspaceDir: string): Effect.Effect<Array<{ file: string; instrument: Instrument; sha256: string }>, InputError> =>
+  Effect.gen(function*() {
+    const dir = join(workspaceDir, "surveys")
+    const names = yield* Effect.promise(() => readdir(dir).catch(() => [] as Array<string>))
+    const out: Array<{ file: string; instrument: Instrument; sha256: string }> = []
+    const problems: Array<InputError["problems"][number]> = []
+    for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+      const file = join(dir, name)
+      const text = yield* Effect.promise(() => readFile(file, "utf8"))
+      const shown = relative(process.cwd(), file) || file
+      try {
+        out.push({ file: `surveys/${name}`, instrument: decodeInstrumentYaml(text, shown.startsWith("..") ? file : shown), sha256: sha256(text) })
+      } catch (e) {
+        if (e instanceof InputError) problems.push(...e.problems)
+        else throw e
+      }
+    }
+    if (problems.length > 0) return yield* new InputError({ summary: "A survey instrument is not valid.", problems })
+    return out
+  })
+
 /** Runs a synchronous step that may throw an {@link InputError} (a broken template), as a failure. */
 const attempt = <A>(f: () => A): Effect.Effect<A, InputError> =>
   Effect.suspend(() => {
@@ -174,6 +200,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
   const sources = readKitSources(ws.dir)
   if (sources.problems.length > 0) return yield* new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems })
   const renderer = new KitRenderer(sources, ws.dialogue, dialogueText)
+  const instruments = yield* readInstruments(ws.dir)
   const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
   const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
   const out = options.outDir ?? join(ws.dir, "out", "kits")
@@ -194,17 +221,25 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         moments: base.moments,
         storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },
         counts,
-        locale: options.locale
+        locale: options.locale,
+        instruments
       }
-      const kit = yield* attempt(() => renderer.render(input))
+      const { inputsHash } = yield* attempt(() => renderer.inputsOf(input))
       const dir = join(out, site.id)
       const zip = join(out, `${site.id}.zip`)
       const previous = readManifest(dir)
       const pdf = options.pdf === true
-      const skipped = options.force !== true && previous !== undefined && previous.inputs_hash === kit.inputsHash && previous.pdf === pdf && existsSync(zip) &&
+      const skipped = options.force !== true && previous !== undefined && previous.inputs_hash === inputsHash && previous.pdf === pdf && existsSync(zip) &&
         previous.files.every((f) => existsSync(join(dir, f.path)))
+      if (skipped) {
+        kits.push({ site: site.id, dir, zip, locale: previous.locale, files: previous.files.length + 1, bytes: previous.files.reduce((n, f) => n + f.bytes, 0), skipped })
+        done++
+        options.onProgress?.({ done, total: sites.length, site: site.id, skipped })
+        continue
+      }
+      const kit = yield* attempt(() => renderer.render(input))
       let files = kit.files
-      if (!skipped) {
+      {
         const wanted = new Set(files.map((f) => f.path))
         for (const f of files) writeIfChanged(join(dir, f.path), f.content)
         if (browser !== undefined) {

@@ -3,9 +3,7 @@
  * synchronized moments, the timeline and the evaluation waves. Decoding reports `file:line`.
  */
 import * as Schema from "effect/Schema"
-import * as SchemaIssue from "effect/SchemaIssue"
-import { LineCounter, parseDocument } from "yaml"
-import { InputError, type Problem } from "./Errors.js"
+import { decodeYaml } from "./Yaml.js"
 import { LocalDate, LocalTime, Locale, Slug } from "./Values.js"
 
 const Title = Schema.String.check(Schema.isNonEmpty({ message: "expected a title" }))
@@ -123,42 +121,9 @@ export const Dialogue = Schema.Struct({
 })
 export type Dialogue = typeof Dialogue.Type
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
 /**
  * Parses and decodes `convene.yaml`. Every problem names its line and the field's path
  * (e.g. `convene.yaml:14: timeline.phases.2.end: expected a calendar date YYYY-MM-DD`).
  * Throws {@link InputError}.
  */
-export const decodeDialogueYaml = (text: string, file: string): Dialogue => {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
-  if (doc.errors.length > 0) {
-    throw new InputError({
-      summary: `${file} is not valid YAML.`,
-      problems: doc.errors.map((e) => {
-        const at = lineCounter.linePos(e.pos[0])
-        return { file, line: at.line, column: at.col, message: e.message.split("\n")[0]! }
-      })
-    })
-  }
-  const value: unknown = doc.toJS()
-  const result = Schema.decodeUnknownResult(Dialogue)(value ?? {}, { errors: "all" })
-  if (result._tag === "Success") return result.success
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
-    // walk down to the deepest node that exists, so a missing key points at its parent
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as Array<string | number>, true)
-      const range = (node as { range?: [number, number, number] } | undefined)?.range
-      if (range !== undefined) return lineCounter.linePos(range[0]).line
-    }
-    return undefined
-  }
-  const problems: Array<Problem> = formatter(result.failure.issue).issues.map((issue) => ({
-    file,
-    line: lineOf((issue.path ?? []) as ReadonlyArray<PropertyKey>),
-    field: (issue.path ?? []).map(String).join("."),
-    message: issue.message === "Missing key" ? "expected a value (required)" : issue.message.replace(/^Expected/, "expected")
-  }))
-  throw new InputError({ summary: `${file} does not describe a valid dialogue.`, problems })
-}
+export const decodeDialogueYaml = (text: string, file: string): Dialogue => decodeYaml(Dialogue, text, file, "a valid dialogue")
