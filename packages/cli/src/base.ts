@@ -30,7 +30,7 @@ interface TaggedError {
 }
 
 const isTagged = (e: unknown): e is TaggedError =>
-  typeof e === "object" && e !== null && "_tag" in e && ["InputError", "NotFound", "Conflict", "WorkspaceNotFound", "StoreError"].includes(String((e as { _tag: unknown })._tag))
+  typeof e === "object" && e !== null && "_tag" in e && ["InputError", "NotFound", "Conflict", "WorkspaceNotFound", "StoreError", "MailTransportError"].includes(String((e as { _tag: unknown })._tag))
 
 /** The base of every convene command. */
 export abstract class ConveneCommand extends Command {

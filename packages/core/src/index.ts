@@ -1,6 +1,6 @@
 /**
  * @convene/core — the SDK behind convene: domain schemas and pure functions, the database,
- * workspaces, registries and the timeline.
+ * workspaces, registries, the timeline, schedules and mail.
  *
  * @example
  * import { Effect } from "effect"
@@ -26,6 +26,7 @@ export * from "./domain/Values.js"
 export * from "./domain/Zone.js"
 export * from "./Calendar.js"
 export * from "./Database.js"
+export * from "./Mail.js"
 export * from "./Registries.js"
 export * from "./ScheduleChart.js"
 export * from "./Schedules.js"

@@ -77,3 +77,19 @@ export class StoreError extends Data.TaggedError("StoreError")<{
     return `Database error while ${this.operation}: ${cause}`
   }
 }
+
+/**
+ * The mail transport as a whole refused to work: the SMTP server rejected the login or TLS, or
+ * the outbox folder cannot be written. Nothing is lost: what was not sent stays queued.
+ */
+export class MailTransportError extends Data.TaggedError("MailTransportError")<{
+  readonly transport: "smtp" | "outbox"
+  readonly reason: string
+  /** Messages that went out before the refusal. */
+  readonly sent: number
+  readonly hint: string
+}> {
+  override get message(): string {
+    return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${this.sent} message(s) went out before)` : ""}. ${this.hint}`
+  }
+}

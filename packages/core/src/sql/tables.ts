@@ -69,6 +69,41 @@ export interface SchedulePlansTable {
   plan: ColumnType<unknown, string, string>
 }
 
+/** A stored attachment: by file path where there is one, else small content as base64. */
+export interface StoredAttachment {
+  readonly filename: string
+  readonly path?: string
+  readonly content_base64?: string
+  readonly contentType?: string
+}
+
+/** What the send log keeps of a message besides its envelope columns. */
+export interface StoredMessage {
+  readonly text: string
+  readonly html: string
+  readonly attachments: ReadonlyArray<StoredAttachment>
+}
+
+export interface SendLogTable {
+  /** Chosen by the caller, e.g. `kit:sn-dakar:awa@example.org`: enqueueing it again does nothing. */
+  idempotency_key: string
+  /** What the message is for, e.g. `kit`, `survey-invite`. */
+  purpose: string
+  recipient: string
+  locale: string
+  subject: string
+  /** The StoredMessage as JSON. */
+  message: ColumnType<StoredMessage, string, string>
+  /** Derived from the idempotency key, so that a resent message carries the same Message-ID. */
+  message_id: string
+  status: ColumnType<"queued" | "sending" | "sent" | "failed", "queued" | undefined, "queued" | "sending" | "sent" | "failed">
+  attempts: ColumnType<number, never, number>
+  last_error: ColumnType<string | null, never, string | null>
+  last_attempt_at: ColumnType<Date | null, never, Date | null>
+  queued_at: Generated<ColumnType<Date, never, never>>
+  sent_at: ColumnType<Date | null, never, Date | null>
+}
+
 /** Every table convene owns. */
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
@@ -77,4 +112,5 @@ export interface Tables {
   participants: ParticipantsTable
   milestone_progress: MilestoneProgressTable
   schedule_plans: SchedulePlansTable
+  send_log: SendLogTable
 }

@@ -3,11 +3,13 @@
 import type { Migration, MigrationProvider } from "kysely/migration"
 import * as registries from "./2026-11-22T00-registries.js"
 import * as schedulePlans from "./2026-11-22T01-schedule-plans.js"
+import * as sendLog from "./2026-11-25T00-send-log.js"
 
 /** Every migration by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
   "2026-11-22T00-registries": registries,
-  "2026-11-22T01-schedule-plans": schedulePlans
+  "2026-11-22T01-schedule-plans": schedulePlans,
+  "2026-11-25T00-send-log": sendLog
 }
 
 /** A Kysely migration provider over {@link migrations}. */

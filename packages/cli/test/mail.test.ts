@@ -1,0 +1,88 @@
+// `convene mail status` and `convene mail flush`, run as the built binary on a temporary
+// workspace whose send log the SDK fills (as `convene kit send` would).
+import { existsSync } from "node:fs"
+import { mkdtemp, readdir, readFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Database, pgliteDirOf } from "@convene/core/Database"
+import { enqueueMessages, outboxFileName } from "@convene/core/Mail"
+import * as Effect from "effect/Effect"
+import { beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson } from "./run.js"
+
+const noMail = { SMTP_URL: "", MAIL_FROM: "" }
+
+let dir: string
+beforeAll(async () => {
+  if (!existsSync(join(import.meta.dirname, "..", "dist", "commands", "mail"))) {
+    throw new Error("The CLI is not built: run `pnpm run build` first (the test script does).")
+  }
+  const tmp = await mkdtemp(join(tmpdir(), "convene-cli-mail-"))
+  dir = join(tmp, "ws")
+  expect((await convene(tmp, ["init", dir])).code).toBe(0)
+})
+
+/** Queues messages in the workspace's embedded database, as `kit send` does before delivering. */
+const enqueue = (keys: ReadonlyArray<string>, purpose: string) =>
+  Effect.runPromise(
+    enqueueMessages(
+      keys.map((key) => ({ key, purpose, to: `${key.replace(/\W/g, "")}@example.org`, locale: "ar", subject: "دعوة إلى الحوار العالمي", text: "نص", html: "<p>نص</p>" }))
+    ).pipe(Effect.provide(Database.layer({ pgliteDir: pgliteDirOf(dir) })))
+  )
+
+describe("convene mail", () => {
+  it("status on an empty send log", async () => {
+    const r = await conveneJson(dir, ["mail", "status"], noMail)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json).toMatchObject({ destination: "outbox", total: 0, queued: 0, sent: 0, failed: 0, latestErrors: [] })
+    const text = await convene(dir, ["mail", "status"], noMail)
+    expect(text.stdout).toContain("Mail goes to: outbox out/outbox.")
+    expect(text.stdout).toContain("0 message(s): 0 sent, 0 failed, 0 queued, 0 sending.")
+  })
+
+  it("flush writes the queued messages to the outbox, once, and status counts them", async () => {
+    await enqueue(["kit:1", "kit:2", "kit:3"], "kit")
+    const r = await conveneJson(dir, ["mail", "flush"], noMail)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json).toMatchObject({ transport: "outbox", total: 3, sent: 3, failed: 0, deferred: 0 })
+    const files = await readdir(join(dir, "out", "outbox"))
+    expect(files.sort()).toEqual(["kit:1", "kit:2", "kit:3"].map(outboxFileName).sort())
+    expect(await readFile(join(dir, "out", "outbox", outboxFileName("kit:1")), "utf8")).toContain("Subject: =?UTF-8?")
+    const again = await convene(dir, ["mail", "flush"], noMail)
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain("Nothing to send: the send log holds no queued message.")
+    const status = await conveneJson(dir, ["mail", "status", "--purpose", "kit"], noMail)
+    expect(status.json).toMatchObject({ total: 3, sent: 3 })
+  })
+
+  it("flush exits 1 and keeps the message queued when the SMTP server cannot be reached; status shows why", async () => {
+    await enqueue(["invite:p-1"], "survey-invite")
+    // port 9 (discard) on localhost: nothing listens, the connection is refused at once
+    const smtp = { SMTP_URL: "smtp://127.0.0.1:9", MAIL_FROM: "Assembly <hello@example.org>" }
+    const r = await conveneJson(dir, ["mail", "flush", "--purpose", "survey-invite", "--rate", "2.5"], smtp)
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.json).toMatchObject({ transport: "smtp", total: 1, sent: 0, deferred: 1, failures: [{ key: "invite:p-1", permanent: false }] })
+    const text = await convene(dir, ["mail", "status"], smtp)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain("Mail goes to: SMTP 127.0.0.1:9.")
+    expect(text.stdout).toContain("4 message(s): 3 sent, 0 failed, 1 queued (1 deferred after an error), 0 sending.")
+    expect(text.stdout).toMatch(/invite:p-1\s+invitep1@example\.org\s+queued\s+4\s+.*ECONNREFUSED/)
+    expect(text.stdout).toContain("`convene mail flush` sends them")
+  })
+
+  it("names a bad --rate, SMTP_URL or MAIL_FROM", async () => {
+    const rate = await convene(dir, ["mail", "flush", "--rate", "fast"], noMail)
+    expect(rate.code).toBe(2)
+    expect(rate.stderr).toContain('--rate: expected a number of messages per second above 0, such as 5 or 0.5, got "fast"')
+    const url = await convene(dir, ["mail", "flush"], { SMTP_URL: "mail.example.org:25", MAIL_FROM: "nobody" })
+    expect(url.code).toBe(2)
+    expect(url.stderr).toContain("SMTP_URL: expected an smtp:// or smtps:// URL")
+    expect(url.stderr).toContain('MAIL_FROM: expected an address such as "Assembly <hello@example.org>" or hello@example.org, got "nobody"')
+  })
+
+  it("has help with examples", async () => {
+    const r = await convene(tmpdir(), ["mail", "flush", "--help"])
+    expect(r.stdout).toContain("convene mail flush --rate 5")
+    expect(r.stdout).toContain("Exit status: 0 when everything went out")
+  })
+})
