@@ -171,6 +171,37 @@ export const templateProblem = (t: TemplateFile, e: unknown): Problem => {
   return { file: displayPath(t.file), line: line === null ? undefined : Number(line[1]), message: detail }
 }
 
+/** A node of a Handlebars syntax tree. */
+export interface HbNode {
+  readonly type: string
+  readonly loc?: { readonly start: { readonly line: number } }
+  readonly [k: string]: unknown
+}
+
+/** Walks a template's syntax tree for partial references and `t` message keys. */
+export const templateReferences = (ast: HbNode): { partials: Array<{ name: string; line: number }>; keys: Array<{ key: string; line: number }> } => {
+  const partials: Array<{ name: string; line: number }> = []
+  const keys: Array<{ key: string; line: number }> = []
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return
+    if (Array.isArray(node)) return node.forEach(visit)
+    const n = node as HbNode
+    const line = n.loc?.start.line ?? 0
+    if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
+      const name = n["name"] as HbNode & { original?: unknown }
+      if (name.type === "PathExpression" && typeof name.original === "string" && !name.original.startsWith("@")) partials.push({ name: name.original, line })
+    }
+    if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
+      const path = n["path"] as { original?: unknown }
+      const params = n["params"] as Array<HbNode & { value?: unknown }>
+      if ((path.original === "t" || path.original === "has") && params[0]?.type === "StringLiteral" && path.original === "t") keys.push({ key: String(params[0].value), line })
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== "loc" && typeof v === "object") visit(v)
+  }
+  visit(ast)
+  return { partials, keys }
+}
+
 /** The messages one kit reads, formatted through ICU with Intl in the kit's locale. */
 class Messages {
   private readonly formats = new Map<string, IntlMessageFormat>()
@@ -238,6 +269,13 @@ const compileSet = (templates: ReadonlyMap<string, TemplateFile>): CompiledSet =
     if (doc !== null) documents.set(doc[1]!, hb.compile(t.text, { strict: false, preventIndent: true }))
     const m = /^mail\/(.+)\.hbs$/.exec(rel)
     if (m !== null) mail.set(m[1]!, hb.compile(t.text, { noEscape: m[1]!.endsWith(".text"), preventIndent: true }))
+  }
+  const partials = new Set([...templates.keys()].map(partialName).filter((n): n is string => n !== undefined))
+  for (const [rel, t] of templates) {
+    if (!rel.endsWith(".hbs") || problems.some((p) => p.file === displayPath(t.file))) continue
+    for (const ref of templateReferences(hb.parse(t.text) as unknown as HbNode).partials) {
+      if (!partials.has(ref.name)) problems.push({ file: displayPath(t.file), line: ref.line, message: `unknown partial "${ref.name}"` })
+    }
   }
   if (problems.length > 0) throw new InputError({ summary: "The kit templates have errors (run `convene kit check`).", problems })
   for (const d of KIT_DOCUMENTS) {

@@ -10,7 +10,7 @@ import { query } from "./Database.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "./domain/Catalog.js"
 import type { Problem } from "./domain/Errors.js"
 import { languageOf } from "./domain/Values.js"
-import { templateProblem } from "./Kit.js"
+import { type HbNode, templateProblem, templateReferences } from "./Kit.js"
 import { readInstruments } from "./Kits.js"
 import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import type { Workspace } from "./Workspace.js"
@@ -38,36 +38,6 @@ export interface KitCheckReport {
   readonly complete: boolean
 }
 
-interface HbNode {
-  readonly type: string
-  readonly loc?: { readonly start: { readonly line: number } }
-  readonly [k: string]: unknown
-}
-
-/** Walks a template's syntax tree for partial references and `t` message keys. */
-const references = (ast: HbNode): { partials: Array<{ name: string; line: number }>; keys: Array<{ key: string; line: number }> } => {
-  const partials: Array<{ name: string; line: number }> = []
-  const keys: Array<{ key: string; line: number }> = []
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return
-    if (Array.isArray(node)) return node.forEach(visit)
-    const n = node as HbNode
-    const line = n.loc?.start.line ?? 0
-    if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
-      const name = n["name"] as HbNode & { original?: unknown }
-      if (name.type === "PathExpression" && typeof name.original === "string" && !name.original.startsWith("@")) partials.push({ name: name.original, line })
-    }
-    if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
-      const path = n["path"] as { original?: unknown }
-      const params = n["params"] as Array<HbNode & { value?: unknown }>
-      if ((path.original === "t" || path.original === "has") && params[0]?.type === "StringLiteral" && path.original === "t") keys.push({ key: String(params[0].value), line })
-    }
-    for (const [k, v] of Object.entries(n)) if (k !== "loc" && typeof v === "object") visit(v)
-  }
-  visit(ast)
-  return { partials, keys }
-}
-
 const partialNameOf = (rel: string): string | undefined =>
   rel === "kit/layout.hbs" ? "layout" : /^kit\/partials\/(.+)\.hbs$/.exec(rel)?.[1]
 
@@ -86,7 +56,7 @@ const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: 
       problems.push(templateProblem(t, e))
       continue
     }
-    const refs = references(ast)
+    const refs = templateReferences(ast)
     for (const p of refs.partials) {
       if (!partials.has(p.name)) problems.push({ file: displayPath(t.file), line: p.line, message: `unknown partial "${p.name}" (known: ${[...partials].sort().join(", ")})` })
     }

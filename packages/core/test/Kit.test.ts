@@ -180,6 +180,33 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     expect(fifth.kits.filter((k) => !k.skipped).map((k) => k.site)).toEqual(["gb-london"])
   })
 
+  it("prints the questionnaires from the survey instrument, per wave and in the site's language; a note without one", async () => {
+    const { exampleDir } = await import("./support/kit-workspace.js")
+    const instrument = await readFile(join(exampleDir, "surveys", "evaluation.yaml"), "utf8")
+    const bare = await setUp()
+    await runWith(shape, buildKits(bare, { site: "sn-dakar" }))
+    expect(await html(bare, "sn-dakar", "questionnaire-pre")).toContain('class="placeholder"')
+    const ws = await setUp({ "surveys/evaluation.yaml": instrument })
+    await runWith(shape, buildKits(ws))
+    const pre = await html(ws, "sn-dakar", "questionnaire-pre")
+    const post = await html(ws, "sn-dakar", "questionnaire-post")
+    const { decodeInstrumentYaml, questionsFor } = await import("../src/domain/Instrument.js")
+    const decoded = decodeInstrumentYaml(instrument, "evaluation.yaml")
+    const count = (page: string): number => page.split("<fieldset").length - 1
+    expect(count(pre)).toBe(questionsFor(decoded, "pre").length)
+    expect(count(post)).toBe(questionsFor(decoded, "post").length)
+    const { default: Handlebars } = await import("handlebars")
+    expect(pre).toContain(Handlebars.escapeExpression(decoded.questions[0]!.label["fr"]!))
+    expect(await html(ws, "eg-cairo", "questionnaire-post")).toContain(Handlebars.escapeExpression(decoded.questions.find((q) => q.waves.includes("post"))!.label["ar"]!))
+    // an edited instrument rebuilds every kit
+    await writeFile(join(ws.dir, "surveys", "evaluation.yaml"), instrument.replace("version: 1", "version: 2"))
+    expect((await runWith(shape, buildKits(ws))).built).toBe(5)
+    // a broken one is named with its line
+    await writeFile(join(ws.dir, "surveys", "evaluation.yaml"), instrument.replace("version: 1", "version: zero"))
+    const error = await failWith(shape, buildKits(ws)) as InputError
+    expect(error.message).toMatch(/evaluation\.yaml:\d+: version: expected/)
+  })
+
   it("--pdf fails with a clear message when Chromium is not installed", async () => {
     const ws = await setUp()
     const error = await failWith(shape, buildKits(ws, { site: "gb-london", pdf: true, chromium: "/nonexistent/chromium" })) as InputError

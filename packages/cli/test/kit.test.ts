@@ -1,0 +1,76 @@
+// `convene kit check|build` on the bundled example, through the built binary.
+import { existsSync } from "node:fs"
+import { mkdtemp, readFile, writeFile, mkdir } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson } from "./run.js"
+
+let ws: string
+beforeAll(async () => {
+  const tmp = await mkdtemp(join(tmpdir(), "convene-kit-cli-"))
+  ws = join(tmp, "dialogue")
+  expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  for (const r of ["fellows", "sites"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
+  expect((await convene(ws, ["schedule", "plan"])).code).toBe(0)
+}, 120_000)
+
+describe("convene kit", () => {
+  it("check: coverage per locale and the sites that fall back; --strict fails when something is missing", async () => {
+    const r = await convene(ws, ["kit", "check", "--verbose"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/fr\s+100\.0%/)
+    expect(r.stdout).toMatch(/ar\s+100\.0%/)
+    expect(r.stdout).toContain("sn-dakar (fr-SN → fr)")
+    const strict = await convene(ws, ["kit", "check", "--strict"])
+    expect(strict.code).toBe(1)
+    const json = await conveneJson(ws, ["kit", "check"])
+    expect(json.json.coverage.map((c: { locale: string }) => c.locale)).toEqual(expect.arrayContaining(["en", "fr", "es", "ar", "hi", "bn"]))
+  })
+
+  it("check names the file and line of a broken site override, and exits 2", async () => {
+    const dir = join(ws, "sites", "sn-dakar", "templates", "kit", "partials", "content")
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, "local-context.hbs"), "<section>\n{{> content/no-such-partial}}\n</section>\n")
+    const r = await convene(ws, ["kit", "check"])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toMatch(/sites\/sn-dakar\/templates\/kit\/partials\/content\/local-context\.hbs:2: unknown partial "content\/no-such-partial"/)
+    const build = await convene(ws, ["kit", "build", "--site", "sn-dakar"])
+    expect(build.code).toBe(2)
+    expect(build.stderr).toContain("local-context.hbs:2")
+    await writeFile(join(dir, "local-context.hbs"), "<section id=\"local-context\"><h2>{{t \"booklet.local_context\" country=site.country_name}}</h2><p>Exemples de Dakar : la Maison des jeunes de Médina.</p></section>\n")
+    expect((await convene(ws, ["kit", "check"])).code).toBe(0)
+  })
+
+  it("build --site writes the folder, the zip and the manifest; again it skips", async () => {
+    const r = await convene(ws, ["kit", "build", "--site", "sn-dakar"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain("Built: out/kits/sn-dakar/")
+    expect(r.stdout).toContain("in fr (asked: fr-SN)")
+    const kit = join(ws, "out", "kits", "sn-dakar")
+    for (const f of ["index.html", "facilitator-guide.html", "participant-booklet.html", "agenda.html", "consent-form.html", "questionnaire-pre.html", "questionnaire-post.html", "invitation-letter.html", "results-sheet.html", "calendar.ics", "assets/kit.css", "manifest.json"]) {
+      expect(existsSync(join(kit, f)), f).toBe(true)
+    }
+    expect(existsSync(join(ws, "out", "kits", "sn-dakar.zip"))).toBe(true)
+    expect(await readFile(join(kit, "participant-booklet.html"), "utf8")).toContain("Exemples de Dakar")
+    // self-contained: no external URL in any document or the styles
+    for (const f of ["index.html", "facilitator-guide.html", "assets/kit.css"]) expect(await readFile(join(kit, f), "utf8")).not.toMatch(/https?:\/\//)
+    const again = await conveneJson(ws, ["kit", "build", "--site", "sn-dakar"])
+    expect(again.json.skipped).toBe(1)
+  })
+
+  it("build --all reports built and skipped; bad flags are refused", async () => {
+    const r = await conveneJson(ws, ["kit", "build", "--all"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.built + r.json.skipped).toBe(133)
+    expect(r.json.skipped).toBeGreaterThanOrEqual(1)
+    const none = await convene(ws, ["kit", "build"])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain("--site ID or --all")
+    const badLocale = await convene(ws, ["kit", "build", "--site", "sn-dakar", "--locale", "xx_YY!"])
+    expect(badLocale.code).toBe(2)
+    const unknown = await convene(ws, ["kit", "build", "--site", "no-such-site"])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("no-such-site")
+  }, 120_000)
+})
