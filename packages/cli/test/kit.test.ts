@@ -73,4 +73,18 @@ describe("convene kit", () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain("no-such-site")
   }, 120_000)
+
+  it("send --all writes one message per site to the outbox; again it sends nothing; mail status counts them", async () => {
+    const r = await conveneJson(ws, ["kit", "send", "--all"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.messages).toBe(133)
+    expect(r.json.sent).toBe(133)
+    const { readdir } = await import("node:fs/promises")
+    expect((await readdir(join(ws, "out", "outbox"))).filter((f) => f.endsWith(".eml"))).toHaveLength(133)
+    const again = await convene(ws, ["kit", "send", "--all"])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain("0 sent to the outbox out/outbox/, 133 already sent before")
+    const status = await conveneJson(ws, ["mail", "status"])
+    expect(status.json.sent).toBe(133)
+  }, 120_000)
 })

@@ -16,6 +16,7 @@ import { InputError, NotFound } from "./domain/Errors.js"
 import { planDay, type SchedulePlan } from "./domain/Schedule.js"
 import { type KitFile, type KitInput, type KitLocale, KitRenderer, type KitSite, type RenderedKit } from "./Kit.js"
 import { readKitSources } from "./KitSources.js"
+import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "./Mail.js"
 import { latestPlan } from "./Schedules.js"
 import type { Workspace } from "./Workspace.js"
 
@@ -193,9 +194,10 @@ const attempt = <A>(f: () => A): Effect.Effect<A, InputError> =>
   })
 
 /** Builds the kit of one site or of every site. */
-export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effect.scoped(buildKitsScoped(ws, options))
+export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effect.scoped(buildKitsScoped(ws, options)).pipe(Effect.map((built) => built.result))
 
-const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions) {
+/** The renderer and every site's inputs, read once for a build or a send. */
+const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: { readonly site?: string | undefined; readonly locale?: string | undefined }) {
   const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
   const sources = readKitSources(ws.dir)
   if (sources.problems.length > 0) return yield* new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems })
@@ -203,27 +205,34 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
   const instruments = yield* readInstruments(ws.dir)
   const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
   const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
+  const inputs: Array<KitInput> = sites.map((site) => ({
+    site,
+    fellow: fellows.get(site.fellow_email),
+    plan: byId.get(site.id)!,
+    moments: base.moments,
+    storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },
+    counts,
+    locale: options.locale,
+    instruments
+  }))
+  return { renderer, inputs, stored }
+})
+
+const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions) {
+  const { renderer, inputs, stored } = yield* prepareKits(ws, options)
+  const sites = inputs.map((i) => i.site)
   const out = options.outDir ?? join(ws.dir, "out", "kits")
   mkdirSync(out, { recursive: true })
   const warnings: Array<string> = []
   if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
-  const kits: Array<BuiltKit> = []
+  const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
   const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined
   const browser = printer === undefined ? undefined : yield* printer.launchChromium(options.chromium)
   {
     let done = 0
-    for (const site of sites) {
-      const input: KitInput = {
-        site,
-        fellow: fellows.get(site.fellow_email),
-        plan: byId.get(site.id)!,
-        moments: base.moments,
-        storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },
-        counts,
-        locale: options.locale,
-        instruments
-      }
+    for (const input of inputs) {
+      const site = input.site
       const { inputsHash } = yield* attempt(() => renderer.inputsOf(input))
       const dir = join(out, site.id)
       const zip = join(out, `${site.id}.zip`)
@@ -232,7 +241,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
       const skipped = options.force !== true && previous !== undefined && previous.inputs_hash === inputsHash && previous.pdf === pdf && existsSync(zip) &&
         previous.files.every((f) => existsSync(join(dir, f.path)))
       if (skipped) {
-        kits.push({ site: site.id, dir, zip, locale: previous.locale, files: previous.files.length + 1, bytes: previous.files.reduce((n, f) => n + f.bytes, 0), skipped })
+        kits.push({ site: site.id, dir, zip, locale: previous.locale, files: previous.files.length + 1, bytes: previous.files.reduce((n, f) => n + f.bytes, 0), skipped, inputsHash })
         done++
         options.onProgress?.({ done, total: sites.length, site: site.id, skipped })
         continue
@@ -276,19 +285,88 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         locale: kit.locale,
         files: files.length + 1,
         bytes: files.reduce((n, f) => n + f.content.length, 0),
-        skipped
+        skipped,
+        inputsHash
       })
       done++
       options.onProgress?.({ done, total: sites.length, site: site.id, skipped })
     }
   }
   const skipped = kits.filter((k) => k.skipped).length
-  return {
+  const result: KitBuildResult = {
     out,
-    kits,
+    kits: kits.map(({ inputsHash: _, ...k }) => k),
     built: kits.length - skipped,
     skipped,
     schedule: stored === undefined ? "computed" : stored.stale ? "stale" : "stored",
     warnings
-  } satisfies KitBuildResult
+  }
+  return { result, renderer, inputs, hashes: new Map(kits.map((k) => [k.site, k.inputsHash])) }
 })
+
+/** How `kit send` mails the kits. */
+export interface KitSendOptions {
+  /** One site, or every site when undefined. */
+  readonly site?: string | undefined
+  readonly outDir?: string | undefined
+  /** Zips up to this size are attached; larger ones are sent as a link or path (default 10 MB). */
+  readonly maxAttachmentBytes?: number | undefined
+  /** Where the zips are published, e.g. `https://files.example.org/kits/`: larger kits are linked there instead of named by path. */
+  readonly linkBase?: string | undefined
+  readonly transport: MailTransportOptions
+  /** At most this many messages per second over SMTP. */
+  readonly rate?: number | undefined
+  readonly onProgress?: ((done: number, total: number) => void) | undefined
+}
+
+/** The default attachment limit: most mail servers accept 10 MB. */
+export const KIT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
+
+/**
+ * Mails every fellow the kit of each of their sites, in the site's locale: the zip attached
+ * when it is small enough, otherwise a link (or its path). Kits are built first (unchanged ones
+ * are skipped). The idempotency key is the site, the fellow and the kit's inputs hash: running
+ * it again sends nothing twice, and a kit that changed is sent once more, as a new version.
+ *
+ * @example
+ * const result = yield* sendKits(ws, { transport: resolveMailTransport(ws.dir) })
+ * // { messages: 133, queued: 133, alreadySent: 0, sent: 133, attached: 133, linked: 0, noFellow: [] , ... }
+ */
+export const sendKits = (ws: Workspace, options: KitSendOptions) =>
+  Effect.scoped(Effect.gen(function*() {
+    const built = yield* buildKitsScoped(ws, { site: options.site, outDir: options.outDir })
+    const limit = options.maxAttachmentBytes ?? KIT_ATTACHMENT_LIMIT
+    const messages: Array<OutgoingMessage> = []
+    const noFellow: Array<string> = []
+    let attached = 0
+    for (const input of built.inputs) {
+      const kit = built.result.kits.find((k) => k.site === input.site.id)!
+      if (input.fellow === undefined) {
+        noFellow.push(input.site.id)
+        continue
+      }
+      const bytes = statSync(kit.zip).size
+      const attach = bytes <= limit
+      if (attach) attached++
+      const intl = built.renderer.localeOf(input).intl
+      const size = new Intl.NumberFormat(intl, { style: "unit", unit: bytes >= 1e6 ? "megabyte" : "kilobyte", maximumFractionDigits: 1 }).format(bytes >= 1e6 ? bytes / 1e6 : bytes / 1e3)
+      const location = options.linkBase !== undefined ? `${options.linkBase.replace(/\/?$/, "/")}${input.site.id}.zip` : kit.zip
+      const mail = yield* attempt(() => built.renderer.renderMail("kit", input, { attached: attach, size, location }))
+      const hash = built.hashes.get(input.site.id)!
+      messages.push({
+        key: `kit:${input.site.id}:${input.fellow.email}:${hash.slice(0, 16)}`,
+        purpose: "kit",
+        to: `${input.fellow.name.replace(/[<>"]/g, "")} <${input.fellow.email}>`,
+        locale: mail.locale.used,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: attach ? [{ filename: `${input.site.id}.zip`, path: kit.zip, contentType: "application/zip" }] : []
+      })
+    }
+    const delivered = yield* sendMessages(messages, options.transport, {
+      ...(options.rate === undefined ? {} : { rate: options.rate }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    })
+    return { messages: messages.length, attached, linked: messages.length - attached, noFellow, built: built.result.built, ...delivered }
+  }))

@@ -1,0 +1,65 @@
+// `kit send` against a real SMTP server started in the test: one message per site in the
+// site's language, the zip attached or linked, and nothing sent twice.
+import { simpleParser } from "mailparser"
+import { join } from "node:path"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { sql } from "kysely"
+import { sendKits } from "../src/Kits.js"
+import { importRegistryFile } from "../src/Registries.js"
+import { planSchedule } from "../src/Schedules.js"
+import { runWith, testDatabases, truncateAll } from "./support/databases.js"
+import { kitWorkspace } from "./support/kit-workspace.js"
+import { startSmtp, type TestSmtp } from "./support/smtp.js"
+
+describe.each(testDatabases)("kit send on $name", (testDb) => {
+  let shape: Awaited<ReturnType<typeof testDb.open>>
+  let smtp: TestSmtp
+  beforeAll(async () => {
+    shape = await testDb.open()
+    smtp = await startSmtp()
+  })
+  afterAll(async () => {
+    await smtp?.close()
+    await shape?.dispose()
+  })
+  beforeEach(async () => {
+    await truncateAll(shape)
+    await sql`truncate send_log`.execute(shape.db)
+    smtp.received.length = 0
+  })
+
+  it("mails each fellow their kit in the site's language, attached; again, nothing is sent", async () => {
+    const ws = await kitWorkspace()
+    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    await runWith(shape, planSchedule(ws.dialogue))
+    const transport = { smtpUrl: smtp.url, from: "We, the Internet <kits@example.org>" }
+    const first = await runWith(shape, sendKits(ws, { transport }))
+    expect(first).toMatchObject({ messages: 5, sent: 5, failed: 0, attached: 5, linked: 0 })
+    expect(smtp.received).toHaveLength(5)
+    const mails = await Promise.all(smtp.received.map((raw) => simpleParser(raw)))
+    const cairo = mails.find((m) => m.text?.includes("كريم") || (m.to as { text: string }).text.includes("karim@example.org"))!
+    expect(cairo.subject).toMatch(/[\u0600-\u06FF]/)
+    expect(cairo.html).toContain('dir="rtl"')
+    expect(cairo.attachments.map((a) => [a.filename, a.contentType])).toEqual([["eg-cairo.zip", "application/zip"]])
+    expect(cairo.attachments[0]!.content.subarray(0, 2).toString()).toBe("PK")
+    const delhi = mails.find((m) => (m.to as { text: string }).text.includes("priya@example.org"))!
+    expect(delhi.subject).toMatch(/[\u0900-\u097F]/)
+    expect(delhi.text).toMatch(/[\u0900-\u097F]/)
+    const again = await runWith(shape, sendKits(ws, { transport }))
+    expect(again).toMatchObject({ messages: 5, sent: 0, alreadySent: 5 })
+    expect(smtp.received).toHaveLength(5)
+  })
+
+  it("links kits over the attachment limit instead of attaching them", async () => {
+    const ws = await kitWorkspace()
+    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    const result = await runWith(shape, sendKits(ws, { site: "sn-dakar", transport: { smtpUrl: smtp.url }, maxAttachmentBytes: 1000, linkBase: "https://files.example.org/kits" }))
+    expect(result).toMatchObject({ messages: 1, sent: 1, attached: 0, linked: 1 })
+    const mail = await simpleParser(smtp.received[0]!)
+    expect(mail.attachments).toEqual([])
+    expect(mail.text).toContain("https://files.example.org/kits/sn-dakar.zip")
+    expect(mail.subject).toContain("Dakar assembly")
+  })
+})
