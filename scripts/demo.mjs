@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The main job on the embedded defaults: create a workspace from the bundled example, import
-// its registries, record some progress, and print the timeline status. Run through the real
+// its registries, record some progress, plan the day, build every site's kit and mail them. Run through the real
 // `convene` binary, as a user would. Usage: node scripts/demo.mjs [DIR] (default: ./demo-dialogue)
 import { spawnSync } from "node:child_process"
 import { existsSync, rmSync } from "node:fs"
@@ -52,9 +52,17 @@ convene("timeline", "status", "--as-of", "2027-04-20", "--by", "country")
 convene("schedule", "plan")
 convene("schedule", "show", "--site", "np-kathmandu")
 for (const format of ["ics", "html", "json", "csv"]) convene("schedule", "export", "--format", format)
+// every site's kit, in its own language, then mailed to its fellow (the outbox: no SMTP_URL)
+convene("kit", "check")
+convene("kit", "build", "--all")
+convene("kit", "build", "--site", "eg-cairo")
+convene("kit", "send", "--all")
+convene("mail", "status")
 console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 console.log(`  Workspace: ${dir}`)
 console.log(`  Data:      ${join(dir, ".convene", "db")} (embedded PostgreSQL; set DATABASE_URL to use a server)`)
 console.log(`  Schedule:  ${join(dir, "out", "schedule")} (schedule.html: the follow-the-sun chart; ics/: a calendar per site)`)
+console.log(`  Kits:      ${join(dir, "out", "kits")} (a folder and a zip per site; open eg-cairo/index.html)`)
+console.log(`  Mail:      ${join(dir, "out", "outbox")} (one .eml per fellow; set SMTP_URL to send for real)`)
 const launcher = join(root, "convene")
 console.log(`  Try:       cd ${dir} && ${existsSync(launcher) ? launcher : `node ${bin}`} schedule show --site np-kathmandu`)

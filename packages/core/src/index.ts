@@ -1,6 +1,6 @@
 /**
  * @convene/core — the SDK behind convene: domain schemas and pure functions, the database,
- * workspaces, registries, the timeline, schedules and mail.
+ * workspaces, registries, the timeline, schedules, kits and mail.
  *
  * @example
  * import { Effect } from "effect"
@@ -14,10 +14,12 @@
  * })
  * await Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: ".convene/db" }))))
  */
+export * from "./domain/Catalog.js"
 export * from "./domain/Csv.js"
 export * from "./domain/Defaults.js"
 export * from "./domain/Dialogue.js"
 export * from "./domain/Errors.js"
+export * from "./domain/Instrument.js"
 export * from "./domain/Registry.js"
 export * from "./domain/Schedule.js"
 export * from "./domain/Slot.js"
@@ -26,6 +28,10 @@ export * from "./domain/Values.js"
 export * from "./domain/Zone.js"
 export * from "./Calendar.js"
 export * from "./Database.js"
+export * from "./Kit.js"
+export * from "./KitCheck.js"
+export * from "./Kits.js"
+export * from "./KitSources.js"
 export * from "./Mail.js"
 export * from "./Registries.js"
 export * from "./ScheduleChart.js"
