@@ -20,7 +20,8 @@ export const progressBar = (what: string, enabled: boolean, stream: NodeJS.Write
     tick: (done, total, label) => {
       if (!enabled || total <= 1) return
       const elapsed = (performance.now() - started) / 1000
-      const eta = done === 0 ? Number.NaN : (elapsed / done) * (total - done)
+      // the first few items include start-up costs: no ETA until 5 % are done
+      const eta = done < Math.max(2, total / 20) ? Number.NaN : (elapsed / done) * (total - done)
       const pct = Math.floor((done / total) * 100)
       if (tty) {
         const width = 24

@@ -59,8 +59,9 @@ export default class KitBuild extends ConveneCommand {
       const fell = kit.locale.fallbacks.map((f) => `${f.keys} from ${f.locale}`).join(", ")
       this.log(`${kit.skipped ? "Unchanged" : "Built"}: ${relative(process.cwd(), kit.dir) || kit.dir}/ and ${relative(process.cwd(), kit.zip)} — ${kit.files} files, in ${kit.locale.used}${kit.locale.used === kit.locale.requested ? "" : ` (asked: ${kit.locale.requested})`}, ${kit.locale.dir}${fell === "" ? "" : `; messages: ${fell}`}.`)
     } else {
-      const fallen = result.kits.filter((k) => k.locale.used !== k.locale.requested).length
-      this.log(`Built ${result.built} kit(s) in ${out}/, skipped ${result.skipped} unchanged; ${result.kits.length - fallen} in their own locale, ${fallen} falling back (\`convene kit check\` lists them).`)
+      const language = (l: string): string => l.split("-")[0]!
+      const other = result.kits.filter((k) => language(k.locale.used) !== language(k.locale.requested)).length
+      this.log(`Built ${result.built} kit(s) in ${out}/, skipped ${result.skipped} unchanged; ${result.kits.length - other} in their site's language, ${other} in the source locale for want of a catalog (\`convene kit check\` lists them).`)
     }
     return result
   }
