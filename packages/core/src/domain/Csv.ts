@@ -23,14 +23,15 @@ export interface ParsedCsv {
 }
 
 /**
- * Parses CSV text: comma-separated, fields optionally in double quotes with `""` for a quote,
+ * Parses CSV text: comma-separated (or `delimiter`, e.g. `;` as KoboToolbox exports), fields optionally in double quotes with `""` for a quote,
  * CRLF or LF line ends, a leading byte-order mark ignored, blank lines skipped.
  *
  * @example
  * parseCsv('id,name\nsn-dakar,"Dakar, Plateau"\n').records
  * // [{ line: 1, fields: ["id", "name"] }, { line: 2, fields: ["sn-dakar", "Dakar, Plateau"] }]
  */
-export const parseCsv = (input: string): ParsedCsv => {
+export const parseCsv = (input: string, options: { readonly delimiter?: string } = {}): ParsedCsv => {
+  const d = options.delimiter ?? ","
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   const records: Array<CsvRecord> = []
   const problems: Array<CsvSyntaxProblem> = []
@@ -82,20 +83,20 @@ export const parseCsv = (input: string): ParsedCsv => {
         }
         fields.push(value)
         const next = text[i]
-        if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") {
+        if (next !== undefined && next !== d && next !== "\n" && next !== "\r") {
           if (!badRecord) {
             problems.push({
               line,
               column: i - lineStart + 1,
-              message: "unbalanced quotes: expected a comma or the end of the line after a closing quote"
+              message: `unbalanced quotes: expected ${d === "," ? "a comma" : `"${d}"`} or the end of the line after a closing quote`
             })
           }
           badRecord = true
-          while (i < length && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") i++
+          while (i < length && text[i] !== d && text[i] !== "\n" && text[i] !== "\r") i++
         }
       } else {
         let end = i
-        while (end < length && text[end] !== "," && text[end] !== "\n" && text[end] !== "\r") end++
+        while (end < length && text[end] !== d && text[end] !== "\n" && text[end] !== "\r") end++
         const value = text.slice(i, end)
         const quoteAt = value.indexOf('"')
         if (quoteAt >= 0 && !badRecord) {
@@ -111,7 +112,7 @@ export const parseCsv = (input: string): ParsedCsv => {
         i = end
       }
       const sep = text[i]
-      if (sep === ",") {
+      if (sep === d) {
         blank = false
         i++
         continue
