@@ -158,6 +158,9 @@ const fontsFor = (locale: string): { files: Array<KitFile>; css: string } => {
 /** The Handlebars names of templates: `kit/partials/content/background.hbs` → `content/background`. */
 const partialName = (rel: string): string | undefined => {
   if (rel === "kit/layout.hbs") return "layout"
+  if (rel === "survey/layout.hbs") return "survey/layout"
+  const survey = /^survey\/partials\/(.+)\.hbs$/.exec(rel)
+  if (survey !== null) return `survey/${survey[1]}`
   const m = /^kit\/partials\/(.+)\.hbs$/.exec(rel)
   return m === null ? undefined : m[1]
 }
@@ -202,8 +205,8 @@ export const templateReferences = (ast: HbNode): { partials: Array<{ name: strin
   return { partials, keys }
 }
 
-/** The messages one kit reads, formatted through ICU with Intl in the kit's locale. */
-class Messages {
+/** The messages one kit (or one survey page, one mail) reads, formatted through ICU with Intl in its locale. */
+export class Messages {
   private readonly formats = new Map<string, IntlMessageFormat>()
   readonly missing = new Set<string>()
   constructor(readonly resolution: Resolution, readonly intl: string) {}
@@ -244,6 +247,7 @@ const makeHandlebars = (): typeof Handlebars => {
 interface CompiledSet {
   readonly documents: ReadonlyMap<string, Handlebars.TemplateDelegate>
   readonly mail: ReadonlyMap<string, Handlebars.TemplateDelegate>
+  readonly survey: ReadonlyMap<string, Handlebars.TemplateDelegate>
   readonly css: string
   readonly hash: Readonly<Record<string, string>>
 }
@@ -253,6 +257,7 @@ const compileSet = (templates: ReadonlyMap<string, TemplateFile>): CompiledSet =
   const problems: Array<Problem> = []
   const documents = new Map<string, Handlebars.TemplateDelegate>()
   const mail = new Map<string, Handlebars.TemplateDelegate>()
+  const survey = new Map<string, Handlebars.TemplateDelegate>()
   const hash: Record<string, string> = {}
   for (const [rel, t] of [...templates].sort(([a], [b]) => (a < b ? -1 : 1))) {
     hash[rel] = t.sha256
@@ -269,6 +274,8 @@ const compileSet = (templates: ReadonlyMap<string, TemplateFile>): CompiledSet =
     if (doc !== null) documents.set(doc[1]!, hb.compile(t.text, { strict: false, preventIndent: true }))
     const m = /^mail\/(.+)\.hbs$/.exec(rel)
     if (m !== null) mail.set(m[1]!, hb.compile(t.text, { noEscape: m[1]!.endsWith(".text"), preventIndent: true }))
+    const page = /^survey\/([^/]+)\.hbs$/.exec(rel)
+    if (page !== null && page[1] !== "layout") survey.set(page[1]!, hb.compile(t.text, { preventIndent: true }))
   }
   const partials = new Set([...templates.keys()].map(partialName).filter((n): n is string => n !== undefined))
   for (const [rel, t] of templates) {
@@ -281,7 +288,7 @@ const compileSet = (templates: ReadonlyMap<string, TemplateFile>): CompiledSet =
   for (const d of KIT_DOCUMENTS) {
     if (!documents.has(d)) throw new InputError({ summary: `The kit template kit/documents/${d}.hbs is missing.`, problems: [] })
   }
-  return { documents, mail, css: templates.get("kit/assets/kit.css")?.text ?? "", hash }
+  return { documents, mail, survey, css: templates.get("kit/assets/kit.css")?.text ?? "", hash }
 }
 
 const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
@@ -575,6 +582,28 @@ export class KitRenderer {
     const text = set.mail.get(`${name}.text`)
     if (html === undefined || text === undefined) throw new InputError({ summary: `The mail templates mail/${name}.html.hbs and mail/${name}.text.hbs are needed.`, problems: [] })
     return { subject, html: html({ ...context, subject }), text: text({ ...context, subject }), locale }
+  }
+
+  /**
+   * The messages of a site (its own catalogs first) in a locale, for pages and mails that are
+   * not part of a kit: survey forms and invitations.
+   */
+  messagesFor(siteId: string, locale: string): { readonly messages: Messages; readonly lang: string; readonly dir: "ltr" | "rtl"; readonly used: string } {
+    const r = this.resolution(siteId, locale)
+    const intl = intlLocaleFor(r.requested, r.used)
+    return { messages: new Messages(r, intl), lang: r.used === r.requested ? r.requested : intl, dir: directionOf(r.used), used: r.used }
+  }
+
+  /**
+   * Renders `templates/<kind>/<name>.hbs` (kind "survey", or "mail" with `.html`/`.text`
+   * names) for a site in a locale, with `values` as its context; `{{t}}` reads the messages.
+   */
+  renderPage(kind: "survey" | "mail", name: string, siteId: string, locale: string, values: Record<string, unknown>): string {
+    const set = this.setFor(siteId)
+    const template = (kind === "survey" ? set.survey : set.mail).get(name)
+    if (template === undefined) throw new InputError({ summary: `The template templates/${kind}/${name}.hbs is missing.`, problems: [] })
+    const { messages, lang, dir } = this.messagesFor(siteId, locale)
+    return template({ lang, dir, script: SCRIPT_OF[languageOf(messages.resolution.used)] ?? "latin", ...values, __messages: messages })
   }
 
   /** Whether the site has a folder of its own overrides. */

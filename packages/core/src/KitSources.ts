@@ -48,14 +48,14 @@ export const displayPath = (file: string): string => {
 }
 
 /**
- * Reads one layer: `<root>/templates/{kit,mail}/**` and the catalogs in `<localesDir>/*.yaml`.
+ * Reads one layer: `<root>/templates/{kit,mail,survey}/**` and the catalogs in `<localesDir>/*.yaml`.
  * Catalog problems are collected into `problems` rather than thrown, so a check reports all.
  */
 export const readLayer = (layer: CatalogLayer, templatesDir: string, localesDir: string, problems: Array<Problem>): SourceLayer => {
   const templates = new Map<string, TemplateFile>()
   for (const file of walkFiles(templatesDir)) {
     const rel = relative(templatesDir, file).split("\\").join("/")
-    if (!rel.startsWith("kit/") && !rel.startsWith("mail/")) continue
+    if (!rel.startsWith("kit/") && !rel.startsWith("mail/") && !rel.startsWith("survey/")) continue
     const binary = /\.(woff2?|ttf|otf|png|jpe?g|gif|pdf)$/i.test(rel)
     const text = binary ? "" : readFileSync(file, "utf8")
     templates.set(rel, { rel, file, layer, text, sha256: binary ? sha256(readFileSync(file)) : sha256(text) })

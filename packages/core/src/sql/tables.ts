@@ -105,6 +105,32 @@ export interface SendLogTable {
 }
 
 /** Every table convene owns. */
+export interface SurveyKeysTable {
+  id: number
+  token_key: string
+  created_at: ColumnType<Date, never, never>
+}
+
+export interface SurveyInvitationsTable {
+  participant_id: string
+  instrument: string
+  wave: string
+  token_hash: string
+  invited_at: ColumnType<Date, string | undefined, string>
+  reminded_at: ColumnType<Date | null, string | null | undefined, string | null>
+}
+
+export interface SurveyResponsesTable {
+  participant_id: string
+  instrument: string
+  instrument_version: number
+  wave: string
+  source: "web" | "paper" | "kobo"
+  /** question id -> number | option id | option ids | text */
+  answers: ColumnType<Record<string, unknown>, string, string>
+  submitted_at: ColumnType<Date, string | undefined, string>
+}
+
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
   fellows: FellowsTable
@@ -113,4 +139,7 @@ export interface Tables {
   milestone_progress: MilestoneProgressTable
   schedule_plans: SchedulePlansTable
   send_log: SendLogTable
+  survey_keys: SurveyKeysTable
+  survey_invitations: SurveyInvitationsTable
+  survey_responses: SurveyResponsesTable
 }

@@ -1,0 +1,42 @@
+import { Flags } from "@oclif/core"
+import { join, relative, resolve } from "node:path"
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { instrumentFlag } from "../../survey-flags.js"
+
+export default class SurveyExport extends ConveneCommand {
+  static override summary = "Export every answer as tidy CSV, or the instrument as an XLSForm for KoboToolbox/ODK."
+  static override description = [
+    "csv: one row per answer, in long form — participant_code, site, country, wave, instrument, instrument_version, source (web, paper, kobo), question, value (multiple choices space-separated). No contact data: e-mail addresses never leave the participants registry.",
+    "xlsform: an .xlsx with survey, choices and settings sheets and a label::Language (code) column for every locale of the instrument, for one wave; KoboToolbox and ODK Central accept it. Collect offline, export the answers as CSV, and bring them back with `convene survey import FILE --wave W --format kobo`."
+  ].join("\n\n")
+  static override examples = [
+    "<%= config.bin %> survey export --format csv",
+    "<%= config.bin %> survey export --format csv --wave post --out answers-post.csv",
+    "<%= config.bin %> survey export --format xlsform --wave pre --out evaluation-pre.xlsx"
+  ]
+  static override flags = {
+    ...workspaceFlags,
+    format: Flags.string({ summary: "What to write.", options: ["csv", "xlsform"], required: true }),
+    wave: Flags.string({ summary: "Only this wave (required for xlsform)." }),
+    instrument: instrumentFlag,
+    out: Flags.string({ summary: "The file to write (default: out/surveys/answers.csv or out/surveys/<instrument>-<wave>.xlsx)." })
+  }
+
+  async run() {
+    const { flags } = await this.parse(SurveyExport)
+    const ws = await this.workspace(flags.dir)
+    const options = await this.databaseOptions(ws, flags["database-url"])
+    if (flags.format === "csv") {
+      const { exportSurveyCsv } = await import("@convene/core/Surveys")
+      const file = resolve(flags.out ?? join(ws.dir, "out", "surveys", flags.wave === undefined ? "answers.csv" : `answers-${flags.wave}.csv`))
+      const result = await this.withDatabase(options, exportSurveyCsv(ws, file, { instrument: flags.instrument, wave: flags.wave }))
+      this.log(`Wrote ${result.rows} answer(s) to ${relative(process.cwd(), file) || file}.`)
+      return result
+    }
+    if (flags.wave === undefined) this.error("--format xlsform needs --wave (pre, post or followup): one form per wave.", { exit: 2 })
+    const { exportXlsForm } = await import("@convene/core/SurveyForms")
+    const result = await this.withDatabase(options, exportXlsForm(ws, { wave: flags.wave, instrument: flags.instrument, out: flags.out === undefined ? undefined : resolve(flags.out) }))
+    this.log(`Wrote ${relative(process.cwd(), result.file) || result.file}: ${result.questions} question(s) in ${result.locales.join(", ")}; upload it to KoboToolbox or ODK Central.`)
+    return result
+  }
+}

@@ -1,0 +1,38 @@
+import { Args, Flags } from "@oclif/core"
+import { resolve } from "node:path"
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { instrumentFlag, waveFlag } from "../../survey-flags.js"
+
+export default class SurveyImport extends ConveneCommand {
+  static override summary = "Import answers typed from paper questionnaires, or a KoboToolbox/ODK CSV export."
+  static override description = [
+    "paper (default): a CSV with one row per participant: a `code` column (the participant code printed on the questionnaire), then one column per question id of the wave. Blank cells are unanswered questions; multiple choices are option ids separated by spaces. Likert and scale answers are their numbers.",
+    "kobo: the CSV KoboToolbox or ODK Central exports for the form `convene survey export --format xlsform` wrote (XML values and headers; ',' or ';' separated; select_multiple as space-separated values; group paths and metadata columns are handled).",
+    "All or nothing: every bad cell is reported as FILE:LINE:COLUMN, and nothing is stored unless all are good. A participant who already answered the wave (online, on paper or in Kobo) is reported too; --skip-existing imports the others."
+  ].join("\n\n")
+  static override examples = [
+    "<%= config.bin %> survey import paper-pre-dakar.csv --wave pre",
+    "<%= config.bin %> survey import kobo-export.csv --wave post --format kobo",
+    "<%= config.bin %> survey import late-entries.csv --wave post --skip-existing --json"
+  ]
+  static override args = { file: Args.string({ description: "The CSV file.", required: true }) }
+  static override flags = {
+    ...workspaceFlags,
+    wave: waveFlag,
+    format: Flags.string({ summary: "What the file is.", options: ["paper", "kobo"], default: "paper" }),
+    instrument: instrumentFlag,
+    "skip-existing": Flags.boolean({ summary: "Import the rest when some participants already answered the wave." })
+  }
+
+  async run() {
+    const { args, flags } = await this.parse(SurveyImport)
+    const ws = await this.workspace(flags.dir)
+    const { importSurveyAnswers } = await import("@convene/core/Surveys")
+    const summary = await this.withDatabase(
+      await this.databaseOptions(ws, flags["database-url"]),
+      importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format as "paper" | "kobo", instrument: flags.instrument, skipExisting: flags["skip-existing"] })
+    )
+    this.log(`${summary.file}: ${summary.imported} response(s) to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}.`)
+    return summary
+  }
+}

@@ -1,0 +1,245 @@
+// Surveys on every test database: invitations (idempotent, tokens), reminders, paper imports
+// good and bad, the tidy export without contact data, and the form server's answers to good and
+// bad requests (through Hono's request(), no network).
+import { readdir, readFile, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { sql } from "kysely"
+import { simpleParser } from "mailparser"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import type { InputError } from "../src/domain/Errors.js"
+import { questionsFor, type Instrument } from "../src/domain/Instrument.js"
+import { importRegistryFile } from "../src/Registries.js"
+import { surveyApp } from "../src/SurveyServer.js"
+import { surveyServerContext } from "../src/SurveyServe.js"
+import { exportSurveyCsv, importSurveyAnswers, inviteToSurvey, remindSurvey, surveyToken, surveyTokenKey, tokenHash } from "../src/Surveys.js"
+import type { Workspace } from "../src/Workspace.js"
+import { rawAnswer } from "./support/answers.js"
+import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
+import { surveyWorkspace } from "./support/survey-workspace.js"
+
+const inPre = new Date("2027-05-01T10:00:00Z")
+
+describe.each(testDatabases)("surveys on $name", (testDb) => {
+  let shape: Awaited<ReturnType<typeof testDb.open>>
+  let ws: Workspace
+  let instrument: Instrument
+  beforeAll(async () => {
+    shape = await testDb.open()
+  })
+  afterAll(async () => shape?.dispose())
+  beforeEach(async () => {
+    await truncateAll(shape)
+    await sql`truncate send_log, survey_keys`.execute(shape.db)
+    ;({ ws, instrument } = await surveyWorkspace())
+    for (const r of ["fellows", "sites", "participants"] as const) await runWith(shape, importRegistryFile(r, join(ws.dir, `${r}.csv`)))
+  })
+  const outbox = () => join(ws.dir, "out", "outbox")
+  const invite = (wave = "pre") => runWith(shape, inviteToSurvey(ws, { wave, baseUrl: "https://survey.example.org/", transport: { outboxDir: outbox() } }))
+
+  it("invites each participant with an address once, in their locale, with an unguessable link", async () => {
+    const first = await invite()
+    expect(first).toMatchObject({ participants: 6, withoutEmail: 2, sent: 6, alreadyInvited: 0 })
+    const again = await invite()
+    expect(again).toMatchObject({ participants: 6, sent: 0, alreadySent: 6, alreadyInvited: 6 })
+    const files = await readdir(outbox())
+    expect(files.filter((f) => f.endsWith(".eml"))).toHaveLength(6)
+    const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(outbox(), f)))))
+    const links = mails.map((m) => /https:\/\/survey\.example\.org\/s\/([A-Za-z0-9_-]+)/.exec(m.text ?? "")![1]!)
+    expect(new Set(links).size).toBe(6)
+    for (const token of links) expect(Buffer.from(token, "base64url").length * 8).toBeGreaterThanOrEqual(128)
+    const cairo = mails.find((m) => (m.to as { text: string }).text.includes("eg1@"))!
+    expect(cairo.subject).toMatch(/[\u0600-\u06FF]/)
+    expect(cairo.html).toContain('dir="rtl"')
+    // only hashes are stored, never the tokens
+    const stored = await shape.db.selectFrom("survey_invitations").select(["token_hash"]).execute()
+    expect(stored.map((s) => s.token_hash).sort()).toEqual(links.map(tokenHash).sort())
+    const dump = JSON.stringify(await shape.db.selectFrom("survey_invitations").selectAll().execute())
+    for (const token of links) expect(dump).not.toContain(token)
+    // a wave unknown to convene.yaml, and an unknown site, are refused
+    const bad = await failWith(shape, inviteToSurvey(ws, { wave: "during", baseUrl: "x", transport: { outboxDir: outbox() } })) as InputError
+    expect(bad.message).toContain('No wave "during"')
+  })
+
+  it("reminds only those who have not answered, once a day", async () => {
+    await invite()
+    const key = await runWith(shape, surveyTokenKey())
+    expect(surveyToken(key, "evaluation", "pre", "p-gb-1")).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    await shape.db.insertInto("survey_responses").values({ participant_id: "p-gb-1", instrument: "evaluation", instrument_version: 1, wave: "pre", source: "web", answers: "{}" }).execute()
+    const remind = () => runWith(shape, remindSurvey(ws, { wave: "pre", baseUrl: "https://survey.example.org", transport: { outboxDir: outbox() }, today: "2027-05-02" }))
+    const first = await remind()
+    expect(first).toMatchObject({ participants: 5, sent: 5 })
+    expect((await remind())).toMatchObject({ sent: 0, alreadySent: 5 })
+    const next = await runWith(shape, remindSurvey(ws, { wave: "pre", baseUrl: "https://survey.example.org", transport: { outboxDir: outbox() }, today: "2027-05-05" }))
+    expect(next.sent).toBe(5)
+  })
+
+  const paperCsv = (codes: ReadonlyArray<string>, wave: "pre" | "post" = "pre") => {
+    const questions = questionsFor(instrument, wave)
+    const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+    return `code,${questions.map((q) => q.id).join(",")}\n${codes.map((c, i) => `${c},${questions.map((q) => quote(rawAnswer(q, i))).join(",")}`).join("\n")}\n`
+  }
+
+  it("imports paper answers, all or nothing, and exports them tidy without contact data", async () => {
+    const file = join(ws.dir, "paper-pre.csv")
+    await writeFile(file, paperCsv(["SNBBBB33", "inbbbb33", "GBAAAA22"]))
+    const summary = await runWith(shape, importSurveyAnswers(ws, file, { wave: "pre" }))
+    expect(summary).toMatchObject({ rows: 3, imported: 3, blank: 0 })
+    expect(summary.answers).toBe(3 * questionsFor(instrument, "pre").length)
+    const row = await shape.db.selectFrom("survey_responses").select(["answers", "source"]).where("participant_id", "=", "p-in-2").executeTakeFirstOrThrow()
+    expect(row.source).toBe("paper")
+    const answers = (typeof row.answers === "string" ? JSON.parse(row.answers) : row.answers) as Record<string, unknown>
+    const scale = questionsFor(instrument, "pre").find((q) => q.type === "scale")!
+    expect(answers[scale.id]).toBe(1)
+    // again: every row is a duplicate of an existing answer
+    const dup = await failWith(shape, importSurveyAnswers(ws, file, { wave: "pre" })) as InputError
+    expect(dup.problems).toHaveLength(3)
+    expect(dup.problems[0]!.message).toContain("already answered the pre wave (paper")
+    expect((await runWith(shape, importSurveyAnswers(ws, file, { wave: "pre", skipExisting: true }))).skippedExisting).toBe(3)
+    const out = join(ws.dir, "out", "answers.csv")
+    const exported = await runWith(shape, exportSurveyCsv(ws, out))
+    const text = await readFile(out, "utf8")
+    expect(text.split("\n")[0]).toBe("participant_code,site,country,wave,instrument,instrument_version,source,question,value")
+    expect(exported.rows).toBe(summary.answers)
+    expect(text).toContain(`INBBBB33,in-delhi,IN,pre,evaluation,1,paper,${scale.id},1`)
+    expect(text).not.toMatch(/@example\.org/)
+  })
+
+  it("reports every bad cell as FILE:LINE:COLUMN and writes nothing", async () => {
+    const questions = questionsFor(instrument, "pre")
+    const scaleAt = questions.findIndex((q) => q.type === "scale") + 2
+    const singleAt = questions.findIndex((q) => q.type === "single") + 2
+    const good = paperCsv(["SNBBBB33", "GBAAAA22", "EGAAAA22"]).trim().split("\n")
+    const cells = good[2]!.split(",")
+    cells[scaleAt - 1] = "11"
+    cells[singleAt - 1] = "sometimes"
+    good[2] = cells.join(",")
+    good[3] = good[3]!.replace("EGAAAA22", "NOSUCH99")
+    good.push(good[1]!)
+    const file = join(ws.dir, "bad.csv")
+    await writeFile(file, `${good.join("\n")}\n`)
+    const error = await failWith(shape, importSurveyAnswers(ws, file, { wave: "pre" })) as InputError
+    const lines = error.problems.map((p) => `${p.line}:${p.column}: ${p.field}: ${p.message}`)
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^3:${scaleAt}: ${questions[scaleAt - 2]!.id}: expected a whole number from 0 to 10, got "11"`)))
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^3:${singleAt}: ${questions[singleAt - 2]!.id}: expected one of .*got "sometimes"`)))
+    expect(lines).toContainEqual(expect.stringMatching(/^4:1: code: no participant has the code "NOSUCH99"/))
+    expect(lines).toContainEqual(expect.stringMatching(/^5:1: code: the code SNBBBB33 is already on line 2/))
+    expect(error.message).toContain("bad.csv: nothing was imported")
+    expect(await shape.db.selectFrom("survey_responses").selectAll().execute()).toEqual([])
+    // a header naming an unknown question, or one the wave does not ask
+    const post = questionsFor(instrument, "post").find((q) => !q.waves.includes("pre"))!
+    await writeFile(file, `code,no-such-question,${post.id}\nSNBBBB33,1,1\n`)
+    const header = await failWith(shape, importSurveyAnswers(ws, file, { wave: "pre" })) as InputError
+    expect(header.problems.map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual([
+      '1:2: unknown column "no-such-question": expected code or a question id of evaluation',
+      `1:3: the question "${post.id}" is not asked in the pre wave (it is in ${post.waves.join(", ")})`
+    ])
+  })
+
+  describe("the form server", () => {
+    const setUp = async (now = inPre) => {
+      await invite()
+      const context = await runWith(shape, surveyServerContext(ws))
+      const logs: Array<string> = []
+      const app = surveyApp(context, { now: () => now, log: (l) => logs.push(l), maxBodyBytes: 16 * 1024 })
+      const key = await runWith(shape, surveyTokenKey())
+      const token = (participant: string) => surveyToken(key, "evaluation", "pre", participant)
+      return { app, token, logs }
+    }
+    const formBody = (html: string, fill: boolean): URLSearchParams => {
+      const body = new URLSearchParams()
+      body.set("_csrf", /name="_csrf" value="([^"]+)"/.exec(html)![1]!)
+      if (fill) for (const [i, q] of questionsFor(instrument, "pre").entries()) for (const v of q.type === "multiple" ? rawAnswer(q, i).split(" ") : [rawAnswer(q, i)]) body.append(q.id, v)
+      return body
+    }
+    const post = (app: ReturnType<typeof surveyApp>, token: string, body: URLSearchParams | string, origin = "http://localhost") =>
+      app.request(`http://localhost/s/${token}`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin } })
+
+    it("serves the form in the participant's language, stores one answer, and refuses a second", async () => {
+      const { app, token, logs } = await setUp()
+      const page = await app.request(`http://localhost/s/${token("p-eg-1")}`)
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      expect(html).toContain('<html lang="ar-EG" dir="rtl">')
+      expect(html).toContain(instrument.questions.find((q) => q.waves.includes("pre"))!.label["ar"]!.slice(0, 12))
+      expect(page.headers.get("content-security-policy")).toContain("default-src 'none'")
+      const sent = await post(app, token("p-eg-1"), formBody(html, true))
+      expect(sent.status).toBe(303)
+      expect(sent.headers.get("location")).toBe(`/s/${token("p-eg-1")}/done`)
+      const thanks = await app.request(`http://localhost/s/${token("p-eg-1")}/done`)
+      expect(thanks.status).toBe(200)
+      const again = await post(app, token("p-eg-1"), formBody(html, true))
+      expect(again.status).toBe(409)
+      expect((await app.request(`http://localhost/s/${token("p-eg-1")}`)).status).toBe(200)
+      const stored = await shape.db.selectFrom("survey_responses").selectAll().execute()
+      expect(stored).toHaveLength(1)
+      expect(stored[0]).toMatchObject({ participant_id: "p-eg-1", wave: "pre", source: "web" })
+      // no token in the request log
+      expect(logs.length).toBeGreaterThan(3)
+      for (const line of logs) expect(line).not.toContain(token("p-eg-1"))
+    })
+
+    it("stores one of two submissions sent at once", async () => {
+      const { app, token } = await setUp()
+      const html = await (await app.request(`http://localhost/s/${token("p-gb-1")}`)).text()
+      const results = await Promise.all([post(app, token("p-gb-1"), formBody(html, true)), post(app, token("p-gb-1"), formBody(html, true)), post(app, token("p-gb-1"), formBody(html, true))])
+      expect(results.map((r) => r.status).sort()).toEqual([303, 409, 409])
+      expect(await shape.db.selectFrom("survey_responses").selectAll().execute()).toHaveLength(1)
+    })
+
+    it("validates on the server, with a message per question, keeping the answers given", async () => {
+      const { app, token } = await setUp()
+      const html = await (await app.request(`http://localhost/s/${token("p-sn-1")}`)).text()
+      const body = formBody(html, true)
+      const [first, second] = questionsFor(instrument, "pre").filter((q) => q.required === true && "options" in q)
+      body.delete(first!.id)
+      const scale = questionsFor(instrument, "pre").find((q) => q.type === "scale")!
+      body.set(scale.id, "12")
+      const res = await post(app, token("p-sn-1"), body)
+      expect(res.status).toBe(422)
+      const page = await res.text()
+      expect(page).toContain('role="alert"')
+      expect(page).toContain(`id="e-${first!.id}"`)
+      expect(page).toContain("Veuillez répondre à cette question")
+      expect(page).toContain(`id="e-${scale.id}"`)
+      expect(second).toBeDefined()
+      expect(page).toMatch(new RegExp(`name="${second!.id}" value="[^"]+" checked`))
+      expect(await shape.db.selectFrom("survey_responses").selectAll().execute()).toEqual([])
+    })
+
+    it("rejects a bad token, a closed wave, an oversized body, a forged form and a cross-site post", async () => {
+      const { app, token } = await setUp()
+      expect((await app.request("http://localhost/s/not-a-real-token-at-all-0000")).status).toBe(404)
+      expect((await app.request("http://localhost/s/x")).status).toBe(404)
+      const html = await (await app.request(`http://localhost/s/${token("p-gb-2")}`)).text()
+      const huge = formBody(html, true)
+      huge.set("padding", "x".repeat(20 * 1024))
+      const big = await post(app, token("p-gb-2"), huge)
+      expect(big.status).toBe(413)
+      expect(await big.text()).not.toMatch(/at \w+ \(|node_modules|Error:/)
+      const forged = formBody(html, true)
+      forged.set("_csrf", "forged")
+      expect((await post(app, token("p-gb-2"), forged)).status).toBe(403)
+      expect((await post(app, token("p-gb-2"), formBody(html, true), "https://evil.example")).status).toBe(403)
+      expect(await shape.db.selectFrom("survey_responses").selectAll().execute()).toEqual([])
+      // outside the wave's dates, in the site's zone
+      const closed = await setUp(new Date("2027-06-20T10:00:00Z"))
+      const late = await closed.app.request(`http://localhost/s/${closed.token("p-gb-2")}`)
+      expect(late.status).toBe(403)
+      expect(await late.text()).toContain("It closed on")
+      const early = await setUp(new Date("2027-04-23T20:00:00Z"))
+      // 23 April 20:00 UTC is already 24 April in Delhi (opening day) but not yet in London
+      expect((await early.app.request(`http://localhost/s/${early.token("p-in-1")}`)).status).toBe(200)
+      expect((await early.app.request(`http://localhost/s/${early.token("p-gb-1")}`)).status).toBe(403)
+    })
+
+    it("slows down guessing: unknown tokens from one address get 429 after the limit", async () => {
+      await invite()
+      const context = await runWith(shape, surveyServerContext(ws))
+      const app = surveyApp(context, { now: () => inPre, failuresPerMinute: 5 })
+      const statuses: Array<number> = []
+      for (let i = 0; i < 8; i++) statuses.push((await app.request(`http://localhost/s/guess${String(i).padStart(20, "0")}`)).status)
+      expect(statuses.slice(0, 5)).toEqual([404, 404, 404, 404, 404])
+      expect(statuses.slice(5)).toEqual([429, 429, 429])
+    })
+  })
+})
