@@ -408,9 +408,9 @@ const paperRows = (text: string, file: string, instrument: Instrument, wave: Wav
 /** A KoboToolbox/ODK CSV export, through the Kobo reader. */
 const koboRows = (text: string, file: string, instrument: Instrument, wave: WaveId): Effect.Effect<ParsedRows> =>
   Effect.promise(async () => {
-    const { parseKoboCsv } = await import("./domain/Kobo.js")
+    const { koboDelimiter, parseKoboCsv } = await import("./domain/Kobo.js")
     const parsed = parseKoboCsv(text, file, instrument, wave)
-    const header = parseCsv(text.split(/\r?\n/, 1)[0] ?? "", { delimiter: text.split(/\r?\n/, 1)[0]?.includes(";") ? ";" : "," }).records[0]?.fields ?? []
+    const header = parseCsv(text, { delimiter: koboDelimiter(text) }).records[0]?.fields ?? []
     const codeColumn = header.findIndex((h) => h.split("/").at(-1) === "participant_code") + 1
     return {
       rows: parsed.rows.map((r) => ({ line: r.line, code: r.code.trim().toUpperCase(), codeColumn, answers: r.answers })),
