@@ -323,6 +323,7 @@ export class KitRenderer {
   private readonly resolutions = new Map<string, Resolution>()
   private readonly catalogSets = new Map<string, CatalogSet>()
   private readonly usedFiles = new WeakMap<Resolution, Set<string>>()
+  private readonly localized = new WeakMap<Resolution, { readonly messages: Messages; readonly lang: string; readonly dir: "ltr" | "rtl"; readonly used: string }>()
   private readonly dialogueHash: string
 
   constructor(readonly sources: KitSources, readonly dialogue: Dialogue, dialogueText: string) {
@@ -590,8 +591,14 @@ export class KitRenderer {
    */
   messagesFor(siteId: string, locale: string): { readonly messages: Messages; readonly lang: string; readonly dir: "ltr" | "rtl"; readonly used: string } {
     const r = this.resolution(siteId, locale)
-    const intl = intlLocaleFor(r.requested, r.used)
-    return { messages: new Messages(r, intl), lang: r.used === r.requested ? r.requested : intl, dir: directionOf(r.used), used: r.used }
+    // one per resolution: its compiled ICU messages are reused by every page and mail
+    let found = this.localized.get(r)
+    if (found === undefined) {
+      const intl = intlLocaleFor(r.requested, r.used)
+      found = { messages: new Messages(r, intl), lang: r.used === r.requested ? r.requested : intl, dir: directionOf(r.used), used: r.used }
+      this.localized.set(r, found)
+    }
+    return found
   }
 
   /**

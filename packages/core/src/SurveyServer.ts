@@ -74,10 +74,26 @@ interface Invitation {
   readonly submitted_at: Date | null
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
 const localDate = (zone: string, at: Date): string => {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at)
+  let format = dayFormats.get(zone)
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+    dayFormats.set(zone, format)
+  }
+  const parts = format.formatToParts(at)
   const get = (t: string) => parts.find((p) => p.type === t)!.value
   return `${get("year")}-${get("month")}-${get("day")}`
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>()
+const numberFormat = (locale: string): Intl.NumberFormat => {
+  let format = numberFormats.get(locale)
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale)
+    numberFormats.set(locale, format)
+  }
+  return format
 }
 
 /** The form's hidden CSRF field: bound to the token, so it cannot be reused for another link. */
@@ -223,11 +239,12 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     status: number,
     found: { invitation: Invitation; instrument: Instrument; hash: string; token: string },
     values: Readonly<Record<string, ReadonlyArray<string>>>,
-    errors: Readonly<Record<string, string>>
+    errors: Readonly<Record<string, string>>,
+    csrfValue?: string
   ) => {
     const { invitation, instrument } = found
     const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
-    const number = new Intl.NumberFormat(messages.intl)
+    const number = numberFormat(messages.intl)
     const label = (labels: Record<string, string>) => labelIn(labels, invitation.locale, instrument)
     const questions = questionsFor(instrument, invitation.wave as WaveId).map((q, i) => {
       const given = values[q.id] ?? []
@@ -265,7 +282,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
         wave: invitation.wave,
         dialogue: dialogue.title,
         token: found.token,
-        csrf: formToken(context.key, found.hash),
+        csrf: csrfValue ?? formToken(context.key, found.hash),
         questions,
         errors: errorList
       }),
@@ -273,11 +290,24 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     )
   }
 
+  // a blank form differs between participants of one language only by its token and CSRF field:
+  // it is rendered once per site templates, locale, instrument and wave, then filled in
+  const blankForms = new Map<string, string>()
+  const TOKEN = "__convene_token__"
+  const CSRF = "__convene_csrf__"
   app.get("/s/:token", async (c) => {
     const found = await open(c)
     if (found instanceof Response) return found
-    if (found.invitation.submitted_at !== null) return already(c, found.invitation, new Date(found.invitation.submitted_at), 200)
-    return form(c, 200, found, {}, {})
+    const { invitation } = found
+    if (invitation.submitted_at !== null) return already(c, invitation, new Date(invitation.submitted_at), 200)
+    const key = `${renderer.hasOverrides(invitation.site_id) ? invitation.site_id : "*"}\u0000${invitation.locale}\u0000${invitation.instrument}\u0000${invitation.wave}`
+    let blank = blankForms.get(key)
+    if (blank === undefined) {
+      const res = form(c, 200, { ...found, token: TOKEN }, {}, {}, CSRF)
+      blank = await res.text()
+      blankForms.set(key, blank)
+    }
+    return c.html(blank.replaceAll(TOKEN, found.token).replace(CSRF, formToken(context.key, found.hash)))
   })
 
   app.get("/s/:token/done", async (c) => {

@@ -430,7 +430,14 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
   const order = new Map(instrument.questions.map((q, i) => [q.id, i]))
   yield* Effect.promise(() => mkdir(dirname(file), { recursive: true }))
   const out = createWriteStream(file)
-  const write = (s: string) => new Promise<void>((resolve, reject) => (out.write(s) ? resolve() : out.once("drain", resolve).once("error", reject)))
+  let failure: Error | undefined
+  out.on("error", (e) => (failure = e))
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (failure !== undefined) return reject(failure)
+      if (out.write(s)) resolve()
+      else out.once("drain", resolve)
+    })
   yield* Effect.promise(() => write("participant_code,site,country,wave,instrument,instrument_version,source,question,value\n"))
   let after = ""
   let rows = 0

@@ -1,6 +1,6 @@
 /**
  * @convene/core — the SDK behind convene: domain schemas and pure functions, the database,
- * workspaces, registries, the timeline, schedules, kits and mail.
+ * workspaces, registries, the timeline, schedules, kits, mail and surveys.
  *
  * @example
  * import { Effect } from "effect"
@@ -14,17 +14,20 @@
  * })
  * await Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: ".convene/db" }))))
  */
+export * from "./domain/Answers.js"
 export * from "./domain/Catalog.js"
 export * from "./domain/Csv.js"
 export * from "./domain/Defaults.js"
 export * from "./domain/Dialogue.js"
 export * from "./domain/Errors.js"
 export * from "./domain/Instrument.js"
+export * from "./domain/Kobo.js"
 export * from "./domain/Registry.js"
 export * from "./domain/Schedule.js"
 export * from "./domain/Slot.js"
 export * from "./domain/Timeline.js"
 export * from "./domain/Values.js"
+export * from "./domain/XlsForm.js"
 export * from "./domain/Zone.js"
 export * from "./Calendar.js"
 export * from "./Database.js"
@@ -36,5 +39,10 @@ export * from "./Mail.js"
 export * from "./Registries.js"
 export * from "./ScheduleChart.js"
 export * from "./Schedules.js"
+export * from "./SurveyForms.js"
+export * from "./Surveys.js"
+export * from "./SurveyServe.js"
+export * from "./SurveyServer.js"
 export * from "./Timeline.js"
 export * from "./Workspace.js"
+export * from "./XlsForm.js"
