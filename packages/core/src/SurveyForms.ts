@@ -4,8 +4,8 @@
  * instrument (Likert labels from the kit catalogs).
  */
 import * as Effect from "effect/Effect"
-import { readFile } from "node:fs/promises"
-import { join } from "node:path"
+import { mkdir, readFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
 import { questionsFor } from "./domain/Instrument.js"
 import { xlsFormSheets } from "./domain/XlsForm.js"
 import { KitRenderer } from "./Kit.js"
@@ -33,6 +33,9 @@ export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Work
     }
   })
   const file = options.out ?? join(ws.dir, "out", "surveys", `${instrument.id}-${wave}.xlsx`)
-  yield* Effect.promise(() => writeXlsForm(file, sheets))
+  yield* Effect.promise(async () => {
+    await mkdir(dirname(file), { recursive: true })
+    await writeXlsForm(file, sheets)
+  })
   return { file, instrument: instrument.id, wave, questions: questionsFor(instrument, wave).length, locales: [...instrument.locales] }
 })

@@ -286,7 +286,8 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
   const loaded = yield* loadInstrument(ws, options.instrument)
   const instrument = loaded.instrument
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
-  const shown = relative(process.cwd(), file) || file
+  const rel = relative(process.cwd(), file)
+  const shown = rel === "" || rel.startsWith("..") ? file : rel
   const text = yield* Effect.tryPromise({
     try: () => readFile(file, "utf8"),
     catch: () => new InputError({ summary: `Cannot read ${shown}.`, problems: [{ file: shown, message: "no such file, or not readable" }] })
