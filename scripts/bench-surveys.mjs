@@ -64,7 +64,8 @@ const questions = Array.from({ length: QUESTIONS }, (_, i) => {
 writeFileSync(join(ws, "surveys", "bench.yaml"), `id: bench\nversion: 1\nlocales: [en]\ntitle: { en: "Benchmark survey" }\nquestions:\n${questions.join("\n")}\n`)
 const instrument = core.decodeInstrumentYaml(readFileSync(join(ws, "surveys", "bench.yaml"), "utf8"), "bench.yaml")
 
-const sites = readFileSync(join(example, "sites.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0])
+const siteRows = readFileSync(join(example, "sites.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
+const sites = siteRows.map((cells) => cells[0])
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 const codeOf = (i) => {
   let s = ""
@@ -112,7 +113,7 @@ const { db } = await core.openDatabase(databaseUrl === "" ? { pgliteDir: join(ws
 const key = await Effect.runPromise(core.surveyTokenKey().pipe(Effect.provideService(core.Database, { db, dialect: databaseUrl === "" ? "pglite" : "postgres", location: "bench" })))
 const tokens = Array.from({ length: invited }, (_, i) => core.surveyToken(key, "bench", "post", `p-${String(i).padStart(6, "0")}`))
 for (let i = 0; i < invited; i += 1000) {
-  await db.insertInto("survey_invitations").values(tokens.slice(i, i + 1000).map((t, j) => ({ participant_id: `p-${String(i + j).padStart(6, "0")}`, instrument: "bench", wave: "post", token_hash: core.tokenHash(t) }))).execute()
+  await db.insertInto("survey_invitations").values(tokens.slice(i, i + 1000).map((t, j) => ({ participant_id: `p-${String(i + j).padStart(6, "0")}`, instrument: "bench", wave: "post", token_hash: core.tokenHash(t), site_id: sites[(i + j) % sites.length], locale: siteRows[(i + j) % sites.length][5], timezone: siteRows[(i + j) % sites.length][4] }))).execute()
 }
 await db.destroy()
 

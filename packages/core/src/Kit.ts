@@ -156,7 +156,7 @@ const fontsFor = (locale: string): { files: Array<KitFile>; css: string } => {
 }
 
 /** The Handlebars names of templates: `kit/partials/content/background.hbs` → `content/background`. */
-const partialName = (rel: string): string | undefined => {
+export const partialName = (rel: string): string | undefined => {
   if (rel === "kit/layout.hbs") return "layout"
   if (rel === "survey/layout.hbs") return "survey/layout"
   const survey = /^survey\/partials\/(.+)\.hbs$/.exec(rel)

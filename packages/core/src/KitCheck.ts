@@ -10,7 +10,7 @@ import { query } from "./Database.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "./domain/Catalog.js"
 import type { Problem } from "./domain/Errors.js"
 import { languageOf } from "./domain/Values.js"
-import { type HbNode, templateProblem, templateReferences } from "./Kit.js"
+import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
 import { readInstruments } from "./Kits.js"
 import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import type { Workspace } from "./Workspace.js"
@@ -38,13 +38,10 @@ export interface KitCheckReport {
   readonly complete: boolean
 }
 
-const partialNameOf = (rel: string): string | undefined =>
-  rel === "kit/layout.hbs" ? "layout" : /^kit\/partials\/(.+)\.hbs$/.exec(rel)?.[1]
-
 /** Checks one set of templates (built-ins + workspace, or with one site's overrides). */
 const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: CatalogSet, sourceLocale: string, only: ReadonlySet<string> | undefined): Array<Problem> => {
   const problems: Array<Problem> = []
-  const partials = new Set([...templates.keys()].map(partialNameOf).filter((n): n is string => n !== undefined))
+  const partials = new Set([...templates.keys()].map(partialName).filter((n): n is string => n !== undefined))
   const keys = new Set<string>()
   for (const l of fallbackChain(sourceLocale, sourceLocale)) for (const k of catalogs.keysOf(l)) keys.add(k)
   for (const [rel, t] of templates) {

@@ -183,14 +183,21 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     return c.body(context.css)
   })
 
+  // one row, found by a unique index, and the response by its primary key: the lookup every
+  // request makes stays cheap (on PGlite it runs in the server's own thread)
   const lookup = (hash: string): Promise<Invitation | undefined> =>
     db
       .selectFrom("survey_invitations as i")
-      .innerJoin("participants as p", "p.id", "i.participant_id")
-      .innerJoin("sites as s", "s.id", "p.site_id")
-      .leftJoin("survey_responses as r", (join) => join.onRef("r.participant_id", "=", "i.participant_id").onRef("r.instrument", "=", "i.instrument").onRef("r.wave", "=", "i.wave"))
-      .select(["i.participant_id", "i.instrument", "i.wave", "p.site_id", "s.timezone", "r.submitted_at"])
-      .select((eb) => eb.fn.coalesce("p.locale", "s.locale").as("locale"))
+      .select(["i.participant_id", "i.instrument", "i.wave", "i.site_id", "i.locale", "i.timezone"])
+      .select((eb) =>
+        eb
+          .selectFrom("survey_responses as r")
+          .select("r.submitted_at")
+          .whereRef("r.participant_id", "=", "i.participant_id")
+          .whereRef("r.instrument", "=", "i.instrument")
+          .whereRef("r.wave", "=", "i.wave")
+          .as("submitted_at")
+      )
       .where("i.token_hash", "=", hash)
       .executeTakeFirst() as Promise<Invitation | undefined>
 

@@ -123,7 +123,7 @@ const recipients = (instrument: string, wave: string, site: string | undefined, 
     let q = db
       .selectFrom("participants as p")
       .innerJoin("sites as s", "s.id", "p.site_id")
-      .select(["p.id as participant_id", "p.email", "p.site_id", "s.name as site_name", sql<string>`coalesce(p.locale, s.locale)`.as("locale")])
+      .select(["p.id as participant_id", "p.email", "p.site_id", "s.name as site_name", "s.timezone", sql<string>`coalesce(p.locale, s.locale)`.as("locale")])
       .where("p.email", "is not", null)
       .orderBy("p.id")
     if (site !== undefined) q = q.where("p.site_id", "=", site)
@@ -178,7 +178,15 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
   let alreadyInvited = 0
   if (kind === "invite") {
     for (let i = 0; i < rows.length; i += 1000) {
-      const values = rows.slice(i, i + 1000).map((r, j) => ({ participant_id: r.participant_id, instrument: instrument.id, wave, token_hash: tokenHash(tokens[i + j]!) }))
+      const values = rows.slice(i, i + 1000).map((r, j) => ({
+        participant_id: r.participant_id,
+        instrument: instrument.id,
+        wave,
+        token_hash: tokenHash(tokens[i + j]!),
+        site_id: r.site_id,
+        locale: r.locale,
+        timezone: r.timezone
+      }))
       const inserted = yield* query("storing invitations", (db) =>
         db.insertInto("survey_invitations").values(values).onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing()).returning("participant_id").execute()
       )

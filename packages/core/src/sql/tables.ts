@@ -116,6 +116,9 @@ export interface SurveyInvitationsTable {
   instrument: string
   wave: string
   token_hash: string
+  site_id: string
+  locale: string
+  timezone: string
   invited_at: ColumnType<Date, string | undefined, string>
   reminded_at: ColumnType<Date | null, string | null | undefined, string | null>
 }

@@ -19,6 +19,11 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("wave", "text", (c) => c.notNull())
     // sha256 of the token: the token itself is only in the invitation
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
+    // as the invitation was sent: the form opens in the same language and the site's zone,
+    // and the form server finds all it needs in this one row
+    .addColumn("site_id", "text", (c) => c.notNull())
+    .addColumn("locale", "text", (c) => c.notNull())
+    .addColumn("timezone", "text", (c) => c.notNull())
     .addColumn("invited_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("reminded_at", "timestamptz")
     .addPrimaryKeyConstraint("survey_invitations_pk", ["participant_id", "instrument", "wave"])
