@@ -1,0 +1,63 @@
+import { Flags } from "@oclif/core"
+import { join, relative, resolve } from "node:path"
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { instrumentFlag } from "../../survey-flags.js"
+
+export default class SurveyReportCommand extends ConveneCommand {
+  static override summary = "The impact report: response, pre/post distributions, paired change with tests and effect sizes, per group."
+  static override description = [
+    "Per wave: registered, invited, answered, response rate; and the paired n (answered pre and post). Per question and group: the distributions before and after; for numeric and ordinal questions the mean and median, the mean paired change with a 95% CI, the paired t-test, the Wilcoxon signed-rank test (exact for small n), Cohen's d_z and the matched-pairs rank-biserial; for single-choice questions the shift in shares, with McNemar's test where binary. The knowledge index (share of knowledge items correct) pre against post, paired.",
+    "--by site|country|region|subregion|format|category:<gender|age_band|education|residence>: regions and sub-regions follow the UN geoscheme (M49). Every report also has the overall group. Groups with fewer than 5 respondents are shown as suppressed, and their free text is not shown. Mirror dialogues are reported apart unless --include-mirror.",
+    "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure) or json; several with commas."
+  ].join("\n\n")
+  static override examples = [
+    "<%= config.bin %> survey report",
+    "<%= config.bin %> survey report --by region --format html,csv",
+    "<%= config.bin %> survey report --by category:gender --format json --out reports/",
+    "<%= config.bin %> survey report --by country --include-mirror"
+  ]
+  static override flags = {
+    ...workspaceFlags,
+    by: Flags.string({ summary: "Group by site, country, region, subregion, format or category:<name>.", default: "all" }),
+    format: Flags.string({ summary: "html, csv, json, or several separated by commas.", default: "html" }),
+    out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
+    instrument: instrumentFlag,
+    "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the randomly selected sites." }),
+    locale: Flags.string({ summary: "Language of the question labels (default: the instrument's source locale)." })
+  }
+
+  async run() {
+    const { flags } = await this.parse(SurveyReportCommand)
+    const { InputError } = await import("@convene/core/domain/Errors")
+    const formats = flags.format.split(",").map((f) => f.trim())
+    const bad = formats.filter((f) => !["html", "csv", "json"].includes(f))
+    if (bad.length > 0) throw new InputError({ summary: `--format: expected html, csv or json, got ${bad.join(", ")}.`, problems: [] })
+    const by = flags.by
+    if (!["all", "site", "country", "region", "subregion", "format"].includes(by) && !by.startsWith("category:")) {
+      throw new InputError({ summary: `--by: expected site, country, region, subregion, format or category:<name>, got "${by}".`, problems: [] })
+    }
+    const ws = await this.workspace(flags.dir)
+    const [{ surveyReport }, { writeReport }] = await Promise.all([import("@convene/core/SurveyReport"), import("@convene/core/SurveyReportOutput")])
+    const started = performance.now()
+    if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
+    const report = await this.withDatabase(
+      await this.databaseOptions(ws, flags["database-url"]),
+      surveyReport(ws, { by: by as "all", instrument: flags.instrument, includeMirror: flags["include-mirror"], locale: flags.locale })
+    )
+    if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
+    const dir = resolve(flags.out ?? join(ws.dir, "out", "reports"))
+    const files = await writeReport(report, dir, formats as Array<"html">)
+    const main = report.pools.find((p) => p.pool === "main")
+    const overall = main?.groups.find((g) => g.key === "all")
+    if (overall !== undefined) {
+      const rates = Object.entries(overall.response.waves).map(([w, r]) => `${w} ${r.answered}/${r.registered}`).join(", ")
+      this.log(`Answers: ${rates}; ${overall.response.paired} answered both waves.`)
+      const k = overall.knowledge
+      if (k !== null && !("suppressed" in k)) this.log(`Knowledge index: ${(k.meanPre * 100).toFixed(1)} % → ${(k.meanPost * 100).toFixed(1)} % (change ${(k.meanChange * 100).toFixed(1)} points, 95% CI ${k.ci95 === null ? "—" : `${(k.ci95[0] * 100).toFixed(1)} to ${(k.ci95[1] * 100).toFixed(1)}`}).`)
+    }
+    const suppressed = report.pools.flatMap((p) => p.groups).filter((g) => g.suppressed).length
+    if (suppressed > 0) this.log(`${suppressed} group(s) suppressed: fewer than ${report.suppressionThreshold} respondents.`)
+    this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
+    return { files, report }
+  }
+}
