@@ -36,7 +36,7 @@ export interface ReportOptions {
 }
 
 /** Counts of one value of one question in one wave. */
-export interface Share {
+export interface ReportShare {
   readonly value: string
   readonly label: string
   readonly count: number
@@ -63,7 +63,7 @@ export interface QuestionResult {
   readonly id: string
   readonly type: Question["type"]
   readonly label: string
-  readonly waves: Readonly<Record<string, { readonly n: number; readonly suppressed: boolean; readonly shares: ReadonlyArray<Share>; readonly mean: number | null; readonly median: number | null }>>
+  readonly waves: Readonly<Record<string, { readonly n: number; readonly suppressed: boolean; readonly shares: ReadonlyArray<ReportShare>; readonly mean: number | null; readonly median: number | null }>>
   /** Pre → post, when both waves ask it. */
   readonly paired: PairedResult | { readonly suppressed: true; readonly n: number } | { readonly unpaired: true } | null
   /** For single-choice and knowledge questions: post share minus pre share, per option, among people who answered both. */
