@@ -101,6 +101,9 @@ export interface SurveyReport {
   /** `main`: the randomly selected sites (with mirror ones when pooled); `mirror`: the mirror dialogues. */
   readonly pools: ReadonlyArray<{ readonly pool: "main" | "mirror"; readonly groups: ReadonlyArray<GroupResult> }>
   readonly methods: string
+  /** Responses written by `survey simulate`: a report that holds any says so loudly. */
+  readonly simulatedResponses: number
+  readonly responses: number
 }
 
 type Hist = Map<string, number>
@@ -201,7 +204,10 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
   const sites = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "name", "country", "format"]).execute())
   const siteById = new Map<string, SiteInfo>(sites.map((s) => [s.id, s]))
   const total = yield* query("counting responses", (db) =>
-    db.selectFrom("survey_responses").select((eb) => eb.fn.countAll<string>().as("n")).where("instrument", "=", instrument.id).executeTakeFirstOrThrow()
+    db.selectFrom("survey_responses")
+      .select((eb) => [eb.fn.countAll<string>().as("n"), eb.fn.count<string>("participant_id").filterWhere("simulated", "=", true).as("simulated")])
+      .where("instrument", "=", instrument.id)
+      .executeTakeFirstOrThrow()
   )
   if (Number(total.n) === 0) {
     return yield* new InputError({
@@ -471,7 +477,9 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     locale,
     pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map(groupResult) })),
-    methods: METHODS(SUPPRESSION_THRESHOLD, options.includeMirror === true)
+    methods: METHODS(SUPPRESSION_THRESHOLD, options.includeMirror === true),
+    simulatedResponses: Number(total.simulated),
+    responses: Number(total.n)
   }
   return result
 })

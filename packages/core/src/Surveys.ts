@@ -236,8 +236,11 @@ export interface ResponseToStore {
   readonly answers: Answers
 }
 
-/** Stores responses in batches inside one transaction; returns the participants stored (a duplicate is skipped). */
-export const storeResponses = (instrument: Instrument, wave: string, source: "web" | "paper" | "kobo", responses: ReadonlyArray<ResponseToStore>) =>
+/**
+ * Stores responses in batches inside one transaction; returns the participants stored (a
+ * duplicate is skipped). `simulated` marks answers written by `survey simulate`.
+ */
+export const storeResponses = (instrument: Instrument, wave: string, source: "web" | "paper" | "kobo", responses: ReadonlyArray<ResponseToStore>, options: { readonly simulated?: boolean } = {}) =>
   query("storing responses", (db) =>
     db.transaction().execute(async (trx) => {
       const stored: Array<string> = []
@@ -248,6 +251,7 @@ export const storeResponses = (instrument: Instrument, wave: string, source: "we
           instrument_version: instrument.version,
           wave,
           source,
+          simulated: options.simulated === true,
           answers: JSON.stringify(r.answers)
         }))
         const done = await trx.insertInto("survey_responses").values(rows).onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing()).returning("participant_id").execute()
@@ -447,7 +451,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
       if (out.write(s)) resolve()
       else out.once("drain", resolve)
     })
-  yield* Effect.promise(() => write("participant_code,site,country,wave,instrument,instrument_version,source,question,value\n"))
+  yield* Effect.promise(() => write("participant_code,site,country,wave,instrument,instrument_version,source,simulated,question,value\n"))
   let after = ""
   let rows = 0
   for (;;) {
@@ -456,7 +460,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
         .selectFrom("survey_responses as r")
         .innerJoin("participants as p", "p.id", "r.participant_id")
         .innerJoin("sites as s", "s.id", "p.site_id")
-        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "r.wave", "r.instrument_version", "r.source", "r.answers"])
+        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "r.wave", "r.instrument_version", "r.source", "r.simulated", "r.answers"])
         .where("r.instrument", "=", instrument.id)
         .where("r.participant_id", ">", after)
         .orderBy("r.participant_id")
@@ -474,7 +478,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
     for (const r of take) {
       const answers = (typeof r.answers === "string" ? JSON.parse(r.answers) : r.answers) as Record<string, Answers[string]>
       const ids = Object.keys(answers).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))
-      const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${r.wave},${instrument.id},${r.instrument_version},${r.source},`
+      const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${r.wave},${instrument.id},${r.instrument_version},${r.source},${r.simulated ? "yes" : "no"},`
       for (const id of ids) {
         chunk += `${prefix}${formatCsvField(id)},${formatCsvField(answerText(answers[id]!))}\n`
         rows++

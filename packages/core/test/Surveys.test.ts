@@ -98,9 +98,9 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const out = join(ws.dir, "out", "answers.csv")
     const exported = await runWith(shape, exportSurveyCsv(ws, out))
     const text = await readFile(out, "utf8")
-    expect(text.split("\n")[0]).toBe("participant_code,site,country,wave,instrument,instrument_version,source,question,value")
+    expect(text.split("\n")[0]).toBe("participant_code,site,country,wave,instrument,instrument_version,source,simulated,question,value")
     expect(exported.rows).toBe(summary.answers)
-    expect(text).toContain(`INBBBB33,in-delhi,IN,pre,evaluation,1,paper,${scale.id},1`)
+    expect(text).toContain(`INBBBB33,in-delhi,IN,pre,evaluation,1,paper,no,${scale.id},1`)
     expect(text).not.toMatch(/@example\.org/)
   })
 

@@ -129,6 +129,7 @@ export interface SurveyResponsesTable {
   instrument_version: number
   wave: string
   source: "web" | "paper" | "kobo"
+  simulated: ColumnType<boolean, boolean | undefined, boolean>
   /** question id -> number | option id | option ids | text */
   answers: ColumnType<Record<string, unknown>, string, string>
   submitted_at: ColumnType<Date, string | undefined, string>

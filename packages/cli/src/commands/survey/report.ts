@@ -55,6 +55,7 @@ export default class SurveyReportCommand extends ConveneCommand {
       const k = overall.knowledge
       if (k !== null && !("suppressed" in k)) this.log(`Knowledge index: ${(k.meanPre * 100).toFixed(1)} % → ${(k.meanPost * 100).toFixed(1)} % (change ${(k.meanChange * 100).toFixed(1)} points, 95% CI ${k.ci95 === null ? "—" : `${(k.ci95[0] * 100).toFixed(1)} to ${(k.ci95[1] * 100).toFixed(1)}`}).`)
     }
+    if (report.simulatedResponses > 0) this.warn(`${report.simulatedResponses} of the ${report.responses} responses were written by \`convene survey simulate\`: not real answers.`)
     const suppressed = report.pools.flatMap((p) => p.groups).filter((g) => g.suppressed).length
     if (suppressed > 0) this.log(`${suppressed} group(s) suppressed: fewer than ${report.suppressionThreshold} respondents.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)

@@ -37,6 +37,8 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("source", "text", (c) => c.notNull().check(sql`source in ('web', 'paper', 'kobo')`))
     // question id -> number | option id | [option ids] | text
     .addColumn("answers", "jsonb", (c) => c.notNull())
+    // written by `convene survey simulate`: never to be mistaken for real answers
+    .addColumn("simulated", "boolean", (c) => c.notNull().defaultTo(false))
     .addColumn("submitted_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint("survey_responses_pk", ["participant_id", "instrument", "wave"])
     .execute()
