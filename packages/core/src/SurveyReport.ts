@@ -466,7 +466,9 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
     return { key: acc.key, label: acc.label, suppressed, response: { waves: response, paired: acc.paired }, knowledge: knowledgeResult, questions }
   }
 
-  const order = (groups: Map<string, Acc>) => [...groups.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+  // the overall group first, then the others by name
+  const order = (groups: Map<string, Acc>) =>
+    [...groups.values()].sort((a, b) => (a.key === "all" ? -1 : b.key === "all" ? 1 : a.label.localeCompare(b.label, locale)))
   const result: SurveyReport = {
     instrument: { id: instrument.id, version: instrument.version, title: label(instrument.title) },
     dialogue: ws.dialogue.title,

@@ -152,7 +152,7 @@ const responseSpec = (groups: ReadonlyArray<GroupResult>): TopLevelSpec => ({
 
 const CSS = `body{font-family:system-ui,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:#1d2430;max-width:70rem;margin:0 auto;padding:1.5rem;line-height:1.45}
 h1{color:#0b5a40}h2{border-bottom:2px solid #0b5a40;padding-bottom:.2rem;margin-top:2.5rem}h3{margin-top:2rem}
-table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}th,td{border-bottom:1px solid #d5d9e0;padding:.25rem .5rem;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}
+table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}th,td{border-bottom:1px solid #d5d9e0;padding:.25rem .5rem;text-align:right;vertical-align:top}td{white-space:nowrap}th:first-child,td:first-child{text-align:left}
 thead th{color:#4a5361}.suppressed{color:#8a3b00;font-style:italic}.muted{color:#5b6472;font-size:.9rem}.chart{margin:.4rem 0 1rem;overflow-x:auto}
 .methods{background:#f6f7f9;border-left:4px solid #0b5a40;padding:.6rem 1rem;white-space:pre-line}details{margin:.4rem 0}summary{cursor:pointer}
 ul.free{columns:2;font-size:.9rem}.simulated{background:#fff4ce;border:2px solid #8a3b00;padding:.6rem 1rem;font-weight:700}@media print{.chart{break-inside:avoid}}`
@@ -165,7 +165,10 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
   const w0 = report.pairedWaves?.[0] ?? "pre"
   const w1 = report.pairedWaves?.[1] ?? "post"
   out.push(`<!doctype html><html lang="${esc(report.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.instrument.title)} — impact report</title><style>${CSS}</style></head><body>`)
-  if (report.simulatedResponses > 0) out.push(`<p class="simulated" role="alert">⚠ ${report.simulatedResponses === report.responses ? "Every" : `${report.simulatedResponses} of the ${report.responses}`} response${report.responses === 1 ? "" : "s"} in this report ${report.simulatedResponses === report.responses ? "was" : "were"} written by <code>convene survey simulate</code>: these are not real answers and must not be reported as results.</p>`)
+  if (report.simulatedResponses > 0) {
+    const which = report.simulatedResponses === report.responses ? `All ${report.responses} responses` : `${report.simulatedResponses} of the ${report.responses} responses`
+    out.push(`<p class="simulated" role="alert">⚠ ${which} in this report were written by <code>convene survey simulate</code>: they are not real answers and must not be reported as results.</p>`)
+  }
   out.push(`<h1>${esc(report.instrument.title)}: impact report</h1><p class="muted">${esc(report.dialogue)} · instrument ${esc(report.instrument.id)} v${report.instrument.version} · waves ${report.waves.map(esc).join(", ")} · grouped by ${esc(report.by)}${report.includeMirror ? " · mirror dialogues pooled" : ""}</p>`)
   for (const { pool, groups } of report.pools) {
     out.push(`<h2>${pool === "main" ? "Randomly selected sites" + (report.includeMirror ? " and mirror dialogues" : "") : "Mirror dialogues (reported apart)"}</h2>`)
