@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Report benchmark: 100,000 participants × 2 waves × 30 questions (simulated, through the same
-// storage path as real answers), then `convene survey report --by region --format html,csv,json`
-// through the real CLI. Targets: under 30 s on PGlite, under 10 s on PostgreSQL (DATABASE_URL).
+// Report benchmark: 100,000 participants × 2 waves × 30 questions — every participant answers
+// both waves, typed in as paper questionnaires (`convene survey import`, the real path), with a
+// seeded pre → post change — then `convene survey report` through the real CLI.
+// Targets: under 30 s on PGlite, under 10 s on PostgreSQL (DATABASE_URL).
 // Usage: node scripts/bench-report.mjs [PARTICIPANTS] (after pnpm run build)
 import { execFileSync } from "node:child_process"
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -48,6 +49,52 @@ const questions = Array.from({ length: QUESTIONS }, (_, i) => {
 })
 writeFileSync(join(ws, "surveys", "bench.yaml"), `id: bench\nversion: 1\nlocales: [en]\ntitle: { en: "Benchmark survey" }\nquestions:\n${questions.join("\n")}\n`)
 
+const sites = readFileSync(join(example, "sites.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0])
+const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+const codeOf = (i) => {
+  let s = ""
+  for (let n = i * 7919 + 104729, k = 0; k < 8; k++, n = Math.floor(n / 32)) s += ALPHABET[n % 32]
+  return s
+}
+// a small seeded generator (mulberry32): the same data every run
+let seed = 42
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+const pick = (n) => Math.floor(random() * n)
+const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, Math.round(x)))
+let participants = "id,site_id,code,locale,email,gender,age_band,education,residence\n"
+for (let i = 0; i < count; i++) participants += `p-${String(i).padStart(6, "0")},${sites[i % sites.length]},${codeOf(i)},,,${i % 2 ? "woman" : "man"},25-34,secondary,urban\n`
+writeFileSync(join(ws, "participants.csv"), participants)
+const header = `code,${Array.from({ length: QUESTIONS }, (_, i) => `q${String(i + 1).padStart(2, "0")}`).join(",")}\n`
+let pre = header
+let post = header
+for (let i = 0; i < count; i++) {
+  const a = []
+  const b = []
+  for (let q = 0; q < QUESTIONS; q++) {
+    const type = kinds[q % kinds.length]
+    const up = random() < 0.35 ? 1 : random() < 0.1 ? -1 : 0
+    switch (type) {
+      case "likert5": { const v = 1 + pick(5); a.push(v); b.push(clamp(v + up, 1, 5)); break }
+      case "likert7": { const v = 1 + pick(7); a.push(v); b.push(clamp(v + up, 1, 7)); break }
+      case "scale": { const v = pick(11); a.push(v); b.push(clamp(v + up, 0, 10)); break }
+      case "number": { const v = pick(13); a.push(v); b.push(clamp(v + up, 0, 24)); break }
+      case "text": a.push(random() < 0.3 ? `Idea ${pick(50)}` : ""); b.push(random() < 0.3 ? `Learned ${pick(50)}` : ""); break
+      case "multiple": a.push(random() < 0.5 ? "o1 o3" : "o2"); b.push(random() < 0.5 ? "o1" : "o2 o4"); break
+      case "knowledge": a.push(random() < 0.45 ? "o2" : `o${random() < 0.5 ? 1 : 3}`); b.push(random() < 0.6 ? "o2" : `o${random() < 0.5 ? 1 : 3}`); break
+      default: a.push(`o${1 + pick(4)}`); b.push(`o${1 + pick(4)}`)
+    }
+  }
+  pre += `${codeOf(i)},${a.join(",")}\n`
+  post += `${codeOf(i)},${b.join(",")}\n`
+}
+writeFileSync(join(ws, "answers-pre.csv"), pre)
+writeFileSync(join(ws, "answers-post.csv"), post)
+
 const bin = join(root, "packages", "cli", "bin", "run.js")
 const convene = (...args) => execFileSync(process.execPath, [bin, ...args], { cwd: ws, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8", maxBuffer: 1 << 28 })
 const time = (label, f) => {
@@ -60,8 +107,13 @@ const time = (label, f) => {
 console.log(`Node ${process.version}: ${count} participants × 2 waves × ${QUESTIONS} questions (${databaseUrl === "" ? "PGlite" : "PostgreSQL"})`)
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
-time(`survey simulate --participants ${count} (registers them, then answers)`, () => convene("survey", "simulate", "--participants", String(count), "--seed", "7"))
+time(`participants import (${count})`, () => convene("participants", "import", "participants.csv"))
+time(`survey import answers-pre.csv and answers-post.csv (2 × ${count} × ${QUESTIONS})`, () => {
+  convene("survey", "import", "answers-pre.csv", "--wave", "pre")
+  convene("survey", "import", "answers-post.csv", "--wave", "post")
+})
 const [, seconds] = time("survey report --by region --format html,csv,json", () => convene("survey", "report", "--by", "region", "--format", "html,csv,json"))
+if (process.env.BENCH_KEEP === "1") dropSchema = async () => console.log(`  (kept: ${databaseUrl})`)
 const [, bySite] = time("survey report --by site --format csv", () => convene("survey", "report", "--by", "site", "--format", "csv"))
 const target = databaseUrl === "" ? 30 : 10
 console.log(`Target: under ${target} s — ${seconds < target ? "met" : "NOT met"} (${seconds.toFixed(1)} s; by site: ${bySite.toFixed(1)} s)`)

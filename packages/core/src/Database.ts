@@ -5,7 +5,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { Kysely } from "kysely"
+import { type Kysely, sql } from "kysely"
 import { Migrator } from "kysely/migration"
 import { join } from "node:path"
 import { StoreError } from "./domain/Errors.js"
@@ -55,6 +55,17 @@ export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseSh
   return { db: await openPGlite(options.pgliteDir), dialect: "pglite", location: options.pgliteDir }
 }
 
+/**
+ * A migrator whose bookkeeping tables live in the connection's own schema. Kysely looks for its
+ * lock table in every schema unless told which: with two convene databases in one PostgreSQL
+ * (two schemas, `?options=-c search_path=…`), it would find the other's table and fail.
+ */
+const migratorFor = async (db: Kysely<Tables>): Promise<Migrator> => {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  const schema = rows[0]?.schema
+  return new Migrator({ db, provider: migrationProvider, ...(schema === undefined || schema === null ? {} : { migrationTableSchema: schema }) })
+}
+
 /** One migration and whether it has run. */
 export interface MigrationStatus {
   readonly name: string
@@ -68,7 +79,7 @@ export interface MigrationStatus {
  * await migrateToLatest(db) // ["2026-11-22T00-registries"] on a new database, [] afterwards
  */
 export const migrateToLatest = async (db: Kysely<Tables>): Promise<Array<string>> => {
-  const migrator = new Migrator({ db, provider: migrationProvider })
+  const migrator = await migratorFor(db)
   const { error, results } = await migrator.migrateToLatest()
   if (error !== undefined) throw error
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName)
@@ -76,7 +87,7 @@ export const migrateToLatest = async (db: Kysely<Tables>): Promise<Array<string>
 
 /** Every known migration with the time it ran, or null when pending. */
 export const migrationStatus = async (db: Kysely<Tables>): Promise<Array<MigrationStatus>> => {
-  const migrator = new Migrator({ db, provider: migrationProvider })
+  const migrator = await migratorFor(db)
   const infos = await migrator.getMigrations()
   return infos.map((m) => ({ name: m.name, executed_at: m.executedAt === undefined ? null : m.executedAt.toISOString() }))
 }

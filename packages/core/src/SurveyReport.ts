@@ -7,7 +7,7 @@
  */
 import * as Effect from "effect/Effect"
 import { sql } from "kysely"
-import { query } from "./Database.js"
+import { query as runQuery } from "./Database.js"
 import { scaleOf } from "./domain/Answers.js"
 import { InputError } from "./domain/Errors.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./domain/Instrument.js"
@@ -105,6 +105,16 @@ export interface SurveyReport {
   readonly simulatedResponses: number
   readonly responses: number
 }
+
+// CONVENE_TIMING=1 prints how long each step of the report takes, on stderr
+const timing = process.env["CONVENE_TIMING"] === "1"
+const query: typeof runQuery = (operation, run) =>
+  timing
+    ? Effect.suspend(() => {
+        const started = performance.now()
+        return runQuery(operation, run).pipe(Effect.tap(() => Effect.sync(() => process.stderr.write(`  ${operation}: ${(performance.now() - started).toFixed(0)} ms\n`))))
+      })
+    : runQuery(operation, run)
 
 type Hist = Map<string, number>
 const add = (h: Hist, k: string, n: number): void => {
@@ -467,8 +477,11 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
   }
 
   // the overall group first, then the others by name
+  const statsStarted = performance.now()
   const order = (groups: Map<string, Acc>) =>
     [...groups.values()].sort((a, b) => (a.key === "all" ? -1 : b.key === "all" ? 1 : a.label.localeCompare(b.label, locale)))
+  const builtPools = (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map(groupResult) }))
+  if (timing) process.stderr.write(`  statistics: ${(performance.now() - statsStarted).toFixed(0)} ms\n`)
   const result: SurveyReport = {
     instrument: { id: instrument.id, version: instrument.version, title: label(instrument.title) },
     dialogue: ws.dialogue.title,
@@ -478,7 +491,7 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
     includeMirror: options.includeMirror === true,
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     locale,
-    pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map(groupResult) })),
+    pools: builtPools,
     methods: METHODS(SUPPRESSION_THRESHOLD, options.includeMirror === true),
     simulatedResponses: Number(total.simulated),
     responses: Number(total.n)
