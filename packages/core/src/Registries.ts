@@ -4,6 +4,7 @@
  * the references between registries intact.
  */
 import * as Effect from "effect/Effect"
+import { sql } from "kysely"
 import { randomBytes } from "node:crypto"
 import { readFile } from "node:fs/promises"
 import { Database, query } from "./Database.js"
@@ -35,6 +36,9 @@ export interface ImportSummary {
 }
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+/** Imports of at least this many rows refresh the table's planner statistics. */
+export const LARGE_IMPORT = 5000
 
 /** A new pseudonymous participant code: 8 characters without look-alikes (40 bits). */
 export const newParticipantCode = (): string => {
@@ -174,9 +178,13 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
       ? ((yield* withParticipantCodes(decoded.rows as ReadonlyArray<CsvEntity<Participant>>)) as ReadonlyArray<CsvEntity<AnyEntity>>)
       : decoded.rows
   const counts = yield* query(`importing ${file}`, (db) =>
-    db.transaction().execute((trx) =>
-      repo.upsert(trx, registry, rows.map((r) => r.entity), (done) => options.onProgress?.(done, rows.length))
-    )
+    db.transaction().execute(async (trx) => {
+      const counts = await repo.upsert(trx, registry, rows.map((r) => r.entity), (done) => options.onProgress?.(done, rows.length))
+      // after a large import the planner's statistics are stale until autovacuum comes by:
+      // refresh them, so that the next queries (reports) get good plans
+      if (rows.length >= LARGE_IMPORT) await sql`analyze ${sql.table(registry.table)}`.execute(trx)
+      return counts
+    })
   )
   return { registry: name, file, rows: rows.length, ...counts } satisfies ImportSummary
 })

@@ -239,54 +239,52 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
   const pairedCounts = pairedWaves === null ? { rows: [] } : yield* query("counting pairs", (db) =>
     sql<{ site_id: string; cat: string | null; n: string }>`select p.site_id, ${catColumn} as cat, count(*) as n from survey_responses a join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${pairedWaves[1]} join participants p on p.id = a.participant_id where a.instrument = ${instrument.id} and a.wave = ${pairedWaves[0]} group by 1, 2`.execute(db)
   )
-  // every answer's value, counted per site, category, wave and question (free text included)
-  const distributions = yield* query("counting answers per value", (db) =>
-    sql<{ site_id: string; cat: string | null; wave: string; question: string; value: unknown; n: string }>`select p.site_id, ${catColumn} as cat, r.wave, e.key as question, e.value as value, count(*) as n from survey_responses r join participants p on p.id = r.participant_id cross join lateral jsonb_each(r.answers) e where r.instrument = ${instrument.id} group by 1, 2, 3, 4, 5`.execute(db)
-  )
-  // paired: the change of each numeric answer, and each transition of a choice
+  // the heavy counting, run at once (PostgreSQL works on them in parallel; PGlite takes them in turn)
   const numericIds = pairedWaves === null ? [] : instrument.questions.filter((q) => ["likert5", "likert7", "scale", "number"].includes(q.type) && q.waves.includes("pre") && q.waves.includes("post")).map((q) => q.id)
   const choiceIds = pairedWaves === null ? [] : instrument.questions.filter((q) => (q.type === "single" || q.type === "knowledge") && q.waves.includes("pre") && q.waves.includes("post")).map((q) => q.id)
-  const diffs = numericIds.length === 0 ? { rows: [] } : yield* query("counting paired changes", (db) =>
-    sql<{ site_id: string; cat: string | null; question: string; diff: string; pre_sum: string; post_sum: string; n: string }>`
-      select p.site_id, ${catColumn} as cat, e.key as question,
-        ((b.answers ->> e.key)::numeric - (e.value #>> '{}')::numeric) as diff,
-        sum((e.value #>> '{}')::numeric) as pre_sum, sum((b.answers ->> e.key)::numeric) as post_sum, count(*) as n
-      from survey_responses a
-      join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${pairedWaves![1]}
-      join participants p on p.id = a.participant_id
-      cross join lateral jsonb_each(a.answers) e
-      where a.instrument = ${instrument.id} and a.wave = ${pairedWaves![0]} and e.key in (${sql.join(numericIds)}) and b.answers ? e.key
-      group by 1, 2, 3, 4`.execute(db)
-  )
-  const transitions = choiceIds.length === 0 ? { rows: [] } : yield* query("counting paired transitions", (db) =>
-    sql<{ site_id: string; cat: string | null; question: string; pre: string; post: string; n: string }>`
-      select p.site_id, ${catColumn} as cat, e.key as question, e.value #>> '{}' as pre, b.answers ->> e.key as post, count(*) as n
-      from survey_responses a
-      join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${pairedWaves![1]}
-      join participants p on p.id = a.participant_id
-      cross join lateral jsonb_each(a.answers) e
-      where a.instrument = ${instrument.id} and a.wave = ${pairedWaves![0]} and e.key in (${sql.join(choiceIds)}) and b.answers ? e.key
-      group by 1, 2, 3, 4, 5`.execute(db)
-  )
+  const pairedIds = [...numericIds, ...choiceIds]
   const knowledgeItems = instrument.questions.filter((q): q is Extract<Question, { type: "knowledge" }> => q.type === "knowledge" && q.waves.includes("pre") && q.waves.includes("post"))
-  const knowledge = pairedWaves === null || knowledgeItems.length === 0 ? { rows: [] } : yield* query("scoring knowledge", (db) =>
-    sql<{ site_id: string; cat: string | null; diff: string; pre_sum: string; post_sum: string; n: string }>`
-      with k(key, correct) as (values ${sql.join(knowledgeItems.map((q) => sql`(${q.id}, ${q.correct})`))}),
-      scores as (
-        select a.participant_id,
-          (count(*) filter (where a.answers ->> k.key = k.correct))::numeric / nullif(count(a.answers -> k.key), 0) as pre,
-          (count(*) filter (where b.answers ->> k.key = k.correct))::numeric / nullif(count(b.answers -> k.key), 0) as post
-        from survey_responses a
-        join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${pairedWaves![1]}
-        cross join k
-        where a.instrument = ${instrument.id} and a.wave = ${pairedWaves![0]}
-        group by a.participant_id
-      )
-      select p.site_id, ${catColumn} as cat, round(s.post - s.pre, 9) as diff, sum(s.pre) as pre_sum, sum(s.post) as post_sum, count(*) as n
-      from scores s join participants p on p.id = s.participant_id
-      where s.pre is not null and s.post is not null
-      group by 1, 2, 3`.execute(db)
-  )
+  const [distributions, pairs, knowledge] = yield* Effect.all([
+    // every answer's value, counted per site, category, wave and question (free text included)
+    query("counting answers per value", (db) =>
+      sql<{ site_id: string; cat: string | null; wave: string; question: string; value: string; n: string }>`select p.site_id, ${catColumn} as cat, r.wave, e.key as question, e.value as value, count(*) as n from survey_responses r join participants p on p.id = r.participant_id cross join lateral jsonb_each_text(r.answers) e where r.instrument = ${instrument.id} group by 1, 2, 3, 4, 5`.execute(db)
+    ),
+    // each paired answer's (pre, post) values, counted: changes and transitions come from it
+    pairedIds.length === 0 ? Effect.succeed({ rows: [] as Array<{ site_id: string; cat: string | null; question: string; pre: string; post: string; n: string }> }) : query("counting paired answers", (db) =>
+      // the pairs are joined once (materialized), then each paired question read from both
+      sql<{ site_id: string; cat: string | null; question: string; pre: string; post: string; n: string }>`
+        with pairs as materialized (
+          select p.site_id, ${catColumn} as cat, a.answers as pa, b.answers as pb
+          from survey_responses a
+          join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${pairedWaves![1]}
+          join participants p on p.id = a.participant_id
+          where a.instrument = ${instrument.id} and a.wave = ${pairedWaves![0]}
+        )
+        select site_id, cat, k.key as question, pa ->> k.key as pre, pb ->> k.key as post, count(*) as n
+        from pairs cross join unnest(array[${sql.join(pairedIds)}]::text[]) as k(key)
+        where pa ? k.key and pb ? k.key
+        group by 1, 2, 3, 4, 5`.execute(db)
+    ),
+    pairedWaves === null || knowledgeItems.length === 0 ? Effect.succeed({ rows: [] as Array<{ site_id: string; cat: string | null; diff: string; pre_sum: string; post_sum: string; n: string }> }) : query("scoring knowledge", (db) =>
+      sql<{ site_id: string; cat: string | null; diff: string; pre_sum: string; post_sum: string; n: string }>`
+        with k(key, correct) as (values ${sql.join(knowledgeItems.map((q) => sql`(${q.id}, ${q.correct})`))}),
+        scores as (
+          select a.participant_id,
+            (count(*) filter (where a.answers ->> k.key = k.correct))::numeric / nullif(count(a.answers -> k.key), 0) as pre,
+            (count(*) filter (where b.answers ->> k.key = k.correct))::numeric / nullif(count(b.answers -> k.key), 0) as post
+          from survey_responses a
+          join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${pairedWaves![1]}
+          cross join k
+          where a.instrument = ${instrument.id} and a.wave = ${pairedWaves![0]}
+          group by a.participant_id
+        )
+        select p.site_id, ${catColumn} as cat, round(s.post - s.pre, 9) as diff, sum(s.pre) as pre_sum, sum(s.post) as post_sum, count(*) as n
+        from scores s join participants p on p.id = s.participant_id
+        where s.pre is not null and s.post is not null
+        group by 1, 2, 3`.execute(db)
+    )
+  ], { concurrency: "unbounded" })
+  const typeOf = new Map(instrument.questions.map((q) => [q.id, q.type]))
 
   // merge the per-site rows into the report's groups, per pool
   const countryNames = new Intl.DisplayNames([locale], { type: "region", fallback: "code" })
@@ -338,8 +336,8 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
     for (const a of accsFor(r.site_id, r.cat)) a.paired += Number(r.n)
   }
   for (const r of distributions.rows) {
-    // drivers hand jsonb back decoded: a number, an option id, text, or an array of option ids
-    const value = r.value
+    // values come as text: a multiple choice is its JSON array of option ids
+    const value: unknown = typeOf.get(r.question) === "multiple" && r.value.startsWith("[") ? JSON.parse(r.value) : r.value
     for (const a of accsFor(r.site_id, r.cat)) {
       let byQuestion = a.dist.get(r.wave)
       if (byQuestion === undefined) {
@@ -356,26 +354,27 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
       else add(h, String(value), Number(r.n))
     }
   }
-  for (const r of diffs.rows) {
+  for (const r of pairs.rows) {
+    const numeric = numericIds.includes(r.question)
     for (const a of accsFor(r.site_id, r.cat)) {
-      let d = a.diffs.get(r.question)
-      if (d === undefined) {
-        d = { hist: new Map(), pre: 0, post: 0 }
-        a.diffs.set(r.question, d)
+      if (numeric) {
+        let d = a.diffs.get(r.question)
+        if (d === undefined) {
+          d = { hist: new Map(), pre: 0, post: 0 }
+          a.diffs.set(r.question, d)
+        }
+        const n = Number(r.n)
+        add(d.hist, String(Number(r.post) - Number(r.pre)), n)
+        d.pre += Number(r.pre) * n
+        d.post += Number(r.post) * n
+      } else {
+        let h = a.trans.get(r.question)
+        if (h === undefined) {
+          h = new Map()
+          a.trans.set(r.question, h)
+        }
+        add(h, `${r.pre}\u0000${r.post}`, Number(r.n))
       }
-      add(d.hist, String(num(r.diff)), Number(r.n))
-      d.pre += num(r.pre_sum)
-      d.post += num(r.post_sum)
-    }
-  }
-  for (const r of transitions.rows) {
-    for (const a of accsFor(r.site_id, r.cat)) {
-      let h = a.trans.get(r.question)
-      if (h === undefined) {
-        h = new Map()
-        a.trans.set(r.question, h)
-      }
-      add(h, `${r.pre}\u0000${r.post}`, Number(r.n))
     }
   }
   for (const r of knowledge.rows) {

@@ -257,6 +257,8 @@ export const storeResponses = (instrument: Instrument, wave: string, source: "we
         const done = await trx.insertInto("survey_responses").values(rows).onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing()).returning("participant_id").execute()
         for (const d of done) stored.push(d.participant_id)
       }
+      // fresh planner statistics after a large import: the report's joins depend on them
+      if (responses.length >= 5000) await sql`analyze survey_responses`.execute(trx)
       return stored
     })
   )
