@@ -2,6 +2,7 @@
 // The two-command quick start. Runs on any Node >= 18 with npm:
 //   node scripts/quickstart.mjs demo   set everything up, then run a whole dialogue end to end
 //   node scripts/quickstart.mjs test   set everything up, then run the full test suite
+//   (and, for CI: `setup` only, or `pack` to test the packed packages installed with npm)
 // convene needs Node >= 22.12: when the running Node is older, Node 24 is fetched from the npm
 // registry into .tools/ (nothing global is touched). pnpm comes the same way, at the version
 // pinned in package.json's "packageManager".
@@ -14,8 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const tools = join(root, ".tools")
 const task = process.argv[2]
 const rest = process.argv.slice(3)
-if (task !== "demo" && task !== "test" && task !== "setup") {
-  console.error("usage: node scripts/quickstart.mjs demo|test|setup")
+if (task !== "demo" && task !== "test" && task !== "setup" && task !== "pack") {
+  console.error("usage: node scripts/quickstart.mjs demo|test|setup|pack")
   process.exit(64)
 }
 
@@ -91,4 +92,7 @@ if (task === "demo") {
 } else if (task === "test") {
   step("Running the full test suite")
   pnpmRun(["run", "test", ...rest])
+} else if (task === "pack") {
+  step("Packing @convene/core and @convene/cli, installing them with npm into an empty folder")
+  run(node, [join(root, "scripts", "pack-test.mjs"), ...rest], { env })
 }
