@@ -11,6 +11,7 @@ export default class SurveyServe extends ConveneCommand {
   static override examples = [
     "<%= config.bin %> survey serve",
     "<%= config.bin %> survey serve --port 8080 --host 0.0.0.0",
+    "<%= config.bin %> survey serve --as-of 2027-05-01T10:00:00Z   # rehearse before the wave opens",
     "DATABASE_URL=postgres://survey@db/convene <%= config.bin %> survey serve --host 0.0.0.0 --public-url https://survey.example.org --trust-proxy"
   ]
   static override flags = {
@@ -20,7 +21,8 @@ export default class SurveyServe extends ConveneCommand {
     "public-url": Flags.string({ summary: "The public address behind a proxy, e.g. https://survey.example.org (accepted as the form's origin)." }),
     "trust-proxy": Flags.boolean({ summary: "Take the client address from X-Forwarded-For (only behind a proxy you run)." }),
     "max-body": Flags.integer({ summary: "Largest form body accepted, in KiB.", default: 64, min: 1 }),
-    quiet: Flags.boolean({ char: "q", summary: "Do not log requests." })
+    quiet: Flags.boolean({ char: "q", summary: "Do not log requests." }),
+    "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z): a rehearsal before the wave opens. The wave windows are checked against it." })
   }
 
   async run() {
@@ -28,6 +30,9 @@ export default class SurveyServe extends ConveneCommand {
     const ws = await this.workspace(flags.dir)
     const { serveSurveys } = await import("@convene/core/SurveyServe")
     if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
+    const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
+    if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
+    if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}.\n`)
     await this.withDatabase(
       await this.databaseOptions(ws, flags["database-url"]),
       serveSurveys(ws, {
@@ -36,6 +41,7 @@ export default class SurveyServe extends ConveneCommand {
         publicOrigin: flags["public-url"],
         trustProxy: flags["trust-proxy"],
         maxBodyBytes: flags["max-body"] * 1024,
+        ...(asOf === undefined ? {} : { now: () => asOf }),
         log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         onListening: ({ host, port }) => process.stderr.write(`Survey form server on http://${host.includes(":") ? `[${host}]` : host}:${port}/s/<token> — Ctrl-C stops it.\n`)
       })
