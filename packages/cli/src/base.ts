@@ -3,6 +3,9 @@
  * --json), the workspace and database they select, and the single error renderer.
  */
 import { Command, Flags } from "@oclif/core"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { parseEnv } from "node:util"
 import type { Database, DatabaseOptions } from "@convene/core/Database"
 import type { Workspace } from "@convene/core/Workspace"
 import type * as Effect from "effect/Effect"
@@ -35,6 +38,30 @@ const isTagged = (e: unknown): e is TaggedError =>
 /** The base of every convene command. */
 export abstract class ConveneCommand extends Command {
   static override enableJsonFlag = true
+
+  /**
+   * Reads the workspace's `.env` (DATABASE_URL, SMTP_URL, MAIL_FROM, CONVENE_SURVEY_URL …) before
+   * the flags are parsed, so that flags with an environment default see it. A variable already
+   * set in the environment wins over the file.
+   */
+  override async init(): Promise<void> {
+    const at = this.argv.indexOf("--dir")
+    let dir = resolve(at >= 0 && this.argv[at + 1] !== undefined ? this.argv[at + 1]! : process.cwd())
+    for (let i = 0; i < 12; i++) {
+      if (existsSync(join(dir, "convene.yaml"))) {
+        const file = join(dir, ".env")
+        if (existsSync(file)) {
+          const values = parseEnv(readFileSync(file, "utf8"))
+          for (const [k, v] of Object.entries(values)) if (process.env[k] === undefined && v !== undefined) process.env[k] = v
+        }
+        break
+      }
+      const parent = dirname(dir)
+      if (parent === dir) break
+      dir = parent
+    }
+    await super.init()
+  }
 
   /** Locates and reads the workspace named by --dir (or the nearest one). */
   protected async workspace(dir: string | undefined): Promise<Workspace> {

@@ -19,13 +19,15 @@ beforeAll(async () => {
 }, 120_000)
 
 describe("convene survey", () => {
-  it("invite: one message per participant with an address, once", async () => {
-    const r = await conveneJson(ws, ["survey", "invite", "--wave", "pre", "--base-url", "https://survey.example.org"])
+  it("invite: one message per participant with an address, once; the link's address from the workspace's .env", async () => {
+    await writeFile(join(ws, ".env"), "# the form server's public address\nCONVENE_SURVEY_URL=https://survey.from-dotenv.example\n")
+    const r = await conveneJson(ws, ["survey", "invite", "--wave", "pre"])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.sent).toBe(r.json.participants)
     expect(r.json.withoutEmail).toBe(offline.length)
     const files = (await readdir(join(ws, "out", "outbox"))).filter((f) => f.startsWith("survey-invite"))
     expect(files).toHaveLength(r.json.participants)
+    expect(await readFile(join(ws, "out", "outbox", files[0]!), "utf8")).toContain("survey.from-dotenv.example")
     const again = await convene(ws, ["survey", "invite", "--wave", "pre"])
     expect(again.stdout).toContain("0 invitation(s) sent")
     const bad = await convene(ws, ["survey", "invite", "--wave", "during"])
