@@ -60,9 +60,22 @@ convene("kit", "send", "--all")
 // the evaluation: invitations to the pre-survey (outbox), the form for KoboToolbox/ODK
 convene("survey", "invite", "--wave", "pre")
 convene("survey", "export", "--format", "xlsform", "--wave", "pre")
+// seeded answers through the paths sites use: the web form (rehearsed as of a date inside the
+// wave) at the sites that collect online, a paper CSV everywhere else
+const answers = (wave, asOf) => {
+  console.log(`\n$ node scripts/demo-answers.mjs ${wave} (web form and paper)`)
+  const started = Date.now()
+  const r = spawnSync(process.execPath, [join(root, "scripts", "demo-answers.mjs"), dir, wave, asOf], { stdio: "inherit", env: { ...process.env, DATABASE_URL: "" } })
+  if (r.status !== 0) {
+    console.error(`✗ recording the ${wave} answers failed (exit ${r.status})`)
+    process.exit(r.status ?? 1)
+  }
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+}
+answers("pre", "2027-05-01T12:00:00Z")
+convene("survey", "invite", "--wave", "post")
+answers("post", "2027-05-20T12:00:00Z")
 convene("mail", "status")
-// seeded, clearly marked simulated answers for both waves, then the impact report
-convene("survey", "simulate", "--seed", "1", "--participants", "2000")
 convene("survey", "report", "--by", "region", "--format", "html,csv,json")
 console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 console.log(`  Workspace: ${dir}`)
@@ -71,6 +84,6 @@ console.log(`  Schedule:  ${join(dir, "out", "schedule")} (schedule.html: the fo
 console.log(`  Kits:      ${join(dir, "out", "kits")} (a folder and a zip per site; open eg-cairo/index.html)`)
 console.log(`  Mail:      ${join(dir, "out", "outbox")} (kits to fellows, survey invitations to participants; set SMTP_URL to send for real)`)
 console.log(`  Survey:    ${join(dir, "out", "surveys")} (the XLSForm); \`convene survey serve\` serves the links of the invitations`)
-console.log(`  Report:    ${join(dir, "out", "reports")} (the impact report, on simulated answers: HTML, CSV, JSON)`)
+console.log(`  Report:    ${join(dir, "out", "reports")} (the impact report: HTML, CSV, JSON; the demo's answers come from a seeded generator)`)
 const launcher = join(root, "convene")
 console.log(`  Try:       cd ${dir} && ${existsSync(launcher) ? launcher : `node ${bin}`} schedule show --site np-kathmandu`)
