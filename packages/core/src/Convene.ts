@@ -7,8 +7,9 @@ import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { readFile } from "node:fs/promises"
-import { resolve } from "node:path"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
 import { siteCalendar } from "./Calendar.js"
 import { Database, type DatabaseOptions, pgliteDirOf } from "./Database.js"
 import { decodeDialogueYaml, Dialogue } from "./domain/Dialogue.js"
@@ -64,6 +65,18 @@ export interface RegistryClient<N extends RegistryName> {
    * Rows are upserted by id, so importing the same file again changes nothing.
    */
   readonly import: (file: string, options?: { readonly onProgress?: (done: number, total: number) => void }) => Promise<ImportSummary>
+  /**
+   * Imports records held in memory (e.g. from an API feed) exactly as a JSON file: all or
+   * nothing, upserted by id. Problems name the item as `SOURCE: [3].timezone: expected …`,
+   * where SOURCE is `options.source` (default: the registry's name).
+   *
+   * @example
+   * await convene.sites.importRecords(feed.map(toSite), { source: "partner feed" })
+   */
+  readonly importRecords: (
+    records: ReadonlyArray<Readonly<Record<string, unknown>>>,
+    options?: { readonly source?: string; readonly onProgress?: (done: number, total: number) => void }
+  ) => Promise<ImportSummary>
   /** Adds one record. Rejects with {@link InputError} (bad fields, unknown references) or `Conflict` (id taken). */
   readonly add: (record: Readonly<Record<string, unknown>>) => Promise<RegistryEntities[N]>
   /** Every record ordered by id; with `where`, only those whose columns equal the values given. */
@@ -266,6 +279,17 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
       name,
       import: (file, importOptions = {}) =>
         run(importRegistryFile(name, resolve(file), { displayName: file, ...(importOptions.onProgress === undefined ? {} : { onProgress: importOptions.onProgress }) })),
+      importRecords: async (records, importOptions = {}) => {
+        // the file import is the one all-or-nothing path (decode, references, uniqueness): feed it
+        const folder = await mkdtemp(join(tmpdir(), "convene-records-"))
+        try {
+          const file = join(folder, `${name}.json`)
+          await writeFile(file, JSON.stringify(records))
+          return await run(importRegistryFile(name, file, { displayName: importOptions.source ?? name, ...(importOptions.onProgress === undefined ? {} : { onProgress: importOptions.onProgress }) }))
+        } finally {
+          await rm(folder, { recursive: true, force: true })
+        }
+      },
       add: (record) => run(addRecord(name, { ...record })),
       list: (where = {}) => run(listRegistry(name, where)),
       show: (id) => run(showRecord(name, id)),

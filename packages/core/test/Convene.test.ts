@@ -105,6 +105,18 @@ describe.each(testDatabases)("createConvene on $name", (testDb) => {
       expect((await convene.sites.list()).map((x) => x.id)).toEqual(["np-kathmandu", "sn-dakar"])
     })
 
+    it("imports records held in memory the same way, naming bad items by source", async () => {
+      const partners = [
+        { id: "unesco", name: "UNESCO", kind: "un-agency" },
+        { id: "jokko-labs", name: "Jokko Labs", kind: "ngo", country: "SN" }
+      ]
+      expect(await convene.coalition.importRecords(partners, { source: "partner feed" })).toMatchObject({ file: "partner feed", rows: 2, inserted: 2 })
+      const error = await convene.coalition.importRecords([...partners, { id: "x", name: "X", kind: "club" }], { source: "partner feed" }).then(() => undefined, (e: unknown) => e)
+      expect(error).toBeInstanceOf(InputError)
+      expect((error as InputError).problems).toEqual([expect.objectContaining({ file: "partner feed", field: "[2].kind" })])
+      expect(await convene.coalition.list()).toHaveLength(2)
+    })
+
     it("rejects a bad record with InputError and a taken id with Conflict", async () => {
       await expect(convene.sites.add({ id: "Not A Slug" })).rejects.toBeInstanceOf(InputError)
       await expect(convene.fellows.add(fellows[0]!)).rejects.toMatchObject({ _tag: "Conflict" })
