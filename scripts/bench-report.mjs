@@ -6,31 +6,14 @@
 // Usage: node scripts/bench-report.mjs [PARTICIPANTS] (after pnpm run build)
 import { execFileSync } from "node:child_process"
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
+import { benchDatabase, benchInstrumentYaml, codeOf, KINDS, root } from "./bench-support.mjs"
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const coreRequire = createRequire(join(root, "packages", "core", "package.json"))
 const count = Number(process.argv[2] ?? 100_000)
 const QUESTIONS = 30
-const baseUrl = process.env.DATABASE_URL ?? ""
-let databaseUrl = ""
-let dropSchema = async () => {}
-if (baseUrl !== "") {
-  const pg = coreRequire("pg")
-  const schema = `convene_bench_report_${process.pid}`
-  const admin = new pg.Client({ connectionString: baseUrl })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  const u = new URL(baseUrl)
-  u.searchParams.set("options", `-c search_path=${schema}`)
-  databaseUrl = u.toString()
-  dropSchema = async () => {
-    await admin.query(`drop schema ${schema} cascade`)
-    await admin.end()
-  }
-}
+const database = await benchDatabase("bench_report")
+const databaseUrl = database.url
+let dropSchema = database.drop
 // inside the checkout (out/ is git-ignored): /tmp here costs ~1 ms per new file
 const ws = join(root, "out", "bench-report")
 rmSync(ws, { recursive: true, force: true })
@@ -39,23 +22,10 @@ const example = join(root, "examples", "we-the-internet")
 cpSync(join(example, "convene.yaml"), join(ws, "convene.yaml"))
 for (const f of ["fellows.csv", "sites.csv"]) cpSync(join(example, f), join(ws, f))
 cpSync(join(example, "locales"), join(ws, "locales"), { recursive: true })
-// 30 questions of every type, asked before and after
-const kinds = ["likert5", "likert7", "scale", "single", "multiple", "number", "knowledge", "likert5", "scale", "text"]
-const options = (n) => Array.from({ length: n }, (_, i) => `      - { id: o${i + 1}, label: { en: "Option ${i + 1}" } }`).join("\n")
-const questions = Array.from({ length: QUESTIONS }, (_, i) => {
-  const type = kinds[i % kinds.length]
-  const extra = type === "single" || type === "multiple" ? `\n    options:\n${options(4)}` : type === "knowledge" ? `\n    options:\n${options(3)}\n    correct: o2` : type === "number" ? "\n    min: 0\n    max: 24" : ""
-  return `  - id: q${String(i + 1).padStart(2, "0")}\n    type: ${type}\n    required: ${type !== "text"}\n    waves: [pre, post]\n    label: { en: "Question ${i + 1}" }${extra}`
-})
-writeFileSync(join(ws, "surveys", "bench.yaml"), `id: bench\nversion: 1\nlocales: [en]\ntitle: { en: "Benchmark survey" }\nquestions:\n${questions.join("\n")}\n`)
+writeFileSync(join(ws, "surveys", "bench.yaml"), benchInstrumentYaml(QUESTIONS))
+const kinds = KINDS
 
 const sites = readFileSync(join(example, "sites.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0])
-const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-const codeOf = (i) => {
-  let s = ""
-  for (let n = i * 7919 + 104729, k = 0; k < 8; k++, n = Math.floor(n / 32)) s += ALPHABET[n % 32]
-  return s
-}
 // a small seeded generator (mulberry32): the same data every run
 let seed = 42
 const random = () => {

@@ -9,36 +9,19 @@
 import { execFileSync, spawn } from "node:child_process"
 import { createHash, createHmac } from "node:crypto"
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { join } from "node:path"
+import { pathToFileURL } from "node:url"
+import { benchDatabase, benchInstrumentYaml, codeOf, coreRequire, root } from "./bench-support.mjs"
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const coreRequire = createRequire(join(root, "packages", "core", "package.json"))
 const autocannon = coreRequire("autocannon")
 const Effect = await import(pathToFileURL(coreRequire.resolve("effect/Effect")).href)
 const core = await import("../packages/core/dist/index.js")
 const count = Number(process.argv[2] ?? 100_000)
-// PGlite by default; with DATABASE_URL, PostgreSQL in a schema of its own (dropped afterwards)
-const baseUrl = process.env.DATABASE_URL ?? ""
-let databaseUrl = ""
-let dropSchema = async () => {}
-if (baseUrl !== "") {
-  const pg = coreRequire("pg")
-  const schema = `convene_bench_surveys_${process.pid}`
-  const admin = new pg.Client({ connectionString: baseUrl })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  const u = new URL(baseUrl)
-  u.searchParams.set("options", `-c search_path=${schema}`)
-  databaseUrl = u.toString()
-  dropSchema = async () => {
-    await admin.query(`drop schema ${schema} cascade`)
-    await admin.end()
-  }
-}
 const QUESTIONS = 30
-
+// PGlite by default; with DATABASE_URL, PostgreSQL in a schema of its own (dropped afterwards)
+const database = await benchDatabase("bench_surveys")
+const databaseUrl = database.url
+const dropSchema = database.drop
 // inside the checkout (out/ is git-ignored): /tmp here costs ~1 ms per new file
 const ws = join(root, "out", "bench-surveys")
 rmSync(ws, { recursive: true, force: true })
@@ -54,24 +37,11 @@ cpSync(join(example, "sites.csv"), join(ws, "sites.csv"))
 cpSync(join(example, "locales"), join(ws, "locales"), { recursive: true })
 
 // an instrument of 30 questions of every type, asked before and after
-const kinds = ["likert5", "likert7", "scale", "single", "multiple", "number", "knowledge", "likert5", "scale", "text"]
-const options = (n) => Array.from({ length: n }, (_, i) => `      - { id: o${i + 1}, label: { en: "Option ${i + 1}" } }`).join("\n")
-const questions = Array.from({ length: QUESTIONS }, (_, i) => {
-  const type = kinds[i % kinds.length]
-  const extra = type === "single" || type === "multiple" ? `\n    options:\n${options(4)}` : type === "knowledge" ? `\n    options:\n${options(3)}\n    correct: o2` : type === "number" ? "\n    min: 0\n    max: 24" : ""
-  return `  - id: q${String(i + 1).padStart(2, "0")}\n    type: ${type}\n    required: ${type !== "text"}\n    waves: [pre, post]\n    label: { en: "Question ${i + 1}" }${extra}`
-})
-writeFileSync(join(ws, "surveys", "bench.yaml"), `id: bench\nversion: 1\nlocales: [en]\ntitle: { en: "Benchmark survey" }\nquestions:\n${questions.join("\n")}\n`)
+writeFileSync(join(ws, "surveys", "bench.yaml"), benchInstrumentYaml(QUESTIONS))
 const instrument = core.decodeInstrumentYaml(readFileSync(join(ws, "surveys", "bench.yaml"), "utf8"), "bench.yaml")
 
 const siteRows = readFileSync(join(example, "sites.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
 const sites = siteRows.map((cells) => cells[0])
-const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-const codeOf = (i) => {
-  let s = ""
-  for (let n = i * 7919 + 104729, k = 0; k < 8; k++, n = Math.floor(n / 32)) s += ALPHABET[n % 32]
-  return s
-}
 let participants = "id,site_id,code,locale,email,gender,age_band,education,residence\n"
 for (let i = 0; i < count; i++) participants += `p-${String(i).padStart(6, "0")},${sites[i % sites.length]},${codeOf(i)},,,${i % 2 ? "woman" : "man"},25-34,secondary,urban\n`
 writeFileSync(join(ws, "participants.csv"), participants)

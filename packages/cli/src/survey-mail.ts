@@ -1,0 +1,50 @@
+// What `survey invite` and `survey remind` share: their flags, and one run that resolves the
+// transport, mails with a progress bar, and sets the exit status when some message failed.
+import { Flags } from "@oclif/core"
+import { ConveneCommand, workspaceFlags } from "./base.js"
+import { progressBar } from "./progress.js"
+import { baseUrlFlag, instrumentFlag, positive, rateFlag, waveFlag } from "./survey-flags.js"
+
+export const surveyMailFlags = {
+  ...workspaceFlags,
+  wave: waveFlag,
+  site: Flags.string({ summary: "Only this site's participants." }),
+  instrument: instrumentFlag,
+  "base-url": baseUrlFlag,
+  rate: rateFlag
+}
+
+interface SurveyMailFlags {
+  readonly dir?: string | undefined
+  readonly "database-url"?: string | undefined
+  readonly wave: string
+  readonly site?: string | undefined
+  readonly instrument?: string | undefined
+  readonly "base-url": string
+  readonly rate?: string | undefined
+}
+
+/** A command that mails a survey wave: invitations or reminders. */
+export abstract class SurveyMailCommand extends ConveneCommand {
+  protected async mailWave(kind: "invite" | "remind", flags: SurveyMailFlags) {
+    const rate = await positive("rate", flags.rate)
+    const ws = await this.workspace(flags.dir)
+    const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/Surveys"), import("@convene/core/Mail")])
+    const transport = resolveMailTransport(ws.dir, process.env)
+    const bar = progressBar(kind === "invite" ? "invitations" : "reminders", !this.jsonEnabled())
+    const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, onProgress: (d: number, t: number) => bar.tick(d, t) }
+    const result = await this.withDatabase(
+      await this.databaseOptions(ws, flags["database-url"]),
+      kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
+    )
+    bar.done()
+    if (kind === "invite") {
+      this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) with an address; ${result.sent} invitation(s) sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)
+      if (result.withoutEmail > 0) this.log(`${result.withoutEmail} participant(s) have no e-mail address: they answer on paper (\`convene survey import FILE --wave ${result.wave}\`).`)
+    } else {
+      this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) invited and not answered yet; ${result.sent} reminder(s) sent, ${result.alreadySent} already reminded today, ${result.failed} failed, ${result.deferred} deferred.`)
+    }
+    if (result.failed + result.deferred > 0) process.exitCode = 1
+    return result
+  }
+}
