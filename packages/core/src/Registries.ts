@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises"
 import { Database, query } from "./Database.js"
 import { Conflict, InputError, NotFound, type Problem, type StoreError } from "./domain/Errors.js"
 import {
+  CODE_ALPHABET,
   type CsvEntity,
   decodeEntity,
   decodeRegistryCsv,
@@ -35,7 +36,6 @@ export interface ImportSummary {
   readonly unchanged: number
 }
 
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 /** Imports of at least this many rows refresh the table's planner statistics. */
 export const LARGE_IMPORT = 5000

@@ -67,6 +67,9 @@ export const Languages = Schema.String.check(
   })
 )
 
+/** The letters of generated participant codes: no look-alikes (0/O, 1/I/L). */
+export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
 /** A pseudonymous participant code that links a person's survey answers across waves. */
 export const ParticipantCode = Schema.String.check(
   Schema.isPattern(/^[A-Za-z0-9-]{4,32}$/, { message: "expected a code of 4 to 32 letters, digits or dashes" })

@@ -6,6 +6,7 @@
  */
 import type { Answers, AnswerValue } from "./Answers.js"
 import { type Instrument, type Question, type WaveId } from "./Instrument.js"
+import { CODE_ALPHABET } from "./Registry.js"
 
 // ── Seeded randomness ───────────────────────────────────────────────────────
 
@@ -595,8 +596,6 @@ export const simulator = (instrument: Instrument, options: SimulationOptions): (
 
 // ── Simulated participants ──────────────────────────────────────────────────
 
-/** The alphabet of participant codes: no look-alikes (0/O, 1/I); the same as `newParticipantCode`'s. */
-export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 /** A site simulated participants are spread over, in proportion to its capacity. */
 export interface SimulationSite {

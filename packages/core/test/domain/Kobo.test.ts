@@ -10,6 +10,7 @@ import { formatProblem } from "../../src/domain/Errors.js"
 import { decodeInstrumentYaml, type WaveId } from "../../src/domain/Instrument.js"
 import { koboDelimiter, parseKoboCsv } from "../../src/domain/Kobo.js"
 import { type XlsFormSheets, xlsFormSheets } from "../../src/domain/XlsForm.js"
+import { CODE_ALPHABET } from "../../src/domain/Registry.js"
 
 const root = join(import.meta.dirname, "..", "..", "..", "..")
 const instrument = decodeInstrumentYaml(await readFile(join(root, "examples", "we-the-internet", "surveys", "evaluation.yaml"), "utf8"), "evaluation.yaml")
@@ -98,7 +99,6 @@ const expectedAnswers = (s: Submission): Record<string, AnswerValue> => {
   return out
 }
 
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 const codeArb = fc.string({ unit: fc.constantFrom(...CODE_ALPHABET), minLength: 8, maxLength: 8 })
 const textArb = fc.oneof(
   fc.string({ maxLength: 40 }),

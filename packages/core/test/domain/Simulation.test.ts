@@ -5,9 +5,8 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { type AnswerValue, decodeAnswer } from "../../src/domain/Answers.js"
 import { decodeInstrumentYaml, type Question, questionsFor } from "../../src/domain/Instrument.js"
-import { ParticipantId } from "../../src/domain/Registry.js"
+import { CODE_ALPHABET, ParticipantId } from "../../src/domain/Registry.js"
 import {
-  CODE_ALPHABET,
   mulberry32,
   planSimulatedParticipants,
   roleOf,
