@@ -14,6 +14,7 @@ import { siteCalendar } from "./Calendar.js"
 import { type CatalogSet, resolveMessages, type Resolution } from "./domain/Catalog.js"
 import type { Dialogue } from "./domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./domain/Instrument.js"
+import type { LoadedInstrument } from "./Instruments.js"
 import { InputError, type Problem } from "./domain/Errors.js"
 import type { PlannedMoment, SchedulePlan, SitePlan } from "./domain/Schedule.js"
 import { canonicalLocale, languageOf } from "./domain/Values.js"
@@ -55,7 +56,7 @@ export interface KitInput {
   /** Write the kit in this locale instead of the site's. */
   readonly locale?: string | undefined
   /** The survey instruments (`surveys/*.yaml`): the printed questionnaires come from them. */
-  readonly instruments?: ReadonlyArray<{ readonly file: string; readonly instrument: Instrument; readonly sha256: string }> | undefined
+  readonly instruments?: ReadonlyArray<LoadedInstrument> | undefined
 }
 
 /** One file of a kit, by its path inside the kit's folder. */

@@ -11,7 +11,7 @@ import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessa
 import type { Problem } from "./domain/Errors.js"
 import { languageOf } from "./domain/Values.js"
 import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
-import { readInstruments } from "./Kits.js"
+import { readInstruments } from "./Instruments.js"
 import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import type { Workspace } from "./Workspace.js"
 

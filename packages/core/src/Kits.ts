@@ -11,10 +11,10 @@ import { readdir, readFile } from "node:fs/promises"
 import { dirname, join, relative } from "node:path"
 import { query } from "./Database.js"
 import type { Dialogue } from "./domain/Dialogue.js"
-import { decodeInstrumentYaml, type Instrument } from "./domain/Instrument.js"
 import { InputError, NotFound } from "./domain/Errors.js"
 import { planDay, type SchedulePlan } from "./domain/Schedule.js"
 import { type KitFile, type KitInput, type KitLocale, KitRenderer, type KitSite, type RenderedKit } from "./Kit.js"
+import { readInstruments } from "./Instruments.js"
 import { readKitSources } from "./KitSources.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "./Mail.js"
 import { latestPlan } from "./Schedules.js"
@@ -156,31 +156,6 @@ const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<KitSite & { readonly
   }
   return { base, byId }
 }
-
-/**
- * The survey instruments of a workspace (`surveys/*.yaml`), decoded; every problem of every
- * file is reported at once.
- */
-export const readInstruments = (workspaceDir: string): Effect.Effect<Array<{ file: string; instrument: Instrument; sha256: string }>, InputError> =>
-  Effect.gen(function*() {
-    const dir = join(workspaceDir, "surveys")
-    const names = yield* Effect.promise(() => readdir(dir).catch(() => [] as Array<string>))
-    const out: Array<{ file: string; instrument: Instrument; sha256: string }> = []
-    const problems: Array<InputError["problems"][number]> = []
-    for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
-      const file = join(dir, name)
-      const text = yield* Effect.promise(() => readFile(file, "utf8"))
-      const shown = relative(process.cwd(), file) || file
-      try {
-        out.push({ file: `surveys/${name}`, instrument: decodeInstrumentYaml(text, shown.startsWith("..") ? file : shown), sha256: sha256(text) })
-      } catch (e) {
-        if (e instanceof InputError) problems.push(...e.problems)
-        else throw e
-      }
-    }
-    if (problems.length > 0) return yield* new InputError({ summary: "A survey instrument is not valid.", problems })
-    return out
-  })
 
 /** Runs a synchronous step that may throw an {@link InputError} (a broken template), as a failure. */
 const attempt = <A>(f: () => A): Effect.Effect<A, InputError> =>

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import { createHash, createHmac, randomBytes } from "node:crypto"
 import { createWriteStream } from "node:fs"
 import { mkdir, readFile } from "node:fs/promises"
-import { dirname, relative } from "node:path"
+import { dirname } from "node:path"
 import { sql } from "kysely"
 import { query } from "./Database.js"
 import { type Answers, answerText, decodeAnswer } from "./domain/Answers.js"
@@ -17,17 +17,10 @@ import type { Dialogue } from "./domain/Dialogue.js"
 import { InputError, type Problem } from "./domain/Errors.js"
 import { type Instrument, questionsFor, type WaveId } from "./domain/Instrument.js"
 import { KitRenderer } from "./Kit.js"
-import { readInstruments } from "./Kits.js"
-import { readKitSources } from "./KitSources.js"
+import { type LoadedInstrument, readInstruments } from "./Instruments.js"
+import { displayPath, readKitSources } from "./KitSources.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "./Mail.js"
 import type { Workspace } from "./Workspace.js"
-
-/** An instrument as read from `surveys/<id>.yaml`. */
-export interface LoadedInstrument {
-  readonly file: string
-  readonly instrument: Instrument
-  readonly sha256: string
-}
 
 /**
  * The instrument to use: the one named, or the workspace's only one. Fails with
@@ -216,9 +209,14 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
   })
   if (kind === "remind" && rows.length > 0) {
-    yield* query("recording reminders", (db) =>
-      db.updateTable("survey_invitations").set({ reminded_at: new Date().toISOString() }).where("instrument", "=", instrument.id).where("wave", "=", wave).where("participant_id", "in", rows.map((r) => r.participant_id)).execute()
-    )
+    // in batches: one statement with 100,000 ids would pass PostgreSQL's 65,535 parameters
+    const at = new Date().toISOString()
+    for (let i = 0; i < rows.length; i += 5000) {
+      const ids = rows.slice(i, i + 5000).map((r) => r.participant_id)
+      yield* query("recording reminders", (db) =>
+        db.updateTable("survey_invitations").set({ reminded_at: at }).where("instrument", "=", instrument.id).where("wave", "=", wave).where("participant_id", "in", ids).execute()
+      )
+    }
   }
   return {
     instrument: instrument.id,
@@ -300,8 +298,7 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
   const loaded = yield* loadInstrument(ws, options.instrument)
   const instrument = loaded.instrument
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
-  const rel = relative(process.cwd(), file)
-  const shown = rel === "" || rel.startsWith("..") ? file : rel
+  const shown = displayPath(file)
   const text = yield* Effect.tryPromise({
     try: () => readFile(file, "utf8"),
     catch: () => new InputError({ summary: `Cannot read ${shown}.`, problems: [{ file: shown, message: "no such file, or not readable" }] })
