@@ -6,8 +6,8 @@ import { Command, Flags } from "@oclif/core"
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { parseEnv } from "node:util"
-import type { Database, DatabaseOptions } from "@convene/core/Database"
-import type { Workspace } from "@convene/core/Workspace"
+import type { Database, DatabaseOptions } from "@convene/core/infra"
+import type { Workspace } from "@convene/core/infra"
 import type * as Effect from "effect/Effect"
 
 /** Today's date in the machine's own zone, `YYYY-MM-DD`. */
@@ -65,19 +65,19 @@ export abstract class ConveneCommand extends Command {
 
   /** Locates and reads the workspace named by --dir (or the nearest one). */
   protected async workspace(dir: string | undefined): Promise<Workspace> {
-    const { openWorkspace } = await import("@convene/core/Workspace")
+    const { openWorkspace } = await import("@convene/core/infra")
     return openWorkspace(dir ?? process.cwd())
   }
 
   /** Where the data is for this workspace and these flags. */
   protected async databaseOptions(ws: Workspace, url: string | undefined): Promise<DatabaseOptions> {
-    const { resolveDatabaseOptions } = await import("@convene/core/Database")
+    const { resolveDatabaseOptions } = await import("@convene/core/infra")
     return resolveDatabaseOptions(ws.dir, url)
   }
 
   /** Runs an Effect that needs the database, opening (and migrating) it first and closing it after. */
   protected async withDatabase<A, E>(options: DatabaseOptions, program: Effect.Effect<A, E, Database>): Promise<A> {
-    const [{ Database }, Eff] = await Promise.all([import("@convene/core/Database"), import("effect/Effect")])
+    const [{ Database }, Eff] = await Promise.all([import("@convene/core/infra"), import("effect/Effect")])
     const exit = await Eff.runPromiseExit(program.pipe(Eff.provide(Database.layer(options))))
     if (exit._tag === "Success") return exit.value
     const { squash } = await import("effect/Cause")

@@ -39,7 +39,7 @@ export const importCommand = (name: RegistryName): typeof ConveneCommand =>
     async run() {
       const { args, flags } = await this.parse(ImportCommand)
       const ws = await this.workspace(flags.dir)
-      const { importRegistryFile } = await import("@convene/core/Registries")
+      const { importRegistryFile } = await import("@convene/core/registries")
       const path = resolve(args.file)
       const summary = await this.withDatabase(
         await this.databaseOptions(ws, flags["database-url"]),
@@ -70,7 +70,7 @@ export const exportCommand = (name: RegistryName): typeof ConveneCommand =>
     async run() {
       const { flags } = await this.parse(ExportCommand)
       const ws = await this.workspace(flags.dir)
-      const { exportRegistry } = await import("@convene/core/Registries")
+      const { exportRegistry } = await import("@convene/core/registries")
       const format = flags.format as "csv" | "json"
       const text = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), exportRegistry(name, format))
       if (flags.stdout) {
@@ -103,7 +103,7 @@ export const listCommand = (name: RegistryName): typeof ConveneCommand =>
     async run() {
       const { flags } = await this.parse(ListCommand)
       const ws = await this.workspace(flags.dir)
-      const [{ listRegistry }, { InputError }] = await Promise.all([import("@convene/core/Registries"), import("@convene/core/domain/Errors")])
+      const [{ listRegistry }, { InputError }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Errors")])
       const where: Record<string, string> = {}
       for (const w of flags.where ?? []) {
         const at = w.indexOf("=")
@@ -132,7 +132,7 @@ export const showCommand = (name: RegistryName): typeof ConveneCommand =>
     async run() {
       const { args, flags } = await this.parse(ShowCommand)
       const ws = await this.workspace(flags.dir)
-      const { showRecord } = await import("@convene/core/Registries")
+      const { showRecord } = await import("@convene/core/registries")
       const record = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), showRecord(name, args.id))
       const width = Math.max(...registries[name].columns.map((c) => c.name.length))
       for (const c of registries[name].columns) {
@@ -160,7 +160,7 @@ export const addCommand = (name: RegistryName): typeof ConveneCommand => {
     async run() {
       const { flags } = await this.parse(AddCommand)
       const ws = await this.workspace(flags.dir)
-      const [{ addRecord }, { recordFromCells }] = await Promise.all([import("@convene/core/Registries"), import("@convene/core/domain/Registry")])
+      const [{ addRecord }, { recordFromCells }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Registry")])
       const values = flags as Record<string, string | undefined>
       const input = recordFromCells(registries[name].columns, (c) => values[c.name.replaceAll("_", "-")])
       const added = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), addRecord(name, input))
@@ -187,7 +187,7 @@ export const removeCommand = (name: RegistryName): typeof ConveneCommand =>
     async run() {
       const { args, flags } = await this.parse(RemoveCommand)
       const ws = await this.workspace(flags.dir)
-      const { removeRecord } = await import("@convene/core/Registries")
+      const { removeRecord } = await import("@convene/core/registries")
       const removed = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), removeRecord(name, args.id))
       this.log(`Removed ${registries[name].noun} ${removed.id}.`)
       return removed

@@ -29,7 +29,7 @@ export abstract class SurveyMailCommand extends ConveneCommand {
   protected async mailWave(kind: "invite" | "remind", flags: SurveyMailFlags) {
     const rate = await positive("rate", flags.rate)
     const ws = await this.workspace(flags.dir)
-    const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/Surveys"), import("@convene/core/Mail")])
+    const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/surveys"), import("@convene/core/mail")])
     const transport = resolveMailTransport(ws.dir, process.env)
     const bar = progressBar(kind === "invite" ? "invitations" : "reminders", !this.jsonEnabled())
     const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, onProgress: (d: number, t: number) => bar.tick(d, t) }

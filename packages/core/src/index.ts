@@ -1,19 +1,33 @@
 /**
- * @convene/core — the SDK behind convene: domain schemas and pure functions, the database,
- * workspaces, registries, the timeline, schedules, kits, mail and surveys.
+ * @convene/core — the SDK behind convene. What integrators use, and nothing else:
+ * - the Promise facade (`createConvene`), for code that does not use Effect;
+ * - the workflows of each feature as Effects, and the services and layers they need
+ *   (`Database`, the repositories, `ConveneStore.layer`);
+ * - the domain: schemas, branded ids, the pure functions (schedule planning, locale fallback,
+ *   survey statistics) and the tagged errors.
+ * Each feature is also importable alone (`@convene/core/registries`, `@convene/core/kits`, …),
+ * which loads less code than this root.
  *
  * @example
- * import { Effect } from "effect"
- * import { Database, importRegistryFile, timelineStatus, openWorkspace } from "@convene/core"
+ * import { createConvene } from "@convene/core"
  *
- * const ws = await openWorkspace(".")
- * const program = Effect.gen(function*() {
- *   yield* importRegistryFile("fellows", "fellows.csv")
- *   yield* importRegistryFile("sites", "sites.csv")
- *   return yield* timelineStatus(ws.dialogue, "2027-04-01")
- * })
- * await Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: ".convene/db" }))))
+ * const convene = await createConvene({ dir: "my-dialogue" })
+ * await convene.sites.import("sites.csv")
+ * const { plan } = await convene.schedule.plan()
+ * await convene.close()
  */
+export * from "./Convene.js"
+export * from "./infra/index.js"
+export * from "./registries/index.js"
+export * from "./timeline/index.js"
+export * from "./schedule/index.js"
+export * from "./kits/index.js"
+export * from "./mail/index.js"
+export * from "./surveys/index.js"
+export * from "./report/index.js"
+export * from "./server/index.js"
+export * from "./simulation/index.js"
+
 export * from "./domain/Answers.js"
 export * from "./domain/Catalog.js"
 export * from "./domain/Csv.js"
@@ -32,25 +46,3 @@ export * from "./domain/Timeline.js"
 export * from "./domain/Values.js"
 export * from "./domain/XlsForm.js"
 export * from "./domain/Zone.js"
-export * from "./Calendar.js"
-export * from "./Convene.js"
-export * from "./Database.js"
-export * from "./Instruments.js"
-export * from "./Kit.js"
-export * from "./KitCheck.js"
-export * from "./Kits.js"
-export * from "./KitSources.js"
-export * from "./Mail.js"
-export * from "./Registries.js"
-export * from "./ScheduleChart.js"
-export * from "./Simulate.js"
-export * from "./Schedules.js"
-export * from "./SurveyForms.js"
-export * from "./SurveyReport.js"
-export * from "./SurveyReportOutput.js"
-export * from "./Surveys.js"
-export * from "./SurveyServe.js"
-export * from "./SurveyServer.js"
-export * from "./Timeline.js"
-export * from "./Workspace.js"
-export * from "./XlsForm.js"

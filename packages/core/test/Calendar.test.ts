@@ -2,7 +2,7 @@
 // start and end at the planned UTC instant, in every zone.
 import ICAL from "ical.js"
 import { describe, expect, it } from "vitest"
-import { globalCalendar, siteCalendar } from "../src/Calendar.js"
+import { globalCalendar, siteCalendar } from "../src/schedule/Calendar.js"
 import type { AgendaBlock, DeliberationDay, SyncMoment } from "../src/domain/Dialogue.js"
 import { planDay, type SchedulePlan } from "../src/domain/Schedule.js"
 

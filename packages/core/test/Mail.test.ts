@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { sql } from "kysely"
 import { simpleParser } from "mailparser"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { type DatabaseOptions, openDatabase } from "../src/Database.js"
+import { type DatabaseOptions, openDatabase } from "../src/infra/Database.js"
 import type { InputError, MailTransportError } from "../src/domain/Errors.js"
 import {
   DEFAULT_FROM,
@@ -21,7 +21,7 @@ import {
   outboxFileName,
   resolveMailTransport,
   sendMessages
-} from "../src/Mail.js"
+} from "../src/mail/Mail.js"
 import { crashMessages } from "./support/crash-messages.js"
 import { failWith, runWith, testDatabases } from "./support/databases.js"
 import { messageIdOf, startSmtp, type TestSmtp } from "./support/smtp.js"

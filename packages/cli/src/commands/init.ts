@@ -19,7 +19,7 @@ export default class Init extends ConveneCommand {
 
   async run() {
     const { args, flags } = await this.parse(Init)
-    const { initWorkspace } = await import("@convene/core/Workspace")
+    const { initWorkspace } = await import("@convene/core/infra")
     const result = await initWorkspace({ dir: args.dir, example: flags.example, title: flags.title, force: flags.force, today: today() })
     this.log(`Created ${flags.example === undefined ? "a blank dialogue workspace" : `the ${flags.example} example`} in ${result.dir}:`)
     for (const f of result.files) this.log(`  ${f}`)

@@ -16,7 +16,7 @@ import {
   type SimulatedResponse,
   simulationModel
 } from "../../src/domain/Simulation.js"
-import { newParticipantCode } from "../../src/Registries.js"
+import { newParticipantCode } from "../../src/registries/Registries.js"
 import * as Schema from "effect/Schema"
 
 const example = join(import.meta.dirname, "..", "..", "..", "..", "examples", "we-the-internet", "surveys", "evaluation.yaml")

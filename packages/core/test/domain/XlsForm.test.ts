@@ -15,8 +15,8 @@ import { decodeInstrumentYaml, type Instrument, questionsFor, type WaveId } from
 import { ParticipantCode } from "../../src/domain/Registry.js"
 import { Locale } from "../../src/domain/Values.js"
 import { isXmlName, PARTICIPANT_CODE_PATTERN, xlsFormSheets, type XlsFormOptions } from "../../src/domain/XlsForm.js"
-import { newParticipantCode } from "../../src/Registries.js"
-import { writeXlsForm, xlsFormBuffer } from "../../src/XlsForm.js"
+import { newParticipantCode } from "../../src/registries/Registries.js"
+import { writeXlsForm, xlsFormBuffer } from "../../src/surveys/XlsForm.js"
 
 const root = join(import.meta.dirname, "..", "..", "..", "..")
 const instrumentText = await readFile(join(root, "examples", "we-the-internet", "surveys", "evaluation.yaml"), "utf8")

@@ -2,7 +2,7 @@
  * The system Chromium for browser tests (Debian's package, driven by playwright-core). On CI a
  * missing Chromium is an error; elsewhere the browser tests are skipped, loudly.
  */
-import { findChromium } from "../../src/KitPdf.js"
+import { findChromium } from "../../src/kits/KitPdf.js"
 
 export const chromiumPath = findChromium()
 

@@ -1,5 +1,5 @@
 // The messages of the crash tests, shared by the test and the child process it kills.
-import type { OutgoingMessage } from "../../src/Mail.js"
+import type { OutgoingMessage } from "../../src/mail/Mail.js"
 
 /** The messages of the crash tests: the same for every run, as a re-run of a send would be. */
 export const crashMessages = (n: number): Array<OutgoingMessage> =>

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import pg from "pg"
-import { Database, type DatabaseShape, migrateToLatest, openDatabase } from "../../src/Database.js"
+import { Database, type DatabaseShape, migrateToLatest, openDatabase } from "../../src/infra/Database.js"
 
 export interface TestDatabase {
   readonly name: "pglite" | "postgres"

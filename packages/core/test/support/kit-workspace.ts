@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
-import type { Workspace } from "../../src/Workspace.js"
+import type { Workspace } from "../../src/infra/Workspace.js"
 
 export const exampleDir = join(import.meta.dirname, "..", "..", "..", "..", "examples", "we-the-internet")
 

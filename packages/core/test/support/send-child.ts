@@ -2,8 +2,8 @@
 // and prints its progress, so that the test can kill it with SIGKILL half-way.
 // Usage: node --import tsx send-child.ts '{"database":{...},"transport":{...},"count":1000}'
 import * as Effect from "effect/Effect"
-import { Database, type DatabaseOptions } from "../../src/Database.js"
-import { type MailTransportOptions, sendMessages } from "../../src/Mail.js"
+import { Database, type DatabaseOptions } from "../../src/infra/Database.js"
+import { type MailTransportOptions, sendMessages } from "../../src/mail/Mail.js"
 import { crashMessages } from "./crash-messages.js"
 
 const { database, transport, count } = JSON.parse(process.argv[2]!) as {

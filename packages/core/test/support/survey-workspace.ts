@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { decodeInstrumentYaml, type Instrument } from "../../src/domain/Instrument.js"
-import type { Workspace } from "../../src/Workspace.js"
+import type { Workspace } from "../../src/infra/Workspace.js"
 import { exampleDir, kitWorkspace } from "./kit-workspace.js"
 
 export const participantsCsv = `id,site_id,code,locale,email,gender,age_band,education,residence

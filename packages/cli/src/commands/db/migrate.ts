@@ -10,7 +10,7 @@ export default class DbMigrate extends ConveneCommand {
     const { flags } = await this.parse(DbMigrate)
     const ws = await this.workspace(flags.dir)
     const options = await this.databaseOptions(ws, flags["database-url"])
-    const { openDatabase, migrateToLatest } = await import("@convene/core/Database")
+    const { openDatabase, migrateToLatest } = await import("@convene/core/infra")
     const opened = await openDatabase(options)
     try {
       const ran = await migrateToLatest(opened.db)

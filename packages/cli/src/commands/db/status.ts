@@ -9,7 +9,7 @@ export default class DbStatus extends ConveneCommand {
     const { flags } = await this.parse(DbStatus)
     const ws = await this.workspace(flags.dir)
     const options = await this.databaseOptions(ws, flags["database-url"])
-    const { openDatabase, migrationStatus } = await import("@convene/core/Database")
+    const { openDatabase, migrationStatus } = await import("@convene/core/infra")
     const opened = await openDatabase(options)
     try {
       const migrations = await migrationStatus(opened.db)

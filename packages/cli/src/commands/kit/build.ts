@@ -37,7 +37,7 @@ export default class KitBuild extends ConveneCommand {
       if (locale === undefined) this.error(`--locale: expected a BCP 47 language tag such as fr-SN, got "${flags.locale}".`, { exit: 2 })
     }
     const ws = await this.workspace(flags.dir)
-    const { buildKits } = await import("@convene/core/Kits")
+    const { buildKits } = await import("@convene/core/kits")
     const bar = progressBar("kits", !this.jsonEnabled() && flags.all)
     const result = await this.withDatabase(
       await this.databaseOptions(ws, flags["database-url"]),

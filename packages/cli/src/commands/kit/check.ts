@@ -23,7 +23,7 @@ export default class KitCheck extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(KitCheck)
     const ws = await this.workspace(flags.dir)
-    const { checkKits } = await import("@convene/core/KitCheck")
+    const { checkKits } = await import("@convene/core/kits")
     const { formatProblem } = await import("@convene/core/domain/Errors")
     const report = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), checkKits(ws))
     const list = (items: ReadonlyArray<string>, max: number): string =>

@@ -41,7 +41,7 @@ export default class KitSend extends ConveneCommand {
       throw new InputError({ summary: "Cannot send the kits.", problems: [{ field: "--link-base", message: `expected an http(s) URL, got "${flags["link-base"]}"` }] })
     }
     const ws = await this.workspace(flags.dir)
-    const [{ sendKits }, { resolveMailTransport }] = await Promise.all([import("@convene/core/Kits"), import("@convene/core/Mail")])
+    const [{ sendKits }, { resolveMailTransport }] = await Promise.all([import("@convene/core/kits"), import("@convene/core/mail")])
     const transport = resolveMailTransport(ws.dir, process.env)
     const bar = progressBar("mail", !this.jsonEnabled() && flags.all)
     const result = await this.withDatabase(

@@ -20,7 +20,7 @@ export default class MailFlush extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(MailFlush)
     const ws = await this.workspace(flags.dir)
-    const [{ deliverQueued, resolveMailTransport }, { InputError }] = await Promise.all([import("@convene/core/Mail"), import("@convene/core/domain/Errors")])
+    const [{ deliverQueued, resolveMailTransport }, { InputError }] = await Promise.all([import("@convene/core/mail"), import("@convene/core/domain/Errors")])
     const rate = flags.rate === undefined ? undefined : Number(flags.rate)
     if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
       throw new InputError({

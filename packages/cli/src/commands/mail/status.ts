@@ -20,7 +20,7 @@ export default class MailStatus extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(MailStatus)
     const ws = await this.workspace(flags.dir)
-    const { mailStatus, resolveMailTransport } = await import("@convene/core/Mail")
+    const { mailStatus, resolveMailTransport } = await import("@convene/core/mail")
     const transport = resolveMailTransport(ws.dir, process.env)
     const destination = "smtpUrl" in transport ? `SMTP ${new URL(transport.smtpUrl).host}` : `outbox ${relative(process.cwd(), transport.outboxDir) || "."}`
     const status = await this.withDatabase(

@@ -25,7 +25,7 @@ export default class ScheduleExport extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(ScheduleExport)
     const ws = await this.workspace(flags.dir)
-    const { latestPlan, writeSchedule } = await import("@convene/core/Schedules")
+    const { latestPlan, writeSchedule } = await import("@convene/core/schedule")
     const { plan, stale } = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan(ws.dialogue))
     if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "schedule"))

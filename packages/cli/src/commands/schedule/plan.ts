@@ -14,7 +14,7 @@ export default class SchedulePlan extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(SchedulePlan)
     const ws = await this.workspace(flags.dir)
-    const { planSchedule } = await import("@convene/core/Schedules")
+    const { planSchedule } = await import("@convene/core/schedule")
     const { plan, mirrorLeftOut } = await this.withDatabase(
       await this.databaseOptions(ws, flags["database-url"]),
       planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"] })

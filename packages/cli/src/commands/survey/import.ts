@@ -27,7 +27,7 @@ export default class SurveyImport extends ConveneCommand {
   async run() {
     const { args, flags } = await this.parse(SurveyImport)
     const ws = await this.workspace(flags.dir)
-    const { importSurveyAnswers } = await import("@convene/core/Surveys")
+    const { importSurveyAnswers } = await import("@convene/core/surveys")
     const summary = await this.withDatabase(
       await this.databaseOptions(ws, flags["database-url"]),
       importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format as "paper" | "kobo", instrument: flags.instrument, skipExisting: flags["skip-existing"] })

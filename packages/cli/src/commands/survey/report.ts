@@ -37,7 +37,7 @@ export default class SurveyReportCommand extends ConveneCommand {
       throw new InputError({ summary: `--by: expected site, country, region, subregion, format or category:<name>, got "${by}".`, problems: [] })
     }
     const ws = await this.workspace(flags.dir)
-    const [{ surveyReport }, { writeReport }] = await Promise.all([import("@convene/core/SurveyReport"), import("@convene/core/SurveyReportOutput")])
+    const { surveyReport, writeReport } = await import("@convene/core/report")
     const started = performance.now()
     if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
     const report = await this.withDatabase(

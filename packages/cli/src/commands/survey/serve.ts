@@ -28,7 +28,7 @@ export default class SurveyServe extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(SurveyServe)
     const ws = await this.workspace(flags.dir)
-    const { serveSurveys } = await import("@convene/core/SurveyServe")
+    const { serveSurveys } = await import("@convene/core/server")
     if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
     const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
     if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })

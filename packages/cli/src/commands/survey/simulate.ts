@@ -29,7 +29,7 @@ export default class SurveySimulate extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(SurveySimulate)
     const ws = await this.workspace(flags.dir)
-    const { simulateSurvey } = await import("@convene/core/Simulate")
+    const { simulateSurvey } = await import("@convene/core/simulation")
     const json = this.jsonEnabled()
     if (!json) this.log(`⚠ ${WARNING}`)
     let bar: ProgressBar | undefined

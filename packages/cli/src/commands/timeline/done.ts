@@ -21,7 +21,7 @@ export default class TimelineDone extends ConveneCommand {
   async run() {
     const { args, flags } = await this.parse(TimelineDone)
     const ws = await this.workspace(flags.dir)
-    const { recordMilestone } = await import("@convene/core/Timeline")
+    const { recordMilestone } = await import("@convene/core/timeline")
     const result = await this.withDatabase(
       await this.databaseOptions(ws, flags["database-url"]),
       recordMilestone(ws.dialogue, { milestone: args.milestone, sites: flags.site, on: flags.on ?? today(), note: flags.note, undo: flags.undo })

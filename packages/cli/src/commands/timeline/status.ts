@@ -18,7 +18,7 @@ export default class TimelineStatus extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(TimelineStatus)
     const ws = await this.workspace(flags.dir)
-    const { timelineStatus } = await import("@convene/core/Timeline")
+    const { timelineStatus } = await import("@convene/core/timeline")
     const { checkDate } = await import("../../dates.js")
     const { countryName } = await import("@convene/core/domain/Values")
     const asOf = checkDate(flags["as-of"] ?? today(), "--as-of")

@@ -1,0 +1,135 @@
+/**
+ * The database service: Kysely over the embedded PGlite (the default, kept in the workspace's
+ * `.convene/` folder) or PostgreSQL (`DATABASE_URL`), migrated on open.
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { type Kysely, sql } from "kysely"
+import { Migrator } from "kysely/migration"
+import { join } from "node:path"
+import { StoreError } from "../domain/Errors.js"
+import { migrationProvider } from "./migrations/index.js"
+import type { Tables } from "./Tables.js"
+
+/** Where the data lives: a PostgreSQL URL, or a PGlite folder (`memory://` for a throwaway one). */
+export type DatabaseOptions =
+  | { readonly url: string }
+  | { readonly pgliteDir: string }
+
+/** The open database. */
+export interface DatabaseShape {
+  readonly db: Kysely<Tables>
+  readonly dialect: "pglite" | "postgres"
+  /** The folder or the URL (password removed), for messages. */
+  readonly location: string
+}
+
+/** The PGlite folder of a workspace. */
+export const pgliteDirOf = (workspaceDir: string): string => join(workspaceDir, ".convene", "db")
+
+/**
+ * Chooses the database the way every command does: an explicit URL, else `DATABASE_URL`,
+ * else the workspace's embedded PGlite.
+ */
+export const resolveDatabaseOptions = (workspaceDir: string, url: string | undefined): DatabaseOptions =>
+  url !== undefined && url !== "" ? { url } : { pgliteDir: pgliteDirOf(workspaceDir) }
+
+const redact = (url: string): string => {
+  try {
+    const u = new URL(url)
+    if (u.password !== "") u.password = "***"
+    return u.toString()
+  } catch {
+    return "(unparseable URL)"
+  }
+}
+
+/** Opens a database without migrating it. The caller destroys it. */
+export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseShape> => {
+  if ("url" in options) {
+    const { openPostgres } = await import("./dialect/postgres.js")
+    return { db: await openPostgres(options.url), dialect: "postgres", location: redact(options.url) }
+  }
+  const { openPGlite } = await import("./dialect/pglite.js")
+  return { db: await openPGlite(options.pgliteDir), dialect: "pglite", location: options.pgliteDir }
+}
+
+/**
+ * A migrator whose bookkeeping tables live in the connection's own schema. Kysely looks for its
+ * lock table in every schema unless told which: with two convene databases in one PostgreSQL
+ * (two schemas, `?options=-c search_path=…`), it would find the other's table and fail.
+ */
+const migratorFor = async (db: Kysely<Tables>): Promise<Migrator> => {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  const schema = rows[0]?.schema
+  return new Migrator({ db, provider: migrationProvider, ...(schema === undefined || schema === null ? {} : { migrationTableSchema: schema }) })
+}
+
+/** One migration and whether it has run. */
+export interface MigrationStatus {
+  readonly name: string
+  readonly executed_at: string | null
+}
+
+/**
+ * Runs every pending migration. Returns the names it ran.
+ *
+ * @example
+ * await migrateToLatest(db) // ["2026-11-22T00-registries"] on a new database, [] afterwards
+ */
+export const migrateToLatest = async (db: Kysely<Tables>): Promise<Array<string>> => {
+  const migrator = await migratorFor(db)
+  const { error, results } = await migrator.migrateToLatest()
+  if (error !== undefined) throw error
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName)
+}
+
+/** Every known migration with the time it ran, or null when pending. */
+export const migrationStatus = async (db: Kysely<Tables>): Promise<Array<MigrationStatus>> => {
+  const migrator = await migratorFor(db)
+  const infos = await migrator.getMigrations()
+  return infos.map((m) => ({ name: m.name, executed_at: m.executedAt === undefined ? null : m.executedAt.toISOString() }))
+}
+
+/**
+ * The database as an Effect service.
+ *
+ * @example
+ * const program = Effect.gen(function*() {
+ *   const { db } = yield* Database
+ *   return yield* Effect.promise(() => db.selectFrom("sites").selectAll().execute())
+ * })
+ * Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: "memory://" }))))
+ */
+export class Database extends Context.Service<Database, DatabaseShape>()("convene/Database") {
+  /** Opens the database, migrates it to the latest schema, and closes it when the scope ends. */
+  static layer = (options: DatabaseOptions, config: { readonly migrate?: boolean } = {}): Layer.Layer<Database, StoreError> =>
+    Layer.effect(
+      Database,
+      Effect.acquireRelease(
+        Effect.tryPromise({
+          try: async () => {
+            const opened = await openDatabase(options)
+            if (config.migrate !== false) {
+              try {
+                await migrateToLatest(opened.db)
+              } catch (cause) {
+                await opened.db.destroy()
+                throw cause
+              }
+            }
+            return opened
+          },
+          catch: (cause) => new StoreError({ operation: `opening the database at ${"url" in options ? redact(options.url) : options.pgliteDir}`, cause })
+        }),
+        (opened) => Effect.promise(() => opened.db.destroy())
+      )
+    )
+}
+
+/** Runs a database operation as an Effect, turning a driver error into a {@link StoreError}. */
+export const query = <A>(operation: string, run: (db: Kysely<Tables>) => Promise<A>): Effect.Effect<A, StoreError, Database> =>
+  Database.use(({ db }) =>
+    Effect.tryPromise({ try: () => run(db), catch: (cause) => new StoreError({ operation, cause }) })
+  )

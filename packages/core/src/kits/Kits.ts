@@ -1,0 +1,347 @@
+/**
+ * The kit workflows behind `convene kit build|check|send`: gather each site's inputs from the
+ * registries and the schedule, render, and write `out/kits/<site>/` with a zip and a manifest —
+ * only for sites whose inputs changed.
+ */
+import * as Effect from "effect/Effect"
+import { zipSync, type Zippable } from "fflate"
+import { createHash } from "node:crypto"
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { readdir, readFile } from "node:fs/promises"
+import { dirname, join, relative } from "node:path"
+import { query } from "../infra/Database.js"
+import type { Dialogue } from "../domain/Dialogue.js"
+import { InputError, NotFound } from "../domain/Errors.js"
+import { planDay, type SchedulePlan } from "../domain/Schedule.js"
+import { type KitFile, type KitInput, type KitLocale, KitRenderer, type KitSite, type RenderedKit } from "./Kit.js"
+import { readInstruments } from "../surveys/Instruments.js"
+import { readKitSources } from "./KitSources.js"
+import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/Mail.js"
+import { latestPlan } from "../schedule/Schedules.js"
+import type { Workspace } from "../infra/Workspace.js"
+
+/** Which sites to build and how. */
+export interface KitBuildOptions {
+  /** One site, or every site when undefined. */
+  readonly site?: string | undefined
+  /** Write every kit in this locale instead of each site's own. */
+  readonly locale?: string | undefined
+  /** The folder that receives `<site>/` and `<site>.zip` (default `<workspace>/out/kits`). */
+  readonly outDir?: string | undefined
+  /** Also print every document to PDF through a system Chromium. */
+  readonly pdf?: boolean | undefined
+  /** The Chromium to print with (default: `CONVENE_CHROMIUM`, then /usr/bin/chromium). */
+  readonly chromium?: string | undefined
+  /** Rebuild even the kits whose inputs did not change. */
+  readonly force?: boolean | undefined
+  /** Called after each site, built or skipped. */
+  readonly onProgress?: ((progress: { readonly done: number; readonly total: number; readonly site: string; readonly skipped: boolean }) => void) | undefined
+}
+
+/** One site's kit as written. */
+export interface BuiltKit {
+  readonly site: string
+  readonly dir: string
+  readonly zip: string
+  readonly locale: KitLocale
+  readonly files: number
+  readonly bytes: number
+  readonly skipped: boolean
+}
+
+/** What a build did. */
+export interface KitBuildResult {
+  readonly out: string
+  readonly kits: ReadonlyArray<BuiltKit>
+  readonly built: number
+  readonly skipped: number
+  /** Where the times came from: a stored plan, a stale one, or computed now (no calendar file then). */
+  readonly schedule: "stored" | "stale" | "computed"
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** The manifest written beside every kit, and inside its zip. */
+export interface KitManifest {
+  readonly format: number
+  readonly dialogue: string
+  readonly site: string
+  readonly locale: KitLocale
+  readonly inputs: RenderedKit["inputs"]
+  readonly inputs_hash: string
+  readonly pdf: boolean
+  readonly files: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
+}
+
+const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
+
+// DOS timestamps are local wall times: a date built from local fields writes the same bytes in every zone.
+const ZIP_TIME = new Date(2000, 0, 1, 0, 0, 0)
+
+/** A zip of a kit's files under a `<site>/` folder: same files, same bytes. */
+export const zipKit = (site: string, files: ReadonlyArray<KitFile>): Uint8Array => {
+  const entries: Zippable = {}
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    entries[`${site}/${f.path}`] = [f.content, { level: /\.(woff2|pdf|zip)$/.test(f.path) ? 0 : 6, mtime: ZIP_TIME }]
+  }
+  return zipSync(entries, { mtime: ZIP_TIME })
+}
+
+const listFiles = (dir: string, base = dir, out: Array<string> = []): Array<string> => {
+  if (!existsSync(dir)) return out
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) listFiles(path, base, out)
+    else out.push(relative(base, path).split("\\").join("/"))
+  }
+  return out
+}
+
+const readManifest = (dir: string): KitManifest | undefined => {
+  try {
+    return JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as KitManifest
+  } catch {
+    return undefined
+  }
+}
+
+/** Writes a file only when its bytes differ: an unchanged kit file keeps its time stamp. */
+const writeIfChanged = (file: string, content: Uint8Array): void => {
+  try {
+    const old = readFileSync(file)
+    if (old.length === content.length && old.equals(content)) return
+  } catch {
+    // new file
+  }
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, content)
+}
+
+/** What every kit of a workspace is made from, read once. */
+const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId: string | undefined) {
+  const sites = yield* query("reading sites", (db) => {
+    let q = db.selectFrom("sites").select(["id", "name", "city", "country", "timezone", "locale", "capacity", "format", "fellow_email", "start_local"]).orderBy("id")
+    if (siteId !== undefined) q = q.where("id", "=", siteId)
+    return q.execute()
+  })
+  if (siteId !== undefined && sites.length === 0) return yield* new NotFound({ what: "site", id: siteId, hint: "`convene sites list` shows the registered sites." })
+  if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to build kits for: import them first (`convene sites import sites.csv`).", problems: [] })
+  const fellows = yield* query("reading fellows", (db) => db.selectFrom("fellows").select(["name", "email"]).execute())
+  const counts = yield* query("counting sites", (db) =>
+    db.selectFrom("sites").select((eb) => [eb.fn.countAll<string>().as("sites"), eb.fn.count<string>("country").distinct().as("countries")]).executeTakeFirstOrThrow()
+  )
+  const stored = yield* latestPlan(dialogue).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
+  return { sites, fellows: new Map(fellows.map((f) => [f.email, f])), counts: { sites: Number(counts.sites), countries: Number(counts.countries) }, stored }
+})
+
+/**
+ * The planned day of every site to build: from the stored plan when there is one (sites it
+ * does not hold, such as mirror sites, are planned alone around the stored moments), otherwise
+ * computed now from the same inputs `schedule plan` uses.
+ */
+const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<KitSite & { readonly start_local: string | null }>, stored: SchedulePlan | undefined) => {
+  const toPlan = (list: ReadonlyArray<KitSite & { readonly start_local: string | null }>, moments: Dialogue["sync_moments"]) =>
+    planDay({
+      day: dialogue.deliberation_day,
+      agenda: dialogue.agenda,
+      moments,
+      sites: list.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local ?? undefined }))
+    })
+  const base = stored ?? toPlan(sites.filter((s) => s.format !== "mirror").length > 0 ? sites.filter((s) => s.format !== "mirror") : sites, dialogue.sync_moments)
+  const byId = new Map(base.sites.map((s) => [s.id, s]))
+  const missing = sites.filter((s) => !byId.has(s.id))
+  if (missing.length > 0) {
+    const fixed = dialogue.sync_moments.map((m) => ({ ...m, at: base.moments.find((x) => x.id === m.id)?.start_utc.replace(/:00Z$/, "Z") ?? m.at }))
+    const extra = toPlan(missing, fixed)
+    for (const s of extra.sites) byId.set(s.id, s)
+  }
+  return { base, byId }
+}
+
+/** Runs a synchronous step that may throw an {@link InputError} (a broken template), as a failure. */
+const attempt = <A>(f: () => A): Effect.Effect<A, InputError> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(f())
+    } catch (e) {
+      if (e instanceof InputError) return Effect.fail(e)
+      throw e
+    }
+  })
+
+/** Builds the kit of one site or of every site. */
+export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effect.scoped(buildKitsScoped(ws, options)).pipe(Effect.map((built) => built.result))
+
+/** The renderer and every site's inputs, read once for a build or a send. */
+const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: { readonly site?: string | undefined; readonly locale?: string | undefined }) {
+  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
+  const sources = readKitSources(ws.dir)
+  if (sources.problems.length > 0) return yield* new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems })
+  const renderer = new KitRenderer(sources, ws.dialogue, dialogueText)
+  const instruments = yield* readInstruments(ws.dir)
+  const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
+  const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
+  const inputs: Array<KitInput> = sites.map((site) => ({
+    site,
+    fellow: fellows.get(site.fellow_email),
+    plan: byId.get(site.id)!,
+    moments: base.moments,
+    storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },
+    counts,
+    locale: options.locale,
+    instruments
+  }))
+  return { renderer, inputs, stored }
+})
+
+const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions) {
+  const { renderer, inputs, stored } = yield* prepareKits(ws, options)
+  const sites = inputs.map((i) => i.site)
+  const out = options.outDir ?? join(ws.dir, "out", "kits")
+  mkdirSync(out, { recursive: true })
+  const warnings: Array<string> = []
+  if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
+  else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
+  const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
+  const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined
+  const browser = printer === undefined ? undefined : yield* printer.launchChromium(options.chromium)
+  {
+    let done = 0
+    for (const input of inputs) {
+      const site = input.site
+      const { inputsHash } = yield* attempt(() => renderer.inputsOf(input))
+      const dir = join(out, site.id)
+      const zip = join(out, `${site.id}.zip`)
+      const previous = readManifest(dir)
+      const pdf = options.pdf === true
+      const skipped = options.force !== true && previous !== undefined && previous.inputs_hash === inputsHash && previous.pdf === pdf && existsSync(zip) &&
+        previous.files.every((f) => existsSync(join(dir, f.path)))
+      if (skipped) {
+        kits.push({ site: site.id, dir, zip, locale: previous.locale, files: previous.files.length + 1, bytes: previous.files.reduce((n, f) => n + f.bytes, 0), skipped, inputsHash })
+        done++
+        options.onProgress?.({ done, total: sites.length, site: site.id, skipped })
+        continue
+      }
+      const kit = yield* attempt(() => renderer.render(input))
+      let files = kit.files
+      {
+        const wanted = new Set(files.map((f) => f.path))
+        for (const f of files) writeIfChanged(join(dir, f.path), f.content)
+        if (browser !== undefined) {
+          const pdfs = yield* printer!.printKit(browser, dir, files.filter((f) => f.path.endsWith(".html")).map((f) => f.path))
+          for (const p of pdfs) {
+            writeIfChanged(join(dir, p.path), p.content)
+            wanted.add(p.path)
+          }
+          files = [...files, ...pdfs]
+        }
+        for (const stale of listFiles(dir)) if (!wanted.has(stale) && stale !== "manifest.json") rmSync(join(dir, stale))
+        const manifest: KitManifest = {
+          format: 1,
+          dialogue: ws.dialogue.id,
+          site: site.id,
+          locale: kit.locale,
+          inputs: kit.inputs,
+          inputs_hash: kit.inputsHash,
+          pdf,
+          files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) }))
+        }
+        const manifestFile: KitFile = { path: "manifest.json", content: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) }
+        const zipped = zipKit(site.id, [...files, manifestFile])
+        writeFileSync(`${zip}.tmp`, zipped)
+        renameSync(`${zip}.tmp`, zip)
+        // the manifest goes last: a build stopped half-way leaves no manifest to match, so it is redone
+        writeIfChanged(join(dir, "manifest.json"), manifestFile.content)
+      }
+      if (kit.locale.missing.length > 0) warnings.push(`${site.id}: ${kit.locale.missing.length} message(s) missing in every catalog: ${kit.locale.missing.slice(0, 5).join(", ")}`)
+      kits.push({
+        site: site.id,
+        dir,
+        zip,
+        locale: kit.locale,
+        files: files.length + 1,
+        bytes: files.reduce((n, f) => n + f.content.length, 0),
+        skipped,
+        inputsHash
+      })
+      done++
+      options.onProgress?.({ done, total: sites.length, site: site.id, skipped })
+    }
+  }
+  const skipped = kits.filter((k) => k.skipped).length
+  const result: KitBuildResult = {
+    out,
+    kits: kits.map(({ inputsHash: _, ...k }) => k),
+    built: kits.length - skipped,
+    skipped,
+    schedule: stored === undefined ? "computed" : stored.stale ? "stale" : "stored",
+    warnings
+  }
+  return { result, renderer, inputs, hashes: new Map(kits.map((k) => [k.site, k.inputsHash])) }
+})
+
+/** How `kit send` mails the kits. */
+export interface KitSendOptions {
+  /** One site, or every site when undefined. */
+  readonly site?: string | undefined
+  readonly outDir?: string | undefined
+  /** Zips up to this size are attached; larger ones are sent as a link or path (default 10 MB). */
+  readonly maxAttachmentBytes?: number | undefined
+  /** Where the zips are published, e.g. `https://files.example.org/kits/`: larger kits are linked there instead of named by path. */
+  readonly linkBase?: string | undefined
+  readonly transport: MailTransportOptions
+  /** At most this many messages per second over SMTP. */
+  readonly rate?: number | undefined
+  readonly onProgress?: ((done: number, total: number) => void) | undefined
+}
+
+/** The default attachment limit: most mail servers accept 10 MB. */
+export const KIT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
+
+/**
+ * Mails every fellow the kit of each of their sites, in the site's locale: the zip attached
+ * when it is small enough, otherwise a link (or its path). Kits are built first (unchanged ones
+ * are skipped). The idempotency key is the site, the fellow and the kit's inputs hash: running
+ * it again sends nothing twice, and a kit that changed is sent once more, as a new version.
+ *
+ * @example
+ * const result = yield* sendKits(ws, { transport: resolveMailTransport(ws.dir) })
+ * // { messages: 133, queued: 133, alreadySent: 0, sent: 133, attached: 133, linked: 0, noFellow: [] , ... }
+ */
+export const sendKits = (ws: Workspace, options: KitSendOptions) =>
+  Effect.scoped(Effect.gen(function*() {
+    const built = yield* buildKitsScoped(ws, { site: options.site, outDir: options.outDir })
+    const limit = options.maxAttachmentBytes ?? KIT_ATTACHMENT_LIMIT
+    const messages: Array<OutgoingMessage> = []
+    const noFellow: Array<string> = []
+    let attached = 0
+    for (const input of built.inputs) {
+      const kit = built.result.kits.find((k) => k.site === input.site.id)!
+      if (input.fellow === undefined) {
+        noFellow.push(input.site.id)
+        continue
+      }
+      const bytes = statSync(kit.zip).size
+      const attach = bytes <= limit
+      if (attach) attached++
+      const intl = built.renderer.localeOf(input).intl
+      const size = new Intl.NumberFormat(intl, { style: "unit", unit: bytes >= 1e6 ? "megabyte" : "kilobyte", maximumFractionDigits: 1 }).format(bytes >= 1e6 ? bytes / 1e6 : bytes / 1e3)
+      const location = options.linkBase !== undefined ? `${options.linkBase.replace(/\/?$/, "/")}${input.site.id}.zip` : kit.zip
+      const mail = yield* attempt(() => built.renderer.renderMail("kit", input, { attached: attach, size, location }))
+      const hash = built.hashes.get(input.site.id)!
+      messages.push({
+        key: `kit:${input.site.id}:${input.fellow.email}:${hash.slice(0, 16)}`,
+        purpose: "kit",
+        to: `${input.fellow.name.replace(/[<>"]/g, "")} <${input.fellow.email}>`,
+        locale: mail.locale.used,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: attach ? [{ filename: `${input.site.id}.zip`, path: kit.zip, contentType: "application/zip" }] : []
+      })
+    }
+    const delivered = yield* sendMessages(messages, options.transport, {
+      ...(options.rate === undefined ? {} : { rate: options.rate }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    })
+    return { messages: messages.length, attached, linked: messages.length - attached, noFellow, built: built.result.built, ...delivered }
+  }))

@@ -1,0 +1,286 @@
+/**
+ * The registry workflows behind `convene coalition|fellows|sites|participants …`: all-or-nothing
+ * imports that report every bad row, exports that round-trip, and single-record edits that keep
+ * the references between registries intact.
+ */
+import * as Effect from "effect/Effect"
+import { sql } from "kysely"
+import { randomBytes } from "node:crypto"
+import { readFile } from "node:fs/promises"
+import { Database, query } from "../infra/Database.js"
+import { Conflict, InputError, NotFound, type Problem, type StoreError } from "../domain/Errors.js"
+import {
+  CODE_ALPHABET,
+  type CsvEntity,
+  decodeEntity,
+  decodeRegistryCsv,
+  decodeRegistryJson,
+  encodeRegistryCsv,
+  type Participant,
+  type Registry,
+  registryFor,
+  type RegistryEntities,
+  type RegistryName
+} from "../domain/Registry.js"
+import * as repo from "./RegistryRepo.js"
+
+type AnyEntity = { readonly id: string }
+
+/** The outcome of an import. */
+export interface ImportSummary {
+  readonly registry: RegistryName
+  readonly file: string
+  readonly rows: number
+  readonly inserted: number
+  readonly updated: number
+  readonly unchanged: number
+}
+
+
+/** Imports of at least this many rows refresh the table's planner statistics. */
+export const LARGE_IMPORT = 5000
+
+/** A new pseudonymous participant code: 8 characters without look-alikes (40 bits). */
+export const newParticipantCode = (): string => {
+  const bytes = randomBytes(8)
+  let code = ""
+  for (const b of bytes) code += CODE_ALPHABET[b % CODE_ALPHABET.length]
+  return code
+}
+
+const byLine = (a: Problem, b: Problem): number => (a.line ?? 0) - (b.line ?? 0)
+
+/** A row to check against the store: a decoded entity, or the raw values of a row that did not decode. */
+interface CheckedRow {
+  readonly line: number
+  readonly values: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Checks what only the database can tell: references to other registries and values that must
+ * be unique across the registry. Rows that failed to decode are checked too, so that one pass
+ * reports everything wrong with a file; a value that is already reported as malformed is skipped.
+ */
+const checkAgainstStore = (
+  registry: Registry<AnyEntity>,
+  rows: ReadonlyArray<CheckedRow>,
+  file: string | undefined,
+  already: ReadonlyArray<Problem> = []
+): Effect.Effect<Array<Problem>, StoreError, Database> =>
+  Effect.gen(function*() {
+    const problems: Array<Problem> = []
+    const reported = new Set(already.map((p) => `${p.line}\u0000${p.field}`))
+    const get = (row: CheckedRow, column: string): string | undefined => {
+      const v = row.values[column]
+      if (v === undefined || v === null || reported.has(`${row.line}\u0000${column}`)) return undefined
+      // emails are stored lower-cased
+      return column.endsWith("email") ? String(v).toLowerCase() : String(v)
+    }
+    for (const ref of registry.references) {
+      const target = registryFor(ref.registry)
+      const values = rows.map((r) => get(r, ref.column)).filter((v): v is string => v !== undefined)
+      const found = yield* query(`checking ${ref.column} against ${ref.registry}`, (db) =>
+        repo.existingValues(db, target.table, ref.target, values)
+      )
+      for (const r of rows) {
+        const v = get(r, ref.column)
+        if (v !== undefined && !found.has(v)) {
+          problems.push({
+            file,
+            line: file === undefined ? undefined : r.line,
+            field: ref.column,
+            message: `expected the ${ref.target} of a registered ${target.noun}, "${v}" is not in the ${ref.registry} registry (import ${ref.registry} first)`
+          })
+        }
+      }
+    }
+    for (const { column } of registry.unique) {
+      const values = rows.map((r) => get(r, column)).filter((v): v is string => v !== undefined)
+      const holders = yield* query(`checking that ${column} is unique`, (db) => repo.existingValues(db, registry.table, column, values))
+      for (const r of rows) {
+        const v = get(r, column)
+        const holder = v === undefined ? undefined : holders.get(v)
+        if (holder !== undefined && holder !== String(r.values["id"])) {
+          problems.push({
+            file,
+            line: file === undefined ? undefined : r.line,
+            field: column,
+            message: `expected a unique value, "${v}" already belongs to ${registry.noun} ${holder}`
+          })
+        }
+      }
+    }
+    return problems
+  })
+
+/** Gives every participant without a code its stored code, or a new one. */
+const withParticipantCodes = (
+  rows: ReadonlyArray<CsvEntity<Participant>>
+): Effect.Effect<Array<CsvEntity<Participant>>, StoreError, Database> =>
+  Effect.gen(function*() {
+    const missing = rows.filter((r) => r.entity.code === undefined).map((r) => r.entity.id)
+    if (missing.length === 0) return [...rows]
+    const codes = yield* query("reading participant codes", async (db) => {
+      const out = new Map<string, string>()
+      for (let i = 0; i < missing.length; i += repo.BATCH_SIZE) {
+        const batch = missing.slice(i, i + repo.BATCH_SIZE)
+        for (const r of await db.selectFrom("participants").select(["id", "code"]).where("id", "in", batch).execute()) out.set(r.id, r.code)
+      }
+      return out
+    })
+    const used = new Set<string>(rows.flatMap((r) => (r.entity.code === undefined ? [] : [r.entity.code])))
+    return rows.map((r) => {
+      if (r.entity.code !== undefined) return r
+      let code = codes.get(r.entity.id)
+      while (code === undefined || used.has(code)) code = newParticipantCode()
+      used.add(code)
+      return { line: r.line, entity: { ...r.entity, code: code as Participant["code"] } }
+    })
+  })
+
+/**
+ * Imports a CSV (or JSON) file into a registry, all or nothing: when any row is bad nothing
+ * is written and the error lists every bad row as `FILE:LINE: field: expected …`. Rows are
+ * upserted by id, so importing the same file again changes nothing.
+ *
+ * @example
+ * const summary = yield* importRegistryFile("sites", "sites.csv")
+ * // { registry: "sites", rows: 112, inserted: 112, updated: 0, unchanged: 0, ... }
+ */
+export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
+  name: RegistryName,
+  path: string,
+  options: { readonly displayName?: string; readonly onProgress?: (done: number, total: number) => void } = {}
+) {
+  const registry = registryFor(name)
+  const file = options.displayName ?? path
+  const text = yield* Effect.tryPromise({
+    try: () => readFile(path, "utf8"),
+    catch: (cause) =>
+      new InputError({ summary: `Cannot read ${file}: ${(cause as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(cause)}.`, problems: [] })
+  })
+  const decoded = /\.json$/i.test(path) ? decodeRegistryJson(registry, text, file) : decodeRegistryCsv(registry, text, file)
+  const problems = [...decoded.problems]
+  const checked: Array<CheckedRow> = [
+    ...decoded.rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })),
+    ...decoded.rejected.map((r) => ({ line: r.line, values: r.input }))
+  ]
+  problems.push(...(yield* checkAgainstStore(registry, checked, file, decoded.problems)))
+  if (problems.length > 0) {
+    const lines = new Set(problems.map((p) => p.line ?? p.field))
+    return yield* new InputError({
+      summary: `${file}: ${lines.size} bad row${lines.size === 1 ? "" : "s"}; nothing was imported.`,
+      problems: problems.sort(byLine)
+    })
+  }
+  const rows =
+    name === "participants"
+      ? ((yield* withParticipantCodes(decoded.rows as ReadonlyArray<CsvEntity<Participant>>)) as ReadonlyArray<CsvEntity<AnyEntity>>)
+      : decoded.rows
+  const counts = yield* query(`importing ${file}`, (db) =>
+    db.transaction().execute(async (trx) => {
+      const counts = await repo.upsert(trx, registry, rows.map((r) => r.entity), (done) => options.onProgress?.(done, rows.length))
+      // after a large import the planner's statistics are stale until autovacuum comes by:
+      // refresh them, so that the next queries (reports) get good plans
+      if (rows.length >= LARGE_IMPORT) await sql`analyze ${sql.table(registry.table)}`.execute(trx)
+      return counts
+    })
+  )
+  return { registry: name, file, rows: rows.length, ...counts } satisfies ImportSummary
+})
+
+/**
+ * Every record of a registry, ordered by id; with `where`, only those whose columns equal the
+ * given values (e.g. `{ country: "SN" }`). Fails with {@link InputError} on an unknown column.
+ *
+ * @example
+ * const senegal = yield* listRegistry("sites", { country: "SN", format: "in-person" })
+ */
+export const listRegistry = Effect.fn("Registries.list")(function*<N extends RegistryName>(name: N, where: Readonly<Record<string, string>> = {}) {
+  const registry = registryFor(name)
+  const unknown = Object.keys(where).filter((k) => !registry.columns.some((c) => c.name === k))
+  if (unknown.length > 0) {
+    return yield* new InputError({
+      summary: `Cannot filter ${name}.`,
+      problems: unknown.map((k) => ({ field: "--where", message: `expected one of the columns ${registry.columns.map((c) => c.name).join(", ")}, got "${k}"` }))
+    })
+  }
+  const normalized = Object.fromEntries(Object.entries(where).map(([k, v]) => [k, k.endsWith("email") ? v.toLowerCase() : v]))
+  return (yield* query(`listing ${name}`, (db) => repo.listAll(db, registry, normalized))) as Array<RegistryEntities[N]>
+})
+
+/**
+ * A registry as CSV or JSON text, in column order; importing it again changes nothing.
+ *
+ * @example
+ * const csv = yield* exportRegistry("sites", "csv")
+ */
+export const exportRegistry = Effect.fn("Registries.export")(function*(name: RegistryName, format: "csv" | "json") {
+  const registry = registryFor(name)
+  const all = yield* query(`exporting ${name}`, (db) => repo.listAll(db, registry))
+  if (format === "csv") return encodeRegistryCsv(registry, all)
+  const ordered = all.map((e) => Object.fromEntries(registry.columns.flatMap((c) => {
+    const v = (e as Record<string, unknown>)[c.name]
+    return v === undefined ? [] : [[c.name, v]]
+  })))
+  return JSON.stringify(ordered, null, 2) + "\n"
+})
+
+/** One record by id. Fails with {@link NotFound}. */
+export const showRecord = Effect.fn("Registries.show")(function*<N extends RegistryName>(name: N, id: string) {
+  const registry = registryFor(name)
+  const found = yield* query(`reading ${registry.noun} ${id}`, (db) => repo.findById(db, registry, id))
+  if (found === undefined) return yield* new NotFound({ what: registry.noun, id, hint: `\`convene ${name} list\` shows them all.` })
+  return found as RegistryEntities[N]
+})
+
+/**
+ * Adds one record from named values (e.g. command-line flags). Fails with {@link InputError}
+ * naming each bad field, or {@link Conflict} when the id is taken.
+ */
+export const addRecord = Effect.fn("Registries.add")(function*<N extends RegistryName>(name: N, input: Record<string, unknown>) {
+  const registry = registryFor(name)
+  const decoded = decodeEntity(registry, input)
+  if ("problems" in decoded) {
+    return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems: decoded.problems })
+  }
+  const existing = yield* query(`reading ${registry.noun}`, (db) => repo.findById(db, registry, decoded.entity.id))
+  if (existing !== undefined) {
+    return yield* new Conflict({ reason: `A ${registry.noun} with id "${decoded.entity.id}" already exists; remove it first, or change it with import.` })
+  }
+  const rows: ReadonlyArray<CsvEntity<AnyEntity>> =
+    name === "participants"
+      ? yield* withParticipantCodes([{ line: 0, entity: decoded.entity as Participant }])
+      : [{ line: 0, entity: decoded.entity }]
+  const problems = yield* checkAgainstStore(registry, rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })), undefined)
+  if (problems.length > 0) return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems })
+  yield* query(`adding ${registry.noun}`, (db) => repo.upsert(db, registry, rows.map((r) => r.entity)))
+  return rows[0]!.entity as RegistryEntities[N]
+})
+
+/** Who depends on a record, so that removing it would break a reference. */
+const dependents: Partial<Record<RegistryName, { readonly table: string; readonly column: string; readonly key: string; readonly what: string }>> = {
+  fellows: { table: "sites", column: "fellow_email", key: "email", what: "site(s)" },
+  sites: { table: "participants", column: "site_id", key: "id", what: "participant(s)" }
+}
+
+/**
+ * Removes one record. Refuses ({@link Conflict}) when other records still point at it:
+ * a fellow who runs sites, a site with participants.
+ */
+export const removeRecord = Effect.fn("Registries.remove")(function*<N extends RegistryName>(name: N, id: string) {
+  const registry = registryFor(name)
+  const found = yield* showRecord(name, id)
+  const dep = dependents[name]
+  if (dep !== undefined) {
+    const key = String((found as Record<string, unknown>)[dep.key])
+    const n = yield* query(`checking what depends on ${registry.noun} ${id}`, (db) => repo.countWhere(db, dep.table, dep.column, key))
+    if (n > 0) {
+      return yield* new Conflict({
+        reason: `${registry.noun[0]!.toUpperCase()}${registry.noun.slice(1)} "${id}" still has ${n} ${dep.what} (${dep.table}.${dep.column} = ${key}); reassign or remove them first.`
+      })
+    }
+  }
+  yield* query(`removing ${registry.noun} ${id}`, (db) => repo.removeById(db, registry, id))
+  return found
+})

@@ -1,0 +1,284 @@
+/**
+ * The impact report written out: tidy CSV and JSON for analysts (R, Stata, SPSS), and one
+ * self-contained HTML page whose charts are rendered to SVG at build time with Vega-Lite —
+ * response-rate bars, diverging stacked bars for Likert questions, dot plots of the paired change
+ * with its confidence interval per group.
+ */
+import { mkdir, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import * as vega from "vega"
+import { compile, type TopLevelSpec } from "vega-lite"
+import { formatCsv } from "../domain/Csv.js"
+import type { GroupResult, PairedResult, QuestionResult, SurveyReport } from "./SurveyReport.js"
+
+/** The report as JSON. */
+export const reportJson = (report: SurveyReport): string => `${JSON.stringify(report, null, 2)}\n`
+
+const round = (x: number | null | undefined, digits = 6): string => (x === null || x === undefined || !Number.isFinite(x) ? "" : String(Number(x.toFixed(digits))))
+
+/**
+ * The report as tidy CSV: one row per figure — pool, grouping, group, question, wave, measure,
+ * option, value, n. Suppressed groups appear as a `suppressed` row, never as numbers.
+ */
+export const reportCsv = (report: SurveyReport): string => {
+  const rows: Array<Array<string>> = []
+  const row = (pool: string, g: GroupResult, question: string, type: string, wave: string, measure: string, option: string, value: string, n: number | string) =>
+    rows.push([pool, report.by, g.key, g.label, question, type, wave, measure, option, value, String(n)])
+  const paired = (pool: string, g: GroupResult, q: string, type: string, p: PairedResult) => {
+    const w = `${report.pairedWaves?.[0] ?? "pre"}-${report.pairedWaves?.[1] ?? "post"}`
+    for (const [measure, value] of [
+      ["mean_pre", p.meanPre], ["mean_post", p.meanPost], ["mean_change", p.meanChange], ["ci95_low", p.ci95?.[0]], ["ci95_high", p.ci95?.[1]],
+      ["t", p.t], ["df", p.df], ["p_t_test", p.pT], ["wilcoxon_v", p.wilcoxon.v], ["p_wilcoxon", p.wilcoxon.p], ["d_z", p.dz], ["rank_biserial", p.rankBiserial]
+    ] as const) row(pool, g, q, type, w, measure, measure === "p_wilcoxon" ? p.wilcoxon.method : "", round(value as number | null), p.n)
+  }
+  for (const { pool, groups } of report.pools) {
+    for (const g of groups) {
+      for (const [wave, r] of Object.entries(g.response.waves)) {
+        row(pool, g, "", "", wave, "registered", "", String(r.registered), r.registered)
+        row(pool, g, "", "", wave, "invited", "", String(r.invited), r.invited)
+        row(pool, g, "", "", wave, "answered", "", String(r.answered), r.answered)
+        row(pool, g, "", "", wave, "response_rate", "", round(r.rate), r.registered)
+      }
+      row(pool, g, "", "", "", "paired", "", String(g.response.paired), g.response.paired)
+      if (g.knowledge !== null) {
+        if ("suppressed" in g.knowledge) row(pool, g, "knowledge_index", "index", "", "suppressed", "", "1", g.knowledge.n)
+        else paired(pool, g, "knowledge_index", "index", g.knowledge)
+      }
+      for (const q of g.questions) {
+        for (const [wave, w] of Object.entries(q.waves)) {
+          if (w.suppressed) {
+            row(pool, g, q.id, q.type, wave, "suppressed", "", "1", "")
+            continue
+          }
+          for (const s of w.shares) row(pool, g, q.id, q.type, wave, "share", s.value, round(s.share), s.count)
+          if (w.mean !== null) row(pool, g, q.id, q.type, wave, "mean", "", round(w.mean), w.n)
+          if (w.median !== null) row(pool, g, q.id, q.type, wave, "median", "", round(w.median), w.n)
+          if (q.freeText !== null) for (const t of q.freeText[wave] ?? []) row(pool, g, q.id, q.type, wave, "text", t.text, String(t.count), t.count)
+        }
+        if (q.paired !== null) {
+          if ("unpaired" in q.paired) row(pool, g, q.id, q.type, "", "unpaired", "", "1", "")
+          else if ("suppressed" in q.paired) row(pool, g, q.id, q.type, "", "suppressed", "", "1", q.paired.n)
+          else paired(pool, g, q.id, q.type, q.paired)
+        }
+        for (const s of q.shift ?? []) row(pool, g, q.id, q.type, "pre-post", "share_change", s.value, round(s.change), "")
+        if (q.mcnemar !== null) {
+          row(pool, g, q.id, q.type, "pre-post", "mcnemar_b", "", String(q.mcnemar.b), "")
+          row(pool, g, q.id, q.type, "pre-post", "mcnemar_c", "", String(q.mcnemar.c), "")
+          row(pool, g, q.id, q.type, "pre-post", "mcnemar_chi2", "", round(q.mcnemar.statistic), "")
+          row(pool, g, q.id, q.type, "pre-post", "p_mcnemar", q.mcnemar.method, round(q.mcnemar.p), "")
+          row(pool, g, q.id, q.type, "pre-post", "p_mcnemar_exact", "", round(q.mcnemar.exactP), "")
+        }
+      }
+    }
+  }
+  return formatCsv(["pool", "by", "group", "group_label", "question", "question_type", "wave", "measure", "option", "value", "n"], rows)
+}
+
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+
+/** Renders a Vega-Lite spec to an SVG string, in Node, without a browser. */
+const svgOf = async (spec: TopLevelSpec): Promise<string> => {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" })
+  const svg = await view.toSVG()
+  view.finalize()
+  return svg
+}
+
+const COLORS = { neg2: "#b2182b", neg1: "#ef8a62", neutral: "#d9d9d9", pos1: "#67a9cf", pos2: "#2166ac" }
+const fmt = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits))
+const pFmt = (p: number | null | undefined): string => (p === null || p === undefined ? "—" : p < 0.001 ? "< 0.001" : p.toFixed(3))
+const pct = (x: number | null | undefined): string => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)} %`)
+
+/** Diverging stacked bars, pre against post, for one Likert or 0–10 question of one group. */
+const divergingSpec = (q: QuestionResult): TopLevelSpec | undefined => {
+  const waves = Object.entries(q.waves).filter(([, w]) => !w.suppressed && w.n > 0)
+  if (waves.length === 0) return undefined
+  const rows: Array<Record<string, unknown>> = []
+  for (const [wave, w] of waves) {
+    const k = w.shares.length
+    const mid = (k - 1) / 2
+    // the neutral middle is split across zero; negatives stack to the left
+    let left = -w.shares.filter((_, i) => i < mid).reduce((s, x) => s + x.share, 0) - (k % 2 === 1 ? w.shares[Math.floor(mid)]!.share / 2 : 0)
+    w.shares.forEach((s, i) => {
+      const color = i < mid ? (i < mid / 2 ? COLORS.neg2 : COLORS.neg1) : i > mid ? (i > mid + (k - 1 - mid) / 2 ? COLORS.pos2 : COLORS.pos1) : COLORS.neutral
+      rows.push({ wave, option: `${s.value} ${s.label}`, order: i, start: left * 100, end: (left + s.share) * 100, color, share: (s.share * 100).toFixed(1) })
+      left += s.share
+    })
+  }
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    width: 520,
+    height: { step: 26 },
+    data: { values: rows },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "wave", type: "nominal", title: null, sort: null },
+      x: { field: "start", type: "quantitative", title: "% of respondents (disagree ← → agree)", scale: { domain: [-100, 100] } },
+      x2: { field: "end" },
+      color: { field: "color", type: "nominal", scale: null, legend: null },
+      tooltip: [{ field: "option" }, { field: "share" }]
+    }
+  } as TopLevelSpec
+}
+
+/** A dot per group at its mean paired change, with the 95% confidence interval as a line. */
+const dotSpec = (points: ReadonlyArray<{ group: string; change: number; low: number; high: number }>, title: string): TopLevelSpec => ({
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  width: 460,
+  height: { step: 20 },
+  data: { values: [...points] as Array<Record<string, unknown>> },
+  layer: [
+    { mark: { type: "rule", color: "#888" }, encoding: { x: { datum: 0 } } },
+    { mark: { type: "rule", strokeWidth: 2, color: "#2166ac" }, encoding: { y: { field: "group", type: "nominal", title: null, sort: null }, x: { field: "low", type: "quantitative", title }, x2: { field: "high" } } },
+    { mark: { type: "point", filled: true, size: 60, color: "#08306b" }, encoding: { y: { field: "group", type: "nominal", sort: null }, x: { field: "change", type: "quantitative" } } }
+  ]
+}) as TopLevelSpec
+
+/** Response rate per group and wave. */
+const responseSpec = (groups: ReadonlyArray<GroupResult>): TopLevelSpec => ({
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  width: 460,
+  data: {
+    values: groups.flatMap((g) => Object.entries(g.response.waves).map(([wave, r]) => ({ group: g.label, wave, rate: r.rate === null ? 0 : r.rate * 100 })))
+  },
+  mark: "bar",
+  encoding: {
+    y: { field: "group", type: "nominal", title: null, sort: null },
+    yOffset: { field: "wave", type: "nominal" },
+    x: { field: "rate", type: "quantitative", title: "% of registered participants who answered", scale: { domain: [0, 100] } },
+    color: { field: "wave", type: "nominal", scale: { range: ["#9ecae1", "#08519c", "#6baed6"] }, title: "wave" }
+  }
+}) as TopLevelSpec
+
+const CSS = `body{font-family:system-ui,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:#1d2430;max-width:70rem;margin:0 auto;padding:1.5rem;line-height:1.45}
+h1{color:#0b5a40}h2{border-bottom:2px solid #0b5a40;padding-bottom:.2rem;margin-top:2.5rem}h3{margin-top:2rem}
+table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}th,td{border-bottom:1px solid #d5d9e0;padding:.25rem .5rem;text-align:right;vertical-align:top}td{white-space:nowrap}th:first-child,td:first-child{text-align:left}
+thead th{color:#4a5361}.suppressed{color:#8a3b00;font-style:italic}.muted{color:#5b6472;font-size:.9rem}.chart{margin:.4rem 0 1rem;overflow-x:auto}
+.methods{background:#f6f7f9;border-left:4px solid #0b5a40;padding:.6rem 1rem;white-space:pre-line}details{margin:.4rem 0}summary{cursor:pointer}
+ul.free{columns:2;font-size:.9rem}.simulated{background:#fff4ce;border:2px solid #8a3b00;padding:.6rem 1rem;font-weight:700}@media print{.chart{break-inside:avoid}}`
+
+/**
+ * The report as one self-contained HTML page: no external asset, charts as inline SVG.
+ */
+export const reportHtml = async (report: SurveyReport): Promise<string> => {
+  const out: Array<string> = []
+  const w0 = report.pairedWaves?.[0] ?? "pre"
+  const w1 = report.pairedWaves?.[1] ?? "post"
+  out.push(`<!doctype html><html lang="${esc(report.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.instrument.title)} — impact report</title><style>${CSS}</style></head><body>`)
+  if (report.simulatedResponses > 0) {
+    const which = report.simulatedResponses === report.responses ? `All ${report.responses} responses` : `${report.simulatedResponses} of the ${report.responses} responses`
+    out.push(`<p class="simulated" role="alert">⚠ ${which} in this report were written by <code>convene survey simulate</code>: they are not real answers and must not be reported as results.</p>`)
+  }
+  out.push(`<h1>${esc(report.instrument.title)}: impact report</h1><p class="muted">${esc(report.dialogue)} · instrument ${esc(report.instrument.id)} v${report.instrument.version} · waves ${report.waves.map(esc).join(", ")} · grouped by ${esc(report.by)}${report.includeMirror ? " · mirror dialogues pooled" : ""}</p>`)
+  for (const { pool, groups } of report.pools) {
+    out.push(`<h2>${pool === "main" ? "Randomly selected sites" + (report.includeMirror ? " and mirror dialogues" : "") : "Mirror dialogues (reported apart)"}</h2>`)
+    // response
+    out.push(`<h3>Response</h3><table><thead><tr><th>Group</th>${report.waves.map((w) => `<th>${esc(w)}: answered / registered</th><th>rate</th><th>e-mail invitations</th>`).join("")}<th>paired (${esc(w0)} and ${esc(w1)})</th></tr></thead><tbody>`)
+    for (const g of groups) {
+      out.push(`<tr><td>${esc(g.label)}</td>${report.waves.map((w) => {
+        const r = g.response.waves[w]!
+        return g.suppressed ? `<td class="suppressed" colspan="3">suppressed (fewer than ${report.suppressionThreshold})</td>` : `<td>${r.answered} / ${r.registered}</td><td>${pct(r.rate)}</td><td>${r.invited}</td>`
+      }).join("")}<td>${g.suppressed ? "" : g.response.paired}</td></tr>`)
+    }
+    out.push("</tbody></table>")
+    const shown = groups.filter((g) => !g.suppressed).slice(0, 60)
+    if (shown.length > 0) out.push(`<div class="chart">${await svgOf(responseSpec(shown))}</div>`)
+    // knowledge index
+    const know = groups.filter((g) => g.knowledge !== null)
+    if (know.length > 0) {
+      out.push(`<h3>Knowledge index</h3><p class="muted">Share of knowledge items answered correctly, ${esc(w0)} against ${esc(w1)}, among those who answered both.</p><table><thead><tr><th>Group</th><th>n</th><th>${esc(w0)}</th><th>${esc(w1)}</th><th>change</th><th>95% CI</th><th>p (t)</th><th>p (Wilcoxon)</th><th>d<sub>z</sub></th></tr></thead><tbody>`)
+      const points: Array<{ group: string; change: number; low: number; high: number }> = []
+      for (const g of know) {
+        const k = g.knowledge!
+        if ("suppressed" in k) out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="8">suppressed (n = ${k.n} &lt; ${report.suppressionThreshold})</td></tr>`)
+        else {
+          out.push(`<tr><td>${esc(g.label)}</td><td>${k.n}</td><td>${pct(k.meanPre)}</td><td>${pct(k.meanPost)}</td><td>${fmt(k.meanChange * 100, 1)} pts</td><td>${k.ci95 === null ? "—" : `${fmt(k.ci95[0] * 100, 1)} to ${fmt(k.ci95[1] * 100, 1)}`}</td><td>${pFmt(k.pT)}</td><td>${pFmt(k.wilcoxon.p)}</td><td>${fmt(k.dz)}</td></tr>`)
+          if (k.ci95 !== null) points.push({ group: g.label, change: k.meanChange * 100, low: k.ci95[0] * 100, high: k.ci95[1] * 100 })
+        }
+      }
+      out.push("</tbody></table>")
+      if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), "change in knowledge index (points), 95% CI"))}</div>`)
+    }
+    // questions
+    out.push("<h3>Questions</h3>")
+    const overall = groups.find((g) => g.key === "all") ?? groups[0]!
+    for (const [qi, q] of overall.questions.entries()) {
+      out.push(`<h4 id="${esc(pool)}-${esc(q.id)}">${esc(q.label)} <span class="muted">(${esc(q.id)}, ${esc(q.type)})</span></h4>`)
+      if (["likert5", "likert7", "scale"].includes(q.type) && !overall.suppressed) {
+        const spec = divergingSpec(q)
+        if (spec !== undefined) out.push(`<div class="chart">${await svgOf(spec)}</div>`)
+      }
+      const numeric = ["likert5", "likert7", "scale", "number"].includes(q.type)
+      if (numeric) {
+        out.push(`<table><thead><tr><th>Group</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th>${esc(w)}: mean</th><th>median</th><th>n</th>`).join("")}<th>paired n</th><th>mean change</th><th>95% CI</th><th>p (t)</th><th>p (Wilcoxon)</th><th>d<sub>z</sub></th><th>rank-biserial</th></tr></thead><tbody>`)
+        const points: Array<{ group: string; change: number; low: number; high: number }> = []
+        for (const g of groups) {
+          const gq = g.questions[qi]!
+          const waveCells = report.waves.filter((w) => w in gq.waves).map((w) => {
+            const s = gq.waves[w]!
+            return s.suppressed ? `<td class="suppressed" colspan="3">suppressed</td>` : `<td>${fmt(s.mean)}</td><td>${fmt(s.median, 1)}</td><td>${s.n}</td>`
+          }).join("")
+          const p = gq.paired
+          const pairedCells = p === null ? `<td colspan="7"></td>` : "unpaired" in p ? `<td colspan="7" class="muted">not asked in both waves: unpaired</td>` : "suppressed" in p ? `<td class="suppressed" colspan="7">suppressed (n = ${p.n} &lt; ${report.suppressionThreshold})</td>`
+            : `<td>${p.n}</td><td>${fmt(p.meanChange)}</td><td>${p.ci95 === null ? "—" : `${fmt(p.ci95[0])} to ${fmt(p.ci95[1])}`}</td><td>${pFmt(p.pT)}</td><td>${pFmt(p.wilcoxon.p)}${p.wilcoxon.method === "exact" ? " (exact)" : ""}</td><td>${fmt(p.dz)}</td><td>${fmt(p.rankBiserial)}</td>`
+          if (p !== null && !("unpaired" in p) && !("suppressed" in p) && p.ci95 !== null) points.push({ group: g.label, change: p.meanChange, low: p.ci95[0], high: p.ci95[1] })
+          out.push(`<tr><td>${esc(g.label)}</td>${waveCells}${pairedCells}</tr>`)
+        }
+        out.push("</tbody></table>")
+        if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), `mean change (${w1} − ${w0}), 95% CI`))}</div>`)
+      } else if (q.type !== "text") {
+        // choices: shares per wave, shift among pairs, McNemar where binary
+        out.push(`<table><thead><tr><th>Group</th><th>Option</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th>${esc(w)}</th>`).join("")}<th>change among pairs</th></tr></thead><tbody>`)
+        for (const g of groups) {
+          const gq = g.questions[qi]!
+          const waves = report.waves.filter((w) => w in gq.waves)
+          if (waves.every((w) => gq.waves[w]!.suppressed)) {
+            out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="${waves.length + 2}">suppressed</td></tr>`)
+            continue
+          }
+          const options = gq.waves[waves[0]!]!.shares.length > 0 ? gq.waves[waves[0]!]!.shares : gq.waves[waves.at(-1)!]!.shares
+          options.forEach((o, i) => {
+            const shift = gq.shift?.find((s) => s.value === o.value)
+            out.push(`<tr><td>${i === 0 ? esc(g.label) : ""}</td><td>${esc(o.label)}</td>${waves.map((w) => {
+              const s = gq.waves[w]!
+              return s.suppressed ? `<td class="suppressed">suppressed</td>` : `<td>${pct(s.shares.find((x) => x.value === o.value)?.share)}</td>`
+            }).join("")}<td>${shift === undefined ? "" : `${fmt(shift.change * 100, 1)} pts`}</td></tr>`)
+          })
+          if (gq.mcnemar !== null) out.push(`<tr><td></td><td colspan="${waves.length + 2}" class="muted">McNemar: b = ${gq.mcnemar.b}, c = ${gq.mcnemar.c}, χ² = ${fmt(gq.mcnemar.statistic)}, p = ${pFmt(gq.mcnemar.p)} (exact p = ${pFmt(gq.mcnemar.exactP)})</td></tr>`)
+          if (gq.paired !== null && "unpaired" in gq.paired) out.push(`<tr><td></td><td colspan="${waves.length + 2}" class="muted">not asked in both waves: unpaired</td></tr>`)
+        }
+        out.push("</tbody></table>")
+      } else {
+        // free text per group, with counts
+        for (const g of groups) {
+          const gq = g.questions[qi]!
+          for (const [w, texts] of Object.entries(gq.freeText ?? {})) {
+            const s = gq.waves[w]!
+            if (s.suppressed) {
+              out.push(`<p class="suppressed">${esc(g.label)}, ${esc(w)}: suppressed (fewer than ${report.suppressionThreshold} respondents)</p>`)
+              continue
+            }
+            if (texts.length === 0) continue
+            out.push(`<details><summary>${esc(g.label)}, ${esc(w)}: ${s.n} answer(s), ${texts.length} distinct</summary><ul class="free">${texts.slice(0, 200).map((t) => `<li>${esc(t.text)}${t.count > 1 ? ` <span class="muted">× ${t.count}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">… and ${texts.length - 200} more (see the CSV)</p>` : ""}</details>`)
+          }
+        }
+      }
+    }
+  }
+  out.push(`<h2>Methods</h2><div class="methods">${esc(report.methods)}</div>`)
+  out.push("</body></html>\n")
+  return out.join("\n")
+}
+
+/** Writes the report in the formats asked into `dir`; returns the files. */
+export const writeReport = async (report: SurveyReport, dir: string, formats: ReadonlyArray<"html" | "csv" | "json">): Promise<Array<string>> => {
+  await mkdir(dir, { recursive: true })
+  const files: Array<string> = []
+  const base = `report-${report.instrument.id}${report.by === "all" ? "" : `-by-${report.by.replace(/[^a-z0-9_-]+/gi, "-")}`}`
+  for (const f of formats) {
+    const file = join(dir, `${base}.${f}`)
+    await writeFile(file, f === "json" ? reportJson(report) : f === "csv" ? reportCsv(report) : await reportHtml(report))
+    files.push(file)
+  }
+  return files
+}

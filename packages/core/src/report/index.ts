@@ -1,0 +1,29 @@
+/**
+ * The impact report: paired change, tests, effect sizes and the knowledge index per group.
+ * Its HTML/CSV/JSON writer (`writeReport`) loads Vega lazily, on first use.
+ */
+export {
+  type GroupResult,
+  type PairedResult,
+  type QuestionResult,
+  REPORT_CATEGORIES,
+  type ReportBy,
+  type ReportOptions,
+  type ReportShare,
+  SUPPRESSION_THRESHOLD,
+  type SurveyReport,
+  surveyReport
+} from "./SurveyReport.js"
+
+/**
+ * Writes the report as HTML, CSV and/or JSON into `dir`; returns the files written. Vega and
+ * Vega-Lite (several MB of code) load on the first call, not when the SDK is imported.
+ *
+ * @example
+ * const files = await writeReport(report, "out/report", ["html", "csv"])
+ */
+export const writeReport = async (
+  report: import("./SurveyReport.js").SurveyReport,
+  dir: string,
+  formats: ReadonlyArray<"html" | "csv" | "json">
+): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats)

@@ -1,0 +1,86 @@
+/**
+ * Runs the survey form server on a port until SIGINT or SIGTERM, on the workspace's database.
+ * Several instances can serve one PostgreSQL database behind a load balancer: they share
+ * nothing but the database (rate limits are per instance).
+ */
+import { serve } from "@hono/node-server"
+import * as Effect from "effect/Effect"
+import type { AddressInfo } from "node:net"
+import { readFile } from "node:fs/promises"
+import { Database } from "../infra/Database.js"
+import type { Instrument } from "../domain/Instrument.js"
+import { KitRenderer } from "../kits/Kit.js"
+import { readInstruments } from "../surveys/Instruments.js"
+import { readKitSources, templatesFor } from "../kits/KitSources.js"
+import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
+import { surveyTokenKey } from "../surveys/Surveys.js"
+import type { Workspace } from "../infra/Workspace.js"
+
+/** Where to listen, and how the server behaves. */
+export interface ServeOptions extends SurveyServerOptions {
+  readonly port: number
+  readonly host?: string | undefined
+  /** Called once the server listens, with its address. */
+  readonly onListening?: ((address: { readonly host: string; readonly port: number }) => void) | undefined
+  /** Stop when this resolves instead of on SIGINT/SIGTERM (tests). */
+  readonly until?: Promise<void> | undefined
+}
+
+/** What the form server reads at start: instruments, templates, catalogs, the survey key. */
+export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace) {
+  const { db } = yield* Database
+  const loaded = yield* readInstruments(ws.dir)
+  const sources = readKitSources(ws.dir)
+  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
+  const key = yield* surveyTokenKey()
+  const instruments = new Map<string, Instrument>(loaded.map((l) => [l.instrument.id, l.instrument]))
+  return {
+    db,
+    dialogue: ws.dialogue,
+    renderer: new KitRenderer(sources, ws.dialogue, dialogueText),
+    instruments,
+    key,
+    css: templatesFor(sources, undefined).get("survey/survey.css")?.text ?? ""
+  } satisfies SurveyServerContext
+})
+
+/**
+ * Serves `/s/<token>` until stopped. Returns when the server has closed.
+ *
+ * @example
+ * yield* serveSurveys(ws, { port: 8080, log: console.log })
+ */
+export const serveSurveys = (ws: Workspace, options: ServeOptions) =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      const context = yield* surveyServerContext(ws)
+      const app = surveyApp(context, options)
+      const server = yield* Effect.acquireRelease(
+        Effect.callback<ReturnType<typeof serve>>((resume) => {
+          const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? "127.0.0.1" }, (info: AddressInfo) => {
+            options.onListening?.({ host: info.address, port: info.port })
+            resume(Effect.succeed(s))
+          })
+        }),
+        (s) => Effect.callback<void>((resume) => {
+          s.close(() => resume(Effect.void))
+          // idle keep-alive connections would hold close() open
+          ;(s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+        })
+      )
+      void server
+      yield* Effect.callback<void>((resume) => {
+        if (options.until !== undefined) {
+          void options.until.then(() => resume(Effect.void))
+          return
+        }
+        const stop = () => resume(Effect.void)
+        process.once("SIGINT", stop)
+        process.once("SIGTERM", stop)
+        return Effect.sync(() => {
+          process.off("SIGINT", stop)
+          process.off("SIGTERM", stop)
+        })
+      })
+    })
+  )

@@ -1,0 +1,377 @@
+/**
+ * The survey form server behind `convene survey serve`: Hono on Node, one form per invitation
+ * token at `/s/<token>`, localized and right to left where needed, plain HTML forms that work
+ * without JavaScript, validated on the server, one stored response per token and wave.
+ * Hardened: CSRF checks (Origin / Sec-Fetch-Site and a per-form token), a body size limit,
+ * rate limits, security headers, no stack traces in pages, no tokens in logs.
+ */
+import { Hono, type Context } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { csrf } from "hono/csrf"
+import { HTTPException } from "hono/http-exception"
+import { secureHeaders } from "hono/secure-headers"
+import { createHmac, timingSafeEqual } from "node:crypto"
+import type { Kysely } from "kysely"
+import { type AnswerValue, decodeAnswer, MAX_TEXT_LENGTH, scaleOf } from "../domain/Answers.js"
+import type { Dialogue } from "../domain/Dialogue.js"
+import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
+import type { KitRenderer, Messages } from "../kits/Kit.js"
+import type { Tables } from "../infra/Tables.js"
+import { tokenHash } from "../surveys/Surveys.js"
+
+/** How the server behaves; every field has a default. */
+export interface SurveyServerOptions {
+  /** The clock: the wave windows are checked against it (tests move it). */
+  readonly now?: () => Date
+  /** Where request lines go (never with a token in them); default: nowhere. */
+  readonly log?: (line: string) => void
+  /** Largest request body accepted, in bytes (default 64 KiB). */
+  readonly maxBodyBytes?: number
+  /** Requests per token per minute (default 60). */
+  readonly perTokenPerMinute?: number
+  /** Unknown-token requests per client address per minute before 429 (default 30): guessing is slow. */
+  readonly failuresPerMinute?: number
+  /** The public origin behind a proxy (e.g. `https://survey.example.org`), accepted in the Origin header. */
+  readonly publicOrigin?: string | undefined
+  /** Take the client address from X-Forwarded-For (behind a load balancer you trust). */
+  readonly trustProxy?: boolean
+}
+
+/** What the server reads once at start. */
+export interface SurveyServerContext {
+  readonly db: Kysely<Tables>
+  readonly dialogue: Dialogue
+  readonly renderer: KitRenderer
+  readonly instruments: ReadonlyMap<string, Instrument>
+  /** The survey key (see `surveyTokenKey`): per-form CSRF tokens are derived from it. */
+  readonly key: string
+  readonly css: string
+}
+
+/** A fixed-window counter per key, forgotten after the window. */
+class Window {
+  private counts = new Map<string, number>()
+  private started = 0
+  constructor(private readonly limit: number, private readonly ms = 60_000) {}
+  hit(key: string, now: number): boolean {
+    if (now - this.started >= this.ms) {
+      this.counts = new Map()
+      this.started = now
+    }
+    const n = (this.counts.get(key) ?? 0) + 1
+    this.counts.set(key, n)
+    return n <= this.limit
+  }
+}
+
+interface Invitation {
+  readonly participant_id: string
+  readonly instrument: string
+  readonly wave: string
+  readonly site_id: string
+  readonly locale: string
+  readonly timezone: string
+  readonly submitted_at: Date | null
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+const localDate = (zone: string, at: Date): string => {
+  let format = dayFormats.get(zone)
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+    dayFormats.set(zone, format)
+  }
+  const parts = format.formatToParts(at)
+  const get = (t: string) => parts.find((p) => p.type === t)!.value
+  return `${get("year")}-${get("month")}-${get("day")}`
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>()
+const numberFormat = (locale: string): Intl.NumberFormat => {
+  let format = numberFormats.get(locale)
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale)
+    numberFormats.set(locale, format)
+  }
+  return format
+}
+
+/** The form's hidden CSRF field: bound to the token, so it cannot be reused for another link. */
+const formToken = (key: string, hash: string): string => createHmac("sha256", key).update(`csrf\u0000${hash}`).digest("base64url")
+
+const sameToken = (a: string, b: string): boolean => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** The message for an answer that did not decode, in the page's language. */
+const errorMessage = (q: Question, messages: Messages, empty: boolean): string => {
+  if (empty) return messages.format("survey.error.required", {})
+  const scale = scaleOf(q)
+  if (scale !== undefined) return messages.format("survey.error.whole_number", scale)
+  if (q.type === "number") return messages.format("survey.error.number", { min: q.min, max: q.max })
+  if (q.type === "text") return messages.format("survey.error.too_long", { max: MAX_TEXT_LENGTH })
+  return messages.format("survey.error.choose", {})
+}
+
+/**
+ * The Hono application. It needs an open database and what {@link SurveyServerContext} holds;
+ * `serveSurveys` (in `SurveyServe.ts`) runs it on a port.
+ *
+ * @example
+ * const app = surveyApp(context, { now: () => new Date("2027-05-01T10:00:00Z") })
+ * const res = await app.request(`/s/${token}`)
+ */
+export const surveyApp = (context: SurveyServerContext, options: SurveyServerOptions = {}): Hono => {
+  const now = options.now ?? (() => new Date())
+  const log = options.log ?? (() => {})
+  const perToken = new Window(options.perTokenPerMinute ?? 60)
+  const failures = new Window(options.failuresPerMinute ?? 30)
+  const app = new Hono()
+  const { db, renderer, dialogue } = context
+
+  const clientOf = (c: Context): string => {
+    if (options.trustProxy === true) {
+      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
+      if (forwarded !== undefined && forwarded !== "") return forwarded
+    }
+    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+    return incoming?.socket?.remoteAddress ?? "unknown"
+  }
+
+  // request lines without tokens: /s/<token> is logged as /s/<first 8 hex of its hash>…
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const path = c.req.path.replace(/^\/s\/([^/]+)/, (_m, token: string) => `/s/${tokenHash(token).slice(0, 8)}…`)
+    log(`${c.req.method} ${path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`)
+  })
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false
+    })
+  )
+  app.use(async (c, next) => {
+    await next()
+    c.header("Cache-Control", "no-store")
+  })
+
+  const page = (c: Context, status: number, siteId: string | undefined, locale: string, values: { heading: string; body: string; kind: string; wave?: string }) =>
+    c.html(renderer.renderPage("survey", "message", siteId ?? "", locale, { ...values, page_title: values.heading }), status as 200)
+
+  const generic = (c: Context, status: number, kind: "not_found" | "too_large" | "too_many" | "forbidden" | "failure") => {
+    const { messages } = renderer.messagesFor("", dialogue.source_locale)
+    return page(c, status, undefined, dialogue.source_locale, { heading: messages.format(`survey.${kind}_title`, {}), body: messages.format(`survey.${kind}`, {}), kind })
+  }
+
+  app.onError((error, c) => {
+    // a refusal by a middleware (the CSRF check): its status, with a page of ours
+    if (error instanceof HTTPException) return generic(c, error.status, error.status === 403 ? "forbidden" : error.status === 413 ? "too_large" : "failure")
+    // the message only, in the log; the page says nothing about the inside
+    log(`error ${c.req.method} ${c.req.path.replace(/^\/s\/[^/]+/, "/s/…")}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`)
+    return generic(c, 500, "failure")
+  })
+  app.notFound((c) => generic(c, 404, "not_found"))
+
+  app.get("/healthz", (c) => c.text("ok"))
+  app.get("/assets/survey.css", (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8")
+    c.header("Cache-Control", "public, max-age=3600")
+    return c.body(context.css)
+  })
+
+  // one row, found by a unique index, and the response by its primary key: the lookup every
+  // request makes stays cheap (on PGlite it runs in the server's own thread)
+  const lookup = (hash: string): Promise<Invitation | undefined> =>
+    db
+      .selectFrom("survey_invitations as i")
+      .select(["i.participant_id", "i.instrument", "i.wave", "i.site_id", "i.locale", "i.timezone"])
+      .select((eb) =>
+        eb
+          .selectFrom("survey_responses as r")
+          .select("r.submitted_at")
+          .whereRef("r.participant_id", "=", "i.participant_id")
+          .whereRef("r.instrument", "=", "i.instrument")
+          .whereRef("r.wave", "=", "i.wave")
+          .as("submitted_at")
+      )
+      .where("i.token_hash", "=", hash)
+      .executeTakeFirst() as Promise<Invitation | undefined>
+
+  /** Finds the invitation of a request, or answers it (404, 429, closed, already answered). */
+  const open = async (c: Context): Promise<{ invitation: Invitation; instrument: Instrument; hash: string; token: string } | Response> => {
+    const token = c.req.param("token") ?? ""
+    const at = now().getTime()
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) {
+      if (!failures.hit(clientOf(c), at)) return generic(c, 429, "too_many")
+      return generic(c, 404, "not_found")
+    }
+    const hash = tokenHash(token)
+    if (!perToken.hit(hash, at)) return generic(c, 429, "too_many")
+    const invitation = await lookup(hash)
+    const instrument = invitation === undefined ? undefined : context.instruments.get(invitation.instrument)
+    if (invitation === undefined || instrument === undefined) {
+      if (!failures.hit(clientOf(c), at)) return generic(c, 429, "too_many")
+      return generic(c, 404, "not_found")
+    }
+    const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
+    const wave = dialogue.evaluation.waves.find((w) => w.id === invitation.wave)
+    const today = localDate(invitation.timezone, now())
+    const date = (d: string) => new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T12:00:00Z`))
+    if (wave === undefined || today < wave.opens || today > wave.closes) {
+      const body = wave === undefined || today > wave.closes
+        ? messages.format("survey.closed_after", { closes: date(wave?.closes ?? today) })
+        : messages.format("survey.closed_before", { opens: date(wave.opens) })
+      return page(c, 403, invitation.site_id, invitation.locale, { heading: messages.format("survey.closed_title", {}), body, kind: "closed", wave: invitation.wave })
+    }
+    return { invitation, instrument, hash, token }
+  }
+
+  const already = (c: Context, invitation: Invitation, submitted: Date, status: number) => {
+    const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
+    const date = new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: invitation.timezone }).format(submitted)
+    return page(c, status, invitation.site_id, invitation.locale, {
+      heading: messages.format("survey.already_title", {}),
+      body: messages.format("survey.already", { date }),
+      kind: "already",
+      wave: invitation.wave
+    })
+  }
+
+  const form = (
+    c: Context,
+    status: number,
+    found: { invitation: Invitation; instrument: Instrument; hash: string; token: string },
+    values: Readonly<Record<string, ReadonlyArray<string>>>,
+    errors: Readonly<Record<string, string>>,
+    csrfValue?: string
+  ) => {
+    const { invitation, instrument } = found
+    const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
+    const number = numberFormat(messages.intl)
+    const label = (labels: Record<string, string>) => labelIn(labels, invitation.locale, instrument)
+    const questions = questionsFor(instrument, invitation.wave as WaveId).map((q, i) => {
+      const given = values[q.id] ?? []
+      const base = { id: q.id, type: q.type, number: number.format(i + 1), label: label(q.label), required: q.required === true, error: errors[q.id] }
+      const scale = scaleOf(q)
+      if (scale !== undefined) {
+        const points = Array.from({ length: scale.max - scale.min + 1 }, (_, k) => scale.min + k)
+        const likert = q.type === "likert5" ? "questionnaire.likert" : q.type === "likert7" ? "questionnaire.likert7" : undefined
+        return {
+          ...base,
+          input: "radio",
+          row: likert === undefined,
+          hint: likert === undefined ? `${messages.format("survey.scale_min", { min: number.format(0) })} · ${messages.format("survey.scale_max", { max: number.format(10) })}` : undefined,
+          options: points.map((p) => ({ value: String(p), label: likert === undefined ? number.format(p) : messages.format(`${likert}.${p}`, {}), checked: given.includes(String(p)) }))
+        }
+      }
+      if ("options" in q) {
+        return {
+          ...base,
+          input: q.type === "multiple" ? "checkbox" : "radio",
+          multiple: q.type === "multiple",
+          hint: messages.format(q.type === "multiple" ? "questionnaire.choose_many" : "questionnaire.choose_one", {}),
+          options: q.options.map((o) => ({ value: o.id, label: label(o.label), checked: given.includes(o.id) }))
+        }
+      }
+      if (q.type === "number") return { ...base, min: q.min, max: q.max, value: given[0] ?? "", hint: messages.format("questionnaire.number_hint", { min: number.format(q.min), max: number.format(q.max) }) }
+      return { ...base, value: given[0] ?? "" }
+    })
+    const errorList = questions.filter((q) => q.error !== undefined).map((q) => ({ id: q.id, number: q.number, label: q.label, message: q.error }))
+    const title = label(instrument.title)
+    return c.html(
+      renderer.renderPage("survey", "form", invitation.site_id, invitation.locale, {
+        page_title: errorList.length > 0 ? `${messages.format("survey.errors_heading", { count: errorList.length })} — ${title}` : title,
+        title,
+        wave: invitation.wave,
+        dialogue: dialogue.title,
+        token: found.token,
+        csrf: csrfValue ?? formToken(context.key, found.hash),
+        questions,
+        errors: errorList
+      }),
+      status as 200
+    )
+  }
+
+  // a blank form differs between participants of one language only by its token and CSRF field:
+  // it is rendered once per site templates, locale, instrument and wave, then filled in
+  const blankForms = new Map<string, string>()
+  const TOKEN = "__convene_token__"
+  const CSRF = "__convene_csrf__"
+  app.get("/s/:token", async (c) => {
+    const found = await open(c)
+    if (found instanceof Response) return found
+    const { invitation } = found
+    if (invitation.submitted_at !== null) return already(c, invitation, new Date(invitation.submitted_at), 200)
+    const key = `${renderer.hasOverrides(invitation.site_id) ? invitation.site_id : "*"}\u0000${invitation.locale}\u0000${invitation.instrument}\u0000${invitation.wave}`
+    let blank = blankForms.get(key)
+    if (blank === undefined) {
+      const res = form(c, 200, { ...found, token: TOKEN }, {}, {}, CSRF)
+      blank = await res.text()
+      blankForms.set(key, blank)
+    }
+    return c.html(blank.replaceAll(TOKEN, found.token).replace(CSRF, formToken(context.key, found.hash)))
+  })
+
+  app.get("/s/:token/done", async (c) => {
+    const found = await open(c)
+    if (found instanceof Response) return found
+    if (found.invitation.submitted_at === null) return c.redirect(`/s/${found.token}`, 303)
+    const { messages } = renderer.messagesFor(found.invitation.site_id, found.invitation.locale)
+    return page(c, 200, found.invitation.site_id, found.invitation.locale, {
+      heading: messages.format("survey.thanks_title", {}),
+      body: messages.format("survey.thanks", {}),
+      kind: "thanks",
+      wave: found.invitation.wave
+    })
+  })
+
+  app.post(
+    "/s/:token",
+    bodyLimit({ maxSize: options.maxBodyBytes ?? 64 * 1024, onError: (c) => generic(c, 413, "too_large") }),
+    csrf({
+      origin: (origin, c) => origin === new URL(c.req.url).origin || (options.publicOrigin !== undefined && origin === new URL(options.publicOrigin).origin)
+    }),
+    async (c) => {
+      const found = await open(c)
+      if (found instanceof Response) return found
+      const { invitation, instrument } = found
+      if (invitation.submitted_at !== null) return already(c, invitation, new Date(invitation.submitted_at), 409)
+      const body = await c.req.parseBody({ all: true })
+      const field = (name: string): Array<string> => {
+        const v = body[name]
+        return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string")
+      }
+      if (!sameToken(field("_csrf")[0] ?? "", formToken(context.key, found.hash))) return generic(c, 403, "forbidden")
+      const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
+      const values: Record<string, ReadonlyArray<string>> = {}
+      const errors: Record<string, string> = {}
+      const answers: Record<string, AnswerValue> = {}
+      for (const q of questionsFor(instrument, invitation.wave as WaveId)) {
+        const raw = field(q.id)
+        values[q.id] = raw
+        const check = decodeAnswer(q, q.type === "multiple" ? raw : raw[0], { enforceRequired: true })
+        if (!check.ok) errors[q.id] = errorMessage(q, messages, raw.every((r) => r.trim() === ""))
+        else if (check.value !== undefined) answers[q.id] = check.value
+      }
+      if (Object.keys(errors).length > 0) return form(c, 422, found, values, errors)
+      // one response per participant, instrument and wave: of two submitted at once, one is stored
+      const stored = await db
+        .insertInto("survey_responses")
+        .values({ participant_id: invitation.participant_id, instrument: instrument.id, instrument_version: instrument.version, wave: invitation.wave, source: "web", answers: JSON.stringify(answers) })
+        .onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing())
+        .returning("submitted_at")
+        .executeTakeFirst()
+      if (stored === undefined) {
+        const existing = await lookup(found.hash)
+        return already(c, invitation, new Date(existing?.submitted_at ?? now()), 409)
+      }
+      return c.redirect(`/s/${found.token}/done`, 303)
+    }
+  )
+  return app
+}

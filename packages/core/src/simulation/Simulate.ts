@@ -1,0 +1,190 @@
+/**
+ * The workflow behind `convene survey simulate`: seeded, simulated answers for demos and
+ * benchmarks, stored through the same paths real ones take (participants through the registry
+ * import, responses through `storeResponses`), so reports and exports treat them alike.
+ */
+import * as Effect from "effect/Effect"
+import { mkdir, writeFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { sql } from "kysely"
+import { query } from "../infra/Database.js"
+import { formatCsv } from "../domain/Csv.js"
+import { InputError } from "../domain/Errors.js"
+import { questionsFor, type WaveId } from "../domain/Instrument.js"
+import { participantsRegistry } from "../domain/Registry.js"
+import {
+  planSimulatedParticipants,
+  type ResponseSource,
+  type SimulatedEffect,
+  simulatedEffects,
+  simulatedIdPrefix,
+  type SimulatedParticipant,
+  simulator
+} from "../domain/Simulation.js"
+import { importRegistryFile } from "../registries/Registries.js"
+import { checkWave, loadInstrument, type ResponseToStore, storeResponses } from "../surveys/Surveys.js"
+import type { Workspace } from "../infra/Workspace.js"
+
+/** What `survey simulate` needs. */
+export interface SimulateOptions {
+  readonly seed: number
+  /** Simulate this many participants: register the missing ones first, or take the first this many by id. */
+  readonly participants?: number | undefined
+  readonly instrument?: string | undefined
+  /** Default: every wave of convene.yaml the instrument asks something in. */
+  readonly waves?: ReadonlyArray<string> | undefined
+  readonly onProgress?: ((done: number, total: number, step: "registering" | "answering") => void) | undefined
+}
+
+/** Responses stored for one wave, by source. */
+export interface SimulatedWaveCounts {
+  readonly web: number
+  readonly paper: number
+  readonly kobo: number
+  readonly total: number
+  /** Participants who had already answered the wave: left as they were. */
+  readonly skippedExisting: number
+}
+
+/** The outcome of a simulation. */
+export interface SimulationSummary {
+  /** Always true: these answers are made up. */
+  readonly simulated: true
+  readonly instrument: string
+  readonly seed: number
+  readonly waves: ReadonlyArray<WaveId>
+  /** Participants answers were simulated for. */
+  readonly participants: number
+  /** Simulated participants registered by this run (0 when there were enough). */
+  readonly registered: number
+  /** The CSV the new participants were imported from. */
+  readonly participantsFile?: string
+  readonly responses: Readonly<Partial<Record<WaveId, SimulatedWaveCounts>>>
+  /** Answers stored (questions answered, over every response). */
+  readonly answers: number
+  /** The pre→post effects built in, for checking a report against. */
+  readonly effects: ReadonlyArray<SimulatedEffect>
+}
+
+/** Participants are simulated and stored in chunks of this many (one transaction per wave and source). */
+const CHUNK = 10_000
+const MAX_PARTICIPANTS = 1_000_000
+
+/**
+ * Simulates answers to an instrument for the registered participants — registering simulated
+ * ones first when `participants` asks for more — and stores them as real answers are stored.
+ * Deterministic: the same seed on the same registry stores the same answers; participants who
+ * already answered a wave are skipped, so running it again adds nothing.
+ *
+ * @example
+ * const summary = yield* simulateSurvey(ws, { seed: 1, participants: 5000 })
+ * // { simulated: true, registered: 4760, responses: { pre: { web: 3010, paper: 850, kobo: 420, total: 4280, … }, … }, … }
+ */
+export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspace, options: SimulateOptions) {
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
+    return yield* new InputError({ summary: `--seed: expected a whole number of 0 or more, got ${options.seed}.`, problems: [] })
+  }
+  if (options.participants !== undefined && (!Number.isInteger(options.participants) || options.participants < 1 || options.participants > MAX_PARTICIPANTS)) {
+    return yield* new InputError({ summary: `--participants: expected a whole number from 1 to ${MAX_PARTICIPANTS.toLocaleString("en")}, got ${options.participants}.`, problems: [] })
+  }
+  const loaded = yield* loadInstrument(ws, options.instrument)
+  const instrument = loaded.instrument
+  const requested = options.waves ?? ws.dialogue.evaluation.waves.map((w) => w.id).filter((w) => questionsFor(instrument, w).length > 0)
+  if (requested.length === 0) return yield* new InputError({ summary: `No evaluation wave of convene.yaml asks a question of ${instrument.id}.`, problems: [] })
+  const waves: Array<WaveId> = []
+  for (const w of requested) waves.push(yield* checkWave(ws.dialogue, instrument, w))
+
+  const registeredCount = Number((yield* query("counting participants", (db) => db.selectFrom("participants").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow())).n)
+  let registered = 0
+  let participantsFile: string | undefined
+  if (options.participants !== undefined && options.participants > registeredCount) {
+    participantsFile = join(ws.dir, "out", "simulate", "participants.csv")
+    registered = yield* registerSimulated(options.seed, options.participants - registeredCount, participantsFile, options.onProgress)
+  } else if (registeredCount === 0) {
+    return yield* new InputError({ summary: "There are no participants: pass --participants N to register simulated ones.", problems: [] })
+  }
+
+  const participants: ReadonlyArray<SimulatedParticipant> = yield* query("reading participants", (db) => {
+    const q = db
+      .selectFrom("participants as p")
+      .innerJoin("sites as s", "s.id", "p.site_id")
+      .select(["p.id", "p.site_id", "s.country", "s.format", sql<string>`coalesce(p.locale, s.locale)`.as("locale"), "p.education"])
+      .orderBy("p.id")
+    return options.participants === undefined ? q.execute() : q.limit(options.participants).execute()
+  })
+  const answered = new Map<WaveId, Set<string>>(waves.map((w) => [w, new Set()]))
+  const earlier = yield* query("looking for earlier answers", (db) =>
+    db.selectFrom("survey_responses").select(["participant_id", "wave"]).where("instrument", "=", instrument.id).where("wave", "in", waves).execute()
+  )
+  for (const r of earlier) answered.get(r.wave as WaveId)?.add(r.participant_id)
+
+  const counts = new Map<WaveId, { web: number; paper: number; kobo: number; total: number; skippedExisting: number }>(
+    waves.map((w) => [w, { web: 0, paper: 0, kobo: 0, total: 0, skippedExisting: 0 }])
+  )
+  let answers = 0
+  const simulate = simulator(instrument, { seed: options.seed, waves })
+  options.onProgress?.(0, participants.length, "answering")
+  for (let start = 0; start < participants.length; start += CHUNK) {
+    const chunk = participants.slice(start, start + CHUNK)
+    const groups = new Map<string, { wave: WaveId; source: ResponseSource; responses: Array<ResponseToStore> }>()
+    for (const r of simulate(chunk)) {
+      const c = counts.get(r.wave)!
+      if (answered.get(r.wave)!.has(r.participant_id)) {
+        c.skippedExisting++
+        continue
+      }
+      const key = `${r.wave}\u0000${r.source}`
+      let group = groups.get(key)
+      if (group === undefined) groups.set(key, (group = { wave: r.wave, source: r.source, responses: [] }))
+      group.responses.push({ participant_id: r.participant_id, answers: r.answers })
+    }
+    for (const group of groups.values()) {
+      const stored = new Set(yield* storeResponses(instrument, group.wave, group.source, group.responses, { simulated: true }))
+      const c = counts.get(group.wave)!
+      c[group.source] += stored.size
+      c.total += stored.size
+      // answered meanwhile (a web form, an import): skipped by the store, reported here
+      c.skippedExisting += group.responses.length - stored.size
+      for (const r of group.responses) if (stored.has(r.participant_id)) answers += Object.keys(r.answers).length
+    }
+    options.onProgress?.(Math.min(start + CHUNK, participants.length), participants.length, "answering")
+  }
+  return {
+    simulated: true,
+    instrument: instrument.id,
+    seed: options.seed,
+    waves,
+    participants: participants.length,
+    registered,
+    ...(participantsFile === undefined ? {} : { participantsFile }),
+    responses: Object.fromEntries(counts),
+    answers,
+    effects: simulatedEffects(instrument, options.seed)
+  } satisfies SimulationSummary as SimulationSummary
+})
+
+/** Registers `count` simulated participants through the registry import, as a CSV written to `file`. */
+const registerSimulated = (seed: number, count: number, file: string, onProgress: SimulateOptions["onProgress"]) =>
+  Effect.gen(function*() {
+    const sites = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "capacity"]).orderBy("id").execute())
+    if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to register simulated participants at: import sites first (`convene sites import sites.csv`).", problems: [] })
+    const existing = yield* query("reading participant codes", (db) => db.selectFrom("participants").select(["id", "code"]).execute())
+    const nextNumber = new Map<string, number>(sites.map((s) => [simulatedIdPrefix(s.id), 0]))
+    for (const p of existing) {
+      const m = /^(sim-.*-)(\d{5,})$/.exec(p.id)
+      if (m === null || !nextNumber.has(m[1]!)) continue
+      nextNumber.set(m[1]!, Math.max(nextNumber.get(m[1]!)!, Number(m[2])))
+    }
+    const planned = planSimulatedParticipants({
+      seed,
+      count,
+      sites: sites.map((s) => ({ id: s.id, capacity: Number(s.capacity) })),
+      nextNumber,
+      taken: new Set(existing.map((p) => p.code))
+    })
+    const columns = participantsRegistry.columns.map((c) => c.name)
+    const text = formatCsv(columns, planned.map((p) => columns.map((c) => (p as unknown as Record<string, string | undefined>)[c] ?? "")))
+    yield* Effect.promise(() => mkdir(dirname(file), { recursive: true }).then(() => writeFile(file, text)))
+    const summary = yield* importRegistryFile("participants", file, { onProgress: (done, total) => onProgress?.(done, total, "registering") })
+    return summary.inserted
+  })

@@ -1,0 +1,45 @@
+/**
+ * The survey instruments of a workspace, `surveys/*.yaml`, read and decoded: the kits print
+ * their questionnaires, the surveys collect and report their answers.
+ */
+import * as Effect from "effect/Effect"
+import { createHash } from "node:crypto"
+import { readdir, readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { InputError } from "../domain/Errors.js"
+import { decodeInstrumentYaml, type Instrument } from "../domain/Instrument.js"
+import { displayPath } from "../kits/KitSources.js"
+
+/** An instrument as read from `surveys/<id>.yaml`, with the hash of its text. */
+export interface LoadedInstrument {
+  readonly file: string
+  readonly instrument: Instrument
+  readonly sha256: string
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex")
+
+/**
+ * The survey instruments of a workspace (`surveys/*.yaml`), decoded; every problem of every
+ * file is reported at once.
+ */
+export const readInstruments = (workspaceDir: string): Effect.Effect<Array<LoadedInstrument>, InputError> =>
+  Effect.gen(function*() {
+    const dir = join(workspaceDir, "surveys")
+    const names = yield* Effect.promise(() => readdir(dir).catch(() => [] as Array<string>))
+    const out: Array<LoadedInstrument> = []
+    const problems: Array<InputError["problems"][number]> = []
+    for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+      const file = join(dir, name)
+      const text = yield* Effect.promise(() => readFile(file, "utf8"))
+      try {
+        out.push({ file: `surveys/${name}`, instrument: decodeInstrumentYaml(text, displayPath(file)), sha256: sha256(text) })
+      } catch (e) {
+        if (e instanceof InputError) problems.push(...e.problems)
+        else throw e
+      }
+    }
+    if (problems.length > 0) return yield* new InputError({ summary: "A survey instrument is not valid.", problems })
+    return out
+  })
+

@@ -1,0 +1,41 @@
+/**
+ * The XLSForm export behind `convene survey export --format xlsform`: one wave of an
+ * instrument as a form KoboToolbox and ODK Central accept, with labels in every locale of the
+ * instrument (Likert labels from the kit catalogs).
+ */
+import * as Effect from "effect/Effect"
+import { mkdir, readFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { questionsFor } from "../domain/Instrument.js"
+import { xlsFormSheets } from "../domain/XlsForm.js"
+import { KitRenderer } from "../kits/Kit.js"
+import { readKitSources } from "../kits/KitSources.js"
+import { checkWave, loadInstrument } from "./Surveys.js"
+import type { Workspace } from "../infra/Workspace.js"
+import { writeXlsForm } from "./XlsForm.js"
+
+/**
+ * Writes `<out>` (default `out/surveys/<instrument>-<wave>.xlsx`).
+ *
+ * @example
+ * const { file } = yield* exportXlsForm(ws, { wave: "pre" })
+ */
+export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Workspace, options: { readonly wave: string; readonly instrument?: string | undefined; readonly out?: string | undefined }) {
+  const { instrument } = yield* loadInstrument(ws, options.instrument)
+  const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
+  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
+  const renderer = new KitRenderer(readKitSources(ws.dir), ws.dialogue, dialogueText)
+  const sheets = xlsFormSheets(instrument, wave, {
+    likertLabels: (locale, points) => {
+      const { messages } = renderer.messagesFor("", locale)
+      const key = points === 5 ? "questionnaire.likert" : "questionnaire.likert7"
+      return Array.from({ length: points }, (_, i) => messages.format(`${key}.${i + 1}`, {}))
+    }
+  })
+  const file = options.out ?? join(ws.dir, "out", "surveys", `${instrument.id}-${wave}.xlsx`)
+  yield* Effect.promise(async () => {
+    await mkdir(dirname(file), { recursive: true })
+    await writeXlsForm(file, sheets)
+  })
+  return { file, instrument: instrument.id, wave, questions: questionsFor(instrument, wave).length, locales: [...instrument.locales] }
+})

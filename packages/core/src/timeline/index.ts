@@ -1,0 +1,2 @@
+/** The timeline: milestones reached at sites, and every site's readiness. */
+export { recordMilestone, timelineStatus } from "./Timeline.js"
