@@ -6,7 +6,8 @@ import { Command, Flags } from "@oclif/core"
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { parseEnv } from "node:util"
-import type { Database, DatabaseOptions } from "@convene/core/infra"
+import type { DatabaseOptions } from "@convene/core/infra"
+import type { Store } from "@convene/core/store"
 import type { Workspace } from "@convene/core/infra"
 import type * as Effect from "effect/Effect"
 
@@ -76,9 +77,9 @@ export abstract class ConveneCommand extends Command {
   }
 
   /** Runs an Effect that needs the database, opening (and migrating) it first and closing it after. */
-  protected async withDatabase<A, E>(options: DatabaseOptions, program: Effect.Effect<A, E, Database>): Promise<A> {
-    const [{ Database }, Eff] = await Promise.all([import("@convene/core/infra"), import("effect/Effect")])
-    const exit = await Eff.runPromiseExit(program.pipe(Eff.provide(Database.layer(options))))
+  protected async withDatabase<A, E>(options: DatabaseOptions, program: Effect.Effect<A, E, Store>): Promise<A> {
+    const [{ ConveneStore }, Eff] = await Promise.all([import("@convene/core/store"), import("effect/Effect")])
+    const exit = await Eff.runPromiseExit(program.pipe(Eff.provide(ConveneStore.layer(options))))
     if (exit._tag === "Success") return exit.value
     const { squash } = await import("effect/Cause")
     throw squash(exit.cause)

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { siteCalendar } from "./schedule/Calendar.js"
 import { Database, type DatabaseOptions, pgliteDirOf } from "./infra/Database.js"
+import { ConveneStore, type Store } from "./Store.js"
 import { decodeDialogueYaml, Dialogue } from "./domain/Dialogue.js"
 import { InputError, NotFound, type Problem, WorkspaceNotFound } from "./domain/Errors.js"
 import type { RegistryEntities, RegistryName } from "./domain/Registry.js"
@@ -151,7 +152,7 @@ export interface Convene extends AsyncDisposable {
    * Runs any Effect workflow of the SDK on this object's database: the way out when a workflow
    * has no Promise method here.
    */
-  readonly run: <A, E>(effect: Effect.Effect<A, E, Database>) => Promise<A>
+  readonly run: <A, E>(effect: Effect.Effect<A, E, Store>) => Promise<A>
   /** Closes the database. Calls after it reject; closing twice does nothing. */
   readonly close: () => Promise<void>
 }
@@ -246,7 +247,7 @@ const databaseFor = (options: ConveneOptions, workspace: Workspace | undefined):
  */
 export const createConvene = async (options: ConveneOptions = {}): Promise<Convene> => {
   const { workspace, dialogue } = await locate(options)
-  const runtime = ManagedRuntime.make(Database.layer(databaseFor(options, workspace)))
+  const runtime = ManagedRuntime.make(ConveneStore.layer(databaseFor(options, workspace)))
   // open (and migrate) now, so that an unreachable database rejects here and not at first use
   const shape = await runtime.runPromise(Database.useSync((opened) => opened)).catch(async (e: unknown) => {
     await runtime.dispose()
@@ -254,7 +255,7 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
   })
   let closed = false
 
-  const run = <A, E>(effect: Effect.Effect<A, E, Database>): Promise<A> =>
+  const run = <A, E>(effect: Effect.Effect<A, E, Store>): Promise<A> =>
     closed ? Promise.reject(new Error("This convene object is closed: create a new one with createConvene().")) : runtime.runPromise(effect)
 
   const needDialogue = (): Dialogue => {

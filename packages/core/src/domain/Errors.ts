@@ -93,3 +93,19 @@ export class MailTransportError extends Data.TaggedError("MailTransportError")<{
     return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${this.sent} message(s) went out before)` : ""}. ${this.hint}`
   }
 }
+
+/**
+ * A file or folder could not be read or written (missing, not permitted, disk full). Keeps the
+ * system error as `cause`; `path` is the file as the user named it.
+ */
+export class FileError extends Data.TaggedError("FileError")<{
+  readonly operation: "read" | "write" | "list" | "remove"
+  readonly path: string
+  readonly cause: unknown
+}> {
+  override get message(): string {
+    const code = (this.cause as { code?: unknown } | undefined)?.code
+    const why = code === "ENOENT" ? "no such file or folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "the disk is full" : this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `Cannot ${this.operation} ${this.path}: ${why}.`
+  }
+}

@@ -128,8 +128,30 @@ export class Database extends Context.Service<Database, DatabaseShape>()("conven
     )
 }
 
-/** Runs a database operation as an Effect, turning a driver error into a {@link StoreError}. */
+/**
+ * How a repository runs its statements: each one an Effect that fails with a {@link StoreError}
+ * naming what it was doing ("reading sites"), never a rejected promise.
+ */
+export type Run = <A>(operation: string, run: (db: Kysely<Tables>) => Promise<A>) => Effect.Effect<A, StoreError>
+
+/** The {@link Run} of an open database. Only repositories and the infrastructure use it. */
+export const runnerOf = (db: Kysely<Tables>): Run => (operation, run) =>
+  Effect.tryPromise({ try: () => run(db), catch: (cause) => new StoreError({ operation, cause }) })
+
+/**
+ * The layer of a repository: built by `make` from the open database.
+ *
+ * @example
+ * export class PlanRepo extends Context.Service<PlanRepo, ReturnType<typeof make>>()("convene/PlanRepo") {
+ *   static readonly layer = repositoryLayer(PlanRepo, make)
+ * }
+ */
+export const repositoryLayer = <I, S>(tag: Context.Key<I, S>, make: (db: Kysely<Tables>, run: Run) => S): Layer.Layer<I, never, Database> =>
+  Layer.effect(tag, Effect.map(Database, ({ db }) => make(db, runnerOf(db))))
+
+/**
+ * Runs a statement against the {@link Database} service. Transitional: the workflows that still
+ * use it are being moved onto their feature's repository; the architecture test lists them.
+ */
 export const query = <A>(operation: string, run: (db: Kysely<Tables>) => Promise<A>): Effect.Effect<A, StoreError, Database> =>
-  Database.use(({ db }) =>
-    Effect.tryPromise({ try: () => run(db), catch: (cause) => new StoreError({ operation, cause }) })
-  )
+  Database.use(({ db }) => runnerOf(db)(operation, run))

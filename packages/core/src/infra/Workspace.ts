@@ -19,6 +19,8 @@ export interface Workspace {
   readonly dir: string
   readonly file: string
   readonly dialogue: Dialogue
+  /** `convene.yaml` as read, once, when the workspace was opened (kits hash it). */
+  readonly text: string
 }
 
 /**
@@ -46,7 +48,7 @@ export const openWorkspace = async (from: string): Promise<Workspace> => {
   const dir = findWorkspaceDir(from)
   const file = join(dir, DIALOGUE_FILE)
   const text = await readFile(file, "utf8")
-  return { dir, file, dialogue: decodeDialogueYaml(text, relative(process.cwd(), file) || file) }
+  return { dir, file, text, dialogue: decodeDialogueYaml(text, relative(process.cwd(), file) || file) }
 }
 
 /**

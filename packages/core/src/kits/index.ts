@@ -3,3 +3,4 @@ export { directionOf, KIT_DOCUMENTS, KIT_FORMAT, type KitFile, type KitInput, ty
 export { checkKits, type KitCheckReport, type SiteFallback } from "./KitCheck.js"
 export { displayPath, type KitSources, readKitSources, type SourceLayer, type TemplateFile } from "./KitSources.js"
 export { type BuiltKit, buildKits, KIT_ATTACHMENT_LIMIT, type KitBuildOptions, type KitBuildResult, type KitManifest, type KitSendOptions, sendKits, zipKit } from "./Kits.js"
+export { rendererFor } from "./Renderer.js"

@@ -2,7 +2,9 @@
  * The send log: batched, idempotent inserts of outgoing messages, the pages a delivery run
  * works through, and the outcomes it records (in one statement per batch, not per message).
  */
+import * as Context from "effect/Context"
 import { type Kysely, sql, type Transaction } from "kysely"
+import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { StoredMessage, Tables } from "../infra/Tables.js"
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -180,4 +182,11 @@ export const statusOfKeys = async (db: Db, keys: ReadonlyArray<string>): Promise
     for (const r of rows) out.set(r.idempotency_key, r.status)
   }
   return out
+}
+
+const make = (_db: Kysely<Tables>, _run: Run) => ({})
+
+/** The send log's repository as a service. */
+export class MailRepo extends Context.Service<MailRepo, ReturnType<typeof make>>()("convene/MailRepo") {
+  static readonly layer = repositoryLayer(MailRepo, make)
 }

@@ -4,10 +4,8 @@
  * the references between registries intact.
  */
 import * as Effect from "effect/Effect"
-import { sql } from "kysely"
 import { randomBytes } from "node:crypto"
 import { readFile } from "node:fs/promises"
-import { Database, query } from "../infra/Database.js"
 import { Conflict, InputError, NotFound, type Problem, type StoreError } from "../domain/Errors.js"
 import {
   CODE_ALPHABET,
@@ -17,12 +15,13 @@ import {
   decodeRegistryJson,
   encodeRegistryCsv,
   type Participant,
+  participantsRegistry,
   type Registry,
   registryFor,
   type RegistryEntities,
   type RegistryName
 } from "../domain/Registry.js"
-import * as repo from "./RegistryRepo.js"
+import { RegistryRepo } from "./RegistryRepo.js"
 
 type AnyEntity = { readonly id: string }
 
@@ -66,8 +65,9 @@ const checkAgainstStore = (
   rows: ReadonlyArray<CheckedRow>,
   file: string | undefined,
   already: ReadonlyArray<Problem> = []
-): Effect.Effect<Array<Problem>, StoreError, Database> =>
+): Effect.Effect<Array<Problem>, StoreError, RegistryRepo> =>
   Effect.gen(function*() {
+    const repo = yield* RegistryRepo
     const problems: Array<Problem> = []
     const reported = new Set(already.map((p) => `${p.line}\u0000${p.field}`))
     const get = (row: CheckedRow, column: string): string | undefined => {
@@ -79,9 +79,7 @@ const checkAgainstStore = (
     for (const ref of registry.references) {
       const target = registryFor(ref.registry)
       const values = rows.map((r) => get(r, ref.column)).filter((v): v is string => v !== undefined)
-      const found = yield* query(`checking ${ref.column} against ${ref.registry}`, (db) =>
-        repo.existingValues(db, target.table, ref.target, values)
-      )
+      const found = yield* repo.existingValues(target, ref.target, values)
       for (const r of rows) {
         const v = get(r, ref.column)
         if (v !== undefined && !found.has(v)) {
@@ -96,7 +94,7 @@ const checkAgainstStore = (
     }
     for (const { column } of registry.unique) {
       const values = rows.map((r) => get(r, column)).filter((v): v is string => v !== undefined)
-      const holders = yield* query(`checking that ${column} is unique`, (db) => repo.existingValues(db, registry.table, column, values))
+      const holders = yield* repo.existingValues(registry, column, values)
       for (const r of rows) {
         const v = get(r, column)
         const holder = v === undefined ? undefined : holders.get(v)
@@ -116,18 +114,12 @@ const checkAgainstStore = (
 /** Gives every participant without a code its stored code, or a new one. */
 const withParticipantCodes = (
   rows: ReadonlyArray<CsvEntity<Participant>>
-): Effect.Effect<Array<CsvEntity<Participant>>, StoreError, Database> =>
+): Effect.Effect<Array<CsvEntity<Participant>>, StoreError, RegistryRepo> =>
   Effect.gen(function*() {
     const missing = rows.filter((r) => r.entity.code === undefined).map((r) => r.entity.id)
     if (missing.length === 0) return [...rows]
-    const codes = yield* query("reading participant codes", async (db) => {
-      const out = new Map<string, string>()
-      for (let i = 0; i < missing.length; i += repo.BATCH_SIZE) {
-        const batch = missing.slice(i, i + repo.BATCH_SIZE)
-        for (const r of await db.selectFrom("participants").select(["id", "code"]).where("id", "in", batch).execute()) out.set(r.id, r.code)
-      }
-      return out
-    })
+    const stored = yield* RegistryRepo.use((repo) => repo.findByIds(participantsRegistry, missing))
+    const codes = new Map<string, string>(stored.flatMap((p) => (p.code === undefined ? [] : [[p.id, p.code] as const])))
     const used = new Set<string>(rows.flatMap((r) => (r.entity.code === undefined ? [] : [r.entity.code])))
     return rows.map((r) => {
       if (r.entity.code !== undefined) return r
@@ -177,13 +169,12 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
     name === "participants"
       ? ((yield* withParticipantCodes(decoded.rows as ReadonlyArray<CsvEntity<Participant>>)) as ReadonlyArray<CsvEntity<AnyEntity>>)
       : decoded.rows
-  const counts = yield* query(`importing ${file}`, (db) =>
-    db.transaction().execute(async (trx) => {
-      const counts = await repo.upsert(trx, registry, rows.map((r) => r.entity), (done) => options.onProgress?.(done, rows.length))
+  const counts = yield* RegistryRepo.use((repo) =>
+    repo.importAll(registry, rows.map((r) => r.entity), {
       // after a large import the planner's statistics are stale until autovacuum comes by:
       // refresh them, so that the next queries (reports) get good plans
-      if (rows.length >= LARGE_IMPORT) await sql`analyze ${sql.table(registry.table)}`.execute(trx)
-      return counts
+      analyze: rows.length >= LARGE_IMPORT,
+      onBatch: (done) => options.onProgress?.(done, rows.length)
     })
   )
   return { registry: name, file, rows: rows.length, ...counts } satisfies ImportSummary
@@ -206,7 +197,7 @@ export const listRegistry = Effect.fn("Registries.list")(function*<N extends Reg
     })
   }
   const normalized = Object.fromEntries(Object.entries(where).map(([k, v]) => [k, k.endsWith("email") ? v.toLowerCase() : v]))
-  return (yield* query(`listing ${name}`, (db) => repo.listAll(db, registry, normalized))) as Array<RegistryEntities[N]>
+  return (yield* RegistryRepo.use((repo) => repo.listAll(registry, normalized))) as Array<RegistryEntities[N]>
 })
 
 /**
@@ -217,7 +208,7 @@ export const listRegistry = Effect.fn("Registries.list")(function*<N extends Reg
  */
 export const exportRegistry = Effect.fn("Registries.export")(function*(name: RegistryName, format: "csv" | "json") {
   const registry = registryFor(name)
-  const all = yield* query(`exporting ${name}`, (db) => repo.listAll(db, registry))
+  const all = yield* RegistryRepo.use((repo) => repo.listAll(registry))
   if (format === "csv") return encodeRegistryCsv(registry, all)
   const ordered = all.map((e) => Object.fromEntries(registry.columns.flatMap((c) => {
     const v = (e as Record<string, unknown>)[c.name]
@@ -229,7 +220,7 @@ export const exportRegistry = Effect.fn("Registries.export")(function*(name: Reg
 /** One record by id. Fails with {@link NotFound}. */
 export const showRecord = Effect.fn("Registries.show")(function*<N extends RegistryName>(name: N, id: string) {
   const registry = registryFor(name)
-  const found = yield* query(`reading ${registry.noun} ${id}`, (db) => repo.findById(db, registry, id))
+  const found = yield* RegistryRepo.use((repo) => repo.findById(registry, id))
   if (found === undefined) return yield* new NotFound({ what: registry.noun, id, hint: `\`convene ${name} list\` shows them all.` })
   return found as RegistryEntities[N]
 })
@@ -244,7 +235,7 @@ export const addRecord = Effect.fn("Registries.add")(function*<N extends Registr
   if ("problems" in decoded) {
     return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems: decoded.problems })
   }
-  const existing = yield* query(`reading ${registry.noun}`, (db) => repo.findById(db, registry, decoded.entity.id))
+  const existing = yield* RegistryRepo.use((repo) => repo.findById(registry, decoded.entity.id))
   if (existing !== undefined) {
     return yield* new Conflict({ reason: `A ${registry.noun} with id "${decoded.entity.id}" already exists; remove it first, or change it with import.` })
   }
@@ -254,14 +245,14 @@ export const addRecord = Effect.fn("Registries.add")(function*<N extends Registr
       : [{ line: 0, entity: decoded.entity }]
   const problems = yield* checkAgainstStore(registry, rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })), undefined)
   if (problems.length > 0) return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems })
-  yield* query(`adding ${registry.noun}`, (db) => repo.upsert(db, registry, rows.map((r) => r.entity)))
+  yield* RegistryRepo.use((repo) => repo.importAll(registry, rows.map((r) => r.entity)))
   return rows[0]!.entity as RegistryEntities[N]
 })
 
 /** Who depends on a record, so that removing it would break a reference. */
-const dependents: Partial<Record<RegistryName, { readonly table: string; readonly column: string; readonly key: string; readonly what: string }>> = {
-  fellows: { table: "sites", column: "fellow_email", key: "email", what: "site(s)" },
-  sites: { table: "participants", column: "site_id", key: "id", what: "participant(s)" }
+const dependents: Partial<Record<RegistryName, { readonly registry: RegistryName; readonly column: string; readonly key: string; readonly what: string }>> = {
+  fellows: { registry: "sites", column: "fellow_email", key: "email", what: "site(s)" },
+  sites: { registry: "participants", column: "site_id", key: "id", what: "participant(s)" }
 }
 
 /**
@@ -274,13 +265,14 @@ export const removeRecord = Effect.fn("Registries.remove")(function*<N extends R
   const dep = dependents[name]
   if (dep !== undefined) {
     const key = String((found as Record<string, unknown>)[dep.key])
-    const n = yield* query(`checking what depends on ${registry.noun} ${id}`, (db) => repo.countWhere(db, dep.table, dep.column, key))
+    const dependent = registryFor(dep.registry)
+    const n = yield* RegistryRepo.use((repo) => repo.countWhere(dependent, dep.column, key))
     if (n > 0) {
       return yield* new Conflict({
-        reason: `${registry.noun[0]!.toUpperCase()}${registry.noun.slice(1)} "${id}" still has ${n} ${dep.what} (${dep.table}.${dep.column} = ${key}); reassign or remove them first.`
+        reason: `${registry.noun[0]!.toUpperCase()}${registry.noun.slice(1)} "${id}" still has ${n} ${dep.what} (${dependent.table}.${dep.column} = ${key}); reassign or remove them first.`
       })
     }
   }
-  yield* query(`removing ${registry.noun} ${id}`, (db) => repo.removeById(db, registry, id))
+  yield* RegistryRepo.use((repo) => repo.removeById(registry, id))
   return found
 })

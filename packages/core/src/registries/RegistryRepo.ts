@@ -1,12 +1,21 @@
 /**
- * One repository for the four registries, driven by their column descriptions: batched
- * upserts that leave identical rows untouched, lookups, listing and removal.
+ * The registries' repository: every SQL statement on coalition_partners, fellows, sites and
+ * participants, driven by the registries' column descriptions. Batched upserts that leave
+ * identical rows untouched, lookups, listing and removal; rows come back decoded as entities.
  */
+import * as Context from "effect/Context"
 import { type Kysely, sql, type Transaction } from "kysely"
 import { decodeEntity, recordFromCells, type Registry } from "../domain/Registry.js"
+import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { Tables } from "../infra/Tables.js"
 
 type Db = Kysely<Tables> | Transaction<Tables>
+type AnyEntity = { readonly id: string }
+/** The registries' tables, which the column descriptions name at run time. */
+type RegistryTable = "coalition_partners" | "fellows" | "sites" | "participants"
+/** A registry's table seen through its column descriptions: the names are checked by the registry, the values by decoding. */
+type Loose = Kysely<Record<RegistryTable, Record<string, unknown>>>
+const loose = (db: Db): Loose => db as unknown as Loose
 
 /** Rows per INSERT: far below PostgreSQL's 65,535 parameters, large enough to be fast. */
 export const BATCH_SIZE = 1000
@@ -18,7 +27,7 @@ export interface UpsertCounts {
   readonly unchanged: number
 }
 
-const toRow = <A extends { readonly id: string }>(registry: Registry<A>, entity: A): Record<string, unknown> => {
+const toRow = <A extends AnyEntity>(registry: Registry<A>, entity: A): Record<string, unknown> => {
   const row: Record<string, unknown> = {}
   for (const c of registry.columns) {
     const v = (entity as Record<string, unknown>)[c.name]
@@ -28,7 +37,7 @@ const toRow = <A extends { readonly id: string }>(registry: Registry<A>, entity:
 }
 
 /** Decodes a database row into an entity; a row that no longer decodes is a defect, not user input. */
-export const fromRow = <A extends { readonly id: string }>(registry: Registry<A>, row: Record<string, unknown>): A => {
+const fromRow = <A extends AnyEntity>(registry: Registry<A>, row: Record<string, unknown>): A => {
   const decoded = decodeEntity(registry, recordFromCells(registry.columns, (c) => row[c.name] as string | number | null))
   if ("problems" in decoded) {
     throw new Error(`Stored ${registry.noun} ${String(row["id"])} does not decode: ${decoded.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`)
@@ -36,26 +45,20 @@ export const fromRow = <A extends { readonly id: string }>(registry: Registry<A>
   return decoded.entity
 }
 
+const tableOf = (registry: Registry<AnyEntity>): RegistryTable => registry.table as RegistryTable
+
 /**
- * Inserts or updates entities by id, in batches. A row equal to the stored one is not
- * written at all, so re-importing a file changes nothing.
- *
  * SQL: `insert into sites (...) values (...), ... on conflict (id) do update set ... = excluded....
  * where (sites.*) is distinct from (excluded.*) returning (xmax = 0) as inserted`
  */
-export const upsert = async <A extends { readonly id: string }>(
-  db: Db,
-  registry: Registry<A>,
-  entities: ReadonlyArray<A>,
-  onBatch?: (done: number) => void
-): Promise<UpsertCounts> => {
+const upsertIn = async <A extends AnyEntity>(db: Db, registry: Registry<A>, entities: ReadonlyArray<A>, onBatch?: (done: number) => void): Promise<UpsertCounts> => {
   let inserted = 0
   let updated = 0
   const columns = registry.columns.map((c) => c.name)
-  const table = registry.table
+  const table = tableOf(registry)
   for (let start = 0; start < entities.length; start += BATCH_SIZE) {
     const batch = entities.slice(start, start + BATCH_SIZE).map((e) => toRow(registry, e))
-    const rows = await (db as Kysely<any>)
+    const rows = await loose(db)
       .insertInto(table)
       .values(batch)
       .onConflict((oc) =>
@@ -66,67 +69,107 @@ export const upsert = async <A extends { readonly id: string }>(
       )
       .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
       .execute()
-    for (const r of rows) if (r.inserted === true) inserted++
-    updated += rows.length - rows.filter((r) => r.inserted === true).length
+    const fresh = rows.filter((r) => r.inserted === true).length
+    inserted += fresh
+    updated += rows.length - fresh
     onBatch?.(Math.min(start + BATCH_SIZE, entities.length))
   }
   return { inserted, updated, unchanged: entities.length - inserted - updated }
 }
 
+const make = (db: Kysely<Tables>, run: Run) => ({
+  /**
+   * Inserts or updates entities by id, in batches, in one transaction: all or nothing. A row
+   * equal to the stored one is not written at all, so re-importing a file changes nothing.
+   * With `analyze`, the table's planner statistics are refreshed in the same transaction.
+   */
+  importAll: <A extends AnyEntity>(registry: Registry<A>, entities: ReadonlyArray<A>, options: { readonly analyze?: boolean; readonly onBatch?: (done: number) => void } = {}) =>
+    run(`importing ${registry.name}`, () =>
+      db.transaction().execute(async (trx) => {
+        const counts = await upsertIn(trx, registry, entities, options.onBatch)
+        if (options.analyze === true) await sql`analyze ${sql.table(registry.table)}`.execute(trx)
+        return counts
+      })
+    ),
+
+  /**
+   * Every entity of a registry, ordered by id; with `where`, only those whose columns equal the
+   * given values (the column names must be the registry's: the caller checks them).
+   */
+  listAll: <A extends AnyEntity>(registry: Registry<A>, where: Readonly<Record<string, string>> = {}) =>
+    run(`listing ${registry.name}`, async () => {
+      let query = loose(db).selectFrom(tableOf(registry)).selectAll()
+      for (const [column, value] of Object.entries(where)) query = query.where(column, "=", value)
+      const rows = await query.orderBy("id").execute()
+      return rows.map((r) => fromRow(registry, r))
+    }),
+
+  /** Some entities by id (in batches), in id order; unknown ids are left out. */
+  findByIds: <A extends AnyEntity>(registry: Registry<A>, ids: ReadonlyArray<string>) =>
+    run(`reading ${registry.name}`, async () => {
+      const out: Array<A> = []
+      const unique = [...new Set(ids)]
+      for (let start = 0; start < unique.length; start += BATCH_SIZE) {
+        const rows = await loose(db).selectFrom(tableOf(registry)).selectAll().where("id", "in", unique.slice(start, start + BATCH_SIZE)).execute()
+        for (const r of rows) out.push(fromRow(registry, r))
+      }
+      return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    }),
+
+  /** One entity by id, or undefined. */
+  findById: <A extends AnyEntity>(registry: Registry<A>, id: string) =>
+    run(`reading ${registry.noun} ${id}`, async () => {
+      const row = await loose(db).selectFrom(tableOf(registry)).selectAll().where("id", "=", id).executeTakeFirst()
+      return row === undefined ? undefined : fromRow(registry, row)
+    }),
+
+  /** The values of `column` already stored for the given values, with the id holding each. */
+  existingValues: (registry: Registry<AnyEntity>, column: string, values: ReadonlyArray<string>) =>
+    run(`checking ${registry.name}.${column}`, async () => {
+      const out = new Map<string, string>()
+      const unique = [...new Set(values)]
+      for (let start = 0; start < unique.length; start += BATCH_SIZE) {
+        const rows = await loose(db)
+          .selectFrom(tableOf(registry))
+          .select([sql.ref(column).as("value"), sql.ref("id").as("id")])
+          .where(column, "in", unique.slice(start, start + BATCH_SIZE))
+          .execute()
+        for (const r of rows) out.set(String(r.value), String(r.id))
+      }
+      return out
+    }),
+
+  /** How many records of a registry have `column` equal to `value`. */
+  countWhere: (registry: Registry<AnyEntity>, column: string, value: string) =>
+    run(`counting ${registry.name}`, async () => {
+      const row = await loose(db).selectFrom(tableOf(registry)).select(sql<string>`count(*)`.as("n")).where(column, "=", value).executeTakeFirstOrThrow()
+      return Number(row.n)
+    }),
+
+  /** Counts a registry's records and the distinct values of one column (e.g. sites and countries). */
+  countDistinct: (registry: Registry<AnyEntity>, column: string) =>
+    run(`counting ${registry.name}`, async () => {
+      const row = await loose(db)
+        .selectFrom(tableOf(registry))
+        .select([sql<string>`count(*)`.as("n"), sql<string>`count(distinct ${sql.ref(column)})`.as("distinct")])
+        .executeTakeFirstOrThrow()
+      return { records: Number(row.n), distinct: Number(row.distinct) }
+    }),
+
+  /** Deletes one entity by id; returns whether it existed. */
+  removeById: (registry: Registry<AnyEntity>, id: string) =>
+    run(`removing ${registry.noun} ${id}`, async () => {
+      const result = await loose(db).deleteFrom(tableOf(registry)).where("id", "=", id).executeTakeFirst()
+      return Number(result.numDeletedRows) > 0
+    })
+})
+
 /**
- * Every entity of a registry, ordered by id; with `where`, only those whose columns equal the
- * given values (the column names must be the registry's: the caller checks them).
+ * The registries' repository as a service.
+ *
+ * @example
+ * const sites = yield* RegistryRepo.use((repo) => repo.listAll(sitesRegistry, { country: "SN" }))
  */
-export const listAll = async <A extends { readonly id: string }>(
-  db: Db,
-  registry: Registry<A>,
-  where: Readonly<Record<string, string>> = {}
-): Promise<Array<A>> => {
-  let query = (db as Kysely<any>).selectFrom(registry.table).selectAll()
-  for (const [column, value] of Object.entries(where)) query = query.where(column, "=", value)
-  const rows = await query.orderBy("id").execute()
-  return rows.map((r) => fromRow(registry, r))
-}
-
-/** One entity by id, or undefined. */
-export const findById = async <A extends { readonly id: string }>(db: Db, registry: Registry<A>, id: string): Promise<A | undefined> => {
-  const row = await (db as Kysely<any>).selectFrom(registry.table).selectAll().where("id", "=", id).executeTakeFirst()
-  return row === undefined ? undefined : fromRow(registry, row)
-}
-
-/** The values of `column` already stored for the given values, with the id holding each. */
-export const existingValues = async (
-  db: Db,
-  table: string,
-  column: string,
-  values: ReadonlyArray<string>
-): Promise<Map<string, string>> => {
-  const out = new Map<string, string>()
-  const unique = [...new Set(values)]
-  for (let start = 0; start < unique.length; start += BATCH_SIZE) {
-    const batch = unique.slice(start, start + BATCH_SIZE)
-    const rows = await (db as Kysely<any>)
-      .selectFrom(table)
-      .select([sql.ref(column).as("value"), sql.ref("id").as("id")])
-      .where(column, "in", batch)
-      .execute()
-    for (const r of rows) out.set(String(r.value), String(r.id))
-  }
-  return out
-}
-
-/** Counts the rows of `table` whose `column` equals `value`. */
-export const countWhere = async (db: Db, table: string, column: string, value: string): Promise<number> => {
-  const row = await (db as Kysely<any>)
-    .selectFrom(table)
-    .select(sql<string>`count(*)`.as("n"))
-    .where(column, "=", value)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
-/** Deletes one entity by id; returns whether it existed. */
-export const removeById = async (db: Db, registry: Registry<{ readonly id: string }>, id: string): Promise<boolean> => {
-  const result = await (db as Kysely<any>).deleteFrom(registry.table).where("id", "=", id).executeTakeFirst()
-  return Number(result.numDeletedRows) > 0
+export class RegistryRepo extends Context.Service<RegistryRepo, ReturnType<typeof make>>()("convene/RegistryRepo") {
+  static readonly layer = repositoryLayer(RegistryRepo, make)
 }

@@ -3,12 +3,12 @@
  * and computing every site's and country's readiness from the database.
  */
 import * as Effect from "effect/Effect"
-import { query } from "../infra/Database.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
 import { readiness } from "../domain/Timeline.js"
 import { isLocalDate } from "../domain/Values.js"
-import * as progress from "./ProgressRepo.js"
+import { listRegistry } from "../registries/index.js"
+import { ProgressRepo } from "./ProgressRepo.js"
 
 const checkMilestone = (dialogue: Dialogue, milestoneId: string) => {
   const milestone = dialogue.timeline.milestones.find((m) => m.id === milestoneId)
@@ -36,21 +36,12 @@ export const recordMilestone = Effect.fn("Timeline.recordMilestone")(function*(
   if (!isLocalDate(entry.on)) {
     return yield* new InputError({ summary: "Bad date.", problems: [{ field: "--on", message: `expected a calendar date YYYY-MM-DD, got "${entry.on}"` }] })
   }
-  const known = yield* query("reading sites", (db) =>
-    entry.sites.length === 0 ? Promise.resolve([]) : db.selectFrom("sites").select("id").where("id", "in", [...entry.sites]).execute()
-  )
-  const missing = entry.sites.filter((s) => !known.some((k) => k.id === s))
+  const known = new Set<string>((yield* listRegistry("sites")).map((s) => s.id))
+  const missing = entry.sites.filter((s) => !known.has(s))
   if (missing.length > 0) {
     return yield* new NotFound({ what: "site", id: missing.join(", "), hint: "`convene sites list` shows them all." })
   }
-  yield* query(`recording ${milestone.id}`, (db) =>
-    db.transaction().execute(async (trx) => {
-      for (const site of entry.sites) {
-        if (entry.undo === true) await progress.clearProgress(trx, site, milestone.id)
-        else await progress.recordProgress(trx, { site_id: site, milestone_id: milestone.id, done_on: entry.on, note: entry.note })
-      }
-    })
-  )
+  yield* ProgressRepo.use((repo) => repo.record({ milestone_id: milestone.id, sites: [...new Set(entry.sites)], done_on: entry.on, note: entry.note, undo: entry.undo }))
   return { milestone: milestone.id, sites: entry.sites, done_on: entry.undo === true ? null : entry.on }
 })
 
@@ -62,8 +53,8 @@ export const recordMilestone = Effect.fn("Timeline.recordMilestone")(function*(
  * status.totals.overdue
  */
 export const timelineStatus = Effect.fn("Timeline.status")(function*(dialogue: Dialogue, asOf: string) {
-  const sites = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "country"]).orderBy("id").execute())
-  const recorded = yield* query("reading milestone progress", (db) => progress.allProgress(db))
+  const sites = yield* listRegistry("sites")
+  const recorded = yield* ProgressRepo.use((repo) => repo.all())
   const milestoneIds = new Set(dialogue.timeline.milestones.map((m) => m.id))
   return readiness(sites, dialogue.timeline.milestones, recorded.filter((p) => milestoneIds.has(p.milestone_id)), asOf)
 })

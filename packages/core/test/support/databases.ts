@@ -4,9 +4,9 @@
  * missing DATABASE_URL is an error, not a silent skip.
  */
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import pg from "pg"
-import { Database, type DatabaseShape, migrateToLatest, openDatabase } from "../../src/infra/Database.js"
+import { type DatabaseShape, migrateToLatest, openDatabase } from "../../src/infra/Database.js"
+import { ConveneStore, type Store } from "../../src/Store.js"
 
 export interface TestDatabase {
   readonly name: "pglite" | "postgres"
@@ -65,12 +65,12 @@ export const testDatabases: ReadonlyArray<TestDatabase> = [
 ]
 
 /** Runs an Effect against an open test database. */
-export const runWith = <A, E>(shape: DatabaseShape, program: Effect.Effect<A, E, Database>): Promise<A> =>
-  Effect.runPromise(program.pipe(Effect.provide(Layer.succeed(Database, shape))))
+export const runWith = <A, E>(shape: DatabaseShape, program: Effect.Effect<A, E, Store>): Promise<A> =>
+  Effect.runPromise(program.pipe(Effect.provide(ConveneStore.layerFrom(shape))))
 
 /** Runs an Effect expected to fail and returns its error. */
-export const failWith = async <A, E>(shape: DatabaseShape, program: Effect.Effect<A, E, Database>): Promise<E> => {
-  const result = await Effect.runPromise(Effect.flip(program).pipe(Effect.provide(Layer.succeed(Database, shape))))
+export const failWith = async <A, E>(shape: DatabaseShape, program: Effect.Effect<A, E, Store>): Promise<E> => {
+  const result = await Effect.runPromise(Effect.flip(program).pipe(Effect.provide(ConveneStore.layerFrom(shape))))
   return result
 }
 

@@ -39,5 +39,5 @@ export const kitWorkspace = async (files: Readonly<Record<string, string>> = {})
   const yaml = await readFile(join(exampleDir, "convene.yaml"), "utf8")
   await writeTree(dir, { "convene.yaml": yaml, "fellows.csv": fellowsCsv, "sites.csv": sitesCsv, ...files })
   await cp(join(exampleDir, "locales"), join(dir, "locales"), { recursive: true })
-  return { dir, file: join(dir, "convene.yaml"), dialogue: decodeDialogueYaml(yaml, "convene.yaml") }
+  return { dir, file: join(dir, "convene.yaml"), text: yaml, dialogue: decodeDialogueYaml(yaml, "convene.yaml") }
 }
