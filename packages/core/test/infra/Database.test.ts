@@ -2,7 +2,7 @@
 // the other's bookkeeping tables (Kysely looks in every schema unless told which).
 import pg from "pg"
 import { describe, expect, it } from "vitest"
-import { migrateToLatest, migrationStatus, openDatabase } from "../src/infra/Database.js"
+import { migrateToLatest, migrationStatus, openDatabase } from "../../src/infra/Database.js"
 
 const url = process.env["DATABASE_URL"]
 

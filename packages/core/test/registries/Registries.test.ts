@@ -3,31 +3,12 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { migrationStatus } from "../src/infra/Database.js"
-import { formatProblem, type InputError } from "../src/domain/Errors.js"
-import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../src/registries/Registries.js"
-import { recordMilestone, timelineStatus } from "../src/timeline/Timeline.js"
-import { latestPlan, planSchedule, scheduleCsv } from "../src/schedule/Schedules.js"
-import { decodeDialogueYaml } from "../src/domain/Dialogue.js"
-import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
+import { migrationStatus } from "../../src/infra/Database.js"
+import { formatProblem, type InputError } from "../../src/domain/Errors.js"
+import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../../src/registries/Registries.js"
+import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
 
-const fellowsCsv = `id,name,email,country,languages,organisation
-f-sn-diallo,Awa Diallo,awa@example.org,SN,fr wo,"Jokko Labs, Dakar"
-f-np-sharma,Ram Sharma,ram@example.np,NP,ne en,
-`
-const sitesCsv = `id,name,city,country,timezone,locale,capacity,format,fellow_email,start_local
-sn-dakar,Dakar assembly,Dakar,SN,Africa/Dakar,fr-SN,100,in-person,awa@example.org,
-sn-thies,Thiès assembly,Thiès,SN,Africa/Dakar,fr-SN,60,hybrid,awa@example.org,10:00
-np-kathmandu,Kathmandu assembly,Kathmandu,NP,Asia/Kathmandu,ne-NP,80,in-person,ram@example.np,
-`
-const participantsCsv = `id,site_id,code,locale,email,gender,age_band,education,residence
-p-1,sn-dakar,,fr-SN,a@example.org,woman,25-34,secondary,urban
-p-2,sn-dakar,K7M2P9QX,,,man,65+,none,rural
-`
-const dialogue = decodeDialogueYaml(
-  await readFile(join(import.meta.dirname, "..", "..", "..", "examples", "we-the-internet", "convene.yaml"), "utf8"),
-  "convene.yaml"
-)
+import { dialogue, fellowsCsv, participantsCsv, sitesCsv } from "../support/registry-fixtures.js"
 
 let dir: string
 const file = async (name: string, text: string): Promise<string> => {
@@ -133,47 +114,6 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
     await runWith(shape, removeRecord("sites", "np-kathmandu"))
     await runWith(shape, removeRecord("fellows", "f-np-sharma"))
     expect((await runWith(shape, listRegistry("sites"))).map((s) => s.id)).toEqual(["sn-dakar", "sn-thies"])
-  })
-
-  it("records milestones and computes readiness per site and country", async () => {
-    await importAll()
-    await runWith(shape, recordMilestone(dialogue, { milestone: "fellow-onboarded", sites: ["sn-dakar", "np-kathmandu"], on: "2027-02-01" }))
-    await runWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar"], on: "2027-03-01" }))
-    expect((await failWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar", "nowhere"], on: "2027-03-01" })))._tag).toBe("NotFound")
-    expect((await failWith(shape, recordMilestone(dialogue, { milestone: "party", sites: ["sn-dakar"], on: "2027-03-01" })))._tag).toBe("InputError")
-    const status = await runWith(shape, timelineStatus(dialogue, "2027-04-01"))
-    expect(status.sites.map((s) => [s.site, s.done, s.overdue])).toEqual([
-      ["np-kathmandu", 1, 1],
-      ["sn-dakar", 2, 0],
-      ["sn-thies", 0, 2]
-    ])
-    expect(status.countries.map((c) => [c.country, c.sites, c.on_track])).toEqual([
-      ["NP", 1, 0],
-      ["SN", 2, 1]
-    ])
-    await runWith(shape, recordMilestone(dialogue, { milestone: "venue-booked", sites: ["sn-dakar"], on: "2027-03-01", undo: true }))
-    expect((await runWith(shape, timelineStatus(dialogue, "2027-04-01"))).sites[1]!.done).toBe(1)
-  })
-
-  it("plans the day, stores the plan and reads the latest back", async () => {
-    expect((await failWith(shape, planSchedule(dialogue)))._tag).toBe("InputError")
-    expect((await failWith(shape, latestPlan()))._tag).toBe("NotFound")
-    await importAll()
-    const { plan, mirrorLeftOut } = await runWith(shape, planSchedule(dialogue))
-    expect(mirrorLeftOut).toBe(0)
-    expect(plan.sites.map((s) => s.id)).toEqual(["np-kathmandu", "sn-dakar", "sn-thies"])
-    expect(plan.sites[0]!.blocks[0]).toMatchObject({ start_local: "2027-05-15T09:00", start_utc: "2027-05-15T03:15:00Z", utc_offset: "+05:45" })
-    expect(await runWith(shape, latestPlan(dialogue))).toEqual({ plan, stale: false })
-    const csv = scheduleCsv(plan)
-    expect(csv.split("\n")).toHaveLength(1 + 3 * dialogue.agenda.length + 1)
-    // a changed site makes the stored plan stale; a mirror site is left out of the day
-    await runWith(shape, importRegistryFile("sites", await file("sites3.csv", sitesCsv.replace(",80,in-person,", ",80,mirror,"))))
-    expect((await runWith(shape, latestPlan(dialogue))).stale).toBe(true)
-    const again = await runWith(shape, planSchedule(dialogue))
-    expect(again.mirrorLeftOut).toBe(1)
-    expect(again.plan.sites.map((s) => s.id)).toEqual(["sn-dakar", "sn-thies"])
-    expect((await runWith(shape, latestPlan(dialogue))).stale).toBe(false)
-    expect((await runWith(shape, planSchedule(dialogue, { includeMirror: true }))).plan.sites).toHaveLength(3)
   })
 
   it("imports 10,000 participants in one transaction", async () => {

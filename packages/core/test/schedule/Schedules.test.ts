@@ -1,0 +1,44 @@
+// The schedule's workflows on both databases: plan the day for the registered sites, store it, read it back, tell when it is stale.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { latestPlan, planSchedule, scheduleCsv } from "../../src/schedule/Schedules.js"
+import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
+import { dialogue, fellowsCsv, registryFiles, sitesCsv } from "../support/registry-fixtures.js"
+
+describe.each(testDatabases)("the schedule on $name", (testDb) => {
+  let shape: Awaited<ReturnType<typeof testDb.open>>
+  let file: Awaited<ReturnType<typeof registryFiles>>["file"]
+  beforeAll(async () => {
+    file = (await registryFiles()).file
+    shape = await testDb.open()
+  })
+  afterAll(async () => shape?.dispose())
+  beforeEach(async () => truncateAll(shape))
+
+  const importAll = async () => {
+    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
+    return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
+  }
+
+  it("plans the day, stores the plan and reads the latest back", async () => {
+    expect((await failWith(shape, planSchedule(dialogue)))._tag).toBe("InputError")
+    expect((await failWith(shape, latestPlan()))._tag).toBe("NotFound")
+    await importAll()
+    const { plan, mirrorLeftOut } = await runWith(shape, planSchedule(dialogue))
+    expect(mirrorLeftOut).toBe(0)
+    expect(plan.sites.map((s) => s.id)).toEqual(["np-kathmandu", "sn-dakar", "sn-thies"])
+    expect(plan.sites[0]!.blocks[0]).toMatchObject({ start_local: "2027-05-15T09:00", start_utc: "2027-05-15T03:15:00Z", utc_offset: "+05:45" })
+    expect(await runWith(shape, latestPlan(dialogue))).toEqual({ plan, stale: false })
+    const csv = scheduleCsv(plan)
+    expect(csv.split("\n")).toHaveLength(1 + 3 * dialogue.agenda.length + 1)
+    // a changed site makes the stored plan stale; a mirror site is left out of the day
+    await runWith(shape, importRegistryFile("sites", await file("sites3.csv", sitesCsv.replace(",80,in-person,", ",80,mirror,"))))
+    expect((await runWith(shape, latestPlan(dialogue))).stale).toBe(true)
+    const again = await runWith(shape, planSchedule(dialogue))
+    expect(again.mirrorLeftOut).toBe(1)
+    expect(again.plan.sites.map((s) => s.id)).toEqual(["sn-dakar", "sn-thies"])
+    expect((await runWith(shape, latestPlan(dialogue))).stale).toBe(false)
+    expect((await runWith(shape, planSchedule(dialogue, { includeMirror: true }))).plan.sites).toHaveLength(3)
+  })
+
+})
