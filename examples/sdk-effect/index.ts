@@ -1,11 +1,11 @@
-// @convene/core with Effect: the workflows composed in one Effect.gen, the database provided
-// once at the edge as a layer (configured from DATABASE_URL), the tagged errors caught by tag.
+// @convene/core with Effect: the workflows composed in one Effect.gen, the store (database and
+// repositories) provided once at the edge as a layer (configured from DATABASE_URL), the tagged errors caught by tag.
 //
 //   pnpm --filter convene-example-sdk-effect start
 //
 // The data lives in PostgreSQL when DATABASE_URL is set (use an empty database or a schema of its
 // own: `…/db?options=-c search_path=NAME`), else in a throwaway in-memory PGlite.
-import { Database, decodeDialogueYaml, importRegistryFile, InputError, planSchedule, writeSchedule } from "@convene/core"
+import { ConveneStore, Database, decodeDialogueYaml, importRegistryFile, InputError, planSchedule, writeSchedule } from "@convene/core"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -17,11 +17,11 @@ import { join, relative } from "node:path"
 const here = import.meta.dirname
 const out = join(here, "out")
 
-/** The database from configuration: PostgreSQL when DATABASE_URL is set, else an in-memory PGlite. */
-const DatabaseLive = Layer.unwrap(
+/** The store from configuration: PostgreSQL when DATABASE_URL is set, else an in-memory PGlite. */
+const StoreLive = Layer.unwrap(
   Effect.gen(function*() {
     const url = yield* Config.option(Config.NonEmptyString("DATABASE_URL"))
-    return Database.layer(Option.match(url, { onNone: () => ({ pgliteDir: "memory://" }), onSome: (url) => ({ url }) }))
+    return ConveneStore.layer(Option.match(url, { onNone: () => ({ pgliteDir: "memory://" }), onSome: (url) => ({ url }) }))
   })
 )
 
@@ -60,7 +60,7 @@ const program = Effect.gen(function*() {
 })
 
 // the edge: the one place the layer is provided and the program run
-Effect.runPromise(program.pipe(Effect.provide(DatabaseLive))).catch((e: unknown) => {
+Effect.runPromise(program.pipe(Effect.provide(StoreLive))).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e)
   process.exitCode = 1
 })
