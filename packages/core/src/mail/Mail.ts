@@ -3,14 +3,14 @@
  * messages go into the send log first (idempotent by key), then out over SMTP or into an
  * outbox folder of `.eml` files, each exactly once even when a run is killed half-way.
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
 import { mkdir, rename, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { Database, query } from "../infra/Database.js"
 import { InputError, MailTransportError, type Problem, StoreError } from "../domain/Errors.js"
-import * as repo from "./MailRepo.js"
 import type { StoredAttachment, StoredMessage } from "../infra/Tables.js"
+import { BATCH_SIZE, MailRepo, type MailRepoShape, type NewSendLogRow, type Outcome, type PendingRow } from "./MailRepo.js"
 
 /** A file sent with a message: read from `path` when it has one, else `content` (keep it small). */
 export interface Attachment {
@@ -181,7 +181,7 @@ export const enqueueMessages = Effect.fn("Mail.enqueue")(function*(
   }
   const from = options.from ?? DEFAULT_FROM
   const seen = new Set<string>()
-  const rows: Array<repo.NewSendLogRow> = []
+  const rows: Array<NewSendLogRow> = []
   for (const m of messages) {
     if (seen.has(m.key)) continue
     seen.add(m.key)
@@ -196,13 +196,14 @@ export const enqueueMessages = Effect.fn("Mail.enqueue")(function*(
       message_id: messageIdFor(m.key, from)
     })
   }
-  const inserted = yield* query(`queueing ${rows.length} message(s)`, (db) => repo.insertMessages(db, rows))
+  const repo = yield* MailRepo
+  const inserted = yield* repo.insertMessages(rows)
   const known = messages.length - inserted.length
   let alreadySent = 0
   if (inserted.length < rows.length) {
     const fresh = new Set(inserted)
     const knownKeys = rows.filter((r) => !fresh.has(r.idempotency_key)).map((r) => r.idempotency_key)
-    const statuses = yield* query("reading the status of known messages", (db) => repo.statusOfKeys(db, knownKeys))
+    const statuses = yield* repo.statusOfKeys(knownKeys)
     for (const s of statuses.values()) if (s === "sent") alreadySent++
   }
   return { queued: inserted.length, known, alreadySent } satisfies EnqueueSummary
@@ -258,7 +259,7 @@ interface Sender {
   /** Whether rows are marked 'sending' before hand-over (SMTP: a crash leaves them in doubt). */
   readonly marksSending: boolean
   readonly concurrency: number
-  readonly send: (row: repo.PendingRow) => Promise<void>
+  readonly send: (row: PendingRow) => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -273,7 +274,7 @@ type NodemailerMail = {
   attachments: Array<{ filename: string; path?: string; content?: Buffer; contentType?: string }>
 }
 
-const mailOptions = (row: repo.PendingRow, from: string): NodemailerMail => ({
+const mailOptions = (row: PendingRow, from: string): NodemailerMail => ({
   from,
   to: row.recipient,
   subject: row.subject,
@@ -313,7 +314,12 @@ const smtpSender = async (smtpUrl: string, from: string, rate: number | undefine
 
 const outboxSender = async (outboxDir: string, from: string): Promise<Sender> => {
   const { default: MailComposer } = await import("nodemailer/lib/mail-composer")
-  await mkdir(outboxDir, { recursive: true })
+  try {
+    await mkdir(outboxDir, { recursive: true })
+  } catch (cause) {
+    // a folder that cannot be made is an outbox that cannot be written: the transport refuses
+    throw new MailTransportError({ transport: "outbox", reason: new OutboxWriteError(outboxDir, cause).message, sent: 0, hint: OUTBOX_HINT })
+  }
   return {
     kind: "outbox",
     // the file name is the key's: writing it again replaces it, so nothing needs marking first
@@ -333,6 +339,9 @@ const outboxSender = async (outboxDir: string, from: string): Promise<Sender> =>
     close: async () => {}
   }
 }
+
+const SMTP_HINT = "Check SMTP_URL (user, password, port, smtp:// or smtps://). The rest stays queued for `convene mail flush`."
+const OUTBOX_HINT = "Check the outbox folder. The rest stays queued for `convene mail flush`."
 
 class OutboxWriteError extends Error {
   constructor(readonly dir: string, override readonly cause: unknown) {
@@ -400,19 +409,19 @@ class Slots {
  * UPDATE writes them all. A message is recorded only after it went out.
  */
 class OutcomeWriter {
-  private queue: Array<repo.Outcome> = []
+  private queue: Array<Outcome> = []
   private running: Promise<void> | undefined
   failure: unknown
-  constructor(private readonly db: Parameters<typeof repo.recordOutcomes>[0]) {}
-  add(outcome: repo.Outcome): void {
+  constructor(private readonly record: (outcomes: ReadonlyArray<Outcome>) => Promise<void>) {}
+  add(outcome: Outcome): void {
     this.queue.push(outcome)
     this.running ??= this.drain()
   }
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0 && this.failure === undefined) {
-        const batch = this.queue.splice(0, repo.BATCH_SIZE)
-        await repo.recordOutcomes(this.db, batch)
+        const batch = this.queue.splice(0, BATCH_SIZE)
+        await this.record(batch)
       }
     } catch (cause) {
       this.failure = cause
@@ -426,7 +435,9 @@ class OutcomeWriter {
       this.running = this.drain()
       await this.running
     }
-    if (this.failure !== undefined) throw new StoreError({ operation: "recording sent messages in the send log", cause: this.failure })
+    if (this.failure !== undefined) {
+      throw this.failure instanceof StoreError ? this.failure : new StoreError({ operation: "recording sent messages in the send log", cause: this.failure })
+    }
   }
 }
 
@@ -435,36 +446,37 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Rows marked 'sending' per UPDATE, a little ahead of hand-over: all a crash can leave in doubt. */
 const SENDING_WINDOW = 100
 
+/**
+ * The delivery loop. It is promise-based because nodemailer's pool and the slots are; each
+ * send-log statement is the repository's Effect, run by `store` (which rejects with its
+ * StoreError). `seconds` is left for the caller, which times the run on Effect's Clock.
+ */
 const deliver = async (
-  db: Parameters<typeof repo.pendingPage>[0],
+  repo: MailRepoShape,
+  store: <A>(statement: Effect.Effect<A, StoreError>) => Promise<A>,
   transport: MailTransportOptions,
   options: DeliverOptions,
   signal: AbortSignal
 ): Promise<DeliverySummary> => {
-  const started = performance.now()
   const from = transport.from ?? DEFAULT_FROM
-  const store = <A>(operation: string, run: () => Promise<A>): Promise<A> =>
-    run().catch((cause) => {
-      throw new StoreError({ operation, cause })
-    })
   const keyChunks: Array<Array<string>> | undefined =
     options.keys === undefined
       ? undefined
       : (() => {
           const keys = [...new Set(options.keys)].sort()
           const chunks: Array<Array<string>> = []
-          for (let i = 0; i < keys.length; i += repo.BATCH_SIZE) chunks.push(keys.slice(i, i + repo.BATCH_SIZE))
+          for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE))
           return chunks
         })()
   let total = 0
-  if (keyChunks === undefined) total = await store("counting queued messages", () => repo.countPending(db, { purpose: options.purpose }))
-  else for (const keys of keyChunks) total += await store("counting queued messages", () => repo.countPending(db, { purpose: options.purpose, keys }))
+  if (keyChunks === undefined) total = await store(repo.countPending({ purpose: options.purpose }))
+  else for (const keys of keyChunks) total += await store(repo.countPending({ purpose: options.purpose, keys }))
 
   const kind = "smtpUrl" in transport ? "smtp" : "outbox"
   if (total === 0) return { transport: kind, total, sent: 0, failed: 0, deferred: 0, failures: [], seconds: 0 }
   const sender =
     "smtpUrl" in transport ? await smtpSender(transport.smtpUrl, from, options.rate ?? transport.rate) : await outboxSender(transport.outboxDir, from)
-  const writer = new OutcomeWriter(db)
+  const writer = new OutcomeWriter((outcomes) => store(repo.recordOutcomes(outcomes)))
   const attempts = Math.max(1, options.retry?.attempts ?? 4)
   const baseDelayMs = options.retry?.baseDelayMs ?? 500
   const slots = new Slots(sender.concurrency)
@@ -478,7 +490,7 @@ const deliver = async (
   // or refused with the whole transport, so they go back to 'queued' without being in doubt
   const unsettled = new Set<string>()
 
-  const settle = (row: repo.PendingRow, outcome: repo.Outcome) => {
+  const settle = (row: PendingRow, outcome: Outcome) => {
     writer.add(outcome)
     unsettled.delete(row.idempotency_key)
     if (outcome.status === "sent") sent++
@@ -491,7 +503,7 @@ const deliver = async (
   }
 
   // one message, retried within the run with exponential backoff; holds a slot only while sending
-  const deliverOne = async (row: repo.PendingRow): Promise<void> => {
+  const deliverOne = async (row: PendingRow): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       let error: unknown
       let ok = false
@@ -524,14 +536,14 @@ const deliver = async (
 
   const halted = () => stop !== undefined || signal.aborted || writer.failure !== undefined
   try {
-    const pages = async function*(): AsyncGenerator<Array<repo.PendingRow>> {
+    const pages = async function*(): AsyncGenerator<Array<PendingRow>> {
       if (keyChunks !== undefined) {
-        for (const keys of keyChunks) yield await store("reading queued messages", () => repo.pendingPage(db, { purpose: options.purpose, keys }, undefined, repo.BATCH_SIZE))
+        for (const keys of keyChunks) yield await store(repo.pendingPage({ purpose: options.purpose, keys }, undefined, BATCH_SIZE))
         return
       }
       let after: string | undefined
       for (;;) {
-        const page = await store("reading queued messages", () => repo.pendingPage(db, { purpose: options.purpose }, after, repo.BATCH_SIZE))
+        const page = await store(repo.pendingPage({ purpose: options.purpose }, after, BATCH_SIZE))
         if (page.length === 0) return
         yield page
         after = page.at(-1)!.idempotency_key
@@ -543,7 +555,7 @@ const deliver = async (
         if (halted()) break outer
         if (sender.marksSending) {
           const keys = window.map((r) => r.idempotency_key)
-          await store("marking messages as sending", () => repo.markSending(db, keys))
+          await store(repo.markSending(keys))
           for (const k of keys) unsettled.add(k)
         }
         for (const row of window) {
@@ -561,20 +573,17 @@ const deliver = async (
     while (inFlight.size > 0) await Promise.all([...inFlight])
     await sender.close()
     await writer.flush()
-    if (unsettled.size > 0) await store("putting messages back in the queue", () => repo.releaseSending(db, [...unsettled]))
+    if (unsettled.size > 0) await store(repo.releaseSending([...unsettled]))
   }
   if (stop !== undefined) {
     throw new MailTransportError({
       transport: kind,
       reason: stop.error,
       sent,
-      hint:
-        kind === "smtp"
-          ? "Check SMTP_URL (user, password, port, smtp:// or smtps://). The rest stays queued for `convene mail flush`."
-          : "Check the outbox folder. The rest stays queued for `convene mail flush`."
+      hint: kind === "smtp" ? SMTP_HINT : OUTBOX_HINT
     })
   }
-  return { transport: sender.kind, total, sent, failed, deferred, failures, seconds: (performance.now() - started) / 1000 }
+  return { transport: sender.kind, total, sent, failed, deferred, failures, seconds: 0 }
 }
 
 /**
@@ -590,12 +599,18 @@ const deliver = async (
  * // { transport: "smtp", total: 133, sent: 131, failed: 1, deferred: 1, failures: [...], seconds: 14.2 }
  */
 export const deliverQueued = Effect.fn("Mail.deliverQueued")(function*(transport: MailTransportOptions, options: DeliverOptions = {}) {
-  const { db } = yield* Database
-  return yield* Effect.tryPromise({
-    try: (signal) => deliver(db, transport, options, signal),
+  const repo = yield* MailRepo
+  // the send-log statements run as Effects of this fiber's context (tracing included)
+  const store = Effect.runPromiseWith(yield* Effect.context<never>())
+  const started = yield* Clock.currentTimeNanos
+  const summary = yield* Effect.tryPromise({
+    try: (signal) => deliver(repo, store, transport, options, signal),
     catch: (cause) =>
       cause instanceof StoreError || cause instanceof MailTransportError ? cause : new StoreError({ operation: "delivering queued mail", cause })
   })
+  if (summary.total === 0) return summary
+  const ended = yield* Clock.currentTimeNanos
+  return { ...summary, seconds: Number(ended - started) / 1e9 } satisfies DeliverySummary
 })
 
 /**
@@ -654,8 +669,9 @@ const emptyCounts = (): { -readonly [K in keyof MailCounts]: number } => ({ queu
  * // { queued: 0, deferred: 0, sending: 0, sent: 131, failed: 2, total: 133, byPurpose: [...], latestErrors: [...] }
  */
 export const mailStatus = Effect.fn("Mail.status")(function*(options: { readonly purpose?: string; readonly errors?: number } = {}) {
-  const groups = yield* query("counting the send log", (db) => repo.countByPurposeAndStatus(db, options.purpose))
-  const errors = yield* query("reading the latest send errors", (db) => repo.latestErrors(db, options.purpose, options.errors ?? 10))
+  const repo = yield* MailRepo
+  const groups = yield* repo.countByPurposeAndStatus(options.purpose)
+  const errors = yield* repo.latestErrors(options.purpose, options.errors ?? 10)
   const all = emptyCounts()
   const byPurpose = new Map<string, ReturnType<typeof emptyCounts>>()
   for (const g of groups) {

@@ -1,16 +1,33 @@
 /**
- * The send log: batched, idempotent inserts of outgoing messages, the pages a delivery run
- * works through, and the outcomes it records (in one statement per batch, not per message).
+ * The send log's repository: batched, idempotent inserts of outgoing messages, the pages a
+ * delivery run works through, and the outcomes it records (in one statement per batch, not per
+ * message). The `message` JSON column is decoded here, through {@link StoredMessageSchema}.
  */
 import * as Context from "effect/Context"
-import { type Kysely, sql, type Transaction } from "kysely"
+import * as Schema from "effect/Schema"
+import { type Kysely, sql } from "kysely"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { StoredMessage, Tables } from "../infra/Tables.js"
 
-type Db = Kysely<Tables> | Transaction<Tables>
-
 /** Rows per statement: far below PostgreSQL's 65,535 parameters, large enough to be fast. */
 export const BATCH_SIZE = 1000
+
+/** The `message` column's shape: the text and HTML bodies and the attachments (by path or as base64). */
+export const StoredMessageSchema = Schema.Struct({
+  text: Schema.String,
+  html: Schema.String,
+  attachments: Schema.Array(
+    Schema.Struct({
+      filename: Schema.String,
+      path: Schema.optionalKey(Schema.String),
+      content_base64: Schema.optionalKey(Schema.String),
+      contentType: Schema.optionalKey(Schema.String)
+    })
+  )
+})
+
+// the schema and the column's declared type describe the same thing
+const decodeMessage: (u: unknown) => StoredMessage = Schema.decodeUnknownSync(StoredMessageSchema)
 
 /** A message as the send log stores it. */
 export interface NewSendLogRow {
@@ -45,28 +62,7 @@ export interface Outcome {
   readonly error: string | null
 }
 
-/**
- * Inserts messages in batches; a key already in the log is left as it is. Returns the keys
- * that were new.
- *
- * SQL: `insert into send_log (...) values (...), ... on conflict (idempotency_key) do nothing
- * returning idempotency_key`
- */
-export const insertMessages = async (db: Db, rows: ReadonlyArray<NewSendLogRow>, onBatch?: (done: number) => void): Promise<Array<string>> => {
-  const inserted: Array<string> = []
-  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-    const batch = rows.slice(start, start + BATCH_SIZE).map((r) => ({ ...r, message: JSON.stringify(r.message) }))
-    const result = await db
-      .insertInto("send_log")
-      .values(batch)
-      .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .returning("idempotency_key")
-      .execute()
-    for (const r of result) inserted.push(r.idempotency_key)
-    onBatch?.(Math.min(start + BATCH_SIZE, rows.length))
-  }
-  return inserted
-}
+type Db = Kysely<Tables>
 
 const pending = (db: Db, filter: SendLogFilter) => {
   let q = db.selectFrom("send_log").where("status", "in", ["queued", "sending"])
@@ -75,118 +71,143 @@ const pending = (db: Db, filter: SendLogFilter) => {
   return q
 }
 
-/** How many rows are still to deliver (queued, or left 'sending' by an interrupted run). */
-export const countPending = async (db: Db, filter: SendLogFilter): Promise<number> => {
-  const row = await pending(db, filter).select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow()
-  return Number(row.n)
+/** Runs `write` over `items` in slices of {@link BATCH_SIZE}, one after the other. */
+const inBatches = async <A>(items: ReadonlyArray<A>, write: (batch: Array<A>) => Promise<unknown>): Promise<void> => {
+  for (let start = 0; start < items.length; start += BATCH_SIZE) await write(items.slice(start, start + BATCH_SIZE))
 }
 
-/** The next page of rows to deliver, in key order after `afterKey`. */
-export const pendingPage = async (db: Db, filter: SendLogFilter, afterKey: string | undefined, limit: number): Promise<Array<PendingRow>> => {
-  let q = pending(db, filter)
-  if (afterKey !== undefined) q = q.where("idempotency_key", ">", afterKey)
-  const rows = await q
-    .select(["idempotency_key", "purpose", "recipient", "locale", "subject", "message", "message_id", "status", "attempts"])
-    .orderBy("idempotency_key")
-    .limit(limit)
-    .execute()
-  return rows.map((r) => ({
-    ...r,
-    // PGlite and pg both parse jsonb; a text value would be a defect of the column type
-    message: typeof r.message === "string" ? (JSON.parse(r.message) as StoredMessage) : r.message,
-    status: r.status as "queued" | "sending"
-  }))
-}
+const make = (db: Db, run: Run) => ({
+  /**
+   * Inserts messages in batches; a key already in the log is left as it is. Returns the keys
+   * that were new.
+   *
+   * SQL: `insert into send_log (...) values (...), ... on conflict (idempotency_key) do nothing
+   * returning idempotency_key`
+   */
+  insertMessages: (rows: ReadonlyArray<NewSendLogRow>, onBatch?: (done: number) => void) =>
+    run(`queueing ${rows.length} message(s)`, async () => {
+      const inserted: Array<string> = []
+      for (let start = 0; start < rows.length; start += BATCH_SIZE) {
+        const batch = rows.slice(start, start + BATCH_SIZE).map((r) => ({ ...r, message: JSON.stringify(r.message) }))
+        const result = await db
+          .insertInto("send_log")
+          .values(batch)
+          .onConflict((oc) => oc.column("idempotency_key").doNothing())
+          .returning("idempotency_key")
+          .execute()
+        for (const r of result) inserted.push(r.idempotency_key)
+        onBatch?.(Math.min(start + BATCH_SIZE, rows.length))
+      }
+      return inserted
+    }),
 
-/** Marks rows as handed to the SMTP server: a crash from here on leaves them in doubt. */
-export const markSending = async (db: Db, keys: ReadonlyArray<string>): Promise<void> => {
-  for (let start = 0; start < keys.length; start += BATCH_SIZE) {
-    await db
-      .updateTable("send_log")
-      .set({ status: "sending", last_attempt_at: sql`now()` })
-      .where("idempotency_key", "in", keys.slice(start, start + BATCH_SIZE))
-      .execute()
-  }
-}
+  /** How many rows are still to deliver (queued, or left 'sending' by an interrupted run). */
+  countPending: (filter: SendLogFilter) =>
+    run("counting queued messages", async () => {
+      const row = await pending(db, filter).select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow()
+      return Number(row.n)
+    }),
 
-/** Puts rows marked 'sending' back to 'queued' (a run that stopped before handing them over). */
-export const releaseSending = async (db: Db, keys: ReadonlyArray<string>): Promise<void> => {
-  for (let start = 0; start < keys.length; start += BATCH_SIZE) {
-    await db
-      .updateTable("send_log")
-      .set({ status: "queued" })
-      .where("idempotency_key", "in", keys.slice(start, start + BATCH_SIZE))
-      .where("status", "=", "sending")
-      .execute()
-  }
-}
+  /** The next page of rows to deliver, in key order after `afterKey`. */
+  pendingPage: (filter: SendLogFilter, afterKey: string | undefined, limit: number) =>
+    run("reading queued messages", async (): Promise<Array<PendingRow>> => {
+      let q = pending(db, filter)
+      if (afterKey !== undefined) q = q.where("idempotency_key", ">", afterKey)
+      const rows = await q
+        .select(["idempotency_key", "purpose", "recipient", "locale", "subject", "message", "message_id", "status", "attempts"])
+        .orderBy("idempotency_key")
+        .limit(limit)
+        .execute()
+      return rows.map((r) => ({
+        ...r,
+        // PGlite and pg both parse jsonb; a text value would be a defect of the column type
+        message: decodeMessage(typeof r.message === "string" ? JSON.parse(r.message) : r.message),
+        status: r.status as "queued" | "sending"
+      }))
+    }),
+
+  /** Marks rows as handed to the SMTP server: a crash from here on leaves them in doubt. */
+  markSending: (keys: ReadonlyArray<string>) =>
+    run("marking messages as sending", () =>
+      inBatches(keys, (batch) =>
+        db.updateTable("send_log").set({ status: "sending", last_attempt_at: sql`now()` }).where("idempotency_key", "in", batch).execute()
+      )
+    ),
+
+  /** Puts rows marked 'sending' back to 'queued' (a run that stopped before handing them over). */
+  releaseSending: (keys: ReadonlyArray<string>) =>
+    run("putting messages back in the queue", () =>
+      inBatches(keys, (batch) =>
+        db.updateTable("send_log").set({ status: "queued" }).where("idempotency_key", "in", batch).where("status", "=", "sending").execute()
+      )
+    ),
+
+  /**
+   * Records outcomes, one statement per batch of up to {@link BATCH_SIZE}.
+   *
+   * SQL: `update send_log set status = v.status, attempts = send_log.attempts + v.attempts, ...
+   * from (values ($1::text, $2::text, $3::int, $4::text), ...) as v(key, status, attempts, error)
+   * where send_log.idempotency_key = v.key`
+   */
+  recordOutcomes: (outcomes: ReadonlyArray<Outcome>) =>
+    run("recording sent messages in the send log", () =>
+      inBatches(outcomes, (batch) => {
+        const values = sql.join(batch.map((o) => sql`(${o.key}::text, ${o.status}::text, ${o.attempts}::int, ${o.error}::text)`))
+        return sql`update send_log set
+            status = v.status,
+            attempts = send_log.attempts + v.attempts,
+            last_error = v.error,
+            last_attempt_at = now(),
+            sent_at = case when v.status = 'sent' then now() else send_log.sent_at end
+          from (values ${values}) as v(key, status, attempts, error)
+          where send_log.idempotency_key = v.key`.execute(db)
+      })
+    ),
+
+  /** Rows per purpose and status; `deferred` counts the queued ones that have failed before. */
+  countByPurposeAndStatus: (purpose: string | undefined) =>
+    run("counting the send log", async (): Promise<Array<{ purpose: string; status: string; n: number; deferred: number }>> => {
+      let q = db
+        .selectFrom("send_log")
+        .select(["purpose", "status", sql<string>`count(*)`.as("n"), sql<string>`count(*) filter (where status = 'queued' and attempts > 0)`.as("deferred")])
+      if (purpose !== undefined) q = q.where("purpose", "=", purpose)
+      const rows = await q.groupBy(["purpose", "status"]).orderBy("purpose").orderBy("status").execute()
+      return rows.map((r) => ({ purpose: r.purpose, status: r.status, n: Number(r.n), deferred: Number(r.deferred) }))
+    }),
+
+  /** The latest rows with an error: failed for good, or deferred (queued again after a 4xx). */
+  latestErrors: (purpose: string | undefined, limit: number) =>
+    run("reading the latest send errors", () => {
+      let q = db
+        .selectFrom("send_log")
+        .select(["idempotency_key", "purpose", "recipient", "status", "attempts", "last_error", sql<string>`last_attempt_at::text`.as("last_attempt_at")])
+        .where("last_error", "is not", null)
+        .where("status", "in", ["failed", "queued"])
+      if (purpose !== undefined) q = q.where("purpose", "=", purpose)
+      return q.orderBy("last_attempt_at", "desc").orderBy("idempotency_key").limit(limit).execute()
+    }),
+
+  /** The status of the given keys (those in the log). */
+  statusOfKeys: (keys: ReadonlyArray<string>) =>
+    run("reading the status of known messages", async () => {
+      const out = new Map<string, string>()
+      await inBatches(keys, async (batch) => {
+        const rows = await db.selectFrom("send_log").select(["idempotency_key", "status"]).where("idempotency_key", "in", batch).execute()
+        for (const r of rows) out.set(r.idempotency_key, r.status)
+      })
+      return out
+    })
+})
+
+/** What the send log's repository offers. */
+export type MailRepoShape = ReturnType<typeof make>
 
 /**
- * Records outcomes, one statement per batch of up to {@link BATCH_SIZE}.
+ * The send log's repository as a service.
  *
- * SQL: `update send_log set status = v.status, attempts = send_log.attempts + v.attempts, ...
- * from (values ($1::text, $2::text, $3::int, $4::text), ...) as v(key, status, attempts, error)
- * where send_log.idempotency_key = v.key`
+ * @example
+ * const page = yield* MailRepo.use((repo) => repo.pendingPage({ purpose: "kit" }, undefined, BATCH_SIZE))
  */
-export const recordOutcomes = async (db: Db, outcomes: ReadonlyArray<Outcome>): Promise<void> => {
-  for (let start = 0; start < outcomes.length; start += BATCH_SIZE) {
-    const values = sql.join(
-      outcomes
-        .slice(start, start + BATCH_SIZE)
-        .map((o) => sql`(${o.key}::text, ${o.status}::text, ${o.attempts}::int, ${o.error}::text)`)
-    )
-    await sql`update send_log set
-        status = v.status,
-        attempts = send_log.attempts + v.attempts,
-        last_error = v.error,
-        last_attempt_at = now(),
-        sent_at = case when v.status = 'sent' then now() else send_log.sent_at end
-      from (values ${values}) as v(key, status, attempts, error)
-      where send_log.idempotency_key = v.key`.execute(db)
-  }
-}
-
-/** Rows per purpose and status; `deferred` counts the queued ones that have failed before. */
-export const countByPurposeAndStatus = async (
-  db: Db,
-  purpose: string | undefined
-): Promise<Array<{ purpose: string; status: string; n: number; deferred: number }>> => {
-  let q = db
-    .selectFrom("send_log")
-    .select(["purpose", "status", sql<string>`count(*)`.as("n"), sql<string>`count(*) filter (where status = 'queued' and attempts > 0)`.as("deferred")])
-  if (purpose !== undefined) q = q.where("purpose", "=", purpose)
-  const rows = await q.groupBy(["purpose", "status"]).orderBy("purpose").orderBy("status").execute()
-  return rows.map((r) => ({ purpose: r.purpose, status: r.status, n: Number(r.n), deferred: Number(r.deferred) }))
-}
-
-/** The latest rows with an error: failed for good, or deferred (queued again after a 4xx). */
-export const latestErrors = async (db: Db, purpose: string | undefined, limit: number) => {
-  let q = db
-    .selectFrom("send_log")
-    .select(["idempotency_key", "purpose", "recipient", "status", "attempts", "last_error", sql<string>`last_attempt_at::text`.as("last_attempt_at")])
-    .where("last_error", "is not", null)
-    .where("status", "in", ["failed", "queued"])
-  if (purpose !== undefined) q = q.where("purpose", "=", purpose)
-  return q.orderBy("last_attempt_at", "desc").orderBy("idempotency_key").limit(limit).execute()
-}
-
-/** The status of the given keys (those in the log). */
-export const statusOfKeys = async (db: Db, keys: ReadonlyArray<string>): Promise<Map<string, string>> => {
-  const out = new Map<string, string>()
-  for (let start = 0; start < keys.length; start += BATCH_SIZE) {
-    const rows = await db
-      .selectFrom("send_log")
-      .select(["idempotency_key", "status"])
-      .where("idempotency_key", "in", keys.slice(start, start + BATCH_SIZE))
-      .execute()
-    for (const r of rows) out.set(r.idempotency_key, r.status)
-  }
-  return out
-}
-
-const make = (_db: Kysely<Tables>, _run: Run) => ({})
-
-/** The send log's repository as a service. */
-export class MailRepo extends Context.Service<MailRepo, ReturnType<typeof make>>()("convene/MailRepo") {
+export class MailRepo extends Context.Service<MailRepo, MailRepoShape>()("convene/MailRepo") {
   static readonly layer = repositoryLayer(MailRepo, make)
 }

@@ -4,12 +4,12 @@ import { simpleParser } from "mailparser"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { sql } from "kysely"
-import { sendKits } from "../src/kits/Kits.js"
-import { importRegistryFile } from "../src/registries/Registries.js"
-import { planSchedule } from "../src/schedule/Schedules.js"
-import { runWith, testDatabases, truncateAll } from "./support/databases.js"
-import { kitWorkspace } from "./support/kit-workspace.js"
-import { startSmtp, type TestSmtp } from "./support/smtp.js"
+import { sendKits } from "../../src/kits/Kits.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { planSchedule } from "../../src/schedule/Schedules.js"
+import { runWith, testDatabases, truncateAll } from "../support/databases.js"
+import { kitWorkspace } from "../support/kit-workspace.js"
+import { startSmtp, type TestSmtp } from "../support/smtp.js"
 
 describe.each(testDatabases)("kit send on $name", (testDb) => {
   let shape: Awaited<ReturnType<typeof testDb.open>>

@@ -8,8 +8,8 @@ import { join } from "node:path"
 import { sql } from "kysely"
 import { simpleParser } from "mailparser"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { type DatabaseOptions, openDatabase } from "../src/infra/Database.js"
-import type { InputError, MailTransportError } from "../src/domain/Errors.js"
+import { type DatabaseOptions, openDatabase } from "../../src/infra/Database.js"
+import type { InputError, MailTransportError } from "../../src/domain/Errors.js"
 import {
   DEFAULT_FROM,
   deliverQueued,
@@ -21,10 +21,10 @@ import {
   outboxFileName,
   resolveMailTransport,
   sendMessages
-} from "../src/mail/Mail.js"
-import { crashMessages } from "./support/crash-messages.js"
-import { failWith, runWith, testDatabases } from "./support/databases.js"
-import { messageIdOf, startSmtp, type TestSmtp } from "./support/smtp.js"
+} from "../../src/mail/Mail.js"
+import { crashMessages } from "../support/crash-messages.js"
+import { failWith, runWith, testDatabases } from "../support/databases.js"
+import { messageIdOf, startSmtp, type TestSmtp } from "../support/smtp.js"
 
 const FROM = "Global Dialogue <dialogue@assembly.example>"
 const fast = { retry: { attempts: 3, baseDelayMs: 10 } }
@@ -275,7 +275,7 @@ describe.each(testDatabases)("mail on $name", (testDb) => {
   // --- crash and resume: a child process sends, is killed with SIGKILL half-way, then runs again
 
   const child = (database: DatabaseOptions, transport: object, count: number) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support", "send-child.ts"), JSON.stringify({ database, transport, count })], {
+    const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "support", "send-child.ts"), JSON.stringify({ database, transport, count })], {
       cwd: import.meta.dirname,
       stdio: ["ignore", "pipe", "pipe"]
     })
