@@ -1,0 +1,492 @@
+/**
+ * The impact report's pure half: which questions are paired, how sites fall into groups, the
+ * merging of per-site counts into groups, suppression of small groups, labels, and the report's
+ * figures computed from the merged histograms (with domain/Stats.ts). No IO: the counts come in.
+ */
+import { scaleOf } from "./Answers.js"
+import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./Instrument.js"
+import { m49Of } from "./Regions.js"
+import type { Site } from "./Registry.js"
+import { effectSizes, mcnemar, mean, median, pairedT, wilcoxonSignedRank } from "./Stats.js"
+
+/** How groups are formed. */
+export type ReportBy = "all" | "site" | "country" | "region" | "subregion" | "format" | `category:${string}`
+
+/** The participant columns `--by category:<name>` accepts. */
+export const REPORT_CATEGORIES = ["gender", "age_band", "education", "residence"] as const
+
+/** Groups smaller than this are shown as suppressed, never as numbers. */
+export const SUPPRESSION_THRESHOLD = 5
+
+/** Counts of one value of one question in one wave. */
+export interface ReportShare {
+  readonly value: string
+  readonly label: string
+  readonly count: number
+  readonly share: number
+}
+
+/** The paired comparison of one numeric or ordinal question (pre → post). */
+export interface PairedResult {
+  readonly n: number
+  readonly meanPre: number
+  readonly meanPost: number
+  readonly meanChange: number
+  readonly ci95: readonly [number, number] | null
+  readonly t: number | null
+  readonly df: number | null
+  readonly pT: number | null
+  readonly wilcoxon: { readonly v: number; readonly p: number | null; readonly method: string; readonly zeros: number }
+  readonly dz: number | null
+  readonly rankBiserial: number | null
+}
+
+/** One question in one group. */
+export interface QuestionResult {
+  readonly id: string
+  readonly type: Question["type"]
+  readonly label: string
+  readonly waves: Readonly<Record<string, { readonly n: number; readonly suppressed: boolean; readonly shares: ReadonlyArray<ReportShare>; readonly mean: number | null; readonly median: number | null }>>
+  /** Pre → post, when both waves ask it. */
+  readonly paired: PairedResult | { readonly suppressed: true; readonly n: number } | { readonly unpaired: true } | null
+  /** For single-choice and knowledge questions: post share minus pre share, per option, among people who answered both. */
+  readonly shift: ReadonlyArray<{ readonly value: string; readonly label: string; readonly pre: number; readonly post: number; readonly change: number }> | null
+  /** McNemar's test where the question is binary (two options, or knowledge correct / not). */
+  readonly mcnemar: { readonly b: number; readonly c: number; readonly statistic: number | null; readonly p: number | null; readonly exactP: number | null; readonly method: string } | null
+  /** Free-text answers with their counts (most frequent first), per wave; empty when suppressed. */
+  readonly freeText: Readonly<Record<string, ReadonlyArray<{ readonly text: string; readonly count: number }>>> | null
+}
+
+/** One group of the report. */
+export interface GroupResult {
+  readonly key: string
+  readonly label: string
+  readonly suppressed: boolean
+  /** Per wave: participants registered, invited by e-mail, answered (web, paper or Kobo), and the rate answered / registered; and how many answered both paired waves. */
+  readonly response: {
+    readonly waves: Readonly<Record<string, { readonly registered: number; readonly invited: number; readonly answered: number; readonly rate: number | null }>>
+    readonly paired: number
+  }
+  readonly knowledge: (PairedResult & { readonly items: number }) | { readonly suppressed: true; readonly n: number } | null
+  readonly questions: ReadonlyArray<QuestionResult>
+}
+
+/** The whole report. */
+export interface SurveyReport {
+  readonly instrument: { readonly id: string; readonly version: number; readonly title: string }
+  readonly dialogue: string
+  readonly by: ReportBy
+  readonly waves: ReadonlyArray<string>
+  readonly pairedWaves: readonly [string, string] | null
+  readonly includeMirror: boolean
+  readonly suppressionThreshold: number
+  readonly locale: string
+  /** `main`: the randomly selected sites (with mirror ones when pooled); `mirror`: the mirror dialogues. */
+  readonly pools: ReadonlyArray<{ readonly pool: "main" | "mirror"; readonly groups: ReadonlyArray<GroupResult> }>
+  readonly methods: string
+  /** Responses written by `survey simulate`: a report that holds any says so loudly. */
+  readonly simulatedResponses: number
+  readonly responses: number
+}
+
+/** What the report needs to know of a site. */
+export type ReportSite = Pick<Site, "id" | "name" | "country" | "format">
+
+/** A count of one site (and, with `--by category:<name>`, one participant category). */
+export interface SiteCount {
+  readonly site_id: string
+  readonly cat: string | null
+  readonly n: number
+}
+
+/**
+ * The database's counts the report is computed from, per site and category. The database does
+ * the heavy counting; these are histograms, never one row per participant.
+ */
+export interface ReportCounts {
+  /** Participants registered. */
+  readonly registered: ReadonlyArray<SiteCount>
+  /** E-mail invitations, per wave. */
+  readonly invited: ReadonlyArray<SiteCount & { readonly wave: string }>
+  /** Responses, per wave. */
+  readonly answered: ReadonlyArray<SiteCount & { readonly wave: string }>
+  /** Participants who answered both paired waves. */
+  readonly paired: ReadonlyArray<SiteCount>
+  /** Every answer's value, per wave and question; a multiple choice is the list of options chosen. */
+  readonly values: ReadonlyArray<SiteCount & { readonly wave: string; readonly question: string; readonly value: string | ReadonlyArray<string> }>
+  /** Each paired answer's (pre, post) values, per question. */
+  readonly pairedValues: ReadonlyArray<SiteCount & { readonly question: string; readonly pre: string; readonly post: string }>
+  /** Changes of the knowledge index (post − pre), with the sums of the pre and post indexes. */
+  readonly knowledge: ReadonlyArray<SiteCount & { readonly diff: number; readonly preSum: number; readonly postSum: number }>
+}
+
+/** The category column of `--by category:<name>`, or null. */
+export const categoryOf = (by: ReportBy): string | null => (by.startsWith("category:") ? by.slice("category:".length) : null)
+
+/** The waves the instrument asks something in (in the dialogue's order), and the paired pre → post, when both are there. */
+export const reportWaves = (instrument: Instrument, dialogueWaves: ReadonlyArray<WaveId>): { readonly waves: Array<WaveId>; readonly pairedWaves: readonly [WaveId, WaveId] | null } => {
+  const waves = dialogueWaves.filter((w) => questionsFor(instrument, w).length > 0)
+  return { waves, pairedWaves: waves.includes("pre") && waves.includes("post") ? ["pre", "post"] : null }
+}
+
+const NUMERIC_TYPES: ReadonlyArray<Question["type"]> = ["likert5", "likert7", "scale", "number"]
+const askedBoth = (q: Question): boolean => q.waves.includes("pre") && q.waves.includes("post")
+
+/**
+ * The questions compared pre against post: numeric and ordinal ones (changes), single-choice
+ * and knowledge ones (transitions), and the knowledge items of the index. None without paired waves.
+ */
+export const pairedQuestions = (instrument: Instrument, pairedWaves: readonly [WaveId, WaveId] | null): {
+  readonly numeric: ReadonlyArray<string>
+  readonly choice: ReadonlyArray<string>
+  readonly knowledge: ReadonlyArray<Extract<Question, { type: "knowledge" }>>
+} => ({
+  numeric: pairedWaves === null ? [] : instrument.questions.filter((q) => NUMERIC_TYPES.includes(q.type) && askedBoth(q)).map((q) => q.id),
+  choice: pairedWaves === null ? [] : instrument.questions.filter((q) => (q.type === "single" || q.type === "knowledge") && askedBoth(q)).map((q) => q.id),
+  knowledge: instrument.questions.filter((q): q is Extract<Question, { type: "knowledge" }> => q.type === "knowledge" && askedBoth(q))
+})
+
+/**
+ * The key and label of a site's (or a participant's) group.
+ *
+ * @example
+ * groupOf("region", { id: "sn-dakar", name: "Dakar", country: "SN", format: "in-person" }, null, (c) => c) // { key: "m49:002", label: "Africa" }
+ * groupOf("category:gender", site, "woman", (c) => c) // { key: "woman", label: "woman" }
+ */
+export const groupOf = (by: ReportBy, site: ReportSite, category: string | null, countryName: (c: string) => string): { key: string; label: string } => {
+  switch (by) {
+    case "all":
+      return { key: "all", label: "All participants" }
+    case "site":
+      return { key: site.id, label: site.name }
+    case "country":
+      return { key: site.country, label: countryName(site.country) }
+    case "region":
+    case "subregion": {
+      const place = m49Of(site.country)
+      if (place === undefined) return { key: "m49:none", label: `Not placed by UN M49 (${site.country})` }
+      const r = by === "region" ? place.region : place.subregion
+      return { key: `m49:${r.code}`, label: r.name }
+    }
+    case "format":
+      return { key: site.format, label: site.format }
+    default:
+      return { key: category ?? "(none)", label: category ?? "(not recorded)" }
+  }
+}
+
+/** A histogram: value → count. */
+export type Histogram = Map<string, number>
+const add = (h: Histogram, k: string, n: number): void => {
+  h.set(k, (h.get(k) ?? 0) + n)
+}
+
+/** One group's counts, merged from its sites' (and categories') rows. */
+export interface GroupCounts {
+  readonly key: string
+  readonly label: string
+  registered: number
+  /** wave → invitations */
+  readonly invited: Histogram
+  /** wave → responses */
+  readonly answered: Histogram
+  paired: number
+  /** wave → question → value → count */
+  readonly dist: Map<string, Map<string, Histogram>>
+  /** numeric question → histogram of changes, with the sums of the pre and post values */
+  readonly diffs: Map<string, { readonly hist: Histogram; pre: number; post: number }>
+  /** choice question → histogram of "pre\u0000post" transitions */
+  readonly trans: Map<string, Histogram>
+  /** the knowledge index: histogram of changes, with the sums of the pre and post indexes */
+  readonly know: { readonly hist: Histogram; pre: number; post: number }
+}
+
+/** The groups of each pool, by key; `all` is each pool's overall group. */
+export type MergedGroups = Map<"main" | "mirror", Map<string, GroupCounts>>
+
+/**
+ * Merges the per-site counts into the report's groups, per pool: every row counts in its pool's
+ * overall group and, with `by` other than `all`, in its own group too. Mirror sites form a pool
+ * apart unless `includeMirror`. Rows of unknown sites are left out.
+ *
+ * @example
+ * const pools = mergeIntoGroups(counts, sites, { by: "country", includeMirror: false, numericIds: ["trust"], countryName: (c) => c })
+ * pools.get("main")!.get("country:SN")!.answered.get("pre") // the Senegalese sites' pre responses, summed
+ */
+export const mergeIntoGroups = (
+  counts: ReportCounts,
+  sites: ReadonlyArray<ReportSite>,
+  options: { readonly by: ReportBy; readonly includeMirror: boolean; readonly numericIds: ReadonlyArray<string>; readonly countryName: (c: string) => string }
+): MergedGroups => {
+  const { by, countryName } = options
+  const siteById = new Map<string, ReportSite>(sites.map((s) => [s.id, s]))
+  const pools: MergedGroups = new Map()
+  const accsFor = (siteId: string, cat: string | null): Array<GroupCounts> => {
+    const site = siteById.get(siteId)
+    if (site === undefined) return []
+    const pool = site.format === "mirror" && !options.includeMirror ? "mirror" : "main"
+    let groups = pools.get(pool)
+    if (groups === undefined) {
+      groups = new Map()
+      pools.set(pool, groups)
+    }
+    const keys = by === "all" ? [groupOf("all", site, cat, countryName)] : [groupOf("all", site, cat, countryName), groupOf(by, site, cat, countryName)]
+    return keys.map((g) => {
+      const key = g.key === "all" ? "all" : `${by}:${g.key}`
+      let acc = groups.get(key)
+      if (acc === undefined) {
+        acc = { key, label: g.label, registered: 0, invited: new Map(), answered: new Map(), paired: 0, dist: new Map(), diffs: new Map(), trans: new Map(), know: { hist: new Map(), pre: 0, post: 0 } }
+        groups.set(key, acc)
+      }
+      return acc
+    })
+  }
+  for (const r of counts.registered) {
+    for (const a of accsFor(r.site_id, r.cat)) a.registered += r.n
+  }
+  for (const r of counts.invited) {
+    for (const a of accsFor(r.site_id, r.cat)) add(a.invited, r.wave, r.n)
+  }
+  for (const r of counts.answered) {
+    for (const a of accsFor(r.site_id, r.cat)) add(a.answered, r.wave, r.n)
+  }
+  for (const r of counts.paired) {
+    for (const a of accsFor(r.site_id, r.cat)) a.paired += r.n
+  }
+  for (const r of counts.values) {
+    for (const a of accsFor(r.site_id, r.cat)) {
+      let byQuestion = a.dist.get(r.wave)
+      if (byQuestion === undefined) {
+        byQuestion = new Map()
+        a.dist.set(r.wave, byQuestion)
+      }
+      let h = byQuestion.get(r.question)
+      if (h === undefined) {
+        h = new Map()
+        byQuestion.set(r.question, h)
+      }
+      // multiple choice: one count per option chosen (shares are of respondents)
+      if (typeof r.value === "string") add(h, r.value, r.n)
+      else for (const v of r.value) add(h, v, r.n)
+    }
+  }
+  for (const r of counts.pairedValues) {
+    const numeric = options.numericIds.includes(r.question)
+    for (const a of accsFor(r.site_id, r.cat)) {
+      if (numeric) {
+        let d = a.diffs.get(r.question)
+        if (d === undefined) {
+          d = { hist: new Map(), pre: 0, post: 0 }
+          a.diffs.set(r.question, d)
+        }
+        add(d.hist, String(Number(r.post) - Number(r.pre)), r.n)
+        d.pre += Number(r.pre) * r.n
+        d.post += Number(r.post) * r.n
+      } else {
+        let h = a.trans.get(r.question)
+        if (h === undefined) {
+          h = new Map()
+          a.trans.set(r.question, h)
+        }
+        add(h, `${r.pre}\u0000${r.post}`, r.n)
+      }
+    }
+  }
+  for (const r of counts.knowledge) {
+    for (const a of accsFor(r.site_id, r.cat)) {
+      add(a.know.hist, String(r.diff), r.n)
+      a.know.pre += r.preSum
+      a.know.post += r.postSum
+    }
+  }
+  return pools
+}
+
+/** Expands a histogram of numbers (value → count) into an array. */
+const expand = (h: Histogram): Array<number> => {
+  const out: Array<number> = []
+  for (const [v, n] of h) for (let i = 0; i < n; i++) out.push(Number(v))
+  return out
+}
+
+const total = (h: Histogram): number => [...h.values()].reduce((s, n) => s + n, 0)
+
+const pairedOf = (diffs: Histogram, sums: { readonly pre: number; readonly post: number }): PairedResult => {
+  const values = expand(diffs)
+  const t = pairedT(values)
+  const w = wilcoxonSignedRank(values)
+  const e = effectSizes(values)
+  const n = values.length
+  return {
+    n,
+    meanPre: sums.pre / n,
+    meanPost: sums.post / n,
+    meanChange: t.meanDiff,
+    ci95: t.ci95 === null ? null : [t.ci95[0], t.ci95[1]],
+    t: t.t,
+    df: t.df,
+    pT: t.p,
+    wilcoxon: { v: w.vPlus, p: w.p, method: w.method, zeros: w.zeros },
+    dz: e.dz,
+    rankBiserial: e.rankBiserial
+  }
+}
+
+/** What {@link groupResult} computes a group's figures against. */
+export interface GroupContext {
+  readonly instrument: Instrument
+  readonly locale: string
+  readonly waves: ReadonlyArray<WaveId>
+  readonly pairedWaves: readonly [WaveId, WaveId] | null
+}
+
+/**
+ * One group's figures from its merged counts. A group whose largest wave has fewer than
+ * {@link SUPPRESSION_THRESHOLD} respondents is marked suppressed; a wave under the threshold
+ * shows no shares, means or free text, and paired figures need that many pairs.
+ */
+export const groupResult = (acc: GroupCounts, context: GroupContext): GroupResult => {
+  const { instrument, locale, waves, pairedWaves } = context
+  const { numeric: numericIds, choice: choiceIds, knowledge: knowledgeItems } = pairedQuestions(instrument, pairedWaves)
+  const label = (labels: Record<string, string>) => labelIn(labels, locale, instrument)
+  const optionLabel = (q: Question, value: string): string => ("options" in q ? label(q.options.find((o) => o.id === value)?.label ?? { [locale]: value }) : value)
+  const answeredMax = Math.max(0, ...acc.answered.values())
+  const suppressed = answeredMax < SUPPRESSION_THRESHOLD
+  const response: Record<string, { registered: number; invited: number; answered: number; rate: number | null }> = {}
+  for (const w of waves) {
+    const n = acc.answered.get(w) ?? 0
+    response[w] = { registered: acc.registered, invited: acc.invited.get(w) ?? 0, answered: n, rate: acc.registered === 0 ? null : n / acc.registered }
+  }
+  const questions: Array<QuestionResult> = instrument.questions.map((q) => {
+    const perWave: Record<string, QuestionResult["waves"][string]> = {}
+    const freeText: Record<string, Array<{ text: string; count: number }>> = {}
+    for (const w of waves) {
+      if (!q.waves.includes(w)) continue
+      const h = acc.dist.get(w)?.get(q.id) ?? new Map<string, number>()
+      const respondents = acc.answered.get(w) ?? 0
+      const answers = q.type === "multiple" ? respondents : total(h)
+      const waveSuppressed = respondents < SUPPRESSION_THRESHOLD
+      if (q.type === "text") {
+        freeText[w] = waveSuppressed ? [] : [...h].map(([text, count]) => ({ text, count })).sort((x, y) => y.count - x.count || (x.text < y.text ? -1 : 1))
+        perWave[w] = { n: waveSuppressed ? 0 : total(h), suppressed: waveSuppressed, shares: [], mean: null, median: null }
+        continue
+      }
+      const numeric = NUMERIC_TYPES.includes(q.type)
+      const scale = scaleOf(q)
+      const order = "options" in q
+        ? q.options.map((o) => o.id)
+        : scale !== undefined
+        ? Array.from({ length: scale.max - scale.min + 1 }, (_, i) => String(scale.min + i))
+        : [...h.keys()].sort((x, y) => Number(x) - Number(y))
+      const values = numeric && !waveSuppressed ? expand(h) : []
+      perWave[w] = waveSuppressed
+        ? { n: 0, suppressed: true, shares: [], mean: null, median: null }
+        : {
+            n: answers,
+            suppressed: false,
+            shares: order.map((v) => ({ value: v, label: optionLabel(q, v), count: h.get(v) ?? 0, share: answers === 0 ? 0 : (h.get(v) ?? 0) / answers })),
+            mean: values.length > 0 ? mean(values) : null,
+            median: values.length > 0 ? median(values) : null
+          }
+    }
+    let paired: QuestionResult["paired"] = null
+    let shift: QuestionResult["shift"] = null
+    let test: QuestionResult["mcnemar"] = null
+    const asked = pairedWaves !== null && askedBoth(q)
+    if (pairedWaves !== null && !asked && q.type !== "text" && q.waves.length > 0 && (q.waves.includes("pre") || q.waves.includes("post"))) paired = { unpaired: true }
+    if (asked && numericIds.includes(q.id)) {
+      const d = acc.diffs.get(q.id)
+      const n = d === undefined ? 0 : total(d.hist)
+      paired = n < SUPPRESSION_THRESHOLD ? { suppressed: true, n } : pairedOf(d!.hist, d!)
+    }
+    if (asked && choiceIds.includes(q.id) && "options" in q) {
+      const h = acc.trans.get(q.id) ?? new Map<string, number>()
+      const n = total(h)
+      if (n < SUPPRESSION_THRESHOLD) paired = { suppressed: true, n }
+      else {
+        const pre = new Map<string, number>()
+        const post = new Map<string, number>()
+        for (const [k, c] of h) {
+          const [a, b] = k.split("\u0000") as [string, string]
+          add(pre, a, c)
+          add(post, b, c)
+        }
+        shift = q.options.map((o) => ({ value: o.id, label: label(o.label), pre: (pre.get(o.id) ?? 0) / n, post: (post.get(o.id) ?? 0) / n, change: ((post.get(o.id) ?? 0) - (pre.get(o.id) ?? 0)) / n }))
+        // binary: two options, or a knowledge item as correct / not correct
+        const isYes = q.type === "knowledge" ? (v: string) => v === q.correct : q.options.length === 2 ? (v: string) => v === q.options[0]!.id : undefined
+        if (isYes !== undefined) {
+          let b = 0
+          let c = 0
+          for (const [k, count] of h) {
+            const [a, bb] = k.split("\u0000") as [string, string]
+            if (isYes(a) && !isYes(bb)) b += count
+            if (!isYes(a) && isYes(bb)) c += count
+          }
+          const m = mcnemar(b, c)
+          test = { b, c, statistic: m.statistic, p: m.p, exactP: m.exactP, method: m.method }
+        }
+        paired = null
+      }
+    }
+    return { id: q.id, type: q.type, label: label(q.label), waves: perWave, paired, shift, mcnemar: test, freeText: q.type === "text" ? freeText : null }
+  })
+  const knowN = total(acc.know.hist)
+  const knowledgeResult = knowledgeItems.length === 0 || pairedWaves === null
+    ? null
+    : knowN < SUPPRESSION_THRESHOLD ? { suppressed: true as const, n: knowN } : { ...pairedOf(acc.know.hist, acc.know), items: knowledgeItems.length }
+  return { key: acc.key, label: acc.label, suppressed, response: { waves: response, paired: acc.paired }, knowledge: knowledgeResult, questions }
+}
+
+const methodsText = (threshold: number, mirror: boolean): string =>
+  [
+    "Paired comparisons use the participants who answered the question in both waves (pre and post), matched by their pseudonymous code.",
+    "For numeric and ordinal questions (Likert scales coded 1 to 5 or 1 to 7, 0–10 scales, numbers): the mean paired change (post − pre) with a 95% confidence interval from Student's t distribution; the paired t-test; the Wilcoxon signed-rank test (zero differences dropped; exact p-value when fewer than 50 non-zero differences and no ties, otherwise the normal approximation with the tie-corrected variance and a continuity correction, as R's wilcox.test); Cohen's d_z (mean change / standard deviation of the changes) and the matched-pairs rank-biserial correlation (Kerby, 2014).",
+    "For single-choice and knowledge questions: the shares of each option before and after among paired respondents, and McNemar's test where the question is binary (two options; knowledge items as correct / not correct), with continuity correction (and the exact binomial p-value for small discordant counts).",
+    "The knowledge index is each participant's share of knowledge items answered correctly among those answered; it is compared pre against post, paired.",
+    `Privacy: a group with fewer than ${threshold} respondents in a wave is shown as suppressed, never as numbers, and its free-text answers are not shown; paired results need ${threshold} pairs.`,
+    mirror ? "Mirror dialogues are pooled with the randomly selected sites (--include-mirror)." : "Mirror dialogues (sites whose format is mirror) are reported apart and never pooled with the randomly selected sites.",
+    "Regions and sub-regions follow the UN geoscheme (M49). p-values are not adjusted for multiple comparisons."
+  ].join("\n\n")
+
+/** Everything the report is computed from. */
+export interface ReportInput extends GroupContext {
+  /** The dialogue's title. */
+  readonly dialogue: string
+  readonly by: ReportBy
+  readonly includeMirror: boolean
+  readonly sites: ReadonlyArray<ReportSite>
+  readonly counts: ReportCounts
+  /** All responses to the instrument, and those written by `survey simulate`. */
+  readonly responses: { readonly total: number; readonly simulated: number }
+}
+
+/**
+ * The report from the database's counts: merged into groups per pool (the overall group first,
+ * then the others by name in the report's locale), small groups suppressed, labels in the locale.
+ *
+ * @example
+ * const report = buildReport({ instrument, locale: "en", waves: ["pre", "post"], pairedWaves: ["pre", "post"], dialogue: "We, the Internet", by: "region", includeMirror: false, sites, counts, responses: { total: 1200, simulated: 0 } })
+ * report.pools[0].groups[0].key // "all"
+ */
+export const buildReport = (input: ReportInput): SurveyReport => {
+  const { instrument, locale, by } = input
+  const countryNames = new Intl.DisplayNames([locale], { type: "region", fallback: "code" })
+  const countryName = (c: string) => countryNames.of(c) ?? c
+  const pools = mergeIntoGroups(input.counts, input.sites, { by, includeMirror: input.includeMirror, numericIds: pairedQuestions(instrument, input.pairedWaves).numeric, countryName })
+  const order = (groups: Map<string, GroupCounts>) =>
+    [...groups.values()].sort((a, b) => (a.key === "all" ? -1 : b.key === "all" ? 1 : a.label.localeCompare(b.label, locale)))
+  return {
+    instrument: { id: instrument.id, version: instrument.version, title: labelIn(instrument.title, locale, instrument) },
+    dialogue: input.dialogue,
+    by,
+    waves: input.waves,
+    pairedWaves: input.pairedWaves,
+    includeMirror: input.includeMirror,
+    suppressionThreshold: SUPPRESSION_THRESHOLD,
+    locale,
+    pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map((g) => groupResult(g, input)) })),
+    methods: methodsText(SUPPRESSION_THRESHOLD, input.includeMirror),
+    simulatedResponses: input.responses.simulated,
+    responses: input.responses.total
+  }
+}
