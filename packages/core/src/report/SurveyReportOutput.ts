@@ -9,7 +9,7 @@ import { join } from "node:path"
 import * as vega from "vega"
 import { compile, type TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
-import type { GroupResult, PairedResult, QuestionResult, SurveyReport } from "./SurveyReport.js"
+import type { GroupResult, PairedResult, QuestionResult, SurveyReport } from "../domain/Report.js"
 
 /** The report as JSON. */
 export const reportJson = (report: SurveyReport): string => `${JSON.stringify(report, null, 2)}\n`

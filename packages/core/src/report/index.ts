@@ -8,12 +8,11 @@ export {
   type QuestionResult,
   REPORT_CATEGORIES,
   type ReportBy,
-  type ReportOptions,
   type ReportShare,
   SUPPRESSION_THRESHOLD,
-  type SurveyReport,
-  surveyReport
-} from "./SurveyReport.js"
+  type SurveyReport
+} from "../domain/Report.js"
+export { type ReportOptions, surveyReport } from "./SurveyReport.js"
 
 /**
  * Writes the report as HTML, CSV and/or JSON into `dir`; returns the files written. Vega and
@@ -23,7 +22,7 @@ export {
  * const files = await writeReport(report, "out/report", ["html", "csv"])
  */
 export const writeReport = async (
-  report: import("./SurveyReport.js").SurveyReport,
+  report: import("../domain/Report.js").SurveyReport,
   dir: string,
   formats: ReadonlyArray<"html" | "csv" | "json">
 ): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats)
