@@ -1,7 +1,23 @@
 import { Flags } from "@oclif/core"
+import type * as Exit from "effect/Exit"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag } from "../../survey-flags.js"
+
+/**
+ * CONVENE_TIMING=1: a tracer that prints each finished span (each read of the report's
+ * repository, the statistics, the whole report) with its milliseconds, on stderr.
+ */
+const stepTimer = async () => {
+  const Tracer = await import("effect/Tracer")
+  class TimedSpan extends Tracer.NativeSpan {
+    override end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+      if (this.status._tag === "Started") process.stderr.write(`  ${this.name}: ${(Number(endTime - this.status.startTime) / 1e6).toFixed(0)} ms\n`)
+      super.end(endTime, exit)
+    }
+  }
+  return Tracer.make({ span: (options) => new TimedSpan(options) })
+}
 
 export default class SurveyReportCommand extends ConveneCommand {
   static override summary = "The impact report: response, pre/post distributions, paired change with tests and effect sizes, per group."
@@ -40,10 +56,9 @@ export default class SurveyReportCommand extends ConveneCommand {
     const { surveyReport, writeReport } = await import("@convene/core/report")
     const started = performance.now()
     if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
-    const report = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      surveyReport(ws, { by: by as "all", instrument: flags.instrument, includeMirror: flags["include-mirror"], locale: flags.locale })
-    )
+    const program = surveyReport(ws, { by: by as "all", instrument: flags.instrument, includeMirror: flags["include-mirror"], locale: flags.locale })
+    const timed = process.env["CONVENE_TIMING"] === "1" ? (await import("effect/Effect")).withTracer(program, await stepTimer()) : program
+    const report = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), timed)
     if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
     const dir = resolve(flags.out ?? join(ws.dir, "out", "reports"))
     const files = await writeReport(report, dir, formats as Array<"html">)
