@@ -3,6 +3,7 @@
  * a paper questionnaire typed into CSV, a KoboToolbox/ODK export), so that a value means the
  * same whatever its source. Pure.
  */
+import * as Schema from "effect/Schema"
 import type { Instrument, Question } from "./Instrument.js"
 
 /** A stored answer: a number (likert, scale, number), an option id, option ids, or text. */
@@ -10,6 +11,9 @@ export type AnswerValue = number | string | ReadonlyArray<string>
 
 /** The answers of one participant to one wave, by question id. */
 export type Answers = Readonly<Record<string, AnswerValue>>
+
+/** A stored answers record (the `answers` column of a response), for decoding what the database returns. */
+export const StoredAnswers = Schema.Record(Schema.String, Schema.Union([Schema.Number, Schema.String, Schema.Array(Schema.String)]))
 
 /** Longest free-text answer accepted. */
 export const MAX_TEXT_LENGTH = 4000

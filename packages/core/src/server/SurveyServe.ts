@@ -6,15 +6,12 @@
 import { serve } from "@hono/node-server"
 import * as Effect from "effect/Effect"
 import type { AddressInfo } from "node:net"
-import { readFile } from "node:fs/promises"
-import { Database } from "../infra/Database.js"
 import type { Instrument } from "../domain/Instrument.js"
-import { KitRenderer } from "../kits/Kit.js"
-import { readInstruments } from "../surveys/Instruments.js"
-import { readKitSources, templatesFor } from "../kits/KitSources.js"
-import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
-import { surveyTokenKey } from "../surveys/Surveys.js"
 import type { Workspace } from "../infra/Workspace.js"
+import { rendererFor } from "../kits/index.js"
+import { templatesFor } from "../kits/KitSources.js"
+import { readInstruments, type SurveyRepo, surveyTokenKey } from "../surveys/index.js"
+import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
 
 /** Where to listen, and how the server behaves. */
 export interface ServeOptions extends SurveyServerOptions {
@@ -26,21 +23,23 @@ export interface ServeOptions extends SurveyServerOptions {
   readonly until?: Promise<void> | undefined
 }
 
-/** What the form server reads at start: instruments, templates, catalogs, the survey key. */
+/**
+ * What the form server reads at start: instruments, templates, catalogs, the survey key; and
+ * the surveys' repository it was given, kept to run each request's lookup and store.
+ */
 export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace) {
-  const { db } = yield* Database
   const loaded = yield* readInstruments(ws.dir)
-  const sources = readKitSources(ws.dir)
-  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
+  const renderer = yield* rendererFor(ws)
   const key = yield* surveyTokenKey()
+  const services = yield* Effect.context<SurveyRepo>()
   const instruments = new Map<string, Instrument>(loaded.map((l) => [l.instrument.id, l.instrument]))
   return {
-    db,
+    run: (effect) => Effect.runPromise(Effect.provideContext(effect, services)),
     dialogue: ws.dialogue,
-    renderer: new KitRenderer(sources, ws.dialogue, dialogueText),
+    renderer,
     instruments,
     key,
-    css: templatesFor(sources, undefined).get("survey/survey.css")?.text ?? ""
+    css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? ""
   } satisfies SurveyServerContext
 })
 

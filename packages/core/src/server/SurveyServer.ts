@@ -3,21 +3,21 @@
  * token at `/s/<token>`, localized and right to left where needed, plain HTML forms that work
  * without JavaScript, validated on the server, one stored response per token and wave.
  * Hardened: CSRF checks (Origin / Sec-Fetch-Site and a per-form token), a body size limit,
- * rate limits, security headers, no stack traces in pages, no tokens in logs.
+ * rate limits, security headers, no stack traces in pages, no tokens in logs. Every lookup and
+ * every stored answer goes through the surveys' repository, run by the context's `run`.
  */
+import type * as Effect from "effect/Effect"
 import { Hono, type Context } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { csrf } from "hono/csrf"
 import { HTTPException } from "hono/http-exception"
 import { secureHeaders } from "hono/secure-headers"
 import { createHmac, timingSafeEqual } from "node:crypto"
-import type { Kysely } from "kysely"
 import { type AnswerValue, decodeAnswer, MAX_TEXT_LENGTH, scaleOf } from "../domain/Answers.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
-import type { KitRenderer, Messages } from "../kits/Kit.js"
-import type { Tables } from "../infra/Tables.js"
-import { tokenHash } from "../surveys/Surveys.js"
+import type { KitRenderer, Messages } from "../kits/index.js"
+import { type Invitation, invitationByTokenHash, storeResponses, type SurveyRepo, tokenHash } from "../surveys/index.js"
 
 /** How the server behaves; every field has a default. */
 export interface SurveyServerOptions {
@@ -39,7 +39,11 @@ export interface SurveyServerOptions {
 
 /** What the server reads once at start. */
 export interface SurveyServerContext {
-  readonly db: Kysely<Tables>
+  /**
+   * Runs a survey repository effect for a request (the invitation lookup, the stored answer);
+   * a failure rejects, and the request gets the generic error page.
+   */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, SurveyRepo>) => Promise<A>
   readonly dialogue: Dialogue
   readonly renderer: KitRenderer
   readonly instruments: ReadonlyMap<string, Instrument>
@@ -62,16 +66,6 @@ class Window {
     this.counts.set(key, n)
     return n <= this.limit
   }
-}
-
-interface Invitation {
-  readonly participant_id: string
-  readonly instrument: string
-  readonly wave: string
-  readonly site_id: string
-  readonly locale: string
-  readonly timezone: string
-  readonly submitted_at: Date | null
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>()
@@ -116,7 +110,7 @@ const errorMessage = (q: Question, messages: Messages, empty: boolean): string =
 }
 
 /**
- * The Hono application. It needs an open database and what {@link SurveyServerContext} holds;
+ * The Hono application. It needs what {@link SurveyServerContext} holds (the repository through `run`);
  * `serveSurveys` (in `SurveyServe.ts`) runs it on a port.
  *
  * @example
@@ -129,7 +123,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
   const perToken = new Window(options.perTokenPerMinute ?? 60)
   const failures = new Window(options.failuresPerMinute ?? 30)
   const app = new Hono()
-  const { db, renderer, dialogue } = context
+  const { run, renderer, dialogue } = context
 
   const clientOf = (c: Context): string => {
     if (options.trustProxy === true) {
@@ -185,21 +179,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
 
   // one row, found by a unique index, and the response by its primary key: the lookup every
   // request makes stays cheap (on PGlite it runs in the server's own thread)
-  const lookup = (hash: string): Promise<Invitation | undefined> =>
-    db
-      .selectFrom("survey_invitations as i")
-      .select(["i.participant_id", "i.instrument", "i.wave", "i.site_id", "i.locale", "i.timezone"])
-      .select((eb) =>
-        eb
-          .selectFrom("survey_responses as r")
-          .select("r.submitted_at")
-          .whereRef("r.participant_id", "=", "i.participant_id")
-          .whereRef("r.instrument", "=", "i.instrument")
-          .whereRef("r.wave", "=", "i.wave")
-          .as("submitted_at")
-      )
-      .where("i.token_hash", "=", hash)
-      .executeTakeFirst() as Promise<Invitation | undefined>
+  const lookup = (hash: string): Promise<Invitation | undefined> => run(invitationByTokenHash(hash))
 
   /** Finds the invitation of a request, or answers it (404, 429, closed, already answered). */
   const open = async (c: Context): Promise<{ invitation: Invitation; instrument: Instrument; hash: string; token: string } | Response> => {
@@ -306,7 +286,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     const found = await open(c)
     if (found instanceof Response) return found
     const { invitation } = found
-    if (invitation.submitted_at !== null) return already(c, invitation, new Date(invitation.submitted_at), 200)
+    if (invitation.submitted_at !== null) return already(c, invitation, invitation.submitted_at, 200)
     const key = `${renderer.hasOverrides(invitation.site_id) ? invitation.site_id : "*"}\u0000${invitation.locale}\u0000${invitation.instrument}\u0000${invitation.wave}`
     let blank = blankForms.get(key)
     if (blank === undefined) {
@@ -340,7 +320,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       const found = await open(c)
       if (found instanceof Response) return found
       const { invitation, instrument } = found
-      if (invitation.submitted_at !== null) return already(c, invitation, new Date(invitation.submitted_at), 409)
+      if (invitation.submitted_at !== null) return already(c, invitation, invitation.submitted_at, 409)
       const body = await c.req.parseBody({ all: true })
       const field = (name: string): Array<string> => {
         const v = body[name]
@@ -360,15 +340,10 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       }
       if (Object.keys(errors).length > 0) return form(c, 422, found, values, errors)
       // one response per participant, instrument and wave: of two submitted at once, one is stored
-      const stored = await db
-        .insertInto("survey_responses")
-        .values({ participant_id: invitation.participant_id, instrument: instrument.id, instrument_version: instrument.version, wave: invitation.wave, source: "web", answers: JSON.stringify(answers) })
-        .onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing())
-        .returning("submitted_at")
-        .executeTakeFirst()
-      if (stored === undefined) {
+      const stored = await run(storeResponses(instrument, invitation.wave, "web", [{ participant_id: invitation.participant_id, answers }]))
+      if (stored.length === 0) {
         const existing = await lookup(found.hash)
-        return already(c, invitation, new Date(existing?.submitted_at ?? now()), 409)
+        return already(c, invitation, existing?.submitted_at ?? now(), 409)
       }
       return c.redirect(`/s/${found.token}/done`, 303)
     }

@@ -1,17 +1,14 @@
 /**
  * The workflow behind `convene survey simulate`: seeded, simulated answers for demos and
  * benchmarks, stored through the same paths real ones take (participants through the registry
- * import, responses through `storeResponses`), so reports and exports treat them alike.
+ * import, responses through the surveys' one write path), so reports and exports treat them alike.
  */
 import * as Effect from "effect/Effect"
-import { mkdir, writeFile } from "node:fs/promises"
-import { dirname, join } from "node:path"
-import { sql } from "kysely"
-import { query } from "../infra/Database.js"
+import { join } from "node:path"
 import { formatCsv } from "../domain/Csv.js"
 import { InputError } from "../domain/Errors.js"
 import { questionsFor, type WaveId } from "../domain/Instrument.js"
-import { participantsRegistry } from "../domain/Registry.js"
+import { type Participant, participantsRegistry } from "../domain/Registry.js"
 import {
   planSimulatedParticipants,
   type ResponseSource,
@@ -21,9 +18,10 @@ import {
   type SimulatedParticipant,
   simulator
 } from "../domain/Simulation.js"
-import { importRegistryFile } from "../registries/Registries.js"
-import { checkWave, loadInstrument, type ResponseToStore, storeResponses } from "../surveys/Surveys.js"
+import { writeFileIn } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
+import { importRegistryFile, listRegistry } from "../registries/index.js"
+import { answeredIn, checkWave, loadInstrument, type ResponseToStore, storeResponses } from "../surveys/index.js"
 
 /** What `survey simulate` needs. */
 export interface SimulateOptions {
@@ -94,29 +92,27 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
   const waves: Array<WaveId> = []
   for (const w of requested) waves.push(yield* checkWave(ws.dialogue, instrument, w))
 
-  const registeredCount = Number((yield* query("counting participants", (db) => db.selectFrom("participants").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow())).n)
+  // the registry, by id: counted, and read again once simulated participants are registered
+  let registry = yield* listRegistry("participants")
   let registered = 0
   let participantsFile: string | undefined
-  if (options.participants !== undefined && options.participants > registeredCount) {
+  if (options.participants !== undefined && options.participants > registry.length) {
     participantsFile = join(ws.dir, "out", "simulate", "participants.csv")
-    registered = yield* registerSimulated(options.seed, options.participants - registeredCount, participantsFile, options.onProgress)
-  } else if (registeredCount === 0) {
+    registered = yield* registerSimulated(options.seed, options.participants - registry.length, registry, participantsFile, options.onProgress)
+    registry = yield* listRegistry("participants")
+  } else if (registry.length === 0) {
     return yield* new InputError({ summary: "There are no participants: pass --participants N to register simulated ones.", problems: [] })
   }
 
-  const participants: ReadonlyArray<SimulatedParticipant> = yield* query("reading participants", (db) => {
-    const q = db
-      .selectFrom("participants as p")
-      .innerJoin("sites as s", "s.id", "p.site_id")
-      .select(["p.id", "p.site_id", "s.country", "s.format", sql<string>`coalesce(p.locale, s.locale)`.as("locale"), "p.education"])
-      .orderBy("p.id")
-    return options.participants === undefined ? q.execute() : q.limit(options.participants).execute()
-  })
-  const answered = new Map<WaveId, Set<string>>(waves.map((w) => [w, new Set()]))
-  const earlier = yield* query("looking for earlier answers", (db) =>
-    db.selectFrom("survey_responses").select(["participant_id", "wave"]).where("instrument", "=", instrument.id).where("wave", "in", waves).execute()
-  )
-  for (const r of earlier) answered.get(r.wave as WaveId)?.add(r.participant_id)
+  const sites = new Map((yield* listRegistry("sites")).map((s) => [s.id, s]))
+  const participants: Array<SimulatedParticipant> = []
+  for (const p of registry) {
+    if (options.participants !== undefined && participants.length >= options.participants) break
+    const site = sites.get(p.site_id)
+    if (site === undefined) continue
+    participants.push({ id: p.id, site_id: p.site_id, country: site.country, format: site.format, locale: p.locale ?? site.locale, education: p.education ?? null })
+  }
+  const answered = yield* answeredIn(instrument.id, waves)
 
   const counts = new Map<WaveId, { web: number; paper: number; kobo: number; total: number; skippedExisting: number }>(
     waves.map((w) => [w, { web: 0, paper: 0, kobo: 0, total: 0, skippedExisting: 0 }])
@@ -129,7 +125,7 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
     const groups = new Map<string, { wave: WaveId; source: ResponseSource; responses: Array<ResponseToStore> }>()
     for (const r of simulate(chunk)) {
       const c = counts.get(r.wave)!
-      if (answered.get(r.wave)!.has(r.participant_id)) {
+      if (answered.get(r.wave)?.has(r.participant_id) === true) {
         c.skippedExisting++
         continue
       }
@@ -164,11 +160,10 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
 })
 
 /** Registers `count` simulated participants through the registry import, as a CSV written to `file`. */
-const registerSimulated = (seed: number, count: number, file: string, onProgress: SimulateOptions["onProgress"]) =>
+const registerSimulated = (seed: number, count: number, existing: ReadonlyArray<Participant>, file: string, onProgress: SimulateOptions["onProgress"]) =>
   Effect.gen(function*() {
-    const sites = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "capacity"]).orderBy("id").execute())
+    const sites = yield* listRegistry("sites")
     if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to register simulated participants at: import sites first (`convene sites import sites.csv`).", problems: [] })
-    const existing = yield* query("reading participant codes", (db) => db.selectFrom("participants").select(["id", "code"]).execute())
     const nextNumber = new Map<string, number>(sites.map((s) => [simulatedIdPrefix(s.id), 0]))
     for (const p of existing) {
       const m = /^(sim-.*-)(\d{5,})$/.exec(p.id)
@@ -180,11 +175,11 @@ const registerSimulated = (seed: number, count: number, file: string, onProgress
       count,
       sites: sites.map((s) => ({ id: s.id, capacity: Number(s.capacity) })),
       nextNumber,
-      taken: new Set(existing.map((p) => p.code))
+      taken: new Set(existing.flatMap((p): Array<string> => (p.code === undefined ? [] : [p.code])))
     })
     const columns = participantsRegistry.columns.map((c) => c.name)
     const text = formatCsv(columns, planned.map((p) => columns.map((c) => (p as unknown as Record<string, string | undefined>)[c] ?? "")))
-    yield* Effect.promise(() => mkdir(dirname(file), { recursive: true }).then(() => writeFile(file, text)))
+    yield* writeFileIn(file, text)
     const summary = yield* importRegistryFile("participants", file, { onProgress: (done, total) => onProgress?.(done, total, "registering") })
     return summary.inserted
   })

@@ -4,10 +4,10 @@
  */
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
-import { readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { InputError } from "../domain/Errors.js"
+import { type FileError, InputError } from "../domain/Errors.js"
 import { decodeInstrumentYaml, type Instrument } from "../domain/Instrument.js"
+import { listDir, readText } from "../infra/Files.js"
 import { displayPath } from "../kits/KitSources.js"
 
 /** An instrument as read from `surveys/<id>.yaml`, with the hash of its text. */
@@ -23,15 +23,15 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
  * The survey instruments of a workspace (`surveys/*.yaml`), decoded; every problem of every
  * file is reported at once.
  */
-export const readInstruments = (workspaceDir: string): Effect.Effect<Array<LoadedInstrument>, InputError> =>
+export const readInstruments = (workspaceDir: string): Effect.Effect<Array<LoadedInstrument>, InputError | FileError> =>
   Effect.gen(function*() {
     const dir = join(workspaceDir, "surveys")
-    const names = yield* Effect.promise(() => readdir(dir).catch(() => [] as Array<string>))
+    const names = yield* listDir(dir)
     const out: Array<LoadedInstrument> = []
     const problems: Array<InputError["problems"][number]> = []
     for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
       const file = join(dir, name)
-      const text = yield* Effect.promise(() => readFile(file, "utf8"))
+      const text = yield* readText(file)
       try {
         out.push({ file: `surveys/${name}`, instrument: decodeInstrumentYaml(text, displayPath(file)), sha256: sha256(text) })
       } catch (e) {

@@ -4,14 +4,13 @@
  * instrument (Likert labels from the kit catalogs).
  */
 import * as Effect from "effect/Effect"
-import { mkdir, readFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { questionsFor } from "../domain/Instrument.js"
 import { xlsFormSheets } from "../domain/XlsForm.js"
-import { KitRenderer } from "../kits/Kit.js"
-import { readKitSources } from "../kits/KitSources.js"
-import { checkWave, loadInstrument } from "./Surveys.js"
+import { fileOp, makeDir } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
+import { rendererFor } from "../kits/index.js"
+import { checkWave, loadInstrument } from "./Surveys.js"
 import { writeXlsForm } from "./XlsForm.js"
 
 /**
@@ -23,8 +22,7 @@ import { writeXlsForm } from "./XlsForm.js"
 export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Workspace, options: { readonly wave: string; readonly instrument?: string | undefined; readonly out?: string | undefined }) {
   const { instrument } = yield* loadInstrument(ws, options.instrument)
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
-  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
-  const renderer = new KitRenderer(readKitSources(ws.dir), ws.dialogue, dialogueText)
+  const renderer = yield* rendererFor(ws)
   const sheets = xlsFormSheets(instrument, wave, {
     likertLabels: (locale, points) => {
       const { messages } = renderer.messagesFor("", locale)
@@ -33,9 +31,7 @@ export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Work
     }
   })
   const file = options.out ?? join(ws.dir, "out", "surveys", `${instrument.id}-${wave}.xlsx`)
-  yield* Effect.promise(async () => {
-    await mkdir(dirname(file), { recursive: true })
-    await writeXlsForm(file, sheets)
-  })
+  yield* makeDir(dirname(file))
+  yield* fileOp("write", file, () => writeXlsForm(file, sheets))
   return { file, instrument: instrument.id, wave, questions: questionsFor(instrument, wave).length, locales: [...instrument.locales] }
 })

@@ -1,12 +1,265 @@
-/** The surveys' repository: the token key, invitations and responses. */
+/**
+ * The surveys' repository: every SQL statement on the token key, invitations and responses (and
+ * the reads of participants and sites those need). Responses have one write path,
+ * {@link SurveyRepo} `storeResponses`, for the web form, paper and Kobo imports and simulations.
+ */
 import * as Context from "effect/Context"
-import type { Kysely } from "kysely"
+import * as Schema from "effect/Schema"
+import { type Kysely, sql } from "kysely"
+import { type Answers, StoredAnswers } from "../domain/Answers.js"
+import type { Instrument } from "../domain/Instrument.js"
+import type { ResponseSource } from "../domain/Simulation.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { Tables } from "../infra/Tables.js"
 
-const make = (_db: Kysely<Tables>, _run: Run) => ({})
+/** Rows per INSERT of responses and invitations: far below PostgreSQL's 65,535 parameters. */
+const INSERT_BATCH = 1000
+/** Ids per `in (…)` list. */
+const READ_BATCH = 5000
+/** Rows per page of the tidy export. */
+export const EXPORT_PAGE = 5000
+/** Responses stored at once from which the planner statistics are refreshed. */
+const ANALYZE_FROM = 5000
 
-/** The surveys' repository: the token key, invitations and responses. */
+/** One response to store. */
+export interface ResponseToStore {
+  readonly participant_id: string
+  readonly answers: Answers
+}
+
+/** An invitation as the form server finds it by its token's hash, with its response's time if answered. */
+export interface Invitation {
+  readonly participant_id: string
+  readonly instrument: string
+  readonly wave: string
+  readonly site_id: string
+  readonly locale: string
+  readonly timezone: string
+  readonly submitted_at: Date | null
+}
+
+/** A participant to mail for a wave: address, site and the locale to write in. */
+export interface SurveyRecipient {
+  readonly participant_id: string
+  readonly email: string | null
+  readonly site_id: string
+  readonly site_name: string
+  readonly timezone: string
+  readonly locale: string
+}
+
+/** An invitation to store: the token's hash, never the token. */
+export interface InvitationToStore {
+  readonly participant_id: string
+  readonly token_hash: string
+  readonly site_id: string
+  readonly locale: string
+  readonly timezone: string
+}
+
+/** A stored response with what the tidy export prints beside it (no contact data). */
+export interface ExportedResponse {
+  readonly participant_id: string
+  readonly code: string
+  readonly site_id: string
+  readonly country: string
+  readonly wave: string
+  readonly instrument_version: number
+  readonly source: string
+  readonly simulated: boolean
+  readonly answers: Answers
+}
+
+// jsonb arrives parsed from both drivers; a driver that hands over the text is decoded from it
+const decodeAnswers = Schema.decodeUnknownSync(Schema.Union([StoredAnswers, Schema.fromJsonString(StoredAnswers)]))
+
+const make = (db: Kysely<Tables>, run: Run) => ({
+  /** The survey key, or undefined before the first invitation. */
+  readKey: () =>
+    run("reading the survey key", async () => (await db.selectFrom("survey_keys").select("token_key").where("id", "=", 1).executeTakeFirst())?.token_key),
+
+  /** Stores the survey key unless one exists (two first runs at once keep one), then returns the stored one. */
+  createKey: (fresh: string) =>
+    run("creating the survey key", async () => {
+      await db.insertInto("survey_keys").values({ id: 1, token_key: fresh }).onConflict((oc) => oc.column("id").doNothing()).execute()
+      const row = await db.selectFrom("survey_keys").select("token_key").where("id", "=", 1).executeTakeFirstOrThrow()
+      return row.token_key
+    }),
+
+  /**
+   * Participants with an address (of one site, or all), by id, with their locale (else their
+   * site's); with `onlyUnanswered`, only those invited to the wave who have not answered it.
+   */
+  recipients: (instrument: string, wave: string, site: string | undefined, onlyUnanswered: boolean) =>
+    run("reading participants", (): Promise<Array<SurveyRecipient>> => {
+      let q = db
+        .selectFrom("participants as p")
+        .innerJoin("sites as s", "s.id", "p.site_id")
+        .select(["p.id as participant_id", "p.email", "p.site_id", "s.name as site_name", "s.timezone", sql<string>`coalesce(p.locale, s.locale)`.as("locale")])
+        .where("p.email", "is not", null)
+        .orderBy("p.id")
+      if (site !== undefined) q = q.where("p.site_id", "=", site)
+      if (onlyUnanswered) {
+        q = q
+          .where((eb) => eb.exists(eb.selectFrom("survey_invitations as i").select("i.participant_id").whereRef("i.participant_id", "=", "p.id").where("i.instrument", "=", instrument).where("i.wave", "=", wave)))
+          .where((eb) => eb.not(eb.exists(eb.selectFrom("survey_responses as r").select("r.participant_id").whereRef("r.participant_id", "=", "p.id").where("r.instrument", "=", instrument).where("r.wave", "=", wave))))
+      }
+      return q.execute()
+    }),
+
+  /** How many participants (of one site, or all) have no e-mail address. */
+  countWithoutEmail: (site: string | undefined) =>
+    run("counting participants without e-mail", async () => {
+      let q = db.selectFrom("participants").select((eb) => eb.fn.countAll<string>().as("n")).where("email", "is", null)
+      if (site !== undefined) q = q.where("site_id", "=", site)
+      return Number((await q.executeTakeFirstOrThrow()).n)
+    }),
+
+  /** Stores invitations in batches; an existing one is left as it is. Returns how many existed. */
+  storeInvitations: (instrument: string, wave: string, invitations: ReadonlyArray<InvitationToStore>) =>
+    run("storing invitations", async () => {
+      let existing = 0
+      for (let i = 0; i < invitations.length; i += INSERT_BATCH) {
+        const values = invitations.slice(i, i + INSERT_BATCH).map((v) => ({ ...v, instrument, wave }))
+        const inserted = await db
+          .insertInto("survey_invitations")
+          .values(values)
+          .onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing())
+          .returning("participant_id")
+          .execute()
+        existing += values.length - inserted.length
+      }
+      return existing
+    }),
+
+  /** Marks invitations as reminded at `at` (ISO time), in batches. */
+  recordReminders: (instrument: string, wave: string, participantIds: ReadonlyArray<string>, at: string) =>
+    run("recording reminders", async () => {
+      // in batches: one statement with 100,000 ids would pass PostgreSQL's 65,535 parameters
+      for (let i = 0; i < participantIds.length; i += READ_BATCH) {
+        const ids = participantIds.slice(i, i + READ_BATCH)
+        await db.updateTable("survey_invitations").set({ reminded_at: at }).where("instrument", "=", instrument).where("wave", "=", wave).where("participant_id", "in", ids).execute()
+      }
+    }),
+
+  /**
+   * The one write path of responses — web form, paper, Kobo, simulation. Stores them in batches,
+   * all or nothing; a participant who already answered the wave is skipped (of two submitted at
+   * once, one is stored). Returns the participants stored. `simulated` marks answers written by
+   * `survey simulate`.
+   */
+  storeResponses: (instrument: Instrument, wave: string, source: ResponseSource, responses: ReadonlyArray<ResponseToStore>, options: { readonly simulated?: boolean } = {}) =>
+    run("storing responses", async () => {
+      const storeIn = async (trx: Kysely<Tables>): Promise<Array<string>> => {
+        const stored: Array<string> = []
+        for (let i = 0; i < responses.length; i += INSERT_BATCH) {
+          const rows = responses.slice(i, i + INSERT_BATCH).map((r) => ({
+            participant_id: r.participant_id,
+            instrument: instrument.id,
+            instrument_version: instrument.version,
+            wave,
+            source,
+            simulated: options.simulated === true,
+            answers: JSON.stringify(r.answers)
+          }))
+          const done = await trx.insertInto("survey_responses").values(rows).onConflict((oc) => oc.columns(["participant_id", "instrument", "wave"]).doNothing()).returning("participant_id").execute()
+          for (const d of done) stored.push(d.participant_id)
+        }
+        // fresh planner statistics after a large import: the report's joins depend on them
+        if (responses.length >= ANALYZE_FROM) await sql`analyze survey_responses`.execute(trx)
+        return stored
+      }
+      // one statement is atomic by itself: the form server's single response needs no transaction
+      return responses.length <= INSERT_BATCH ? storeIn(db) : db.transaction().execute(storeIn)
+    }),
+
+  /** Participant ids by code, for the codes that are registered (looked up in batches). */
+  participantIdsByCode: (codes: ReadonlyArray<string>) =>
+    run("looking up participant codes", async () => {
+      const ids = new Map<string, string>()
+      for (let i = 0; i < codes.length; i += READ_BATCH) {
+        const found = await db.selectFrom("participants").select(["id", "code"]).where("code", "in", codes.slice(i, i + READ_BATCH)).execute()
+        for (const f of found) ids.set(f.code, f.id)
+      }
+      return ids
+    }),
+
+  /** Of these participants, those who already answered the wave: how and when. */
+  earlierResponses: (instrument: string, wave: string, participantIds: ReadonlyArray<string>) =>
+    run("looking for earlier answers", async () => {
+      const existing = new Map<string, { readonly source: string; readonly at: Date }>()
+      for (let i = 0; i < participantIds.length; i += READ_BATCH) {
+        const found = await db
+          .selectFrom("survey_responses")
+          .select(["participant_id", "source", "submitted_at"])
+          .where("instrument", "=", instrument)
+          .where("wave", "=", wave)
+          .where("participant_id", "in", participantIds.slice(i, i + READ_BATCH))
+          .execute()
+        for (const f of found) existing.set(f.participant_id, { source: f.source, at: new Date(f.submitted_at) })
+      }
+      return existing
+    }),
+
+  /** Who answered an instrument in some waves (participant and wave). */
+  answeredIn: (instrument: string, waves: ReadonlyArray<string>) =>
+    run("looking for earlier answers", () =>
+      db.selectFrom("survey_responses").select(["participant_id", "wave"]).where("instrument", "=", instrument).where("wave", "in", [...waves]).execute()
+    ),
+
+  /**
+   * One page of the tidy export: responses to an instrument (of one wave, or all) of the
+   * participants after `after`, by participant then wave, at most {@link EXPORT_PAGE} rows; keyset
+   * paging, so that a page costs the same at the end as at the start.
+   */
+  exportPage: (instrument: string, wave: string | undefined, after: string) =>
+    run("reading responses", async (): Promise<Array<ExportedResponse>> => {
+      let q = db
+        .selectFrom("survey_responses as r")
+        .innerJoin("participants as p", "p.id", "r.participant_id")
+        .innerJoin("sites as s", "s.id", "p.site_id")
+        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "r.wave", "r.instrument_version", "r.source", "r.simulated", "r.answers"])
+        .where("r.instrument", "=", instrument)
+        .where("r.participant_id", ">", after)
+        .orderBy("r.participant_id")
+        .orderBy("r.wave")
+        .limit(EXPORT_PAGE)
+      if (wave !== undefined) q = q.where("r.wave", "=", wave)
+      const rows = await q.execute()
+      return rows.map((r) => ({ ...r, answers: decodeAnswers(r.answers) }))
+    }),
+
+  /**
+   * The invitation of a token's hash, with its response's time: one row found by a unique
+   * index, and the response by its primary key, so that the lookup every form request makes
+   * stays cheap (on PGlite it runs in the server's own thread).
+   */
+  invitationByTokenHash: (hash: string) =>
+    run("reading the invitation", async (): Promise<Invitation | undefined> => {
+      const row = await db
+        .selectFrom("survey_invitations as i")
+        .select(["i.participant_id", "i.instrument", "i.wave", "i.site_id", "i.locale", "i.timezone"])
+        .select((eb) =>
+          eb
+            .selectFrom("survey_responses as r")
+            .select("r.submitted_at")
+            .whereRef("r.participant_id", "=", "i.participant_id")
+            .whereRef("r.instrument", "=", "i.instrument")
+            .whereRef("r.wave", "=", "i.wave")
+            .as("submitted_at")
+        )
+        .where("i.token_hash", "=", hash)
+        .executeTakeFirst()
+      return row === undefined ? undefined : { ...row, submitted_at: row.submitted_at === null ? null : new Date(row.submitted_at) }
+    })
+})
+
+/**
+ * The surveys' repository as a service.
+ *
+ * @example
+ * const stored = yield* SurveyRepo.use((repo) => repo.storeResponses(instrument, "pre", "paper", responses))
+ */
 export class SurveyRepo extends Context.Service<SurveyRepo, ReturnType<typeof make>>()("convene/SurveyRepo") {
   static readonly layer = repositoryLayer(SurveyRepo, make)
 }

@@ -1,10 +1,13 @@
 /** The evaluation surveys: instruments, invitations and reminders, paper and Kobo imports, exports. */
 export { type LoadedInstrument, readInstruments } from "./Instruments.js"
 export { exportXlsForm } from "./SurveyForms.js"
+export type { Invitation, SurveyRepo } from "./SurveyRepo.js"
 export {
+  answeredIn,
   checkWave,
   exportSurveyCsv,
   importSurveyAnswers,
+  invitationByTokenHash,
   inviteToSurvey,
   loadInstrument,
   remindSurvey,

@@ -4,14 +4,14 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import type { InputError } from "../src/domain/Errors.js"
-import type { Instrument } from "../src/domain/Instrument.js"
-import { simulateAnswers } from "../src/domain/Simulation.js"
-import { importRegistryFile } from "../src/registries/Registries.js"
-import { simulateSurvey } from "../src/simulation/Simulate.js"
-import type { Workspace } from "../src/infra/Workspace.js"
-import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
-import { surveyWorkspace } from "./support/survey-workspace.js"
+import type { InputError } from "../../src/domain/Errors.js"
+import type { Instrument } from "../../src/domain/Instrument.js"
+import { simulateAnswers } from "../../src/domain/Simulation.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { simulateSurvey } from "../../src/simulation/Simulate.js"
+import type { Workspace } from "../../src/infra/Workspace.js"
+import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
+import { surveyWorkspace } from "../support/survey-workspace.js"
 
 describe.each(testDatabases)("survey simulate on $name", (testDb) => {
   let shape: Awaited<ReturnType<typeof testDb.open>>

@@ -3,26 +3,25 @@
 // submission refused; the Arabic form right to left; and no axe-core WCAG 2.1 AA violation on
 // the form, its error state and the thank-you page. Screenshots in out/test-screenshots/.
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import { simpleParser } from "mailparser"
 import { createRequire } from "node:module"
 import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Database } from "../src/infra/Database.js"
-import type { Instrument } from "../src/domain/Instrument.js"
-import { CHROMIUM_ARGS } from "../src/kits/KitPdf.js"
-import { importRegistryFile } from "../src/registries/Registries.js"
-import { serveSurveys } from "../src/server/SurveyServe.js"
-import { inviteToSurvey } from "../src/surveys/Surveys.js"
-import type { Workspace } from "../src/infra/Workspace.js"
-import { chromiumPath } from "./support/chromium.js"
-import { runWith, testDatabases } from "./support/databases.js"
-import { startSmtp, type TestSmtp } from "./support/smtp.js"
-import { surveyWorkspace } from "./support/survey-workspace.js"
+import type { Instrument } from "../../src/domain/Instrument.js"
+import { CHROMIUM_ARGS } from "../../src/kits/KitPdf.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { serveSurveys } from "../../src/server/SurveyServe.js"
+import { ConveneStore } from "../../src/Store.js"
+import { inviteToSurvey } from "../../src/surveys/Surveys.js"
+import type { Workspace } from "../../src/infra/Workspace.js"
+import { chromiumPath } from "../support/chromium.js"
+import { runWith, testDatabases } from "../support/databases.js"
+import { startSmtp, type TestSmtp } from "../support/smtp.js"
+import { surveyWorkspace } from "../support/survey-workspace.js"
 
-const screenshots = join(import.meta.dirname, "..", "..", "..", "out", "test-screenshots")
+const screenshots = join(import.meta.dirname, "..", "..", "..", "..", "out", "test-screenshots")
 const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js")
 
 describe.skipIf(chromiumPath === undefined)("the survey form in Chromium", () => {
@@ -43,7 +42,7 @@ describe.skipIf(chromiumPath === undefined)("the survey form in Chromium", () =>
     const until = new Promise<void>((resolve) => (stop = resolve))
     const port = await new Promise<number>((resolve) => {
       served = Effect.runPromise(
-        serveSurveys(ws, { port: 0, now: () => new Date("2027-05-01T10:00:00Z"), until, onListening: (a) => resolve(a.port) }).pipe(Effect.provide(Layer.succeed(Database, shape)))
+        serveSurveys(ws, { port: 0, now: () => new Date("2027-05-01T10:00:00Z"), until, onListening: (a) => resolve(a.port) }).pipe(Effect.provide(ConveneStore.layerFrom(shape)))
       )
     })
     await runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: `http://127.0.0.1:${port}`, transport: { smtpUrl: smtp.url } }))
