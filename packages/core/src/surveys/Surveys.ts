@@ -138,6 +138,8 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
   const loaded = yield* loadInstrument(ws, options.instrument)
   const instrument = loaded.instrument
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
+  // the catalogs are checked before anything is stored
+  const renderer = yield* rendererFor(ws)
   const repo = yield* SurveyRepo
   if (options.site !== undefined) {
     const site = yield* listRegistry("sites", { id: options.site })
@@ -154,7 +156,6 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
         rows.map((r, i) => ({ participant_id: r.participant_id, token_hash: tokenHash(tokens[i]!), site_id: r.site_id, locale: r.locale, timezone: r.timezone }))
       )
     : 0
-  const renderer = yield* rendererFor(ws)
   const closes = ws.dialogue.evaluation.waves.find((w) => w.id === wave)!.closes
   const minutes = minutesFor(questionsFor(instrument, wave).length)
   const today = options.today ?? new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
