@@ -1,10 +1,47 @@
-/** The schedule's repository: the stored plans (schedule_plans). */
+/** The schedule's repository: the stored plans (schedule_plans), each with the hash of what it was made from. */
 import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { Kysely } from "kysely"
+import { StoreError } from "../domain/Errors.js"
+import { SchedulePlan } from "../domain/Schedule.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { Tables } from "../infra/Tables.js"
 
-const make = (_db: Kysely<Tables>, _run: Run) => ({})
+/** A stored plan and what tells whether it is still current. */
+export interface PlanRecord {
+  readonly plan: SchedulePlan
+  /** The hash of the day, agenda, moments and sites the plan was computed from. */
+  readonly inputsHash: string
+  /** Whether mirror sites were planned too. */
+  readonly includeMirror: boolean
+}
+
+const decodePlan = Schema.decodeUnknownEffect(SchedulePlan)
+
+const make = (db: Kysely<Tables>, run: Run) => ({
+  /** Stores a plan; the latest stored is the one `latest` reads. */
+  store: (stored: PlanRecord) =>
+    run("storing the plan", () =>
+      db
+        .insertInto("schedule_plans")
+        .values({ day: stored.plan.day, sites: stored.plan.sites.length, inputs_hash: stored.inputsHash, include_mirror: stored.includeMirror, plan: JSON.stringify(stored.plan) })
+        .execute()
+    ).pipe(Effect.asVoid),
+
+  /** The latest stored plan, decoded, or undefined when none was stored. */
+  latest: (): Effect.Effect<PlanRecord | undefined, StoreError> =>
+    Effect.gen(function*() {
+      const row = yield* run("reading the plan", async () => {
+        const row = await db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror"]).orderBy("id", "desc").limit(1).executeTakeFirst()
+        // jsonb comes back parsed from PostgreSQL; a driver that hands over text is parsed here
+        return row === undefined ? undefined : { ...row, plan: typeof row.plan === "string" ? (JSON.parse(row.plan) as unknown) : row.plan }
+      })
+      if (row === undefined) return undefined
+      const plan = yield* decodePlan(row.plan).pipe(Effect.mapError((cause) => new StoreError({ operation: "decoding the stored plan", cause })))
+      return { plan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror }
+    })
+})
 
 /** The schedule's repository: the stored plans (schedule_plans). */
 export class PlanRepo extends Context.Service<PlanRepo, ReturnType<typeof make>>()("convene/PlanRepo") {

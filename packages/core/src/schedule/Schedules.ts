@@ -8,19 +8,42 @@ import { closeSync, openSync, writeFileSync, writeSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { globalCalendarChunks, siteCalendar } from "./Calendar.js"
+import { PlanRepo } from "./PlanRepo.js"
 import { scheduleHtml } from "./ScheduleChart.js"
-import { query } from "../infra/Database.js"
 import { formatCsv } from "../domain/Csv.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
+import type { Site } from "../domain/Registry.js"
 import { planDay, type SchedulePlan, type SitePlan } from "../domain/Schedule.js"
+import { listRegistry } from "../registries/index.js"
+
+/** What planning reads of a site. */
+type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local">
+
+/**
+ * Plans the dialogue's day for some sites: the one planning function, used by `schedule plan`
+ * and by the kits (for sites the stored plan does not hold). `moments` default to the
+ * dialogue's; the kits pass them fixed at the stored plan's instants.
+ *
+ * @example
+ * const plan = planSites(ws.dialogue, sites)
+ * plan.sites[0].blocks[0].start_utc // "2027-05-14T19:00:00Z"
+ */
+export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, moments: Dialogue["sync_moments"] = dialogue.sync_moments): SchedulePlan =>
+  planDay({
+    day: dialogue.deliberation_day,
+    agenda: dialogue.agenda,
+    moments,
+    sites: sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local }))
+  })
 
 /** What a plan is computed from: the dialogue's day, agenda and moments, and the sites. */
 const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean) {
-  const all = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "timezone", "start_local", "format"]).orderBy("id").execute())
+  const all = yield* listRegistry("sites")
   const sites = all.filter((s) => includeMirror || s.format !== "mirror")
+  // a site without its own start time hashes as null, as it always has: stored plans stay current
   const hash = createHash("sha256")
-    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => [s.id, s.timezone, s.start_local])]))
+    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => [s.id, s.timezone, s.start_local ?? null])]))
     .digest("hex")
   return { sites, mirror: all.length - sites.length, hash }
 })
@@ -35,7 +58,8 @@ const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, i
  * plan.span // { start_utc: "2027-05-14T19:00:00Z", end_utc: "2027-05-16T04:00:00Z", hours: 33 }
  */
 export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dialogue, options: { readonly includeMirror?: boolean } = {}) {
-  const inputs = yield* planInputs(dialogue, options.includeMirror === true)
+  const includeMirror = options.includeMirror === true
+  const inputs = yield* planInputs(dialogue, includeMirror)
   if (inputs.sites.length === 0) {
     return yield* new InputError({
       summary: inputs.mirror > 0
@@ -44,16 +68,9 @@ export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dial
       problems: []
     })
   }
-  const plan = planDay({
-    day: dialogue.deliberation_day,
-    agenda: dialogue.agenda,
-    moments: dialogue.sync_moments,
-    sites: inputs.sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local ?? undefined }))
-  })
-  yield* query("storing the plan", (db) =>
-    db.insertInto("schedule_plans").values({ day: plan.day, sites: plan.sites.length, inputs_hash: inputs.hash, include_mirror: options.includeMirror === true, plan: JSON.stringify(plan) }).execute()
-  )
-  return { plan, mirrorLeftOut: options.includeMirror === true ? 0 : inputs.mirror }
+  const plan = planSites(dialogue, inputs.sites)
+  yield* PlanRepo.use((repo) => repo.store({ plan, inputsHash: inputs.hash, includeMirror }))
+  return { plan, mirrorLeftOut: includeMirror ? 0 : inputs.mirror }
 })
 
 /**
@@ -61,13 +78,10 @@ export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dial
  * moments changed since it was made. Fails with {@link NotFound} when none was made.
  */
 export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue) {
-  const row = yield* query("reading the plan", (db) =>
-    db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror"]).orderBy("id", "desc").limit(1).executeTakeFirst()
-  )
-  if (row === undefined) return yield* new NotFound({ what: "schedule plan", id: "latest", hint: "Run `convene schedule plan` first." })
-  const plan = (typeof row.plan === "string" ? JSON.parse(row.plan) : row.plan) as SchedulePlan
-  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, row.include_mirror)).hash !== row.inputs_hash
-  return { plan, stale }
+  const stored = yield* PlanRepo.use((repo) => repo.latest())
+  if (stored === undefined) return yield* new NotFound({ what: "schedule plan", id: "latest", hint: "Run `convene schedule plan` first." })
+  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror)).hash !== stored.inputsHash
+  return { plan: stored.plan, stale }
 })
 
 /** Keeps only one site of a plan (its moments and warnings too). */

@@ -2,9 +2,9 @@
 // start and end at the planned UTC instant, in every zone.
 import ICAL from "ical.js"
 import { describe, expect, it } from "vitest"
-import { globalCalendar, siteCalendar } from "../src/schedule/Calendar.js"
-import type { AgendaBlock, DeliberationDay, SyncMoment } from "../src/domain/Dialogue.js"
-import { planDay, type SchedulePlan } from "../src/domain/Schedule.js"
+import { globalCalendar, siteCalendar } from "../../src/schedule/Calendar.js"
+import type { AgendaBlock, DeliberationDay, SyncMoment } from "../../src/domain/Dialogue.js"
+import { planDay, type SchedulePlan } from "../../src/domain/Schedule.js"
 
 const agenda = [
   { id: "welcome", title: "Welcome, consent; introduction", minutes: 30, kind: "plenary" },

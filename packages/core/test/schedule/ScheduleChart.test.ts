@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
-import type { AgendaBlock, DeliberationDay, SyncMoment } from "../src/domain/Dialogue.js"
-import { planDay } from "../src/domain/Schedule.js"
-import { scheduleHtml } from "../src/schedule/ScheduleChart.js"
+import type { AgendaBlock, DeliberationDay, SyncMoment } from "../../src/domain/Dialogue.js"
+import { planDay } from "../../src/domain/Schedule.js"
+import { scheduleHtml } from "../../src/schedule/ScheduleChart.js"
 
 const zones = Intl.supportedValuesOf("timeZone")
 
