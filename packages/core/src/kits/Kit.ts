@@ -16,6 +16,7 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { LoadedInstrument } from "../surveys/Instruments.js"
 import { InputError, type Problem } from "../domain/Errors.js"
+import type { Fellow, Site } from "../domain/Registry.js"
 import type { PlannedMoment, SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { canonicalLocale, languageOf } from "../domain/Values.js"
 import { catalogsFor, displayPath, hasSiteOverrides, type KitSources, type TemplateFile, templatesFor } from "./KitSources.js"
@@ -23,29 +24,11 @@ import { catalogsFor, displayPath, hasSiteOverrides, type KitSources, type Templ
 /** Bumped when the renderer changes what it writes, so that every kit rebuilds. */
 export const KIT_FORMAT = 1
 
-/** A site as the kit needs it (the registry's columns). */
-export interface KitSite {
-  readonly id: string
-  readonly name: string
-  readonly city: string
-  readonly country: string
-  readonly timezone: string
-  readonly locale: string
-  readonly capacity: number
-  readonly format: string
-  readonly fellow_email: string
-}
-
-/** The fellow who runs a site. */
-export interface KitFellow {
-  readonly name: string
-  readonly email: string
-}
-
 /** Everything one site's kit is made of, besides templates and catalogs. */
 export interface KitInput {
-  readonly site: KitSite
-  readonly fellow: KitFellow | undefined
+  readonly site: Site
+  /** The fellow who runs the site, when registered. */
+  readonly fellow: Pick<Fellow, "name" | "email"> | undefined
   /** The site's planned day. */
   readonly plan: SitePlan
   /** The day's synchronized moments (their titles and shared instants). */
@@ -310,6 +293,27 @@ const intlLocaleFor = (requested: string, used: string): string => {
   return Intl.DateTimeFormat.supportedLocalesOf([candidate]).length > 0 ? candidate : used
 }
 
+/** The fellow as templates see it: the name and address, or the site's fellow address for both when none is registered. */
+const fellowOf = (input: KitInput): Pick<Fellow, "name" | "email"> =>
+  input.fellow === undefined ? { name: input.site.fellow_email, email: input.site.fellow_email } : { name: input.fellow.name, email: input.fellow.email }
+
+/**
+ * A site as its kit's hash sees it: every registry column in order, no start time as null. The
+ * hash is the one kits always had, so kits built before stay up to date.
+ */
+const hashedSite = (site: Site) => ({
+  id: site.id,
+  name: site.name,
+  city: site.city,
+  country: site.country,
+  timezone: site.timezone,
+  locale: site.locale,
+  capacity: site.capacity,
+  format: site.format,
+  fellow_email: site.fellow_email,
+  start_local: site.start_local ?? null
+})
+
 /**
  * Renders the kits of a workspace's sites. Templates are compiled once per group of sites
  * that share them; catalogs resolved once per locale.
@@ -440,7 +444,7 @@ export class KitRenderer {
       topic_name: optional("topic.name", this.dialogue.title),
       topic_points: prefixed("topic.background_points."),
       site: { ...site, country_name: regionName, offset, format_key: site.format.replace(/-/g, "_") },
-      fellow: input.fellow ?? { name: site.fellow_email, email: site.fellow_email },
+      fellow: fellowOf(input),
       counts: input.counts,
       day: { start: blocks[0]?.start ?? "", end: blocks.at(-1)?.end ?? "" },
       blocks,
@@ -560,8 +564,8 @@ export class KitRenderer {
       format: String(KIT_FORMAT),
       locale: locale.requested,
       dialogue: this.dialogueHash,
-      site: sha256(JSON.stringify(input.site)),
-      fellow: sha256(JSON.stringify(input.fellow ?? null)),
+      site: sha256(JSON.stringify(hashedSite(input.site))),
+      fellow: sha256(JSON.stringify(input.fellow === undefined ? null : fellowOf(input))),
       schedule: sha256(JSON.stringify({ plan: input.plan, moments: input.moments, calendar: input.storedPlan !== undefined, counts: input.counts })),
       templates: set.hash,
       catalogs,

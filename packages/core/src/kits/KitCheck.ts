@@ -6,14 +6,14 @@
  */
 import * as Effect from "effect/Effect"
 import Handlebars from "handlebars"
-import { query } from "../infra/Database.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "../domain/Catalog.js"
-import type { Problem } from "../domain/Errors.js"
+import { FileError, type Problem } from "../domain/Errors.js"
 import { languageOf } from "../domain/Values.js"
 import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
-import { readInstruments } from "../surveys/Instruments.js"
-import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import type { Workspace } from "../infra/Workspace.js"
+import { listRegistry } from "../registries/index.js"
+import { readInstruments } from "../surveys/index.js"
+import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 
 /** A site whose kit would not be (entirely) in its own locale. */
 export interface SiteFallback {
@@ -64,8 +64,12 @@ const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: 
   return problems
 }
 
-/** Checks a workspace's kit sources against its sites. */
-export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, sources: KitSources = readKitSources(ws.dir)) {
+/**
+ * Checks a workspace's kit sources (read from its folders unless given) against its sites.
+ * Unlike the renderer, which refuses broken catalogs, the check reads them to report every problem.
+ */
+export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?: KitSources) {
+  const sources = given ?? (yield* Effect.try({ try: () => readKitSources(ws.dir), catch: (cause) => new FileError({ operation: "read", path: ws.dir, cause }) }))
   const source = ws.dialogue.source_locale
   const problems: Array<Problem> = [...sources.problems]
   problems.push(...(yield* readInstruments(ws.dir).pipe(
@@ -93,7 +97,7 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, source
     declared: declared.has(l) || l === source,
     catalogs: base.catalogs.filter((c) => c.locale === l).length
   }))
-  const sites = yield* query("reading sites", (db) => db.selectFrom("sites").select(["id", "locale"]).orderBy("id").execute())
+  const sites = yield* listRegistry("sites")
   const fallbacks: Array<SiteFallback> = []
   for (const s of sites) {
     const set = sources.sites.has(s.id) ? catalogsFor(sources, s.id) : base

@@ -34,13 +34,17 @@ export const launchChromium = (explicit?: string) =>
           problems: [{ message: "install it (Debian/Ubuntu: `apt-get install chromium`) or set CONVENE_CHROMIUM to its path; the HTML kits need no browser" }]
         })
       }
-      const { chromium } = yield* Effect.promise(() => import("playwright-core"))
+      const { chromium } = yield* Effect.tryPromise({
+        try: () => import("playwright-core"),
+        catch: (cause) => new InputError({ summary: "--pdf needs playwright-core, which did not load.", problems: [{ message: String(cause instanceof Error ? cause.message.split("\n")[0] : cause) }] })
+      })
       return yield* Effect.tryPromise({
         try: () => chromium.launch({ executablePath, args: CHROMIUM_ARGS }),
         catch: (cause) => new InputError({ summary: `Chromium at ${executablePath} did not start.`, problems: [{ message: String(cause instanceof Error ? cause.message.split("\n")[0] : cause) }] })
       })
     }),
-    (browser: Browser) => Effect.promise(() => browser.close())
+    // the kits are written by then: a browser that does not close cleanly is reported, not a failure
+    (browser: Browser) => Effect.tryPromise(() => browser.close()).pipe(Effect.ignore({ log: "Warn", message: "Chromium did not close cleanly" }))
   )
 
 // Chromium stamps every PDF with the time it printed it: rewritten at the same length, which

@@ -7,18 +7,19 @@ import * as Effect from "effect/Effect"
 import { zipSync, type Zippable } from "fflate"
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { readdir, readFile } from "node:fs/promises"
 import { dirname, join, relative } from "node:path"
-import { query } from "../infra/Database.js"
 import type { Dialogue } from "../domain/Dialogue.js"
-import { InputError, NotFound } from "../domain/Errors.js"
-import { planDay, type SchedulePlan } from "../domain/Schedule.js"
-import { type KitFile, type KitInput, type KitLocale, KitRenderer, type KitSite, type RenderedKit } from "./Kit.js"
-import { readInstruments } from "../surveys/Instruments.js"
-import { readKitSources } from "./KitSources.js"
-import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/Mail.js"
-import { latestPlan } from "../schedule/Schedules.js"
+import { FileError, InputError, NotFound } from "../domain/Errors.js"
+import type { Site } from "../domain/Registry.js"
+import type { SchedulePlan } from "../domain/Schedule.js"
+import { makeDir } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
+import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
+import { countDistinct, listRegistry } from "../registries/index.js"
+import { latestPlan, planSites } from "../schedule/index.js"
+import { readInstruments } from "../surveys/index.js"
+import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
+import { reloadRenderer } from "./Renderer.js"
 
 /** Which sites to build and how. */
 export interface KitBuildOptions {
@@ -86,6 +87,17 @@ export const zipKit = (site: string, files: ReadonlyArray<KitFile>): Uint8Array 
   return zipSync(entries, { mtime: ZIP_TIME })
 }
 
+/**
+ * Runs synchronous file work as an Effect failing with a {@link FileError} that names the file.
+ * Kits are thousands of small files: synchronous calls are several times faster than promises
+ * here (no thread-pool round trip per file), and nothing else waits on this process.
+ */
+const fileWork = <A>(operation: FileError["operation"], path: string, work: () => A): Effect.Effect<A, FileError> =>
+  Effect.try({
+    try: work,
+    catch: (cause) => new FileError({ operation, path: (cause as NodeJS.ErrnoException | undefined)?.path ?? path, cause })
+  })
+
 const listFiles = (dir: string, base = dir, out: Array<string> = []): Array<string> => {
   if (!existsSync(dir)) return out
   for (const name of readdirSync(dir)) {
@@ -104,6 +116,13 @@ const readManifest = (dir: string): KitManifest | undefined => {
   }
 }
 
+/** The manifest of a kit already written from the same inputs, with all its files and zip there; undefined when it must be built. */
+const upToDate = (dir: string, zip: string, inputsHash: string, pdf: boolean): KitManifest | undefined => {
+  const previous = readManifest(dir)
+  if (previous === undefined || previous.inputs_hash !== inputsHash || previous.pdf !== pdf || !existsSync(zip)) return undefined
+  return previous.files.every((f) => existsSync(join(dir, f.path))) ? previous : undefined
+}
+
 /** Writes a file only when its bytes differ: an unchanged kit file keeps its time stamp. */
 const writeIfChanged = (file: string, content: Uint8Array): void => {
   try {
@@ -118,40 +137,28 @@ const writeIfChanged = (file: string, content: Uint8Array): void => {
 
 /** What every kit of a workspace is made from, read once. */
 const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId: string | undefined) {
-  const sites = yield* query("reading sites", (db) => {
-    let q = db.selectFrom("sites").select(["id", "name", "city", "country", "timezone", "locale", "capacity", "format", "fellow_email", "start_local"]).orderBy("id")
-    if (siteId !== undefined) q = q.where("id", "=", siteId)
-    return q.execute()
-  })
+  const sites = yield* listRegistry("sites", siteId === undefined ? {} : { id: siteId })
   if (siteId !== undefined && sites.length === 0) return yield* new NotFound({ what: "site", id: siteId, hint: "`convene sites list` shows the registered sites." })
   if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to build kits for: import them first (`convene sites import sites.csv`).", problems: [] })
-  const fellows = yield* query("reading fellows", (db) => db.selectFrom("fellows").select(["name", "email"]).execute())
-  const counts = yield* query("counting sites", (db) =>
-    db.selectFrom("sites").select((eb) => [eb.fn.countAll<string>().as("sites"), eb.fn.count<string>("country").distinct().as("countries")]).executeTakeFirstOrThrow()
-  )
+  const fellows = yield* listRegistry("fellows")
+  const counts = yield* countDistinct("sites", "country")
   const stored = yield* latestPlan(dialogue).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
-  return { sites, fellows: new Map(fellows.map((f) => [f.email, f])), counts: { sites: Number(counts.sites), countries: Number(counts.countries) }, stored }
+  return { sites, fellows: new Map(fellows.map((f) => [f.email, f])), counts: { sites: counts.records, countries: counts.distinct }, stored }
 })
 
 /**
  * The planned day of every site to build: from the stored plan when there is one (sites it
  * does not hold, such as mirror sites, are planned alone around the stored moments), otherwise
- * computed now from the same inputs `schedule plan` uses.
+ * planned now by the same function `schedule plan` uses.
  */
-const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<KitSite & { readonly start_local: string | null }>, stored: SchedulePlan | undefined) => {
-  const toPlan = (list: ReadonlyArray<KitSite & { readonly start_local: string | null }>, moments: Dialogue["sync_moments"]) =>
-    planDay({
-      day: dialogue.deliberation_day,
-      agenda: dialogue.agenda,
-      moments,
-      sites: list.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local ?? undefined }))
-    })
-  const base = stored ?? toPlan(sites.filter((s) => s.format !== "mirror").length > 0 ? sites.filter((s) => s.format !== "mirror") : sites, dialogue.sync_moments)
+const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<Site>, stored: SchedulePlan | undefined) => {
+  const inPerson = sites.filter((s) => s.format !== "mirror")
+  const base = stored ?? planSites(dialogue, inPerson.length > 0 ? inPerson : sites)
   const byId = new Map(base.sites.map((s) => [s.id, s]))
   const missing = sites.filter((s) => !byId.has(s.id))
   if (missing.length > 0) {
     const fixed = dialogue.sync_moments.map((m) => ({ ...m, at: base.moments.find((x) => x.id === m.id)?.start_utc.replace(/:00Z$/, "Z") ?? m.at }))
-    const extra = toPlan(missing, fixed)
+    const extra = planSites(dialogue, missing, fixed)
     for (const s of extra.sites) byId.set(s.id, s)
   }
   return { base, byId }
@@ -173,10 +180,7 @@ export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effec
 
 /** The renderer and every site's inputs, read once for a build or a send. */
 const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: { readonly site?: string | undefined; readonly locale?: string | undefined }) {
-  const dialogueText = yield* Effect.promise(() => readFile(ws.file, "utf8"))
-  const sources = readKitSources(ws.dir)
-  if (sources.problems.length > 0) return yield* new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems })
-  const renderer = new KitRenderer(sources, ws.dialogue, dialogueText)
+  const renderer = yield* reloadRenderer(ws)
   const instruments = yield* readInstruments(ws.dir)
   const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
   const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
@@ -197,11 +201,12 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
   const { renderer, inputs, stored } = yield* prepareKits(ws, options)
   const sites = inputs.map((i) => i.site)
   const out = options.outDir ?? join(ws.dir, "out", "kits")
-  mkdirSync(out, { recursive: true })
+  yield* makeDir(out)
   const warnings: Array<string> = []
   if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
   const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
+  // loaded only to print: a module of this package, importing nothing that may be missing (playwright-core loads at launch)
   const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined
   const browser = printer === undefined ? undefined : yield* printer.launchChromium(options.chromium)
   {
@@ -211,10 +216,10 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
       const { inputsHash } = yield* attempt(() => renderer.inputsOf(input))
       const dir = join(out, site.id)
       const zip = join(out, `${site.id}.zip`)
-      const previous = readManifest(dir)
       const pdf = options.pdf === true
-      const skipped = options.force !== true && previous !== undefined && previous.inputs_hash === inputsHash && previous.pdf === pdf && existsSync(zip) &&
-        previous.files.every((f) => existsSync(join(dir, f.path)))
+      // reading the manifest never fails: a missing or broken one means the kit is built
+      const previous = options.force === true ? undefined : yield* Effect.sync(() => upToDate(dir, zip, inputsHash, pdf))
+      const skipped = previous !== undefined
       if (skipped) {
         kits.push({ site: site.id, dir, zip, locale: previous.locale, files: previous.files.length + 1, bytes: previous.files.reduce((n, f) => n + f.bytes, 0), skipped, inputsHash })
         done++
@@ -225,16 +230,21 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
       let files = kit.files
       {
         const wanted = new Set(files.map((f) => f.path))
-        for (const f of files) writeIfChanged(join(dir, f.path), f.content)
+        const written = files
+        yield* fileWork("write", dir, () => {
+          for (const f of written) writeIfChanged(join(dir, f.path), f.content)
+        })
         if (browser !== undefined) {
           const pdfs = yield* printer!.printKit(browser, dir, files.filter((f) => f.path.endsWith(".html")).map((f) => f.path))
-          for (const p of pdfs) {
-            writeIfChanged(join(dir, p.path), p.content)
-            wanted.add(p.path)
-          }
+          yield* fileWork("write", dir, () => {
+            for (const p of pdfs) writeIfChanged(join(dir, p.path), p.content)
+          })
+          for (const p of pdfs) wanted.add(p.path)
           files = [...files, ...pdfs]
         }
-        for (const stale of listFiles(dir)) if (!wanted.has(stale) && stale !== "manifest.json") rmSync(join(dir, stale))
+        yield* fileWork("remove", dir, () => {
+          for (const stale of listFiles(dir)) if (!wanted.has(stale) && stale !== "manifest.json") rmSync(join(dir, stale))
+        })
         const manifest: KitManifest = {
           format: 1,
           dialogue: ws.dialogue.id,
@@ -247,10 +257,12 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         }
         const manifestFile: KitFile = { path: "manifest.json", content: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) }
         const zipped = zipKit(site.id, [...files, manifestFile])
-        writeFileSync(`${zip}.tmp`, zipped)
-        renameSync(`${zip}.tmp`, zip)
-        // the manifest goes last: a build stopped half-way leaves no manifest to match, so it is redone
-        writeIfChanged(join(dir, "manifest.json"), manifestFile.content)
+        yield* fileWork("write", zip, () => {
+          writeFileSync(`${zip}.tmp`, zipped)
+          renameSync(`${zip}.tmp`, zip)
+          // the manifest goes last: a build stopped half-way leaves no manifest to match, so it is redone
+          writeIfChanged(join(dir, "manifest.json"), manifestFile.content)
+        })
       }
       if (kit.locale.missing.length > 0) warnings.push(`${site.id}: ${kit.locale.missing.length} message(s) missing in every catalog: ${kit.locale.missing.slice(0, 5).join(", ")}`)
       kits.push({
@@ -320,7 +332,7 @@ export const sendKits = (ws: Workspace, options: KitSendOptions) =>
         noFellow.push(input.site.id)
         continue
       }
-      const bytes = statSync(kit.zip).size
+      const bytes = yield* fileWork("read", kit.zip, () => statSync(kit.zip).size)
       const attach = bytes <= limit
       if (attach) attached++
       const intl = built.renderer.localeOf(input).intl

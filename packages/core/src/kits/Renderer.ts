@@ -31,3 +31,14 @@ export const rendererFor = (ws: Workspace): Effect.Effect<KitRenderer, InputErro
     renderers.set(ws, renderer)
     return Effect.succeed(renderer)
   })
+
+/**
+ * Reads the workspace's templates and catalogs again and builds its renderer anew (kept for
+ * later {@link rendererFor} calls). Kit builds use it: they see the files as they are now, even
+ * in a long-lived process (the SDK) that changed them since the workspace was opened.
+ */
+export const reloadRenderer = (ws: Workspace): Effect.Effect<KitRenderer, InputError> =>
+  Effect.suspend(() => {
+    renderers.delete(ws)
+    return rendererFor(ws)
+  })

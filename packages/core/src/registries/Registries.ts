@@ -201,6 +201,16 @@ export const listRegistry = Effect.fn("Registries.list")(function*<N extends Reg
 })
 
 /**
+ * How many records a registry holds, and how many distinct values one of its columns takes.
+ *
+ * @example
+ * const { records: sites, distinct: countries } = yield* countDistinct("sites", "country")
+ */
+export const countDistinct = Effect.fn("Registries.countDistinct")(function*<N extends RegistryName>(name: N, column: keyof RegistryEntities[N] & string) {
+  return yield* RegistryRepo.use((repo) => repo.countDistinct(registryFor(name), column))
+})
+
+/**
  * A registry as CSV or JSON text, in column order; importing it again changes nothing.
  *
  * @example

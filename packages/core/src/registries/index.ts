@@ -1,2 +1,2 @@
 /** The registries — coalition, fellows, sites, participants: imports, exports, single-record edits. */
-export { addRecord, exportRegistry, importRegistryFile, type ImportSummary, LARGE_IMPORT, listRegistry, newParticipantCode, removeRecord, showRecord } from "./Registries.js"
+export { addRecord, countDistinct, exportRegistry, importRegistryFile, type ImportSummary, LARGE_IMPORT, listRegistry, newParticipantCode, removeRecord, showRecord } from "./Registries.js"

@@ -1,16 +1,15 @@
-// Kits: rendering in en, fr and ar, locale fallback, kit check, overrides, byte-identical and
-// incremental builds. The builds read their sites from every test database.
+// Kits: rendering in en, fr and ar, locale fallback, overrides, byte-identical and incremental
+// builds. The builds read their sites from every test database.
 import { readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import type { InputError } from "../src/domain/Errors.js"
-import { checkKits } from "../src/kits/KitCheck.js"
-import { buildKits, type KitManifest } from "../src/kits/Kits.js"
-import { importRegistryFile } from "../src/registries/Registries.js"
-import { planSchedule } from "../src/schedule/Schedules.js"
-import type { Workspace } from "../src/infra/Workspace.js"
-import { failWith, runWith, testDatabases, truncateAll } from "./support/databases.js"
-import { kitWorkspace, writeTree } from "./support/kit-workspace.js"
+import type { InputError } from "../../src/domain/Errors.js"
+import { buildKits, type KitManifest } from "../../src/kits/Kits.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { planSchedule } from "../../src/schedule/Schedules.js"
+import type { Workspace } from "../../src/infra/Workspace.js"
+import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
+import { kitWorkspace, writeTree } from "../support/kit-workspace.js"
 
 const snapshots = join(import.meta.dirname, "__snapshots__", "kit")
 
@@ -89,45 +88,6 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     expect(await html(ws, "gb-london", "index")).toContain("No calendar yet")
   })
 
-  it("kit check: coverage per locale, missing, extra and mismatched keys, and sites that fall back", async () => {
-    const ws = await setUp({
-      "locales/de.yaml": 'kit:\n  title: "Dialog-Kit"\n  site_line: "{site}, {city}"\n  typo_key: "Tippfehler"\n'
-    })
-    const report = await runWith(shape, checkKits(ws))
-    const de = report.coverage.find((c) => c.locale === "de")!
-    expect(de.translated).toBe(2)
-    expect(de.missing).toContain("guide.heading")
-    expect(de.percent).toBeLessThan(5)
-    expect(de.extra).toEqual([expect.objectContaining({ key: "kit.typo_key", line: 4 })])
-    expect(de.mismatched).toEqual([expect.objectContaining({ key: "kit.site_line", line: 3 })])
-    expect(de.mismatched[0]!.message).toContain("country")
-    const fr = report.coverage.find((c) => c.locale === "fr")!
-    expect(fr.missing).toEqual([])
-    expect(fr.percent).toBe(100)
-    expect(report.fallbacks).toContainEqual({ site: "sn-dakar", locale: "fr-SN", used: "fr", kind: "region" })
-    expect(report.fallbacks).toContainEqual({ site: "ws-apia", locale: "sm-WS", used: "en", kind: "language" })
-    expect(report.complete).toBe(false)
-  })
-
-  it("kit check names the file and line of a broken override and of an unknown partial", async () => {
-    const ws = await setUp({
-      "templates/kit/partials/content/background.hbs": "<section>\n{{#if topic}}\n<p>unclosed\n",
-      "sites/sn-dakar/templates/kit/partials/content/local-context.hbs": "<section>\n{{> content/local-examples}}\n{{t \"booklet.no_such_key\"}}\n</section>\n",
-      "sites/sn-dakar/locales/fr.yaml": "booklet:\n  local_context: \"Au {pays}\"\n"
-    })
-    const report = await runWith(shape, checkKits(ws))
-    const lines = report.problems.map((p) => `${p.file?.split("/").slice(-3).join("/")}:${p.line}: ${p.message}`)
-    expect(lines).toContainEqual(expect.stringMatching(/content\/background\.hbs:\d+: syntax error/))
-    expect(lines).toContainEqual(expect.stringMatching(/content\/local-context\.hbs:2: unknown partial "content\/local-examples"/))
-    expect(lines).toContainEqual(expect.stringMatching(/content\/local-context\.hbs:3: unknown message key "booklet\.no_such_key"/))
-    expect(report.siteCatalogs).toEqual([
-      expect.objectContaining({ site: "sn-dakar", mismatched: [expect.objectContaining({ key: "booklet.local_context", line: 2 })] })
-    ])
-    const error = await failWith(shape, buildKits(ws, { site: "gb-london" })) as InputError
-    expect(error._tag).toBe("InputError")
-    expect(error.message).toMatch(/background\.hbs:\d+/)
-  })
-
   it("overrides: a site's folder beats the workspace, which beats the built-ins", async () => {
     const ws = await setUp({
       "templates/kit/partials/content/local-context.hbs": "<section id=\"local-context\"><p>WORKSPACE CONTEXT for {{site.city}}</p></section>\n",
@@ -181,7 +141,7 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
   })
 
   it("prints the questionnaires from the survey instrument, per wave and in the site's language; a note without one", async () => {
-    const { exampleDir } = await import("./support/kit-workspace.js")
+    const { exampleDir } = await import("../support/kit-workspace.js")
     const instrument = await readFile(join(exampleDir, "surveys", "evaluation.yaml"), "utf8")
     const bare = await setUp()
     await runWith(shape, buildKits(bare, { site: "sn-dakar" }))
@@ -190,7 +150,7 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     await runWith(shape, buildKits(ws))
     const pre = await html(ws, "sn-dakar", "questionnaire-pre")
     const post = await html(ws, "sn-dakar", "questionnaire-post")
-    const { decodeInstrumentYaml, questionsFor } = await import("../src/domain/Instrument.js")
+    const { decodeInstrumentYaml, questionsFor } = await import("../../src/domain/Instrument.js")
     const decoded = decodeInstrumentYaml(instrument, "evaluation.yaml")
     const count = (page: string): number => page.split("<fieldset").length - 1
     expect(count(pre)).toBe(questionsFor(decoded, "pre").length)

@@ -6,16 +6,16 @@ import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { chromium, type Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { CHROMIUM_ARGS } from "../src/kits/KitPdf.js"
-import { buildKits } from "../src/kits/Kits.js"
-import { importRegistryFile } from "../src/registries/Registries.js"
-import { planSchedule } from "../src/schedule/Schedules.js"
-import type { Workspace } from "../src/infra/Workspace.js"
-import { chromiumPath } from "./support/chromium.js"
-import { runWith, testDatabases } from "./support/databases.js"
-import { kitWorkspace } from "./support/kit-workspace.js"
+import { CHROMIUM_ARGS } from "../../src/kits/KitPdf.js"
+import { buildKits } from "../../src/kits/Kits.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { planSchedule } from "../../src/schedule/Schedules.js"
+import type { Workspace } from "../../src/infra/Workspace.js"
+import { chromiumPath } from "../support/chromium.js"
+import { runWith, testDatabases } from "../support/databases.js"
+import { kitWorkspace } from "../support/kit-workspace.js"
 
-const screenshots = join(import.meta.dirname, "..", "..", "..", "out", "test-screenshots")
+const screenshots = join(import.meta.dirname, "..", "..", "..", "..", "out", "test-screenshots")
 
 describe.skipIf(chromiumPath === undefined)("kits in Chromium", () => {
   let browser: Browser
