@@ -17,7 +17,7 @@ import { type AnswerValue, decodeAnswer, MAX_TEXT_LENGTH, scaleOf } from "../dom
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
-import { type Invitation, invitationByTokenHash, storeResponses, type SurveyRepo, tokenHash } from "../surveys/index.js"
+import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
 
 /** How the server behaves; every field has a default. */
 export interface SurveyServerOptions {
@@ -179,10 +179,10 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
 
   // one row, found by a unique index, and the response by its primary key: the lookup every
   // request makes stays cheap (on PGlite it runs in the server's own thread)
-  const lookup = (hash: string): Promise<Invitation | undefined> => run(invitationByTokenHash(hash))
+  const lookup = (hash: string): Promise<SurveyInvitation | undefined> => run(invitationByTokenHash(hash))
 
   /** Finds the invitation of a request, or answers it (404, 429, closed, already answered). */
-  const open = async (c: Context): Promise<{ invitation: Invitation; instrument: Instrument; hash: string; token: string } | Response> => {
+  const open = async (c: Context): Promise<{ invitation: SurveyInvitation; instrument: Instrument; hash: string; token: string } | Response> => {
     const token = c.req.param("token") ?? ""
     const at = now().getTime()
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) {
@@ -210,7 +210,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     return { invitation, instrument, hash, token }
   }
 
-  const already = (c: Context, invitation: Invitation, submitted: Date, status: number) => {
+  const already = (c: Context, invitation: SurveyInvitation, submitted: Date, status: number) => {
     const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
     const date = new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: invitation.timezone }).format(submitted)
     return page(c, status, invitation.site_id, invitation.locale, {
@@ -224,7 +224,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
   const form = (
     c: Context,
     status: number,
-    found: { invitation: Invitation; instrument: Instrument; hash: string; token: string },
+    found: { invitation: SurveyInvitation; instrument: Instrument; hash: string; token: string },
     values: Readonly<Record<string, ReadonlyArray<string>>>,
     errors: Readonly<Record<string, string>>,
     csrfValue?: string

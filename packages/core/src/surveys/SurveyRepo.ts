@@ -28,7 +28,7 @@ export interface ResponseToStore {
 }
 
 /** An invitation as the form server finds it by its token's hash, with its response's time if answered. */
-export interface Invitation {
+export interface SurveyInvitation {
   readonly participant_id: string
   readonly instrument: string
   readonly wave: string
@@ -235,7 +235,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
    * stays cheap (on PGlite it runs in the server's own thread).
    */
   invitationByTokenHash: (hash: string) =>
-    run("reading the invitation", async (): Promise<Invitation | undefined> => {
+    run("reading the invitation", async (): Promise<SurveyInvitation | undefined> => {
       const row = await db
         .selectFrom("survey_invitations as i")
         .select(["i.participant_id", "i.instrument", "i.wave", "i.site_id", "i.locale", "i.timezone"])

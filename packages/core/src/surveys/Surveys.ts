@@ -23,7 +23,7 @@ import { displayPath, type KitRenderer, rendererFor } from "../kits/index.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
 import { listRegistry } from "../registries/index.js"
 import { type LoadedInstrument, readInstruments } from "./Instruments.js"
-import { EXPORT_PAGE, type Invitation, type ResponseToStore, SurveyRepo, type SurveyRecipient } from "./SurveyRepo.js"
+import { EXPORT_PAGE, type ResponseToStore, type SurveyInvitation, type SurveyRecipient, SurveyRepo } from "./SurveyRepo.js"
 
 export type { ResponseToStore } from "./SurveyRepo.js"
 
@@ -212,7 +212,7 @@ export const storeResponses = Effect.fn("Surveys.storeResponses")(function*(
  * The invitation of a form link, found by its token's hash ({@link tokenHash}), with its
  * response's time if answered: one indexed lookup, made by every form request.
  */
-export const invitationByTokenHash = (hash: string): Effect.Effect<Invitation | undefined, StoreError, SurveyRepo> =>
+export const invitationByTokenHash = (hash: string): Effect.Effect<SurveyInvitation | undefined, StoreError, SurveyRepo> =>
   SurveyRepo.use((repo) => repo.invitationByTokenHash(hash))
 
 /** Who already answered an instrument in some waves, as sets of participant ids by wave. */
