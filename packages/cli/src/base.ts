@@ -1,14 +1,13 @@
 /**
  * The one runtime every convene command shares: the global flags (--dir, --database-url,
- * --json), the workspace and database they select, and the single error renderer.
+ * --json), the workspace and store they select, and the single error renderer.
  */
 import { Command, Flags } from "@oclif/core"
 import { existsSync, readFileSync } from "node:fs"
-import { dirname, join, resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { parseEnv } from "node:util"
-import type { DatabaseOptions } from "@convene/core/infra"
+import type { DatabaseOptions, Workspace } from "@convene/core/infra"
 import type { Store } from "@convene/core/store"
-import type { Workspace } from "@convene/core/infra"
 import type * as Effect from "effect/Effect"
 
 /** Today's date in the machine's own zone, `YYYY-MM-DD`. */
@@ -27,14 +26,23 @@ export const workspaceFlags = {
   })
 }
 
-interface TaggedError {
-  readonly _tag: string
-  readonly message: string
-  readonly problems?: ReadonlyArray<unknown>
+/** The values of {@link workspaceFlags} as parsed. */
+export interface WorkspaceFlagValues {
+  readonly dir?: string | undefined
+  readonly "database-url"?: string | undefined
 }
 
-const isTagged = (e: unknown): e is TaggedError =>
-  typeof e === "object" && e !== null && "_tag" in e && ["InputError", "NotFound", "Conflict", "WorkspaceNotFound", "StoreError", "MailTransportError"].includes(String((e as { _tag: unknown })._tag))
+/** The value of `--dir PATH` or `--dir=PATH` in raw arguments (the last one wins, as oclif's). */
+const dirArgument = (argv: ReadonlyArray<string>): string | undefined => {
+  let dir: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--") break
+    if (arg === "--dir" && argv[i + 1] !== undefined) dir = argv[++i]
+    else if (arg.startsWith("--dir=")) dir = arg.slice("--dir=".length)
+  }
+  return dir
+}
 
 /** The base of every convene command. */
 export abstract class ConveneCommand extends Command {
@@ -43,45 +51,68 @@ export abstract class ConveneCommand extends Command {
   /**
    * Reads the workspace's `.env` (DATABASE_URL, SMTP_URL, MAIL_FROM, CONVENE_SURVEY_URL …) before
    * the flags are parsed, so that flags with an environment default see it. A variable already
-   * set in the environment wins over the file.
+   * set in the environment wins over the file. The workspace is found as every command finds it
+   * (--dir, else the nearest folder upward holding convene.yaml); without one there is no file.
    */
   override async init(): Promise<void> {
-    const at = this.argv.indexOf("--dir")
-    let dir = resolve(at >= 0 && this.argv[at + 1] !== undefined ? this.argv[at + 1]! : process.cwd())
-    for (let i = 0; i < 12; i++) {
-      if (existsSync(join(dir, "convene.yaml"))) {
-        const file = join(dir, ".env")
-        if (existsSync(file)) {
-          const values = parseEnv(readFileSync(file, "utf8"))
-          for (const [k, v] of Object.entries(values)) if (process.env[k] === undefined && v !== undefined) process.env[k] = v
-        }
-        break
-      }
-      const parent = dirname(dir)
-      if (parent === dir) break
-      dir = parent
+    const { findWorkspaceDir } = await import("@convene/core/infra")
+    let dir: string | undefined
+    try {
+      dir = findWorkspaceDir(resolve(dirArgument(this.argv) ?? process.cwd()))
+    } catch {
+      // no workspace: the command reports it when it needs one
+    }
+    const file = dir === undefined ? undefined : join(dir, ".env")
+    if (file !== undefined && existsSync(file)) {
+      const values = parseEnv(readFileSync(file, "utf8"))
+      for (const [k, v] of Object.entries(values)) if (process.env[k] === undefined && v !== undefined) process.env[k] = v
     }
     await super.init()
   }
 
-  /** Locates and reads the workspace named by --dir (or the nearest one). */
+  /** Locates and reads the workspace named by --dir (or the nearest one), for commands without a database. */
   protected async workspace(dir: string | undefined): Promise<Workspace> {
     const { openWorkspace } = await import("@convene/core/infra")
     return openWorkspace(dir ?? process.cwd())
   }
 
-  /** Where the data is for this workspace and these flags. */
+  /**
+   * Opens the workspace named by the flags (--dir, or the nearest one) and its store (the
+   * database of --database-url, DATABASE_URL or the workspace's embedded one, migrated on open),
+   * runs the Effect `program` makes of the workspace, and closes the store. A failure is thrown
+   * as the error itself, for {@link catch} to render.
+   *
+   * @example
+   * const sites = await this.runInWorkspace(flags, async (ws) => (await import("@convene/core/registries")).listRegistry("sites"))
+   */
+  protected async runInWorkspace<A, E>(
+    flags: WorkspaceFlagValues,
+    program: (ws: Workspace) => Effect.Effect<A, E, Store> | Promise<Effect.Effect<A, E, Store>>
+  ): Promise<A> {
+    const ws = await this.workspace(flags.dir)
+    const [{ resolveDatabaseOptions }, { ConveneStore }, Eff, { squash }] = await Promise.all([
+      import("@convene/core/infra"),
+      import("@convene/core/store"),
+      import("effect/Effect"),
+      import("effect/Cause")
+    ])
+    const effect = await program(ws)
+    const exit = await Eff.runPromiseExit(effect.pipe(Eff.provide(ConveneStore.layer(resolveDatabaseOptions(ws.dir, flags["database-url"])))))
+    if (exit._tag === "Success") return exit.value
+    throw squash(exit.cause)
+  }
+
+  /** Transitional, for `survey report` until it uses {@link runInWorkspace}: where the data is. */
   protected async databaseOptions(ws: Workspace, url: string | undefined): Promise<DatabaseOptions> {
     const { resolveDatabaseOptions } = await import("@convene/core/infra")
     return resolveDatabaseOptions(ws.dir, url)
   }
 
-  /** Runs an Effect that needs the database, opening (and migrating) it first and closing it after. */
+  /** Transitional, for `survey report` until it uses {@link runInWorkspace}: runs an Effect on the store. */
   protected async withDatabase<A, E>(options: DatabaseOptions, program: Effect.Effect<A, E, Store>): Promise<A> {
-    const [{ ConveneStore }, Eff] = await Promise.all([import("@convene/core/store"), import("effect/Effect")])
+    const [{ ConveneStore }, Eff, { squash }] = await Promise.all([import("@convene/core/store"), import("effect/Effect"), import("effect/Cause")])
     const exit = await Eff.runPromiseExit(program.pipe(Eff.provide(ConveneStore.layer(options))))
     if (exit._tag === "Success") return exit.value
-    const { squash } = await import("effect/Cause")
     throw squash(exit.cause)
   }
 
@@ -95,23 +126,21 @@ export abstract class ConveneCommand extends Command {
     for (const row of cells) this.log(line(row))
   }
 
-  protected override toErrorJson(err: unknown): unknown {
-    if (isTagged(err)) {
-      return { error: { code: err._tag, message: err.message, ...(err.problems === undefined ? {} : { problems: err.problems }) } }
-    }
-    return super.toErrorJson(err)
-  }
-
+  /**
+   * Renders convene's errors (each knows its exit status and JSON shape); anything else is
+   * oclif's to render.
+   */
   protected override async catch(err: Parameters<Command["catch"]>[0]): Promise<unknown> {
-    if (isTagged(err)) {
+    const { isConveneError } = await import("@convene/core/domain/Errors")
+    if (isConveneError(err)) {
       if (this.jsonEnabled()) {
-        this.logJson(this.toErrorJson(err))
-        this.exit(err._tag === "StoreError" ? 3 : 2)
+        this.logJson({ error: err.toErrorJson() })
+        this.exit(err.exitCode)
       }
       // one clear paragraph, then the problems one per line (FILE:LINE: field: expected …),
       // unwrapped so that editors and grep can jump to them
       process.stderr.write(`Error: ${err.message}\n`)
-      this.exit(err._tag === "StoreError" ? 3 : 2)
+      this.exit(err.exitCode)
     }
     return super.catch(err)
   }

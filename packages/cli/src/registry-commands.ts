@@ -38,13 +38,11 @@ export const importCommand = (name: RegistryName): typeof ConveneCommand =>
 
     async run() {
       const { args, flags } = await this.parse(ImportCommand)
-      const ws = await this.workspace(flags.dir)
-      const { importRegistryFile } = await import("@convene/core/registries")
       const path = resolve(args.file)
-      const summary = await this.withDatabase(
-        await this.databaseOptions(ws, flags["database-url"]),
-        importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path })
-      )
+      const summary = await this.runInWorkspace(flags, async () => {
+        const { importRegistryFile } = await import("@convene/core/registries")
+        return importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path })
+      })
       this.log(`${summary.file}: ${summary.rows} ${plural(name)} — ${summary.inserted} added, ${summary.updated} updated, ${summary.unchanged} unchanged.`)
       return summary
     }
@@ -69,15 +67,18 @@ export const exportCommand = (name: RegistryName): typeof ConveneCommand =>
 
     async run() {
       const { flags } = await this.parse(ExportCommand)
-      const ws = await this.workspace(flags.dir)
-      const { exportRegistry } = await import("@convene/core/registries")
       const format = flags.format as "csv" | "json"
-      const text = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), exportRegistry(name, format))
+      let workspaceDir = ""
+      const text = await this.runInWorkspace(flags, async (ws) => {
+        workspaceDir = ws.dir
+        const { exportRegistry } = await import("@convene/core/registries")
+        return exportRegistry(name, format)
+      })
       if (flags.stdout) {
         process.stdout.write(text)
         return { format, file: null }
       }
-      const dir = resolve(flags.out ?? join(ws.dir, "out"))
+      const dir = resolve(flags.out ?? join(workspaceDir, "out"))
       await mkdir(dir, { recursive: true })
       const file = join(dir, `${name}.${format}`)
       await writeFile(file, text)
@@ -102,15 +103,16 @@ export const listCommand = (name: RegistryName): typeof ConveneCommand =>
 
     async run() {
       const { flags } = await this.parse(ListCommand)
-      const ws = await this.workspace(flags.dir)
-      const [{ listRegistry }, { InputError }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Errors")])
       const where: Record<string, string> = {}
-      for (const w of flags.where ?? []) {
-        const at = w.indexOf("=")
-        if (at <= 0) throw new InputError({ summary: "Bad --where.", problems: [{ field: "--where", message: `expected COLUMN=VALUE such as country=SN, got "${w}"` }] })
-        where[w.slice(0, at).trim()] = w.slice(at + 1).trim()
-      }
-      const all = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), listRegistry(name, where))
+      const all = await this.runInWorkspace(flags, async () => {
+        const [{ listRegistry }, { InputError }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Errors")])
+        for (const w of flags.where ?? []) {
+          const at = w.indexOf("=")
+          if (at <= 0) throw new InputError({ summary: "Bad --where.", problems: [{ field: "--where", message: `expected COLUMN=VALUE such as country=SN, got "${w}"` }] })
+          where[w.slice(0, at).trim()] = w.slice(at + 1).trim()
+        }
+        return listRegistry(name, where)
+      })
       if (all.length === 0) {
         this.log(Object.keys(where).length > 0 ? `No ${plural(name)} match.` : `No ${plural(name)} yet: \`convene ${name} import ${name}.csv\` adds them.`)
       } else {
@@ -131,9 +133,7 @@ export const showCommand = (name: RegistryName): typeof ConveneCommand =>
 
     async run() {
       const { args, flags } = await this.parse(ShowCommand)
-      const ws = await this.workspace(flags.dir)
-      const { showRecord } = await import("@convene/core/registries")
-      const record = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), showRecord(name, args.id))
+      const record = await this.runInWorkspace(flags, async () => (await import("@convene/core/registries")).showRecord(name, args.id))
       const width = Math.max(...registries[name].columns.map((c) => c.name.length))
       for (const c of registries[name].columns) {
         const v = (record as Record<string, unknown>)[c.name]
@@ -159,11 +159,11 @@ export const addCommand = (name: RegistryName): typeof ConveneCommand => {
 
     async run() {
       const { flags } = await this.parse(AddCommand)
-      const ws = await this.workspace(flags.dir)
-      const [{ addRecord }, { recordFromCells }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Registry")])
       const values = flags as Record<string, string | undefined>
-      const input = recordFromCells(registries[name].columns, (c) => values[c.name.replaceAll("_", "-")])
-      const added = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), addRecord(name, input))
+      const added = await this.runInWorkspace(flags, async () => {
+        const [{ addRecord }, { recordFromCells }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Registry")])
+        return addRecord(name, recordFromCells(registries[name].columns, (c) => values[c.name.replaceAll("_", "-")]))
+      })
       this.log(`Added ${registries[name].noun} ${added.id}.`)
       return added
     }
@@ -186,9 +186,7 @@ export const removeCommand = (name: RegistryName): typeof ConveneCommand =>
 
     async run() {
       const { args, flags } = await this.parse(RemoveCommand)
-      const ws = await this.workspace(flags.dir)
-      const { removeRecord } = await import("@convene/core/registries")
-      const removed = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), removeRecord(name, args.id))
+      const removed = await this.runInWorkspace(flags, async () => (await import("@convene/core/registries")).removeRecord(name, args.id))
       this.log(`Removed ${registries[name].noun} ${removed.id}.`)
       return removed
     }

@@ -28,15 +28,13 @@ interface SurveyMailFlags {
 export abstract class SurveyMailCommand extends ConveneCommand {
   protected async mailWave(kind: "invite" | "remind", flags: SurveyMailFlags) {
     const rate = await positive("rate", flags.rate)
-    const ws = await this.workspace(flags.dir)
-    const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/surveys"), import("@convene/core/mail")])
-    const transport = resolveMailTransport(ws.dir, process.env)
     const bar = progressBar(kind === "invite" ? "invitations" : "reminders", !this.jsonEnabled())
-    const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, onProgress: (d: number, t: number) => bar.tick(d, t) }
-    const result = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
-    )
+    const result = await this.runInWorkspace(flags, async (ws) => {
+      const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/surveys"), import("@convene/core/mail")])
+      const transport = resolveMailTransport(ws.dir, process.env)
+      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, onProgress: (d: number, t: number) => bar.tick(d, t) }
+      return kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
+    })
     bar.done()
     if (kind === "invite") {
       this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) with an address; ${result.sent} invitation(s) sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)

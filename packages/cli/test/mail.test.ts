@@ -1,11 +1,12 @@
 // `convene mail status` and `convene mail flush`, run as the built binary on a temporary
 // workspace whose send log the SDK fills (as `convene kit send` would).
 import { existsSync } from "node:fs"
-import { mkdtemp, readdir, readFile } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Database, pgliteDirOf } from "@convene/core/infra"
+import { pgliteDirOf } from "@convene/core/infra"
 import { enqueueMessages, outboxFileName } from "@convene/core/mail"
+import { ConveneStore } from "@convene/core/store"
 import * as Effect from "effect/Effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { convene, conveneJson } from "./run.js"
@@ -27,7 +28,7 @@ const enqueue = (keys: ReadonlyArray<string>, purpose: string) =>
   Effect.runPromise(
     enqueueMessages(
       keys.map((key) => ({ key, purpose, to: `${key.replace(/\W/g, "")}@example.org`, locale: "ar", subject: "دعوة إلى الحوار العالمي", text: "نص", html: "<p>نص</p>" }))
-    ).pipe(Effect.provide(Database.layer({ pgliteDir: pgliteDirOf(dir) })))
+    ).pipe(Effect.provide(ConveneStore.layer({ pgliteDir: pgliteDirOf(dir) })))
   )
 
 describe("convene mail", () => {
@@ -78,6 +79,18 @@ describe("convene mail", () => {
     expect(url.code).toBe(2)
     expect(url.stderr).toContain("SMTP_URL: expected an smtp:// or smtps:// URL")
     expect(url.stderr).toContain('MAIL_FROM: expected an address such as "Assembly <hello@example.org>" or hello@example.org, got "nobody"')
+  })
+
+  it("reads the workspace's .env when the workspace is given as --dir=PATH or --dir PATH from another folder", async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), "convene-cli-elsewhere-"))
+    const ws = join(elsewhere, "dialogue")
+    expect((await convene(elsewhere, ["init", ws])).code).toBe(0)
+    await writeFile(join(ws, ".env"), "# where mail goes\nSMTP_URL=smtp://mail.from-dotenv.example:2525\n")
+    for (const args of [[`--dir=${ws}`], ["--dir", ws]]) {
+      const r = await convene(elsewhere, ["mail", "status", ...args])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain("Mail goes to: SMTP mail.from-dotenv.example:2525.")
+    }
   })
 
   it("has help with examples", async () => {

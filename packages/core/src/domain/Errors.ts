@@ -28,11 +28,56 @@ export const formatProblem = (p: Problem): string => {
   return parts.join(": ")
 }
 
+/** The JSON an error is printed as with `--json`: `{ code, message, problems? }`. */
+export interface ErrorJson {
+  readonly code: string
+  readonly message: string
+  readonly problems?: ReadonlyArray<Problem>
+}
+
+/** What every error convene reports to people carries, besides its tag and message. */
+export interface ConveneError {
+  readonly _tag: string
+  readonly message: string
+  /** The exit status a command ends with: 3 when the database failed, 2 for everything else. */
+  readonly exitCode: number
+  /** The error as `--json` prints it. */
+  readonly toErrorJson: () => ErrorJson
+}
+
+/** The `--json` shape of an error: its tag as `code`, its message, and its problems when it has some. */
+const errorJson = (e: { readonly _tag: string; readonly message: string; readonly problems?: ReadonlyArray<Problem> }): ErrorJson => ({
+  code: e._tag,
+  message: e.message,
+  ...(e.problems === undefined ? {} : { problems: e.problems })
+})
+
+/**
+ * Whether `e` is one of the errors below (InputError, NotFound, Conflict, WorkspaceNotFound,
+ * StoreError, MailTransportError, FileError): an error for people, with its own exit status and
+ * JSON shape, rather than a defect.
+ *
+ * @example
+ * if (isConveneError(err)) process.exitCode = err.exitCode // 2, or 3 for a StoreError
+ */
+export const isConveneError = (e: unknown): e is ConveneError =>
+  e instanceof Error &&
+  typeof (e as Partial<ConveneError>)._tag === "string" &&
+  typeof (e as Partial<ConveneError>).exitCode === "number" &&
+  typeof (e as Partial<ConveneError>).toErrorJson === "function"
+
 /** Bad input: a file, a flag or a configuration that cannot be used. Nothing was written. */
 export class InputError extends Data.TaggedError("InputError")<{
   readonly summary: string
   readonly problems: ReadonlyArray<Problem>
 }> {
+  /** Exit status 2, as for every error but the database's. */
+  get exitCode(): number {
+    return 2
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     return [this.summary, ...this.problems.map((p) => `  ${formatProblem(p)}`)].join("\n")
   }
@@ -44,6 +89,13 @@ export class NotFound extends Data.TaggedError("NotFound")<{
   readonly id: string
   readonly hint?: string | undefined
 }> {
+  /** Exit status 2, as for every error but the database's. */
+  get exitCode(): number {
+    return 2
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     return `No ${this.what} with id "${this.id}".${this.hint === undefined ? "" : ` ${this.hint}`}`
   }
@@ -53,6 +105,13 @@ export class NotFound extends Data.TaggedError("NotFound")<{
 export class Conflict extends Data.TaggedError("Conflict")<{
   readonly reason: string
 }> {
+  /** Exit status 2, as for every error but the database's. */
+  get exitCode(): number {
+    return 2
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     return this.reason
   }
@@ -62,6 +121,13 @@ export class Conflict extends Data.TaggedError("Conflict")<{
 export class WorkspaceNotFound extends Data.TaggedError("WorkspaceNotFound")<{
   readonly from: string
 }> {
+  /** Exit status 2, as for every error but the database's. */
+  get exitCode(): number {
+    return 2
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     return `No convene.yaml found in ${this.from} or any folder above it. Run \`convene init DIR\` to create a dialogue workspace, or pass --dir.`
   }
@@ -72,6 +138,13 @@ export class StoreError extends Data.TaggedError("StoreError")<{
   readonly operation: string
   readonly cause: unknown
 }> {
+  /** A database failure: exit status 3. */
+  get exitCode(): number {
+    return 3
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
     return `Database error while ${this.operation}: ${cause}`
@@ -89,6 +162,13 @@ export class MailTransportError extends Data.TaggedError("MailTransportError")<{
   readonly sent: number
   readonly hint: string
 }> {
+  /** Exit status 2, as for every error but the database's. */
+  get exitCode(): number {
+    return 2
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${this.sent} message(s) went out before)` : ""}. ${this.hint}`
   }
@@ -103,6 +183,13 @@ export class FileError extends Data.TaggedError("FileError")<{
   readonly path: string
   readonly cause: unknown
 }> {
+  /** Exit status 2, as for every error but the database's. */
+  get exitCode(): number {
+    return 2
+  }
+  toErrorJson(): ErrorJson {
+    return errorJson(this)
+  }
   override get message(): string {
     const code = (this.cause as { code?: unknown } | undefined)?.code
     const why = code === "ENOENT" ? "no such file or folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "the disk is full" : this.cause instanceof Error ? this.cause.message : String(this.cause)

@@ -8,10 +8,10 @@ export default class DbMigrate extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(DbMigrate)
+    // the database alone, not migrated on open: these commands report and run the migrations
     const ws = await this.workspace(flags.dir)
-    const options = await this.databaseOptions(ws, flags["database-url"])
-    const { openDatabase, migrateToLatest } = await import("@convene/core/infra")
-    const opened = await openDatabase(options)
+    const { openDatabase, migrateToLatest, resolveDatabaseOptions } = await import("@convene/core/infra")
+    const opened = await openDatabase(resolveDatabaseOptions(ws.dir, flags["database-url"]))
     try {
       const ran = await migrateToLatest(opened.db)
       this.log(ran.length === 0 ? `Up to date (${opened.dialect}: ${opened.location}).` : `Applied ${ran.join(", ")} (${opened.dialect}: ${opened.location}).`)

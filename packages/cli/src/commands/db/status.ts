@@ -7,10 +7,10 @@ export default class DbStatus extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(DbStatus)
+    // the database alone, not migrated on open: these commands report and run the migrations
     const ws = await this.workspace(flags.dir)
-    const options = await this.databaseOptions(ws, flags["database-url"])
-    const { openDatabase, migrationStatus } = await import("@convene/core/infra")
-    const opened = await openDatabase(options)
+    const { openDatabase, migrationStatus, resolveDatabaseOptions } = await import("@convene/core/infra")
+    const opened = await openDatabase(resolveDatabaseOptions(ws.dir, flags["database-url"]))
     try {
       const migrations = await migrationStatus(opened.db)
       this.log(`${opened.dialect}: ${opened.location}`)

@@ -36,12 +36,10 @@ export default class KitBuild extends ConveneCommand {
       locale = canonicalLocale(flags.locale)
       if (locale === undefined) this.error(`--locale: expected a BCP 47 language tag such as fr-SN, got "${flags.locale}".`, { exit: 2 })
     }
-    const ws = await this.workspace(flags.dir)
-    const { buildKits } = await import("@convene/core/kits")
     const bar = progressBar("kits", !this.jsonEnabled() && flags.all)
-    const result = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      buildKits(ws, {
+    const result = await this.runInWorkspace(flags, async (ws) => {
+      const { buildKits } = await import("@convene/core/kits")
+      return buildKits(ws, {
         site: flags.site,
         locale,
         outDir: flags.out === undefined ? undefined : resolve(flags.out),
@@ -49,7 +47,7 @@ export default class KitBuild extends ConveneCommand {
         force: flags.force,
         onProgress: (p) => bar.tick(p.done, p.total, p.site)
       })
-    )
+    })
     bar.done()
     for (const w of result.warnings.slice(0, 10)) this.warn(w)
     if (result.warnings.length > 10) this.warn(`… and ${result.warnings.length - 10} more warnings (see --json).`)

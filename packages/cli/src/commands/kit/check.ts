@@ -22,10 +22,8 @@ export default class KitCheck extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(KitCheck)
-    const ws = await this.workspace(flags.dir)
-    const { checkKits } = await import("@convene/core/kits")
+    const report = await this.runInWorkspace(flags, async (ws) => (await import("@convene/core/kits")).checkKits(ws))
     const { formatProblem } = await import("@convene/core/domain/Errors")
-    const report = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), checkKits(ws))
     const list = (items: ReadonlyArray<string>, max: number): string =>
       flags.verbose || items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")}, … (${items.length}; --verbose lists all)`
     this.log(`Source locale: ${report.sourceLocale}. Coverage per locale:`)

@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { relative, resolve } from "node:path"
+import type { MailTransportOptions } from "@convene/core/mail"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { progressBar } from "../../progress.js"
 
@@ -40,13 +41,12 @@ export default class KitSend extends ConveneCommand {
     if (flags["link-base"] !== undefined && !/^https?:\/\//.test(flags["link-base"])) {
       throw new InputError({ summary: "Cannot send the kits.", problems: [{ field: "--link-base", message: `expected an http(s) URL, got "${flags["link-base"]}"` }] })
     }
-    const ws = await this.workspace(flags.dir)
     const [{ sendKits }, { resolveMailTransport }] = await Promise.all([import("@convene/core/kits"), import("@convene/core/mail")])
-    const transport = resolveMailTransport(ws.dir, process.env)
+    let transport!: MailTransportOptions
     const bar = progressBar("mail", !this.jsonEnabled() && flags.all)
-    const result = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      sendKits(ws, {
+    const result = await this.runInWorkspace(flags, (ws) => {
+      transport = resolveMailTransport(ws.dir, process.env)
+      return sendKits(ws, {
         site: flags.site,
         outDir: flags.out === undefined ? undefined : resolve(flags.out),
         maxAttachmentBytes: Math.round(maxMb * 1024 * 1024),
@@ -55,7 +55,7 @@ export default class KitSend extends ConveneCommand {
         rate,
         onProgress: (done, total) => bar.tick(done, total)
       })
-    )
+    })
     bar.done()
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
     this.log(`${result.messages} kit message(s): ${result.sent} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred; ${result.attached} with the zip attached, ${result.linked} with a link.`)

@@ -19,17 +19,7 @@ export default class MailFlush extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(MailFlush)
-    const ws = await this.workspace(flags.dir)
-    const [{ deliverQueued, resolveMailTransport }, { InputError }] = await Promise.all([import("@convene/core/mail"), import("@convene/core/domain/Errors")])
-    const rate = flags.rate === undefined ? undefined : Number(flags.rate)
-    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
-      throw new InputError({
-        summary: "Cannot flush the mail.",
-        problems: [{ field: "--rate", message: `expected a number of messages per second above 0, such as 5 or 0.5, got "${flags.rate}"` }]
-      })
-    }
-    const transport = resolveMailTransport(ws.dir, process.env)
-    const destination = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}`
+    let destination = ""
     // progress on stderr for long runs: every tenth, at most every 2 s
     let lastShown = 0
     let lastTenth = 0
@@ -43,14 +33,23 @@ export default class MailFlush extends ConveneCommand {
         process.stderr.write(`  ${done}/${total} (${Math.floor((done * 100) / total)}%)\n`)
       }
     }
-    const summary = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      deliverQueued(transport, {
+    const summary = await this.runInWorkspace(flags, async (ws) => {
+      const [{ deliverQueued, resolveMailTransport }, { InputError }] = await Promise.all([import("@convene/core/mail"), import("@convene/core/domain/Errors")])
+      const rate = flags.rate === undefined ? undefined : Number(flags.rate)
+      if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+        throw new InputError({
+          summary: "Cannot flush the mail.",
+          problems: [{ field: "--rate", message: `expected a number of messages per second above 0, such as 5 or 0.5, got "${flags.rate}"` }]
+        })
+      }
+      const transport = resolveMailTransport(ws.dir, process.env)
+      destination = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}`
+      return deliverQueued(transport, {
         ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }),
         ...(rate === undefined ? {} : { rate }),
         onProgress
       })
-    )
+    })
     if (summary.total === 0) {
       this.log(`Nothing to send${flags.purpose === undefined ? "" : ` with purpose ${flags.purpose}`}: the send log holds no queued message.`)
     } else {

@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { relative } from "node:path"
+import type { MailTransportOptions } from "@convene/core/mail"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class MailStatus extends ConveneCommand {
@@ -19,14 +20,13 @@ export default class MailStatus extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(MailStatus)
-    const ws = await this.workspace(flags.dir)
     const { mailStatus, resolveMailTransport } = await import("@convene/core/mail")
-    const transport = resolveMailTransport(ws.dir, process.env)
+    let transport!: MailTransportOptions
+    const status = await this.runInWorkspace(flags, (ws) => {
+      transport = resolveMailTransport(ws.dir, process.env)
+      return mailStatus({ ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }), errors: flags.errors })
+    })
     const destination = "smtpUrl" in transport ? `SMTP ${new URL(transport.smtpUrl).host}` : `outbox ${relative(process.cwd(), transport.outboxDir) || "."}`
-    const status = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      mailStatus({ ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }), errors: flags.errors })
-    )
     const scope = flags.purpose === undefined ? "" : ` with purpose ${flags.purpose}`
     this.log(`Mail goes to: ${destination}.`)
     this.log(

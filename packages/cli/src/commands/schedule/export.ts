@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { join, relative, resolve } from "node:path"
+import type { Workspace } from "@convene/core/infra"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class ScheduleExport extends ConveneCommand {
@@ -24,9 +25,12 @@ export default class ScheduleExport extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(ScheduleExport)
-    const ws = await this.workspace(flags.dir)
     const { latestPlan, writeSchedule } = await import("@convene/core/schedule")
-    const { plan, stale } = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan(ws.dialogue))
+    let ws!: Workspace
+    const { plan, stale } = await this.runInWorkspace(flags, (opened) => {
+      ws = opened
+      return latestPlan(ws.dialogue)
+    })
     if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "schedule"))
     const files = await writeSchedule({ plan, format: flags.format as "ics" | "csv" | "json" | "html", dir, dialogue: ws.dialogue, site: flags.site })

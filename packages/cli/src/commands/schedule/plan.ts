@@ -13,12 +13,10 @@ export default class SchedulePlan extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SchedulePlan)
-    const ws = await this.workspace(flags.dir)
-    const { planSchedule } = await import("@convene/core/schedule")
-    const { plan, mirrorLeftOut } = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"] })
-    )
+    const { plan, mirrorLeftOut } = await this.runInWorkspace(flags, async (ws) => {
+      const { planSchedule } = await import("@convene/core/schedule")
+      return planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"] })
+    })
     const first = plan.sites[0]!
     const last = plan.sites.at(-1)!
     this.log(`Planned ${plan.day} for ${plan.sites.length} sites: ${plan.span.hours} h in UTC, ${plan.span.start_utc} → ${plan.span.end_utc}.`)

@@ -8,9 +8,8 @@ export default class ScheduleShow extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(ScheduleShow)
-    const ws = await this.workspace(flags.dir)
     const { latestPlan, planForSite } = await import("@convene/core/schedule")
-    const { plan: stored, stale } = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), latestPlan(ws.dialogue))
+    const { plan: stored, stale } = await this.runInWorkspace(flags, (ws) => latestPlan(ws.dialogue))
     const plan = flags.site === undefined ? stored : planForSite(stored, flags.site)
     if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     if (flags.site !== undefined) {

@@ -24,18 +24,22 @@ export default class SurveyExport extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SurveyExport)
-    const ws = await this.workspace(flags.dir)
-    const options = await this.databaseOptions(ws, flags["database-url"])
     if (flags.format === "csv") {
-      const { exportSurveyCsv } = await import("@convene/core/surveys")
-      const file = resolve(flags.out ?? join(ws.dir, "out", "surveys", flags.wave === undefined ? "answers.csv" : `answers-${flags.wave}.csv`))
-      const result = await this.withDatabase(options, exportSurveyCsv(ws, file, { instrument: flags.instrument, wave: flags.wave }))
+      let file = ""
+      const result = await this.runInWorkspace(flags, async (ws) => {
+        const { exportSurveyCsv } = await import("@convene/core/surveys")
+        file = resolve(flags.out ?? join(ws.dir, "out", "surveys", flags.wave === undefined ? "answers.csv" : `answers-${flags.wave}.csv`))
+        return exportSurveyCsv(ws, file, { instrument: flags.instrument, wave: flags.wave })
+      })
       this.log(`Wrote ${result.rows} answer(s) to ${relative(process.cwd(), file) || file}.`)
       return result
     }
-    if (flags.wave === undefined) this.error("--format xlsform needs --wave (pre, post or followup): one form per wave.", { exit: 2 })
-    const { exportXlsForm } = await import("@convene/core/surveys")
-    const result = await this.withDatabase(options, exportXlsForm(ws, { wave: flags.wave, instrument: flags.instrument, out: flags.out === undefined ? undefined : resolve(flags.out) }))
+    const wave = flags.wave
+    const result = await this.runInWorkspace(flags, async (ws) => {
+      if (wave === undefined) this.error("--format xlsform needs --wave (pre, post or followup): one form per wave.", { exit: 2 })
+      const { exportXlsForm } = await import("@convene/core/surveys")
+      return exportXlsForm(ws, { wave, instrument: flags.instrument, out: flags.out === undefined ? undefined : resolve(flags.out) })
+    })
     this.log(`Wrote ${relative(process.cwd(), result.file) || result.file}: ${result.questions} question(s) in ${result.locales.join(", ")}; upload it to KoboToolbox or ODK Central.`)
     return result
   }

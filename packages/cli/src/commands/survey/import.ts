@@ -26,12 +26,10 @@ export default class SurveyImport extends ConveneCommand {
 
   async run() {
     const { args, flags } = await this.parse(SurveyImport)
-    const ws = await this.workspace(flags.dir)
-    const { importSurveyAnswers } = await import("@convene/core/surveys")
-    const summary = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format as "paper" | "kobo", instrument: flags.instrument, skipExisting: flags["skip-existing"] })
-    )
+    const summary = await this.runInWorkspace(flags, async (ws) => {
+      const { importSurveyAnswers } = await import("@convene/core/surveys")
+      return importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format as "paper" | "kobo", instrument: flags.instrument, skipExisting: flags["skip-existing"] })
+    })
     this.log(`${summary.file}: ${summary.imported} response(s) to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}.`)
     return summary
   }

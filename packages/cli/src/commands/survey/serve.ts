@@ -27,15 +27,13 @@ export default class SurveyServe extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SurveyServe)
-    const ws = await this.workspace(flags.dir)
-    const { serveSurveys } = await import("@convene/core/server")
-    if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
-    const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
-    if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
-    if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}.\n`)
-    await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      serveSurveys(ws, {
+    await this.runInWorkspace(flags, async (ws) => {
+      const { serveSurveys } = await import("@convene/core/server")
+      if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
+      const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
+      if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
+      if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}.\n`)
+      return serveSurveys(ws, {
         port: flags.port,
         host: flags.host,
         publicOrigin: flags["public-url"],
@@ -45,7 +43,7 @@ export default class SurveyServe extends ConveneCommand {
         log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         onListening: ({ host, port }) => process.stderr.write(`Survey form server on http://${host.includes(":") ? `[${host}]` : host}:${port}/s/<token> — Ctrl-C stops it.\n`)
       })
-    )
+    })
     process.stderr.write("Stopped.\n")
   }
 }

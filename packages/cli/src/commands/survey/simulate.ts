@@ -28,15 +28,13 @@ export default class SurveySimulate extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SurveySimulate)
-    const ws = await this.workspace(flags.dir)
-    const { simulateSurvey } = await import("@convene/core/simulation")
     const json = this.jsonEnabled()
-    if (!json) this.log(`⚠ ${WARNING}`)
     let bar: ProgressBar | undefined
     let step = ""
-    const summary = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      simulateSurvey(ws, {
+    const summary = await this.runInWorkspace(flags, async (ws) => {
+      const { simulateSurvey } = await import("@convene/core/simulation")
+      if (!json) this.log(`⚠ ${WARNING}`)
+      return simulateSurvey(ws, {
         seed: flags.seed,
         participants: flags.participants,
         instrument: flags.instrument,
@@ -51,7 +49,7 @@ export default class SurveySimulate extends ConveneCommand {
           bar!.tick(done, total)
         }
       })
-    )
+    })
     bar?.done()
     if (summary.registered > 0) {
       this.log(`Registered ${summary.registered} simulated participant(s) (sim-<site>-NNNNN, no e-mail address) from ${relative(process.cwd(), summary.participantsFile ?? "") || summary.participantsFile}.`)

@@ -20,12 +20,10 @@ export default class TimelineDone extends ConveneCommand {
 
   async run() {
     const { args, flags } = await this.parse(TimelineDone)
-    const ws = await this.workspace(flags.dir)
-    const { recordMilestone } = await import("@convene/core/timeline")
-    const result = await this.withDatabase(
-      await this.databaseOptions(ws, flags["database-url"]),
-      recordMilestone(ws.dialogue, { milestone: args.milestone, sites: flags.site, on: flags.on ?? today(), note: flags.note, undo: flags.undo })
-    )
+    const result = await this.runInWorkspace(flags, async (ws) => {
+      const { recordMilestone } = await import("@convene/core/timeline")
+      return recordMilestone(ws.dialogue, { milestone: args.milestone, sites: flags.site, on: flags.on ?? today(), note: flags.note, undo: flags.undo })
+    })
     this.log(
       flags.undo
         ? `Cleared ${result.milestone} at ${result.sites.join(", ")}.`

@@ -17,13 +17,17 @@ export default class TimelineStatus extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(TimelineStatus)
-    const ws = await this.workspace(flags.dir)
-    const { timelineStatus } = await import("@convene/core/timeline")
-    const { checkDate } = await import("../../dates.js")
+    let title = ""
+    let asOf = ""
+    const status = await this.runInWorkspace(flags, async (ws) => {
+      title = ws.dialogue.title
+      const { timelineStatus } = await import("@convene/core/timeline")
+      const { checkDate } = await import("../../dates.js")
+      asOf = checkDate(flags["as-of"] ?? today(), "--as-of")
+      return timelineStatus(ws.dialogue, asOf)
+    })
     const { countryName } = await import("@convene/core/domain/Values")
-    const asOf = checkDate(flags["as-of"] ?? today(), "--as-of")
-    const status = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), timelineStatus(ws.dialogue, asOf))
-    this.log(`${ws.dialogue.title} — readiness as of ${asOf}\n`)
+    this.log(`${title} — readiness as of ${asOf}\n`)
     if (status.sites.length === 0) {
       this.log("No sites yet: `convene sites import sites.csv` adds them.")
       return status
