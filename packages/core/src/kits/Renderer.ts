@@ -4,7 +4,7 @@
  * open, with the dialogue text the workspace already holds.
  */
 import * as Effect from "effect/Effect"
-import { InputError } from "../domain/Errors.js"
+import { FileError, InputError } from "../domain/Errors.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { KitRenderer } from "./Kit.js"
 import { readKitSources } from "./KitSources.js"
@@ -19,17 +19,23 @@ const renderers = new WeakMap<Workspace, KitRenderer>()
  * const renderer = yield* rendererFor(ws)
  * const { messages } = renderer.messagesFor("sn-dakar", "fr-SN")
  */
-export const rendererFor = (ws: Workspace): Effect.Effect<KitRenderer, InputError> =>
+export const rendererFor = (ws: Workspace): Effect.Effect<KitRenderer, InputError | FileError> =>
   Effect.suspend(() => {
     const cached = renderers.get(ws)
     if (cached !== undefined) return Effect.succeed(cached)
-    const sources = readKitSources(ws.dir)
-    if (sources.problems.length > 0) {
-      return Effect.fail(new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems }))
-    }
-    const renderer = new KitRenderer(sources, ws.dialogue, ws.text)
-    renderers.set(ws, renderer)
-    return Effect.succeed(renderer)
+    return Effect.try({
+      try: () => readKitSources(ws.dir),
+      catch: (cause) => new FileError({ operation: "read", path: (cause as { path?: string }).path ?? ws.dir, cause })
+    }).pipe(
+      Effect.flatMap((sources) => {
+        if (sources.problems.length > 0) {
+          return Effect.fail(new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems }))
+        }
+        const renderer = new KitRenderer(sources, ws.dialogue, ws.text)
+        renderers.set(ws, renderer)
+        return Effect.succeed(renderer)
+      })
+    )
   })
 
 /**
@@ -37,7 +43,7 @@ export const rendererFor = (ws: Workspace): Effect.Effect<KitRenderer, InputErro
  * later {@link rendererFor} calls). Kit builds use it: they see the files as they are now, even
  * in a long-lived process (the SDK) that changed them since the workspace was opened.
  */
-export const reloadRenderer = (ws: Workspace): Effect.Effect<KitRenderer, InputError> =>
+export const reloadRenderer = (ws: Workspace): Effect.Effect<KitRenderer, InputError | FileError> =>
   Effect.suspend(() => {
     renderers.delete(ws)
     return rendererFor(ws)
