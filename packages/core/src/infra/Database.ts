@@ -93,12 +93,14 @@ export const migrationStatus = async (db: Kysely<Tables>): Promise<Array<Migrati
 }
 
 /**
- * The database as an Effect service.
+ * The database as an Effect service. Only repositories (through {@link repositoryLayer}) and the
+ * infrastructure use it; workflows ask for repositories, and programs provide them all with
+ * `ConveneStore.layer` (Store.ts), which opens this service underneath.
  *
  * @example
  * const program = Effect.gen(function*() {
- *   const { db } = yield* Database
- *   return yield* Effect.promise(() => db.selectFrom("sites").selectAll().execute())
+ *   const { dialect, location } = yield* Database
+ *   return `${dialect} at ${location}`
  * })
  * Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: "memory://" }))))
  */
@@ -123,7 +125,8 @@ export class Database extends Context.Service<Database, DatabaseShape>()("conven
           },
           catch: (cause) => new StoreError({ operation: `opening the database at ${"url" in options ? redact(options.url) : options.pgliteDir}`, cause })
         }),
-        (opened) => Effect.promise(() => opened.db.destroy())
+        // closing cannot undo the work done: a failure to close is logged, not raised
+        (opened) => Effect.tryPromise(() => opened.db.destroy()).pipe(Effect.tapError((e) => Effect.logWarning(`closing the database: ${String(e)}`)), Effect.ignore)
       )
     )
 }
@@ -149,9 +152,3 @@ export const runnerOf = (db: Kysely<Tables>): Run => (operation, run) =>
 export const repositoryLayer = <I, S>(tag: Context.Key<I, S>, make: (db: Kysely<Tables>, run: Run) => S): Layer.Layer<I, never, Database> =>
   Layer.effect(tag, Effect.map(Database, ({ db }) => make(db, runnerOf(db))))
 
-/**
- * Runs a statement against the {@link Database} service. Transitional: the workflows that still
- * use it are being moved onto their feature's repository; the architecture test lists them.
- */
-export const query = <A>(operation: string, run: (db: Kysely<Tables>) => Promise<A>): Effect.Effect<A, StoreError, Database> =>
-  Database.use(({ db }) => runnerOf(db)(operation, run))
