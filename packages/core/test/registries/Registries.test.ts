@@ -2,13 +2,13 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { migrationStatus } from "../../src/infra/Database.js"
 import { formatProblem, type InputError } from "../../src/domain/Errors.js"
 import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../../src/registries/Registries.js"
-import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 
-import { dialogue, fellowsCsv, participantsCsv, sitesCsv } from "../support/registry-fixtures.js"
+import { fellowsCsv, importFellowsAndSites, participantsCsv, sitesCsv } from "../support/registry-fixtures.js"
 
 let dir: string
 const file = async (name: string, text: string): Promise<string> => {
@@ -18,18 +18,16 @@ const file = async (name: string, text: string): Promise<string> => {
 }
 
 describe.each(testDatabases)("registries on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
+  const db = useTestDatabase(testDb)
+  let shape: OpenTestDatabase
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "convene-store-"))
-    shape = await testDb.open()
   })
-  afterAll(async () => shape?.dispose())
-  beforeEach(async () => truncateAll(shape))
-
-  const importAll = async () => {
-    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
-    return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
-  }
+  beforeEach(async () => {
+    shape = db()
+    await truncateAll(shape)
+  })
+  const importAll = () => importFellowsAndSites(shape, file)
 
   it("applies the migrations and lists them", async () => {
     const status = await migrationStatus(shape.db)

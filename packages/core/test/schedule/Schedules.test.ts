@@ -1,24 +1,22 @@
 // The schedule's workflows on both databases: plan the day for the registered sites, store it, read it back, tell when it is stale.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { latestPlan, planSchedule, scheduleCsv } from "../../src/schedule/Schedules.js"
-import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { dialogue, fellowsCsv, registryFiles, sitesCsv } from "../support/registry-fixtures.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
+import { dialogue, importFellowsAndSites, registryFiles, sitesCsv } from "../support/registry-fixtures.js"
 
 describe.each(testDatabases)("the schedule on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
+  const db = useTestDatabase(testDb)
+  let shape: OpenTestDatabase
   let file: Awaited<ReturnType<typeof registryFiles>>["file"]
   beforeAll(async () => {
     file = (await registryFiles()).file
-    shape = await testDb.open()
   })
-  afterAll(async () => shape?.dispose())
-  beforeEach(async () => truncateAll(shape))
-
-  const importAll = async () => {
-    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
-    return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
-  }
+  beforeEach(async () => {
+    shape = db()
+    await truncateAll(shape)
+  })
+  const importAll = () => importFellowsAndSites(shape, file)
 
   it("plans the day, stores the plan and reads the latest back", async () => {
     expect((await failWith(shape, planSchedule(dialogue)))._tag).toBe("InputError")

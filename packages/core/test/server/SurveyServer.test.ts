@@ -2,32 +2,29 @@
 // Hono's request(), no network) after a real invitation run.
 import { join } from "node:path"
 import { sql } from "kysely"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeEach, describe, expect, it } from "vitest"
 import { questionsFor, type Instrument } from "../../src/domain/Instrument.js"
-import { importRegistryFile } from "../../src/registries/Registries.js"
 import { surveyApp } from "../../src/server/SurveyServer.js"
 import { surveyServerContext } from "../../src/server/SurveyServe.js"
 import { inviteToSurvey, surveyToken, surveyTokenKey } from "../../src/surveys/Surveys.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { rawAnswer } from "../support/answers.js"
-import { runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { surveyWorkspace } from "../support/survey-workspace.js"
+import { type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
+import { registerWorkspace, surveyWorkspace } from "../support/survey-workspace.js"
 
 const inPre = new Date("2027-05-01T10:00:00Z")
 
 describe.each(testDatabases)("the survey form server on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
+  const db = useTestDatabase(testDb)
+  let shape: OpenTestDatabase
   let ws: Workspace
   let instrument: Instrument
-  beforeAll(async () => {
-    shape = await testDb.open()
-  })
-  afterAll(async () => shape?.dispose())
   beforeEach(async () => {
+    shape = db()
     await truncateAll(shape)
     await sql`truncate send_log, survey_keys`.execute(shape.db)
     ;({ ws, instrument } = await surveyWorkspace())
-    for (const r of ["fellows", "sites", "participants"] as const) await runWith(shape, importRegistryFile(r, join(ws.dir, `${r}.csv`)))
+    await registerWorkspace(shape, ws)
   })
   const outbox = () => join(ws.dir, "out", "outbox")
   const invite = (wave = "pre") => runWith(shape, inviteToSurvey(ws, { wave, baseUrl: "https://survey.example.org/", transport: { outboxDir: outbox() } }))

@@ -3,28 +3,25 @@
 // same seed storing the same answers.
 import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeEach, describe, expect, it } from "vitest"
 import type { InputError } from "../../src/domain/Errors.js"
 import type { Instrument } from "../../src/domain/Instrument.js"
 import { simulateAnswers } from "../../src/domain/Simulation.js"
-import { importRegistryFile } from "../../src/registries/Registries.js"
 import { simulateSurvey } from "../../src/simulation/Simulate.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
-import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { surveyWorkspace } from "../support/survey-workspace.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
+import { registerWorkspace, surveyWorkspace } from "../support/survey-workspace.js"
 
 describe.each(testDatabases)("survey simulate on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
+  const db = useTestDatabase(testDb)
+  let shape: OpenTestDatabase
   let ws: Workspace
   let instrument: Instrument
-  beforeAll(async () => {
-    shape = await testDb.open()
-  })
-  afterAll(async () => shape?.dispose())
   const register = async () => {
-    for (const r of ["fellows", "sites", "participants"] as const) await runWith(shape, importRegistryFile(r, join(ws.dir, `${r}.csv`)))
+    await registerWorkspace(shape, ws)
   }
   beforeEach(async () => {
+    shape = db()
     await truncateAll(shape)
     ;({ ws, instrument } = await surveyWorkspace())
     await register()

@@ -4,6 +4,7 @@
  * missing DATABASE_URL is an error, not a silent skip.
  */
 import * as Effect from "effect/Effect"
+import { afterAll, beforeAll } from "vitest"
 import pg from "pg"
 import { type DatabaseShape, migrateToLatest, openDatabase } from "../../src/infra/Database.js"
 import { ConveneStore, type Store } from "../../src/Store.js"
@@ -78,4 +79,23 @@ export const failWith = async <A, E>(shape: DatabaseShape, program: Effect.Effec
 export const truncateAll = async (shape: DatabaseShape): Promise<void> => {
   const { sql } = await import("kysely")
   await sql`truncate survey_responses, survey_invitations, schedule_plans, milestone_progress, participants, sites, fellows, coalition_partners cascade`.execute(shape.db)
+}
+
+/** An open test database, as `TestDatabase.open` gives it. */
+export type OpenTestDatabase = Awaited<ReturnType<TestDatabase["open"]>>
+
+/**
+ * Opens a test database before the suite's tests and disposes of it after them; call the
+ * returned function inside a test (or a hook) to get it.
+ */
+export const useTestDatabase = (testDb: TestDatabase): (() => OpenTestDatabase) => {
+  let shape: OpenTestDatabase | undefined
+  beforeAll(async () => {
+    shape = await testDb.open()
+  })
+  afterAll(async () => shape?.dispose())
+  return () => {
+    if (shape === undefined) throw new Error(`the ${testDb.name} test database is not open yet`)
+    return shape
+  }
 }

@@ -7,6 +7,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { type OpenTestDatabase, runWith } from "./databases.js"
 
 export const fellowsCsv = `id,name,email,country,languages,organisation
 f-sn-diallo,Awa Diallo,awa@example.org,SN,fr wo,"Jokko Labs, Dakar"
@@ -34,4 +36,10 @@ export const registryFiles = async () => {
     await writeFile(path, text)
     return path
   } }
+}
+
+/** Imports the fellows, then the sites (written by `file`), into a test database; returns the sites' import summary. */
+export const importFellowsAndSites = async (shape: OpenTestDatabase, file: (name: string, text: string) => Promise<string>) => {
+  await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
+  return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
 }

@@ -6,6 +6,8 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { decodeInstrumentYaml, type Instrument } from "../../src/domain/Instrument.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { type OpenTestDatabase, runWith } from "./databases.js"
 import { exampleDir, kitWorkspace } from "./kit-workspace.js"
 
 export const participantsCsv = `id,site_id,code,locale,email,gender,age_band,education,residence
@@ -23,4 +25,9 @@ export const surveyWorkspace = async (): Promise<{ ws: Workspace; instrument: In
   const instrumentText = await readFile(join(exampleDir, "surveys", "evaluation.yaml"), "utf8")
   const ws = await kitWorkspace({ "surveys/evaluation.yaml": instrumentText, "participants.csv": participantsCsv })
   return { ws, instrument: decodeInstrumentYaml(instrumentText, "evaluation.yaml"), instrumentText }
+}
+
+/** Imports the workspace's fellows, sites and participants into a test database. */
+export const registerWorkspace = async (shape: OpenTestDatabase, ws: Workspace): Promise<void> => {
+  for (const r of ["fellows", "sites", "participants"] as const) await runWith(shape, importRegistryFile(r, join(ws.dir, `${r}.csv`)))
 }

@@ -1,24 +1,21 @@
 // The timeline's workflows on both databases: milestones recorded at sites, readiness per site and country.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { importRegistryFile } from "../../src/registries/Registries.js"
+import { beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { recordMilestone, timelineStatus } from "../../src/timeline/Timeline.js"
-import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { dialogue, fellowsCsv, registryFiles, sitesCsv } from "../support/registry-fixtures.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
+import { dialogue, importFellowsAndSites, registryFiles } from "../support/registry-fixtures.js"
 
 describe.each(testDatabases)("the timeline on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
+  const db = useTestDatabase(testDb)
+  let shape: OpenTestDatabase
   let file: Awaited<ReturnType<typeof registryFiles>>["file"]
   beforeAll(async () => {
     file = (await registryFiles()).file
-    shape = await testDb.open()
   })
-  afterAll(async () => shape?.dispose())
-  beforeEach(async () => truncateAll(shape))
-
-  const importAll = async () => {
-    await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
-    return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
-  }
+  beforeEach(async () => {
+    shape = db()
+    await truncateAll(shape)
+  })
+  const importAll = () => importFellowsAndSites(shape, file)
 
   it("records milestones and computes readiness per site and country", async () => {
     await importAll()
