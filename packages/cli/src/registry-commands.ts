@@ -3,7 +3,7 @@
  * and bound to each registry by a one-line file under commands/<registry>/.
  */
 import { Args, Flags } from "@oclif/core"
-import { type RegistryName, registries } from "@convene/core/domain/Registry"
+import { REGISTRY_FORMATS, type RegistryName, registries } from "@convene/core/domain/Registry"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "./base.js"
@@ -60,14 +60,14 @@ export const exportCommand = (name: RegistryName): typeof ConveneCommand =>
     ]
     static override flags = {
       ...workspaceFlags,
-      format: Flags.string({ options: ["csv", "json"], default: "csv", summary: "File format." }),
+      format: Flags.option({ options: REGISTRY_FORMATS, default: "csv" as const, summary: "File format." })(),
       out: Flags.string({ summary: "Output folder (default: the workspace's out/)." }),
       stdout: Flags.boolean({ summary: "Write to standard output instead of a file.", exclusive: ["out"] })
     }
 
     async run() {
       const { flags } = await this.parse(ExportCommand)
-      const format = flags.format as "csv" | "json"
+      const format = flags.format
       let workspaceDir = ""
       const text = await this.runInWorkspace(flags, async (ws) => {
         workspaceDir = ws.dir

@@ -89,3 +89,9 @@ export const isCorrect = (q: Question, value: AnswerValue | undefined): boolean 
 
 /** The question of an instrument by id. */
 export const questionById = (instrument: Instrument): ReadonlyMap<string, Question> => new Map(instrument.questions.map((q) => [q.id, q]))
+
+/** What an answers file to import is (`convene survey import --format`): typed from paper, or a KoboToolbox/ODK export. */
+export const ANSWER_IMPORT_FORMATS = ["paper", "kobo"] as const
+
+/** What `convene survey export --format` writes: the answers as tidy CSV, or the instrument as an XLSForm. */
+export const SURVEY_EXPORT_FORMATS = ["csv", "xlsform"] as const

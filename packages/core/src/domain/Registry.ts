@@ -532,3 +532,6 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
   })
   return { rows, rejected: [], problems }
 }
+
+/** The file formats a registry is exported in (`convene <registry> export --format`). */
+export const REGISTRY_FORMATS = ["csv", "json"] as const

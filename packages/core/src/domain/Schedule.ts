@@ -328,3 +328,6 @@ export const planDay = (input: {
   resolveCache = new Map()
   return plan
 }
+
+/** The formats a stored plan is written in (`convene schedule export --format`): calendars, tables, a chart. */
+export const SCHEDULE_FORMATS = ["ics", "csv", "json", "html"] as const

@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { join, relative, resolve } from "node:path"
+import { SCHEDULE_FORMATS } from "@convene/core/domain/Schedule"
 import type { Workspace } from "@convene/core/infra"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
@@ -18,7 +19,7 @@ export default class ScheduleExport extends ConveneCommand {
   ]
   static override flags = {
     ...workspaceFlags,
-    format: Flags.string({ summary: "File format.", options: ["ics", "csv", "json", "html"], required: true }),
+    format: Flags.option({ summary: "File format.", options: SCHEDULE_FORMATS, required: true })(),
     site: Flags.string({ summary: "Only this site." }),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/schedule/)." })
   }
@@ -33,7 +34,7 @@ export default class ScheduleExport extends ConveneCommand {
     })
     if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "schedule"))
-    const files = await writeSchedule({ plan, format: flags.format as "ics" | "csv" | "json" | "html", dir, dialogue: ws.dialogue, site: flags.site })
+    const files = await writeSchedule({ plan, format: flags.format, dir, dialogue: ws.dialogue, site: flags.site })
     const shown = files.length <= 3 ? files.map((f) => relative(process.cwd(), f) || f).join(", ") : `${files.length} files in ${relative(process.cwd(), dir) || dir}`
     this.log(`Wrote ${shown}`)
     return { format: flags.format, files }

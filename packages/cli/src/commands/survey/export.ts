@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { join, relative, resolve } from "node:path"
+import { SURVEY_EXPORT_FORMATS } from "@convene/core/domain/Answers"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag } from "../../survey-flags.js"
 
@@ -16,7 +17,7 @@ export default class SurveyExport extends ConveneCommand {
   ]
   static override flags = {
     ...workspaceFlags,
-    format: Flags.string({ summary: "What to write.", options: ["csv", "xlsform"], required: true }),
+    format: Flags.option({ summary: "What to write.", options: SURVEY_EXPORT_FORMATS, required: true })(),
     wave: Flags.string({ summary: "Only this wave (required for xlsform)." }),
     instrument: instrumentFlag,
     out: Flags.string({ summary: "The file to write (default: out/surveys/answers.csv or out/surveys/<instrument>-<wave>.xlsx)." })

@@ -1,5 +1,6 @@
 import { Args, Flags } from "@oclif/core"
 import { resolve } from "node:path"
+import { ANSWER_IMPORT_FORMATS } from "@convene/core/domain/Answers"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag, waveFlag } from "../../survey-flags.js"
 
@@ -19,7 +20,7 @@ export default class SurveyImport extends ConveneCommand {
   static override flags = {
     ...workspaceFlags,
     wave: waveFlag,
-    format: Flags.string({ summary: "What the file is.", options: ["paper", "kobo"], default: "paper" }),
+    format: Flags.option({ summary: "What the file is.", options: ANSWER_IMPORT_FORMATS, default: "paper" as const })(),
     instrument: instrumentFlag,
     "skip-existing": Flags.boolean({ summary: "Import the rest when some participants already answered the wave." })
   }
@@ -28,7 +29,7 @@ export default class SurveyImport extends ConveneCommand {
     const { args, flags } = await this.parse(SurveyImport)
     const summary = await this.runInWorkspace(flags, async (ws) => {
       const { importSurveyAnswers } = await import("@convene/core/surveys")
-      return importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format as "paper" | "kobo", instrument: flags.instrument, skipExisting: flags["skip-existing"] })
+      return importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format, instrument: flags.instrument, skipExisting: flags["skip-existing"] })
     })
     this.log(`${summary.file}: ${summary.imported} response(s) to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}.`)
     return summary
