@@ -55,6 +55,9 @@ export abstract class ConveneCommand extends Command {
    * (--dir, else the nearest folder upward holding convene.yaml); without one there is no file.
    */
   override async init(): Promise<void> {
+    // a command without --dir (init, schedule slot) works outside workspaces: loading core's
+    // workspace lookup for it would only slow it down
+    if (!("dir" in ((this.constructor as typeof ConveneCommand).flags ?? {}))) return super.init()
     const { findWorkspaceDir } = await import("@convene/core/infra")
     let dir: string | undefined
     try {
