@@ -6,7 +6,7 @@ import { Command, Flags } from "@oclif/core"
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { parseEnv } from "node:util"
-import type { DatabaseOptions, Workspace } from "@convene/core/infra"
+import type { Workspace } from "@convene/core/infra"
 import type { Store } from "@convene/core/store"
 import type * as Effect from "effect/Effect"
 
@@ -101,20 +101,6 @@ export abstract class ConveneCommand extends Command {
     ])
     const effect = await program(ws)
     const exit = await Eff.runPromiseExit(effect.pipe(Eff.provide(ConveneStore.layer(resolveDatabaseOptions(ws.dir, flags["database-url"])))))
-    if (exit._tag === "Success") return exit.value
-    throw squash(exit.cause)
-  }
-
-  /** Transitional, for `survey report` until it uses {@link runInWorkspace}: where the data is. */
-  protected async databaseOptions(ws: Workspace, url: string | undefined): Promise<DatabaseOptions> {
-    const { resolveDatabaseOptions } = await import("@convene/core/infra")
-    return resolveDatabaseOptions(ws.dir, url)
-  }
-
-  /** Transitional, for `survey report` until it uses {@link runInWorkspace}: runs an Effect on the store. */
-  protected async withDatabase<A, E>(options: DatabaseOptions, program: Effect.Effect<A, E, Store>): Promise<A> {
-    const [{ ConveneStore }, Eff, { squash }] = await Promise.all([import("@convene/core/store"), import("effect/Effect"), import("effect/Cause")])
-    const exit = await Eff.runPromiseExit(program.pipe(Eff.provide(ConveneStore.layer(options))))
     if (exit._tag === "Success") return exit.value
     throw squash(exit.cause)
   }

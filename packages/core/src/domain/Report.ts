@@ -4,6 +4,7 @@
  * figures computed from the merged histograms (with domain/Stats.ts). No IO: the counts come in.
  */
 import { scaleOf } from "./Answers.js"
+import { InputError } from "./Errors.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./Instrument.js"
 import { m49Of } from "./Regions.js"
 import type { Site } from "./Registry.js"
@@ -14,6 +15,25 @@ export type ReportBy = "all" | "site" | "country" | "region" | "subregion" | "fo
 
 /** The participant columns `--by category:<name>` accepts. */
 export const REPORT_CATEGORIES = ["gender", "age_band", "education", "residence"] as const
+
+/** The groupings besides `category:<name>`. */
+export const REPORT_GROUPINGS = ["all", "site", "country", "region", "subregion", "format"] as const
+
+/** The files `survey report --format` writes. */
+export const REPORT_FORMATS = ["html", "csv", "json"] as const
+
+/**
+ * Reads a grouping as given on the command line (`--by`). A category is checked against
+ * {@link REPORT_CATEGORIES} when the report runs, where the message can list them.
+ *
+ * @example
+ * decodeReportBy("region") // "region"
+ * decodeReportBy("planet") // InputError: --by: expected site, country, region, …
+ */
+export const decodeReportBy = (text: string): ReportBy | InputError =>
+  (REPORT_GROUPINGS as ReadonlyArray<string>).includes(text) || text.startsWith("category:")
+    ? (text as ReportBy)
+    : new InputError({ summary: `--by: expected site, country, region, subregion, format or category:<name>, got "${text}".`, problems: [] })
 
 /** Groups smaller than this are shown as suppressed, never as numbers. */
 export const SUPPRESSION_THRESHOLD = 5

@@ -3,10 +3,13 @@
  * Its HTML/CSV/JSON writer (`writeReport`) loads Vega lazily, on first use.
  */
 export {
+  decodeReportBy,
   type GroupResult,
   type PairedResult,
   type QuestionResult,
   REPORT_CATEGORIES,
+  REPORT_FORMATS,
+  REPORT_GROUPINGS,
   type ReportBy,
   type ReportShare,
   SUPPRESSION_THRESHOLD,
@@ -24,5 +27,5 @@ export { type ReportOptions, surveyReport } from "./SurveyReport.js"
 export const writeReport = async (
   report: import("../domain/Report.js").SurveyReport,
   dir: string,
-  formats: ReadonlyArray<"html" | "csv" | "json">
+  formats: ReadonlyArray<(typeof import("../domain/Report.js").REPORT_FORMATS)[number]>
 ): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats)

@@ -1,3 +1,5 @@
+import { REPORT_FORMATS } from "@convene/core/domain/Report"
+import type { Workspace } from "@convene/core/infra"
 import { Flags } from "@oclif/core"
 import type * as Exit from "effect/Exit"
 import { join, relative, resolve } from "node:path"
@@ -35,7 +37,7 @@ export default class SurveyReportCommand extends ConveneCommand {
   static override flags = {
     ...workspaceFlags,
     by: Flags.string({ summary: "Group by site, country, region, subregion, format or category:<name>.", default: "all" }),
-    format: Flags.string({ summary: "html, csv, json, or several separated by commas.", default: "html" }),
+    format: Flags.option({ summary: "html, csv, json, or several separated by commas.", options: REPORT_FORMATS, multiple: true, delimiter: ",", default: ["html" as const] })(),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
     instrument: instrumentFlag,
     "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the randomly selected sites." }),
@@ -44,24 +46,21 @@ export default class SurveyReportCommand extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SurveyReportCommand)
-    const { InputError } = await import("@convene/core/domain/Errors")
-    const formats = flags.format.split(",").map((f) => f.trim())
-    const bad = formats.filter((f) => !["html", "csv", "json"].includes(f))
-    if (bad.length > 0) throw new InputError({ summary: `--format: expected html, csv or json, got ${bad.join(", ")}.`, problems: [] })
-    const by = flags.by
-    if (!["all", "site", "country", "region", "subregion", "format"].includes(by) && !by.startsWith("category:")) {
-      throw new InputError({ summary: `--by: expected site, country, region, subregion, format or category:<name>, got "${by}".`, problems: [] })
-    }
-    const ws = await this.workspace(flags.dir)
-    const { surveyReport, writeReport } = await import("@convene/core/report")
+    const formats = [...new Set(flags.format)]
+    const { decodeReportBy, surveyReport, writeReport } = await import("@convene/core/report")
+    const by = decodeReportBy(flags.by)
+    if (typeof by !== "string") throw by
     const started = performance.now()
-    if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
-    const program = surveyReport(ws, { by: by as "all", instrument: flags.instrument, includeMirror: flags["include-mirror"], locale: flags.locale })
-    const timed = process.env["CONVENE_TIMING"] === "1" ? (await import("effect/Effect")).withTracer(program, await stepTimer()) : program
-    const report = await this.withDatabase(await this.databaseOptions(ws, flags["database-url"]), timed)
+    let ws!: Workspace
+    const report = await this.runInWorkspace(flags, async (opened) => {
+      ws = opened
+      if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
+      const program = surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale: flags.locale })
+      return process.env["CONVENE_TIMING"] === "1" ? (await import("effect/Effect")).withTracer(program, await stepTimer()) : program
+    })
     if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
     const dir = resolve(flags.out ?? join(ws.dir, "out", "reports"))
-    const files = await writeReport(report, dir, formats as Array<"html">)
+    const files = await writeReport(report, dir, formats)
     const main = report.pools.find((p) => p.pool === "main")
     const overall = main?.groups.find((g) => g.key === "all")
     if (overall !== undefined) {
