@@ -53,6 +53,22 @@ const errorJson = (e: { readonly _tag: string; readonly message: string; readonl
 })
 
 /**
+ * Gives a `Data.TaggedError` class what every error for people carries: the exit status and the
+ * `--json` shape. Each error below is `extends ForPeople(Data.TaggedError(tag)<fields>, status)`.
+ */
+const ForPeople = <B extends new (...args: Array<any>) => { readonly _tag: string; readonly message: string }>(Base: B, exitCode: 2 | 3) =>
+  class extends Base {
+    /** The exit status a command ends with: 3 when the database failed, 2 for everything else. */
+    get exitCode(): number {
+      return exitCode
+    }
+    /** The error as `--json` prints it. */
+    toErrorJson(): ErrorJson {
+      return errorJson(this)
+    }
+  }
+
+/**
  * Whether `e` is one of the errors below (InputError, NotFound, Conflict, WorkspaceNotFound,
  * StoreError, MailTransportError, FileError): an error for people, with its own exit status and
  * JSON shape, rather than a defect.
@@ -67,84 +83,49 @@ export const isConveneError = (e: unknown): e is ConveneError =>
   typeof (e as Partial<ConveneError>).toErrorJson === "function"
 
 /** Bad input: a file, a flag or a configuration that cannot be used. Nothing was written. */
-export class InputError extends Data.TaggedError("InputError")<{
+export class InputError extends ForPeople(Data.TaggedError("InputError")<{
   readonly summary: string
   readonly problems: ReadonlyArray<Problem>
-}> {
-  /** Exit status 2, as for every error but the database's. */
-  get exitCode(): number {
-    return 2
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 2) {
   override get message(): string {
     return [this.summary, ...this.problems.map((p) => `  ${formatProblem(p)}`)].join("\n")
   }
 }
 
 /** A record that was asked for by id does not exist. */
-export class NotFound extends Data.TaggedError("NotFound")<{
+export class NotFound extends ForPeople(Data.TaggedError("NotFound")<{
   readonly what: string
   readonly id: string
   readonly hint?: string | undefined
-}> {
-  /** Exit status 2, as for every error but the database's. */
-  get exitCode(): number {
-    return 2
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 2) {
   override get message(): string {
     return `No ${this.what} with id "${this.id}".${this.hint === undefined ? "" : ` ${this.hint}`}`
   }
 }
 
 /** An operation that would leave the registries inconsistent, e.g. removing a fellow who runs sites. */
-export class Conflict extends Data.TaggedError("Conflict")<{
+export class Conflict extends ForPeople(Data.TaggedError("Conflict")<{
   readonly reason: string
-}> {
-  /** Exit status 2, as for every error but the database's. */
-  get exitCode(): number {
-    return 2
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 2) {
   override get message(): string {
     return this.reason
   }
 }
 
 /** No dialogue workspace (a folder holding `convene.yaml`) was found. */
-export class WorkspaceNotFound extends Data.TaggedError("WorkspaceNotFound")<{
+export class WorkspaceNotFound extends ForPeople(Data.TaggedError("WorkspaceNotFound")<{
   readonly from: string
-}> {
-  /** Exit status 2, as for every error but the database's. */
-  get exitCode(): number {
-    return 2
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 2) {
   override get message(): string {
     return `No convene.yaml found in ${this.from} or any folder above it. Run \`convene init DIR\` to create a dialogue workspace, or pass --dir.`
   }
 }
 
 /** The database could not be reached or refused an operation. Keeps the driver's error as `cause`. */
-export class StoreError extends Data.TaggedError("StoreError")<{
+export class StoreError extends ForPeople(Data.TaggedError("StoreError")<{
   readonly operation: string
   readonly cause: unknown
-}> {
-  /** A database failure: exit status 3. */
-  get exitCode(): number {
-    return 3
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 3) {
   override get message(): string {
     const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
     return `Database error while ${this.operation}: ${cause}`
@@ -155,20 +136,13 @@ export class StoreError extends Data.TaggedError("StoreError")<{
  * The mail transport as a whole refused to work: the SMTP server rejected the login or TLS, or
  * the outbox folder cannot be written. Nothing is lost: what was not sent stays queued.
  */
-export class MailTransportError extends Data.TaggedError("MailTransportError")<{
+export class MailTransportError extends ForPeople(Data.TaggedError("MailTransportError")<{
   readonly transport: "smtp" | "outbox"
   readonly reason: string
   /** Messages that went out before the refusal. */
   readonly sent: number
   readonly hint: string
-}> {
-  /** Exit status 2, as for every error but the database's. */
-  get exitCode(): number {
-    return 2
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 2) {
   override get message(): string {
     return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${this.sent} message(s) went out before)` : ""}. ${this.hint}`
   }
@@ -178,18 +152,11 @@ export class MailTransportError extends Data.TaggedError("MailTransportError")<{
  * A file or folder could not be read or written (missing, not permitted, disk full). Keeps the
  * system error as `cause`; `path` is the file as the user named it.
  */
-export class FileError extends Data.TaggedError("FileError")<{
+export class FileError extends ForPeople(Data.TaggedError("FileError")<{
   readonly operation: "read" | "write" | "list" | "remove"
   readonly path: string
   readonly cause: unknown
-}> {
-  /** Exit status 2, as for every error but the database's. */
-  get exitCode(): number {
-    return 2
-  }
-  toErrorJson(): ErrorJson {
-    return errorJson(this)
-  }
+}>, 2) {
   override get message(): string {
     const code = (this.cause as { code?: unknown } | undefined)?.code
     const why = code === "ENOENT" ? "no such file or folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "the disk is full" : this.cause instanceof Error ? this.cause.message : String(this.cause)

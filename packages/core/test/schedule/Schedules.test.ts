@@ -1,22 +1,14 @@
 // The schedule's workflows on both databases: plan the day for the registered sites, store it, read it back, tell when it is stale.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeEach, describe, expect, it } from "vitest"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { latestPlan, planSchedule, scheduleCsv } from "../../src/schedule/Schedules.js"
-import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
-import { dialogue, importFellowsAndSites, registryFiles, sitesCsv } from "../support/registry-fixtures.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases } from "../support/databases.js"
+import { dialogue, sitesCsv, useRegistryFixture } from "../support/registry-fixtures.js"
 
 describe.each(testDatabases)("the schedule on $name", (testDb) => {
-  const db = useTestDatabase(testDb)
+  const { current, file, importAll } = useRegistryFixture(testDb)
   let shape: OpenTestDatabase
-  let file: Awaited<ReturnType<typeof registryFiles>>["file"]
-  beforeAll(async () => {
-    file = (await registryFiles()).file
-  })
-  beforeEach(async () => {
-    shape = db()
-    await truncateAll(shape)
-  })
-  const importAll = () => importFellowsAndSites(shape, file)
+  beforeEach(() => void (shape = current()))
 
   it("plans the day, stores the plan and reads the latest back", async () => {
     expect((await failWith(shape, planSchedule(dialogue)))._tag).toBe("InputError")

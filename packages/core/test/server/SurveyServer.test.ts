@@ -1,33 +1,25 @@
 // The survey form server on every test database: its answers to good and bad requests (through
 // Hono's request(), no network) after a real invitation run.
-import { join } from "node:path"
-import { sql } from "kysely"
 import { beforeEach, describe, expect, it } from "vitest"
 import { questionsFor, type Instrument } from "../../src/domain/Instrument.js"
 import { surveyApp } from "../../src/server/SurveyServer.js"
 import { surveyServerContext } from "../../src/server/SurveyServe.js"
-import { inviteToSurvey, surveyToken, surveyTokenKey } from "../../src/surveys/Surveys.js"
+import { surveyToken, surveyTokenKey } from "../../src/surveys/Surveys.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { rawAnswer } from "../support/answers.js"
-import { type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
-import { registerWorkspace, surveyWorkspace } from "../support/survey-workspace.js"
+import { type OpenTestDatabase, runWith, testDatabases } from "../support/databases.js"
+import { inviteAll, outboxOf, useSurveyWorkspace } from "../support/survey-workspace.js"
 
 const inPre = new Date("2027-05-01T10:00:00Z")
 
 describe.each(testDatabases)("the survey form server on $name", (testDb) => {
-  const db = useTestDatabase(testDb)
+  const suite = useSurveyWorkspace(testDb)
   let shape: OpenTestDatabase
   let ws: Workspace
   let instrument: Instrument
-  beforeEach(async () => {
-    shape = db()
-    await truncateAll(shape)
-    await sql`truncate send_log, survey_keys`.execute(shape.db)
-    ;({ ws, instrument } = await surveyWorkspace())
-    await registerWorkspace(shape, ws)
-  })
-  const outbox = () => join(ws.dir, "out", "outbox")
-  const invite = (wave = "pre") => runWith(shape, inviteToSurvey(ws, { wave, baseUrl: "https://survey.example.org/", transport: { outboxDir: outbox() } }))
+  beforeEach(() => void ({ shape, ws, instrument } = suite()))
+  const outbox = () => outboxOf(ws)
+  const invite = (wave = "pre") => inviteAll(shape, ws, wave)
 
   describe("the form server", () => {
     const setUp = async (now = inPre) => {

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
-import { type OpenTestDatabase, runWith } from "./databases.js"
+import { beforeAll, beforeEach } from "vitest"
+import { type OpenTestDatabase, runWith, type TestDatabase, truncateAll, useTestDatabase } from "./databases.js"
 
 export const fellowsCsv = `id,name,email,country,languages,organisation
 f-sn-diallo,Awa Diallo,awa@example.org,SN,fr wo,"Jokko Labs, Dakar"
@@ -42,4 +43,20 @@ export const registryFiles = async () => {
 export const importFellowsAndSites = async (shape: OpenTestDatabase, file: (name: string, text: string) => Promise<string>) => {
   await runWith(shape, importRegistryFile("fellows", await file("fellows.csv", fellowsCsv)))
   return runWith(shape, importRegistryFile("sites", await file("sites.csv", sitesCsv)))
+}
+
+/**
+ * A suite over the small registry: the test database opened once and emptied before each
+ * test, a folder for the suite's CSVs. `current()` gives the open database; `file` writes a CSV;
+ * `importAll` imports the fellows and sites.
+ */
+export const useRegistryFixture = (testDb: TestDatabase) => {
+  const db = useTestDatabase(testDb)
+  let files: Awaited<ReturnType<typeof registryFiles>> | undefined
+  beforeAll(async () => {
+    files = await registryFiles()
+  })
+  beforeEach(async () => truncateAll(db()))
+  const file = (name: string, text: string): Promise<string> => files!.file(name, text)
+  return { current: db, file, importAll: () => importFellowsAndSites(db(), file) }
 }

@@ -7,7 +7,10 @@ import { join } from "node:path"
 import { decodeInstrumentYaml, type Instrument } from "../../src/domain/Instrument.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
-import { type OpenTestDatabase, runWith } from "./databases.js"
+import { sql } from "kysely"
+import { beforeEach } from "vitest"
+import { inviteToSurvey } from "../../src/surveys/Surveys.js"
+import { type OpenTestDatabase, runWith, type TestDatabase, truncateAll, useTestDatabase } from "./databases.js"
 import { exampleDir, kitWorkspace } from "./kit-workspace.js"
 
 export const participantsCsv = `id,site_id,code,locale,email,gender,age_band,education,residence
@@ -31,3 +34,39 @@ export const surveyWorkspace = async (): Promise<{ ws: Workspace; instrument: In
 export const registerWorkspace = async (shape: OpenTestDatabase, ws: Workspace): Promise<void> => {
   for (const r of ["fellows", "sites", "participants"] as const) await runWith(shape, importRegistryFile(r, join(ws.dir, `${r}.csv`)))
 }
+
+/** What a survey suite's tests work on, fresh before each test. */
+export interface SurveySuite {
+  readonly shape: OpenTestDatabase
+  readonly ws: Workspace
+  readonly instrument: Instrument
+}
+
+/**
+ * A suite over the survey workspace: the test database opened once, then before each test the
+ * tables emptied (the send log and survey key too), a new workspace made and its registries
+ * imported. Call the returned function inside a test (or a later hook) for the current set.
+ */
+export const useSurveyWorkspace = (testDb: TestDatabase): (() => SurveySuite) => {
+  const db = useTestDatabase(testDb)
+  let current: SurveySuite | undefined
+  beforeEach(async () => {
+    const shape = db()
+    await truncateAll(shape)
+    await sql`truncate send_log, survey_keys`.execute(shape.db)
+    const { ws, instrument } = await surveyWorkspace()
+    await registerWorkspace(shape, ws)
+    current = { shape, ws, instrument }
+  })
+  return () => {
+    if (current === undefined) throw new Error("the survey workspace is made before each test")
+    return current
+  }
+}
+
+/** The outbox folder a suite's invitations are written to. */
+export const outboxOf = (ws: Workspace): string => join(ws.dir, "out", "outbox")
+
+/** Invites the workspace's participants to a wave (links on https://survey.example.org), into the outbox. */
+export const inviteAll = (shape: OpenTestDatabase, ws: Workspace, wave = "pre") =>
+  runWith(shape, inviteToSurvey(ws, { wave, baseUrl: "https://survey.example.org/", transport: { outboxDir: outboxOf(ws) } }))

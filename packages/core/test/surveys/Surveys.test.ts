@@ -2,7 +2,6 @@
 // good and bad, and the tidy export without contact data.
 import { readdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { sql } from "kysely"
 import { simpleParser } from "mailparser"
 import { beforeEach, describe, expect, it } from "vitest"
 import type { InputError } from "../../src/domain/Errors.js"
@@ -10,25 +9,19 @@ import { questionsFor, type Instrument } from "../../src/domain/Instrument.js"
 import { exportSurveyCsv, importSurveyAnswers, inviteToSurvey, remindSurvey, surveyToken, surveyTokenKey, tokenHash } from "../../src/surveys/Surveys.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { rawAnswer } from "../support/answers.js"
-import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
-import { registerWorkspace, surveyWorkspace } from "../support/survey-workspace.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases } from "../support/databases.js"
+import { inviteAll, outboxOf, useSurveyWorkspace } from "../support/survey-workspace.js"
 
 const inPre = new Date("2027-05-01T10:00:00Z")
 
 describe.each(testDatabases)("surveys on $name", (testDb) => {
-  const db = useTestDatabase(testDb)
+  const suite = useSurveyWorkspace(testDb)
   let shape: OpenTestDatabase
   let ws: Workspace
   let instrument: Instrument
-  beforeEach(async () => {
-    shape = db()
-    await truncateAll(shape)
-    await sql`truncate send_log, survey_keys`.execute(shape.db)
-    ;({ ws, instrument } = await surveyWorkspace())
-    await registerWorkspace(shape, ws)
-  })
-  const outbox = () => join(ws.dir, "out", "outbox")
-  const invite = (wave = "pre") => runWith(shape, inviteToSurvey(ws, { wave, baseUrl: "https://survey.example.org/", transport: { outboxDir: outbox() } }))
+  beforeEach(() => void ({ shape, ws, instrument } = suite()))
+  const outbox = () => outboxOf(ws)
+  const invite = (wave = "pre") => inviteAll(shape, ws, wave)
 
   it("invites each participant with an address once, in their locale, with an unguessable link", async () => {
     const first = await invite()

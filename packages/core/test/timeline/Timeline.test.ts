@@ -1,21 +1,13 @@
 // The timeline's workflows on both databases: milestones recorded at sites, readiness per site and country.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeEach, describe, expect, it } from "vitest"
 import { recordMilestone, timelineStatus } from "../../src/timeline/Timeline.js"
-import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
-import { dialogue, importFellowsAndSites, registryFiles } from "../support/registry-fixtures.js"
+import { failWith, type OpenTestDatabase, runWith, testDatabases } from "../support/databases.js"
+import { dialogue, useRegistryFixture } from "../support/registry-fixtures.js"
 
 describe.each(testDatabases)("the timeline on $name", (testDb) => {
-  const db = useTestDatabase(testDb)
+  const { current, file, importAll } = useRegistryFixture(testDb)
   let shape: OpenTestDatabase
-  let file: Awaited<ReturnType<typeof registryFiles>>["file"]
-  beforeAll(async () => {
-    file = (await registryFiles()).file
-  })
-  beforeEach(async () => {
-    shape = db()
-    await truncateAll(shape)
-  })
-  const importAll = () => importFellowsAndSites(shape, file)
+  beforeEach(() => void (shape = current()))
 
   it("records milestones and computes readiness per site and country", async () => {
     await importAll()
