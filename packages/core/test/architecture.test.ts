@@ -14,12 +14,13 @@ describe("architecture", () => {
     expect(violations.map((v) => `${v.rule} ${v.file}:${v.line} ${v.text}`)).toEqual([])
   })
 
-  it("flags SQL in a workflow, IO in the domain, a foreign repository and a private CLI import (fixture)", () => {
+  it("flags SQL in a workflow, IO in the domain, a foreign repository, another feature's inner module and a private CLI import (fixture)", () => {
     const fixture = join(import.meta.dirname, "fixtures", "architecture")
     const violations = checkArchitecture(join(fixture, "core"), join(fixture, "cli"), [".", "./registries", "./domain/*"])
     expect(violations.map((v) => `${v.rule} ${v.file}:${v.line}`).sort()).toEqual([
       "cli-private-import commands/list.ts:3",
       "cli-private-import commands/list.ts:4",
+      "feature-internals sites/Calendars.ts:2",
       "foreign-repository sites/Plans.ts:2",
       "impure-domain domain/Clock.ts:2",
       "impure-domain domain/Clock.ts:3",

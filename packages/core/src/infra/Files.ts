@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
-import { dirname } from "node:path"
+import { dirname, relative } from "node:path"
 import { FileError } from "../domain/Errors.js"
 
 /**
@@ -35,3 +35,9 @@ export const listDir = (path: string): Effect.Effect<Array<string>, FileError> =
 
 /** Removes a file or folder; an absent one is fine. */
 export const removePath = (path: string): Effect.Effect<void, FileError> => fileOp("remove", path, () => rm(path, { recursive: true, force: true }))
+
+/** Shows paths relative to the working folder in messages. */
+export const displayPath = (file: string): string => {
+  const rel = relative(process.cwd(), file)
+  return rel === "" || rel.startsWith("..") ? file : rel
+}

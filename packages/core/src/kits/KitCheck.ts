@@ -13,7 +13,8 @@ import { type HbNode, partialName, templateProblem, templateReferences } from ".
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { readInstruments } from "../surveys/index.js"
-import { catalogsFor, displayPath, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
+import { displayPath } from "../infra/Files.js"
+import { catalogsFor, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 
 /** A site whose kit would not be (entirely) in its own locale. */
 export interface SiteFallback {

@@ -9,6 +9,7 @@ import { join, relative } from "node:path"
 import { type Catalog, type CatalogLayer, CatalogSet, parseCatalog } from "../domain/Catalog.js"
 import { InputError, type Problem } from "../domain/Errors.js"
 import { canonicalLocale } from "../domain/Values.js"
+import { displayPath } from "../infra/Files.js"
 import { assetsRoot } from "../infra/Workspace.js"
 
 /** One template or asset file, by its path under `templates/` (e.g. `kit/documents/agenda.hbs`). */
@@ -39,12 +40,6 @@ const walkFiles = (dir: string, out: Array<string> = []): Array<string> => {
     else out.push(path)
   }
   return out
-}
-
-/** Shows paths relative to the working folder in messages. */
-export const displayPath = (file: string): string => {
-  const rel = relative(process.cwd(), file)
-  return rel === "" || rel.startsWith("..") ? file : rel
 }
 
 /**

@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { type FileError, InputError } from "../domain/Errors.js"
 import { decodeInstrumentYaml, type Instrument } from "../domain/Instrument.js"
 import { listDir, readText } from "../infra/Files.js"
-import { displayPath } from "../kits/KitSources.js"
+import { displayPath } from "../infra/Files.js"
 
 /** An instrument as read from `surveys/<id>.yaml`, with the hash of its text. */
 export interface LoadedInstrument {

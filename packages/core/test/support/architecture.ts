@@ -8,7 +8,7 @@ import { join, relative, sep } from "node:path"
 
 /** One broken rule, at a file and line. */
 export interface Violation {
-  readonly rule: "sql-outside-repository" | "impure-domain" | "foreign-repository" | "cli-private-import"
+  readonly rule: "sql-outside-repository" | "impure-domain" | "foreign-repository" | "feature-internals" | "cli-private-import"
   readonly file: string
   readonly line: number
   readonly text: string
@@ -76,7 +76,15 @@ export const checkArchitecture = (coreSrc: string, cliSrc?: string, publicSubpat
     if (top !== "domain" && top !== "infra" && rel.includes("/")) {
       for (const imp of imports) {
         const m = /^\.\.\/([^/]+)\/([^/]+Repo)\.js$/.exec(imp.spec)
-        if (m !== null && m[1] !== top) violations.push({ rule: "foreign-repository", file: rel, line: imp.line, text: `imports ${m[1]}/${m[2]}` })
+        if (m !== null && m[1] !== top) {
+          violations.push({ rule: "foreign-repository", file: rel, line: imp.line, text: `imports ${m[1]}/${m[2]}` })
+          continue
+        }
+        // another feature is used through its public index, never through its inner modules
+        const inner = /^\.\.\/([^/]+)\/([^/]+)\.js$/.exec(imp.spec)
+        if (inner !== null && inner[1] !== "domain" && inner[1] !== "infra" && inner[2] !== "index") {
+          violations.push({ rule: "feature-internals", file: rel, line: imp.line, text: `imports ${inner[1]}/${inner[2]} instead of ../${inner[1]}/index.js` })
+        }
       }
     }
   }
