@@ -13,7 +13,7 @@ const coreRequire = createRequire(join(root, "packages", "core", "package.json")
 const Effect = await import(pathToFileURL(coreRequire.resolve("effect/Effect")).href)
 const { SMTPServer } = coreRequire("smtp-server")
 const pg = coreRequire("pg")
-const { Database, enqueueMessages, deliverQueued } = await import("../packages/core/dist/index.js")
+const { ConveneStore, enqueueMessages, deliverQueued } = await import("../packages/core/dist/index.js")
 
 const count = Number(process.argv[2] ?? 10_000)
 let received = 0
@@ -54,7 +54,7 @@ const run = async (label, options) => {
     const t2 = performance.now()
     return { queued, delivered, enqueueMs: t1 - t0, deliverMs: t2 - t1 }
   })
-  const { queued, delivered, enqueueMs, deliverMs } = await Effect.runPromise(program.pipe(Effect.provide(Database.layer(options))))
+  const { queued, delivered, enqueueMs, deliverMs } = await Effect.runPromise(program.pipe(Effect.provide(ConveneStore.layer(options))))
   if (queued.queued !== count || delivered.sent !== count || received !== count) {
     throw new Error(`${label}: expected ${count} queued, sent and received; got ${queued.queued}, ${delivered.sent}, ${received}`)
   }

@@ -80,7 +80,7 @@ time("survey export --format csv (every answer, long form)", () => convene("surv
 // the form server: invitations to the post wave for 20,000 participants, written directly
 const invited = Math.min(count, 20_000)
 const { db } = await core.openDatabase(databaseUrl === "" ? { pgliteDir: join(ws, ".convene", "db") } : { url: databaseUrl })
-const key = await Effect.runPromise(core.surveyTokenKey().pipe(Effect.provideService(core.Database, { db, dialect: databaseUrl === "" ? "pglite" : "postgres", location: "bench" })))
+const key = await Effect.runPromise(core.surveyTokenKey().pipe(Effect.provide(core.ConveneStore.layerFrom({ db, dialect: databaseUrl === "" ? "pglite" : "postgres", location: "bench" }))))
 const tokens = Array.from({ length: invited }, (_, i) => core.surveyToken(key, "bench", "post", `p-${String(i).padStart(6, "0")}`))
 for (let i = 0; i < invited; i += 1000) {
   await db.insertInto("survey_invitations").values(tokens.slice(i, i + 1000).map((t, j) => ({ participant_id: `p-${String(i + j).padStart(6, "0")}`, instrument: "bench", wave: "post", token_hash: core.tokenHash(t), site_id: sites[(i + j) % sites.length], locale: siteRows[(i + j) % sites.length][5], timezone: siteRows[(i + j) % sites.length][4] }))).execute()
