@@ -36,6 +36,18 @@ export const countryName = (code: string): string =>
  * current names such as "Asia/Kolkata" and "UTC".
  */
 export const isTimeZone = (zone: string): boolean => {
+  // a registry of 10,000 sites names a few hundred zones: ask ICU once per name
+  const known = timeZoneChecks.get(zone)
+  if (known !== undefined) return known
+  const valid = checkTimeZone(zone)
+  // bounded: a hostile file of a million made-up names must not grow it without end
+  if (timeZoneChecks.size < 4096) timeZoneChecks.set(zone, valid)
+  return valid
+}
+
+const timeZoneChecks = new Map<string, boolean>()
+
+const checkTimeZone = (zone: string): boolean => {
   if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone)) return false
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone })

@@ -11,7 +11,6 @@ import { fileOp, makeDir } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor } from "../kits/index.js"
 import { checkWave, loadInstrument } from "./Surveys.js"
-import { writeXlsForm } from "./XlsForm.js"
 
 /**
  * Writes `<out>` (default `out/surveys/<instrument>-<wave>.xlsx`).
@@ -32,6 +31,7 @@ export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Work
   })
   const file = options.out ?? join(ws.dir, "out", "surveys", `${instrument.id}-${wave}.xlsx`)
   yield* makeDir(dirname(file))
-  yield* fileOp("write", file, () => writeXlsForm(file, sheets))
+  // exceljs (a few MB of code) loads only when a workbook is written, not with the surveys
+  yield* fileOp("write", file, async () => (await import("./XlsForm.js")).writeXlsForm(file, sheets))
   return { file, instrument: instrument.id, wave, questions: questionsFor(instrument, wave).length, locales: [...instrument.locales] }
 })
