@@ -12,8 +12,22 @@ export type AnswerValue = number | string | ReadonlyArray<string>
 /** The answers of one participant to one wave, by question id. */
 export type Answers = Readonly<Record<string, AnswerValue>>
 
-/** A stored answers record (the `answers` column of a response), for decoding what the database returns. */
-export const StoredAnswers = Schema.Record(Schema.String, Schema.Union([Schema.Number, Schema.String, Schema.Array(Schema.String)]))
+const isAnswerValue = (v: unknown): v is AnswerValue =>
+  typeof v === "number" || typeof v === "string" || (Array.isArray(v) && v.every((s) => typeof s === "string"))
+
+/** Whether `x` is an answers record: an object whose every value is a number, a string or strings. */
+export const isAnswers = (x: unknown): x is Answers => {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false
+  for (const v of Object.values(x)) if (!isAnswerValue(v)) return false
+  return true
+}
+
+/**
+ * A stored answers record (the `answers` column of a response), for decoding what the database
+ * returns. Declared with a plain check rather than as `Schema.Record(…Union…)`: an export reads
+ * 100,000 records, and the generic record walk costs 0.3–0.5 s where the check costs 15 ms.
+ */
+export const StoredAnswers = Schema.declare(isAnswers, { expected: "answers by question id (numbers, option ids or texts)" })
 
 /** Longest free-text answer accepted. */
 export const MAX_TEXT_LENGTH = 4000

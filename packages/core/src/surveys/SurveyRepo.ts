@@ -71,7 +71,9 @@ export interface ExportedResponse {
 }
 
 // jsonb arrives parsed from both drivers; a driver that hands over the text is decoded from it
-const decodeAnswers = Schema.decodeUnknownSync(Schema.Union([StoredAnswers, Schema.fromJsonString(StoredAnswers)]))
+const decodeStored = Schema.decodeUnknownSync(StoredAnswers)
+const decodeStoredText = Schema.decodeUnknownSync(Schema.fromJsonString(StoredAnswers))
+const decodeAnswers = (x: unknown): Answers => (typeof x === "string" ? decodeStoredText(x) : decodeStored(x))
 
 const make = (db: Kysely<Tables>, run: Run) => ({
   /** The survey key, or undefined before the first invitation. */
