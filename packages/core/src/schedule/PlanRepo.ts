@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Kysely } from "kysely"
 import { StoreError } from "../domain/Errors.js"
-import { SchedulePlan } from "../domain/Schedule.js"
+import { SchedulePlan } from "../domain/SchedulePlan.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { Tables } from "../infra/Tables.js"
 
