@@ -29,7 +29,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         .execute()
     ).pipe(Effect.asVoid),
 
-  /** The latest stored plan, decoded, or undefined when none was stored. */
+  /** The latest stored plan, checked against its schema, or undefined when none was stored. */
   latest: (): Effect.Effect<PlanRecord | undefined, StoreError> =>
     Effect.gen(function*() {
       const row = yield* run("reading the plan", async () => {
@@ -38,8 +38,12 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         return row === undefined ? undefined : { ...row, plan: typeof row.plan === "string" ? (JSON.parse(row.plan) as unknown) : row.plan }
       })
       if (row === undefined) return undefined
-      const plan = yield* decodePlan(row.plan).pipe(Effect.mapError((cause) => new StoreError({ operation: "decoding the stored plan", cause })))
-      return { plan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror }
+      yield* decodePlan(row.plan).pipe(Effect.mapError((cause) => new StoreError({ operation: "decoding the stored plan", cause })))
+      // The schema has no transformation, so the checked value is the plan itself. It is kept
+      // as stored, in jsonb's key order: kits hash the plan as text, and a decoded copy (in the
+      // planner's key order) would change every kit's hash and mail every fellow their
+      // unchanged kit again after an upgrade.
+      return { plan: row.plan as SchedulePlan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror }
     })
 })
 
