@@ -2,6 +2,6 @@
  * The infrastructure every feature stands on: the database service and its dialects, the
  * migrations, and dialogue workspaces on disk.
  */
-export { Database, type DatabaseOptions, type DatabaseShape, migrateToLatest, migrationStatus, type MigrationStatus, openDatabase, pgliteDirOf, resolveDatabaseOptions } from "./Database.js"
+export { Database, type DatabaseOptions, type DatabaseShape, migrateToLatest, migrationStatus, type MigrationStatus, openDatabase, pgliteDirOf, repositoryLayer, resolveDatabaseOptions, type Run, runnerOf } from "./Database.js"
 export { displayPath, fileOp, listDir, makeDir, readText, removePath, writeFileIn } from "./Files.js"
 export { assetsRoot, DIALOGUE_FILE, findWorkspaceDir, initWorkspace, type InitOptions, listExamples, openWorkspace, registryFileName, type Workspace } from "./Workspace.js"

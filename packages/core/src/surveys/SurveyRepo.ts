@@ -211,7 +211,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
 
   /**
    * One page of the tidy export: responses to an instrument (of one wave, or all) of the
-   * participants after `after`, by participant then wave, at most {@link EXPORT_PAGE} rows; keyset
+   * participants after `after`, by participant then wave, at most `EXPORT_PAGE` rows; keyset
    * paging, so that a page costs the same at the end as at the start.
    */
   exportPage: (instrument: string, wave: string | undefined, after: string) =>
