@@ -142,7 +142,8 @@ const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId:
   if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to build kits for: import them first (`convene sites import sites.csv`).", problems: [] })
   const fellows = yield* listRegistry("fellows")
   const counts = yield* countDistinct("sites", "country")
-  const stored = yield* latestPlan(dialogue).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
+  // the staleness check needs every site: pass them when they were all read already
+  const stored = yield* latestPlan(dialogue, siteId === undefined ? sites : undefined).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
   return { sites, fellows: new Map(fellows.map((f) => [f.email, f])), counts: { sites: counts.records, countries: counts.distinct }, stored }
 })
 

@@ -38,8 +38,8 @@ export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, 
   })
 
 /** What a plan is computed from: the dialogue's day, agenda and moments, and the sites. */
-const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean) {
-  const all = yield* listRegistry("sites")
+const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean, registered?: ReadonlyArray<Site>) {
+  const all = registered ?? (yield* listRegistry("sites"))
   const sites = all.filter((s) => includeMirror || s.format !== "mirror")
   // a site without its own start time hashes as null, as it always has: stored plans stay current
   const hash = createHash("sha256")
@@ -75,12 +75,13 @@ export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dial
 
 /**
  * The latest stored plan, and whether it is stale: the sites, the day, the agenda or the
- * moments changed since it was made. Fails with {@link NotFound} when none was made.
+ * moments changed since it was made. Fails with {@link NotFound} when none was made. A caller
+ * that has just read every registered site passes them as `sites`, so they are not read again.
  */
-export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue) {
+export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue, sites?: ReadonlyArray<Site>) {
   const stored = yield* PlanRepo.use((repo) => repo.latest())
   if (stored === undefined) return yield* new NotFound({ what: "schedule plan", id: "latest", hint: "Run `convene schedule plan` first." })
-  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror)).hash !== stored.inputsHash
+  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror, sites)).hash !== stored.inputsHash
   return { plan: stored.plan, stale }
 })
 
