@@ -22,6 +22,7 @@ describe("architecture", () => {
       "cli-private-import commands/list.ts:4",
       "feature-internals sites/Calendars.ts:2",
       "foreign-repository sites/Plans.ts:2",
+      "foreign-repository sites/Plans.ts:6",
       "impure-domain domain/Clock.ts:2",
       "impure-domain domain/Clock.ts:3",
       "sql-outside-repository sites/Sites.ts:2",

@@ -3,5 +3,4 @@
  * migrations, and dialogue workspaces on disk.
  */
 export { Database, type DatabaseOptions, type DatabaseShape, migrateToLatest, migrationStatus, type MigrationStatus, openDatabase, pgliteDirOf, repositoryLayer, resolveDatabaseOptions, type Run, runnerOf } from "./Database.js"
-export { displayPath, fileOp, listDir, makeDir, readText, removePath, writeFileIn } from "./Files.js"
 export { assetsRoot, DIALOGUE_FILE, findWorkspaceDir, initWorkspace, type InitOptions, listExamples, openWorkspace, registryFileName, type Workspace } from "./Workspace.js"

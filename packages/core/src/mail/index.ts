@@ -21,3 +21,4 @@ export {
   sendMessages,
   SMTP_CONNECTIONS
 } from "./Mail.js"
+export { MailRepo } from "./MailRepo.js"

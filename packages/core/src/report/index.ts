@@ -29,3 +29,4 @@ export const writeReport = async (
   dir: string,
   formats: ReadonlyArray<(typeof import("../domain/Report.js").REPORT_FORMATS)[number]>
 ): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats)
+export { ReportRepo } from "./ReportRepo.js"

@@ -2,3 +2,4 @@
 export { globalCalendar, globalCalendarChunks, siteCalendar, vtimezone } from "./Calendar.js"
 export { scheduleHtml } from "./ScheduleChart.js"
 export { latestPlan, planForSite, planSchedule, planSites, scheduleCsv, type ScheduleFormat, scheduleJson, writeGlobalCalendar, writeSchedule } from "./Schedules.js"
+export { PlanRepo, type PlanRecord } from "./PlanRepo.js"

@@ -30,10 +30,23 @@ const withoutComments = (text: string): string =>
 
 const lines = (text: string): Array<string> => withoutComments(text).split("\n")
 
-const importsOf = (text: string): Array<{ readonly spec: string; readonly line: number }> => {
-  const out: Array<{ spec: string; line: number }> = []
-  lines(text).forEach((l, i) => {
-    for (const m of l.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)"([^"]+)"/g)) out.push({ spec: m[1]!, line: i + 1 })
+const importsOf = (text: string): Array<{ readonly spec: string; readonly line: number; readonly names: ReadonlyArray<string> }> => {
+  const out: Array<{ spec: string; line: number; names: ReadonlyArray<string> }> = []
+  const code = lines(text)
+  code.forEach((l, i) => {
+    for (const m of l.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)"([^"]+)"/g)) {
+      // the names of `import { A, type B } from "…"`, which may span the lines above
+      let start = i
+      while (start > 0 && !/\bimport\b/.test(code[start]!)) start--
+      const statement = code.slice(start, i + 1).join(" ")
+      const clause = /\{([^}]*)\}/.exec(statement)
+      // only the values: naming a repository as a type (the requirement of another feature's
+      // public Effect) does not reach into it
+      const names = clause === null || /\bimport\s+type\b/.test(statement)
+        ? []
+        : clause[1]!.split(",").map((n) => n.trim()).filter((n) => n !== "" && !n.startsWith("type ")).map((n) => n.split(/\s+as\s+/)[0]!)
+      out.push({ spec: m[1]!, line: i + 1, names })
+    }
   })
   return out
 }
@@ -78,6 +91,13 @@ export const checkArchitecture = (coreSrc: string, cliSrc?: string, publicSubpat
         const m = /^\.\.\/([^/]+)\/([^/]+Repo)\.js$/.exec(imp.spec)
         if (m !== null && m[1] !== top) {
           violations.push({ rule: "foreign-repository", file: rel, line: imp.line, text: `imports ${m[1]}/${m[2]}` })
+          continue
+        }
+        // a repository is its own feature's, even where that feature's index exports it (for integrators)
+        const fromIndex = /^\.\.\/([^/]+)\/index\.js$/.exec(imp.spec)
+        const repos = fromIndex === null || fromIndex[1] === top ? [] : imp.names.filter((n) => /Repo$/.test(n))
+        if (repos.length > 0) {
+          violations.push({ rule: "foreign-repository", file: rel, line: imp.line, text: `imports ${repos.join(", ")} from ${fromIndex![1]}` })
           continue
         }
         // another feature is used through its public index, never through its inner modules
