@@ -49,7 +49,7 @@ export interface PendingRow extends NewSendLogRow {
 /** Which rows a delivery run or a status report looks at. */
 export interface SendLogFilter {
   readonly purpose?: string | undefined
-  /** Only these keys (at most {@link BATCH_SIZE} per call where it matters: callers page them). */
+  /** Only these keys (at most `BATCH_SIZE` (1,000) per call where it matters: callers page them). */
   readonly keys?: ReadonlyArray<string> | undefined
 }
 
@@ -71,7 +71,7 @@ const pending = (db: Db, filter: SendLogFilter) => {
   return q
 }
 
-/** Runs `write` over `items` in slices of {@link BATCH_SIZE}, one after the other. */
+/** Runs `write` over `items` in slices of `BATCH_SIZE` (1,000), one after the other. */
 const inBatches = async <A>(items: ReadonlyArray<A>, write: (batch: Array<A>) => Promise<unknown>): Promise<void> => {
   for (let start = 0; start < items.length; start += BATCH_SIZE) await write(items.slice(start, start + BATCH_SIZE))
 }
@@ -143,7 +143,7 @@ const make = (db: Db, run: Run) => ({
     ),
 
   /**
-   * Records outcomes, one statement per batch of up to {@link BATCH_SIZE}.
+   * Records outcomes, one statement per batch of up to `BATCH_SIZE` (1,000).
    *
    * SQL: `update send_log set status = v.status, attempts = send_log.attempts + v.attempts, ...
    * from (values ($1::text, $2::text, $3::int, $4::text), ...) as v(key, status, attempts, error)
