@@ -4,6 +4,7 @@
  * nothing but the database (rate limits are per instance).
  */
 import { serve } from "@hono/node-server"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { AddressInfo } from "node:net"
 import type { Instrument } from "../domain/Instrument.js"
@@ -52,7 +53,9 @@ export const serveSurveys = (ws: Workspace, options: ServeOptions) =>
   Effect.scoped(
     Effect.gen(function*() {
       const context = yield* surveyServerContext(ws)
-      const app = surveyApp(context, options)
+      // the wave windows are checked on Effect's clock: `withClockAsOf` (survey serve --as-of) rehearses a later day
+      const clock = yield* Clock.Clock
+      const app = surveyApp(context, { now: () => new Date(clock.currentTimeMillisUnsafe()), ...options })
       const server = yield* Effect.acquireRelease(
         Effect.callback<ReturnType<typeof serve>>((resume) => {
           const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? "127.0.0.1" }, (info: AddressInfo) => {

@@ -22,27 +22,28 @@ export default class SurveyServe extends ConveneCommand {
     "trust-proxy": Flags.boolean({ summary: "Take the client address from X-Forwarded-For (only behind a proxy you run)." }),
     "max-body": Flags.integer({ summary: "Largest form body accepted, in KiB.", default: 64, min: 1 }),
     quiet: Flags.boolean({ char: "q", summary: "Do not log requests." }),
-    "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z): a rehearsal before the wave opens. The wave windows are checked against it." })
+    "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
   }
 
   async run() {
     const { flags } = await this.parse(SurveyServe)
     await this.runInWorkspace(flags, async (ws) => {
-      const { serveSurveys } = await import("@convene/core/server")
+      const [{ serveSurveys }, { withClockAsOf }] = await Promise.all([import("@convene/core/server"), import("@convene/core/infra")])
       if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
       const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
       if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
-      if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}.\n`)
-      return serveSurveys(ws, {
+      if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}, and time runs on from there.\n`)
+      const serving = serveSurveys(ws, {
         port: flags.port,
         host: flags.host,
         publicOrigin: flags["public-url"],
         trustProxy: flags["trust-proxy"],
         maxBodyBytes: flags["max-body"] * 1024,
-        ...(asOf === undefined ? {} : { now: () => asOf }),
         log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         onListening: ({ host, port }) => process.stderr.write(`Survey form server on http://${host.includes(":") ? `[${host}]` : host}:${port}/s/<token> — Ctrl-C stops it.\n`)
       })
+      // a rehearsal is a clock, not a special path: every workflow of the server sees that day
+      return asOf === undefined ? serving : withClockAsOf(asOf, serving)
     })
     process.stderr.write("Stopped.\n")
   }
