@@ -29,6 +29,12 @@ export const isAnswers = (x: unknown): x is Answers => {
  */
 export const StoredAnswers = Schema.declare(isAnswers, { expected: "answers by question id (numbers, option ids or texts)" })
 
+/**
+ * Control characters a free-text answer may not hold: all but tab and line breaks. A NUL byte
+ * in particular is refused by the database, so it is refused here, where the place is known.
+ */
+export const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+
 /** Longest free-text answer accepted. */
 export const MAX_TEXT_LENGTH = 4000
 
@@ -77,8 +83,13 @@ export const decodeAnswer = (q: Question, raw: string | ReadonlyArray<string> | 
       const n = /^-?\d+([.,]\d+)?$/.test(value) ? Number(value.replace(",", ".")) : Number.NaN
       return Number.isFinite(n) && n >= q.min && n <= q.max ? { ok: true, value: n } : { ok: false, expected: `a number from ${q.min} to ${q.max}, got "${value}"` }
     }
-    case "text":
-      return value.length > MAX_TEXT_LENGTH ? { ok: false, expected: `at most ${MAX_TEXT_LENGTH} characters, got ${value.length}` } : { ok: true, value }
+    case "text": {
+      if (value.length > MAX_TEXT_LENGTH) return { ok: false, expected: `at most ${MAX_TEXT_LENGTH} characters, got ${value.length}` }
+      const control = CONTROL_IN_TEXT.exec(value)
+      return control === null
+        ? { ok: true, value }
+        : { ok: false, expected: `text without control characters, got U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at character ${control.index + 1}` }
+    }
     case "single":
     case "knowledge": {
       const ids = optionIds(q)

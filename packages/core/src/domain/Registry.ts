@@ -12,8 +12,15 @@ import { CountryCode, Email, isLocale, LocalTime, Locale, Slug, TimeZone } from 
 const Text = (max: number) =>
   Schema.String.check(
     Schema.isNonEmpty({ message: "expected a value" }),
-    Schema.isMaxLength(max, { message: `expected at most ${max} characters` })
+    Schema.isMaxLength(max, { message: `expected at most ${max} characters` }),
+    // a NUL byte is refused by the database and any other control character but a line break
+    // or a tab is noise: refused here, where the file and line are known
+    Schema.isPattern(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, { message: "expected text without control characters (such as a NUL byte)" })
   )
+
+/** A name: text on one line, since names go into mail headers and subjects, calendars and file names. */
+const Name = (max: number) =>
+  Text(max).check(Schema.isPattern(/^[^\r\n\t]*$/, { message: "expected a name on one line (without a line break or a tab)" }))
 
 /** A coalition partner's id, e.g. `"missions-publiques"`. */
 export const PartnerId = Slug.pipe(Schema.brand("PartnerId"))
@@ -86,7 +93,7 @@ const Category = Schema.String.check(Schema.isMaxLength(64, { message: "expected
  */
 export const CoalitionPartner = Schema.Struct({
   id: PartnerId,
-  name: Text(200),
+  name: Name(200),
   kind: PartnerKind,
   country: Schema.optionalKey(CountryCode),
   website: Schema.optionalKey(Website),
@@ -102,7 +109,7 @@ export type CoalitionPartner = typeof CoalitionPartner.Type
  */
 export const Fellow = Schema.Struct({
   id: FellowId,
-  name: Text(200),
+  name: Name(200),
   email: Email,
   country: CountryCode,
   languages: Languages,
@@ -121,7 +128,7 @@ export type Fellow = typeof Fellow.Type
  */
 export const Site = Schema.Struct({
   id: SiteId,
-  name: Text(200),
+  name: Name(200),
   city: Text(120),
   country: CountryCode,
   timezone: TimeZone,

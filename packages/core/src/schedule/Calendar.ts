@@ -7,13 +7,21 @@ import { tzlib_get_ical_block } from "timezones-ical-library"
 import type { SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { resolveLocal, stableOffsetAround } from "../domain/Zone.js"
 
-const special = /[\\;,\n\r]/
+// TEXT values (RFC 5545 §3.3.11) may hold no control character but HTAB: line breaks are
+// written as \n, and a bare CR (which some parsers take for a line end, letting a title inject
+// properties) or any other control character is dropped
+const special = /[\\;,\u0000-\u0008\u000A-\u001F\u007F]/
 const escaped = new Map<string, string>()
 const escapeText = (s: string): string => {
   if (!special.test(s)) return s
   let hit = escaped.get(s)
   if (hit === undefined) {
-    hit = s.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n")
+    hit = s
+      .replace(/\\/g, "\\\\")
+      .replace(/;/g, "\\;")
+      .replace(/,/g, "\\,")
+      .replace(/\r\n|\r|\n/g, "\\n")
+      .replace(/[\u0000-\u0008\u000A-\u001F\u007F]/g, "")
     if (escaped.size > 10_000) escaped.clear()
     escaped.set(s, hit)
   }

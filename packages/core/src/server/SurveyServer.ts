@@ -13,7 +13,7 @@ import { csrf } from "hono/csrf"
 import { HTTPException } from "hono/http-exception"
 import { secureHeaders } from "hono/secure-headers"
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { type AnswerValue, decodeAnswer, MAX_TEXT_LENGTH, scaleOf } from "../domain/Answers.js"
+import { type AnswerValue, CONTROL_IN_TEXT, decodeAnswer, MAX_TEXT_LENGTH, scaleOf } from "../domain/Answers.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
@@ -92,6 +92,8 @@ const numberFormat = (locale: string): Intl.NumberFormat => {
 
 /** The form's hidden CSRF field: bound to the token, so it cannot be reused for another link. */
 const formToken = (key: string, hash: string): string => createHmac("sha256", key).update(`csrf\u0000${hash}`).digest("base64url")
+
+const CONTROL_CHARACTERS = new RegExp(CONTROL_IN_TEXT.source, "g")
 
 const sameToken = (a: string, b: string): boolean => {
   const x = Buffer.from(a)
@@ -332,7 +334,9 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       const errors: Record<string, string> = {}
       const answers: Record<string, AnswerValue> = {}
       for (const q of questionsFor(instrument, invitation.wave as WaveId)) {
-        const raw = field(q.id)
+        // a browser sends no control character in a text field; a crafted request that does has
+        // them dropped, so that what is stored is text the database and every export can hold
+        const raw = q.type === "text" ? field(q.id).map((v) => v.replace(CONTROL_CHARACTERS, "")) : field(q.id)
         values[q.id] = raw
         const check = decodeAnswer(q, q.type === "multiple" ? raw : raw[0], { enforceRequired: true })
         if (!check.ok) errors[q.id] = errorMessage(q, messages, raw.every((r) => r.trim() === ""))

@@ -57,6 +57,13 @@ describe("decodeRegistryCsv (sites)", () => {
     expect(problemsOf(`${header}\n${good}\n${good}\n`)).toEqual(['sites.csv:3: id: expected a unique value, "sn-dakar" is already on line 2'])
   })
 
+  it("refuses a line break in a name and a control character anywhere, naming file, line and field (issue 13)", () => {
+    const broken = good.replace("Dakar assembly", '"Dakar\nassembly"')
+    expect(problemsOf(`${header}\n${broken}\n`)).toEqual(["sites.csv:2: name: expected a name on one line (without a line break or a tab)"])
+    const nul = good.replace(",Dakar,SN,", ",Dak\u0000ar,SN,")
+    expect(problemsOf(`${header}\n${nul}\n`)).toEqual(["sites.csv:2: city: expected text without control characters (such as a NUL byte)"])
+  })
+
   it("reports a wrong header and reads no rows", () => {
     const { rows, problems } = decodeRegistryCsv(sitesRegistry, `id,name,town,country\n${good}\n`, "sites.csv")
     expect(rows).toEqual([])

@@ -34,6 +34,19 @@ const readBack = (ics: string): Map<string, { start: number; end: number; descri
   return out
 }
 
+describe("text in calendars (issue 13)", () => {
+  it("writes a line break in a title as \\n and drops a bare CR, so no property can be injected", () => {
+    const hostile = [{ id: "s1", title: "Session 1\rURL:http://evil.example\r\nLOCATION:nowhere\u0007", minutes: 60, kind: "plenary" }] as Array<AgendaBlock>
+    const plan = planDay({ day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda: hostile, moments: [], sites: [{ id: "sn", timezone: "Africa/Dakar" }] })
+    const ics = siteCalendar(plan, plan.sites[0]!, options)
+    expect(ics.replace(/\r\n/g, "")).not.toMatch(/[\r\n\u0000-\u0008\u000B-\u001F\u007F]/)
+    const lines = ics.split("\r\n")
+    expect(lines.some((l) => l.startsWith("URL:") || l.startsWith("LOCATION:nowhere"))).toBe(false)
+    const summary = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent("vevent")!.getFirstPropertyValue("summary")
+    expect(summary).toBe("Session 1\nURL:http://evil.example\nLOCATION:nowhere")
+  })
+})
+
 const expectMatchesPlan = (plan: SchedulePlan, ics: string, siteId: string) => {
   const site = plan.sites.find((s) => s.id === siteId)!
   const events = readBack(ics)

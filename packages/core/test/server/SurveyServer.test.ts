@@ -72,6 +72,24 @@ describe.each(testDatabases)("the survey form server on $name", (testDb) => {
       expect(await shape.db.selectFrom("survey_responses").selectAll().execute()).toHaveLength(1)
     })
 
+    it("drops control characters (a NUL byte) from a crafted free-text answer instead of failing (issue 13)", async () => {
+      // the example asks its free-text questions in the post wave
+      await invite("post")
+      const context = await runWith(shape, surveyServerContext(ws))
+      const app = surveyApp(context, { now: () => new Date("2027-05-20T10:00:00Z") })
+      const link = surveyToken(await runWith(shape, surveyTokenKey()), "evaluation", "post", "p-gb-2")
+      const html = await (await app.request(`http://localhost/s/${link}`)).text()
+      const body = new URLSearchParams()
+      body.set("_csrf", /name="_csrf" value="([^"]+)"/.exec(html)![1]!)
+      for (const [i, q] of questionsFor(instrument, "post").entries()) for (const v of q.type === "multiple" ? rawAnswer(q, i).split(" ") : [rawAnswer(q, i)]) body.append(q.id, v)
+      const text = questionsFor(instrument, "post").find((q) => q.type === "text")!
+      body.set(text.id, "hello\u0000 world\u0007")
+      const sent = await post(app, link, body)
+      expect(sent.status).toBe(303)
+      const stored = await shape.db.selectFrom("survey_responses").select("answers").where("participant_id", "=", "p-gb-2").where("wave", "=", "post").executeTakeFirstOrThrow()
+      expect((stored.answers as Record<string, unknown>)[text.id]).toBe("hello world")
+    })
+
     it("validates on the server, with a message per question, keeping the answers given", async () => {
       const { app, token } = await setUp()
       const html = await (await app.request(`http://localhost/s/${token("p-sn-1")}`)).text()
