@@ -82,6 +82,8 @@ export interface StoredMessage {
   readonly text: string
   readonly html: string
   readonly attachments: ReadonlyArray<StoredAttachment>
+  /** The recipient's display name, kept apart from the address (the `recipient` column). */
+  readonly to_name?: string
 }
 
 export interface SendLogTable {

@@ -344,7 +344,8 @@ export const sendKits = (ws: Workspace, options: KitSendOptions) =>
       messages.push({
         key: `kit:${input.site.id}:${input.fellow.email}:${hash.slice(0, 16)}`,
         purpose: "kit",
-        to: `${input.fellow.name.replace(/[<>"]/g, "")} <${input.fellow.email}>`,
+        // structured: a display name built into a string could carry more recipients
+        to: { name: input.fellow.name, address: input.fellow.email },
         locale: mail.locale.used,
         subject: mail.subject,
         text: mail.text,

@@ -20,6 +20,12 @@ export interface Attachment {
   readonly contentType?: string
 }
 
+/** A recipient with a display name, kept apart from the address. */
+export interface MailRecipient {
+  readonly name: string
+  readonly address: string
+}
+
 /**
  * One message to send. `key` makes it idempotent: a message whose key is already in the send
  * log is not sent again. Both `text` and `html` are sent (multipart/alternative).
@@ -29,7 +35,12 @@ export interface OutgoingMessage {
   readonly key: string
   /** What it is for, e.g. `kit` or `survey-invite`: `mail status --purpose` groups by it. */
   readonly purpose: string
-  readonly to: string
+  /**
+   * The recipient: an address, or an address with a display name given apart. Pass a name as
+   * `{ name, address }`, never built into a string: a name such as `Mallory, eve@example.org,`
+   * inside `"Name <address>"` would be read as a second recipient.
+   */
+  readonly to: string | MailRecipient
   /** BCP 47 tag of the message's language, sent as `Content-Language`. */
   readonly locale: string
   readonly subject: string
@@ -145,7 +156,13 @@ const checkMessage = (m: OutgoingMessage, i: number): Array<Problem> => {
   const field = (name: string) => `messages[${i}].${name}`
   if (typeof m.key !== "string" || m.key.trim() === "") problems.push({ field: field("key"), message: "expected a non-empty idempotency key" })
   if (typeof m.purpose !== "string" || m.purpose.trim() === "") problems.push({ field: field("purpose"), message: "expected a purpose such as kit or survey-invite" })
-  if (typeof m.to !== "string" || addressOf(m.to) === undefined) problems.push({ field: field("to"), message: `expected an e-mail address, got "${String(m.to)}"` })
+  if (typeof m.to === "object" && m.to !== null) {
+    if (typeof m.to.address !== "string" || !ADDRESS.test(m.to.address)) problems.push({ field: field("to.address"), message: `expected one e-mail address, got "${String(m.to.address)}"` })
+    if (typeof m.to.name !== "string" || /[\r\n]/.test(m.to.name)) problems.push({ field: field("to.name"), message: "expected a display name on one line" })
+  } else if (typeof m.to !== "string" || addressOf(m.to) === undefined || /[,;:]/.test(m.to.replace(/<[^<>]*>\s*$/, ""))) {
+    // "Name <address>" with a comma, semicolon or colon in the name is a list or a group of recipients
+    problems.push({ field: field("to"), message: `expected one e-mail address (pass { name, address } for a display name), got "${String(m.to)}"` })
+  }
   if (typeof m.subject !== "string" || /[\r\n]/.test(m.subject)) problems.push({ field: field("subject"), message: "expected a subject on one line" })
   for (const [j, a] of (m.attachments ?? []).entries()) {
     if (a.path === undefined && a.content === undefined) {
@@ -185,11 +202,17 @@ export const enqueueMessages = Effect.fn("Mail.enqueue")(function*(
   for (const m of messages) {
     if (seen.has(m.key)) continue
     seen.add(m.key)
-    const message: StoredMessage = { text: m.text, html: m.html, attachments: (m.attachments ?? []).map(toStoredAttachment) }
+    const named = typeof m.to === "object"
+    const message: StoredMessage = {
+      text: m.text,
+      html: m.html,
+      attachments: (m.attachments ?? []).map(toStoredAttachment),
+      ...(named ? { to_name: m.to.name } : {})
+    }
     rows.push({
       idempotency_key: m.key,
       purpose: m.purpose,
-      recipient: m.to,
+      recipient: named ? m.to.address : m.to,
       locale: m.locale,
       subject: m.subject,
       message,
@@ -265,7 +288,7 @@ interface Sender {
 
 type NodemailerMail = {
   from: string
-  to: string
+  to: string | { name: string; address: string }
   subject: string
   text: string
   html: string
@@ -276,7 +299,8 @@ type NodemailerMail = {
 
 const mailOptions = (row: PendingRow, from: string): NodemailerMail => ({
   from,
-  to: row.recipient,
+  // a display name goes to nodemailer as a structured address, which it encodes as one recipient
+  to: row.message.to_name === undefined ? row.recipient : { name: row.message.to_name, address: row.recipient },
   subject: row.subject,
   text: row.message.text,
   html: row.message.html,

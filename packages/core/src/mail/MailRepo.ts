@@ -23,7 +23,8 @@ export const StoredMessageSchema = Schema.Struct({
       content_base64: Schema.optionalKey(Schema.String),
       contentType: Schema.optionalKey(Schema.String)
     })
-  )
+  ),
+  to_name: Schema.optionalKey(Schema.String)
 })
 
 // the schema and the column's declared type describe the same thing

@@ -13,6 +13,7 @@ export {
   mailStatus,
   type MailTransportOptions,
   messageIdFor,
+  type MailRecipient,
   type OutgoingMessage,
   outboxDirOf,
   outboxFileName,

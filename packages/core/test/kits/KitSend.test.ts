@@ -8,7 +8,7 @@ import { sendKits } from "../../src/kits/Kits.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { planSchedule } from "../../src/schedule/Schedules.js"
 import { runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { kitWorkspace } from "../support/kit-workspace.js"
+import { fellowsCsv, kitWorkspace } from "../support/kit-workspace.js"
 import { startSmtp, type TestSmtp } from "../support/smtp.js"
 
 describe.each(testDatabases)("kit send on $name", (testDb) => {
@@ -26,6 +26,7 @@ describe.each(testDatabases)("kit send on $name", (testDb) => {
     await truncateAll(shape)
     await sql`truncate send_log`.execute(shape.db)
     smtp.received.length = 0
+    smtp.offered.clear()
   })
 
   it("mails each fellow their kit in the site's language, attached; again, nothing is sent", async () => {
@@ -49,6 +50,18 @@ describe.each(testDatabases)("kit send on $name", (testDb) => {
     const again = await runWith(shape, sendKits(ws, { transport }))
     expect(again).toMatchObject({ messages: 5, sent: 0, alreadySent: 5 })
     expect(smtp.received).toHaveLength(5)
+  })
+
+  it("mails one recipient even when a fellow's name carries another address (issue 13)", async () => {
+    const hostile = fellowsCsv.replace("f-sn,Awa Diallo,", 'f-sn,"Mallory, attacker@evil.example, x: y@evil.example;",')
+    const ws = await kitWorkspace({ "fellows.csv": hostile })
+    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    const result = await runWith(shape, sendKits(ws, { site: "sn-dakar", transport: { smtpUrl: smtp.url } }))
+    expect(result).toMatchObject({ messages: 1, sent: 1 })
+    expect([...smtp.offered.keys()]).toEqual(["awa@example.org"])
+    const mail = await simpleParser(smtp.received[0]!)
+    expect((mail.to as { value: Array<{ address: string; name: string }> }).value).toEqual([{ address: "awa@example.org", name: "Mallory, attacker@evil.example, x: y@evil.example;" }])
   })
 
   it("links kits over the attachment limit instead of attaching them", async () => {

@@ -251,6 +251,21 @@ describe.each(testDatabases)("mail on $name", (testDb) => {
     expect(await rows()).toEqual([])
   })
 
+  it("refuses a recipient string that names more than one recipient, and a bad structured one (issue 13)", async () => {
+    const error = (await failWith(
+      shape,
+      enqueueMessages([
+        message(1, { to: "Mallory, attacker@evil.example, <awa@example.org>" }),
+        message(2, { to: "x: a@evil.example; <awa@example.org>" }),
+        message(3, { to: { name: "Awa\r\nBcc: eve@evil.example", address: "awa@example.org" } }),
+        message(4, { to: { name: "Awa", address: "a@b.org, eve@evil.example" } }),
+        message(5, { to: { name: "Awa Diallo, Dakar", address: "awa@example.org" } })
+      ])
+    )) as InputError
+    expect(error.problems.map((p) => p.field)).toEqual(["messages[0].to", "messages[1].to", "messages[2].to.name", "messages[3].to.address"])
+    expect(await rows()).toEqual([])
+  })
+
   it("writes .eml files to the workspace's outbox without SMTP_URL, readable by mailparser, once per key", async () => {
     const ws = await mkdtemp(join(tmp, "ws-"))
     const transport = resolveMailTransport(ws, {})
