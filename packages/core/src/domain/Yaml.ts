@@ -9,6 +9,12 @@ import { InputError, type Problem } from "./Errors.js"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
+/** The largest YAML input read (convene.yaml, an instrument): 1 MiB of text. */
+export const MAX_YAML_CHARACTERS = 1 << 20
+/** How many aliases (`*name`) a YAML input may expand: enough for any real file, not for an alias bomb. */
+export const MAX_ALIAS_EXPANSIONS = 100
+const MAX_YAML_PROBLEMS = 20
+
 /**
  * Parses `text` as YAML and decodes it with `schema`. Throws {@link InputError} naming
  * `file:line` for YAML syntax errors and for every schema issue at once.
@@ -17,18 +23,32 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
  * decodeYaml(Dialogue, text, "convene.yaml", "a valid dialogue")
  */
 export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: string, what: string): S["Type"] => {
+  // a dialogue or an instrument is tens of kB: a far larger file is a mistake or an attack, and
+  // refusing it early keeps the parser from spending seconds on it
+  if (text.length > MAX_YAML_CHARACTERS) {
+    throw new InputError({ summary: `${file} is too large to be ${what}.`, problems: [{ file, message: `expected at most ${MAX_YAML_CHARACTERS.toLocaleString("en")} characters, got ${text.length.toLocaleString("en")}` }] })
+  }
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false })
   if (doc.errors.length > 0) {
     throw new InputError({
-      summary: `${file} is not valid YAML.`,
-      problems: doc.errors.map((e) => {
+      summary: `${file} is not valid YAML${doc.errors.length > MAX_YAML_PROBLEMS ? ` (${doc.errors.length} errors, the first ${MAX_YAML_PROBLEMS} shown)` : ""}.`,
+      problems: doc.errors.slice(0, MAX_YAML_PROBLEMS).map((e) => {
         const at = lineCounter.linePos(e.pos[0])
         return { file, line: at.line, column: at.col, message: e.message.split("\n")[0]! }
       })
     })
   }
-  const value: unknown = doc.toJS()
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS })
+  } catch (e) {
+    // the yaml package stops an alias bomb ("billion laughs") with a ReferenceError
+    throw new InputError({
+      summary: `${file} is not valid YAML.`,
+      problems: [{ file, message: `expected at most ${MAX_ALIAS_EXPANSIONS} expansions of aliases (*name), which this file exceeds: ${e instanceof Error ? e.message : String(e)}` }]
+    })
+  }
   const result = Schema.decodeUnknownResult(schema as unknown as Schema.Codec<S["Type"], unknown>)(value ?? {}, { errors: "all" })
   if (result._tag === "Success") return result.success
   const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
