@@ -233,6 +233,9 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         const wanted = new Set(files.map((f) => f.path))
         const written = files
         yield* fileWork("write", dir, () => {
+          // the old manifest goes first: a build stopped from here on leaves no manifest, so the
+          // kit is built again next time even if its inputs are reverted to the old ones
+          rmSync(join(dir, "manifest.json"), { force: true })
           for (const f of written) writeIfChanged(join(dir, f.path), f.content)
         })
         if (browser !== undefined) {
@@ -261,7 +264,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         yield* fileWork("write", zip, () => {
           writeFileSync(`${zip}.tmp`, zipped)
           renameSync(`${zip}.tmp`, zip)
-          // the manifest goes last: a build stopped half-way leaves no manifest to match, so it is redone
+          // the manifest goes last, once every file and the zip are in place
           writeIfChanged(join(dir, "manifest.json"), manifestFile.content)
         })
       }

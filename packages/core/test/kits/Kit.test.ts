@@ -1,6 +1,6 @@
 // Kits: rendering in en, fr and ar, locale fallback, overrides, byte-identical and incremental
 // builds. The builds read their sites from every test database.
-import { readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { InputError } from "../../src/domain/Errors.js"
@@ -138,6 +138,25 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     await rm(join(ws.dir, "out", "kits", "gb-london", "agenda.html"))
     const fifth = await runWith(shape, buildKits(ws))
     expect(fifth.kits.filter((k) => !k.skipped).map((k) => k.site)).toEqual(["gb-london"])
+  })
+
+  it("rebuilds a kit whose build was interrupted, even after its inputs were reverted (issue 13)", async () => {
+    const ws = await setUp()
+    await runWith(shape, buildKits(ws, { site: "in-delhi" }))
+    const kit = join(ws.dir, "out", "kits", "in-delhi")
+    const before = await html(ws, "in-delhi", "participant-booklet")
+    // a change, then a build that fails after writing the documents: its zip cannot be written
+    await writeTree(ws.dir, { "sites/in-delhi/locales/hi.yaml": 'booklet:\n  welcome: "स्वागत है!"\n' })
+    await mkdir(`${kit}.zip.tmp`)
+    expect((await failWith(shape, buildKits(ws, { site: "in-delhi" })))._tag).toBe("FileError")
+    expect(await html(ws, "in-delhi", "participant-booklet")).toContain("स्वागत है!")
+    // the change is reverted and the obstacle removed: every file is there, yet the kit is built
+    // again rather than taken as unchanged, since its files are the interrupted build's
+    await rm(join(ws.dir, "sites", "in-delhi"), { recursive: true })
+    await rm(`${kit}.zip.tmp`, { recursive: true })
+    const again = await runWith(shape, buildKits(ws, { site: "in-delhi" }))
+    expect(again.built).toBe(1)
+    expect(await html(ws, "in-delhi", "participant-booklet")).toBe(before)
   })
 
   it("prints the questionnaires from the survey instrument, per wave and in the site's language; a note without one", async () => {
