@@ -495,8 +495,43 @@ export const encodeRegistryCsv = <A extends { readonly id: string }>(
 }
 
 /**
+ * The line on which each element of a JSON array starts (1-based), found by a scan that skips
+ * strings, so that a problem with the fifth record of a feed names its line like a CSV row.
+ */
+const itemLines = (text: string): Array<number> => {
+  const lines: Array<number> = []
+  let line = 1
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let expectItem = false
+  for (const ch of text) {
+    if (ch === "\n") line++
+    if (inString) {
+      if (escaped) escaped = false
+      else if (ch === "\\") escaped = true
+      else if (ch === '"') inString = false
+      continue
+    }
+    if (ch === " " || ch === "\t" || ch === "\r" || ch === "\n") continue
+    if (depth === 1 && expectItem && ch !== "]") {
+      lines.push(line)
+      expectItem = false
+    }
+    if (ch === '"') inString = true
+    else if (ch === "[" || ch === "{") {
+      depth++
+      if (depth === 1) expectItem = true
+    } else if (ch === "]" || ch === "}") depth--
+    else if (ch === "," && depth === 1) expectItem = true
+  }
+  return lines
+}
+
+/**
  * Reads a registry from JSON: an array of objects with the CSV column names as keys (what
- * `export --format json` writes). Problems name the item (`[3].capacity`).
+ * `export --format json` writes). Problems name the item (`[3].capacity`); a row carries the line
+ * its item starts on, so that the checks against the database name it (`feed.json:7: fellow_email`).
  */
 export const decodeRegistryJson = <A extends { readonly id: string }>(
   registry: Registry<A>,
@@ -513,29 +548,34 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
   const problems: Array<Problem> = []
   const rows: Array<CsvEntity<A>> = []
   const isDuplicate = uniquenessTracker(registry)
+  const lines = itemLines(text)
   value.forEach((item: unknown, i) => {
+    // a row keeps the line its item starts on, for the problems only the database can find
+    // (a reference, a unique value); decoding problems name the item by its index
+    const line = lines[i]
+    const push = (p: Problem) => problems.push(p)
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      problems.push({ file, field: `[${i}]`, message: "expected an object" })
+      push({ file, field: `[${i}]`, message: "expected an object" })
       return
     }
     const obj = item as Record<string, unknown>
     const unknownKeys = Object.keys(obj).filter((k) => !registry.columns.some((c) => c.name === k))
-    for (const k of unknownKeys) problems.push({ file, field: `[${i}].${k}`, message: "unknown field" })
+    for (const k of unknownKeys) push({ file, field: `[${i}].${k}`, message: "unknown field" })
     const input = recordFromCells(registry.columns, (c) => {
       const v = obj[c.name]
       return typeof v === "string" || typeof v === "number" || v === null || v === undefined ? v : JSON.stringify(v)
     })
     const decoded = decodeEntity(registry, input, { file })
     if ("problems" in decoded) {
-      problems.push(...decoded.problems.map((p) => ({ ...p, field: `[${i}]${p.field === undefined ? "" : `.${p.field}`}` })))
+      for (const p of decoded.problems) push({ ...p, field: `[${i}]${p.field === undefined ? "" : `.${p.field}`}` })
       return
     }
     const duplicates = isDuplicate(input, i)
     for (const d of duplicates) {
-      problems.push({ file, field: `[${i}].${d.key}`, message: `expected a unique value, "${d.value}" is already at [${d.first}]` })
+      push({ file, field: `[${i}].${d.key}`, message: `expected a unique value, "${d.value}" is already at [${d.first}]` })
     }
     if (duplicates.length > 0) return
-    if (unknownKeys.length === 0) rows.push({ line: i, entity: decoded.entity })
+    if (unknownKeys.length === 0) rows.push({ line: line ?? i + 1, entity: decoded.entity })
   })
   return { rows, rejected: [], problems }
 }

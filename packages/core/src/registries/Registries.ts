@@ -159,7 +159,8 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
   ]
   problems.push(...(yield* checkAgainstStore(registry, checked, file, decoded.problems)))
   if (problems.length > 0) {
-    const lines = new Set(problems.map((p) => p.line ?? p.field))
+    // a bad row counts once: by its line, or for a JSON item by its index ("[3]" of "[3].capacity")
+    const lines = new Set(problems.map((p) => p.line ?? /^\[\d+\]/.exec(p.field ?? "")?.[0] ?? p.field))
     return yield* new InputError({
       summary: `${file}: ${lines.size} bad row${lines.size === 1 ? "" : "s"}; nothing was imported.`,
       problems: problems.sort(byLine)

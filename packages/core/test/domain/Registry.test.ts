@@ -116,6 +116,14 @@ describe("other registries", () => {
     const { problems } = decodeRegistryJson(sitesRegistry, JSON.stringify([{ id: "a", name: "A" }]), "sites.json")
     expect(problems.map(formatProblem)).toContain("sites.json: [0].city: expected a value (city or place)")
   })
+
+  it("JSON import keeps each item's line for the checks against the database (issue 13)", () => {
+    const site = (id: string) => ({ id, name: "A", city: "B", country: "SN", timezone: "Africa/Dakar", locale: "fr-SN", capacity: 10, format: "in-person", fellow_email: "awa@example.org" })
+    const text = `[\n  ${JSON.stringify(site("a"))},\n\n  ${JSON.stringify({ ...site("b"), name: 'with " and , [ { inside' })}\n]\n`
+    const { rows, problems } = decodeRegistryJson(sitesRegistry, text, "sites.json")
+    expect(problems).toEqual([])
+    expect(rows.map((r) => [r.entity.id, r.line])).toEqual([["a", 2], ["b", 4]])
+  })
 })
 
 // Generators of valid sites: any such site written as CSV must read back equal.
