@@ -323,7 +323,14 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       if (found instanceof Response) return found
       const { invitation, instrument } = found
       if (invitation.submitted_at !== null) return already(c, invitation, invitation.submitted_at, 409)
-      const body = await c.req.parseBody({ all: true })
+      // a body our form cannot have sent (a broken multipart, say) is the client's error: 400,
+      // with the page that asks to open the link again, never a 500
+      let body: Awaited<ReturnType<typeof c.req.parseBody>>
+      try {
+        body = await c.req.parseBody({ all: true })
+      } catch {
+        return generic(c, 400, "forbidden")
+      }
       const field = (name: string): Array<string> => {
         const v = body[name]
         return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string")

@@ -124,6 +124,14 @@ describe.each(testDatabases)("the survey form server on $name", (testDb) => {
       forged.set("_csrf", "forged")
       expect((await post(app, token("p-gb-2"), forged)).status).toBe(403)
       expect((await post(app, token("p-gb-2"), formBody(html, true), "https://evil.example")).status).toBe(403)
+      // a malformed multipart body is the client's error, not the server's (issue 13)
+      const broken = await app.request(`http://localhost/s/${token("p-gb-2")}`, {
+        method: "POST",
+        body: "--xyz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc",
+        headers: { "content-type": "multipart/form-data; boundary=xyz", origin: "http://localhost" }
+      })
+      expect(broken.status).toBe(400)
+      expect(await broken.text()).not.toMatch(/at \w+ \(|node_modules|Error:/)
       expect(await shape.db.selectFrom("survey_responses").selectAll().execute()).toEqual([])
       // outside the wave's dates, in the site's zone
       const closed = await setUp(new Date("2027-06-20T10:00:00Z"))
