@@ -41,7 +41,7 @@ export const paperRows = (text: string, file: string, instrument: Instrument, wa
   const problems: Array<Problem> = csv.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
   if (problems.length > 0) return { rows: [], problems, questions: 0 }
   const [header, ...records] = csv.records
-  if (header === undefined) return { rows: [], problems: [{ file, message: "the file is empty: expected a header line (code, then question ids)" }], questions: 0 }
+  if (header === undefined) return { rows: [], problems: [{ file, line: 1, message: "the file is empty: expected a header line (code, then question ids)" }], questions: 0 }
   const byId = new Map(instrument.questions.map((q) => [q.id, q]))
   const asked = new Set(questionsFor(instrument, wave).map((q) => q.id))
   const codeColumn = header.fields.findIndex((f) => CODE_COLUMNS.includes(f.trim()))

@@ -51,14 +51,15 @@ export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: 
   }
   const result = Schema.decodeUnknownResult(schema as unknown as Schema.Codec<S["Type"], unknown>)(value ?? {}, { errors: "all" })
   if (result._tag === "Success") return result.success
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
     // walk down to the deepest node that exists, so a missing key points at its parent
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as Array<string | number>, true)
       const range = (node as { range?: [number, number, number] } | undefined)?.range
       if (range !== undefined) return lineCounter.linePos(range[0]).line
     }
-    return undefined
+    // an empty file, or one with only comments, has no root node: its problems are at line 1
+    return 1
   }
   const problems: Array<Problem> = formatter(result.failure.issue).issues.map((issue) => ({
     file,

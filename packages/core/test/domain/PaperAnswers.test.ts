@@ -37,4 +37,8 @@ describe("paper answers", () => {
     expect(parsed.rows).toEqual([])
     expect(parsed.problems.map(formatProblem)).toEqual(['paper.csv:1:2: unknown column "no-such-question": expected code or a question id of evaluation'])
   })
+
+  it("names line 1 of an empty file (issue 13)", () => {
+    expect(paperRows("", "paper.csv", instrument, "pre").problems.map(formatProblem)).toEqual(["paper.csv:1: the file is empty: expected a header line (code, then question ids)"])
+  })
 })

@@ -36,4 +36,16 @@ describe("decodeYaml on hostile input", () => {
     expect(error.problems).toHaveLength(20)
     expect(error.problems.every((p) => p.file === "convene.yaml" && p.line !== undefined)).toBe(true)
   })
+
+  it("names line 1 for a file without a root (empty, or comments only)", () => {
+    const Named = Schema.Struct({ id: Schema.String })
+    for (const text of ["", "# nothing here\n"]) {
+      try {
+        decodeYaml(Named, text, "convene.yaml", "a dialogue")
+        throw new Error("expected decodeYaml to fail")
+      } catch (e) {
+        expect((e as InputError).problems.map(formatProblem)).toEqual(["convene.yaml:1: id: expected a value (required)"])
+      }
+    }
+  })
 })
