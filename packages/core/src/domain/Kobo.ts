@@ -22,7 +22,16 @@ export interface KoboRow {
 export interface ParsedKoboCsv {
   readonly rows: Array<KoboRow>
   readonly problems: Array<Problem>
+  /** Rows a reviewer marked "Not approved" in KoboToolbox (`_validation_status`), left out. */
+  readonly unapproved: number
 }
+
+/**
+ * Whether a `_validation_status` cell says the submission was not approved, as KoboToolbox
+ * writes it: the label (`Not approved`) or the code (`validation_status_not_approved`).
+ */
+export const isNotApproved = (cell: string): boolean =>
+  /^(validation[\s_]status[\s_])?not[\s_]approved$/.test(cell.trim().toLowerCase())
 
 // Columns KoboToolbox and ODK Central add around the form's questions, matched on the last
 // segment of the header (`meta/instanceID` -> `instanceID`); anything starting with `_` is also
@@ -114,13 +123,19 @@ const isParticipantCode = Schema.is(ParticipantCode)
  * const { rows, problems } = parseKoboCsv(text, "pre.csv", instrument, "pre")
  * rows[0] // { line: 2, code: "K7M2Q9XA", answers: { "trust-parliament": 7, "internet-use": "about-once-a-day" } }
  */
-export const parseKoboCsv = (text: string, file: string, instrument: Instrument, wave: WaveId): ParsedKoboCsv => {
+export const parseKoboCsv = (
+  text: string,
+  file: string,
+  instrument: Instrument,
+  wave: WaveId,
+  options: { readonly includeUnapproved?: boolean } = {}
+): ParsedKoboCsv => {
   const csv = parseCsv(text, { delimiter: koboDelimiter(text) })
   const problems: Array<Problem> = csv.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
   const [header, ...records] = csv.records
   if (header === undefined) {
     if (problems.length === 0) problems.push({ file, line: 1, message: `the file is empty: expected a header line with ${PARTICIPANT_CODE} and question names` })
-    return { rows: [], problems }
+    return { rows: [], problems, unapproved: 0 }
   }
 
   const asked = new Map(questionsFor(instrument, wave).map((q) => [q.id, q]))
@@ -166,7 +181,7 @@ export const parseKoboCsv = (text: string, file: string, instrument: Instrument,
   const code = columns.find((c) => c.kind === "code")
   if (code === undefined) {
     problems.push({ file, line: header.line, message: `expected a "${PARTICIPANT_CODE}" column with each participant's code (export from KoboToolbox with "XML values and headers")` })
-    return { rows: [], problems }
+    return { rows: [], problems, unapproved: 0 }
   }
   const whole = new Set(columns.flatMap((c) => (c.kind === "question" ? [c.question.id] : [])))
   // a multiple choice question with no column of its own, read from its 0/1 columns
@@ -177,10 +192,17 @@ export const parseKoboCsv = (text: string, file: string, instrument: Instrument,
 
   const rows: Array<KoboRow> = []
   const codes = new Map<string, number>()
+  // a reviewer's "Not approved" in KoboToolbox keeps a submission out, unless asked otherwise
+  const validation = header.fields.findIndex((f) => f.trim().split("/").at(-1) === "_validation_status")
+  let unapproved = 0
   for (const record of records) {
     const cell = (index: number): string => (record.fields[index] ?? "").trim()
     if (record.fields.length > header.fields.length) {
       problems.push({ file, line: record.line, message: `expected ${header.fields.length} fields, got ${record.fields.length}` })
+      continue
+    }
+    if (validation >= 0 && options.includeUnapproved !== true && isNotApproved(cell(validation))) {
+      unapproved++
       continue
     }
     const raw = cell(code.index)
@@ -219,5 +241,5 @@ export const parseKoboCsv = (text: string, file: string, instrument: Instrument,
     }
     rows.push({ line: record.line, code: upper, answers })
   }
-  return { rows, problems }
+  return { rows, problems, unapproved }
 }

@@ -24,6 +24,8 @@ export interface AnswerRows {
   readonly problems: ReadonlyArray<Problem>
   /** How many question columns the file has. */
   readonly questions: number
+  /** Rows left out because a reviewer did not approve them (KoboToolbox). */
+  readonly unapproved: number
 }
 
 const CODE_COLUMNS = ["code", "participant_code"]
@@ -34,14 +36,14 @@ const CODE_COLUMNS = ["code", "participant_code"]
  *
  * @example
  * paperRows("code,trust\nSNAAAA22,7\n", "paper.csv", instrument, "pre")
- * // { rows: [{ line: 2, code: "SNAAAA22", codeColumn: 1, answers: { trust: 7 } }], problems: [], questions: 1 }
+ * // { rows: [{ line: 2, code: "SNAAAA22", codeColumn: 1, answers: { trust: 7 } }], problems: [], questions: 1, unapproved: 0 }
  */
 export const paperRows = (text: string, file: string, instrument: Instrument, wave: WaveId): AnswerRows => {
   const csv = parseCsv(text)
   const problems: Array<Problem> = csv.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
-  if (problems.length > 0) return { rows: [], problems, questions: 0 }
+  if (problems.length > 0) return { rows: [], problems, questions: 0, unapproved: 0 }
   const [header, ...records] = csv.records
-  if (header === undefined) return { rows: [], problems: [{ file, line: 1, message: "the file is empty: expected a header line (code, then question ids)" }], questions: 0 }
+  if (header === undefined) return { rows: [], problems: [{ file, line: 1, message: "the file is empty: expected a header line (code, then question ids)" }], questions: 0, unapproved: 0 }
   const byId = new Map(instrument.questions.map((q) => [q.id, q]))
   const asked = new Set(questionsFor(instrument, wave).map((q) => q.id))
   const codeColumn = header.fields.findIndex((f) => CODE_COLUMNS.includes(f.trim()))
@@ -58,7 +60,7 @@ export const paperRows = (text: string, file: string, instrument: Instrument, wa
     else if (!asked.has(name)) problems.push({ file, line: header.line, column: index + 1, message: `the question "${name}" is not asked in the ${wave} wave (it is in ${q.waves.join(", ")})` })
     else columns.push({ index, question: q })
   })
-  if (problems.length > 0) return { rows: [], problems, questions: columns.length }
+  if (problems.length > 0) return { rows: [], problems, questions: columns.length, unapproved: 0 }
   const rows: Array<AnswerRow> = []
   const codes = new Map<string, number>()
   for (const record of records) {
@@ -82,17 +84,18 @@ export const paperRows = (text: string, file: string, instrument: Instrument, wa
     }
     rows.push({ line: record.line, code, codeColumn: codeColumn + 1, answers })
   }
-  return { rows, problems, questions: columns.length }
+  return { rows, problems, questions: columns.length, unapproved: 0 }
 }
 
 /** A KoboToolbox/ODK CSV export, through the Kobo reader, as the same rows. */
-export const koboRows = (text: string, file: string, instrument: Instrument, wave: WaveId): AnswerRows => {
-  const parsed = parseKoboCsv(text, file, instrument, wave)
+export const koboRows = (text: string, file: string, instrument: Instrument, wave: WaveId, options: { readonly includeUnapproved?: boolean } = {}): AnswerRows => {
+  const parsed = parseKoboCsv(text, file, instrument, wave, options)
   const header = parseCsv(text, { delimiter: koboDelimiter(text) }).records[0]?.fields ?? []
   const codeColumn = header.findIndex((h) => h.split("/").at(-1) === "participant_code") + 1
   return {
     rows: parsed.rows.map((r) => ({ line: r.line, code: r.code.trim().toUpperCase(), codeColumn, answers: r.answers })),
     problems: parsed.problems,
-    questions: questionsFor(instrument, wave).length
+    questions: questionsFor(instrument, wave).length,
+    unapproved: parsed.unapproved
   }
 }

@@ -231,6 +231,8 @@ export interface SurveyImportOptions {
   readonly format?: "paper" | "kobo" | undefined
   /** Import the rest when some participants already answered the wave (they are reported). */
   readonly skipExisting?: boolean | undefined
+  /** KoboToolbox: import submissions a reviewer marked "Not approved" too (left out by default). */
+  readonly includeUnapproved?: boolean | undefined
 }
 
 /** The outcome of an import. */
@@ -241,6 +243,8 @@ export interface SurveyImportSummary {
   readonly rows: number
   readonly imported: number
   readonly skippedExisting: number
+  /** KoboToolbox submissions marked "Not approved" (`_validation_status`), left out. */
+  readonly skippedUnapproved: number
   readonly answers: number
   readonly blank: number
 }
@@ -266,7 +270,9 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
     try: () => readFile(file, "utf8"),
     catch: () => new InputError({ summary: `Cannot read ${shown}.`, problems: [{ file: shown, message: "no such file, or not readable" }] })
   })
-  const parsed = options.format === "kobo" ? koboRows(text, shown, instrument, wave) : paperRows(text, shown, instrument, wave)
+  const parsed = options.format === "kobo"
+    ? koboRows(text, shown, instrument, wave, { includeUnapproved: options.includeUnapproved === true })
+    : paperRows(text, shown, instrument, wave)
   const problems: Array<Problem> = [...parsed.problems]
   const repo = yield* SurveyRepo
   // participant codes → ids, in batches
@@ -305,6 +311,7 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
     rows: parsed.rows.length,
     imported: toStore.length,
     skippedExisting,
+    skippedUnapproved: parsed.unapproved,
     answers,
     blank: toStore.length * parsed.questions - answers
   } satisfies SurveyImportSummary

@@ -216,6 +216,24 @@ describe("parseKoboCsv", () => {
     expect(rows).toEqual([{ line: 2, code: "K7M2Q9XA", answers: { "trust-media": 9, "helped-most": ["briefing-material", "table-discussion"] } }])
   })
 
+  it("leaves out submissions a reviewer marked \"Not approved\", and counts them, unless asked to keep them (issue 13)", () => {
+    const text = [
+      "participant_code;trust-media;_validation_status;_id",
+      "K7M2Q9XA;9;Approved;1",
+      "P4W8N3ZB;3;Not approved;2",
+      "Q5R7T2VC;4;validation_status_not_approved;3",
+      "H3J6K8MN;5;On hold;4",
+      "W2X4Y6ZA;6;;5"
+    ].join("\n")
+    const kept = parseKoboCsv(text, "post.csv", instrument, "post")
+    expect(kept.problems).toEqual([])
+    expect(kept.rows.map((r) => r.code)).toEqual(["K7M2Q9XA", "H3J6K8MN", "W2X4Y6ZA"])
+    expect(kept.unapproved).toBe(2)
+    const all = parseKoboCsv(text, "post.csv", instrument, "post", { includeUnapproved: true })
+    expect(all.rows).toHaveLength(5)
+    expect(all.unapproved).toBe(0)
+  })
+
   it("reports a bad 0/1 option cell, a repeated column, a long record and an empty file", () => {
     const text = "participant_code;helped-most/voice;helped-most/table-discussion;trust-media;g/trust-media\nK7M2Q9XA;1;yes;5;5\nP4W8N3ZB;0;1;5;5;extra\n"
     expect(parseKoboCsv(text, "post.csv", instrument, "post").problems.map(formatProblem)).toEqual([

@@ -22,16 +22,17 @@ export default class SurveyImport extends ConveneCommand {
     wave: waveFlag,
     format: Flags.option({ summary: "What the file is.", options: ANSWER_IMPORT_FORMATS, default: "paper" as const })(),
     instrument: instrumentFlag,
-    "skip-existing": Flags.boolean({ summary: "Import the rest when some participants already answered the wave." })
+    "skip-existing": Flags.boolean({ summary: "Import the rest when some participants already answered the wave." }),
+    "include-unapproved": Flags.boolean({ summary: "Kobo: import the submissions a reviewer marked \"Not approved\" too (left out and counted by default)." })
   }
 
   async run() {
     const { args, flags } = await this.parse(SurveyImport)
     const summary = await this.runInWorkspace(flags, async (ws) => {
       const { importSurveyAnswers } = await import("@convene/core/surveys")
-      return importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format, instrument: flags.instrument, skipExisting: flags["skip-existing"] })
+      return importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format, instrument: flags.instrument, skipExisting: flags["skip-existing"], includeUnapproved: flags["include-unapproved"] })
     })
-    this.log(`${summary.file}: ${summary.imported} response(s) to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}.`)
+    this.log(`${summary.file}: ${summary.imported} response(s) to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}${summary.skippedUnapproved > 0 ? `; ${summary.skippedUnapproved} left out: marked "Not approved" in KoboToolbox (--include-unapproved imports them)` : ""}.`)
     return summary
   }
 }
