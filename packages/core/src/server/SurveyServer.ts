@@ -52,19 +52,31 @@ export interface SurveyServerContext {
   readonly css: string
 }
 
-/** A fixed-window counter per key, forgotten after the window. */
+/**
+ * A fixed-window counter per key, forgotten after the window. It runs on the monotonic clock
+ * (`performance.now()`), never on the served time: a rehearsal's `--as-of` (or a fixed `now`)
+ * must not freeze the windows.
+ */
 class Window {
   private counts = new Map<string, number>()
   private started = 0
   constructor(private readonly limit: number, private readonly ms = 60_000) {}
-  hit(key: string, now: number): boolean {
+  private roll(now: number): void {
     if (now - this.started >= this.ms) {
       this.counts = new Map()
       this.started = now
     }
+  }
+  hit(key: string, now: number): boolean {
+    this.roll(now)
     const n = (this.counts.get(key) ?? 0) + 1
     this.counts.set(key, n)
     return n <= this.limit
+  }
+  /** Whether `key` is already over the limit in this window (without counting a hit). */
+  exceeded(key: string, now: number): boolean {
+    this.roll(now)
+    return (this.counts.get(key) ?? 0) >= this.limit
   }
 }
 
@@ -186,7 +198,10 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
   /** Finds the invitation of a request, or answers it (404, 429, closed, already answered). */
   const open = async (c: Context): Promise<{ invitation: SurveyInvitation; instrument: Instrument; hash: string; token: string } | Response> => {
     const token = c.req.param("token") ?? ""
-    const at = now().getTime()
+    const at = performance.now()
+    // a client over its limit of unknown links gets 429 for every link, known or not: an answer
+    // that told the two apart would let it go on guessing
+    if (failures.exceeded(clientOf(c), at)) return generic(c, 429, "too_many")
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) {
       if (!failures.hit(clientOf(c), at)) return generic(c, 429, "too_many")
       return generic(c, 404, "not_found")
