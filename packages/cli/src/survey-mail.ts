@@ -22,6 +22,7 @@ interface SurveyMailFlags {
   readonly instrument?: string | undefined
   readonly "base-url": string
   readonly rate?: string | undefined
+  readonly "resend-links"?: boolean | undefined
 }
 
 /** A command that mails a survey wave: invitations or reminders. */
@@ -32,12 +33,13 @@ export abstract class SurveyMailCommand extends ConveneCommand {
     const result = await this.runInWorkspace(flags, async (ws) => {
       const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/surveys"), import("@convene/core/mail")])
       const transport = resolveMailTransport(ws.dir, process.env)
-      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, onProgress: (d: number, t: number) => bar.tick(d, t) }
+      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, resendLinks: flags["resend-links"] === true, onProgress: (d: number, t: number) => bar.tick(d, t) }
       return kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
     })
     bar.done()
     if (kind === "invite") {
-      this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) with an address; ${result.sent} invitation(s) sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)
+      if (flags["resend-links"] === true) this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) invited and not answered yet; ${result.sent} corrected link(s) sent to ${flags["base-url"]}, ${result.alreadySent} already sent there before, ${result.failed} failed, ${result.deferred} deferred.`)
+      else this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) with an address; ${result.sent} invitation(s) sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)
       if (result.withoutEmail > 0) this.log(`${result.withoutEmail} participant(s) have no e-mail address: they answer on paper (\`convene survey import FILE --wave ${result.wave}\`).`)
     } else {
       this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) invited and not answered yet; ${result.sent} reminder(s) sent, ${result.alreadySent} already reminded today, ${result.failed} failed, ${result.deferred} deferred.`)

@@ -17,9 +17,8 @@ import { FileError, InputError, type Problem, type StoreError } from "../domain/
 import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument.js"
 import { koboRows, paperRows } from "../domain/PaperAnswers.js"
 import type { ResponseSource } from "../domain/Simulation.js"
-import { fileOp, makeDir } from "../infra/Files.js"
+import { displayPath, fileOp, makeDir } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
-import { displayPath } from "../infra/Files.js"
 import { type KitRenderer, rendererFor } from "../kits/index.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
 import { listRegistry } from "../registries/index.js"
@@ -90,6 +89,12 @@ export interface SurveyMailOptions {
   readonly onProgress?: ((done: number, total: number) => void) | undefined
   /** Today's date (`YYYY-MM-DD`), for reminder keys. */
   readonly today?: string | undefined
+  /**
+   * Invitations only: mail the link again to those invited who have not answered, under a key
+   * of its own for this base URL — after invitations went out with a wrong `baseUrl`. Running it
+   * again with the same address sends nothing twice.
+   */
+  readonly resendLinks?: boolean | undefined
 }
 
 /** About how long a wave's questionnaire takes: 20 seconds a question, rounded up to 5 minutes. */
@@ -147,10 +152,11 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
     if (site.length === 0) return yield* new InputError({ summary: `No site "${options.site}": \`convene sites list\` shows the registered sites.`, problems: [] })
   }
   const key = yield* surveyTokenKey()
-  const rows = yield* repo.recipients(instrument.id, wave, options.site, kind === "remind")
+  const resend = kind === "invite" && options.resendLinks === true
+  const rows = yield* repo.recipients(instrument.id, wave, options.site, kind === "remind" || resend)
   const withoutEmail = kind === "invite" ? yield* repo.countWithoutEmail(options.site) : 0
   const tokens = rows.map((r) => surveyToken(key, instrument.id, wave, r.participant_id))
-  const alreadyInvited = kind === "invite"
+  const alreadyInvited = kind === "invite" && !resend
     ? yield* repo.storeInvitations(
         instrument.id,
         wave,
@@ -161,10 +167,18 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
   const minutes = minutesFor(questionsFor(instrument, wave).length)
   const today = options.today ?? new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
   const base = options.baseUrl.replace(/\/+$/, "")
+  // a corrected link is a new message: keyed by the address it points at
+  const linkKey = createHash("sha256").update(base).digest("hex").slice(0, 12)
+  const keyOf = (participant: string): string =>
+    kind === "remind"
+      ? `survey-remind:${instrument.id}:${wave}:${participant}:${today}`
+      : resend
+        ? `survey-invite:${instrument.id}:${wave}:${participant}:link-${linkKey}`
+        : `survey-invite:${instrument.id}:${wave}:${participant}`
   const messages: Array<OutgoingMessage> = rows.map((r, i) => {
     const mail = renderSurveyMail(renderer, kind, r, { dialogue: ws.dialogue.title, wave, link: `${base}/s/${tokens[i]}`, closes, minutes })
     return {
-      key: kind === "invite" ? `survey-invite:${instrument.id}:${wave}:${r.participant_id}` : `survey-remind:${instrument.id}:${wave}:${r.participant_id}:${today}`,
+      key: keyOf(r.participant_id),
       purpose: `survey-${kind}`,
       to: r.email!,
       locale: mail.locale,
@@ -187,6 +201,7 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
     participants: rows.length,
     alreadyInvited,
     withoutEmail,
+    resentLinks: resend,
     ...delivered
   }
 })

@@ -60,6 +60,24 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     expect(next.sent).toBe(5)
   })
 
+  it("resends corrected links after a wrong base URL, to those who have not answered, once (issue 13)", async () => {
+    const wrong = await runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: "http://localhost:8080", transport: { outboxDir: outbox() } }))
+    expect(wrong).toMatchObject({ participants: 6, sent: 6 })
+    await shape.db.insertInto("survey_responses").values({ participant_id: "p-gb-1", instrument: "evaluation", instrument_version: 1, wave: "pre", source: "web", answers: "{}" }).execute()
+    // a plain invite again sends nothing: every participant was invited
+    expect(await runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: "https://survey.example.org", transport: { outboxDir: outbox() } }))).toMatchObject({ sent: 0, alreadySent: 6 })
+    const resend = () => runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: "https://survey.example.org", transport: { outboxDir: outbox() }, resendLinks: true }))
+    const first = await resend()
+    expect(first).toMatchObject({ participants: 5, sent: 5, resentLinks: true })
+    const key = await runWith(shape, surveyTokenKey())
+    const files = await readdir(outbox())
+    const corrected = files.filter((f) => f.includes("link-"))
+    expect(corrected).toHaveLength(5)
+    const mail = await readFile(join(outbox(), corrected.find((f) => f.includes("p-gb-2"))!), "utf8")
+    expect(mail.replace(/=\r?\n/g, "")).toContain(`https://survey.example.org/s/${surveyToken(key, "evaluation", "pre", "p-gb-2")}`)
+    expect(await resend()).toMatchObject({ sent: 0, alreadySent: 5 })
+  })
+
   const paperCsv = (codes: ReadonlyArray<string>, wave: "pre" | "post" = "pre") => {
     const questions = questionsFor(instrument, wave)
     const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)

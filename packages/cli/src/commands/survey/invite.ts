@@ -1,17 +1,23 @@
+import { Flags } from "@oclif/core"
 import { SurveyMailCommand, surveyMailFlags } from "../../survey-mail.js"
 
 export default class SurveyInvite extends SurveyMailCommand {
   static override summary = "Invite every participant with an e-mail address to a survey wave, each with their own link."
   static override description = [
     "Each participant gets one unguessable link per wave (<base-url>/s/<token>, 192 random-looking bits derived from a key kept in the database; only a hash of it is stored), mailed in their locale (the participant's, else their site's) through the mail service: the outbox folder, or SMTP when SMTP_URL is set.",
-    "Running it again invites nobody twice: the token is the same and the message is keyed by instrument, wave and participant. Participants without an e-mail address are counted: they answer on paper (`convene survey import`)."
+    "Running it again invites nobody twice: the token is the same and the message is keyed by instrument, wave and participant. Participants without an e-mail address are counted: they answer on paper (`convene survey import`).",
+    "Sent with a wrong --base-url? --resend-links mails the link again, at the corrected address, to those invited who have not answered yet, under a key of its own for that address (so it too goes out once)."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> survey invite --wave pre",
     "<%= config.bin %> survey invite --wave pre --site sn-dakar",
-    "SMTP_URL=smtp://user:pass@mail.example.org:587 <%= config.bin %> survey invite --wave post --base-url https://survey.example.org --rate 5"
+    "SMTP_URL=smtp://user:pass@mail.example.org:587 <%= config.bin %> survey invite --wave post --base-url https://survey.example.org --rate 5",
+    "<%= config.bin %> survey invite --wave pre --base-url https://survey.example.org --resend-links   # after a wrong --base-url"
   ]
-  static override flags = surveyMailFlags
+  static override flags = {
+    ...surveyMailFlags,
+    "resend-links": Flags.boolean({ summary: "Mail the link again, at this --base-url, to those invited who have not answered yet." })
+  }
 
   async run() {
     const { flags } = await this.parse(SurveyInvite)
