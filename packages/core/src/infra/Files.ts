@@ -3,6 +3,7 @@
  * Workflows read and write through these, not through `node:fs` inside `Effect.promise`.
  */
 import * as Effect from "effect/Effect"
+import { createHash } from "node:crypto"
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { dirname, relative } from "node:path"
 import { FileError } from "../domain/Errors.js"
@@ -15,6 +16,20 @@ import { FileError } from "../domain/Errors.js"
  */
 export const fileOp = <A>(operation: FileError["operation"], path: string, run: () => Promise<A>): Effect.Effect<A, FileError> =>
   Effect.tryPromise({ try: run, catch: (cause) => new FileError({ operation, path, cause }) })
+
+/**
+ * Runs synchronous file work (thousands of small files are several times faster without a
+ * thread-pool round trip each) as an Effect failing with a {@link FileError}. The error names
+ * the file the system names, else `path`.
+ *
+ * @example
+ * const sources = yield* fileWork("read", ws.dir, () => readKitSources(ws.dir))
+ */
+export const fileWork = <A>(operation: FileError["operation"], path: string, work: () => A): Effect.Effect<A, FileError> =>
+  Effect.try({
+    try: work,
+    catch: (cause) => new FileError({ operation, path: (cause as NodeJS.ErrnoException | undefined)?.path ?? path, cause })
+  })
 
 /** A UTF-8 text file. */
 export const readText = (path: string): Effect.Effect<string, FileError> => fileOp("read", path, () => readFile(path, "utf8"))
@@ -41,3 +56,6 @@ export const displayPath = (file: string): string => {
   const rel = relative(process.cwd(), file)
   return rel === "" || rel.startsWith("..") ? file : rel
 }
+
+/** The SHA-256 of text or bytes, in hex: what kits, catalogs, instruments and mail keys are hashed with. */
+export const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")

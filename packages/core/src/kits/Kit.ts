@@ -6,7 +6,6 @@
  */
 import Handlebars from "handlebars"
 import { IntlMessageFormat } from "intl-messageformat"
-import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
@@ -19,7 +18,7 @@ import { InputError, type Problem } from "../domain/Errors.js"
 import type { Fellow, Site } from "../domain/Registry.js"
 import type { PlannedMoment, SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { canonicalLocale, languageOf } from "../domain/Values.js"
-import { displayPath } from "../infra/Files.js"
+import { displayPath, sha256 } from "../infra/Files.js"
 import { catalogsFor, hasSiteOverrides, type KitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 
 /** Bumped when the renderer changes what it writes, so that every kit rebuilds. */
@@ -276,7 +275,6 @@ const compileSet = (templates: ReadonlyMap<string, TemplateFile>): CompiledSet =
   return { documents, mail, survey, css: templates.get("kit/assets/kit.css")?.text ?? "", hash }
 }
 
-const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
 const utf8 = new TextEncoder()
 
 /** Formats an instant's local time in a zone, e.g. `09:30` or `9:30 AM`. */

@@ -7,13 +7,13 @@
 import * as Effect from "effect/Effect"
 import Handlebars from "handlebars"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "../domain/Catalog.js"
-import { FileError, type Problem } from "../domain/Errors.js"
+import type { Problem } from "../domain/Errors.js"
 import { languageOf } from "../domain/Values.js"
 import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { readInstruments } from "../surveys/index.js"
-import { displayPath } from "../infra/Files.js"
+import { displayPath, fileWork } from "../infra/Files.js"
 import { catalogsFor, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 
 /** A site whose kit would not be (entirely) in its own locale. */
@@ -70,7 +70,7 @@ const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: 
  * Unlike the renderer, which refuses broken catalogs, the check reads them to report every problem.
  */
 export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?: KitSources) {
-  const sources = given ?? (yield* Effect.try({ try: () => readKitSources(ws.dir), catch: (cause) => new FileError({ operation: "read", path: ws.dir, cause }) }))
+  const sources = given ?? (yield* fileWork("read", ws.dir, () => readKitSources(ws.dir)))
   const source = ws.dialogue.source_locale
   const problems: Array<Problem> = [...sources.problems]
   problems.push(...(yield* readInstruments(ws.dir).pipe(

@@ -3,13 +3,12 @@
  * built-ins, the workspace's overrides (`templates/`, `locales/`) and a site's own folder
  * (`sites/<id>/templates/`, `sites/<id>/locales/`), the most specific winning.
  */
-import { createHash } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
 import { type Catalog, type CatalogLayer, CatalogSet, parseCatalog } from "../domain/Catalog.js"
 import { InputError, type Problem } from "../domain/Errors.js"
 import { canonicalLocale } from "../domain/Values.js"
-import { displayPath } from "../infra/Files.js"
+import { displayPath, sha256 } from "../infra/Files.js"
 import { assetsRoot } from "../infra/Workspace.js"
 
 /** One template or asset file, by its path under `templates/` (e.g. `kit/documents/agenda.hbs`). */
@@ -28,8 +27,6 @@ export interface SourceLayer {
   readonly catalogs: ReadonlyArray<Catalog>
   readonly catalogHashes: ReadonlyMap<string, string>
 }
-
-const sha256 = (text: string | Uint8Array): string => createHash("sha256").update(text).digest("hex")
 
 const walkFiles = (dir: string, out: Array<string> = []): Array<string> => {
   if (!existsSync(dir)) return out

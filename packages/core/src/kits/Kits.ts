@@ -5,14 +5,13 @@
  */
 import * as Effect from "effect/Effect"
 import { zipSync, type Zippable } from "fflate"
-import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import type { Dialogue } from "../domain/Dialogue.js"
-import { FileError, InputError, NotFound } from "../domain/Errors.js"
+import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import type { SchedulePlan } from "../domain/Schedule.js"
-import { makeDir } from "../infra/Files.js"
+import { fileWork, makeDir, sha256 } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
@@ -73,8 +72,6 @@ export interface KitManifest {
   readonly files: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
 }
 
-const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
-
 // DOS timestamps are local wall times: a date built from local fields writes the same bytes in every zone.
 const ZIP_TIME = new Date(2000, 0, 1, 0, 0, 0)
 
@@ -86,17 +83,6 @@ export const zipKit = (site: string, files: ReadonlyArray<KitFile>): Uint8Array 
   }
   return zipSync(entries, { mtime: ZIP_TIME })
 }
-
-/**
- * Runs synchronous file work as an Effect failing with a {@link FileError} that names the file.
- * Kits are thousands of small files: synchronous calls are several times faster than promises
- * here (no thread-pool round trip per file), and nothing else waits on this process.
- */
-const fileWork = <A>(operation: FileError["operation"], path: string, work: () => A): Effect.Effect<A, FileError> =>
-  Effect.try({
-    try: work,
-    catch: (cause) => new FileError({ operation, path: (cause as NodeJS.ErrnoException | undefined)?.path ?? path, cause })
-  })
 
 const listFiles = (dir: string, base = dir, out: Array<string> = []): Array<string> => {
   if (!existsSync(dir)) return out

@@ -4,7 +4,8 @@
  * open, with the dialogue text the workspace already holds.
  */
 import * as Effect from "effect/Effect"
-import { FileError, InputError } from "../domain/Errors.js"
+import { type FileError, InputError } from "../domain/Errors.js"
+import { fileWork } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { KitRenderer } from "./Kit.js"
 import { readKitSources } from "./KitSources.js"
@@ -23,10 +24,7 @@ export const rendererFor = (ws: Workspace): Effect.Effect<KitRenderer, InputErro
   Effect.suspend(() => {
     const cached = renderers.get(ws)
     if (cached !== undefined) return Effect.succeed(cached)
-    return Effect.try({
-      try: () => readKitSources(ws.dir),
-      catch: (cause) => new FileError({ operation: "read", path: (cause as { path?: string }).path ?? ws.dir, cause })
-    }).pipe(
+    return fileWork("read", ws.dir, () => readKitSources(ws.dir)).pipe(
       Effect.flatMap((sources) => {
         if (sources.problems.length > 0) {
           return Effect.fail(new InputError({ summary: "The kit catalogs have errors (run `convene kit check`).", problems: sources.problems }))

@@ -5,10 +5,10 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { createHash } from "node:crypto"
 import { mkdir, rename, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { InputError, MailTransportError, type Problem, StoreError } from "../domain/Errors.js"
+import { sha256 } from "../infra/Files.js"
 import type { StoredAttachment, StoredMessage } from "../infra/Tables.js"
 import { BATCH_SIZE, MailRepo, type MailRepoShape, type NewSendLogRow, type Outcome, type PendingRow } from "./MailRepo.js"
 
@@ -118,8 +118,6 @@ export const resolveMailTransport = (
   if (problems.length > 0) throw new InputError({ summary: "The mail settings cannot be used.", problems })
   return { outboxDir: outboxDirOf(workspaceDir), from }
 }
-
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex")
 
 /**
  * The Message-ID of a message: derived from its idempotency key and the From domain, so that a

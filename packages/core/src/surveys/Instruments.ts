@@ -3,12 +3,10 @@
  * their questionnaires, the surveys collect and report their answers.
  */
 import * as Effect from "effect/Effect"
-import { createHash } from "node:crypto"
 import { join } from "node:path"
 import { type FileError, InputError } from "../domain/Errors.js"
 import { decodeInstrumentYaml, type Instrument } from "../domain/Instrument.js"
-import { listDir, readText } from "../infra/Files.js"
-import { displayPath } from "../infra/Files.js"
+import { displayPath, listDir, readText, sha256 } from "../infra/Files.js"
 
 /** An instrument as read from `surveys/<id>.yaml`, with the hash of its text. */
 export interface LoadedInstrument {
@@ -16,8 +14,6 @@ export interface LoadedInstrument {
   readonly instrument: Instrument
   readonly sha256: string
 }
-
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex")
 
 /**
  * The survey instruments of a workspace (`surveys/*.yaml`), decoded; every problem of every

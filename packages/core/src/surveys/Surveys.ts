@@ -6,18 +6,18 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { createHash, createHmac, randomBytes } from "node:crypto"
+import { createHmac, randomBytes } from "node:crypto"
 import { createWriteStream } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { dirname } from "node:path"
 import { answerText } from "../domain/Answers.js"
 import { formatCsvField } from "../domain/Csv.js"
 import type { Dialogue } from "../domain/Dialogue.js"
-import { FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
+import { type FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
 import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument.js"
 import { koboRows, paperRows } from "../domain/PaperAnswers.js"
 import type { ResponseSource } from "../domain/Simulation.js"
-import { displayPath, fileOp, makeDir } from "../infra/Files.js"
+import { displayPath, fileOp, fileWork, makeDir, sha256 } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { type KitRenderer, rendererFor } from "../kits/index.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
@@ -75,7 +75,7 @@ export const surveyToken = (key: string, instrument: string, wave: string, parti
   createHmac("sha256", Buffer.from(key, "base64url")).update(`${instrument}\u0000${wave}\u0000${participantId}`).digest().subarray(0, 24).toString("base64url")
 
 /** What is stored of a token. */
-export const tokenHash = (token: string): string => createHash("sha256").update(token).digest("hex")
+export const tokenHash = (token: string): string => sha256(token)
 
 /** What `survey invite` and `survey remind` need. */
 export interface SurveyMailOptions {
@@ -168,7 +168,7 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
   const today = options.today ?? new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
   const base = options.baseUrl.replace(/\/+$/, "")
   // a corrected link is a new message: keyed by the address it points at
-  const linkKey = createHash("sha256").update(base).digest("hex").slice(0, 12)
+  const linkKey = sha256(base).slice(0, 12)
   const keyOf = (participant: string): string =>
     kind === "remind"
       ? `survey-remind:${instrument.id}:${wave}:${participant}:${today}`
@@ -343,7 +343,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
   const order = new Map(instrument.questions.map((q, i) => [q.id, i]))
   const repo = yield* SurveyRepo
   yield* makeDir(dirname(file))
-  const out = yield* Effect.try({ try: () => createWriteStream(file), catch: (cause) => new FileError({ operation: "write", path: file, cause }) })
+  const out = yield* fileWork("write", file, () => createWriteStream(file))
   let failure: Error | undefined
   out.on("error", (e) => (failure = e))
   const write = (s: string) =>
