@@ -69,3 +69,23 @@ export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: 
   }))
   throw new InputError({ summary: `${file} does not describe ${what}.`, problems })
 }
+
+/**
+ * A function giving the line of the node at a path in a YAML text (or of its deepest existing
+ * parent; 1 for an empty document), for problems found after decoding. Parses once.
+ *
+ * @example
+ * yamlLocator("questions:\n  - id: a\n")(["questions", 0, "id"]) // 2
+ */
+export const yamlLocator = (text: string): ((path: ReadonlyArray<string | number>) => number) => {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  return (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as Array<string | number>, true)
+      const range = (node as { range?: [number, number, number] } | undefined)?.range
+      if (range !== undefined) return lineCounter.linePos(range[0]).line
+    }
+    return 1
+  }
+}

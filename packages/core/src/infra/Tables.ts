@@ -137,6 +137,81 @@ export interface SurveyResponsesTable {
   submitted_at: ColumnType<Date, string | undefined, string>
 }
 
+export interface ResultSitesTable {
+  site_id: string
+  status: "draft" | "submitted" | "validated"
+  simulated: ColumnType<boolean, boolean | undefined, boolean>
+  updated_at: ColumnType<Date, string | undefined, string>
+  updated_by: string
+  submitted_at: ColumnType<Date | null, string | null | undefined, string | null>
+  validated_at: ColumnType<Date | null, string | null | undefined, string | null>
+  validated_by: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface ResultTablesTable {
+  site_id: string
+  table_no: number
+  present: number
+}
+
+export interface ResultTalliesTable {
+  site_id: string
+  table_no: number
+  question: string
+  option: string
+  count: number
+}
+
+export interface ResultBallotChoicesTable {
+  site_id: string
+  ballot: string
+  question: string
+  /** an option id, or a scale point as text */
+  option: string
+  /** rankings only: 1 = first */
+  rank: number | null
+}
+
+export interface ResultBallotsTable {
+  site_id: string
+  ballot: string
+}
+
+export interface ResultRecommendationsTable {
+  site_id: string
+  question: string
+  table_no: number
+  number: number
+  text: string
+  votes: number
+}
+
+export interface ResultLogTable {
+  id: Generated<string>
+  site_id: string
+  at: ColumnType<Date, string | undefined, never>
+  actor: string
+  action: string
+  status_before: string | null
+  status_after: string | null
+  reason: string | null
+  /** SiteResults as JSON */
+  before: ColumnType<unknown, string | null, never>
+  after: ColumnType<unknown, string | null, never>
+}
+
+export interface ResultLinksTable {
+  site_id: string
+  token_hash: string
+  created_at: ColumnType<Date, string | undefined, never>
+}
+
+export interface ResultKeysTable {
+  id: number
+  token_key: string
+  created_at: ColumnType<Date, never, never>
+}
+
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
   fellows: FellowsTable
@@ -148,4 +223,13 @@ export interface Tables {
   survey_keys: SurveyKeysTable
   survey_invitations: SurveyInvitationsTable
   survey_responses: SurveyResponsesTable
+  result_sites: ResultSitesTable
+  result_tables: ResultTablesTable
+  result_tallies: ResultTalliesTable
+  result_ballot_choices: ResultBallotChoicesTable
+  result_ballots: ResultBallotsTable
+  result_recommendations: ResultRecommendationsTable
+  result_log: ResultLogTable
+  result_links: ResultLinksTable
+  result_keys: ResultKeysTable
 }

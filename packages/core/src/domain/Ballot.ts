@@ -1,0 +1,212 @@
+/**
+ * The dialogue's vote questions, `ballots/*.yaml`: each tied to an agenda block of kind `vote`,
+ * typed (single, multiple, scale, ranking, recommendations), with labels per locale and a
+ * collection mode (`ballot`: one paper per participant; `tally`: the table counts hands).
+ * Decoding checks every question against the agenda and names `file:line` for each problem.
+ */
+import * as Schema from "effect/Schema"
+import type { Dialogue } from "./Dialogue.js"
+import { InputError, type Problem } from "./Errors.js"
+import { Labels } from "./Instrument.js"
+import { Slug } from "./Values.js"
+import { decodeYaml, yamlLocator } from "./Yaml.js"
+
+/** How a vote is collected: `ballot` (each participant fills a paper), `tally` (the table counts hands). */
+export const CollectMode = Schema.Literals(["ballot", "tally"])
+export type CollectMode = typeof CollectMode.Type
+
+/** One option of a vote question. */
+export const VoteOption = Schema.Struct({ id: Slug, label: Labels })
+export type VoteOption = typeof VoteOption.Type
+
+const Options = Schema.Array(VoteOption).check(Schema.isMinLength(2, { message: "expected at least two options" }))
+
+const common = {
+  id: Slug,
+  /** The agenda block (of kind `vote`) in which the question is voted. */
+  block: Slug,
+  label: Labels,
+  /** An optional explanation printed under the question. */
+  help: Schema.optionalKey(Labels)
+}
+
+/** One option among several. */
+export const SingleVote = Schema.Struct({ ...common, type: Schema.Literal("single"), collect: CollectMode, options: Options })
+/** At most `max_choices` options. */
+export const MultipleVote = Schema.Struct({
+  ...common,
+  type: Schema.Literal("multiple"),
+  collect: CollectMode,
+  options: Options,
+  max_choices: Schema.Number.check(Schema.isInt({ message: "expected a whole number of choices" }), Schema.isGreaterThanOrEqualTo(1, { message: "expected at least 1 choice" }))
+})
+/** A 0–10 or 1–5 scale; `low` and `high` label its ends. */
+export const ScaleVote = Schema.Struct({
+  ...common,
+  type: Schema.Literal("scale"),
+  collect: CollectMode,
+  scale: Schema.Literals(["0-10", "1-5"]),
+  low: Schema.optionalKey(Labels),
+  high: Schema.optionalKey(Labels)
+})
+/** The options in order of preference; every participant ranks on a ballot. */
+export const RankingVote = Schema.Struct({ ...common, type: Schema.Literal("ranking"), collect: Schema.Literal("ballot"), options: Options })
+/**
+ * The tables' recommendations: free text per table, then priority votes across the site's
+ * recommendations, `votes_per_participant` each, counted per recommendation.
+ */
+export const RecommendationsVote = Schema.Struct({
+  ...common,
+  type: Schema.Literal("recommendations"),
+  /** How many recommendations a table may write (default 3). */
+  per_table: Schema.optionalKey(Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 20 }, { message: "expected 1 to 20 recommendations per table" }))),
+  votes_per_participant: Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 10 }, { message: "expected 1 to 10 priority votes per participant" }))
+})
+
+/** Any vote question. */
+export const VoteQuestion = Schema.Union([SingleVote, MultipleVote, ScaleVote, RankingVote, RecommendationsVote])
+export type VoteQuestion = typeof VoteQuestion.Type
+export type VoteType = VoteQuestion["type"]
+/** The questions whose answers are options (or scale points) counted per site. */
+export type CountedQuestion = Exclude<VoteQuestion, { readonly type: "recommendations" }>
+export type RecommendationsQuestion = typeof RecommendationsVote.Type
+
+/** A ballot file: one or more vote questions. */
+export const BallotFile = Schema.Struct({
+  questions: Schema.Array(VoteQuestion).check(Schema.isMinLength(1, { message: "expected at least one question" }))
+})
+export type BallotFile = typeof BallotFile.Type
+
+/** The vote questions of a dialogue, in file order, with where each was declared. */
+export interface Ballots {
+  readonly questions: ReadonlyArray<VoteQuestion>
+  /** Question id → `{ file, line, index }` of its declaration (index in its file's `questions`), for messages and `kit check`. */
+  readonly origin: ReadonlyMap<string, { readonly file: string; readonly line: number; readonly index: number }>
+}
+
+/** The scale points of a scale question, as option ids: "0" … "10" or "1" … "5". */
+export const scalePoints = (q: typeof ScaleVote.Type): Array<string> => (q.scale === "0-10" ? Array.from({ length: 11 }, (_, i) => String(i)) : ["1", "2", "3", "4", "5"])
+
+/** The option ids a counted question accepts: its options, or its scale points. */
+export const optionIds = (q: CountedQuestion): Array<string> => (q.type === "scale" ? scalePoints(q) : q.options.map((o) => o.id))
+
+/** Whether a question's answers are counted per option (every type but recommendations). */
+export const isCounted = (q: VoteQuestion): q is CountedQuestion => q.type !== "recommendations"
+
+/** How many options one participant may choose: 1, `max_choices`, or every option for a ranking. */
+export const maxChoices = (q: CountedQuestion): number => (q.type === "multiple" ? q.max_choices : q.type === "ranking" ? q.options.length : 1)
+
+/**
+ * Decodes one ballot file and checks it against the dialogue's agenda: every `block` must be an
+ * agenda block of kind `vote`, option ids unique, `max_choices` below the number of options.
+ * Throws {@link InputError} naming `file:line` and the field for every problem at once.
+ *
+ * @example
+ * const file = decodeBallotYaml(text, "ballots/votes.yaml", dialogue)
+ * file.questions[0].block // "vote-1"
+ */
+export const decodeBallotYaml = (text: string, file: string, dialogue: Dialogue): BallotFile => {
+  const blocks = new Map(dialogue.agenda.map((b) => [b.id, b]))
+  const checked = BallotFile.check(
+    Schema.makeFilter((f) => {
+      const issues: Array<Schema.FilterIssue> = []
+      const ids = new Set<string>()
+      f.questions.forEach((q, i) => {
+        if (ids.has(q.id)) issues.push({ path: ["questions", i, "id"], issue: `expected a unique question id, "${q.id}" is repeated` })
+        ids.add(q.id)
+        const block = blocks.get(q.block)
+        const votes = dialogue.agenda.filter((b) => b.kind === "vote").map((b) => b.id)
+        if (block === undefined) issues.push({ path: ["questions", i, "block"], issue: `expected an agenda block of kind vote (${votes.join(", ") || "the agenda has none"}), got "${q.block}"` })
+        else if (block.kind !== "vote") issues.push({ path: ["questions", i, "block"], issue: `expected a block of kind vote, "${q.block}" is a ${block.kind} block (vote blocks: ${votes.join(", ") || "none"})` })
+        if ("options" in q) {
+          const seen = new Set<string>()
+          q.options.forEach((o, j) => {
+            if (seen.has(o.id)) issues.push({ path: ["questions", i, "options", j, "id"], issue: `expected a unique option id, "${o.id}" is repeated` })
+            seen.add(o.id)
+          })
+        }
+        if (q.type === "multiple" && q.max_choices > q.options.length) issues.push({ path: ["questions", i, "max_choices"], issue: `expected at most ${q.options.length} choices (the number of options)` })
+        if (q.label[dialogue.source_locale] === undefined) issues.push({ path: ["questions", i, "label"], issue: `expected a label in the source locale ${dialogue.source_locale}` })
+      })
+      return issues
+    })
+  )
+  return decodeYaml(checked, text, file, "a valid ballot file")
+}
+
+/** A ballot file as read: its name (for messages) and text. */
+export interface BallotSource {
+  readonly file: string
+  readonly text: string
+}
+
+/**
+ * Decodes every ballot file of a workspace and checks question ids are unique across files.
+ * Throws one {@link InputError} with the problems of every file.
+ */
+export const decodeBallots = (sources: ReadonlyArray<BallotSource>, dialogue: Dialogue): Ballots => {
+  const problems: Array<Problem> = []
+  const questions: Array<VoteQuestion> = []
+  const origin = new Map<string, { file: string; line: number; index: number }>()
+  for (const source of sources) {
+    let decoded: BallotFile
+    try {
+      decoded = decodeBallotYaml(source.text, source.file, dialogue)
+    } catch (e) {
+      if (e instanceof InputError) {
+        problems.push(...e.problems)
+        continue
+      }
+      throw e
+    }
+    const lineOf = yamlLocator(source.text)
+    decoded.questions.forEach((q, i) => {
+      const line = lineOf(["questions", i, "id"])
+      const first = origin.get(q.id)
+      if (first !== undefined) {
+        problems.push({ file: source.file, line, field: `questions.${i}.id`, message: `expected a unique question id, "${q.id}" is already declared at ${first.file}:${first.line}` })
+        return
+      }
+      origin.set(q.id, { file: source.file, line, index: i })
+      questions.push(q)
+    })
+  }
+  if (problems.length > 0) throw new InputError({ summary: "A ballot file is not valid.", problems })
+  return { questions, origin }
+}
+
+/**
+ * Every label of the ballots missing in one of `locales` (the dialogue's), located at the
+ * question: `kit check` reports them like missing catalog keys. A missing label falls back to
+ * the source locale when printed.
+ */
+export const ballotCoverage = (ballots: Ballots, sources: ReadonlyArray<BallotSource>, locales: ReadonlyArray<string>): Array<Problem> => {
+  const locators = new Map(sources.map((s) => [s.file, yamlLocator(s.text)]))
+  const problems: Array<Problem> = []
+  for (const q of ballots.questions) {
+    const at = ballots.origin.get(q.id)!
+    const locate = locators.get(at.file)
+    const lineOf = (path: ReadonlyArray<string | number>): number => (locate === undefined ? at.line : locate(["questions", at.index, ...path]))
+    const need = (labels: Labels | undefined, path: ReadonlyArray<string | number>, what: string): void => {
+      if (labels === undefined) return
+      for (const l of locales) {
+        if (labels[l] === undefined) problems.push({ file: at.file, line: lineOf(path), field: `${q.id}.${[...path, l].join(".")}`, message: `${what} has no ${l} label` })
+      }
+    }
+    need(q.label, ["label"], `the question "${q.id}"`)
+    need(q.help, ["help"], `the help of "${q.id}"`)
+    if (q.type === "scale") {
+      need(q.low, ["low"], `the low end of "${q.id}"`)
+      need(q.high, ["high"], `the high end of "${q.id}"`)
+    }
+    if ("options" in q) q.options.forEach((o, j) => need(o.label, ["options", j, "label"], `the option "${o.id}" of "${q.id}"`))
+  }
+  return problems
+}
+
+/** The questions voted in one agenda block, in order. */
+export const questionsOfBlock = (ballots: Ballots, block: string): Array<VoteQuestion> => ballots.questions.filter((q) => q.block === block)
+
+/** A label in `locale`, else its language, else `fallback` (the dialogue's source locale). */
+export const voteLabel = (labels: Labels, locale: string, fallback: string): string =>
+  labels[locale] ?? labels[locale.split("-")[0]!] ?? labels[fallback] ?? Object.values(labels)[0] ?? ""
