@@ -145,6 +145,7 @@ export const initWorkspace = async (options: InitOptions): Promise<{ readonly di
       await writeFile(join(dir, registryFileName(registry.name)), registry.columns.map((c) => c.name).join(",") + "\n")
     }
     await cp(join(template, "surveys"), join(dir, "surveys"), { recursive: true })
+    await cp(join(template, "ballots"), join(dir, "ballots"), { recursive: true })
     await cp(join(template, "env.example"), join(dir, ".env.example"))
     await cp(join(template, "gitignore"), join(dir, ".gitignore"))
   }
