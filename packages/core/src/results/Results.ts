@@ -1,0 +1,227 @@
+/**
+ * The workflows of the citizens' results: storing a site's results from any way in (CSV, Kobo,
+ * the web form, the simulation — all through {@link storeResults}), moving them from draft to
+ * submitted to validated and back, the audit log, and the progress of entry across sites.
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import { type Ballots, isCounted } from "../domain/Ballot.js"
+import { Conflict, InputError, NotFound, type Problem } from "../domain/Errors.js"
+import type { Site } from "../domain/Registry.js"
+import { m49Of } from "../domain/Regions.js"
+import { checkSiteResults, type ResultPart, type ResultStatus, readResultsCsv, type SiteResults } from "../domain/Results.js"
+import { displayPath, readText } from "../infra/Files.js"
+import type { Workspace } from "../infra/Workspace.js"
+import { listRegistry } from "../registries/index.js"
+import { planSites } from "../schedule/index.js"
+import { type BallotShapes, type ResultLogEntry, ResultsRepo, type StatusChange } from "./ResultsRepo.js"
+import { readBallots } from "./Ballots.js"
+
+/** How answers of each ballot question are shaped when stored and read back. */
+export const ballotShapes = (ballots: Ballots): BallotShapes => {
+  const counted = ballots.questions.filter(isCounted)
+  return {
+    lists: new Set(counted.filter((q) => q.type === "multiple" || q.type === "ranking").map((q) => q.id)),
+    numbers: new Set(counted.filter((q) => q.type === "scale").map((q) => q.id)),
+    rankings: new Set(counted.filter((q) => q.type === "ranking").map((q) => q.id))
+  }
+}
+
+/** Who makes a change: a staff member (`staff:NAME`), a site's link (`link:SITE`), the simulation. */
+export type Actor = string
+
+/** What the one write path needs besides the results. */
+export interface StoreOptions {
+  readonly actor: Actor
+  /** What the log calls the change: `import`, `web-draft`, `web-submit`, `simulate`, … */
+  readonly action: string
+  readonly simulated?: boolean | undefined
+  /** Mark the sites submitted (the web form's Submit, the simulation). */
+  readonly submit?: boolean | undefined
+}
+
+/**
+ * The one write path of a site's results. Checks every site's results with the checks the CSV
+ * uses (a problem names the site and the field), refuses validated sites, then replaces the
+ * `parts` of each site's results in one transaction and logs the change.
+ */
+export const storeResults = Effect.fn("Results.store")(function*(ballots: Ballots, entries: ReadonlyArray<SiteResults>, parts: ReadonlyArray<ResultPart>, options: StoreOptions) {
+  const problems = entries.flatMap((e) => checkSiteResults(ballots, e).map((p) => ({ ...p, field: `${e.site_id}.${p.field ?? ""}` })))
+  if (problems.length > 0) return yield* new InputError({ summary: `The results are not valid (${problems.length} ${problems.length === 1 ? "problem" : "problems"}).`, problems })
+  const outcome = yield* ResultsRepo.use((repo) => repo.replaceParts(entries, parts, { actor: options.actor, action: options.action, simulated: options.simulated === true, shapes: ballotShapes(ballots), submit: options.submit }))
+  if ("validated" in outcome) return yield* new Conflict({ reason: `The results of ${listOf(outcome.validated)} are validated: reopen them first (convene results reopen --site ID --reason TEXT).` })
+  return outcome.written
+})
+
+const listOf = (ids: ReadonlyArray<string>): string => (ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`)
+
+/** What `results import` needs. */
+export interface ImportResultsOptions {
+  readonly workspace: Workspace
+  readonly file: string
+  /** Only this site: the file may leave out the `site` column. */
+  readonly site?: string | undefined
+  readonly actor: Actor
+}
+
+/** What an import did. */
+export interface ResultsImportSummary {
+  readonly file: string
+  readonly part: ResultPart
+  readonly rows: number
+  readonly sites: ReadonlyArray<string>
+}
+
+/**
+ * `convene results import FILE`: reads a tallies, ballots or recommendations CSV, checks every
+ * cell (FILE:LINE:COLUMN), refuses the whole file when a site in it is validated, and replaces
+ * that part of each site's draft in one transaction.
+ */
+export const importResults = Effect.fn("Results.import")(function*(options: ImportResultsOptions) {
+  const { ballots } = yield* readBallots(options.workspace.dir, options.workspace.dialogue)
+  if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md).", problems: [] })
+  const text = yield* readText(options.file)
+  const file = displayPath(options.file)
+  const sites = yield* listRegistry("sites")
+  if (options.site !== undefined && !sites.some((s) => s.id === options.site)) return yield* new NotFound({ what: "site", id: options.site })
+  const read = readResultsCsv(text, file, ballots, new Set(sites.map((s) => s.id)), { site: options.site })
+  const problems: Array<Problem> = [...read.problems]
+  if (problems.length === 0 && read.sites.length === 0) problems.push({ file, line: 1, message: "the file has a header but no rows" })
+  // a validated site cannot change: named at its first row, checked again in the write's transaction
+  const statuses = new Map((yield* ResultsRepo.use((repo) => repo.statuses())).map((s) => [s.site_id, s.status]))
+  for (const s of read.sites) {
+    if (statuses.get(s.site_id) === "validated") problems.push({ file, line: s.line, column: s.column, field: "site", message: `the results of ${s.site_id} are validated: reopen them first (convene results reopen --site ${s.site_id} --reason TEXT)` })
+  }
+  if (problems.length > 0) {
+    return yield* new InputError({ summary: `${file} was not imported: ${problems.length} ${problems.length === 1 ? "problem" : "problems"}, nothing was written.`, problems })
+  }
+  yield* storeResults(ballots, read.sites.map((s) => s.results), [read.part], { actor: options.actor, action: `import ${read.part}` })
+  return { file, part: read.part, rows: read.rows, sites: read.sites.map((s) => s.site_id) } satisfies ResultsImportSummary
+})
+
+/** Which sites a status change applies to. */
+export type SiteSelection = { readonly site: string } | { readonly allSubmitted: true }
+
+/**
+ * `convene results validate`: moves a site's results (draft or submitted), or every submitted
+ * site's, to validated. A validated site cannot change until it is reopened.
+ */
+export const validateResults = Effect.fn("Results.validate")(function*(selection: SiteSelection, actor: Actor) {
+  const statuses = yield* ResultsRepo.use((repo) => repo.statuses())
+  if ("site" in selection) {
+    const s = statuses.find((x) => x.site_id === selection.site)
+    if (s === undefined) return yield* new NotFound({ what: "results of site", id: selection.site, hint: "Nothing was entered for it: import or simulate its results first." })
+    if (s.status === "validated") return [] as Array<StatusChange>
+    return yield* ResultsRepo.use((repo) => repo.changeStatus([selection.site], ["draft", "submitted"], "validated", { actor, action: "validate" }))
+  }
+  const submitted = statuses.filter((s) => s.status === "submitted").map((s) => s.site_id)
+  return yield* ResultsRepo.use((repo) => repo.changeStatus(submitted, ["submitted"], "validated", { actor, action: "validate" }))
+})
+
+/** `convene results reopen`: moves a submitted or validated site back to draft, with a reason kept in the log. */
+export const reopenResults = Effect.fn("Results.reopen")(function*(site: string, reason: string, actor: Actor) {
+  if (reason.trim() === "") return yield* new InputError({ summary: "A reopening needs a reason.", problems: [{ field: "--reason", message: "expected why the results are reopened (it is kept in the log)" }] })
+  const statuses = yield* ResultsRepo.use((repo) => repo.statuses())
+  const s = statuses.find((x) => x.site_id === site)
+  if (s === undefined) return yield* new NotFound({ what: "results of site", id: site, hint: "Nothing was entered for it." })
+  return yield* ResultsRepo.use((repo) => repo.changeStatus([site], ["submitted", "validated"], "draft", { actor, action: "reopen", reason: reason.trim() }))
+})
+
+/** `convene results log`: the audit log, oldest first. */
+export const resultsLog = Effect.fn("Results.log")(function*(site: string | undefined) {
+  const entries: Array<ResultLogEntry> = yield* ResultsRepo.use((repo) => repo.log(site))
+  return entries
+})
+
+/** Where one site's results stand. */
+export interface SiteProgress {
+  readonly site_id: string
+  readonly name: string
+  readonly country: string
+  readonly region: string
+  readonly format: string
+  readonly status: ResultStatus | "missing"
+  /** When its day ends (the end of its last agenda block), as an ISO instant. */
+  readonly day_ends: string
+  /** Missing, and its day has ended in its own zone. */
+  readonly overdue: boolean
+  readonly simulated: boolean
+  readonly present: number
+  readonly ballots: number
+}
+
+/** The counts of one group of sites. */
+export interface ProgressGroup {
+  readonly group: string
+  readonly expected: number
+  readonly draft: number
+  readonly submitted: number
+  readonly validated: number
+  readonly missing: number
+  readonly overdue: number
+  readonly present: number
+  readonly ballots: number
+}
+
+/** The whole progress report. */
+export interface ResultsProgress {
+  readonly as_of: string
+  readonly by: "site" | "country" | "region"
+  readonly total: ProgressGroup
+  readonly groups: ReadonlyArray<ProgressGroup>
+  readonly sites: ReadonlyArray<SiteProgress>
+}
+
+/**
+ * `convene results status`: the sites expected (every site but mirror dialogues, unless
+ * `includeMirror`), and which have a draft, submitted or validated results, or none; which
+ * missing sites are overdue (their day has ended in their own zone, by the clock — `--as-of`
+ * in rehearsals); the people present and the ballots cast.
+ */
+export const resultsStatus = Effect.fn("Results.status")(function*(workspace: Workspace, options: { readonly by: "site" | "country" | "region"; readonly includeMirror?: boolean | undefined }) {
+  const now = yield* Clock.currentTimeMillis
+  const sites = (yield* listRegistry("sites")).filter((s: Site) => options.includeMirror === true || s.format !== "mirror")
+  const plan = planSites(workspace.dialogue, sites)
+  const ends = new Map(plan.sites.map((p) => [p.id, p.blocks.at(-1)?.end_utc ?? ""]))
+  const statuses = new Map((yield* ResultsRepo.use((repo) => repo.statuses())).map((s) => [s.site_id, s]))
+  const counts = new Map((yield* ResultsRepo.use((repo) => repo.entryCounts())).map((c) => [c.site_id, c]))
+  const rows: Array<SiteProgress> = sites.map((s) => {
+    const st = statuses.get(s.id)
+    const c = counts.get(s.id)
+    const dayEnds = ends.get(s.id) ?? ""
+    return {
+      site_id: s.id,
+      name: s.name,
+      country: s.country,
+      region: m49Of(s.country)?.region.name ?? "(no region)",
+      format: s.format,
+      status: st?.status ?? "missing",
+      day_ends: dayEnds,
+      overdue: st === undefined && dayEnds !== "" && Date.parse(dayEnds) <= now,
+      simulated: st?.simulated ?? false,
+      present: c?.present ?? 0,
+      ballots: c?.ballots ?? 0
+    }
+  })
+  const groupOf = (r: SiteProgress): string => (options.by === "country" ? r.country : options.by === "region" ? r.region : r.site_id)
+  const tally = (group: string, members: ReadonlyArray<SiteProgress>): ProgressGroup => ({
+    group,
+    expected: members.length,
+    draft: members.filter((r) => r.status === "draft").length,
+    submitted: members.filter((r) => r.status === "submitted").length,
+    validated: members.filter((r) => r.status === "validated").length,
+    missing: members.filter((r) => r.status === "missing").length,
+    overdue: members.filter((r) => r.overdue).length,
+    present: members.reduce((a, r) => a + r.present, 0),
+    ballots: members.reduce((a, r) => a + r.ballots, 0)
+  })
+  const groups = new Map<string, Array<SiteProgress>>()
+  for (const r of rows) groups.set(groupOf(r), [...(groups.get(groupOf(r)) ?? []), r])
+  return {
+    as_of: new Date(now).toISOString(),
+    by: options.by,
+    total: tally("all", rows),
+    groups: [...groups].sort((a, b) => a[0].localeCompare(b[0])).map(([g, members]) => tally(g, members)),
+    sites: rows
+  } satisfies ResultsProgress
+})

@@ -1,0 +1,20 @@
+/** The citizens' results: vote questions, entry (CSV, web, Kobo), checking, status, audit log. */
+export { type LoadedBallots, readBallots } from "./Ballots.js"
+export {
+  type Actor,
+  ballotShapes,
+  importResults,
+  type ImportResultsOptions,
+  type ProgressGroup,
+  reopenResults,
+  type ResultsImportSummary,
+  resultsLog,
+  type ResultsProgress,
+  resultsStatus,
+  type SiteProgress,
+  type SiteSelection,
+  storeResults,
+  type StoreOptions,
+  validateResults
+} from "./Results.js"
+export { type BallotShapes, type ReplaceOutcome, type ResultLogEntry, ResultsRepo, type SiteEntryCounts, type SiteResultStatus, type StatusChange, type StoredRecommendation } from "./ResultsRepo.js"
