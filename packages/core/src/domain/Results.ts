@@ -361,11 +361,6 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
         problems.push({ ...at(record.line, "question"), message: unknownQuestion(ballots, qid, "ballot") })
         continue
       }
-      const value = readBallotValue(q, cell(f, "value"))
-      if (!value.ok) {
-        problems.push({ ...at(record.line, "value"), message: `expected ${value.expected}` })
-        continue
-      }
       let b = site.ballots.get(ballot)
       if (b === undefined) {
         b = { answers: {}, lines: new Map() }
@@ -377,7 +372,9 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
         continue
       }
       b.lines.set(qid, record.line)
-      if (value.value !== undefined) b.answers[qid] = value.value
+      const value = readBallotValue(q, cell(f, "value"))
+      if (!value.ok) problems.push({ ...at(record.line, "value"), message: `expected ${value.expected}` })
+      else if (value.value !== undefined) b.answers[qid] = value.value
     } else {
       const qid = col.has("question") ? cell(f, "question").trim() : recommendationQuestions[0]!.id
       const q = byId.get(qid)
@@ -426,6 +423,7 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
       recommendations: [...s.recommendations.values()].map((r) => r.rec)
     }
   }))
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
   return { part, sites: entries, rows, problems }
 }
 

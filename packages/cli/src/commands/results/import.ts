@@ -1,0 +1,38 @@
+import { Args, Flags } from "@oclif/core"
+import { resolve } from "node:path"
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { byFlag, staffActor } from "../../results-flags.js"
+
+export default class ResultsImport extends ConveneCommand {
+  static override summary = "Import a site's (or many sites') vote results from a CSV: table tallies, individual ballots or recommendations."
+  static override description = [
+    "The file's header tells what it holds:",
+    "  tallies          site,table,present,question,option,count   (one row per option counted at a table; `present` repeated on each row of the table)",
+    "  ballots          site,ballot,question,value                  (one row per ballot and question; several choices separated by spaces, a ranking best first)",
+    "  recommendations  site,table,recommendation,text,votes        (add a `question` column when the ballots have several recommendations questions)",
+    "With --site, the `site` column may be left out and rows of other sites are refused.",
+    "All or nothing: every bad cell is reported as FILE:LINE:COLUMN (an unknown site, question or option, a count that is not a whole number, more votes than people present, more choices than allowed, a duplicate table or ballot, a validated site), and nothing is stored unless all are good. Importing a site again replaces that part of its draft; the results log keeps what was there before."
+  ].join("\n")
+  static override examples = [
+    "<%= config.bin %> results import tallies-dakar.csv --site sn-dakar",
+    "<%= config.bin %> results import all-ballots.csv --by 'Ana Lima'",
+    "<%= config.bin %> results import recommendations.csv --json"
+  ]
+  static override args = { file: Args.string({ description: "The CSV file.", required: true }) }
+  static override flags = {
+    ...workspaceFlags,
+    site: Flags.string({ summary: "Only this site: the file may leave out the site column." }),
+    by: byFlag
+  }
+
+  async run() {
+    const { args, flags } = await this.parse(ResultsImport)
+    const summary = await this.runInWorkspace(flags, async (ws) => {
+      const { importResults } = await import("@convene/core/results")
+      return importResults({ workspace: ws, file: resolve(args.file), site: flags.site, actor: staffActor(flags.by) })
+    })
+    const n = summary.sites.length
+    this.log(`${summary.file}: ${summary.rows} ${summary.part === "tallies" ? "tally" : summary.part === "ballots" ? "ballot" : "recommendation"} rows imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); the ${summary.part} of ${n === 1 ? "its" : "their"} draft ${n === 1 ? "was" : "were"} replaced.`)
+    return summary
+  }
+}
