@@ -400,7 +400,20 @@ const make = (db: Kysely<Tables>, run: Run) => {
       }),
 
     /** The site a link's token hash opens, if any. */
-    siteOfLink: (tokenHash: string) => run("reading a results link", async () => (await db.selectFrom("result_links").select("site_id").where("token_hash", "=", tokenHash).executeTakeFirst())?.site_id)
+    siteOfLink: (tokenHash: string) => run("reading a results link", async () => (await db.selectFrom("result_links").select("site_id").where("token_hash", "=", tokenHash).executeTakeFirst())?.site_id),
+
+    /**
+     * The site a link's token hash opens and where its results stand (no status before anything
+     * is entered): one indexed lookup, made by every request of the web form.
+     */
+    openLink: (tokenHash: string) =>
+      run("reading a results link", async (): Promise<{ readonly site_id: string; readonly status: ResultStatus | null; readonly updated_at: Date | null; readonly submitted_at: Date | null; readonly validated_at: Date | null } | undefined> =>
+        await db
+          .selectFrom("result_links as l")
+          .leftJoin("result_sites as s", "s.site_id", "l.site_id")
+          .select(["l.site_id", "s.status", "s.updated_at", "s.submitted_at", "s.validated_at"])
+          .where("l.token_hash", "=", tokenHash)
+          .executeTakeFirst())
   }
 }
 

@@ -19,3 +19,5 @@ export {
 } from "./Results.js"
 export { type BallotShapes, type ReplaceOutcome, type ResultLogEntry, ResultsRepo, type SiteEntryCounts, type SiteResultStatus, type StatusChange, type StoredRecommendation } from "./ResultsRepo.js"
 export { type ResultsSimulationSummary, SIMULATE_BATCH, simulateResults, type SimulateResultsOptions } from "./ResultsSimulate.js"
+export { isLocalUrl, inviteToResults, type ResultsInvitation, type ResultsInviteOptions, type ResultsInviteSummary } from "./ResultsInvite.js"
+export { type OpenedResultsLink, openResultsLink, type ResultsLink, resultsLinkKey, resultsLinks, resultsToken, resultsTokenHash, siteResults } from "./ResultsLinks.js"

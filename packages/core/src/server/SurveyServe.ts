@@ -1,5 +1,6 @@
 /**
- * Runs the survey form server on a port until SIGINT or SIGTERM, on the workspace's database.
+ * Runs the form server (survey forms and results forms) on a port until SIGINT or SIGTERM, on
+ * the workspace's database.
  * Several instances can serve one PostgreSQL database behind a load balancer: they share
  * nothing but the database (rate limits are per instance).
  */
@@ -8,8 +9,11 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { AddressInfo } from "node:net"
 import type { Instrument } from "../domain/Instrument.js"
+import type { Site } from "../domain/Registry.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor, templatesFor } from "../kits/index.js"
+import { listRegistry } from "../registries/index.js"
+import { readBallots, type ResultsRepo, resultsLinkKey } from "../results/index.js"
 import { readInstruments, type SurveyRepo, surveyTokenKey } from "../surveys/index.js"
 import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
 
@@ -24,27 +28,33 @@ export interface ServeOptions extends SurveyServerOptions {
 }
 
 /**
- * What the form server reads at start: instruments, templates, catalogs, the survey key; and
- * the surveys' repository it was given, kept to run each request's lookup and store.
+ * What the form server reads at start: instruments, ballots, sites, templates, catalogs, the
+ * survey and results keys; and the repositories it was given, kept to run each request's
+ * lookup and store.
  */
 export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace) {
   const loaded = yield* readInstruments(ws.dir)
   const renderer = yield* rendererFor(ws)
   const key = yield* surveyTokenKey()
-  const services = yield* Effect.context<SurveyRepo>()
+  const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
+  const sites = new Map<string, Site>((yield* listRegistry("sites")).map((s: Site) => [s.id, s]))
+  const resultsKey = yield* resultsLinkKey()
+  const services = yield* Effect.context<SurveyRepo | ResultsRepo>()
   const instruments = new Map<string, Instrument>(loaded.map((l) => [l.instrument.id, l.instrument]))
+  const run = <A, E, R extends SurveyRepo | ResultsRepo>(effect: Effect.Effect<A, E, R>): Promise<A> => Effect.runPromise(Effect.provideContext(effect as Effect.Effect<A, E, SurveyRepo | ResultsRepo>, services))
   return {
-    run: (effect) => Effect.runPromise(Effect.provideContext(effect, services)),
+    run,
     dialogue: ws.dialogue,
     renderer,
     instruments,
     key,
-    css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? ""
+    css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? "",
+    results: { run, ballots, sites, key: resultsKey }
   } satisfies SurveyServerContext
 })
 
 /**
- * Serves `/s/<token>` until stopped. Returns when the server has closed.
+ * Serves `/s/<token>` and `/results/<token>` until stopped. Returns when the server has closed.
  *
  * @example
  * yield* serveSurveys(ws, { port: 8080, log: console.log })

@@ -1,6 +1,7 @@
 /**
- * The survey form server behind `convene survey serve`: Hono on Node, one form per invitation
- * token at `/s/<token>`, localized and right to left where needed, plain HTML forms that work
+ * The form server behind `convene serve` (and its alias `survey serve`): Hono on Node, one
+ * survey form per invitation token at `/s/<token>`, and the results form of each site at
+ * `/results/<token>` (ResultsForm.ts), localized and right to left where needed, plain HTML forms that work
  * without JavaScript, validated on the server, one stored response per token and wave.
  * Hardened: CSRF checks (Origin / Sec-Fetch-Site and a per-form token), a body size limit,
  * rate limits, security headers, no stack traces in pages, no tokens in logs. Every lookup and
@@ -18,6 +19,7 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
+import { addResultsForm, type ResultsFormContext } from "./ResultsForm.js"
 
 /** How the server behaves; every field has a default. */
 export interface SurveyServerOptions {
@@ -35,6 +37,8 @@ export interface SurveyServerOptions {
   readonly publicOrigin?: string | undefined
   /** Take the client address from X-Forwarded-For (behind a load balancer you trust). */
   readonly trustProxy?: boolean
+  /** Largest results form body accepted, in bytes (default 512 KiB: a site's ballots are many fields). */
+  readonly maxResultsBodyBytes?: number
 }
 
 /** What the server reads once at start. */
@@ -50,6 +54,8 @@ export interface SurveyServerContext {
   /** The survey key (see `surveyTokenKey`): per-form CSRF tokens are derived from it. */
   readonly key: string
   readonly css: string
+  /** The results form (`/results/<token>`), when the server serves it. */
+  readonly results?: ResultsFormContext | undefined
 }
 
 /**
@@ -148,11 +154,12 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     return incoming?.socket?.remoteAddress ?? "unknown"
   }
 
-  // request lines without tokens: /s/<token> is logged as /s/<first 8 hex of its hash>…
+  // request lines without tokens: /s/<token> is logged as /s/<first 8 hex of its hash>…, and
+  // /results/<token> as /results/<first 8 hex of its hash>…
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
-    const path = c.req.path.replace(/^\/s\/([^/]+)/, (_m, token: string) => `/s/${tokenHash(token).slice(0, 8)}…`)
+    const path = c.req.path.replace(/^\/(s|results)\/([^/]+)/, (_m, kind: string, token: string) => `/${kind}/${tokenHash(token).slice(0, 8)}…`)
     log(`${c.req.method} ${path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`)
   })
   app.use(
@@ -179,7 +186,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     // a refusal by a middleware (the CSRF check): its status, with a page of ours
     if (error instanceof HTTPException) return generic(c, error.status, error.status === 403 ? "forbidden" : error.status === 413 ? "too_large" : "failure")
     // the message only, in the log; the page says nothing about the inside
-    log(`error ${c.req.method} ${c.req.path.replace(/^\/s\/[^/]+/, "/s/…")}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`)
+    log(`error ${c.req.method} ${c.req.path.replace(/^\/(s|results)\/[^/]+/, "/$1/…")}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`)
     return generic(c, 500, "failure")
   })
   app.notFound((c) => generic(c, 404, "not_found"))
@@ -327,12 +334,11 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     })
   })
 
+  const originAllowed = (origin: string, c: Context): boolean => origin === new URL(c.req.url).origin || (options.publicOrigin !== undefined && origin === new URL(options.publicOrigin).origin)
   app.post(
     "/s/:token",
     bodyLimit({ maxSize: options.maxBodyBytes ?? 64 * 1024, onError: (c) => generic(c, 413, "too_large") }),
-    csrf({
-      origin: (origin, c) => origin === new URL(c.req.url).origin || (options.publicOrigin !== undefined && origin === new URL(options.publicOrigin).origin)
-    }),
+    csrf({ origin: originAllowed }),
     async (c) => {
       const found = await open(c)
       if (found instanceof Response) return found
@@ -374,5 +380,19 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       return c.redirect(`/s/${found.token}/done`, 303)
     }
   )
+  if (context.results !== undefined) {
+    addResultsForm(app, context.results, {
+      renderer,
+      dialogue,
+      generic,
+      clientOf,
+      perToken,
+      failures,
+      originAllowed,
+      formToken,
+      sameToken,
+      maxBodyBytes: options.maxResultsBodyBytes ?? 512 * 1024
+    })
+  }
   return app
 }

@@ -1,3 +1,4 @@
-/** The survey form server: one link per participant and wave, localized, without JavaScript. */
+/** The form server: survey forms (one link per participant and wave) and results forms (one link per site), localized, without JavaScript. */
 export { type ServeOptions, serveSurveys, surveyServerContext } from "./SurveyServe.js"
 export { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
+export { addResultsForm, type FormServerParts, formOfResults, readResultsForm, type ResultsFormContext } from "./ResultsForm.js"

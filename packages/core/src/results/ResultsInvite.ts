@@ -1,0 +1,120 @@
+/**
+ * `convene results invite`: mails each site's fellow the site's results link, in the site's
+ * language, through the mail service. Idempotent through the send log: a message is keyed by
+ * site, fellow and link address, so a second run sends nothing.
+ */
+import * as Effect from "effect/Effect"
+import type { Fellow, Site } from "../domain/Registry.js"
+import { InputError, NotFound } from "../domain/Errors.js"
+import { sha256 } from "../infra/Files.js"
+import type { Workspace } from "../infra/Workspace.js"
+import { rendererFor } from "../kits/index.js"
+import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
+import { listRegistry } from "../registries/index.js"
+import { readBallots } from "./Ballots.js"
+import { resultsLinks } from "./ResultsLinks.js"
+
+/** What `results invite` needs. */
+export interface ResultsInviteOptions {
+  /** One site, or every site (`all`). */
+  readonly site?: string | undefined
+  /** The form server's public address, e.g. `https://survey.example.org` (links are `<url>/results/<token>`). */
+  readonly baseUrl: string
+  readonly transport: MailTransportOptions
+  readonly rate?: number | undefined
+  /** Work out the messages, send and store nothing. */
+  readonly dryRun?: boolean | undefined
+  /** Accept a base URL on this machine (localhost, 127.0.0.1, ::1): for rehearsals only. */
+  readonly allowLocalhost?: boolean | undefined
+  readonly onProgress?: ((done: number, total: number) => void) | undefined
+}
+
+/** One message of an invitation run (without its link). */
+export interface ResultsInvitation {
+  readonly site_id: string
+  readonly fellow: string
+  readonly email: string
+  readonly locale: string
+  readonly subject: string
+}
+
+/** What an invitation run did. */
+export interface ResultsInviteSummary {
+  readonly dryRun: boolean
+  readonly baseUrl: string
+  readonly sites: number
+  readonly invitations: ReadonlyArray<ResultsInvitation>
+  readonly queued: number
+  readonly alreadySent: number
+  readonly sent: number
+  readonly failed: number
+  readonly deferred: number
+}
+
+/** Whether a URL points at the machine it is made on: a link there reaches nobody else. */
+export const isLocalUrl = (url: string): boolean => {
+  let host: string
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "")
+  } catch {
+    return false
+  }
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || host === "::" || /^127\./.test(host)
+}
+
+/**
+ * Mails the results link of one site (`site`) or of every site to its fellow, in the site's
+ * locale. Refuses a base URL that is not http(s), and one on this machine unless
+ * `allowLocalhost` (links to localhost reach no fellow).
+ *
+ * @example
+ * const summary = yield* inviteToResults(ws, { baseUrl: "https://survey.example.org", transport: { outboxDir } })
+ * // { sites: 5, sent: 5, alreadySent: 0, ... }
+ */
+export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspace, options: ResultsInviteOptions) {
+  if (!/^https?:\/\/[^/]+/.test(options.baseUrl) || !URL.canParse(options.baseUrl)) {
+    return yield* new InputError({ summary: `--base-url: expected the form server's public http(s) address, e.g. https://survey.example.org, got "${options.baseUrl}".`, problems: [] })
+  }
+  if (isLocalUrl(options.baseUrl) && options.allowLocalhost !== true && options.dryRun !== true) {
+    return yield* new InputError({
+      summary: `--base-url ${options.baseUrl} is on this machine: fellows could not open their links. Pass the server's public address (--base-url https://…, or CONVENE_SURVEY_URL), or --allow-localhost for a rehearsal.`,
+      problems: []
+    })
+  }
+  const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
+  if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md) before inviting fellows to enter results.", problems: [] })
+  // the catalogs are checked before anything is stored
+  const renderer = yield* rendererFor(ws)
+  const sites: ReadonlyArray<Site> = yield* listRegistry("sites", options.site === undefined ? {} : { id: options.site })
+  if (options.site !== undefined && sites.length === 0) return yield* new NotFound({ what: "site", id: options.site, hint: "`convene sites list` shows the registered sites." })
+  const fellows = new Map((yield* listRegistry("fellows")).map((f: Fellow) => [f.email, f]))
+  const base = options.baseUrl.replace(/\/+$/, "")
+  // a corrected address is a new message: keyed by the address the link points at
+  const linkKey = sha256(base).slice(0, 12)
+  const links = options.dryRun === true ? sites.map((s) => ({ site_id: s.id, token: "" })) : yield* resultsLinks(sites.map((s) => s.id))
+  const invitations: Array<ResultsInvitation> = []
+  const messages: Array<OutgoingMessage> = sites.map((site, i) => {
+    const name = fellows.get(site.fellow_email)?.name ?? site.fellow_email
+    const { messages: catalog, used } = renderer.messagesFor(site.id, site.locale)
+    const values = { dialogue: ws.dialogue.title, site: site.name, fellow: name, link: `${base}/results/${links[i]!.token}` }
+    const subject = catalog.format("mail_results.subject", { dialogue: ws.dialogue.title, site: site.name })
+    invitations.push({ site_id: site.id, fellow: name, email: site.fellow_email, locale: used, subject })
+    return {
+      key: `results-invite:${site.id}:${site.fellow_email}:link-${linkKey}`,
+      purpose: "results-invite",
+      // structured: a display name built into a string could carry more recipients
+      to: { name, address: site.fellow_email },
+      locale: used,
+      subject,
+      html: renderer.renderPage("mail", "results.html", site.id, site.locale, { ...values, subject }),
+      text: renderer.renderPage("mail", "results.text", site.id, site.locale, { ...values, subject })
+    }
+  })
+  const summary = { dryRun: options.dryRun === true, baseUrl: base, sites: sites.length, invitations }
+  if (options.dryRun === true) return { ...summary, queued: 0, alreadySent: 0, sent: 0, failed: 0, deferred: 0 } satisfies ResultsInviteSummary
+  const delivered = yield* sendMessages(messages, options.transport, {
+    ...(options.rate === undefined ? {} : { rate: options.rate }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+  })
+  return { ...summary, queued: delivered.queued, alreadySent: delivered.alreadySent, sent: delivered.sent, failed: delivered.failed, deferred: delivered.deferred } satisfies ResultsInviteSummary
+})
