@@ -65,7 +65,8 @@ const METADATA = new Set([
 ])
 const METADATA_GROUPS = new Set(["meta", "formhub", "__system"])
 
-const isMetadata = (segments: ReadonlyArray<string>): boolean => {
+/** Whether a header (split on `/`) is a column KoboToolbox or ODK Central adds around a form's fields. */
+export const isMetadata = (segments: ReadonlyArray<string>): boolean => {
   const last = segments.at(-1)!
   return last.startsWith("_") || METADATA.has(last) || last.startsWith("meta-") || (segments.length > 1 && METADATA_GROUPS.has(segments[0]!))
 }

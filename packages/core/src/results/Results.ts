@@ -10,6 +10,7 @@ import { Conflict, InputError, NotFound, type Problem } from "../domain/Errors.j
 import type { Site } from "../domain/Registry.js"
 import { m49Of } from "../domain/Regions.js"
 import { checkSiteResults, type ResultPart, type ResultStatus, readResultsCsv, type SiteResults } from "../domain/Results.js"
+import { readResultsKobo } from "../domain/ResultsKobo.js"
 import { displayPath, readText } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
@@ -62,20 +63,30 @@ export interface ImportResultsOptions {
   /** Only this site: the file may leave out the `site` column. */
   readonly site?: string | undefined
   readonly actor: Actor
+  /** `csv` (default): one of the three CSV layouts; `kobo`: a KoboToolbox/ODK CSV export of the results form (domain/ResultsKobo.ts). */
+  readonly format?: "csv" | "kobo" | undefined
+  /** kobo: keep the submissions a reviewer marked "Not approved". */
+  readonly includeUnapproved?: boolean | undefined
 }
 
 /** What an import did. */
 export interface ResultsImportSummary {
   readonly file: string
   readonly part: ResultPart
+  /** Every part replaced: the one part of a CSV; a Kobo export's table sheets and ballots. */
+  readonly parts: ReadonlyArray<ResultPart>
   readonly rows: number
   readonly sites: ReadonlyArray<string>
+  /** kobo: submissions marked "Not approved" in KoboToolbox, left out. */
+  readonly unapproved: number
 }
 
 /**
  * `convene results import FILE`: reads a tallies, ballots or recommendations CSV, checks every
  * cell (FILE:LINE:COLUMN), refuses the whole file when a site in it is validated, and replaces
- * that part of each site's draft in one transaction.
+ * that part of each site's draft in one transaction. With `format: "kobo"`, reads a KoboToolbox
+ * export of the results form instead (`readResultsKobo`): its table sheets replace the tallies
+ * and recommendations, its ballots the ballots, of each site in it.
  */
 export const importResults = Effect.fn("Results.import")(function*(options: ImportResultsOptions) {
   const { ballots } = yield* readBallots(options.workspace.dir, options.workspace.dialogue)
@@ -84,9 +95,14 @@ export const importResults = Effect.fn("Results.import")(function*(options: Impo
   const file = displayPath(options.file)
   const sites = yield* listRegistry("sites")
   if (options.site !== undefined && !sites.some((s) => s.id === options.site)) return yield* new NotFound({ what: "site", id: options.site })
-  const read = readResultsCsv(text, file, ballots, new Set(sites.map((s) => s.id)), { site: options.site })
+  const known = new Set<string>(sites.map((s) => s.id))
+  const read = options.format === "kobo"
+    ? readResultsKobo(text, file, ballots, known, { site: options.site, includeUnapproved: options.includeUnapproved })
+    : ((csv) => ({ ...csv, parts: [csv.part], unapproved: 0 }))(readResultsCsv(text, file, ballots, known, { site: options.site }))
   const problems: Array<Problem> = [...read.problems]
-  if (problems.length === 0 && read.sites.length === 0) problems.push({ file, line: 1, message: "the file has a header but no rows" })
+  if (problems.length === 0 && read.sites.length === 0) {
+    problems.push({ file, line: 1, message: read.unapproved > 0 ? `every submission (${read.unapproved}) is marked "Not approved" in KoboToolbox (--include-unapproved keeps them)` : "the file has a header but no rows" })
+  }
   // a validated site cannot change: named at its first row, checked again in the write's transaction
   const statuses = new Map((yield* ResultsRepo.use((repo) => repo.statuses())).map((s) => [s.site_id, s.status]))
   for (const s of read.sites) {
@@ -95,8 +111,8 @@ export const importResults = Effect.fn("Results.import")(function*(options: Impo
   if (problems.length > 0) {
     return yield* new InputError({ summary: `${file} was not imported: ${problems.length} ${problems.length === 1 ? "problem" : "problems"}, nothing was written.`, problems })
   }
-  yield* storeResults(ballots, read.sites.map((s) => s.results), [read.part], { actor: options.actor, action: `import ${read.part}` })
-  return { file, part: read.part, rows: read.rows, sites: read.sites.map((s) => s.site_id) } satisfies ResultsImportSummary
+  yield* storeResults(ballots, read.sites.map((s) => s.results), read.parts, { actor: options.actor, action: options.format === "kobo" ? "import kobo" : `import ${read.parts[0]}` })
+  return { file, part: read.parts[0]!, parts: read.parts, rows: read.rows, sites: read.sites.map((s) => s.site_id), unapproved: read.unapproved } satisfies ResultsImportSummary
 })
 
 /** Which sites a status change applies to. */

@@ -21,3 +21,4 @@ export { type BallotShapes, type ReplaceOutcome, type ResultLogEntry, ResultsRep
 export { type ResultsSimulationSummary, SIMULATE_BATCH, simulateResults, type SimulateResultsOptions } from "./ResultsSimulate.js"
 export { isLocalUrl, inviteToResults, type ResultsInvitation, type ResultsInviteOptions, type ResultsInviteSummary } from "./ResultsInvite.js"
 export { type OpenedResultsLink, openResultsLink, type ResultsLink, resultsLinkKey, resultsLinks, resultsToken, resultsTokenHash, siteResults } from "./ResultsLinks.js"
+export { exportResults, type ExportResultsOptions, type ResultsExportSummary } from "./ResultsExport.js"

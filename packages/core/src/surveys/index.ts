@@ -20,3 +20,9 @@ export {
   surveyTokenKey,
   tokenHash
 } from "./Surveys.js"
+
+/**
+ * Writes an XLSForm workbook (.xlsx) to `file`, replacing it; exceljs loads only when this is
+ * called. The results' tablet form is written with it too.
+ */
+export const writeXlsFormFile = async (file: string, sheets: import("../domain/XlsForm.js").XlsFormSheets): Promise<void> => (await import("./XlsForm.js")).writeXlsForm(file, sheets)
