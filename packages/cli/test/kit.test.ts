@@ -26,6 +26,28 @@ describe("convene kit", () => {
     expect(strict.code).toBe(1)
     const json = await conveneJson(ws, ["kit", "check"])
     expect(json.json.coverage.map((c: { locale: string }) => c.locale)).toEqual(expect.arrayContaining(["en", "fr", "es", "ar", "hi", "bn"]))
+    // the example's ballots are translated into every locale of convene.yaml
+    expect(r.stdout).toContain("Ballots: 5 question(s) in ballots/votes.yaml")
+    expect(json.json.ballots.coverage.map((c: { locale: string; percent: number }) => `${c.locale} ${c.percent}`)).toEqual(["ar 100", "en 100", "es 100", "fr 100"])
+  })
+
+  it("check names a ballot label missing in ar and a question on an unknown block at FILE:LINE", async () => {
+    const file = join(ws, "ballots", "votes.yaml")
+    const votes = await readFile(file, "utf8")
+    try {
+      await writeFile(file, votes.replace(', ar: "لا" }', " }"))
+      const missing = await convene(ws, ["kit", "check", "--strict"])
+      expect(missing.code).toBe(1)
+      const line = votes.split("\n").findIndex((l) => l.includes("{ id: no,")) + 1
+      expect(missing.stdout).toContain(`ar missing: ballots/votes.yaml:${line}: access-right.options.1.label.ar: the option "no" of "access-right" has no ar label`)
+      await writeFile(file, votes.replace("block: vote-3", "block: vote-9"))
+      const unknown = await convene(ws, ["kit", "check"])
+      expect(unknown.code).toBe(2)
+      const blockLine = votes.split("\n").findIndex((l) => l.includes("block: vote-3")) + 1
+      expect(unknown.stdout).toMatch(new RegExp(`ballots/votes\\.yaml:${blockLine}: .*vote-9`))
+    } finally {
+      await writeFile(file, votes)
+    }
   })
 
   it("check names the file and line of a broken site override, and exits 2", async () => {
@@ -48,11 +70,13 @@ describe("convene kit", () => {
     expect(r.stdout).toContain("Built: out/kits/sn-dakar/")
     expect(r.stdout).toContain("in fr (asked: fr-SN)")
     const kit = join(ws, "out", "kits", "sn-dakar")
-    for (const f of ["index.html", "facilitator-guide.html", "participant-booklet.html", "agenda.html", "consent-form.html", "questionnaire-pre.html", "questionnaire-post.html", "invitation-letter.html", "results-sheet.html", "calendar.ics", "assets/kit.css", "manifest.json"]) {
+    for (const f of ["index.html", "facilitator-guide.html", "participant-booklet.html", "agenda.html", "consent-form.html", "questionnaire-pre.html", "questionnaire-post.html", "invitation-letter.html", "ballot-vote-2.html", "ballot-vote-3.html", "ballot-vote-4.html", "tally-sheet-vote-1.html", "recommendations-vote-4.html", "calendar.ics", "assets/kit.css", "manifest.json"]) {
       expect(existsSync(join(kit, f)), f).toBe(true)
     }
     expect(existsSync(join(ws, "out", "kits", "sn-dakar.zip"))).toBe(true)
     expect(await readFile(join(kit, "participant-booklet.html"), "utf8")).toContain("Exemples de Dakar")
+    expect(existsSync(join(kit, "results-sheet.html"))).toBe(false)
+    expect(await readFile(join(kit, "tally-sheet-vote-1.html"), "utf8")).toContain("L’accès à Internet doit-il être reconnu comme un droit humain")
     // self-contained: no external URL in any document or the styles
     for (const f of ["index.html", "facilitator-guide.html", "assets/kit.css"]) expect(await readFile(join(kit, f), "utf8")).not.toMatch(/https?:\/\//)
     const again = await conveneJson(ws, ["kit", "build", "--site", "sn-dakar"])

@@ -1,7 +1,7 @@
 /**
  * The kit renderer: one site's documents (facilitator guide, booklet, agenda, consent form,
- * questionnaires, invitation letter, results sheet, index) from Handlebars templates and ICU
- * catalogs, with dates and times through Intl in the site's locale and zone. Rendering is
+ * questionnaires, invitation letter, the vote sheets — ballots, tally sheets, recommendations
+ * sheets — and the index) from Handlebars templates and ICU catalogs, with dates and times through Intl in the site's locale and zone. Rendering is
  * pure given its inputs: no clock, no randomness, so the same inputs give the same bytes.
  */
 import Handlebars from "handlebars"
@@ -14,15 +14,17 @@ import { type CatalogSet, resolveMessages, type Resolution } from "../domain/Cat
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { LoadedInstrument } from "../surveys/index.js"
+import type { LoadedBallots } from "../results/index.js"
 import { InputError, type Problem } from "../domain/Errors.js"
 import type { Fellow, Site } from "../domain/Registry.js"
 import type { PlannedMoment, SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { canonicalLocale, languageOf } from "../domain/Values.js"
 import { displayPath, sha256 } from "../infra/Files.js"
 import { catalogsFor, hasSiteOverrides, type KitSources, type TemplateFile, templatesFor } from "./KitSources.js"
+import { type VoteBlock, voteSheetsOf } from "./VoteSheets.js"
 
 /** Bumped when the renderer changes what it writes, so that every kit rebuilds. */
-export const KIT_FORMAT = 1
+export const KIT_FORMAT = 2
 
 /** Everything one site's kit is made of, besides templates and catalogs. */
 export interface KitInput {
@@ -40,6 +42,8 @@ export interface KitInput {
   readonly locale?: string | undefined
   /** The survey instruments (`surveys/*.yaml`): the printed questionnaires come from them. */
   readonly instruments?: ReadonlyArray<LoadedInstrument> | undefined
+  /** The vote questions (`ballots/*.yaml`): the ballots, tally and recommendations sheets come from them. */
+  readonly ballots?: LoadedBallots | undefined
 }
 
 /** One file of a kit, by its path inside the kit's folder. */
@@ -69,7 +73,12 @@ export interface RenderedKit {
   readonly inputsHash: string
 }
 
-/** The documents of a kit, in reading order. `questionnaire` is written once per wave. */
+/**
+ * The document templates of a kit, in reading order. `questionnaire` is written once per wave;
+ * `ballot` and `tally-sheet` once per vote block that has questions of that collection (a vote
+ * block without any question gets a blank tally sheet); `recommendations` once per vote block
+ * with a recommendations question.
+ */
 export const KIT_DOCUMENTS = [
   "index",
   "facilitator-guide",
@@ -78,7 +87,9 @@ export const KIT_DOCUMENTS = [
   "consent-form",
   "questionnaire",
   "invitation-letter",
-  "results-sheet"
+  "ballot",
+  "tally-sheet",
+  "recommendations"
 ] as const
 
 const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "ks"])
@@ -277,6 +288,9 @@ const compileSet = (templates: ReadonlyMap<string, TemplateFile>): CompiledSet =
 
 const utf8 = new TextEncoder()
 
+/** The hash of a workspace without ballots, as `readBallots` gives it. */
+const NO_BALLOTS = sha256("")
+
 /** Formats an instant's local time in a zone, e.g. `09:30` or `9:30 AM`. */
 const timeFormatter = (intl: string, zone: string) => new Intl.DateTimeFormat(intl, { hour: "numeric", minute: "2-digit", timeZone: zone })
 
@@ -411,6 +425,14 @@ export class KitRenderer {
     }))
     const regionName = new Intl.DisplayNames([intl], { type: "region", fallback: "code" }).of(site.country) ?? site.country
     const languageName = (l: string): string => new Intl.DisplayNames([intl], { type: "language", fallback: "code" }).of(languageOf(l)) ?? l
+    const voteBlocks: Array<VoteBlock> = blocks.filter((b) => b.kind === "vote").map((b, i) => ({ id: b.id, title: b.title, start: b.start, number: i + 1 }))
+    const emptyBallots = { questions: [], origin: new Map() }
+    const sheets = voteSheetsOf(input.ballots?.ballots ?? emptyBallots, voteBlocks, messages.resolution.requested, this.dialogue.source_locale, new Intl.NumberFormat(intl))
+    const voteDocs = sheets.votes.flatMap((v) => [
+      ...(v.ballot === undefined ? [] : [{ id: v.ballot.doc, file: v.ballot.file, title: t("documents.ballot", { number: v.block.number }) }]),
+      ...(v.tally === undefined ? [] : [{ id: v.tally.doc, file: v.tally.file, title: t("documents.tally_sheet", { number: v.block.number }) }]),
+      ...(v.recommendations === undefined ? [] : [{ id: v.recommendations.doc, file: v.recommendations.file, title: t("documents.recommendations_sheet", { number: v.block.number }) }])
+    ])
     const docs = [
       { id: "index", file: "index.html", title: t("documents.index") },
       { id: "facilitator-guide", file: "facilitator-guide.html", title: t("documents.facilitator_guide") },
@@ -419,7 +441,7 @@ export class KitRenderer {
       { id: "consent-form", file: "consent-form.html", title: t("documents.consent_form") },
       ...waves.map((w) => ({ id: `questionnaire-${w.id}`, file: `questionnaire-${w.id}.html`, title: t("documents.questionnaire", { wave: w.id }) })),
       { id: "invitation-letter", file: "invitation-letter.html", title: t("documents.invitation_letter") },
-      { id: "results-sheet", file: "results-sheet.html", title: t("documents.results_sheet") }
+      ...voteDocs
     ]
     const r = messages.resolution
     // a note when some messages are in another language than the site's
@@ -450,8 +472,9 @@ export class KitRenderer {
       moments,
       waves,
       docs,
-      votes: blocks.filter((b) => b.kind === "vote").map((b, i) => ({ number: i + 1, title: b.title, start: b.start })),
-      vote_options: prefixed("results.options."),
+      votes: sheets.votes,
+      vote_docs: voteDocs,
+      sheets,
       consent_items: prefixed("consent.items."),
       blank_rows: Array.from({ length: 20 }, (_, i) => i + 1),
       calendar: input.storedPlan === undefined ? null : { file: "calendar.ics" }
@@ -525,7 +548,9 @@ export class KitRenderer {
     html("consent-form", "consent-form", {})
     for (const wave of context.waves) html(`questionnaire-${wave.id}`, "questionnaire", { wave, questions: this.questions(input, wave.id, messages, locale.requested) })
     html("invitation-letter", "invitation-letter", {})
-    html("results-sheet", "results-sheet", {})
+    for (const sheet of context.sheets.ballots) html(sheet.doc, "ballot", { sheet })
+    for (const sheet of context.sheets.tallies) html(sheet.doc, "tally-sheet", { sheet })
+    for (const sheet of context.sheets.recommendations) html(sheet.doc, "recommendations", { sheet })
     if (input.storedPlan !== undefined) {
       files.push({
         path: "calendar.ics",
@@ -568,7 +593,8 @@ export class KitRenderer {
       schedule: sha256(JSON.stringify({ plan: input.plan, moments: input.moments, calendar: input.storedPlan !== undefined, counts: input.counts })),
       templates: set.hash,
       catalogs,
-      instruments: Object.fromEntries((input.instruments ?? []).map((i) => [i.file, i.sha256]))
+      instruments: Object.fromEntries((input.instruments ?? []).map((i) => [i.file, i.sha256])),
+      ballots: input.ballots?.sha256 ?? NO_BALLOTS
     }
     return { inputs, inputsHash: sha256(JSON.stringify(inputs)) }
   }

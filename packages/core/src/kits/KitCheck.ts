@@ -1,20 +1,24 @@
 /**
  * `convene kit check`: what a translator or a fellow needs to know before building — coverage
  * of every locale, missing and extra keys, ICU arguments that differ from the source, sites
- * that would fall back to another language, and broken overrides (syntax errors, unknown
- * partials, unknown message keys) with file and line.
+ * that would fall back to another language, broken overrides (syntax errors, unknown
+ * partials, unknown message keys) with file and line, and the ballots (`ballots/*.yaml`):
+ * their labels per locale, unknown blocks and duplicate ids, each at its file and line.
  */
 import * as Effect from "effect/Effect"
 import Handlebars from "handlebars"
+import { ballotCoverage } from "../domain/Ballot.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "../domain/Catalog.js"
 import type { Problem } from "../domain/Errors.js"
 import { languageOf } from "../domain/Values.js"
 import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
+import { readBallots } from "../results/index.js"
 import { readInstruments } from "../surveys/index.js"
 import { displayPath, fileWork } from "../infra/Files.js"
 import { catalogsFor, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
+import { unaskedVoteBlocks } from "./VoteSheets.js"
 
 /** A site whose kit would not be (entirely) in its own locale. */
 export interface SiteFallback {
@@ -26,6 +30,29 @@ export interface SiteFallback {
   readonly kind: "region" | "language"
 }
 
+/** How much of the ballots one locale translates: every label of every question, option, help and scale end. */
+export interface BallotCoverage {
+  readonly locale: string
+  readonly total: number
+  readonly translated: number
+  readonly percent: number
+  /** Each missing label, at its file and line (`ballots/votes.yaml:12: access-right.label.ar …`). */
+  readonly missing: ReadonlyArray<Problem>
+}
+
+/** What `kit check` found in the ballots. */
+export interface BallotCheck {
+  /** Whether the ballot files decode and match the agenda; when not, their problems are in the report's `problems`. */
+  readonly valid: boolean
+  /** The ballot files read, as shown in messages (none when they are not valid). */
+  readonly files: ReadonlyArray<string>
+  readonly questions: number
+  /** Per locale the dialogue declares (and its source locale); empty when a ballot file is broken. */
+  readonly coverage: ReadonlyArray<BallotCoverage>
+  /** The agenda's vote blocks with no question: their tally sheets print blank. */
+  readonly unasked: ReadonlyArray<string>
+}
+
 /** What `kit check` found. */
 export interface KitCheckReport {
   readonly sourceLocale: string
@@ -35,6 +62,8 @@ export interface KitCheckReport {
   /** Extra keys and differing arguments in sites' own catalogs. */
   readonly siteCatalogs: ReadonlyArray<{ readonly site: string; readonly extra: Coverage["extra"]; readonly mismatched: Coverage["mismatched"] }>
   readonly fallbacks: ReadonlyArray<SiteFallback>
+  /** The ballots' labels per locale and the vote blocks without a question; a broken ballot file is in `problems`. */
+  readonly ballots: BallotCheck
   /** Whether anything is missing: what `--strict` fails on. */
   readonly complete: boolean
 }
@@ -64,6 +93,29 @@ const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: 
   }
   return problems
 }
+
+/**
+ * Reads the ballots as the kits would, reporting a broken file (an unknown or non-vote block, a
+ * duplicate id, a bad field: each at its file and line) as problems instead of failing, and
+ * every label missing in one of `locales`.
+ */
+const checkBallots = (ws: Workspace, locales: ReadonlyArray<string>) =>
+  readBallots(ws.dir, ws.dialogue).pipe(
+    Effect.map((loaded) => {
+      // every label a question has: its own, its help, its options' and its scale's ends
+      const labels = loaded.ballots.questions.reduce((n, q) =>
+        n + 1 + (q.help === undefined ? 0 : 1) + ("options" in q ? q.options.length : 0) + (q.type === "scale" ? (q.low === undefined ? 0 : 1) + (q.high === undefined ? 0 : 1) : 0), 0)
+      const coverage = locales.map((locale): BallotCoverage => {
+        const missing = ballotCoverage(loaded.ballots, loaded.sources, [locale])
+        const translated = labels - missing.length
+        return { locale, total: labels, translated, percent: labels === 0 ? 100 : Math.floor((translated / labels) * 1000) / 10, missing }
+      })
+      const check: BallotCheck = { valid: true, files: loaded.sources.map((s) => s.file), questions: loaded.ballots.questions.length, coverage, unasked: unaskedVoteBlocks(loaded.ballots, ws.dialogue.agenda) }
+      return { check, problems: [] as Array<Problem> }
+    }),
+    Effect.catchTag("InputError", (e) =>
+      Effect.succeed({ check: { valid: false, files: [], questions: 0, coverage: [], unasked: [] } as BallotCheck, problems: [...e.problems] }))
+  )
 
 /**
  * Checks a workspace's kit sources (read from its folders unless given) against its sites.
@@ -105,10 +157,13 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
     const r = resolveMessages(set, s.locale, source)
     if (r.used !== s.locale) fallbacks.push({ site: s.id, locale: s.locale, used: r.used, kind: languageOf(r.used) === languageOf(s.locale) ? "region" : "language" })
   }
+  const ballots = yield* checkBallots(ws, [...new Set([source, ...ws.dialogue.locales])].sort())
+  problems.push(...ballots.problems)
   const complete = problems.length === 0 &&
     coverage.every((c) => c.missing.length === 0 && c.mismatched.length === 0) &&
     siteCatalogs.every((s) => s.mismatched.length === 0) &&
-    fallbacks.every((f) => f.kind === "region")
-  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, complete } satisfies KitCheckReport
+    fallbacks.every((f) => f.kind === "region") &&
+    ballots.check.coverage.every((c) => c.missing.length === 0)
+  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete } satisfies KitCheckReport
 })
 

@@ -16,9 +16,11 @@ import type { Workspace } from "../infra/Workspace.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
 import { latestPlan, planSites } from "../schedule/index.js"
+import { readBallots } from "../results/index.js"
 import { readInstruments } from "../surveys/index.js"
 import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
 import { reloadRenderer } from "./Renderer.js"
+import { unaskedVoteBlocks } from "./VoteSheets.js"
 
 /** Which sites to build and how. */
 export interface KitBuildOptions {
@@ -169,6 +171,7 @@ export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effec
 const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: { readonly site?: string | undefined; readonly locale?: string | undefined }) {
   const renderer = yield* reloadRenderer(ws)
   const instruments = yield* readInstruments(ws.dir)
+  const ballots = yield* readBallots(ws.dir, ws.dialogue)
   const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
   const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
   const inputs: Array<KitInput> = sites.map((site) => ({
@@ -179,19 +182,21 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
     storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },
     counts,
     locale: options.locale,
-    instruments
+    instruments,
+    ballots
   }))
-  return { renderer, inputs, stored }
+  return { renderer, inputs, stored, unasked: unaskedVoteBlocks(ballots.ballots, ws.dialogue.agenda) }
 })
 
 const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions) {
-  const { renderer, inputs, stored } = yield* prepareKits(ws, options)
+  const { renderer, inputs, stored, unasked } = yield* prepareKits(ws, options)
   const sites = inputs.map((i) => i.site)
   const out = options.outDir ?? join(ws.dir, "out", "kits")
   yield* makeDir(out)
   const warnings: Array<string> = []
   if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
+  if (unasked.length > 0) warnings.push(`The vote block(s) ${unasked.join(", ")} have no question in ballots/*.yaml: their tally sheets are blank, to be filled in by hand.`)
   const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
   // loaded only to print: a module of this package, importing nothing that may be missing (playwright-core loads at launch)
   const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined

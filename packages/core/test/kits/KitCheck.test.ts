@@ -9,7 +9,8 @@ import { importRegistryFile } from "../../src/registries/Registries.js"
 import { planSchedule } from "../../src/schedule/Schedules.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { kitWorkspace } from "../support/kit-workspace.js"
+import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
+import { readFile } from "node:fs/promises"
 
 describe.each(testDatabases)("kit check on $name", (testDb) => {
   let shape: Awaited<ReturnType<typeof testDb.open>>
@@ -64,5 +65,42 @@ describe.each(testDatabases)("kit check on $name", (testDb) => {
     const error = await failWith(shape, buildKits(ws, { site: "gb-london" })) as InputError
     expect(error._tag).toBe("InputError")
     expect(error.message).toMatch(/background\.hbs:\d+/)
+  })
+
+  it("kit check covers the ballots: the example translates every label; a missing ar label is named at its line", async () => {
+    const votes = await readFile(join(exampleDir, "ballots", "votes.yaml"), "utf8")
+    const complete = await runWith(shape, checkKits(await setUp({ "ballots/votes.yaml": votes })))
+    expect(complete.ballots.questions).toBe(5)
+    expect(complete.ballots.files).toEqual([expect.stringMatching(/ballots\/votes\.yaml$/)])
+    expect(complete.ballots.coverage.map((c) => [c.locale, c.percent])).toEqual([["ar", 100], ["en", 100], ["es", 100], ["fr", 100]])
+    expect(complete.ballots.unasked).toEqual([])
+    // the Arabic label of the option "no" of access-right, dropped
+    const dropped = votes.replace(', ar: "لا" }', " }")
+    const lineOf = dropped.split("\n").findIndex((l) => l.includes("{ id: no,")) + 1
+    const report = await runWith(shape, checkKits(await setUp({ "ballots/votes.yaml": dropped })))
+    const ar = report.ballots.coverage.find((c) => c.locale === "ar")!
+    expect(ar.translated).toBe(ar.total - 1)
+    expect(ar.percent).toBeLessThan(100)
+    expect(ar.missing).toEqual([expect.objectContaining({ line: lineOf, field: "access-right.options.1.label.ar" })])
+    expect(ar.missing[0]!.file).toMatch(/ballots\/votes\.yaml$/)
+    expect(report.ballots.coverage.find((c) => c.locale === "fr")!.missing).toEqual([])
+    expect(report.problems).toEqual([])
+    expect(report.complete).toBe(false)
+  })
+
+  it("kit check reports an unknown block and a duplicate question id at their file and line, instead of failing", async () => {
+    const ws = await setUp({
+      "ballots/a.yaml": "questions:\n  - id: q1\n    block: vote-9\n    type: single\n    collect: tally\n    label: { en: \"Q1?\" }\n    options:\n      - { id: yes, label: { en: \"Yes\" } }\n      - { id: no, label: { en: \"No\" } }\n",
+      "ballots/b.yaml": "questions:\n  - id: q2\n    block: vote-1\n    type: single\n    collect: tally\n    label: { en: \"Q2?\" }\n    options:\n      - { id: yes, label: { en: \"Yes\" } }\n      - { id: no, label: { en: \"No\" } }\n  - id: q2\n    block: vote-2\n    type: single\n    collect: ballot\n    label: { en: \"Again?\" }\n    options:\n      - { id: yes, label: { en: \"Yes\" } }\n      - { id: no, label: { en: \"No\" } }\n"
+    })
+    const report = await runWith(shape, checkKits(ws))
+    const lines = report.problems.map((p) => `${p.file?.split("/").slice(-2).join("/")}:${p.line}: ${p.message}`)
+    expect(lines).toContainEqual(expect.stringMatching(/^ballots\/a\.yaml:3: .*vote-9/))
+    expect(lines).toContainEqual(expect.stringMatching(/^ballots\/b\.yaml:10: .*q2/))
+    expect(report.ballots.coverage).toEqual([])
+    expect(report.complete).toBe(false)
+    // the build refuses the same files, naming the same places
+    const error = await failWith(shape, buildKits(ws, { site: "gb-london" })) as InputError
+    expect(error.message).toMatch(/a\.yaml:3/)
   })
 })

@@ -2,12 +2,13 @@ import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class KitCheck extends ConveneCommand {
-  static override summary = "Check the kit translations and overrides: coverage per locale, missing and extra keys, fallbacks, broken templates."
+  static override summary = "Check the kit translations, overrides and ballots: coverage per locale, missing and extra keys, fallbacks, broken templates, ballot labels."
   static override description = [
     "For every locale the dialogue declares or that has a catalog: the share of the source locale's messages it translates (itself or through its language, fr-SN through fr), each missing key, each extra key (in no source catalog: stale or misspelt), and messages whose ICU arguments differ from the source.",
     "Then every site whose kit would fall back: to its language (fr-SN → fr, expected) or to another language altogether (no catalog for its language).",
     "Overrides are validated too: a Handlebars syntax error, an unknown partial or an unknown message key is reported with its file and line.",
-    "Exit status: 0, or with --strict 1 when anything is missing (a key, an argument, a site's language) and 2 when a catalog or template is broken."
+    "The ballots (ballots/*.yaml) are covered like the catalogs: per locale of convene.yaml, the share of their labels (questions, options, help, scale ends) translated, and each missing label at its FILE:LINE; a question tied to an unknown block or to a block that is not a vote, a duplicate question or option id, or a bad field is a problem at its FILE:LINE. Vote blocks without a question are listed (their tally sheets print blank).",
+    "Exit status: 0, or with --strict 1 when anything is missing (a key, an argument, a site's language, a ballot label) and 2 when a catalog, template or ballot file is broken."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> kit check",
@@ -49,6 +50,23 @@ export default class KitCheck extends ConveneCommand {
       for (const e of s.extra) this.log(`  site ${s.site} extra: ${e.file}:${e.line}: ${e.key}`)
       for (const m of s.mismatched) this.log(`  site ${s.site} arguments: ${m.file}:${m.line}: ${m.key} ${m.message}`)
     }
+    const b = report.ballots
+    if (!b.valid) this.log("\nBallots: a ballot file is not valid (the problems are listed below).")
+    else if (b.files.length > 0) {
+      this.log(`\nBallots: ${b.questions} question(s) in ${b.files.join(", ")}. Labels per locale:`)
+      this.table(
+        b.coverage.map((c) => ({ locale: c.locale, coverage: `${c.percent.toFixed(1)}%`, translated: `${c.translated}/${c.total}`, missing: c.missing.length })),
+        ["locale", "coverage", "translated", "missing"]
+      )
+      for (const c of b.coverage) {
+        const shown = flags.verbose ? c.missing : c.missing.slice(0, 8)
+        for (const m of shown) this.log(`  ${c.locale} missing: ${formatProblem(m)}`)
+        if (shown.length < c.missing.length) this.log(`  ${c.locale}: … ${c.missing.length - shown.length} more (--verbose lists all)`)
+      }
+    } else {
+      this.log("\nBallots: none (add ballots/*.yaml to print ballots and tally sheets with the questions).")
+    }
+    if (b.unasked.length > 0) this.log(`  vote blocks without a question (blank tally sheets): ${b.unasked.join(", ")}`)
     const region = report.fallbacks.filter((f) => f.kind === "region")
     const language = report.fallbacks.filter((f) => f.kind === "language")
     this.log(`\nSites falling back: ${region.length} to their language, ${language.length} to another language.`)
