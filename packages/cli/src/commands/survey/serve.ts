@@ -1,50 +1,7 @@
-import { Flags } from "@oclif/core"
-import { ConveneCommand, workspaceFlags } from "../../base.js"
+import Serve from "../serve.js"
 
-export default class SurveyServe extends ConveneCommand {
-  static override summary = "Serve the survey form at /s/<token> until stopped (Ctrl-C)."
-  static override description = [
-    "The form is localized (the participant's locale, else their site's; right to left where the language is), mobile-first, works with JavaScript off, and is checked with axe-core for WCAG 2.1 AA. It shows its wave, validates on the server with a message per question, stores one response per link and wave (a second submission gets a clear page; of two sent at once, one is stored), and is closed outside the wave's dates (in the site's time zone).",
-    "Security: Origin/Sec-Fetch-Site checks and a per-form token against CSRF, a body size limit (--max-body), rate limits per link and, for unknown links, per client address; no stack traces in pages, no tokens in the request log (a link is logged by the first characters of its hash). Behind a proxy, pass --public-url and --trust-proxy. Several instances can share one PostgreSQL database (DATABASE_URL) behind a load balancer.",
-    "GET /healthz answers ok, for load balancers."
-  ].join("\n\n")
-  static override examples = [
-    "<%= config.bin %> survey serve",
-    "<%= config.bin %> survey serve --port 8080 --host 0.0.0.0",
-    "<%= config.bin %> survey serve --as-of 2027-05-01T10:00:00Z   # rehearse before the wave opens",
-    "DATABASE_URL=postgres://survey@db/convene <%= config.bin %> survey serve --host 0.0.0.0 --public-url https://survey.example.org --trust-proxy"
-  ]
-  static override flags = {
-    ...workspaceFlags,
-    port: Flags.integer({ summary: "Port to listen on (0: any free port).", default: 8080, min: 0, max: 65535 }),
-    host: Flags.string({ summary: "Address to listen on (0.0.0.0 for every interface).", default: "127.0.0.1" }),
-    "public-url": Flags.string({ summary: "The public address behind a proxy, e.g. https://survey.example.org (accepted as the form's origin)." }),
-    "trust-proxy": Flags.boolean({ summary: "Take the client address from X-Forwarded-For (only behind a proxy you run)." }),
-    "max-body": Flags.integer({ summary: "Largest form body accepted, in KiB.", default: 64, min: 1 }),
-    quiet: Flags.boolean({ char: "q", summary: "Do not log requests." }),
-    "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
-  }
-
-  async run() {
-    const { flags } = await this.parse(SurveyServe)
-    await this.runInWorkspace(flags, async (ws) => {
-      const [{ serveSurveys }, { withClockAsOf }] = await Promise.all([import("@convene/core/server"), import("@convene/core/infra")])
-      if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
-      const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
-      if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
-      if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}, and time runs on from there.\n`)
-      const serving = serveSurveys(ws, {
-        port: flags.port,
-        host: flags.host,
-        publicOrigin: flags["public-url"],
-        trustProxy: flags["trust-proxy"],
-        maxBodyBytes: flags["max-body"] * 1024,
-        log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
-        onListening: ({ host, port }) => process.stderr.write(`Survey form server on http://${host.includes(":") ? `[${host}]` : host}:${port}/s/<token> — Ctrl-C stops it.\n`)
-      })
-      // a rehearsal is a clock, not a special path: every workflow of the server sees that day
-      return asOf === undefined ? serving : withClockAsOf(asOf, serving)
-    })
-    process.stderr.write("Stopped.\n")
-  }
+/** `convene survey serve`: the name the form server had before it served results forms too. */
+export default class SurveyServe extends Serve {
+  static override summary = "Serve the survey and results forms until stopped (Ctrl-C): the same command as `convene serve`."
+  static override examples = ["<%= config.bin %> survey serve", "<%= config.bin %> survey serve --port 8080 --host 0.0.0.0"]
 }
