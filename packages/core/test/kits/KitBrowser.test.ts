@@ -13,7 +13,7 @@ import { planSchedule } from "../../src/schedule/Schedules.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { chromiumPath } from "../support/chromium.js"
 import { runWith, testDatabases } from "../support/databases.js"
-import { kitWorkspace } from "../support/kit-workspace.js"
+import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
 
 const screenshots = join(import.meta.dirname, "..", "..", "..", "..", "out", "test-screenshots")
 
@@ -23,7 +23,7 @@ describe.skipIf(chromiumPath === undefined)("kits in Chromium", () => {
   let shape: Awaited<ReturnType<(typeof testDatabases)[0]["open"]>>
   beforeAll(async () => {
     shape = await testDatabases[0]!.open()
-    ws = await kitWorkspace()
+    ws = await kitWorkspace({ "ballots/votes.yaml": await readFile(join(exampleDir, "ballots", "votes.yaml"), "utf8") })
     await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
     await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
     await runWith(shape, planSchedule(ws.dialogue))
@@ -84,4 +84,41 @@ describe.skipIf(chromiumPath === undefined)("kits in Chromium", () => {
     expect(first.length).toBeGreaterThan(10_000)
     expect(first.equals(second)).toBe(true)
   }, 60_000)
+
+  it("lays the Arabic ballots and sheets out right to left, each on A4 pages, and prints them byte-identical", async () => {
+    await runWith(shape, buildKits(ws, { site: "eg-cairo" }))
+    const page = await browser.newPage({ viewport: { width: 900, height: 1200 } })
+    await mkdir(screenshots, { recursive: true })
+    for (const doc of ["ballot-vote-2", "ballot-vote-3", "ballot-vote-4", "tally-sheet-vote-1", "recommendations-vote-4"]) {
+      await page.goto(pathToFileURL(join(ws.dir, "out", "kits", "eg-cairo", `${doc}.html`)).href)
+      await page.evaluate("document.fonts.ready")
+      const layout = await page.evaluate(`(() => {
+        const main = document.querySelector("main").getBoundingClientRect()
+        const h1 = document.querySelector("h1")
+        const range = document.createRange()
+        range.selectNodeContents(h1)
+        const text = range.getBoundingClientRect()
+        const first = document.querySelector(".sheet-ids div").getBoundingClientRect()
+        return { direction: getComputedStyle(document.body).direction, mainRight: main.right, textRight: text.right, firstRight: first.right, mainLeft: main.left }
+      })()`) as { direction: string; mainRight: number; textRight: number; firstRight: number; mainLeft: number }
+      await page.screenshot({ path: join(screenshots, `${doc}.ar-EG.png`), fullPage: true })
+      expect(layout.direction, doc).toBe("rtl")
+      // the heading and the first code box (the site) start at the right edge
+      expect(Math.abs(layout.mainRight - layout.textRight), doc).toBeLessThan(2)
+      expect(layout.mainRight - layout.firstRight, doc).toBeLessThan(12)
+      // printed on A4: a ballot fits on one page
+      const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true })
+      const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length
+      if (doc.startsWith("ballot-")) expect(pages, doc).toBe(1)
+      else expect(pages, doc).toBeGreaterThanOrEqual(1)
+    }
+    await page.close()
+    const a = await runWith(shape, buildKits(ws, { site: "eg-cairo", pdf: true, outDir: join(ws.dir, "pdf-c") }))
+    const b = await runWith(shape, buildKits(ws, { site: "eg-cairo", pdf: true, outDir: join(ws.dir, "pdf-d") }))
+    expect(a.built + b.built).toBe(2)
+    for (const doc of ["ballot-vote-3", "tally-sheet-vote-1", "recommendations-vote-4", "facilitator-guide"]) {
+      const first = await readFile(join(ws.dir, "pdf-c", "eg-cairo", "pdf", `${doc}.pdf`))
+      expect(first.equals(await readFile(join(ws.dir, "pdf-d", "eg-cairo", "pdf", `${doc}.pdf`))), doc).toBe(true)
+    }
+  }, 120_000)
 })
