@@ -22,3 +22,15 @@ export { type ResultsSimulationSummary, SIMULATE_BATCH, simulateResults, type Si
 export { isLocalUrl, inviteToResults, type ResultsInvitation, type ResultsInviteOptions, type ResultsInviteSummary } from "./ResultsInvite.js"
 export { type OpenedResultsLink, openResultsLink, type ResultsLink, resultsLinkKey, resultsLinks, resultsToken, resultsTokenHash, siteResults } from "./ResultsLinks.js"
 export { exportResults, type ExportResultsOptions, type ResultsExportSummary } from "./ResultsExport.js"
+export { type LeftOut, type ReportText, type ResultsReport, resultsReport, type ResultsReportOptions } from "./ResultsReport.js"
+export {
+  BOOTSTRAP_REPLICATES,
+  decodeResultsBy,
+  RESULTS_FORMATS,
+  RESULTS_GROUPINGS,
+  RESULTS_WEIGHTINGS,
+  type ResultsAnalysis,
+  type ResultsBy,
+  type ResultsFormat,
+  type Weighting
+} from "../domain/ResultsAnalysis.js"
