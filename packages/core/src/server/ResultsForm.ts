@@ -20,6 +20,7 @@ import {
   type BallotEntry,
   type BallotValue,
   checkSiteResults,
+  emptyResults,
   readBallotValue,
   readCount,
   readRecommendationText,
@@ -84,6 +85,10 @@ interface FormState {
 }
 
 const CONTROL_CHARACTERS = new RegExp(CONTROL_IN_TEXT.source, "g")
+
+/** Escapes text for HTML as Handlebars does (`{{…}}`), for what is put into a cached page. */
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"'`=]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "`": "&#x60;", "=": "&#x3D;" })[ch]!)
 
 const tallyQuestions = (ballots: Ballots): Array<CountedQuestion> => ballots.questions.filter((q): q is CountedQuestion => isCounted(q) && q.collect === "tally")
 const ballotQuestions = (ballots: Ballots): Array<CountedQuestion> => ballots.questions.filter((q): q is CountedQuestion => isCounted(q) && q.collect === "ballot")
@@ -293,7 +298,15 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
     state: FormState,
     errors: FieldErrors,
     notice?: "saved" | "submitted"
-  ) => {
+  ) => c.html(pageOf(found, state, errors, notice), status as 200)
+
+  const pageOf = (
+    found: { link: OpenedResultsLink; site: Site | undefined; token: string; hash: string },
+    state: FormState,
+    errors: FieldErrors,
+    notice?: "saved" | "submitted",
+    placeholders?: { readonly site: string; readonly csrf: string }
+  ): string => {
     const siteId = found.link.site_id
     const locale = localeOf(found.site)
     const { messages } = renderer.messagesFor(siteId, locale)
@@ -302,7 +315,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
     const number = new Intl.NumberFormat(messages.intl)
     const value = (name: string): string => (state.values.get(name) ?? [])[0] ?? ""
     const input = (name: string, extra: Record<string, unknown> = {}) => ({ name, id: `f-${name}`, value: value(name), error: errors.get(name), ...extra })
-    const siteName = found.site?.name ?? siteId
+    const siteName = placeholders?.site ?? found.site?.name ?? siteId
     const readonly = found.link.status === "validated"
     const tallied = tallyQuestions(ballots)
     const recQuestions = recommendationQuestions(ballots)
@@ -356,8 +369,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
           ? t("status_draft", { date: when(found.link.updated_at) })
           : undefined
     const title = t("title", { site: siteName })
-    return c.html(
-      renderer.renderPage("survey", "results", siteId, locale, {
+    return renderer.renderPage("survey", "results", siteId, locale, {
         page_title: errorList.length > 0 ? `${t("errors_heading", { count: errorList.length })} — ${title}` : title,
         title,
         dialogue: dialogue.title,
@@ -366,7 +378,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
         status: standing,
         readonly,
         token: found.token,
-        csrf: parts.formToken(context.key, found.hash),
+        csrf: placeholders?.csrf ?? parts.formToken(context.key, found.hash),
         tables,
         table_count: tables.length,
         rec_hint: recQuestions.map((q) => t("rec_hint", { count: number.format(perTable(q)), votes: number.format(q.votes_per_participant) })).join(" "),
@@ -376,14 +388,32 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
         errors: errorList,
         no_questions: ballots.questions.length === 0,
         blank: t("blank")
-      }),
-      status as 200
-    )
+      })
+  }
+
+  // the form of a site that entered nothing yet differs between sites of one language only by
+  // the site's name, its link and its CSRF field: rendered once per templates and locale, then
+  // filled in (the page most requests get when the links go out)
+  const blankForms = new Map<string, string>()
+  const TOKEN = "__convene_token__"
+  const CSRF = "__convene_csrf__"
+  const SITE = "__convene_site__"
+  const blankForm = (found: { link: OpenedResultsLink; site: Site | undefined; token: string; hash: string }): string => {
+    const siteId = found.link.site_id
+    const key = `${renderer.hasOverrides(siteId) ? siteId : "*"}\u0000${localeOf(found.site)}`
+    let blank = blankForms.get(key)
+    if (blank === undefined) {
+      blank = pageOf({ ...found, token: TOKEN }, formOfResults(ballots, emptyResults(siteId)), new Map(), undefined, { site: SITE, csrf: CSRF })
+      blankForms.set(key, blank)
+    }
+    return blank.replaceAll(TOKEN, found.token).replace(CSRF, parts.formToken(context.key, found.hash)).replaceAll(SITE, escapeHtml(found.site?.name ?? siteId))
   }
 
   app.get("/results/:token", async (c) => {
     const found = await open(c)
     if (found instanceof Response) return found
+    // nothing entered yet: no results to read
+    if (found.link.status === null) return c.html(blankForm(found))
     const stored = await run(siteResults(ballots, found.link.site_id))
     const notice = c.req.query("submitted") !== undefined ? "submitted" : c.req.query("saved") !== undefined ? "saved" : undefined
     return render(c, 200, found, formOfResults(ballots, stored), new Map(), notice)

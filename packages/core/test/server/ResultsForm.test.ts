@@ -128,6 +128,11 @@ describe.each(testDatabases)("the results form on $name", (testDb) => {
       const cairo = await page("eg-cairo")
       expect(cairo.html).toContain('dir="rtl"')
       expect(cairo.html).toContain("أوراق الاقتراع")
+      // the blank form is rendered once per language and filled with each site's name, link and CSRF field
+      expect(cairo.html).toContain("القاهرة: جمعية المواطنين")
+      expect(cairo.html).toContain(`action="/results/${await tokenOf("eg-cairo")}"`)
+      expect(csrfOf(cairo.html)).not.toBe(csrfOf(dakar.html))
+      expect(cairo.html).not.toContain("__convene")
       // a small page: three table cards and ten ballot cards
       expect(Buffer.byteLength(dakar.html)).toBeLessThan(120_000)
       for (const line of logs) expect(line).not.toContain(await tokenOf("sn-dakar"))
