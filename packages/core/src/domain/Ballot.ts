@@ -50,7 +50,7 @@ export const ScaleVote = Schema.Struct({
   high: Schema.optionalKey(Labels)
 })
 /** The options in order of preference; every participant ranks on a ballot. */
-export const RankingVote = Schema.Struct({ ...common, type: Schema.Literal("ranking"), collect: Schema.Literal("ballot"), options: Options })
+export const RankingVote = Schema.Struct({ ...common, type: Schema.Literal("ranking"), collect: CollectMode, options: Options })
 /**
  * The tables' recommendations: free text per table, then priority votes across the site's
  * recommendations, `votes_per_participant` each, counted per recommendation.
@@ -125,14 +125,22 @@ export const decodeBallotYaml = (text: string, file: string, dialogue: Dialogue)
             seen.add(o.id)
           })
         }
+        if (q.type === "ranking" && q.collect !== "ballot") issues.push({ path: ["questions", i, "collect"], issue: "expected ballot: a ranking is collected on ballots, one per participant (a table cannot tally an order of preference)" })
         if (q.type === "multiple" && q.max_choices > q.options.length) issues.push({ path: ["questions", i, "max_choices"], issue: `expected at most ${q.options.length} choices (the number of options)` })
         if (q.label[dialogue.source_locale] === undefined) issues.push({ path: ["questions", i, "label"], issue: `expected a label in the source locale ${dialogue.source_locale}` })
       })
       return issues
     })
   )
+  // the type first: a question of an unknown type is named as such, rather than as a mismatch
+  // against every type at once
+  decodeYaml(BallotTypes, text, file, "a valid ballot file")
   return decodeYaml(checked, text, file, "a valid ballot file")
 }
+
+const BallotTypes = Schema.Struct({
+  questions: Schema.Array(Schema.Struct({ type: Schema.Literals(["single", "multiple", "scale", "ranking", "recommendations"]) }))
+})
 
 /** A ballot file as read: its name (for messages) and text. */
 export interface BallotSource {
