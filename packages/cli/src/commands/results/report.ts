@@ -1,0 +1,70 @@
+import { RESULTS_FORMATS, RESULTS_WEIGHTINGS } from "@convene/core/domain/ResultsAnalysis"
+import { Flags } from "@oclif/core"
+import { relative } from "node:path"
+import { ConveneCommand, workspaceFlags } from "../../base.js"
+
+export default class ResultsReportCommand extends ConveneCommand {
+  static override summary = "The citizens' results: per question and group, shares with 95% cluster intervals, scale means and medians, ranking mean ranks and Borda points, each group against all sites, and the recommendations."
+  static override description = [
+    "Counts the sites whose results are validated (--include-unvalidated counts drafts and submitted ones too); mirror dialogues are reported apart unless --include-mirror. The report says how many sites were left out and why. A report with no site to count fails.",
+    "Intervals: percentile intervals from a cluster bootstrap over sites (sites, not voters, are resampled, since participants at one site are not independent), seeded by --seed so that the same results give the same report.",
+    "--weight ballots (every voter counts the same), sites (every site) or countries (every country, so that a country with many sites does not dominate).",
+    "--by none|country|region|subregion|format|income|group:FILE: regions and subregions follow the UN geoscheme (M49); income is the World Bank's income groups (FY2026, shipped with convene); group:FILE reads a CSV with the columns country,group (e.g. high- and low-connectivity countries).",
+    "--format html (one self-contained page, charts as SVG, in --locale; right to left for Arabic), csv (tidy: group_by,group,question,option,measure,value,n, and the recommendations apart) or json; several with commas."
+  ].join("\n\n")
+  static override examples = [
+    "<%= config.bin %> results report",
+    "<%= config.bin %> results report --by region --weight countries --format html,csv",
+    "<%= config.bin %> results report --by income --locale fr --out reports/",
+    "<%= config.bin %> results report --by group:connectivity.csv --format csv,json",
+    "<%= config.bin %> results report --include-unvalidated --include-mirror --seed 7 --json"
+  ]
+  static override flags = {
+    ...workspaceFlags,
+    by: Flags.string({ summary: "Group by none, country, region, subregion, format, income or group:FILE.", default: "none" }),
+    weight: Flags.option({ summary: "Count every voter (ballots), every site (sites) or every country (countries) the same.", options: RESULTS_WEIGHTINGS, default: "ballots" as const })(),
+    format: Flags.option({ summary: "html, csv, json, or several separated by commas.", options: RESULTS_FORMATS, multiple: true, delimiter: ",", default: ["html" as const] })(),
+    out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
+    locale: Flags.string({ summary: "Language of the page and the labels (default: the dialogue's source locale)." }),
+    "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the other sites." }),
+    "include-unvalidated": Flags.boolean({ summary: "Count draft and submitted results too, not only validated ones." }),
+    seed: Flags.integer({ summary: "Seed of the bootstrap (default 1): the same seed and results give the same intervals.", min: 0 })
+  }
+
+  async run() {
+    const { flags } = await this.parse(ResultsReportCommand)
+    const formats = [...new Set(flags.format)]
+    const { decodeResultsBy, resultsReport } = await import("@convene/core/results")
+    const by = decodeResultsBy(flags.by)
+    if (typeof by !== "string") throw by
+    const started = performance.now()
+    const { files, report } = await this.runInWorkspace(flags, async (ws) => {
+      if (!this.jsonEnabled()) process.stderr.write("Counting votes in the database…\n")
+      return resultsReport(ws, {
+        by,
+        weight: flags.weight,
+        formats,
+        out: flags.out,
+        locale: flags.locale,
+        includeMirror: flags["include-mirror"],
+        includeUnvalidated: flags["include-unvalidated"],
+        seed: flags.seed
+      })
+    })
+    const a = report.analysis
+    this.log(`Counted ${report.counted.sites} site(s) in ${report.counted.countries} country(ies), weighted by ${a.weight}; 95% intervals from ${a.replicates} bootstrap replicates over sites (seed ${a.seed}), in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
+    for (const l of report.leftOut) this.log(`  left out: ${l.count} site(s), ${l.reason.replace(/_/g, " ")}`)
+    for (const q of a.global.questions) {
+      const lead = [...q.options].sort((x, y) => (y.share.value ?? 0) - (x.share.value ?? 0))[0]
+      const figure = q.mean !== undefined
+        ? `mean ${q.mean.value?.toFixed(2) ?? "—"}`
+        : lead === undefined || lead.share.value === null
+        ? "no votes"
+        : `${lead.id} ${(lead.share.value * 100).toFixed(1)} %${lead.share.low === null ? "" : ` (${(lead.share.low * 100).toFixed(1)}–${(lead.share.high! * 100).toFixed(1)})`}`
+      this.log(`  ${q.id}: ${figure}, ${q.n.voters} voters at ${q.n.sites} site(s)`)
+    }
+    if (report.simulatedSites > 0) this.warn(`${report.simulatedSites} of the ${report.counted.sites} counted sites hold results written by \`convene results simulate\`: not real votes.`)
+    this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
+    return { files, report }
+  }
+}
