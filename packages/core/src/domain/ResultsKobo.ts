@@ -478,7 +478,7 @@ export const readResultsKobo = (
       continue
     }
     const cell = (index: number | undefined): string => (index === undefined ? "" : (record.fields[index] ?? "").trim())
-    const at = (index: number | undefined) => ({ file, line: record.line, ...(index === undefined ? {} : { column: index + 1 }) })
+    const at = (index: number | undefined) => ({ file, line: record.line, ...(index === undefined ? {} : { column: index + 1, field: header.fields[index]!.trim() }) })
     if (col.validation !== undefined && options.includeUnapproved !== true && isNotApproved(cell(col.validation))) {
       unapproved++
       continue
@@ -486,16 +486,16 @@ export const readResultsKobo = (
     rows++
     const siteId = cell(col.site)
     if (!knownSites.has(siteId)) {
-      problems.push({ ...at(col.site), field: F.site, message: siteId === "" ? "expected a site id" : `unknown site "${siteId}": expected a site of the registry` })
+      problems.push({ ...at(col.site), message: siteId === "" ? "expected a site id" : `unknown site "${siteId}": expected a site of the registry` })
       continue
     }
     if (options.site !== undefined && siteId !== options.site) {
-      problems.push({ ...at(col.site), field: F.site, message: `expected only submissions of ${options.site} (--site), got ${siteId}` })
+      problems.push({ ...at(col.site), message: `expected only submissions of ${options.site} (--site), got ${siteId}` })
       continue
     }
     const kind = cell(col.record)
     if (kind !== "table" && kind !== "ballot") {
-      problems.push({ ...at(col.record), field: F.record, message: `expected "table" (a table's tally sheet) or "ballot", got ${JSON.stringify(kind)}` })
+      problems.push({ ...at(col.record), message: `expected "table" (a table's tally sheet) or "ballot", got ${JSON.stringify(kind)}` })
       continue
     }
     let site = sites.get(siteId)
@@ -506,8 +506,8 @@ export const readResultsKobo = (
       const table = readTable(cell(col.table))
       const present = readCount(cell(col.present))
       let ok = true
-      if (!table.ok) (ok = false), problems.push({ ...at(col.table), field: F.table, message: `expected ${table.expected}` })
-      if (!present.ok) (ok = false), problems.push({ ...at(col.present), field: F.present, message: `expected ${present.expected}` })
+      if (!table.ok) (ok = false), problems.push({ ...at(col.table), message: `expected ${table.expected}` })
+      if (!present.ok) (ok = false), problems.push({ ...at(col.present), message: `expected ${present.expected}` })
       const tally: Record<string, Record<string, number>> = {}
       const firstColumn = new Map<string, number>()
       for (const c of counts) {
@@ -516,7 +516,7 @@ export const readResultsKobo = (
         const n = readCount(raw)
         if (!n.ok) {
           ok = false
-          problems.push({ ...at(c.index), field: c.column.question.id, message: `expected ${n.expected}` })
+          problems.push({ ...at(c.index), message: `expected ${n.expected}` })
           continue
         }
         ;(tally[c.column.question.id] ??= {})[c.column.option] = n.value
@@ -525,7 +525,7 @@ export const readResultsKobo = (
       if (present.ok) {
         for (const [qid, option] of Object.entries(tally)) {
           const over = tallyProblem(byQuestion.get(qid)!, present.value, option)
-          if (over !== undefined) (ok = false), problems.push({ ...at(firstColumn.get(qid)), field: qid, message: `table ${table.ok ? table.value : "?"}, "${qid}": ${over}` })
+          if (over !== undefined) (ok = false), problems.push({ ...at(firstColumn.get(qid)), message: `table ${table.ok ? table.value : "?"}, "${qid}": ${over}` })
         }
       }
       const recs: Array<Recommendation> = []
@@ -537,21 +537,21 @@ export const readResultsKobo = (
           const votesRaw = cell(votesIndex)
           if (raw === "") {
             blankAt ??= t.column.n
-            if (votesRaw !== "" && votesRaw !== "0") (ok = false), problems.push({ ...at(votesIndex), field: q.id, message: `priority votes for recommendation ${t.column.n}, which has no text` })
+            if (votesRaw !== "" && votesRaw !== "0") (ok = false), problems.push({ ...at(votesIndex), message: `priority votes for recommendation ${t.column.n}, which has no text` })
             continue
           }
           const textCheck = readRecommendationText(raw)
           const votes = votesRaw === "" ? ({ ok: true, value: 0 } as const) : readCount(votesRaw)
-          if (!textCheck.ok) (ok = false), problems.push({ ...at(t.index), field: q.id, message: `expected ${textCheck.expected}` })
-          if (!votes.ok) (ok = false), problems.push({ ...at(votesIndex), field: q.id, message: `expected ${votes.expected}` })
-          if (blankAt !== undefined) (ok = false), problems.push({ ...at(t.index), field: q.id, message: `recommendation ${t.column.n} follows a blank recommendation ${blankAt}: number them without gaps` })
+          if (!textCheck.ok) (ok = false), problems.push({ ...at(t.index), message: `expected ${textCheck.expected}` })
+          if (!votes.ok) (ok = false), problems.push({ ...at(votesIndex), message: `expected ${votes.expected}` })
+          if (blankAt !== undefined) (ok = false), problems.push({ ...at(t.index), message: `recommendation ${t.column.n} follows a blank recommendation ${blankAt}: number them without gaps` })
           if (textCheck.ok && votes.ok && table.ok) recs.push({ question: q.id, table: table.value, number: t.column.n, text: textCheck.value, votes: votes.value })
         }
       }
       if (!ok || !table.ok || !present.ok) continue
       const first = site.tables.get(table.value)
       if (first !== undefined) {
-        problems.push({ ...at(col.table), field: F.table, message: `a duplicate: table ${table.value} of ${siteId} is already on line ${first.line}` })
+        problems.push({ ...at(col.table), message: `a duplicate: table ${table.value} of ${siteId} is already on line ${first.line}` })
         continue
       }
       site.tables.set(table.value, { line: record.line, present: present.value, counts: tally })
@@ -561,14 +561,14 @@ export const readResultsKobo = (
       ballotRows++
       const id = cell(col.ballot) || cell(col.uuid) || cell(col.instance) || `line-${record.line}`
       if (id.length > 64 || CONTROL_IN_TEXT.test(id)) {
-        problems.push({ ...at(col.ballot), field: F.ballot, message: "expected a ballot number of at most 64 characters" })
+        problems.push({ ...at(col.ballot), message: "expected a ballot number of at most 64 characters" })
         continue
       }
       const answers: Record<string, BallotValue> = {}
       let ok = true
       const take = (q: CountedQuestion, raw: string, index: number | undefined): void => {
         const value = readBallotValue(q, raw)
-        if (!value.ok) (ok = false), problems.push({ ...at(index), field: q.id, message: `expected ${value.expected}` })
+        if (!value.ok) (ok = false), problems.push({ ...at(index), message: `expected ${value.expected}` })
         else if (value.value !== undefined) answers[q.id] = value.value
       }
       for (const c of answerColumns) take(c.column.question, cell(c.index), c.index)
@@ -577,7 +577,7 @@ export const readResultsKobo = (
         for (const c of list) {
           const v = cell(c.index).toLowerCase()
           if (v === "1" || v === "true") chosen.push(c.option)
-          else if (v !== "0" && v !== "false" && v !== "") (ok = false), problems.push({ ...at(c.index), field: qid, message: `expected 1 or 0 (whether "${c.option}" was chosen), got "${cell(c.index)}"` })
+          else if (v !== "0" && v !== "false" && v !== "") (ok = false), problems.push({ ...at(c.index), message: `expected 1 or 0 (whether "${c.option}" was chosen), got "${cell(c.index)}"` })
         }
         take(byQuestion.get(qid)!, chosen.join(" "), list[0]!.index)
       }
@@ -587,7 +587,7 @@ export const readResultsKobo = (
         for (const c of list) {
           const v = cell(c.index)
           if (v === "") blankAt ??= c.rank
-          else if (blankAt !== undefined) (ok = false), problems.push({ ...at(c.index), field: qid, message: `rank ${c.rank} is given but rank ${blankAt} is blank: expected the ranks in order, without gaps` })
+          else if (blankAt !== undefined) (ok = false), problems.push({ ...at(c.index), message: `rank ${c.rank} is given but rank ${blankAt} is blank: expected the ranks in order, without gaps` })
           else ranked.push(v)
         }
         take(byQuestion.get(qid)!, ranked.join(" "), list[0]!.index)
@@ -595,7 +595,7 @@ export const readResultsKobo = (
       if (!ok) continue
       const first = site.ballots.get(id)
       if (first !== undefined) {
-        problems.push({ ...at(col.ballot ?? col.uuid), field: F.ballot, message: `a duplicate: ballot ${id} of ${siteId} is already on line ${first.line}` })
+        problems.push({ ...at(col.ballot ?? col.uuid), message: `a duplicate: ballot ${id} of ${siteId} is already on line ${first.line}` })
         continue
       }
       site.ballots.set(id, { line: record.line, answers })
