@@ -4,6 +4,7 @@
 // forged form; and the invitation run's idempotency through the send log.
 import * as Effect from "effect/Effect"
 import { readdir, readFile } from "node:fs/promises"
+import { get as httpGet } from "node:http"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { Workspace } from "../../src/infra/Workspace.js"
@@ -133,8 +134,18 @@ describe.each(testDatabases)("the results form on $name", (testDb) => {
       expect(cairo.html).toContain(`action="/results/${await tokenOf("eg-cairo")}"`)
       expect(csrfOf(cairo.html)).not.toBe(csrfOf(dakar.html))
       expect(cairo.html).not.toContain("__convene")
-      // a small page: three table cards and ten ballot cards
+      // a small page: three table cards and ten ballot cards, sent compressed
       expect(Buffer.byteLength(dakar.html)).toBeLessThan(120_000)
+      const link = `${origin}/results/${await tokenOf("sn-dakar")}`
+      const compressed = await new Promise<{ encoding: string | undefined; bytes: number }>((resolve, reject) =>
+        httpGet(link, { headers: { "accept-encoding": "gzip" } }, (res) => {
+          let bytes = 0
+          res.on("data", (d: Buffer) => (bytes += d.length))
+          res.on("end", () => resolve({ encoding: res.headers["content-encoding"], bytes }))
+        }).on("error", reject)
+      )
+      expect(compressed.encoding).toBe("gzip")
+      expect(compressed.bytes).toBeLessThan(12_000)
       for (const line of logs) expect(line).not.toContain(await tokenOf("sn-dakar"))
       expect(logs.some((l) => l.startsWith("GET /results/"))).toBe(true)
     })
