@@ -90,7 +90,7 @@ await db.destroy()
 const port = 18000 + (process.pid % 1000)
 const server = spawn(process.execPath, [bin, "survey", "serve", "--port", String(port), "--quiet"], { cwd: ws, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "ignore", "pipe"] })
 await new Promise((resolve, reject) => {
-  server.stderr.on("data", (d) => String(d).includes("Survey form server") && resolve())
+  server.stderr.on("data", (d) => String(d).includes("Form server on") && resolve())
   server.on("exit", (code) => reject(new Error(`the server stopped (${code})`)))
 })
 const origin = `http://127.0.0.1:${port}`
