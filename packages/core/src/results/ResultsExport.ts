@@ -68,7 +68,7 @@ export const exportResults = Effect.fn("Results.export")(function*(options: Expo
     const file = options.out ?? join(ws.dir, "out", "results", "results-form.xlsx")
     yield* makeDir(dirname(file))
     yield* fileOp("write", file, () => writeXlsFormFile(file, sheets))
-    return { format: "xlsform", files: [file], questions: ballots.questions.length, sites: options.sites?.length ?? 0, rows: {} } satisfies ResultsExportSummary
+    return { format: "xlsform", files: [file], questions: ballots.questions.length, sites: options.sites?.length ?? 0, rows: {} as ResultsExportSummary["rows"] } satisfies ResultsExportSummary
   }
 
   const wanted = options.sites === undefined || options.sites.length === 0 ? undefined : new Set(options.sites)
