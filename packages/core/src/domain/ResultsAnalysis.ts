@@ -292,10 +292,11 @@ const countryNamer = (locale: string): ((c: string) => string) => {
 // ─── the estimator ──────────────────────────────────────────────────────────────────────────
 
 /**
- * The per-site numerators and denominators of one question's figures, site-major
- * (`num[s * width + j]` is figure j's numerator at site s), so that a bootstrap replicate is one
- * pass over the sites. Figures share denominators (every share's is the voters), so these are
- * kept once: figure j's denominator is column `denOf[j]` of `den` (`dw` columns).
+ * The per-site numerators and denominators of one question's figures, figure-major
+ * (`num[j * sites + s]` is figure j's numerator at site s), so that a cell's sum in a bootstrap
+ * replicate is a dot product over a contiguous run of sites. Figures share denominators (every
+ * share's is the voters), so these are kept once: figure j's denominator is row `denOf[j]` of
+ * `den` (`dw` rows).
  */
 interface QuestionSeries {
   readonly width: number
@@ -338,28 +339,27 @@ const dataOf = (q: CountedQuestion, siteIndex: ReadonlyMap<string, number>, nSit
   for (const t of totals) {
     const s = siteIndex.get(t.site_id)
     if (s === undefined || t.question !== q.id) continue
-    const base = s * width
     voters[s] = t.voters
-    den[s * dw] = t.voters
+    den[s] = t.voters
     let pointSum = 0
     options.forEach((o, j) => {
       const c = t.votes[o] ?? 0
       votes[s * k + j] = c
-      num[base + at.share + j] = c
+      num[(at.share + j) * nSites + s] = c
       if (scale) pointSum += Number(o) * c
       if (ranking) {
         const rankSum = t.rank_sums?.[o] ?? 0
         // mean rank: Σ ranks / ballots that ranked it
-        num[base + at.meanRank + j] = rankSum
-        den[s * dw + 1 + j] = c
+        num[(at.meanRank + j) * nSites + s] = rankSum
+        den[(1 + j) * nSites + s] = c
         // Borda: rank r gives k − r points, so an option's points are k·(ballots that ranked it) − Σ ranks
         const points = k * c - rankSum
         bordaPoints[s * k + j] = points
-        num[base + at.borda + j] = points
+        num[(at.borda + j) * nSites + s] = points
       }
     })
     // a scale's mean: Σ points / votes (each voter gives one point, so the votes are the voters)
-    if (scale) num[base + at.mean] = pointSum
+    if (scale) num[at.mean * nSites + s] = pointSum
   }
   return { question: q, options, at, series: { width, num, dw, den, denOf }, voters, votes, bordaPoints }
 }
@@ -374,10 +374,10 @@ const siteRatios = (s: QuestionSeries, nSites: number): QuestionSeries => {
   const num = new Float64Array(s.num.length)
   const den = new Float64Array(s.den.length)
   for (let site = 0; site < nSites; site++) {
-    for (let d = 0; d < s.dw; d++) den[site * s.dw + d] = s.den[site * s.dw + d]! > 0 ? 1 : 0
+    for (let d = 0; d < s.dw; d++) den[d * nSites + site] = s.den[d * nSites + site]! > 0 ? 1 : 0
     for (let j = 0; j < s.width; j++) {
-      const d = s.den[site * s.dw + s.denOf[j]!]!
-      num[site * s.width + j] = d > 0 ? s.num[site * s.width + j]! / d : 0
+      const d = s.den[s.denOf[j]! * nSites + site]!
+      num[j * nSites + site] = d > 0 ? s.num[j * nSites + site]! / d : 0
     }
   }
   return { ...s, num, den }
@@ -387,15 +387,16 @@ const siteRatios = (s: QuestionSeries, nSites: number): QuestionSeries => {
  * A partition of sites into cells, and of cells into groups. A figure is the mean, over a
  * group's cells with a denominator, of each cell's ratio Σ numerator / Σ denominator: a cell is
  * the whole group under `ballots` and `sites` (after {@link siteRatios}), one country of the
- * group under `countries`.
+ * group under `countries`. The sites are sorted so that each cell is a contiguous run of sites,
+ * `start[c]` to `start[c + 1]`.
  */
 interface Cells {
-  readonly cellOf: Int32Array
+  readonly start: Int32Array
   readonly count: number
   readonly cellsOfGroup: ReadonlyArray<Int32Array>
 }
 
-/** Sums per cell of m·numerator and m·denominator. */
+/** Sums per cell of m·numerator and m·denominator, cell-major (`num[c * width + j]`). */
 interface CellSums {
   readonly num: Float64Array
   readonly den: Float64Array
@@ -403,24 +404,25 @@ interface CellSums {
 
 const emptySums = (cells: number, s: QuestionSeries): CellSums => ({ num: new Float64Array(cells * s.width), den: new Float64Array(cells * s.dw) })
 
-/** The cell sums for a multiplicity per site (row `offset` of `mult`; null: every site once). */
-const accumulate = (s: QuestionSeries, mult: Uint16Array | null, offset: number, cells: Cells, into: CellSums): CellSums => {
+/** The cell sums for a multiplicity per site (row `offset` of `mult`): per cell and figure, a dot product over the cell's sites. */
+const accumulate = (s: QuestionSeries, mult: Uint16Array, offset: number, cells: Cells, into: CellSums): CellSums => {
   const { width, dw, num, den } = s
-  const sumNum = into.num
-  const sumDen = into.den
-  sumNum.fill(0)
-  sumDen.fill(0)
-  const n = cells.cellOf.length
-  for (let site = 0; site < n; site++) {
-    const m = mult === null ? 1 : mult[offset + site]!
-    if (m === 0) continue
-    const c = cells.cellOf[site]!
-    let from = site * width
-    let to = c * width
-    for (let j = 0; j < width; j++) sumNum[to++]! += m * num[from++]!
-    from = site * dw
-    to = c * dw
-    for (let d = 0; d < dw; d++) sumDen[to++]! += m * den[from++]!
+  const n = mult.length === 0 ? 0 : cells.start[cells.count]!
+  for (let c = 0; c < cells.count; c++) {
+    const from = cells.start[c]!
+    const to = cells.start[c + 1]!
+    for (let j = 0; j < width; j++) {
+      const row = j * n
+      let acc = 0
+      for (let site = from; site < to; site++) acc += mult[offset + site]! * num[row + site]!
+      into.num[c * width + j] = acc
+    }
+    for (let d = 0; d < dw; d++) {
+      const row = d * n
+      let acc = 0
+      for (let site = from; site < to; site++) acc += mult[offset + site]! * den[row + site]!
+      into.den[c * dw + d] = acc
+    }
   }
   return into
 }
@@ -458,36 +460,30 @@ const finish = (sums: CellSums, s: QuestionSeries, cells: Cells, out: Float64Arr
 }
 
 /**
- * The cells of a weighting for sites in groups (`groupOf[site]`), and the map from them to the
- * global cells (the same weighting with every site in one group).
+ * The cells of a weighting for sites sorted by group and country (`groupOf[site]`,
+ * `countryOf[site]`): the whole group, or each (group, country) under `countries`; and the map
+ * from them to the global cells (the whole, or each country).
  */
-const cellsFor = (weight: Weighting, groupOf: Int32Array, nGroups: number, countryOf: Int32Array, nCountries: number): { readonly groups: Cells; readonly global: Cells; readonly toGlobal: Int32Array } => {
+const cellsFor = (weight: Weighting, groupOf: Int32Array, nGroups: number, countryOf: Int32Array, nCountries: number): { readonly cells: Cells; readonly global: Cells; readonly toGlobal: Int32Array } => {
   const n = groupOf.length
-  const all = (count: number): Array<Int32Array> => [Int32Array.from({ length: count }, (_, i) => i)]
-  if (weight !== "countries") {
-    return {
-      groups: { cellOf: groupOf, count: nGroups, cellsOfGroup: Array.from({ length: nGroups }, (_, g) => Int32Array.of(g)) },
-      global: { cellOf: new Int32Array(n), count: 1, cellsOfGroup: all(1) },
-      toGlobal: new Int32Array(nGroups)
-    }
-  }
-  // countries: a cell per (group, country)
-  const cellIndex = new Map<number, number>()
-  const cellOf = new Int32Array(n)
+  const starts: Array<number> = []
   const toGlobal: Array<number> = []
   const members: Array<Array<number>> = Array.from({ length: nGroups }, () => [])
   for (let s = 0; s < n; s++) {
-    const key = groupOf[s]! * nCountries + countryOf[s]!
-    let c = cellIndex.get(key)
-    if (c === undefined) {
-      c = cellIndex.size
-      cellIndex.set(key, c)
-      toGlobal.push(countryOf[s]!)
-      members[groupOf[s]!]!.push(c)
-    }
-    cellOf[s] = c
+    const fresh = s === 0 || groupOf[s] !== groupOf[s - 1] || (weight === "countries" && countryOf[s] !== countryOf[s - 1])
+    if (!fresh) continue
+    members[groupOf[s]!]!.push(starts.length)
+    toGlobal.push(weight === "countries" ? countryOf[s]! : 0)
+    starts.push(s)
   }
-  return { groups: { cellOf, count: cellIndex.size, cellsOfGroup: members.map((m) => Int32Array.from(m)) }, global: { cellOf: countryOf, count: nCountries, cellsOfGroup: all(nCountries) }, toGlobal: Int32Array.from(toGlobal) }
+  starts.push(n)
+  const nGlobal = weight === "countries" ? nCountries : 1
+  return {
+    cells: { start: Int32Array.from(starts), count: starts.length - 1, cellsOfGroup: members.map((m) => Int32Array.from(m)) },
+    // the global cells are only reached by coarsening: their runs are not used
+    global: { start: new Int32Array(nGlobal + 1), count: nGlobal, cellsOfGroup: [Int32Array.from({ length: nGlobal }, (_, i) => i)] },
+    toGlobal: Int32Array.from(toGlobal)
+  }
 }
 
 /**
@@ -572,17 +568,14 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
   const replicates = input.replicates ?? BOOTSTRAP_REPLICATES
   const countryName = countryNamer(input.locale)
   const userGroups = input.userGroups ?? new Map<string, string>()
-  const sites = input.sites
-  const n = sites.length
-  const siteIndex = new Map(sites.map((s, i) => [s.id, i]))
+  const n = input.sites.length
 
-  // groups and countries as indices
+  // groups and countries as indices; the sites sorted by group, then country, so that every
+  // cell of the estimator is a contiguous run of sites
   const groupKeys: Array<{ key: string; label: string }> = []
   const groupIndex = new Map<string, number>()
-  const groupOf = new Int32Array(n)
   const countryIndex = new Map<string, number>()
-  const countryOf = new Int32Array(n)
-  sites.forEach((site, s) => {
+  const placed = input.sites.map((site, i) => {
     const g = input.by === "none" ? { key: "all", label: "All counted sites" } : resultsGroupOf(input.by, site, userGroups, countryName)
     let gi = groupIndex.get(g.key)
     if (gi === undefined) {
@@ -590,18 +583,22 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
       groupIndex.set(g.key, gi)
       groupKeys.push(g)
     }
-    groupOf[s] = gi
     let ci = countryIndex.get(site.country)
     if (ci === undefined) countryIndex.set(site.country, (ci = countryIndex.size))
-    countryOf[s] = ci
-  })
+    return { site, i, gi, ci }
+  }).sort((a, b) => a.gi - b.gi || a.ci - b.ci || a.i - b.i)
+  const sites = placed.map((p) => p.site)
+  const groupOf = Int32Array.from(placed.map((p) => p.gi))
+  const countryOf = Int32Array.from(placed.map((p) => p.ci))
+  const siteIndex = new Map(sites.map((s, i) => [s.id, i]))
   const nGroups = groupKeys.length
   const nCountries = countryIndex.size
   const membersOf: Array<Array<number>> = Array.from({ length: nGroups }, () => [])
   for (let s = 0; s < n; s++) membersOf[groupOf[s]!]!.push(s)
   const strata = membersOf.map((m) => Int32Array.from(m))
 
-  const cells = cellsFor(input.weight, groupOf, nGroups, countryOf, nCountries)
+  const { cells, global: globalCells, toGlobal } = cellsFor(input.weight, groupOf, nGroups, countryOf, nCountries)
+  const once = new Uint16Array(n).fill(1)
   const grouped = input.by !== "none"
   // the draws, made once and shared by every question: the same replicate resamples the same sites
   const globalDraws = n === 0 ? new Uint16Array(0) : drawReplicates(n, replicates, streamFor(input.seed, "results-bootstrap", "global"), [Int32Array.from({ length: n }, (_, i) => i)])
@@ -618,17 +615,18 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
     const { width } = s
     const k = data.options.length
 
-    // point estimates: every site once
-    const groupSums = emptySums(cells.groups.count, s)
-    const globalSums = emptySums(cells.global.count, s)
-    const groupPoint = finish(accumulate(s, null, 0, cells.groups, groupSums), s, cells.groups, new Float64Array(nGroups * width))
-    const globalPoint = finish(accumulate(s, null, 0, cells.global, globalSums), s, cells.global, new Float64Array(width))
+    // point estimates: every site once; the global figure from the groups' cells
+    const cellSums = emptySums(cells.count, s)
+    const globalSums = emptySums(globalCells.count, s)
+    const groupPoint = finish(accumulate(s, once, 0, cells, cellSums), s, cells, new Float64Array(nGroups * width))
+    const globalPoint = finish(coarsen(cellSums, s, toGlobal, globalSums), s, globalCells, new Float64Array(width))
 
     // the global bootstrap: all sites resampled together
     const globalReps = new Float64Array(width * replicates)
     const one = new Float64Array(width)
     for (let r = 0; r < replicates && n > 0; r++) {
-      finish(accumulate(s, globalDraws, r * n, cells.global, globalSums), s, cells.global, one)
+      accumulate(s, globalDraws, r * n, cells, cellSums)
+      finish(coarsen(cellSums, s, toGlobal, globalSums), s, globalCells, one)
       for (let j = 0; j < width; j++) globalReps[j * replicates + r] = one[j]!
     }
     // the stratified bootstrap: each group resampled within itself, the global figure from them all
@@ -637,9 +635,9 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
     if (groupDraws !== null && groupReps !== null && stratGlobalReps !== null) {
       const perGroup = new Float64Array(nGroups * width)
       for (let r = 0; r < replicates; r++) {
-        accumulate(s, groupDraws, r * n, cells.groups, groupSums)
-        finish(groupSums, s, cells.groups, perGroup)
-        finish(coarsen(groupSums, s, cells.toGlobal, globalSums), s, cells.global, one)
+        accumulate(s, groupDraws, r * n, cells, cellSums)
+        finish(cellSums, s, cells, perGroup)
+        finish(coarsen(cellSums, s, toGlobal, globalSums), s, globalCells, one)
         for (let g = 0; g < nGroups; g++) for (let j = 0; j < width; j++) groupReps[(g * width + j) * replicates + r] = perGroup[g * width + j]!
         for (let j = 0; j < width; j++) stratGlobalReps[j * replicates + r] = one[j]!
       }
