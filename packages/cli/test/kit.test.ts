@@ -50,6 +50,18 @@ describe("convene kit", () => {
     }
   })
 
+  it("a blank workspace from init has an example ballot, translated, on its first vote; the second vote has none", async () => {
+    const blank = join(await mkdtemp(join(tmpdir(), "convene-kit-blank-")), "blank")
+    expect((await convene(tmpdir(), ["init", blank, "--title", "Our future with AI"])).code).toBe(0)
+    expect(await readFile(join(blank, "ballots", "votes.yaml"), "utf8")).toContain("block: vote-1")
+    const r = await conveneJson(blank, ["kit", "check"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.problems).toEqual([])
+    expect(r.json.ballots.questions).toBe(1)
+    expect(r.json.ballots.coverage.every((c: { percent: number }) => c.percent === 100)).toBe(true)
+    expect(r.json.ballots.unasked).toEqual(["vote-2"])
+  })
+
   it("check names the file and line of a broken site override, and exits 2", async () => {
     const dir = join(ws, "sites", "sn-dakar", "templates", "kit", "partials", "content")
     await mkdir(dir, { recursive: true })

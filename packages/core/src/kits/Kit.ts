@@ -176,10 +176,14 @@ export interface HbNode {
   readonly [k: string]: unknown
 }
 
-/** Walks a template's syntax tree for partial references and `t` message keys. */
-export const templateReferences = (ast: HbNode): { partials: Array<{ name: string; line: number }>; keys: Array<{ key: string; line: number }> } => {
+/**
+ * Walks a template's syntax tree for partial references, `t` message keys, and the keys it
+ * tests with `has` (optional messages, such as the workspace's `topic.background`).
+ */
+export const templateReferences = (ast: HbNode): { partials: Array<{ name: string; line: number }>; keys: Array<{ key: string; line: number }>; tested: Set<string> } => {
   const partials: Array<{ name: string; line: number }> = []
   const keys: Array<{ key: string; line: number }> = []
+  const tested = new Set<string>()
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== "object") return
     if (Array.isArray(node)) return node.forEach(visit)
@@ -192,12 +196,13 @@ export const templateReferences = (ast: HbNode): { partials: Array<{ name: strin
     if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
       const path = n["path"] as { original?: unknown }
       const params = n["params"] as Array<HbNode & { value?: unknown }>
-      if ((path.original === "t" || path.original === "has") && params[0]?.type === "StringLiteral" && path.original === "t") keys.push({ key: String(params[0].value), line })
+      if (path.original === "t" && params[0]?.type === "StringLiteral") keys.push({ key: String(params[0].value), line })
+      if (path.original === "has" && params[0]?.type === "StringLiteral") tested.add(String(params[0].value))
     }
     for (const [k, v] of Object.entries(n)) if (k !== "loc" && typeof v === "object") visit(v)
   }
   visit(ast)
-  return { partials, keys }
+  return { partials, keys, tested }
 }
 
 /** The messages one kit (or one survey page, one mail) reads, formatted through ICU with Intl in its locale. */
