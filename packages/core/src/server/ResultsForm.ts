@@ -358,8 +358,23 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
         return { ...base, select: true, options: options(q, [value(name)]) }
       })
     }))
-    const recErrors = recQuestions.flatMap((q) => (errors.has(`rec.${q.id}`) ? [{ id: `rec-${q.id}`, message: errors.get(`rec.${q.id}`)! }] : []))
-    const list = [...errors].filter(([k]) => !k.startsWith("rec.")).map(([k, message]) => ({ id: k === "_form" ? "results" : `f-${k}`, message }))
+    const recErrors = recQuestions.flatMap((q) => (errors.has(`rec.${q.id}`) ? [{ id: `rec-${q.id}`, label: label(q.label), message: errors.get(`rec.${q.id}`)! }] : []))
+    // the list at the top names each field: "Table 2 · People present", "Ballot 7 · <question>"
+    const byId = new Map(ballots.questions.map((q) => [q.id, q]))
+    const labelOf = (name: string): string => {
+      const m = /^([tb])(\d+)\.(.+)$/.exec(name)
+      if (m === null) return ""
+      const card = t(m[1] === "t" ? "table" : "ballot", { number: number.format(Number(m[2]) + 1) })
+      const [first, second, third] = m[3]!.split(".")
+      const q = byId.get(first!)
+      if (m[1] === "b") return `${card} · ${first === "id" ? t("ballot_id") : q === undefined ? first : label(q.label)}`
+      if (first === "table" || first === "present") return `${card} · ${t(first === "table" ? "table_number" : "present")}`
+      if (q === undefined) return card
+      if (q.type === "recommendations") return `${card} · ${t("recommendation", { number: number.format(Number(second)) })}${third === "votes" ? ` · ${t("rec_votes")}` : ""}`
+      const option = second === undefined || q.type === "scale" ? second : q.options.find((o) => o.id === second)
+      return `${card} · ${label(q.label)}${option === undefined ? "" : ` · ${typeof option === "string" ? option : label(option.label)}`}`
+    }
+    const list = [...errors].filter(([k]) => !k.startsWith("rec.")).map(([k, message]) => ({ id: k === "_form" ? "results" : `f-${k}`, label: labelOf(k), message }))
     const errorList = [...list, ...recErrors]
     const when = (d: Date | null) => (d === null ? "" : new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeStyle: "short", timeZone: found.site?.timezone ?? "UTC" }).format(d))
     const standing = found.link.status === "validated"

@@ -187,6 +187,8 @@ describe.each(testDatabases)("the results form on $name", (testDb) => {
       expect(bad.html).toContain('role="alert"')
       expect(bad.html).toContain('id="f-t0.present" name="t0.present" value="eight" class="n" type="text" inputmode="numeric" autocomplete="off" size="5" maxlength="7" aria-invalid="true" aria-describedby="f-t0.present-e"')
       expect(bad.html).toContain('<span class="error" id="f-t0.present-e">Please write a whole number, 0 or more.</span>')
+      // and in the list at the top, naming the field
+      expect(bad.html).toContain('<li><a href="#f-t0.present">Table 1 · People present</a> — Please write a whole number, 0 or more.</li>')
       // what was typed is kept
       expect(bad.html).toContain('name="t1.present" value="7"')
       // more votes than people present, more choices than allowed, one table twice
@@ -195,6 +197,7 @@ describe.each(testDatabases)("the results form on $name", (testDb) => {
       expect(over.html).toContain("More votes than the 7 people present at this table can give.")
       expect(over.html).toContain("Please choose at most 2.")
       expect(over.html).toContain("Table 1 is entered twice.")
+      expect(over.html).toContain('<a href="#f-b0.data-protections">Ballot 1 · Which protections of your personal data matter most to you? Choose at most two.</a> — Please choose at most 2.')
       expect(await stored()).toEqual([])
     })
 
