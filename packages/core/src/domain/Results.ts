@@ -448,3 +448,53 @@ export interface SiteQuestionTotals {
   /** Rankings only: option id → the sum of the ranks it was given (1 = first); `votes` counts the ballots that ranked it. */
   readonly rank_sums?: Readonly<Record<string, number>>
 }
+
+/**
+ * A site's counts per counted question, from its results: tallies summed over its tables,
+ * ballots counted per option (a blank answer is not a voter), rank sums for rankings. For a
+ * multiple choice collected by tally, the voters are the people present at the tables that
+ * counted it; for the other tally questions, the votes. The write path stores these with the
+ * site's results, so the report reads one row per site and question.
+ *
+ * @example
+ * siteTotalsOf(ballots, { site_id: "sn-dakar", tallies: [{ table: 1, present: 9, counts: { "access-right": { yes: 6, no: 3 } } }], ballots: [], recommendations: [] })
+ * // [{ site_id: "sn-dakar", question: "access-right", voters: 9, votes: { yes: 6, no: 3 } }]
+ */
+export const siteTotalsOf = (ballots: Ballots, results: SiteResults): Array<SiteQuestionTotals> => {
+  const out: Array<SiteQuestionTotals> = []
+  for (const q of ballots.questions) {
+    if (!isCounted(q)) continue
+    const votes: Record<string, number> = {}
+    let voters = 0
+    let seen = false
+    if (q.collect === "tally") {
+      for (const t of results.tallies) {
+        const counts = t.counts[q.id]
+        if (counts === undefined) continue
+        seen = true
+        let sum = 0
+        for (const [o, n] of Object.entries(counts)) {
+          votes[o] = (votes[o] ?? 0) + n
+          sum += n
+        }
+        voters += q.type === "multiple" ? t.present : sum
+      }
+      if (seen) out.push({ site_id: results.site_id, question: q.id, voters, votes })
+      continue
+    }
+    const ranks: Record<string, number> | undefined = q.type === "ranking" ? {} : undefined
+    for (const b of results.ballots) {
+      const value = b.answers[q.id]
+      if (value === undefined) continue
+      seen = true
+      voters++
+      const chosen = Array.isArray(value) ? (value as ReadonlyArray<string>) : [String(value)]
+      chosen.forEach((o, i) => {
+        votes[o] = (votes[o] ?? 0) + 1
+        if (ranks !== undefined) ranks[o] = (ranks[o] ?? 0) + i + 1
+      })
+    }
+    if (seen) out.push({ site_id: results.site_id, question: q.id, voters, votes, ...(ranks === undefined ? {} : { rank_sums: ranks }) })
+  }
+  return out
+}

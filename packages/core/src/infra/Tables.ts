@@ -152,29 +152,25 @@ export interface ResultTablesTable {
   site_id: string
   table_no: number
   present: number
-}
-
-export interface ResultTalliesTable {
-  site_id: string
-  table_no: number
-  question: string
-  option: string
-  count: number
-}
-
-export interface ResultBallotChoicesTable {
-  site_id: string
-  ballot: string
-  question: string
-  /** an option id, or a scale point as text */
-  option: string
-  /** rankings only: 1 = first */
-  rank: number | null
+  /** TableTally.counts: question id -> option id -> votes */
+  counts: ColumnType<Record<string, Record<string, number>>, string, string>
 }
 
 export interface ResultBallotsTable {
   site_id: string
   ballot: string
+  /** question id -> option id | scale point | option ids */
+  answers: ColumnType<Record<string, unknown>, string, string>
+}
+
+export interface ResultTotalsTable {
+  site_id: string
+  question: string
+  voters: number
+  /** option id -> votes */
+  votes: ColumnType<Record<string, number>, string, string>
+  /** rankings: option id -> sum of ranks */
+  rank_sums: ColumnType<Record<string, number> | null, string | null, string | null>
 }
 
 export interface ResultRecommendationsTable {
@@ -225,9 +221,8 @@ export interface Tables {
   survey_responses: SurveyResponsesTable
   result_sites: ResultSitesTable
   result_tables: ResultTablesTable
-  result_tallies: ResultTalliesTable
-  result_ballot_choices: ResultBallotChoicesTable
   result_ballots: ResultBallotsTable
+  result_totals: ResultTotalsTable
   result_recommendations: ResultRecommendationsTable
   result_log: ResultLogTable
   result_links: ResultLinksTable

@@ -5,28 +5,18 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { type Ballots, isCounted } from "../domain/Ballot.js"
+import type { Ballots } from "../domain/Ballot.js"
 import { Conflict, InputError, NotFound, type Problem } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import { m49Of } from "../domain/Regions.js"
-import { checkSiteResults, type ResultPart, type ResultStatus, readResultsCsv, type SiteResults } from "../domain/Results.js"
+import { checkSiteResults, siteTotalsOf, type ResultPart, type ResultStatus, readResultsCsv, type SiteResults } from "../domain/Results.js"
 import { readResultsKobo } from "../domain/ResultsKobo.js"
 import { displayPath, readText } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { planSites } from "../schedule/index.js"
-import { type BallotShapes, type ResultLogEntry, ResultsRepo, type StatusChange } from "./ResultsRepo.js"
+import { type ResultLogEntry, ResultsRepo, type StatusChange } from "./ResultsRepo.js"
 import { readBallots } from "./Ballots.js"
-
-/** How answers of each ballot question are shaped when stored and read back. */
-export const ballotShapes = (ballots: Ballots): BallotShapes => {
-  const counted = ballots.questions.filter(isCounted)
-  return {
-    lists: new Set(counted.filter((q) => q.type === "multiple" || q.type === "ranking").map((q) => q.id)),
-    numbers: new Set(counted.filter((q) => q.type === "scale").map((q) => q.id)),
-    rankings: new Set(counted.filter((q) => q.type === "ranking").map((q) => q.id))
-  }
-}
 
 /** Who makes a change: a staff member (`staff:NAME`), a site's link (`link:SITE`), the simulation. */
 export type Actor = string
@@ -49,7 +39,7 @@ export interface StoreOptions {
 export const storeResults = Effect.fn("Results.store")(function*(ballots: Ballots, entries: ReadonlyArray<SiteResults>, parts: ReadonlyArray<ResultPart>, options: StoreOptions) {
   const problems = entries.flatMap((e) => checkSiteResults(ballots, e).map((p) => ({ ...p, field: `${e.site_id}.${p.field ?? ""}` })))
   if (problems.length > 0) return yield* new InputError({ summary: `The results are not valid (${problems.length} ${problems.length === 1 ? "problem" : "problems"}).`, problems })
-  const outcome = yield* ResultsRepo.use((repo) => repo.replaceParts(entries, parts, { actor: options.actor, action: options.action, simulated: options.simulated === true, shapes: ballotShapes(ballots), submit: options.submit }))
+  const outcome = yield* ResultsRepo.use((repo) => repo.replaceParts(entries, parts, { actor: options.actor, action: options.action, simulated: options.simulated === true, totalsOf: (r) => siteTotalsOf(ballots, r), submit: options.submit }))
   if ("validated" in outcome) return yield* new Conflict({ reason: `The results of ${listOf(outcome.validated)} are validated: reopen them first (convene results reopen --site ID --reason TEXT).` })
   return outcome.written
 })

@@ -14,7 +14,6 @@ import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { writeXlsFormFile } from "../surveys/index.js"
 import { readBallots } from "./Ballots.js"
-import { ballotShapes } from "./Results.js"
 import { ResultsRepo } from "./ResultsRepo.js"
 
 /** What `results export` needs. */
@@ -73,11 +72,10 @@ export const exportResults = Effect.fn("Results.export")(function*(options: Expo
 
   const wanted = options.sites === undefined || options.sites.length === 0 ? undefined : new Set(options.sites)
   const ids = (yield* ResultsRepo.use((repo) => repo.statuses())).map((s) => s.site_id).filter((id) => wanted === undefined || wanted.has(id))
-  const shapes = ballotShapes(ballots)
   const rows: Record<ResultPart, Array<Array<string>>> = { tallies: [], ballots: [], recommendations: [] }
   for (let i = 0; i < ids.length; i += EXPORT_BATCH) {
     const batch = ids.slice(i, i + EXPORT_BATCH)
-    const read = yield* ResultsRepo.use((repo) => repo.readSites(batch, shapes))
+    const read = yield* ResultsRepo.use((repo) => repo.readSites(batch))
     const part = resultsCsvRows(ballots, batch.map((id) => read.get(id)!))
     for (const p of ["tallies", "ballots", "recommendations"] as const) for (const r of part[p]) rows[p].push(r)
   }

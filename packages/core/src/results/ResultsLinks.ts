@@ -9,7 +9,6 @@ import type { Ballots } from "../domain/Ballot.js"
 import type { StoreError } from "../domain/Errors.js"
 import { emptyResults, type ResultStatus, type SiteResults } from "../domain/Results.js"
 import { sha256 } from "../infra/Files.js"
-import { ballotShapes } from "./Results.js"
 import { ResultsRepo } from "./ResultsRepo.js"
 
 /** The key every results link is derived from, created on first use (256 random bits). */
@@ -68,4 +67,4 @@ export const openResultsLink = (hash: string): Effect.Effect<OpenedResultsLink |
 
 /** One site's stored results (empty before anything is entered), to fill the web form. */
 export const siteResults = (ballots: Ballots, siteId: string): Effect.Effect<SiteResults, StoreError, ResultsRepo> =>
-  ResultsRepo.use((repo) => repo.readSites([siteId], ballotShapes(ballots))).pipe(Effect.map((m) => m.get(siteId) ?? emptyResults(siteId)))
+  ResultsRepo.use((repo) => repo.readSites([siteId])).pipe(Effect.map((m) => m.get(siteId) ?? emptyResults(siteId)))

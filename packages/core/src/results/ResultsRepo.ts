@@ -1,8 +1,8 @@
 /**
  * The results' repository: every SQL statement on the sites' results, their status, the audit
  * log and the entry links. A site's results have one write path, {@link ResultsRepo}
- * `replaceParts`, for CSV and Kobo imports, the web form and the simulation; the counting the
- * report needs is done here, in SQL.
+ * `replaceParts`, for CSV and Kobo imports, the web form and the simulation, which also stores
+ * each site's counts per question so that the report reads one row per site and question.
  */
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
@@ -78,79 +78,25 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A
   return out
 }
 
-/**
- * How ballot answers are shaped, by question id: `lists` (multiple choices and rankings) come
- * back as arrays, `numbers` (scales) as numbers, the rest (single choices) as one option id.
- * `rankings` keep their order as ranks.
- */
-export interface BallotShapes {
-  readonly lists: ReadonlySet<string>
-  readonly numbers: ReadonlySet<string>
-  readonly rankings: ReadonlySet<string>
-}
+/** The stored JSON of a column: parsed by both drivers, or text for a driver that hands it over as is. */
+const parsed = <A>(x: unknown): A => (typeof x === "string" ? JSON.parse(x) : x) as A
 
 /** Reads the stored results of `siteIds` (in one transaction or not), as {@link SiteResults}. */
-const readSites = async (db: Kysely<Tables>, siteIds: ReadonlyArray<string>, shapes: BallotShapes): Promise<Map<string, SiteResults>> => {
-  const out = new Map<string, { tallies: Map<number, { table: number; present: number; counts: Record<string, Record<string, number>> }>; ballots: Map<string, Record<string, BallotValue>>; recommendations: Array<Recommendation> }>()
-  const get = (site: string) => {
-    let s = out.get(site)
-    if (s === undefined) out.set(site, (s = { tallies: new Map(), ballots: new Map(), recommendations: [] }))
-    return s
-  }
+const readSites = async (db: Kysely<Tables>, siteIds: ReadonlyArray<string>): Promise<Map<string, SiteResults>> => {
+  const out = new Map<string, { tallies: Array<TableTally>; ballots: Array<{ ballot: string; answers: Record<string, BallotValue> }>; recommendations: Array<Recommendation> }>()
+  for (const id of siteIds) out.set(id, { tallies: [], ballots: [], recommendations: [] })
   for (const ids of chunks(siteIds, READ_BATCH)) {
-    for (const t of await db.selectFrom("result_tables").select(["site_id", "table_no", "present"]).where("site_id", "in", ids).orderBy("site_id").orderBy("table_no").execute()) {
-      get(t.site_id).tallies.set(t.table_no, { table: t.table_no, present: t.present, counts: {} })
+    for (const t of await db.selectFrom("result_tables").select(["site_id", "table_no", "present", "counts"]).where("site_id", "in", ids).orderBy("site_id").orderBy("table_no").execute()) {
+      out.get(t.site_id)?.tallies.push({ table: t.table_no, present: t.present, counts: parsed(t.counts) })
     }
-    for (const r of await db.selectFrom("result_tallies").select(["site_id", "table_no", "question", "option", "count"]).where("site_id", "in", ids).orderBy("site_id").orderBy("table_no").orderBy("question").orderBy("option").execute()) {
-      const table = get(r.site_id).tallies.get(r.table_no)
-      if (table !== undefined) (table.counts[r.question] ??= {})[r.option] = r.count
-    }
-    for (const b of await db.selectFrom("result_ballots").select(["site_id", "ballot"]).where("site_id", "in", ids).orderBy("site_id").orderBy("ballot").execute()) {
-      get(b.site_id).ballots.set(b.ballot, {})
-    }
-    const choices = await db.selectFrom("result_ballot_choices").select(["site_id", "ballot", "question", "option", "rank"]).where("site_id", "in", ids).orderBy("site_id").orderBy("ballot").orderBy("question").orderBy("rank").orderBy("option").execute()
-    for (const c of choices) {
-      const answers = get(c.site_id).ballots.get(c.ballot)
-      if (answers === undefined) continue
-      if (shapes.lists.has(c.question)) answers[c.question] = [...((answers[c.question] as ReadonlyArray<string> | undefined) ?? []), c.option]
-      else answers[c.question] = shapes.numbers.has(c.question) ? Number(c.option) : c.option
+    for (const b of await db.selectFrom("result_ballots").select(["site_id", "ballot", "answers"]).where("site_id", "in", ids).orderBy("site_id").orderBy("ballot").execute()) {
+      out.get(b.site_id)?.ballots.push({ ballot: b.ballot, answers: parsed(b.answers) })
     }
     for (const r of await db.selectFrom("result_recommendations").select(["site_id", "question", "table_no", "number", "text", "votes"]).where("site_id", "in", ids).orderBy("site_id").orderBy("question").orderBy("table_no").orderBy("number").execute()) {
-      get(r.site_id).recommendations.push({ question: r.question, table: r.table_no, number: r.number, text: r.text, votes: r.votes })
+      out.get(r.site_id)?.recommendations.push({ question: r.question, table: r.table_no, number: r.number, text: r.text, votes: r.votes })
     }
   }
-  const result = new Map<string, SiteResults>()
-  for (const id of siteIds) {
-    const s = out.get(id)
-    result.set(id, {
-      site_id: id,
-      tallies: s === undefined ? [] : [...s.tallies.values()],
-      ballots: s === undefined ? [] : [...s.ballots].map(([ballot, answers]) => ({ ballot, answers })),
-      recommendations: s?.recommendations ?? []
-    })
-  }
-  return result
-}
-
-/**
- * The ballots' answers as rows. A single choice is stored as its option; a scale point as its
- * number in text; a multiple choice as one row per option; a ranking with its ranks.
- */
-const choiceRows = (site: string, ballots: SiteResults["ballots"], rankings: ReadonlySet<string>) => {
-  const rows: { site: Array<string>; ballot: Array<string>; question: Array<string>; option: Array<string>; rank: Array<number | null> } = { site: [], ballot: [], question: [], option: [], rank: [] }
-  for (const b of ballots) {
-    for (const [question, value] of Object.entries(b.answers)) {
-      const options = Array.isArray(value) ? (value as ReadonlyArray<string>) : [String(value)]
-      options.forEach((option, i) => {
-        rows.site.push(site)
-        rows.ballot.push(b.ballot)
-        rows.question.push(question)
-        rows.option.push(option)
-        rows.rank.push(rankings.has(question) ? i + 1 : null)
-      })
-    }
-  }
-  return rows
+  return new Map([...out].map(([site_id, r]) => [site_id, { site_id, ...r }]))
 }
 
 const make = (db: Kysely<Tables>, run: Run) => {
@@ -170,16 +116,20 @@ const make = (db: Kysely<Tables>, run: Run) => {
         (await db.selectFrom("result_sites").selectAll().orderBy("site_id").execute()).map((r) => ({ ...r, status: r.status }))),
 
     /** The stored results of some sites (an absent site has empty results). */
-    readSites: (siteIds: ReadonlyArray<string>, shapes: BallotShapes) => run("reading results", () => readSites(db, siteIds, shapes)),
+    readSites: (siteIds: ReadonlyArray<string>) => run("reading results", () => readSites(db, siteIds)),
 
     /**
      * The one write path of results — CSV and Kobo imports, the web form, the simulation. In one
      * transaction: refuses (writing nothing) when one of the sites is validated; otherwise
      * replaces the `parts` of each site's results with the given ones, creates the site's status
-     * row as a draft when it has none, and logs each site's results before and after.
-     * `rankings` names the ranking questions (their order is kept as ranks).
+     * row as a draft when it has none, stores each site's counts per question as `totalsOf`
+     * derives them from its whole results, and logs each site's results before and after.
      */
-    replaceParts: (entries: ReadonlyArray<SiteResults>, parts: ReadonlyArray<ResultPart>, by: { readonly actor: string; readonly action: string; readonly simulated: boolean; readonly shapes: BallotShapes; readonly submit?: boolean }) =>
+    replaceParts: (
+      entries: ReadonlyArray<SiteResults>,
+      parts: ReadonlyArray<ResultPart>,
+      by: { readonly actor: string; readonly action: string; readonly simulated: boolean; readonly totalsOf: (results: SiteResults) => ReadonlyArray<SiteQuestionTotals>; readonly submit?: boolean | undefined }
+    ) =>
       run("storing results", async (): Promise<ReplaceOutcome> => {
         try {
           return await db.transaction().execute(async (tx) => {
@@ -190,7 +140,7 @@ const make = (db: Kysely<Tables>, run: Run) => {
             }
             const validated = ids.filter((id) => existing.get(id) === "validated")
             if (validated.length > 0) throw new Refused(validated)
-            const before = existing.size === 0 ? new Map<string, SiteResults>() : await readSites(tx, ids.filter((id) => existing.has(id)), by.shapes)
+            const before = existing.size === 0 ? new Map<string, SiteResults>() : await readSites(tx, ids.filter((id) => existing.has(id)))
             const fresh = ids.filter((id) => !existing.has(id))
             const now = new Date().toISOString()
             for (const batch of chunks(fresh, INSERT_BATCH)) {
@@ -202,48 +152,44 @@ const make = (db: Kysely<Tables>, run: Run) => {
             }
             for (const batch of chunks(known, READ_BATCH)) {
               if (parts.includes("tallies")) await tx.deleteFrom("result_tables").where("site_id", "in", batch).execute()
-              if (parts.includes("ballots")) {
-                await tx.deleteFrom("result_ballot_choices").where("site_id", "in", batch).execute()
-                await tx.deleteFrom("result_ballots").where("site_id", "in", batch).execute()
-              }
+              if (parts.includes("ballots")) await tx.deleteFrom("result_ballots").where("site_id", "in", batch).execute()
               if (parts.includes("recommendations")) await tx.deleteFrom("result_recommendations").where("site_id", "in", batch).execute()
+              await tx.deleteFrom("result_totals").where("site_id", "in", batch).execute()
             }
-            const tables = { site: [] as Array<string>, table: [] as Array<number>, present: [] as Array<number> }
-            const tallies = { site: [] as Array<string>, table: [] as Array<number>, question: [] as Array<string>, option: [] as Array<string>, count: [] as Array<number> }
-            const ballots = { site: [] as Array<string>, ballot: [] as Array<string> }
-            const choices = { site: [] as Array<string>, ballot: [] as Array<string>, question: [] as Array<string>, option: [] as Array<string>, rank: [] as Array<number | null> }
+            const tables = { site: [] as Array<string>, table: [] as Array<number>, present: [] as Array<number>, counts: [] as Array<string> }
+            const ballots = { site: [] as Array<string>, ballot: [] as Array<string>, answers: [] as Array<string> }
             const recs = { site: [] as Array<string>, question: [] as Array<string>, table: [] as Array<number>, number: [] as Array<number>, text: [] as Array<string>, votes: [] as Array<number> }
+            const totals = { site: [] as Array<string>, question: [] as Array<string>, voters: [] as Array<number>, votes: [] as Array<string>, rank_sums: [] as Array<string | null> }
+            const afterOf = new Map<string, SiteResults>()
             for (const e of entries) {
               if (parts.includes("tallies")) {
-                for (const t of e.tallies) {
-                  tables.site.push(e.site_id), tables.table.push(t.table), tables.present.push(t.present)
-                  for (const [question, counts] of Object.entries(t.counts)) {
-                    for (const [option, count] of Object.entries(counts)) {
-                      tallies.site.push(e.site_id), tallies.table.push(t.table), tallies.question.push(question), tallies.option.push(option), tallies.count.push(count)
-                    }
-                  }
-                }
+                for (const t of e.tallies) tables.site.push(e.site_id), tables.table.push(t.table), tables.present.push(t.present), tables.counts.push(JSON.stringify(t.counts))
               }
               if (parts.includes("ballots")) {
-                for (const b of e.ballots) ballots.site.push(e.site_id), ballots.ballot.push(b.ballot)
-                const rows = choiceRows(e.site_id, e.ballots, by.shapes.rankings)
-                choices.site.push(...rows.site), choices.ballot.push(...rows.ballot), choices.question.push(...rows.question), choices.option.push(...rows.option), choices.rank.push(...rows.rank)
+                for (const b of e.ballots) ballots.site.push(e.site_id), ballots.ballot.push(b.ballot), ballots.answers.push(JSON.stringify(b.answers))
               }
               if (parts.includes("recommendations")) {
                 for (const r of e.recommendations) {
                   recs.site.push(e.site_id), recs.question.push(r.question), recs.table.push(r.table), recs.number.push(r.number), recs.text.push(r.text), recs.votes.push(r.votes)
                 }
               }
+              const prior = before.get(e.site_id)
+              const after: SiteResults = prior === undefined
+                ? { site_id: e.site_id, tallies: parts.includes("tallies") ? e.tallies : [], ballots: parts.includes("ballots") ? e.ballots : [], recommendations: parts.includes("recommendations") ? e.recommendations : [] }
+                : { site_id: e.site_id, tallies: parts.includes("tallies") ? e.tallies : prior.tallies, ballots: parts.includes("ballots") ? e.ballots : prior.ballots, recommendations: parts.includes("recommendations") ? e.recommendations : prior.recommendations }
+              afterOf.set(e.site_id, after)
+              for (const t of by.totalsOf(after)) {
+                totals.site.push(t.site_id), totals.question.push(t.question), totals.voters.push(t.voters), totals.votes.push(JSON.stringify(t.votes)), totals.rank_sums.push(t.rank_sums === undefined ? null : JSON.stringify(t.rank_sums))
+              }
             }
-            if (tables.site.length > 0) await bulk(tx, "result_tables", [["site_id", "text", tables.site], ["table_no", "int", tables.table], ["present", "int", tables.present]])
-            if (tallies.site.length > 0) await bulk(tx, "result_tallies", [["site_id", "text", tallies.site], ["table_no", "int", tallies.table], ["question", "text", tallies.question], ["option", "text", tallies.option], ["count", "int", tallies.count]])
-            if (ballots.site.length > 0) await bulk(tx, "result_ballots", [["site_id", "text", ballots.site], ["ballot", "text", ballots.ballot]])
-            if (choices.site.length > 0) await bulk(tx, "result_ballot_choices", [["site_id", "text", choices.site], ["ballot", "text", choices.ballot], ["question", "text", choices.question], ["option", "text", choices.option], ["rank", "int", choices.rank]])
+            if (tables.site.length > 0) await bulk(tx, "result_tables", [["site_id", "text", tables.site], ["table_no", "int", tables.table], ["present", "int", tables.present], ["counts", "jsonb", tables.counts]])
+            if (ballots.site.length > 0) await bulk(tx, "result_ballots", [["site_id", "text", ballots.site], ["ballot", "text", ballots.ballot], ["answers", "jsonb", ballots.answers]])
             if (recs.site.length > 0) await bulk(tx, "result_recommendations", [["site_id", "text", recs.site], ["question", "text", recs.question], ["table_no", "int", recs.table], ["number", "int", recs.number], ["text", "text", recs.text], ["votes", "int", recs.votes]])
+            if (totals.site.length > 0) await bulk(tx, "result_totals", [["site_id", "text", totals.site], ["question", "text", totals.question], ["voters", "int", totals.voters], ["votes", "jsonb", totals.votes], ["rank_sums", "jsonb", totals.rank_sums]])
             // the audit log: each site's results before and after, and its status change
             const log = entries.map((e) => {
               const prior = before.get(e.site_id)
-              const after: SiteResults = prior === undefined ? e : { site_id: e.site_id, tallies: parts.includes("tallies") ? e.tallies : prior.tallies, ballots: parts.includes("ballots") ? e.ballots : prior.ballots, recommendations: parts.includes("recommendations") ? e.recommendations : prior.recommendations }
+              const after = afterOf.get(e.site_id)!
               const statusBefore = existing.get(e.site_id) ?? null
               return { site_id: e.site_id, actor: by.actor, action: by.action, status_before: statusBefore, status_after: by.submit === true ? "submitted" : (statusBefore ?? "draft"), reason: null, before: prior === undefined ? null : JSON.stringify(prior), after: JSON.stringify(after) }
             })
@@ -318,56 +264,17 @@ const make = (db: Kysely<Tables>, run: Run) => {
         return rows.rows.map((r) => ({ site_id: r.site_id, tables: Number(r.tables), present: Number(r.present), ballots: Number(r.ballots) }))
       }),
 
-    /**
-     * Per site and counted question, the votes per option, counted in SQL: tallies summed over
-     * the tables, ballots counted per option (with rank sums for rankings). `multiple` names
-     * the multiple-choice tally questions, whose voters are the people present at the tables
-     * that counted them; for the other tally questions, the voters are the votes.
-     */
-    siteTotals: (siteIds: ReadonlyArray<string>, multipleTallies: ReadonlySet<string>) =>
-      run("counting results", async (): Promise<Array<SiteQuestionTotals>> => {
-        const totals = new Map<string, { site_id: string; question: string; voters: number; votes: Record<string, number>; rank_sums?: Record<string, number> }>()
-        const entry = (site_id: string, question: string) => {
-          const key = `${site_id}\u0000${question}`
-          let t = totals.get(key)
-          if (t === undefined) totals.set(key, (t = { site_id, question, voters: 0, votes: {} }))
-          return t
-        }
+    /** Per site and counted question: the voters, the votes per option, rank sums for rankings (stored by the write path). */
+    siteTotals: (siteIds: ReadonlyArray<string>) =>
+      run("reading the results' counts", async (): Promise<Array<SiteQuestionTotals>> => {
+        const out: Array<SiteQuestionTotals> = []
         for (const ids of chunks(siteIds, READ_BATCH)) {
-          const tallied = await db.selectFrom("result_tallies").select(["site_id", "question", "option", (eb) => eb.fn.sum<string>("count").as("votes")]).where("site_id", "in", ids).groupBy(["site_id", "question", "option"]).execute()
-          for (const r of tallied) {
-            const t = entry(r.site_id, r.question)
-            t.votes[r.option] = Number(r.votes)
-            if (!multipleTallies.has(r.question)) t.voters += Number(r.votes)
+          for (const r of await db.selectFrom("result_totals").selectAll().where("site_id", "in", ids).orderBy("site_id").orderBy("question").execute()) {
+            const rankSums = r.rank_sums === null ? undefined : parsed<Record<string, number>>(r.rank_sums)
+            out.push({ site_id: r.site_id, question: r.question, voters: r.voters, votes: parsed(r.votes), ...(rankSums === undefined ? {} : { rank_sums: rankSums }) })
           }
-          if (multipleTallies.size > 0) {
-            const present = await sql<{ site_id: string; question: string; present: string | number }>`
-              select q.site_id, q.question, sum(t.present) as present
-              from (select distinct site_id, table_no, question from result_tallies where site_id in (${sql.join(ids)}) and question in (${sql.join([...multipleTallies])})) q
-              join result_tables t on t.site_id = q.site_id and t.table_no = q.table_no
-              group by q.site_id, q.question`.execute(db)
-            for (const r of present.rows) entry(r.site_id, r.question).voters = Number(r.present)
-          }
-          const chosen = await db
-            .selectFrom("result_ballot_choices")
-            .select(["site_id", "question", "option", (eb) => eb.fn.countAll<string>().as("votes"), (eb) => eb.fn.sum<string | null>("rank").as("rank_sum")])
-            .where("site_id", "in", ids)
-            .groupBy(["site_id", "question", "option"])
-            .execute()
-          for (const r of chosen) {
-            const t = entry(r.site_id, r.question)
-            t.votes[r.option] = Number(r.votes)
-            if (r.rank_sum !== null) (t.rank_sums ??= {})[r.option] = Number(r.rank_sum)
-          }
-          const voters = await db
-            .selectFrom("result_ballot_choices")
-            .select(["site_id", "question", (eb) => eb.fn.count<string>("ballot").distinct().as("voters")])
-            .where("site_id", "in", ids)
-            .groupBy(["site_id", "question"])
-            .execute()
-          for (const r of voters) entry(r.site_id, r.question).voters = Number(r.voters)
         }
-        return [...totals.values()]
+        return out
       }),
 
     /** Every stored recommendation (of some sites), by site, table and number. */

@@ -137,9 +137,8 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
     })
   }
 
-  const multipleTallies = new Set(ballots.questions.filter((q) => q.type === "multiple" && q.collect === "tally").map((q) => q.id))
   const ids = [...counted, ...mirror].map((s) => s.id)
-  const totals = yield* ResultsRepo.use((repo) => repo.siteTotals(ids, multipleTallies))
+  const totals = yield* ResultsRepo.use((repo) => repo.siteTotals(ids))
   const recommendations = yield* ResultsRepo.use((repo) => repo.recommendations(counted.map((s) => s.id)))
 
   const base = { questions: ballots.questions, totals, weight, seed, replicates: options.replicates ?? BOOTSTRAP_REPLICATES, locale, sourceLocale: ws.dialogue.source_locale }

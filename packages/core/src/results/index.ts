@@ -2,7 +2,6 @@
 export { type LoadedBallots, readBallots } from "./Ballots.js"
 export {
   type Actor,
-  ballotShapes,
   importResults,
   type ImportResultsOptions,
   type ProgressGroup,
@@ -17,7 +16,7 @@ export {
   type StoreOptions,
   validateResults
 } from "./Results.js"
-export { type BallotShapes, type ReplaceOutcome, type ResultLogEntry, ResultsRepo, type SiteEntryCounts, type SiteResultStatus, type StatusChange, type StoredRecommendation } from "./ResultsRepo.js"
+export { type ReplaceOutcome, type ResultLogEntry, ResultsRepo, type SiteEntryCounts, type SiteResultStatus, type StatusChange, type StoredRecommendation } from "./ResultsRepo.js"
 export { type ResultsSimulationSummary, SIMULATE_BATCH, simulateResults, type SimulateResultsOptions } from "./ResultsSimulate.js"
 export { isLocalUrl, inviteToResults, type ResultsInvitation, type ResultsInviteOptions, type ResultsInviteSummary } from "./ResultsInvite.js"
 export { type OpenedResultsLink, openResultsLink, type ResultsLink, resultsLinkKey, resultsLinks, resultsToken, resultsTokenHash, siteResults } from "./ResultsLinks.js"

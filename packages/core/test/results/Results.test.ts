@@ -9,7 +9,7 @@ import type { SiteResults } from "../../src/domain/Results.js"
 import { withClockAsOf } from "../../src/infra/Clock.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { readBallots } from "../../src/results/Ballots.js"
-import { ballotShapes, importResults, reopenResults, resultsLog, resultsStatus, storeResults, validateResults } from "../../src/results/Results.js"
+import { importResults, reopenResults, resultsLog, resultsStatus, storeResults, validateResults } from "../../src/results/Results.js"
 import { ResultsRepo } from "../../src/results/ResultsRepo.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
@@ -54,7 +54,7 @@ describe.each(testDatabases)("results on $name", (testDb) => {
   const read = async (ids: ReadonlyArray<string>): Promise<Map<string, SiteResults>> =>
     runWith(shape, Effect.gen(function*() {
       const { ballots: b } = yield* readBallots(ws.dir, ws.dialogue)
-      return yield* ResultsRepo.use((repo) => repo.readSites(ids, ballotShapes(b)))
+      return yield* ResultsRepo.use((repo) => repo.readSites(ids))
     }))
   const statuses = () => runWith(shape, ResultsRepo.use((repo) => repo.statuses()))
 
@@ -169,10 +169,10 @@ sn-dakar,5,9,data-protections,consent,1
     expect(await statuses()).toEqual([])
   })
 
-  it("counts in SQL: tallies summed over tables, ballots per option, rank sums for rankings", async () => {
+  it("stores each site's counts per question with its results: tallies summed over tables, ballots per option, rank sums for rankings", async () => {
     await runWith(shape, importResults({ workspace: ws, file: await file("t.csv", tallies), actor: staff }))
     await runWith(shape, importResults({ workspace: ws, file: await file("b.csv", ballots), actor: staff }))
-    const totals = await runWith(shape, ResultsRepo.use((repo) => repo.siteTotals(["sn-dakar", "gb-london"], new Set())))
+    const totals = await runWith(shape, ResultsRepo.use((repo) => repo.siteTotals(["sn-dakar", "gb-london"])))
     const of = (site: string, q: string) => totals.find((t) => t.site_id === site && t.question === q)
     expect(of("sn-dakar", "access-right")).toEqual({ site_id: "sn-dakar", question: "access-right", voters: 16, votes: { yes: 11, no: 2, undecided: 3 } })
     expect(of("gb-london", "access-right")).toMatchObject({ voters: 10, votes: { no: 10 } })

