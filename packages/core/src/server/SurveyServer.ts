@@ -1,8 +1,9 @@
 /**
- * The form server behind `convene serve` (and its alias `survey serve`): Hono on Node, one
- * survey form per invitation token at `/s/<token>`, and the results form of each site at
- * `/results/<token>` (ResultsForm.ts), localized and right to left where needed, plain HTML forms that work
- * without JavaScript, validated on the server, one stored response per token and wave.
+ * The form server behind `convene serve` (and its old name `survey serve`): Hono on Node, one
+ * survey form per invitation token at `/s/<token>` and the results form of each site at
+ * `/results/<token>` (ResultsForm.ts); localized and right to left where needed, plain HTML
+ * forms that work without JavaScript, validated on the server, one stored response per token
+ * and wave.
  * Hardened: CSRF checks (Origin / Sec-Fetch-Site and a per-form token), a body size limit,
  * rate limits, security headers, no stack traces in pages, no tokens in logs. Every lookup and
  * every stored answer goes through the surveys' repository, run by the context's `run`.
