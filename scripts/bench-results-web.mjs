@@ -3,7 +3,8 @@
 // autocannon, on the embedded database (PGlite; PostgreSQL when DATABASE_URL is set): a site's
 // results saved through the web form (target ≥ 300 submissions/s, p99 < 100 ms, no errors),
 // next to its floors on the same server — GET /healthz (no page, no database) and GET of a
-// site's form (one lookup, the stored results read, the page rendered).
+// site's form (one lookup and, before anything is entered, a page rendered once per language).
+// Two submissions: a draft of 5 tables and 20 ballots, and a draft of 5 tables only.
 // Usage: node scripts/bench-results-web.mjs [SITES] (after pnpm run build)
 import { execFileSync, spawn } from "node:child_process"
 import { createHash, createHmac } from "node:crypto"
@@ -87,8 +88,8 @@ const TABLES = 5
 const BALLOTS = 20
 const rankable = ["citizens", "governments", "companies", "united-nations", "technical-community"]
 const protections = ["consent", "deletion", "portability", "no-sale", "oversight"]
-const body = (token, i) => {
-  const p = new URLSearchParams({ _csrf: csrfOf(token), tables: String(TABLES), ballots: String(BALLOTS), action: "save" })
+const body = (token, i, ballots = BALLOTS) => {
+  const p = new URLSearchParams({ _csrf: csrfOf(token), tables: String(TABLES), ballots: String(ballots), action: "save" })
   for (let t = 0; t < TABLES; t++) {
     const present = 6 + ((i + t) % 4)
     p.set(`t${t}.table`, String(t + 1))
@@ -101,7 +102,7 @@ const body = (token, i) => {
       p.set(`t${t}.recommendations.${n}.votes`, String((i + t + n) % 7))
     }
   }
-  for (let b = 0; b < BALLOTS; b++) {
+  for (let b = 0; b < ballots; b++) {
     p.append(`b${b}.data-protections`, protections[(i + b) % 5])
     if ((i + b) % 2 === 0) p.append(`b${b}.data-protections`, protections[(i + b + 2) % 5])
     p.set(`b${b}.platform-responsibility`, String((i + b) % 11))
@@ -120,8 +121,20 @@ const posts = await run("POST /results/<token> (a draft: 5 tables, 20 ballots)",
     }
   }]
 })
+// the tables only (a site that counts every vote by show of hands), on sites not used above
+let m = 0
+const tallies = await run("POST /results/<token> (a draft: 5 tables)", {
+  requests: [{
+    method: "POST",
+    setupRequest: (req) => {
+      const i = m++ % Math.floor(count / 2)
+      return { ...req, path: `/results/${tokens[i]}`, headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: body(tokens[i], i, 0) }
+    }
+  }]
+})
 server.kill("SIGINT")
 await new Promise((resolve) => server.on("exit", resolve))
 await database.drop()
 console.log(`  body of a submission: ${Buffer.byteLength(body(tokens[0], 0))} bytes`)
-console.log(`Targets: submissions ≥ 300/s ${posts.requests.average >= 300 ? "met" : "NOT met"}; p99 < 100 ms ${posts.latency.p99 < 100 ? "met" : "NOT met"}; no errors ${floor.bad + gets.bad + posts.bad === 0 ? "met" : "NOT met"}`)
+console.log(`Targets (5 tables, 20 ballots): submissions ≥ 300/s ${posts.requests.average >= 300 ? "met" : "NOT met"}; p99 < 100 ms ${posts.latency.p99 < 100 ? "met" : "NOT met"}; no errors ${floor.bad + gets.bad + posts.bad + tallies.bad === 0 ? "met" : "NOT met"}`)
+console.log(`         (5 tables only): submissions ≥ 300/s ${tallies.requests.average >= 300 ? "met" : "NOT met"}; p99 < 100 ms ${tallies.latency.p99 < 100 ? "met" : "NOT met"}`)
