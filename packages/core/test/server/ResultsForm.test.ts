@@ -155,16 +155,18 @@ describe.each(testDatabases)("the results form on $name", (testDb) => {
       expect(saved.status).toBe(303)
       expect(saved.location).toBe(`/results/${await tokenOf("sn-dakar")}?saved`)
       expect(await stored()).toMatchObject([{ site_id: "sn-dakar", status: "draft", updated_by: "link:sn-dakar" }])
-      const tallies = await shape.db.selectFrom("result_tallies").select(["table_no", "question", "option", "count"]).orderBy("table_no").orderBy("option").execute()
-      expect(tallies).toEqual([
-        { table_no: 1, question: "access-right", option: "no", count: 2 },
-        { table_no: 1, question: "access-right", option: "yes", count: 5 },
-        { table_no: 2, question: "access-right", option: "yes", count: 7 }
+      const tables = await shape.db.selectFrom("result_tables").select(["table_no", "present", "counts"]).orderBy("table_no").execute()
+      expect(tables).toEqual([
+        { table_no: 1, present: 8, counts: { "access-right": { yes: 5, no: 2 } } },
+        { table_no: 2, present: 7, counts: { "access-right": { yes: 7 } } }
       ])
-      const ballots = await shape.db.selectFrom("result_ballots").select("ballot").orderBy("ballot").execute()
-      expect(ballots.map((b) => b.ballot)).toEqual(["1", "B-17"])
-      const ranks = await shape.db.selectFrom("result_ballot_choices").select(["option", "rank"]).where("question", "=", "governance-rank").orderBy("rank").execute()
-      expect(ranks).toEqual([{ option: "citizens", rank: 1 }, { option: "united-nations", rank: 2 }])
+      const ballots = await shape.db.selectFrom("result_ballots").select(["ballot", "answers"]).orderBy("ballot").execute()
+      expect(ballots).toEqual([
+        { ballot: "1", answers: { "data-protections": ["consent", "deletion"], "platform-responsibility": 7, "governance-rank": ["citizens", "united-nations"] } },
+        { ballot: "B-17", answers: { "platform-responsibility": 3 } }
+      ])
+      const recommendations = await shape.db.selectFrom("result_recommendations").select(["table_no", "number", "text", "votes"]).execute()
+      expect(recommendations).toEqual([{ table_no: 1, number: 1, text: "Un accès public et gratuit dans chaque commune", votes: 12 }])
       const again = await page("sn-dakar")
       expect(again.html).toContain('id="f-t0.present" name="t0.present" value="8"')
       expect(again.html).toContain("Un accès public et gratuit dans chaque commune")
