@@ -146,40 +146,14 @@ export interface ResultSitesTable {
   submitted_at: ColumnType<Date | null, string | null | undefined, string | null>
   validated_at: ColumnType<Date | null, string | null | undefined, string | null>
   validated_by: ColumnType<string | null, string | null | undefined, string | null>
-}
-
-export interface ResultTablesTable {
-  site_id: string
-  table_no: number
-  present: number
-  /** TableTally.counts: question id -> option id -> votes */
-  counts: ColumnType<Record<string, Record<string, number>>, string, string>
-}
-
-export interface ResultBallotsTable {
-  site_id: string
-  ballot: string
-  /** question id -> option id | scale point | option ids */
-  answers: ColumnType<Record<string, unknown>, string, string>
-}
-
-export interface ResultTotalsTable {
-  site_id: string
-  question: string
-  voters: number
-  /** option id -> votes */
-  votes: ColumnType<Record<string, number>, string, string>
-  /** rankings: option id -> sum of ranks */
-  rank_sums: ColumnType<Record<string, number> | null, string | null, string | null>
-}
-
-export interface ResultRecommendationsTable {
-  site_id: string
-  question: string
-  table_no: number
-  number: number
-  text: string
-  votes: number
+  /** TableTally[] as JSON */
+  tallies: ColumnType<unknown, string, string>
+  /** BallotEntry[] as JSON */
+  ballots: ColumnType<unknown, string, string>
+  /** Recommendation[] as JSON */
+  recommendations: ColumnType<unknown, string, string>
+  /** SiteQuestionTotals[] (without site_id) as JSON */
+  totals: ColumnType<unknown, string, string>
 }
 
 export interface ResultLogTable {
@@ -220,10 +194,6 @@ export interface Tables {
   survey_invitations: SurveyInvitationsTable
   survey_responses: SurveyResponsesTable
   result_sites: ResultSitesTable
-  result_tables: ResultTablesTable
-  result_ballots: ResultBallotsTable
-  result_totals: ResultTotalsTable
-  result_recommendations: ResultRecommendationsTable
   result_log: ResultLogTable
   result_links: ResultLinksTable
   result_keys: ResultKeysTable

@@ -6,15 +6,15 @@
  */
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
-import { type Kysely, sql, type Transaction } from "kysely"
-import { type BallotValue, type Recommendation, type ResultPart, type ResultStatus, SiteResults, type SiteQuestionTotals, type TableTally } from "../domain/Results.js"
+import { type Kysely, sql } from "kysely"
+import { type Recommendation, type ResultPart, type ResultStatus, SiteResults, type SiteQuestionTotals } from "../domain/Results.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { Tables } from "../infra/Tables.js"
 
 /** Site ids per `in (…)` list. */
 const READ_BATCH = 5000
-/** Rows per bulk insert: each column goes as one array parameter (`unnest`), so a batch is a handful of parameters. */
-const INSERT_BATCH = 20000
+/** Sites per INSERT: each row carries a few JSON documents, up to tens of kB each. */
+const WRITE_BATCH = 100
 
 /** A site's results status as stored. */
 export interface SiteResultStatus {
@@ -70,7 +70,13 @@ class Refused {
 }
 
 const decodeResults = Schema.decodeUnknownSync(SiteResults)
-const jsonOf = (x: unknown): SiteResults | null => (x === null || x === undefined ? null : decodeResults(typeof x === "string" ? JSON.parse(x) : x))
+const decodeTotals = Schema.decodeUnknownSync(
+  Schema.Array(Schema.Struct({ question: Schema.String, voters: Schema.Number, votes: Schema.Record(Schema.String, Schema.Number), rank_sums: Schema.optionalKey(Schema.Record(Schema.String, Schema.Number)) }))
+)
+const decodeParts = Schema.decodeUnknownSync(Schema.Struct({ tallies: SiteResults.fields.tallies, ballots: SiteResults.fields.ballots, recommendations: SiteResults.fields.recommendations }))
+/** A json column: parsed by both drivers, or text for a driver that hands it over as is. */
+const parsed = (x: unknown): unknown => (typeof x === "string" ? JSON.parse(x) : x)
+const jsonOf = (x: unknown): SiteResults | null => (x === null || x === undefined ? null : decodeResults(parsed(x)))
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
@@ -78,42 +84,23 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A
   return out
 }
 
-/** The stored JSON of a column: parsed by both drivers, or text for a driver that hands it over as is. */
-const parsed = <A>(x: unknown): A => (typeof x === "string" ? JSON.parse(x) : x) as A
-
-/** Reads the stored results of `siteIds` (in one transaction or not), as {@link SiteResults}. */
+/** Reads the stored results of `siteIds` (in one transaction or not): an absent site has empty results. */
 const readSites = async (db: Kysely<Tables>, siteIds: ReadonlyArray<string>): Promise<Map<string, SiteResults>> => {
-  const out = new Map<string, { tallies: Array<TableTally>; ballots: Array<{ ballot: string; answers: Record<string, BallotValue> }>; recommendations: Array<Recommendation> }>()
-  for (const id of siteIds) out.set(id, { tallies: [], ballots: [], recommendations: [] })
+  const out = new Map<string, SiteResults>(siteIds.map((site_id) => [site_id, { site_id, tallies: [], ballots: [], recommendations: [] }]))
   for (const ids of chunks(siteIds, READ_BATCH)) {
-    for (const t of await db.selectFrom("result_tables").select(["site_id", "table_no", "present", "counts"]).where("site_id", "in", ids).orderBy("site_id").orderBy("table_no").execute()) {
-      out.get(t.site_id)?.tallies.push({ table: t.table_no, present: t.present, counts: parsed(t.counts) })
-    }
-    for (const b of await db.selectFrom("result_ballots").select(["site_id", "ballot", "answers"]).where("site_id", "in", ids).orderBy("site_id").orderBy("ballot").execute()) {
-      out.get(b.site_id)?.ballots.push({ ballot: b.ballot, answers: parsed(b.answers) })
-    }
-    for (const r of await db.selectFrom("result_recommendations").select(["site_id", "question", "table_no", "number", "text", "votes"]).where("site_id", "in", ids).orderBy("site_id").orderBy("question").orderBy("table_no").orderBy("number").execute()) {
-      out.get(r.site_id)?.recommendations.push({ question: r.question, table: r.table_no, number: r.number, text: r.text, votes: r.votes })
+    for (const r of await db.selectFrom("result_sites").select(["site_id", "tallies", "ballots", "recommendations"]).where("site_id", "in", ids).execute()) {
+      out.set(r.site_id, { site_id: r.site_id, ...decodeParts({ tallies: parsed(r.tallies), ballots: parsed(r.ballots), recommendations: parsed(r.recommendations) }) })
     }
   }
-  return new Map([...out].map(([site_id, r]) => [site_id, { site_id, ...r }]))
+  return out
 }
 
 const make = (db: Kysely<Tables>, run: Run) => {
-  const bulk = async (tx: Transaction<Tables>, table: string, columns: ReadonlyArray<readonly [string, string, ReadonlyArray<unknown>]>): Promise<void> => {
-    const length = columns[0]![2].length
-    for (let i = 0; i < length; i += INSERT_BATCH) {
-      const names = sql.join(columns.map(([name]) => sql.ref(name)))
-      const arrays = sql.join(columns.map(([, type, values]) => sql`${values.slice(i, i + INSERT_BATCH)}::${sql.raw(type)}[]`))
-      await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${arrays})`.execute(tx)
-    }
-  }
-
   return {
     /** The results status of every site that has entered something, by site id. */
     statuses: () =>
       run("reading the results status", async (): Promise<Array<SiteResultStatus>> =>
-        (await db.selectFrom("result_sites").selectAll().orderBy("site_id").execute()).map((r) => ({ ...r, status: r.status }))),
+        db.selectFrom("result_sites").select(["site_id", "status", "simulated", "updated_at", "updated_by", "submitted_at", "validated_at", "validated_by"]).orderBy("site_id").execute()),
 
     /** The stored results of some sites (an absent site has empty results). */
     readSites: (siteIds: ReadonlyArray<string>) => run("reading results", () => readSites(db, siteIds)),
@@ -141,51 +128,52 @@ const make = (db: Kysely<Tables>, run: Run) => {
             const validated = ids.filter((id) => existing.get(id) === "validated")
             if (validated.length > 0) throw new Refused(validated)
             const before = existing.size === 0 ? new Map<string, SiteResults>() : await readSites(tx, ids.filter((id) => existing.has(id)))
-            const fresh = ids.filter((id) => !existing.has(id))
             const now = new Date().toISOString()
-            for (const batch of chunks(fresh, INSERT_BATCH)) {
-              await tx.insertInto("result_sites").values(batch.map((site_id) => ({ site_id, status: by.submit === true ? "submitted" as const : "draft" as const, simulated: by.simulated, updated_by: by.actor, updated_at: now, submitted_at: by.submit === true ? now : null }))).execute()
-            }
-            const known = ids.filter((id) => existing.has(id))
-            for (const batch of chunks(known, READ_BATCH)) {
-              await tx.updateTable("result_sites").set({ updated_at: now, updated_by: by.actor, simulated: by.simulated, ...(by.submit === true ? { status: "submitted", submitted_at: now } : {}) }).where("site_id", "in", batch).execute()
-            }
-            for (const batch of chunks(known, READ_BATCH)) {
-              if (parts.includes("tallies")) await tx.deleteFrom("result_tables").where("site_id", "in", batch).execute()
-              if (parts.includes("ballots")) await tx.deleteFrom("result_ballots").where("site_id", "in", batch).execute()
-              if (parts.includes("recommendations")) await tx.deleteFrom("result_recommendations").where("site_id", "in", batch).execute()
-              await tx.deleteFrom("result_totals").where("site_id", "in", batch).execute()
-            }
-            const tables = { site: [] as Array<string>, table: [] as Array<number>, present: [] as Array<number>, counts: [] as Array<string> }
-            const ballots = { site: [] as Array<string>, ballot: [] as Array<string>, answers: [] as Array<string> }
-            const recs = { site: [] as Array<string>, question: [] as Array<string>, table: [] as Array<number>, number: [] as Array<number>, text: [] as Array<string>, votes: [] as Array<number> }
-            const totals = { site: [] as Array<string>, question: [] as Array<string>, voters: [] as Array<number>, votes: [] as Array<string>, rank_sums: [] as Array<string | null> }
             const afterOf = new Map<string, SiteResults>()
-            for (const e of entries) {
-              if (parts.includes("tallies")) {
-                for (const t of e.tallies) tables.site.push(e.site_id), tables.table.push(t.table), tables.present.push(t.present), tables.counts.push(JSON.stringify(t.counts))
-              }
-              if (parts.includes("ballots")) {
-                for (const b of e.ballots) ballots.site.push(e.site_id), ballots.ballot.push(b.ballot), ballots.answers.push(JSON.stringify(b.answers))
-              }
-              if (parts.includes("recommendations")) {
-                for (const r of e.recommendations) {
-                  recs.site.push(e.site_id), recs.question.push(r.question), recs.table.push(r.table), recs.number.push(r.number), recs.text.push(r.text), recs.votes.push(r.votes)
-                }
-              }
+            const rows = entries.map((e) => {
               const prior = before.get(e.site_id)
-              const after: SiteResults = prior === undefined
-                ? { site_id: e.site_id, tallies: parts.includes("tallies") ? e.tallies : [], ballots: parts.includes("ballots") ? e.ballots : [], recommendations: parts.includes("recommendations") ? e.recommendations : [] }
-                : { site_id: e.site_id, tallies: parts.includes("tallies") ? e.tallies : prior.tallies, ballots: parts.includes("ballots") ? e.ballots : prior.ballots, recommendations: parts.includes("recommendations") ? e.recommendations : prior.recommendations }
-              afterOf.set(e.site_id, after)
-              for (const t of by.totalsOf(after)) {
-                totals.site.push(t.site_id), totals.question.push(t.question), totals.voters.push(t.voters), totals.votes.push(JSON.stringify(t.votes)), totals.rank_sums.push(t.rank_sums === undefined ? null : JSON.stringify(t.rank_sums))
+              const after: SiteResults = {
+                site_id: e.site_id,
+                tallies: parts.includes("tallies") ? e.tallies : (prior?.tallies ?? []),
+                ballots: parts.includes("ballots") ? e.ballots : (prior?.ballots ?? []),
+                recommendations: parts.includes("recommendations") ? e.recommendations : (prior?.recommendations ?? [])
               }
+              afterOf.set(e.site_id, after)
+              const status = by.submit === true ? ("submitted" as const) : (existing.get(e.site_id) ?? "draft")
+              return {
+                site_id: e.site_id,
+                status,
+                simulated: by.simulated,
+                updated_at: now,
+                updated_by: by.actor,
+                submitted_at: by.submit === true ? now : null,
+                tallies: JSON.stringify(after.tallies),
+                ballots: JSON.stringify(after.ballots),
+                recommendations: JSON.stringify(after.recommendations),
+                totals: JSON.stringify(by.totalsOf(after).map(({ site_id: _, ...t }) => t))
+              }
+            })
+            // a few large JSON values per row: plain parameters (an array parameter of large texts
+            // is several times slower to pass to PGlite)
+            for (const batch of chunks(rows, WRITE_BATCH)) {
+              await tx
+                .insertInto("result_sites")
+                .values([...batch])
+                .onConflict((oc) =>
+                  oc.column("site_id").doUpdateSet((eb) => ({
+                    status: eb.ref("excluded.status"),
+                    simulated: eb.ref("excluded.simulated"),
+                    updated_at: eb.ref("excluded.updated_at"),
+                    updated_by: eb.ref("excluded.updated_by"),
+                    ...(by.submit === true ? { submitted_at: eb.ref("excluded.submitted_at") } : {}),
+                    tallies: eb.ref("excluded.tallies"),
+                    ballots: eb.ref("excluded.ballots"),
+                    recommendations: eb.ref("excluded.recommendations"),
+                    totals: eb.ref("excluded.totals")
+                  }))
+                )
+                .execute()
             }
-            if (tables.site.length > 0) await bulk(tx, "result_tables", [["site_id", "text", tables.site], ["table_no", "int", tables.table], ["present", "int", tables.present], ["counts", "jsonb", tables.counts]])
-            if (ballots.site.length > 0) await bulk(tx, "result_ballots", [["site_id", "text", ballots.site], ["ballot", "text", ballots.ballot], ["answers", "jsonb", ballots.answers]])
-            if (recs.site.length > 0) await bulk(tx, "result_recommendations", [["site_id", "text", recs.site], ["question", "text", recs.question], ["table_no", "int", recs.table], ["number", "int", recs.number], ["text", "text", recs.text], ["votes", "int", recs.votes]])
-            if (totals.site.length > 0) await bulk(tx, "result_totals", [["site_id", "text", totals.site], ["question", "text", totals.question], ["voters", "int", totals.voters], ["votes", "jsonb", totals.votes], ["rank_sums", "jsonb", totals.rank_sums]])
             // the audit log: each site's results before and after, and its status change
             const log = entries.map((e) => {
               const prior = before.get(e.site_id)
@@ -193,7 +181,7 @@ const make = (db: Kysely<Tables>, run: Run) => {
               const statusBefore = existing.get(e.site_id) ?? null
               return { site_id: e.site_id, actor: by.actor, action: by.action, status_before: statusBefore, status_after: by.submit === true ? "submitted" : (statusBefore ?? "draft"), reason: null, before: prior === undefined ? null : JSON.stringify(prior), after: JSON.stringify(after) }
             })
-            for (const batch of chunks(log, 2000)) await tx.insertInto("result_log").values(batch).execute()
+            for (const batch of chunks(log, WRITE_BATCH)) await tx.insertInto("result_log").values([...batch]).execute()
             return { written: entries.length }
           })
         } catch (e) {
@@ -255,13 +243,12 @@ const make = (db: Kysely<Tables>, run: Run) => {
     /** Per site that entered results: tables, people present, ballots cast. */
     entryCounts: () =>
       run("counting results entries", async (): Promise<Array<SiteEntryCounts>> => {
-        const rows = await sql<{ site_id: string; tables: string | number; present: string | number; ballots: string | number }>`
-          select s.site_id,
-            (select count(*) from result_tables t where t.site_id = s.site_id) as tables,
-            (select coalesce(sum(present), 0) from result_tables t where t.site_id = s.site_id) as present,
-            (select count(*) from result_ballots b where b.site_id = s.site_id) as ballots
-          from result_sites s order by s.site_id`.execute(db)
-        return rows.rows.map((r) => ({ site_id: r.site_id, tables: Number(r.tables), present: Number(r.present), ballots: Number(r.ballots) }))
+        const rows = await sql<{ site_id: string; tables: string | number; present: string | number | null; ballots: string | number }>`
+          select site_id, json_array_length(tallies) as tables,
+            (select sum((t->>'present')::int) from json_array_elements(tallies) t) as present,
+            json_array_length(ballots) as ballots
+          from result_sites order by site_id`.execute(db)
+        return rows.rows.map((r) => ({ site_id: r.site_id, tables: Number(r.tables), present: Number(r.present ?? 0), ballots: Number(r.ballots) }))
       }),
 
     /** Per site and counted question: the voters, the votes per option, rank sums for rankings (stored by the write path). */
@@ -269,21 +256,22 @@ const make = (db: Kysely<Tables>, run: Run) => {
       run("reading the results' counts", async (): Promise<Array<SiteQuestionTotals>> => {
         const out: Array<SiteQuestionTotals> = []
         for (const ids of chunks(siteIds, READ_BATCH)) {
-          for (const r of await db.selectFrom("result_totals").selectAll().where("site_id", "in", ids).orderBy("site_id").orderBy("question").execute()) {
-            const rankSums = r.rank_sums === null ? undefined : parsed<Record<string, number>>(r.rank_sums)
-            out.push({ site_id: r.site_id, question: r.question, voters: r.voters, votes: parsed(r.votes), ...(rankSums === undefined ? {} : { rank_sums: rankSums }) })
+          for (const r of await db.selectFrom("result_sites").select(["site_id", "totals"]).where("site_id", "in", ids).orderBy("site_id").execute()) {
+            for (const t of decodeTotals(parsed(r.totals))) out.push({ site_id: r.site_id, ...t })
           }
         }
         return out
       }),
 
-    /** Every stored recommendation (of some sites), by site, table and number. */
+    /** Every stored recommendation (of some sites), by site, question, table and number. */
     recommendations: (siteIds: ReadonlyArray<string>) =>
       run("reading recommendations", async (): Promise<Array<StoredRecommendation>> => {
         const out: Array<StoredRecommendation> = []
         for (const ids of chunks(siteIds, READ_BATCH)) {
-          const rows = await db.selectFrom("result_recommendations").selectAll().where("site_id", "in", ids).orderBy("site_id").orderBy("question").orderBy("table_no").orderBy("number").execute()
-          out.push(...rows.map((r) => ({ site_id: r.site_id, question: r.question, table: r.table_no, number: r.number, text: r.text, votes: r.votes })))
+          for (const r of await db.selectFrom("result_sites").select(["site_id", "recommendations"]).where("site_id", "in", ids).orderBy("site_id").execute()) {
+            const recs = decodeParts({ tallies: [], ballots: [], recommendations: parsed(r.recommendations) }).recommendations
+            out.push(...[...recs].sort((a, b) => a.question.localeCompare(b.question) || a.table - b.table || a.number - b.number).map((x) => ({ site_id: r.site_id, ...x })))
+          }
         }
         return out
       }),
@@ -334,4 +322,3 @@ export class ResultsRepo extends Context.Service<ResultsRepo, ReturnType<typeof 
   static readonly layer = repositoryLayer(ResultsRepo, make)
 }
 
-export type { TableTally }

