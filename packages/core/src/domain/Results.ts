@@ -74,6 +74,22 @@ export const readCount = (raw: string): CellCheck<number> => {
   return /^\d{1,7}$/.test(s) ? { ok: true, value: Number(s) } : { ok: false, expected: `a whole number of 0 or more, got ${JSON.stringify(raw)}` }
 }
 
+/** A whole number written with at most 7 digits (surrounding spaces allowed), else -1; allocates nothing. */
+const wholeNumber = (raw: string): number => {
+  let start = 0
+  let end = raw.length
+  while (start < end && raw.charCodeAt(start) === 32) start++
+  while (end > start && raw.charCodeAt(end - 1) === 32) end--
+  if (end === start || end - start > 7) return -1
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const c = raw.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
+}
+
 /** A table number, 1 or more. */
 export const readTable = (raw: string): CellCheck<number> => {
   const s = raw.trim()
@@ -282,12 +298,14 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
     })
     return fail(part)
   }
-  const sites = new Map<string, { line: number; column: number; tallies: Map<number, { present: number; presentLine: number; counts: Record<string, Record<string, number>>; lines: Map<string, number> }>; ballots: Map<string, { answers: Record<string, BallotValue>; lines: Map<string, number> }>; recommendations: Map<string, { rec: Recommendation; line: number }> }>()
+  const sites = new Map<string, { line: number; column: number; tallies: Map<number, { present: number; presentLine: number; counts: Record<string, Record<string, number>>; lines: Record<string, Record<string, number>>; questionLines: Record<string, number> }>; ballots: Map<string, { answers: Record<string, BallotValue>; lines: Map<string, number> }>; recommendations: Map<string, { rec: Recommendation; line: number }> }>()
   const cell = (fields: ReadonlyArray<string>, name: string): string => {
     const i = col.get(name)
     return i === undefined ? "" : (fields[i] ?? "")
   }
   const at = (line: number, name: string): { file: string; line: number; column: number; field: string } => ({ file, line, column: (col.get(name) ?? 0) + 1, field: name })
+  const [iTable, iPresent, iCount, iQuestion, iOption] = ["table", "present", "count", "question", "option"].map((n) => col.get(n) ?? -1) as [number, number, number, number, number]
+  const optionSets = new Map<string, ReadonlySet<string>>()
   let rows = 0
   for (const record of records) {
     if (record.fields.length !== header.fields.length) {
@@ -311,44 +329,50 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
       sites.set(siteRaw, site)
     }
     if (part === "tallies") {
-      const table = readTable(cell(f, "table"))
-      const present = readCount(cell(f, "present"))
-      const count = readCount(cell(f, "count"))
-      const qid = cell(f, "question").trim()
+      // the fast path for hundreds of thousands of rows: whole numbers read without allocating,
+      // the options of each question looked up in a set made once
+      const tableRaw = f[iTable]!
+      const presentRaw = f[iPresent]!
+      const countRaw = f[iCount]!
+      const table = wholeNumber(tableRaw)
+      const present = wholeNumber(presentRaw)
+      const count = wholeNumber(countRaw)
+      const qid = f[iQuestion]!.trim()
       const q = byId.get(qid)
-      const optionRaw = cell(f, "option").trim()
+      const optionRaw = f[iOption]!.trim()
       let ok = true
-      if (!table.ok) (ok = false), problems.push({ ...at(record.line, "table"), message: `expected ${table.expected}` })
-      if (!present.ok) (ok = false), problems.push({ ...at(record.line, "present"), message: `expected ${present.expected}` })
-      if (!count.ok) (ok = false), problems.push({ ...at(record.line, "count"), message: `expected ${count.expected}` })
+      if (table < 1) (ok = false), problems.push({ ...at(record.line, "table"), message: `expected ${(readTable(tableRaw) as { expected: string }).expected}` })
+      if (present < 0) (ok = false), problems.push({ ...at(record.line, "present"), message: `expected ${(readCount(presentRaw) as { expected: string }).expected}` })
+      if (count < 0) (ok = false), problems.push({ ...at(record.line, "count"), message: `expected ${(readCount(countRaw) as { expected: string }).expected}` })
       if (q === undefined || !isCounted(q) || q.collect !== "tally") {
         problems.push({ ...at(record.line, "question"), message: unknownQuestion(ballots, qid, "tally") })
         continue
       }
-      const ids = optionIds(q)
-      const option = q.type === "scale" && /^\d+$/.test(optionRaw) ? String(Number(optionRaw)) : optionRaw
-      if (!ids.includes(option)) {
-        problems.push({ ...at(record.line, "option"), message: `expected an option of "${qid}" (${ids.join(", ")}), got ${JSON.stringify(optionRaw)}` })
+      let ids = optionSets.get(qid)
+      if (ids === undefined) optionSets.set(qid, (ids = new Set(optionIds(q))))
+      const option = ids.has(optionRaw) ? optionRaw : q.type === "scale" && /^\d+$/.test(optionRaw) ? String(Number(optionRaw)) : optionRaw
+      if (!ids.has(option)) {
+        problems.push({ ...at(record.line, "option"), message: `expected an option of "${qid}" (${[...ids].join(", ")}), got ${JSON.stringify(optionRaw)}` })
         continue
       }
-      if (!ok || !table.ok || !present.ok || !count.ok) continue
-      let t = site.tallies.get(table.value)
+      if (!ok) continue
+      let t = site.tallies.get(table)
       if (t === undefined) {
-        t = { present: present.value, presentLine: record.line, counts: {}, lines: new Map() }
-        site.tallies.set(table.value, t)
-      } else if (t.present !== present.value) {
-        problems.push({ ...at(record.line, "present"), message: `table ${table.value} has ${t.present} people present on line ${t.presentLine}, here ${present.value}` })
+        t = { present, presentLine: record.line, counts: {}, lines: {}, questionLines: {} }
+        site.tallies.set(table, t)
+      } else if (t.present !== present) {
+        problems.push({ ...at(record.line, "present"), message: `table ${table} has ${t.present} people present on line ${t.presentLine}, here ${present}` })
         continue
       }
-      const key = `${qid}\u0000${option}`
-      const first = t.lines.get(key)
+      const lines = (t.lines[qid] ??= {})
+      const first = lines[option]
       if (first !== undefined) {
-        problems.push({ ...at(record.line, "option"), message: `a duplicate: table ${table.value}'s count for "${qid}" / "${option}" is already on line ${first}` })
+        problems.push({ ...at(record.line, "option"), message: `a duplicate: table ${table}'s count for "${qid}" / "${option}" is already on line ${first}` })
         continue
       }
-      t.lines.set(key, record.line)
-      t.lines.set(qid, record.line)
-      ;(t.counts[qid] ??= {})[option] = count.value
+      lines[option] = record.line
+      t.questionLines[qid] = record.line
+      ;(t.counts[qid] ??= {})[option] = count
     } else if (part === "ballots") {
       const ballot = cell(f, "ballot").trim()
       const qid = cell(f, "question").trim()
@@ -407,7 +431,7 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
       for (const [table, t] of site.tallies) {
         for (const [qid, counts] of Object.entries(t.counts)) {
           const over = tallyProblem(byId.get(qid) as CountedQuestion, t.present, counts)
-          if (over !== undefined) problems.push({ ...at(t.lines.get(qid)!, "count"), message: `table ${table}, "${qid}": ${over}` })
+          if (over !== undefined) problems.push({ ...at(t.questionLines[qid]!, "count"), message: `table ${table}, "${qid}": ${over}` })
         }
       }
     }
