@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core"
 import { relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 
 export default class ResultsExport extends ConveneCommand {
   static override summary = "Export the vote questions as an XLSForm for KoboToolbox/ODK tablets, or the stored results as the CSV files `results import` reads."
@@ -29,11 +30,11 @@ export default class ResultsExport extends ConveneCommand {
     })
     const shown = (f: string) => relative(process.cwd(), f) || f
     if (result.format === "xlsform") {
-      this.log(`Wrote ${shown(result.files[0]!)}: ${result.questions} vote question(s); upload it to KoboToolbox or ODK Central, export the data as CSV ("XML values and headers") and run \`convene results import FILE --format kobo\`.`)
+      this.log(`Wrote ${shown(result.files[0]!)}: ${counted(result.questions, "vote question")}; upload it to KoboToolbox or ODK Central, export the data as CSV ("XML values and headers") and run \`convene results import FILE --format kobo\`.`)
     } else if (result.files.length === 0) {
       this.log(result.sites === 0 ? "No results are stored yet: nothing to export." : "The results hold no rows to export.")
     } else {
-      this.log(`Wrote the results of ${result.sites} site(s): ${result.files.map((f) => `${shown(f)} (${result.rows[f.endsWith("tallies.csv") ? "tallies" : f.endsWith("ballots.csv") ? "ballots" : "recommendations"]} rows)`).join(", ")}.`)
+      this.log(`Wrote the results of ${counted(result.sites, "site")}: ${result.files.map((f) => `${shown(f)} (${result.rows[f.endsWith("tallies.csv") ? "tallies" : f.endsWith("ballots.csv") ? "ballots" : "recommendations"]} rows)`).join(", ")}.`)
     }
     return result
   }

@@ -1,6 +1,7 @@
 import { Args, Flags } from "@oclif/core"
 import { resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 import { byFlag, staffActor } from "../../results-flags.js"
 
 export default class ResultsImport extends ConveneCommand {
@@ -37,7 +38,7 @@ export default class ResultsImport extends ConveneCommand {
     })
     const n = summary.sites.length
     if (flags.format === "kobo") {
-      this.log(`${summary.file}: ${summary.rows} KoboToolbox submission(s) imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); their ${summary.parts.join(", ")} drafts were replaced.${summary.unapproved > 0 ? ` ${summary.unapproved} submission(s) marked "Not approved" were left out.` : ""}`)
+      this.log(`${summary.file}: ${counted(summary.rows, "KoboToolbox submission")} imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); their ${summary.parts.join(", ")} drafts were replaced.${summary.unapproved > 0 ? ` ${counted(summary.unapproved, "submission")} marked "Not approved" were left out.` : ""}`)
       return summary
     }
     this.log(`${summary.file}: ${summary.rows} ${summary.part === "tallies" ? "tally" : summary.part === "ballots" ? "ballot" : "recommendation"} rows imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); the ${summary.part} of ${n === 1 ? "its" : "their"} draft ${n === 1 ? "was" : "were"} replaced.`)

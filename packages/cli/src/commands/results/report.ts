@@ -2,6 +2,7 @@ import { RESULTS_FORMATS, RESULTS_WEIGHTINGS } from "@convene/core/domain/Result
 import { Flags } from "@oclif/core"
 import { relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 
 export default class ResultsReportCommand extends ConveneCommand {
   static override summary = "The citizens' results: per question and group, shares with 95% cluster intervals, scale means and medians, ranking mean ranks and Borda points, each group against all sites, and the recommendations."
@@ -52,8 +53,8 @@ export default class ResultsReportCommand extends ConveneCommand {
       })
     })
     const a = report.analysis
-    this.log(`Counted ${report.counted.sites} site(s) in ${report.counted.countries} country(ies), weighted by ${a.weight}; 95% intervals from ${a.replicates} bootstrap replicates over sites (seed ${a.seed}), in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
-    for (const l of report.leftOut) this.log(`  left out: ${l.count} site(s), ${l.reason.replace(/_/g, " ")}`)
+    this.log(`Counted ${counted(report.counted.sites, "site")} in ${counted(report.counted.countries, "country", "countries")}, weighted by ${a.weight}; 95% intervals from ${a.replicates} bootstrap replicates over sites (seed ${a.seed}), in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
+    for (const l of report.leftOut) this.log(`  left out: ${counted(l.count, "site")}, ${l.reason.replace(/_/g, " ")}`)
     for (const q of a.global.questions) {
       const lead = [...q.options].sort((x, y) => (y.share.value ?? 0) - (x.share.value ?? 0))[0]
       const figure = q.mean !== undefined
@@ -61,7 +62,7 @@ export default class ResultsReportCommand extends ConveneCommand {
         : lead === undefined || lead.share.value === null
         ? "no votes"
         : `${lead.id} ${(lead.share.value * 100).toFixed(1)} %${lead.share.low === null ? "" : ` (${(lead.share.low * 100).toFixed(1)}–${(lead.share.high! * 100).toFixed(1)})`}`
-      this.log(`  ${q.id}: ${figure}, ${q.n.voters} voters at ${q.n.sites} site(s)`)
+      this.log(`  ${q.id}: ${figure}, ${q.n.voters} voters at ${counted(q.n.sites, "site")}`)
     }
     if (report.simulatedSites > 0) this.warn(`${report.simulatedSites} of the ${report.counted.sites} counted sites hold results written by \`convene results simulate\`: not real votes.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)

@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 import { type ProgressBar, progressBar } from "../../progress.js"
 
 const WARNING = "SIMULATED RESULTS: made up by `convene results simulate`, not voted by anyone. For demos, rehearsals and benchmarks only; never report them as the citizens' results."
@@ -43,8 +44,8 @@ export default class ResultsSimulate extends ConveneCommand {
       })
     })
     bar?.done()
-    this.log(`Simulated the results of ${summary.sites} site(s), seed ${summary.seed}: ${summary.tables} tables, ${summary.present} people present, ${summary.ballots} ballots, ${summary.recommendations} recommendations; stored as submitted and marked simulated.`)
-    if (summary.skipped > 0) this.log(`${summary.skipped} site(s) already had results and were left as they were.`)
+    this.log(`Simulated the results of ${counted(summary.sites, "site")}, seed ${summary.seed}: ${summary.tables} tables, ${summary.present} people present, ${summary.ballots} ballots, ${summary.recommendations} recommendations; stored as submitted and marked simulated.`)
+    if (summary.skipped > 0) this.log(`${counted(summary.skipped, "site")} already had results and were left as they were.`)
     if (summary.effects.length > 0) {
       this.log("Regional differences built in (a report on these results should find them):")
       this.table(
