@@ -62,17 +62,28 @@ convene("survey", "invite", "--wave", "pre")
 convene("survey", "export", "--format", "xlsform", "--wave", "pre")
 // seeded answers through the paths sites use: the web form (rehearsed as of a date inside the
 // wave) at the sites that collect online, a paper CSV everywhere else
-const answers = (wave, asOf) => {
-  console.log(`\n$ node scripts/demo-answers.mjs ${wave} (web form and paper)`)
+const step = (title, args) => {
+  console.log(`\n$ ${title}`)
   const started = Date.now()
-  const r = spawnSync(process.execPath, [join(root, "scripts", "demo-answers.mjs"), dir, wave, asOf], { stdio: "inherit", env: { ...process.env, DATABASE_URL: "" } })
+  const r = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, DATABASE_URL: "" } })
   if (r.status !== 0) {
-    console.error(`✗ recording the ${wave} answers failed (exit ${r.status})`)
+    console.error(`✗ ${title} failed (exit ${r.status})`)
     process.exit(r.status ?? 1)
   }
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`)
 }
+const answers = (wave, asOf) => step(`node scripts/demo-answers.mjs ${wave} (web form and paper)`, [join(root, "scripts", "demo-answers.mjs"), dir, wave, asOf])
 answers("pre", "2027-05-01T12:00:00Z")
+// the day's results: each fellow gets the site's results link; one site enters on the web form,
+// one as CSV files, every other site's results are simulated; staff follow, validate, report
+convene("results", "invite", "--all", "--base-url", "https://results.we-the-internet.example")
+step("node scripts/demo-results.mjs (web form and CSV)", [join(root, "scripts", "demo-results.mjs"), dir])
+convene("results", "simulate", "--seed", "1")
+convene("results", "status", "--by", "region", "--as-of", "2027-05-16T12:00:00Z")
+convene("results", "validate", "--all-submitted")
+convene("results", "validate", "--site", "br-sao-paulo")
+convene("results", "log", "--site", "br-sao-paulo")
+convene("results", "report", "--by", "region", "--format", "html,csv,json")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
 convene("mail", "status")
@@ -84,6 +95,7 @@ console.log(`  Schedule:  ${join(dir, "out", "schedule")} (schedule.html: the fo
 console.log(`  Kits:      ${join(dir, "out", "kits")} (a folder and a zip per site; open eg-cairo/index.html)`)
 console.log(`  Mail:      ${join(dir, "out", "outbox")} (kits to fellows, survey invitations to participants; set SMTP_URL to send for real)`)
 console.log(`  Survey:    ${join(dir, "out", "surveys")} (the XLSForm); \`convene survey serve\` serves the links of the invitations`)
+console.log(`  Results:   ${join(dir, "out", "reports")} (results-report-by-region.html|csv|json: the citizens' votes; one site entered on the web form, one by CSV, the rest simulated)`)
 console.log(`  Report:    ${join(dir, "out", "reports")} (the impact report: HTML, CSV, JSON; the demo's answers come from a seeded generator)`)
 const launcher = join(root, "convene")
 console.log(`  Try:       cd ${dir} && ${existsSync(launcher) ? launcher : `node ${bin}`} schedule show --site np-kathmandu`)

@@ -41,7 +41,7 @@ export default class ResultsImport extends ConveneCommand {
       this.log(`${summary.file}: ${counted(summary.rows, "KoboToolbox submission")} imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); their ${summary.parts.join(", ")} drafts were replaced.${summary.unapproved > 0 ? ` ${counted(summary.unapproved, "submission")} marked "Not approved" were left out.` : ""}`)
       return summary
     }
-    this.log(`${summary.file}: ${summary.rows} ${summary.part === "tallies" ? "tally" : summary.part === "ballots" ? "ballot" : "recommendation"} rows imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); the ${summary.part} of ${n === 1 ? "its" : "their"} draft ${n === 1 ? "was" : "were"} replaced.`)
+    this.log(`${summary.file}: ${summary.rows} ${summary.part === "tallies" ? "tally" : summary.part === "ballots" ? "ballot" : "recommendation"} rows imported for ${n} ${n === 1 ? "site" : "sites"} (${summary.sites.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""}); the ${summary.part} of ${n === 1 ? "its" : "their"} draft were replaced.`)
     return summary
   }
 }

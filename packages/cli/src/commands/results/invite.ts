@@ -2,6 +2,7 @@ import { Flags } from "@oclif/core"
 import { relative } from "node:path"
 import type { MailTransportOptions } from "@convene/core/mail"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 import { progressBar } from "../../progress.js"
 import { positive } from "../../survey-flags.js"
 
@@ -50,12 +51,12 @@ export default class ResultsInvite extends ConveneCommand {
     })
     bar.done()
     if (result.dryRun) {
-      this.log(`Dry run: ${result.sites} site(s), links at ${flags["base-url"] === undefined ? "<--base-url>" : result.baseUrl}/results/<token>; nothing was sent or stored.`)
+      this.log(`Dry run: ${counted(result.sites, "site")}, links at ${flags["base-url"] === undefined ? "<--base-url>" : result.baseUrl}/results/<token>; nothing was sent or stored.`)
       this.table(result.invitations.map((i) => ({ site: i.site_id, fellow: i.fellow, email: i.email, locale: i.locale, subject: i.subject })), ["site", "fellow", "email", "locale", "subject"])
       return result
     }
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
-    this.log(`${result.sites} site(s): ${result.sent} results link(s) sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred. Links: ${result.baseUrl}/results/<token> (convene serve).`)
+    this.log(`${counted(result.sites, "site")}: ${counted(result.sent, "results link")} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred. Links: ${result.baseUrl}/results/<token> (convene serve).`)
     if (result.failed + result.deferred > 0) process.exitCode = 1
     return result
   }

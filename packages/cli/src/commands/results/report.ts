@@ -56,8 +56,13 @@ export default class ResultsReportCommand extends ConveneCommand {
     this.log(`Counted ${counted(report.counted.sites, "site")} in ${counted(report.counted.countries, "country", "countries")}, weighted by ${a.weight}; 95% intervals from ${a.replicates} bootstrap replicates over sites (seed ${a.seed}), in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
     for (const l of report.leftOut) this.log(`  left out: ${counted(l.count, "site")}, ${l.reason.replace(/_/g, " ")}`)
     for (const q of a.global.questions) {
-      const lead = [...q.options].sort((x, y) => (y.share.value ?? 0) - (x.share.value ?? 0))[0]
-      const figure = q.mean !== undefined
+      const ranked = q.options.some((o) => o.borda !== undefined)
+      const lead = ranked
+        ? [...q.options].sort((x, y) => (y.borda?.points ?? 0) - (x.borda?.points ?? 0))[0]
+        : [...q.options].sort((x, y) => (y.share.value ?? 0) - (x.share.value ?? 0))[0]
+      const figure = ranked && lead !== undefined
+        ? `${lead.id} first by Borda points (${lead.borda!.points.toLocaleString("en")}; mean rank ${lead.mean_rank?.value?.toFixed(2) ?? "—"})`
+        : q.mean !== undefined
         ? `mean ${q.mean.value?.toFixed(2) ?? "—"}`
         : lead === undefined || lead.share.value === null
         ? "no votes"

@@ -36,7 +36,7 @@ export default class ResultsStatus extends ConveneCommand {
       [by, "expected", "validated", "submitted", "draft", "missing", "overdue", "present", "ballots"]
     )
     const simulated = progress.sites.filter((s) => s.simulated).length
-    this.log(`\nAs of ${progress.as_of}: ${t.expected} sites expected; ${t.validated} validated, ${t.submitted} submitted, ${t.draft} draft, ${t.missing} missing (${t.overdue} overdue). ${t.present} people present at tallied tables, ${t.ballots} ballots.${simulated > 0 ? ` SIMULATED: ${simulated} sites hold simulated results.` : ""}`)
+    this.log(`\nAs of ${progress.as_of.replace(/\.\d+Z$/, "Z")}: ${t.expected} sites expected; ${t.validated} validated, ${t.submitted} submitted, ${t.draft} draft, ${t.missing} missing (${t.overdue} overdue). ${t.present} people present at tallied tables, ${t.ballots} ballots.${simulated > 0 ? ` SIMULATED: ${simulated} sites hold simulated results.` : ""}`)
     return progress
   }
 }
