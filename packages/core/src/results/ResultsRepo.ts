@@ -121,13 +121,19 @@ const make = (db: Kysely<Tables>, run: Run) => {
         try {
           return await db.transaction().execute(async (tx) => {
             const ids = entries.map((e) => e.site_id)
+            // the sites' rows, locked: their status (a validated site refuses) and their results
+            // before the change (for the parts not replaced, and for the log), in one statement
             const existing = new Map<string, ResultStatus>()
+            const before = new Map<string, SiteResults>()
             for (const batch of chunks(ids, READ_BATCH)) {
-              for (const r of await tx.selectFrom("result_sites").select(["site_id", "status"]).where("site_id", "in", batch).forUpdate().execute()) existing.set(r.site_id, r.status)
+              const rows = await tx.selectFrom("result_sites").select(["site_id", "status", "tallies", "ballots", "recommendations"]).where("site_id", "in", batch).forUpdate().execute()
+              for (const r of rows) {
+                existing.set(r.site_id, r.status)
+                before.set(r.site_id, { site_id: r.site_id, ...decodeParts({ tallies: parsed(r.tallies), ballots: parsed(r.ballots), recommendations: parsed(r.recommendations) }) })
+              }
             }
             const validated = ids.filter((id) => existing.get(id) === "validated")
             if (validated.length > 0) throw new Refused(validated)
-            const before = existing.size === 0 ? new Map<string, SiteResults>() : await readSites(tx, ids.filter((id) => existing.has(id)))
             const now = new Date().toISOString()
             const afterOf = new Map<string, SiteResults>()
             const rows = entries.map((e) => {
