@@ -22,6 +22,17 @@ import { addRecord, exportRegistry, importRegistryFile, type ImportSummary, list
 import { latestPlan, planSchedule, type ScheduleFormat, siteCalendar, writeSchedule } from "./schedule/index.js"
 import { type ReportOptions, type SurveyReport, surveyReport } from "./report/index.js"
 import { inviteToSurvey, type SurveyMailOptions } from "./surveys/index.js"
+import {
+  type Actor,
+  importResults,
+  reopenResults,
+  resultsLog,
+  resultsReport,
+  type ResultsReportOptions,
+  resultsStatus,
+  type SiteSelection,
+  validateResults
+} from "./results/index.js"
 import { openWorkspace, type Workspace } from "./infra/Workspace.js"
 
 /** A dialogue as written in `convene.yaml`, before decoding: what `createConvene({ dialogue })` accepts as an object. */
@@ -130,6 +141,26 @@ export interface SurveysClient {
   readonly report: (options?: ReportOptions) => Promise<SurveyReport>
 }
 
+/**
+ * The citizens' results. They need a workspace (its ballots): without one the methods reject
+ * with {@link WorkspaceNotFound}. `by` names who makes a change in the results log, e.g.
+ * `staff:Ana Lima` (default `staff:sdk`).
+ */
+export interface ResultsClient {
+  /** Imports a tallies, ballots or recommendations CSV (or a KoboToolbox export), all or nothing; rejects with {@link InputError} naming FILE:LINE:COLUMN. */
+  readonly import: (file: string, options?: { readonly site?: string; readonly format?: "csv" | "kobo"; readonly by?: Actor }) => Promise<Effect.Success<ReturnType<typeof importResults>>>
+  /** The progress of entry: sites expected, submitted, validated, missing and overdue. */
+  readonly status: (options?: { readonly by?: "site" | "country" | "region"; readonly includeMirror?: boolean }) => Promise<Effect.Success<ReturnType<typeof resultsStatus>>>
+  /** Validates one site's results, or every submitted site's. */
+  readonly validate: (selection: SiteSelection, options?: { readonly by?: Actor }) => Promise<Effect.Success<ReturnType<typeof validateResults>>>
+  /** Moves a site's results back to draft, with a reason kept in the log. */
+  readonly reopen: (site: string, reason: string, options?: { readonly by?: Actor }) => Promise<Effect.Success<ReturnType<typeof reopenResults>>>
+  /** The append-only audit log, oldest first. */
+  readonly log: (site?: string) => Promise<Effect.Success<ReturnType<typeof resultsLog>>>
+  /** Writes the results report (HTML, CSV, JSON) and returns its files and figures. */
+  readonly report: (options?: ResultsReportOptions) => Promise<Effect.Success<ReturnType<typeof resultsReport>>>
+}
+
 /** An open dialogue: the database (migrated), the dialogue, and Promise methods over the workflows. */
 export interface Convene extends AsyncDisposable {
   /** The workspace, when one was opened. */
@@ -147,6 +178,7 @@ export interface Convene extends AsyncDisposable {
   readonly schedule: ScheduleClient
   readonly kits: KitsClient
   readonly surveys: SurveysClient
+  readonly results: ResultsClient
   /**
    * Runs any Effect workflow of the SDK on this object's database: the way out when a workflow
    * has no Promise method here.
@@ -332,6 +364,16 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
     report: (reportOptions = {}) => attempt(() => run(surveyReport(needWorkspace(), reportOptions)))
   }
 
+  const actor = (by: Actor | undefined): Actor => by ?? "staff:sdk"
+  const results: ResultsClient = {
+    import: (file, o = {}) => attempt(() => run(importResults({ workspace: needWorkspace(), file: resolve(file), site: o.site, format: o.format, actor: actor(o.by) }))),
+    status: (o = {}) => attempt(() => run(resultsStatus(needWorkspace(), { by: o.by ?? "site", includeMirror: o.includeMirror }))),
+    validate: (selection, o = {}) => attempt(() => run(validateResults(selection, actor(o.by)))),
+    reopen: (site, reason, o = {}) => attempt(() => run(reopenResults(site, reason, actor(o.by)))),
+    log: (site) => attempt(() => run(resultsLog(site))),
+    report: (o = {}) => attempt(() => run(resultsReport(needWorkspace(), o)))
+  }
+
   const close = async (): Promise<void> => {
     if (closed) return
     closed = true
@@ -350,6 +392,7 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
     schedule,
     kits,
     surveys,
+    results,
     run,
     close,
     [Symbol.asyncDispose]: close

@@ -162,9 +162,10 @@ describe.each(testDatabases)("createConvene on $name", (testDb) => {
       expect(Number(n.n)).toBe(2)
     })
 
-    it("has kits and surveys reject with WorkspaceNotFound", async () => {
+    it("has kits, surveys and results reject with WorkspaceNotFound", async () => {
       await expect(convene.kits.build()).rejects.toBeInstanceOf(WorkspaceNotFound)
       await expect(convene.surveys.report()).rejects.toBeInstanceOf(WorkspaceNotFound)
+      await expect(convene.results.report()).rejects.toBeInstanceOf(WorkspaceNotFound)
     })
   })
 
@@ -174,6 +175,24 @@ describe.each(testDatabases)("createConvene on $name", (testDb) => {
     await using convene = await createConvene({ ...database, dir: join(ws) })
     expect(convene.workspace?.dir).toBe(ws)
     expect(convene.dialogue?.id).toBe("we-the-internet")
+  })
+
+  it("takes in results and reports where they stand, through the results client", async () => {
+    const ws = join(dir, `results-${testDb.name}`)
+    const example = join(import.meta.dirname, "..", "..", "..", "examples", "we-the-internet")
+    await cp(join(example, "convene.yaml"), join(ws, "convene.yaml"))
+    await cp(join(example, "ballots"), join(ws, "ballots"), { recursive: true })
+    await writeFile(join(ws, "tallies.csv"), "site,table,present,question,option,count\nsn-dakar,1,9,access-right,yes,7\nsn-dakar,1,9,access-right,no,2\n")
+    await using convene = await createConvene({ ...database, dir: ws })
+    await convene.fellows.importRecords(fellows)
+    await convene.sites.importRecords(sites)
+    expect(await convene.results.import(join(ws, "tallies.csv"), { by: "staff:Ana" })).toMatchObject({ part: "tallies", rows: 2, sites: ["sn-dakar"] })
+    const status = await convene.results.status()
+    expect(status.sites.find((x) => x.site_id === "sn-dakar")).toMatchObject({ status: "draft", present: 9 })
+    expect((await convene.results.validate({ site: "sn-dakar" })).map((c) => c.to)).toEqual(["validated"])
+    const log = await convene.results.log("sn-dakar")
+    expect(log.map((e) => [e.action, e.actor])).toEqual([["import tallies", "staff:Ana"], ["validate", "staff:sdk"]])
+    await expect(convene.results.reopen("sn-dakar", "")).rejects.toBeInstanceOf(InputError)
   })
 
   it("takes the dialogue as the path of a YAML file", async () => {
