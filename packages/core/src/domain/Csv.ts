@@ -31,9 +31,22 @@ export interface ParsedCsv {
  * // [{ line: 1, fields: ["id", "name"] }, { line: 2, fields: ["sn-dakar", "Dakar, Plateau"] }]
  */
 export const parseCsv = (input: string, options: { readonly delimiter?: string } = {}): ParsedCsv => {
+  const records: Array<CsvRecord> = []
+  const problems = eachCsvRecord(input, options, (fields, line) => void records.push({ line, fields }))
+  return { records, problems }
+}
+
+/**
+ * Parses CSV text as {@link parseCsv} does, handing each record to `visit` as it is read instead
+ * of collecting them: a file of a million rows is never held as a million records at once.
+ * Returns the syntax problems; reading stops at an unclosed quote.
+ *
+ * @example
+ * const problems = eachCsvRecord(text, {}, (fields, line) => rows.push(fields[0]))
+ */
+export const eachCsvRecord = (input: string, options: { readonly delimiter?: string }, visit: (fields: ReadonlyArray<string>, line: number) => void): Array<CsvSyntaxProblem> => {
   const d = options.delimiter ?? ","
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
-  const records: Array<CsvRecord> = []
   const problems: Array<CsvSyntaxProblem> = []
   const length = text.length
   let i = 0
@@ -79,7 +92,7 @@ export const parseCsv = (input: string, options: { readonly delimiter?: string }
             column: openColumn,
             message: "unbalanced quotes: the quoted field that opens here is never closed"
           })
-          return { records, problems }
+          return problems
         }
         fields.push(value)
         const next = text[i]
@@ -123,9 +136,9 @@ export const parseCsv = (input: string, options: { readonly delimiter?: string }
       lineStart = i
       break
     }
-    if (!blank && !badRecord) records.push({ line: recordLine, fields })
+    if (!blank && !badRecord) visit(fields, recordLine)
   }
-  return { records, problems }
+  return problems
 }
 
 const needsQuotes = /[",\r\n]|^\s|\s$/

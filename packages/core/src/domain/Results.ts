@@ -7,7 +7,7 @@
 import * as Schema from "effect/Schema"
 import { CONTROL_IN_TEXT, MAX_TEXT_LENGTH } from "./Answers.js"
 import { type Ballots, type CountedQuestion, isCounted, maxChoices, optionIds, type RecommendationsQuestion, type VoteQuestion } from "./Ballot.js"
-import { parseCsv } from "./Csv.js"
+import { eachCsvRecord } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 
 const Count = Schema.Number.check(Schema.isInt({ message: "expected a whole number" }), Schema.isGreaterThanOrEqualTo(0, { message: "expected 0 or more" }))
@@ -262,169 +262,189 @@ export interface ResultsFile {
  * readResultsCsv("site,table,present,question,option,count\nsn-dakar,1,9,access,agree,6\n", "t.csv", ballots, new Set(["sn-dakar"]))
  */
 export const readResultsCsv = (text: string, file: string, ballots: Ballots, knownSites: ReadonlySet<string>, options: { readonly site?: string | undefined } = {}): ResultsFile => {
-  const csv = parseCsv(text)
-  const problems: Array<Problem> = csv.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
-  const fail = (part: ResultPart = "tallies"): ResultsFile => ({ part, sites: [], rows: 0, problems })
-  if (problems.length > 0) return fail()
-  const [header, ...records] = csv.records
-  const layouts = Object.entries(RESULT_CSV_HEADERS).map(([part, cols]) => `${part}: ${cols.join(",")}`).join("; ")
+  const problems: Array<Problem> = []
+  let part: ResultPart | undefined
+  let visitRow: ((fields: ReadonlyArray<string>, line: number) => void) | undefined
+  let header: { readonly line: number; readonly fields: ReadonlyArray<string> } | undefined
+  const sites = new Map<string, { line: number; column: number; tallies: Map<number, { present: number; presentLine: number; counts: Record<string, Record<string, number>>; lines: Record<string, Record<string, number>>; questionLines: Record<string, number> }>; ballots: Map<string, { answers: Record<string, BallotValue>; lines: Map<string, number> }>; recommendations: Map<string, { rec: Recommendation; line: number }> }>()
+  const byId = new Map(ballots.questions.map((q) => [q.id, q]))
+  const col = new Map<string, number>()
+  const at = (line: number, name: string): { file: string; line: number; column: number; field: string } => ({ file, line, column: (col.get(name) ?? 0) + 1, field: name })
+  let rows = 0
+  const layouts = Object.entries(RESULT_CSV_HEADERS).map(([p, cols]) => `${p}: ${cols.join(",")}`).join("; ")
+  // the rows are read as the text is parsed, never all held at once (a file of 640,000 tally rows
+  // would be as many records)
+  const syntax = eachCsvRecord(text, {}, (fields, line) => {
+    if (header === undefined) {
+      header = { line, fields }
+      visitRow = headerOf(header)
+    } else visitRow?.(fields, line)
+  })
+  const fail = (p: ResultPart = part ?? "tallies"): ResultsFile => ({ part: p, sites: [], rows: 0, problems })
+  if (syntax.length > 0) {
+    problems.splice(0, problems.length, ...syntax.map((p) => ({ file, line: p.line, column: p.column, message: p.message })))
+    return fail()
+  }
   if (header === undefined) {
     problems.push({ file, line: 1, message: `the file is empty: expected a header line (${layouts})` })
     return fail()
   }
-  const names = header.fields.map((f) => f.trim().toLowerCase())
-  const has = (cols: ReadonlyArray<string>): boolean => cols.every((c) => c === "site" ? names.includes(c) || options.site !== undefined : names.includes(c))
-  const part: ResultPart | undefined = has(RESULT_CSV_HEADERS.tallies) ? "tallies" : has(RESULT_CSV_HEADERS.ballots) ? "ballots" : has(RESULT_CSV_HEADERS.recommendations) ? "recommendations" : undefined
-  if (part === undefined) {
-    problems.push({ file, line: header.line, message: `expected the header of a results file (${layouts}); got ${header.fields.join(",")}` })
-    return fail()
-  }
-  const allowed = new Set([...RESULT_CSV_HEADERS[part], ...(part === "recommendations" ? ["question"] : [])])
-  const col = new Map<string, number>()
-  names.forEach((n, i) => {
-    if (!allowed.has(n)) problems.push({ file, line: header.line, column: i + 1, message: `unknown column "${header.fields[i]}": a ${part} file has ${[...allowed].join(", ")}` })
-    else if (col.has(n)) problems.push({ file, line: header.line, column: i + 1, message: `the column "${n}" is repeated` })
-    else col.set(n, i)
-  })
-  if (problems.length > 0) return fail(part)
+  if (visitRow === undefined || part === undefined) return fail()
 
-  const byId = new Map(ballots.questions.map((q) => [q.id, q]))
-  const recommendationQuestions = ballots.questions.filter((q): q is RecommendationsQuestion => q.type === "recommendations")
-  if (part === "recommendations" && !col.has("question") && recommendationQuestions.length !== 1) {
-    problems.push({
-      file,
-      line: header.line,
-      message: recommendationQuestions.length === 0 ? "the ballots have no recommendations question" : `the ballots have ${recommendationQuestions.length} recommendations questions (${recommendationQuestions.map((q) => q.id).join(", ")}): add a "question" column`
+  // the header: which layout, which column holds what; a row reader, or undefined when the
+  // header is wrong (its problems are in `problems`)
+  function headerOf(header: { readonly line: number; readonly fields: ReadonlyArray<string> }): ((fields: ReadonlyArray<string>, line: number) => void) | undefined {
+    const names = header.fields.map((f) => f.trim().toLowerCase())
+    const has = (cols: ReadonlyArray<string>): boolean => cols.every((c) => c === "site" ? names.includes(c) || options.site !== undefined : names.includes(c))
+    part = has(RESULT_CSV_HEADERS.tallies) ? "tallies" : has(RESULT_CSV_HEADERS.ballots) ? "ballots" : has(RESULT_CSV_HEADERS.recommendations) ? "recommendations" : undefined
+    if (part === undefined) {
+      problems.push({ file, line: header.line, message: `expected the header of a results file (${layouts}); got ${header.fields.join(",")}` })
+      return undefined
+    }
+    const layout: ResultPart = part
+    const allowed = new Set([...RESULT_CSV_HEADERS[layout], ...(layout === "recommendations" ? ["question"] : [])])
+    names.forEach((n, i) => {
+      if (!allowed.has(n)) problems.push({ file, line: header.line, column: i + 1, message: `unknown column "${header.fields[i]}": a ${layout} file has ${[...allowed].join(", ")}` })
+      else if (col.has(n)) problems.push({ file, line: header.line, column: i + 1, message: `the column "${n}" is repeated` })
+      else col.set(n, i)
     })
-    return fail(part)
+    if (problems.length > 0) return undefined
+
+    const recommendationQuestions = ballots.questions.filter((q): q is RecommendationsQuestion => q.type === "recommendations")
+    if (layout === "recommendations" && !col.has("question") && recommendationQuestions.length !== 1) {
+      problems.push({
+        file,
+        line: header.line,
+        message: recommendationQuestions.length === 0 ? "the ballots have no recommendations question" : `the ballots have ${recommendationQuestions.length} recommendations questions (${recommendationQuestions.map((q) => q.id).join(", ")}): add a "question" column`
+      })
+      return undefined
+    }
+    const cell = (fields: ReadonlyArray<string>, name: string): string => {
+      const i = col.get(name)
+      return i === undefined ? "" : (fields[i] ?? "")
+    }
+    const [iSite, iTable, iPresent, iCount, iQuestion, iOption] = ["site", "table", "present", "count", "question", "option"].map((n) => col.get(n) ?? -1) as [number, number, number, number, number, number]
+    const optionSets = new Map<string, ReadonlySet<string>>()
+    return (fields, line) => {
+      if (fields.length !== header.fields.length) {
+        problems.push({ file, line: line, message: `expected ${header.fields.length} fields, got ${fields.length}` })
+        return
+      }
+      rows++
+      const f = fields
+      const siteRaw = iSite >= 0 ? f[iSite]!.trim() : options.site!
+      if (!knownSites.has(siteRaw)) {
+        problems.push({ ...at(line, "site"), message: siteRaw === "" ? "expected a site id" : `unknown site "${siteRaw}": expected a site of the registry` })
+        return
+      }
+      if (options.site !== undefined && siteRaw !== options.site) {
+        problems.push({ ...at(line, "site"), message: `expected only rows of ${options.site} (--site), got ${siteRaw}` })
+        return
+      }
+      let site = sites.get(siteRaw)
+      if (site === undefined) {
+        site = { line: line, column: (col.get("site") ?? 0) + 1, tallies: new Map(), ballots: new Map(), recommendations: new Map() }
+        sites.set(siteRaw, site)
+      }
+      if (layout === "tallies") {
+        // the fast path for hundreds of thousands of rows: whole numbers read without allocating,
+        // the options of each question looked up in a set made once
+        const tableRaw = f[iTable]!
+        const presentRaw = f[iPresent]!
+        const countRaw = f[iCount]!
+        const table = wholeNumber(tableRaw)
+        const present = wholeNumber(presentRaw)
+        const count = wholeNumber(countRaw)
+        const qid = f[iQuestion]!.trim()
+        const q = byId.get(qid)
+        const optionRaw = f[iOption]!.trim()
+        let ok = true
+        if (table < 1) (ok = false), problems.push({ ...at(line, "table"), message: `expected ${(readTable(tableRaw) as { expected: string }).expected}` })
+        if (present < 0) (ok = false), problems.push({ ...at(line, "present"), message: `expected ${(readCount(presentRaw) as { expected: string }).expected}` })
+        if (count < 0) (ok = false), problems.push({ ...at(line, "count"), message: `expected ${(readCount(countRaw) as { expected: string }).expected}` })
+        if (q === undefined || !isCounted(q) || q.collect !== "tally") {
+          problems.push({ ...at(line, "question"), message: unknownQuestion(ballots, qid, "tally") })
+          return
+        }
+        let ids = optionSets.get(qid)
+        if (ids === undefined) optionSets.set(qid, (ids = new Set(optionIds(q))))
+        const option = ids.has(optionRaw) ? optionRaw : q.type === "scale" && /^\d+$/.test(optionRaw) ? String(Number(optionRaw)) : optionRaw
+        if (!ids.has(option)) {
+          problems.push({ ...at(line, "option"), message: `expected an option of "${qid}" (${[...ids].join(", ")}), got ${JSON.stringify(optionRaw)}` })
+          return
+        }
+        if (!ok) return
+        let t = site.tallies.get(table)
+        if (t === undefined) {
+          t = { present, presentLine: line, counts: {}, lines: {}, questionLines: {} }
+          site.tallies.set(table, t)
+        } else if (t.present !== present) {
+          problems.push({ ...at(line, "present"), message: `table ${table} has ${t.present} people present on line ${t.presentLine}, here ${present}` })
+          return
+        }
+        const lines = (t.lines[qid] ??= {})
+        const first = lines[option]
+        if (first !== undefined) {
+          problems.push({ ...at(line, "option"), message: `a duplicate: table ${table}'s count for "${qid}" / "${option}" is already on line ${first}` })
+          return
+        }
+        lines[option] = line
+        t.questionLines[qid] = line
+        ;(t.counts[qid] ??= {})[option] = count
+      } else if (layout === "ballots") {
+        const ballot = cell(f, "ballot").trim()
+        const qid = cell(f, "question").trim()
+        const q = byId.get(qid)
+        if (ballot === "" || ballot.length > 64 || CONTROL_IN_TEXT.test(ballot)) {
+          problems.push({ ...at(line, "ballot"), message: "expected a ballot id (at most 64 characters), unique within the site" })
+          return
+        }
+        if (q === undefined || !isCounted(q) || q.collect !== "ballot") {
+          problems.push({ ...at(line, "question"), message: unknownQuestion(ballots, qid, "ballot") })
+          return
+        }
+        let b = site.ballots.get(ballot)
+        if (b === undefined) {
+          b = { answers: {}, lines: new Map() }
+          site.ballots.set(ballot, b)
+        }
+        const first = b.lines.get(qid)
+        if (first !== undefined) {
+          problems.push({ ...at(line, "ballot"), message: `a duplicate: ballot ${ballot}'s answer to "${qid}" is already on line ${first}` })
+          return
+        }
+        b.lines.set(qid, line)
+        const value = readBallotValue(q, cell(f, "value"))
+        if (!value.ok) problems.push({ ...at(line, "value"), message: `expected ${value.expected}` })
+        else if (value.value !== undefined) b.answers[qid] = value.value
+      } else {
+        const qid = col.has("question") ? cell(f, "question").trim() : recommendationQuestions[0]!.id
+        const q = byId.get(qid)
+        if (q === undefined || q.type !== "recommendations") {
+          problems.push({ ...at(line, "question"), message: unknownQuestion(ballots, qid, "recommendations") })
+          return
+        }
+        const table = readTable(cell(f, "table"))
+        const number = readTable(cell(f, "recommendation"))
+        const text = readRecommendationText(cell(f, "text"))
+        const votes = readCount(cell(f, "votes"))
+        if (!table.ok) problems.push({ ...at(line, "table"), message: `expected ${table.expected}` })
+        if (!number.ok) problems.push({ ...at(line, "recommendation"), message: `expected ${number.expected.replace("table number", "recommendation number")}` })
+        else if (number.value > (q.per_table ?? 3)) problems.push({ ...at(line, "recommendation"), message: `expected at most ${q.per_table ?? 3} recommendations per table (per_table of "${qid}"), got ${number.value}` })
+        if (!text.ok) problems.push({ ...at(line, "text"), message: `expected ${text.expected}` })
+        if (!votes.ok) problems.push({ ...at(line, "votes"), message: `expected ${votes.expected}` })
+        if (!table.ok || !number.ok || !text.ok || !votes.ok) return
+        const key = `${qid}\u0000${table.value}\u0000${number.value}`
+        const first = site.recommendations.get(key)
+        if (first !== undefined) {
+          problems.push({ ...at(line, "recommendation"), message: `a duplicate: recommendation ${number.value} of table ${table.value} is already on line ${first.line}` })
+          return
+        }
+        site.recommendations.set(key, { line: line, rec: { question: qid, table: table.value, number: number.value, text: text.value, votes: votes.value } })
+      }
+      }
   }
-  const sites = new Map<string, { line: number; column: number; tallies: Map<number, { present: number; presentLine: number; counts: Record<string, Record<string, number>>; lines: Record<string, Record<string, number>>; questionLines: Record<string, number> }>; ballots: Map<string, { answers: Record<string, BallotValue>; lines: Map<string, number> }>; recommendations: Map<string, { rec: Recommendation; line: number }> }>()
-  const cell = (fields: ReadonlyArray<string>, name: string): string => {
-    const i = col.get(name)
-    return i === undefined ? "" : (fields[i] ?? "")
-  }
-  const at = (line: number, name: string): { file: string; line: number; column: number; field: string } => ({ file, line, column: (col.get(name) ?? 0) + 1, field: name })
-  const [iTable, iPresent, iCount, iQuestion, iOption] = ["table", "present", "count", "question", "option"].map((n) => col.get(n) ?? -1) as [number, number, number, number, number]
-  const optionSets = new Map<string, ReadonlySet<string>>()
-  let rows = 0
-  for (const record of records) {
-    if (record.fields.length !== header.fields.length) {
-      problems.push({ file, line: record.line, message: `expected ${header.fields.length} fields, got ${record.fields.length}` })
-      continue
-    }
-    rows++
-    const f = record.fields
-    const siteRaw = col.has("site") ? cell(f, "site").trim() : options.site!
-    if (!knownSites.has(siteRaw)) {
-      problems.push({ ...at(record.line, "site"), message: siteRaw === "" ? "expected a site id" : `unknown site "${siteRaw}": expected a site of the registry` })
-      continue
-    }
-    if (options.site !== undefined && siteRaw !== options.site) {
-      problems.push({ ...at(record.line, "site"), message: `expected only rows of ${options.site} (--site), got ${siteRaw}` })
-      continue
-    }
-    let site = sites.get(siteRaw)
-    if (site === undefined) {
-      site = { line: record.line, column: (col.get("site") ?? 0) + 1, tallies: new Map(), ballots: new Map(), recommendations: new Map() }
-      sites.set(siteRaw, site)
-    }
-    if (part === "tallies") {
-      // the fast path for hundreds of thousands of rows: whole numbers read without allocating,
-      // the options of each question looked up in a set made once
-      const tableRaw = f[iTable]!
-      const presentRaw = f[iPresent]!
-      const countRaw = f[iCount]!
-      const table = wholeNumber(tableRaw)
-      const present = wholeNumber(presentRaw)
-      const count = wholeNumber(countRaw)
-      const qid = f[iQuestion]!.trim()
-      const q = byId.get(qid)
-      const optionRaw = f[iOption]!.trim()
-      let ok = true
-      if (table < 1) (ok = false), problems.push({ ...at(record.line, "table"), message: `expected ${(readTable(tableRaw) as { expected: string }).expected}` })
-      if (present < 0) (ok = false), problems.push({ ...at(record.line, "present"), message: `expected ${(readCount(presentRaw) as { expected: string }).expected}` })
-      if (count < 0) (ok = false), problems.push({ ...at(record.line, "count"), message: `expected ${(readCount(countRaw) as { expected: string }).expected}` })
-      if (q === undefined || !isCounted(q) || q.collect !== "tally") {
-        problems.push({ ...at(record.line, "question"), message: unknownQuestion(ballots, qid, "tally") })
-        continue
-      }
-      let ids = optionSets.get(qid)
-      if (ids === undefined) optionSets.set(qid, (ids = new Set(optionIds(q))))
-      const option = ids.has(optionRaw) ? optionRaw : q.type === "scale" && /^\d+$/.test(optionRaw) ? String(Number(optionRaw)) : optionRaw
-      if (!ids.has(option)) {
-        problems.push({ ...at(record.line, "option"), message: `expected an option of "${qid}" (${[...ids].join(", ")}), got ${JSON.stringify(optionRaw)}` })
-        continue
-      }
-      if (!ok) continue
-      let t = site.tallies.get(table)
-      if (t === undefined) {
-        t = { present, presentLine: record.line, counts: {}, lines: {}, questionLines: {} }
-        site.tallies.set(table, t)
-      } else if (t.present !== present) {
-        problems.push({ ...at(record.line, "present"), message: `table ${table} has ${t.present} people present on line ${t.presentLine}, here ${present}` })
-        continue
-      }
-      const lines = (t.lines[qid] ??= {})
-      const first = lines[option]
-      if (first !== undefined) {
-        problems.push({ ...at(record.line, "option"), message: `a duplicate: table ${table}'s count for "${qid}" / "${option}" is already on line ${first}` })
-        continue
-      }
-      lines[option] = record.line
-      t.questionLines[qid] = record.line
-      ;(t.counts[qid] ??= {})[option] = count
-    } else if (part === "ballots") {
-      const ballot = cell(f, "ballot").trim()
-      const qid = cell(f, "question").trim()
-      const q = byId.get(qid)
-      if (ballot === "" || ballot.length > 64 || CONTROL_IN_TEXT.test(ballot)) {
-        problems.push({ ...at(record.line, "ballot"), message: "expected a ballot id (at most 64 characters), unique within the site" })
-        continue
-      }
-      if (q === undefined || !isCounted(q) || q.collect !== "ballot") {
-        problems.push({ ...at(record.line, "question"), message: unknownQuestion(ballots, qid, "ballot") })
-        continue
-      }
-      let b = site.ballots.get(ballot)
-      if (b === undefined) {
-        b = { answers: {}, lines: new Map() }
-        site.ballots.set(ballot, b)
-      }
-      const first = b.lines.get(qid)
-      if (first !== undefined) {
-        problems.push({ ...at(record.line, "ballot"), message: `a duplicate: ballot ${ballot}'s answer to "${qid}" is already on line ${first}` })
-        continue
-      }
-      b.lines.set(qid, record.line)
-      const value = readBallotValue(q, cell(f, "value"))
-      if (!value.ok) problems.push({ ...at(record.line, "value"), message: `expected ${value.expected}` })
-      else if (value.value !== undefined) b.answers[qid] = value.value
-    } else {
-      const qid = col.has("question") ? cell(f, "question").trim() : recommendationQuestions[0]!.id
-      const q = byId.get(qid)
-      if (q === undefined || q.type !== "recommendations") {
-        problems.push({ ...at(record.line, "question"), message: unknownQuestion(ballots, qid, "recommendations") })
-        continue
-      }
-      const table = readTable(cell(f, "table"))
-      const number = readTable(cell(f, "recommendation"))
-      const text = readRecommendationText(cell(f, "text"))
-      const votes = readCount(cell(f, "votes"))
-      if (!table.ok) problems.push({ ...at(record.line, "table"), message: `expected ${table.expected}` })
-      if (!number.ok) problems.push({ ...at(record.line, "recommendation"), message: `expected ${number.expected.replace("table number", "recommendation number")}` })
-      else if (number.value > (q.per_table ?? 3)) problems.push({ ...at(record.line, "recommendation"), message: `expected at most ${q.per_table ?? 3} recommendations per table (per_table of "${qid}"), got ${number.value}` })
-      if (!text.ok) problems.push({ ...at(record.line, "text"), message: `expected ${text.expected}` })
-      if (!votes.ok) problems.push({ ...at(record.line, "votes"), message: `expected ${votes.expected}` })
-      if (!table.ok || !number.ok || !text.ok || !votes.ok) continue
-      const key = `${qid}\u0000${table.value}\u0000${number.value}`
-      const first = site.recommendations.get(key)
-      if (first !== undefined) {
-        problems.push({ ...at(record.line, "recommendation"), message: `a duplicate: recommendation ${number.value} of table ${table.value} is already on line ${first.line}` })
-        continue
-      }
-      site.recommendations.set(key, { line: record.line, rec: { question: qid, table: table.value, number: number.value, text: text.value, votes: votes.value } })
-    }
-  }
+
   // the checks across rows: a table's votes against its people present
   if (part === "tallies") {
     for (const site of sites.values()) {
