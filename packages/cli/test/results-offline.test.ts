@@ -23,7 +23,7 @@ describe("convene results simulate, export and import --format kobo", () => {
     const sim = await convene(ws, ["results", "simulate", "--seed", "4", ...sites])
     expect(sim.code, sim.stderr).toBe(0)
     expect(sim.stdout).toContain("SIMULATED RESULTS")
-    expect(sim.stdout).toContain("Simulated the results of 3 site(s), seed 4")
+    expect(sim.stdout).toContain("Simulated the results of 3 sites, seed 4")
     expect(sim.stdout).toMatch(/Africa \(M49 002\)\s+75 %\s+50 %/)
     const again = await conveneJson(ws, ["results", "simulate", "--seed", "4", ...sites])
     expect(again.code).toBe(0)

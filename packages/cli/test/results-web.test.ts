@@ -27,7 +27,7 @@ describe("convene results invite and convene serve", () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.json).toMatchObject({ sites: 1, sent: 1 })
     const again = await convene(ws, ["results", "invite", "--site", "sn-dakar", "--base-url", "https://survey.example.org"])
-    expect(again.stdout).toContain("0 results link(s) sent")
+    expect(again.stdout).toContain("0 results links sent")
     const files = (await readdir(join(ws, "out", "outbox"))).filter((f) => f.startsWith("results-invite"))
     expect(files).toHaveLength(1)
     const mail = (await readFile(join(ws, "out", "outbox", files[0]!), "utf8")).replace(/=\r?\n/g, "")

@@ -175,7 +175,7 @@ export interface OptionResult {
 }
 
 /** One question in one group. */
-export interface QuestionResult {
+export interface VoteQuestionResult {
   readonly id: string
   readonly type: CountedQuestion["type"]
   readonly collect: CountedQuestion["collect"]
@@ -191,12 +191,12 @@ export interface QuestionResult {
 }
 
 /** One group (or the global figure). */
-export interface GroupResult {
+export interface VoteGroupResult {
   readonly key: string
   readonly label: string
   readonly sites: number
   readonly countries: number
-  readonly questions: ReadonlyArray<QuestionResult>
+  readonly questions: ReadonlyArray<VoteQuestionResult>
 }
 
 /** A recommendation with the priority votes its site gave it. */
@@ -228,8 +228,8 @@ export interface ResultsAnalysis {
   readonly replicates: number
   readonly confidence: number
   readonly minSitesForInterval: number
-  readonly global: GroupResult
-  readonly groups: ReadonlyArray<GroupResult>
+  readonly global: VoteGroupResult
+  readonly groups: ReadonlyArray<VoteGroupResult>
   readonly recommendations: ReadonlyArray<RecommendationsResult>
   /** With `--by income`: where the income groups come from. */
   readonly income?: typeof INCOME_SOURCE | undefined
@@ -606,8 +606,8 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
 
   const counted = input.questions.filter(isCounted)
   const label = (labels: Record<string, string>) => voteLabel(labels, input.locale, input.sourceLocale)
-  const globalQuestions: Array<QuestionResult> = []
-  const groupQuestions: Array<Array<QuestionResult>> = Array.from({ length: nGroups }, () => [])
+  const globalQuestions: Array<VoteQuestionResult> = []
+  const groupQuestions: Array<Array<VoteQuestionResult>> = Array.from({ length: nGroups }, () => [])
 
   for (const q of counted) {
     const data = dataOf(q, siteIndex, n, input.totals)
@@ -651,7 +651,7 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
     const sumOf = (arr: Float64Array, members: ReadonlyArray<number>, j: number) => members.reduce((a, m) => a + arr[m * k + j]!, 0)
 
     /** One question's result in a group (g ≥ 0) or globally (g = −1). */
-    const resultFor = (g: number, members: ReadonlyArray<number>): QuestionResult => {
+    const resultFor = (g: number, members: ReadonlyArray<number>): VoteQuestionResult => {
       const counts = nOf(members)
       const withInterval = counts.sites >= MIN_SITES_FOR_INTERVAL
       const figure = (j: number): Figure => {
@@ -687,7 +687,7 @@ export const analyseResults = (input: AnalysisInput): ResultsAnalysis => {
 
   const groupOrder = (a: { key: string; label: string }, b: { key: string; label: string }): number =>
     input.by === "income" ? INCOME_ORDER.indexOf(a.key as IncomeGroup) - INCOME_ORDER.indexOf(b.key as IncomeGroup) : a.label.localeCompare(b.label, input.locale)
-  const groups: Array<GroupResult> = grouped
+  const groups: Array<VoteGroupResult> = grouped
     ? groupKeys.map((g, gi) => ({ ...g, sites: membersOf[gi]!.length, countries: new Set(membersOf[gi]!.map((m) => countryOf[m])).size, questions: groupQuestions[gi]! })).sort(groupOrder)
     : []
 

@@ -12,7 +12,7 @@ import {
   analyseResults,
   BOOTSTRAP_REPLICATES,
   DEFAULT_SEED,
-  type GroupResult,
+  type VoteGroupResult,
   readGroupsCsv,
   type ResultsAnalysis,
   type ResultsBy,
@@ -61,7 +61,7 @@ export interface ResultsReport {
   readonly simulatedSites: number
   readonly analysis: ResultsAnalysis
   /** The mirror dialogues on their own (when they are not pooled and some have results). */
-  readonly mirror: GroupResult | null
+  readonly mirror: VoteGroupResult | null
   /** The methods note, one paragraph each, in the report's locale. */
   readonly methods: ReadonlyArray<string>
 }

@@ -7,7 +7,7 @@
 import * as vega from "vega"
 import { compile, type TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
-import type { Figure, GroupResult, QuestionResult } from "../domain/ResultsAnalysis.js"
+import type { Figure, VoteGroupResult, VoteQuestionResult } from "../domain/ResultsAnalysis.js"
 import type { ReportText, ResultsReport } from "./ResultsReport.js"
 
 /** The report as JSON. */
@@ -25,7 +25,7 @@ const round = (x: number | null | undefined, digits = 6): string => (x === null 
  */
 export const resultsCsv = (report: ResultsReport): string => {
   const rows: Array<Array<string>> = []
-  const emit = (groupBy: string, g: GroupResult) => {
+  const emit = (groupBy: string, g: VoteGroupResult) => {
     for (const q of g.questions) {
       const row = (option: string, measure: string, value: string, n: number) => rows.push([groupBy, g.key, q.id, option, measure, value, String(n)])
       const figure = (option: string, measure: string, f: Figure, n: number) => {
@@ -84,7 +84,7 @@ const signedPts = (x: number | null): string => (x === null ? "—" : `${x >= 0 
 const signed = (x: number | null): string => (x === null ? "—" : `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`)
 
 /** Bars of a question's shares (or Borda points per voter for a ranking) with their 95% intervals as whiskers. */
-const barsSpec = (q: QuestionResult, title: string): TopLevelSpec => {
+const barsSpec = (q: VoteQuestionResult, title: string): TopLevelSpec => {
   const ranking = q.type === "ranking"
   const rows = q.options.map((o, i) => {
     const f = ranking ? o.borda!.per_voter : o.share
@@ -124,7 +124,7 @@ thead th{color:#4a5361}.muted{color:#5b6472;font-size:.9rem}.chart{margin:.4rem 
 .left-out{background:#eef4f8;padding:.5rem 1rem}.simulated{background:#fff4ce;border:2px solid #8a3b00;padding:.6rem 1rem;font-weight:700}ol.recs li{margin:.3rem 0}@media print{.chart{break-inside:avoid}}`
 
 /** The label of a group, in the report's locale where the catalogs name it (income groups, formats). */
-const groupLabel = (report: ResultsReport, g: GroupResult, t: ReportText): string => {
+const groupLabel = (report: ResultsReport, g: VoteGroupResult, t: ReportText): string => {
   if (g.key === "all") return t("global")
   if (report.analysis.by === "income") return t(`income.${g.key}`)
   if (report.analysis.by === "format") return t(`format.${g.key}`)
@@ -189,7 +189,7 @@ export const resultsHtml = async (report: ResultsReport, t: ReportText): Promise
 }
 
 /** A question's options: count, share and interval; for rankings mean rank and Borda points; for scales the mean and median. */
-const questionTable = (q: QuestionResult, t: ReportText): string => {
+const questionTable = (q: VoteQuestionResult, t: ReportText): string => {
   const ranking = q.type === "ranking"
   const head = `<tr><th>${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th>${esc(t("col_count"))}</th><th>${esc(t("col_share"))}</th><th>${esc(t("col_interval"))}</th>${ranking ? `<th>${esc(t("col_mean_rank"))}</th><th>${esc(t("col_interval"))}</th><th>${esc(t("col_borda"))}</th><th>${esc(t("col_borda_per_voter"))}</th><th>${esc(t("col_interval"))}</th>` : ""}</tr>`
   const rows = q.options.map((o) =>
@@ -202,7 +202,7 @@ const questionTable = (q: QuestionResult, t: ReportText): string => {
 }
 
 /** The groups' figure of a question as dots with intervals: a scale's mean, else the share of the option most chosen overall. */
-const groupChart = (groups: ReadonlyArray<{ label: string; q: QuestionResult }>, global: QuestionResult, t: ReportText): TopLevelSpec | undefined => {
+const groupChart = (groups: ReadonlyArray<{ label: string; q: VoteQuestionResult }>, global: VoteQuestionResult, t: ReportText): TopLevelSpec | undefined => {
   const shown = groups.filter((g) => g.q.n.voters > 0).slice(0, 60)
   if (shown.length === 0) return undefined
   if (global.mean !== undefined) {
@@ -218,7 +218,7 @@ const groupChart = (groups: ReadonlyArray<{ label: string; q: QuestionResult }>,
 }
 
 /** Per group: its counts, and each option's share with its interval and its difference with the global share (a scale's mean too). */
-const groupsTable = (report: ResultsReport, qi: number, q: QuestionResult, t: ReportText): string => {
+const groupsTable = (report: ResultsReport, qi: number, q: VoteQuestionResult, t: ReportText): string => {
   const head = `<tr><th>${esc(t("col_group"))}</th><th>${esc(t("col_sites"))}</th><th>${esc(t("col_voters"))}</th><th>${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th>${esc(t("col_share"))}</th><th>${esc(t("col_interval"))}</th><th>${esc(t("col_diff"))}</th><th>${esc(t("col_interval"))}</th></tr>`
   const rows: Array<string> = []
   for (const g of report.analysis.groups) {
