@@ -166,7 +166,6 @@ export interface ResultLogTable {
   status_after: string | null
   reason: string | null
   /** SiteResults as JSON */
-  before: ColumnType<unknown, string | null, never>
   after: ColumnType<unknown, string | null, never>
 }
 

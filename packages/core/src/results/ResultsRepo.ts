@@ -84,6 +84,13 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A
   return out
 }
 
+/** The parts of a site's stored results a write keeps, decoded (absent for a site not stored yet). */
+const decodeKept = (kept: ReadonlyArray<ResultPart>, row: Partial<Record<ResultPart, unknown>> | undefined): Partial<Pick<SiteResults, ResultPart>> => {
+  if (row === undefined) return {}
+  const decoded = decodeParts({ tallies: [], ballots: [], recommendations: [], ...row })
+  return Object.fromEntries(kept.map((k) => [k, decoded[k]]))
+}
+
 /** Reads the stored results of `siteIds` (in one transaction or not): an absent site has empty results. */
 const readSites = async (db: Kysely<Tables>, siteIds: ReadonlyArray<string>): Promise<Map<string, SiteResults>> => {
   const out = new Map<string, SiteResults>(siteIds.map((site_id) => [site_id, { site_id, tallies: [], ballots: [], recommendations: [] }]))
@@ -110,7 +117,8 @@ const make = (db: Kysely<Tables>, run: Run) => {
      * transaction: refuses (writing nothing) when one of the sites is validated; otherwise
      * replaces the `parts` of each site's results with the given ones, creates the site's status
      * row as a draft when it has none, stores each site's counts per question as `totalsOf`
-     * derives them from its whole results, and logs each site's results before and after.
+     * derives them from its whole results, and logs each site's results after the change (the
+     * log's previous entry of the site holds them before).
      */
     replaceParts: (
       entries: ReadonlyArray<SiteResults>,
@@ -121,30 +129,29 @@ const make = (db: Kysely<Tables>, run: Run) => {
         try {
           return await db.transaction().execute(async (tx) => {
             const ids = entries.map((e) => e.site_id)
-            // the sites' rows, locked: their status (a validated site refuses) and their results
-            // before the change (for the parts not replaced, and for the log), in one statement
+            // the sites' rows, locked: their status (a validated site refuses) and the parts this
+            // write keeps, in one statement
+            const kept = (["tallies", "ballots", "recommendations"] as const).filter((p) => !parts.includes(p))
             const existing = new Map<string, ResultStatus>()
-            const before = new Map<string, SiteResults>()
+            const prior = new Map<string, Partial<Record<ResultPart, unknown>>>()
             for (const batch of chunks(ids, READ_BATCH)) {
-              const rows = await tx.selectFrom("result_sites").select(["site_id", "status", "tallies", "ballots", "recommendations"]).where("site_id", "in", batch).forUpdate().execute()
-              for (const r of rows) {
+              const rows = await tx.selectFrom("result_sites").select(["site_id", "status", ...kept]).where("site_id", "in", batch).forUpdate().execute()
+              for (const r of rows as Array<{ site_id: string; status: ResultStatus } & Partial<Record<ResultPart, unknown>>>) {
                 existing.set(r.site_id, r.status)
-                before.set(r.site_id, { site_id: r.site_id, ...decodeParts({ tallies: parsed(r.tallies), ballots: parsed(r.ballots), recommendations: parsed(r.recommendations) }) })
+                prior.set(r.site_id, Object.fromEntries(kept.map((k) => [k, parsed(r[k])])))
               }
             }
             const validated = ids.filter((id) => existing.get(id) === "validated")
             if (validated.length > 0) throw new Refused(validated)
             const now = new Date().toISOString()
-            const afterOf = new Map<string, SiteResults>()
             const rows = entries.map((e) => {
-              const prior = before.get(e.site_id)
+              const keep = kept.length === 0 ? {} : decodeKept(kept, prior.get(e.site_id))
               const after: SiteResults = {
                 site_id: e.site_id,
-                tallies: parts.includes("tallies") ? e.tallies : (prior?.tallies ?? []),
-                ballots: parts.includes("ballots") ? e.ballots : (prior?.ballots ?? []),
-                recommendations: parts.includes("recommendations") ? e.recommendations : (prior?.recommendations ?? [])
+                tallies: parts.includes("tallies") ? e.tallies : (keep.tallies ?? []),
+                ballots: parts.includes("ballots") ? e.ballots : (keep.ballots ?? []),
+                recommendations: parts.includes("recommendations") ? e.recommendations : (keep.recommendations ?? [])
               }
-              afterOf.set(e.site_id, after)
               const status = by.submit === true ? ("submitted" as const) : (existing.get(e.site_id) ?? "draft")
               return {
                 site_id: e.site_id,
@@ -159,35 +166,47 @@ const make = (db: Kysely<Tables>, run: Run) => {
                 totals: JSON.stringify(by.totalsOf(after).map(({ site_id: _, ...t }) => t))
               }
             })
-            // a few large JSON values per row: plain parameters (an array parameter of large texts
-            // is several times slower to pass to PGlite)
+            // one statement per batch writes the sites' rows and their log entries (the results
+            // after the change, built in SQL from the rows written: the JSON goes to the database
+            // once); a few large JSON values per row go as plain parameters (an array parameter of
+            // large texts is several times slower to pass to PGlite)
+            const statusBefore = JSON.stringify(Object.fromEntries(existing))
             for (const batch of chunks(rows, WRITE_BATCH)) {
               await tx
-                .insertInto("result_sites")
-                .values([...batch])
-                .onConflict((oc) =>
-                  oc.column("site_id").doUpdateSet((eb) => ({
-                    status: eb.ref("excluded.status"),
-                    simulated: eb.ref("excluded.simulated"),
-                    updated_at: eb.ref("excluded.updated_at"),
-                    updated_by: eb.ref("excluded.updated_by"),
-                    ...(by.submit === true ? { submitted_at: eb.ref("excluded.submitted_at") } : {}),
-                    tallies: eb.ref("excluded.tallies"),
-                    ballots: eb.ref("excluded.ballots"),
-                    recommendations: eb.ref("excluded.recommendations"),
-                    totals: eb.ref("excluded.totals")
-                  }))
+                .with("written", (qb) =>
+                  qb
+                    .insertInto("result_sites")
+                    .values([...batch])
+                    .onConflict((oc) =>
+                      oc.column("site_id").doUpdateSet((eb) => ({
+                        status: eb.ref("excluded.status"),
+                        simulated: eb.ref("excluded.simulated"),
+                        updated_at: eb.ref("excluded.updated_at"),
+                        updated_by: eb.ref("excluded.updated_by"),
+                        ...(by.submit === true ? { submitted_at: eb.ref("excluded.submitted_at") } : {}),
+                        tallies: eb.ref("excluded.tallies"),
+                        ballots: eb.ref("excluded.ballots"),
+                        recommendations: eb.ref("excluded.recommendations"),
+                        totals: eb.ref("excluded.totals")
+                      }))
+                    )
+                    .returning(["site_id", "status", "tallies", "ballots", "recommendations"])
+                )
+                .insertInto("result_log")
+                .columns(["site_id", "actor", "action", "status_before", "status_after", "reason", "after"])
+                .expression((eb) =>
+                  eb.selectFrom("written").select([
+                    "written.site_id",
+                    sql<string>`${by.actor}::text`.as("actor"),
+                    sql<string>`${by.action}::text`.as("action"),
+                    sql<string | null>`${statusBefore}::json ->> written.site_id`.as("status_before"),
+                    "written.status",
+                    sql<null>`null::text`.as("reason"),
+                    sql<string>`json_build_object('site_id', written.site_id, 'tallies', written.tallies, 'ballots', written.ballots, 'recommendations', written.recommendations)`.as("after")
+                  ])
                 )
                 .execute()
             }
-            // the audit log: each site's results before and after, and its status change
-            const log = entries.map((e) => {
-              const prior = before.get(e.site_id)
-              const after = afterOf.get(e.site_id)!
-              const statusBefore = existing.get(e.site_id) ?? null
-              return { site_id: e.site_id, actor: by.actor, action: by.action, status_before: statusBefore, status_after: by.submit === true ? "submitted" : (statusBefore ?? "draft"), reason: null, before: prior === undefined ? null : JSON.stringify(prior), after: JSON.stringify(after) }
-            })
-            for (const batch of chunks(log, WRITE_BATCH)) await tx.insertInto("result_log").values([...batch]).execute()
             return { written: entries.length }
           })
         } catch (e) {
@@ -220,30 +239,39 @@ const make = (db: Kysely<Tables>, run: Run) => {
               })
               .where("site_id", "in", ids)
               .execute()
-            await tx.insertInto("result_log").values(rows.map((r) => ({ site_id: r.site_id, actor: by.actor, action: by.action, status_before: r.status, status_after: to, reason: by.reason ?? null, before: null, after: null }))).execute()
+            await tx.insertInto("result_log").values(rows.map((r) => ({ site_id: r.site_id, actor: by.actor, action: by.action, status_before: r.status, status_after: to, reason: by.reason ?? null, after: null }))).execute()
             changes.push(...rows.map((r) => ({ site_id: r.site_id, from: r.status, to })))
           }
           return changes
         })
       ),
 
-    /** The audit log, oldest first (of one site, or all). */
+    /**
+     * The audit log, oldest first (of one site, or all). Each change of results carries the
+     * site's results after it and, from the site's previous such entry, before it.
+     */
     log: (site: string | undefined) =>
       run("reading the results log", async (): Promise<Array<ResultLogEntry>> => {
         let q = db.selectFrom("result_log").selectAll().orderBy("id")
         if (site !== undefined) q = q.where("site_id", "=", site)
-        return (await q.execute()).map((r) => ({
-          id: Number(r.id),
-          site_id: r.site_id,
-          at: r.at,
-          actor: r.actor,
-          action: r.action,
-          status_before: r.status_before as ResultStatus | null,
-          status_after: r.status_after as ResultStatus | null,
-          reason: r.reason,
-          before: jsonOf(r.before),
-          after: jsonOf(r.after)
-        }))
+        const last = new Map<string, SiteResults>()
+        return (await q.execute()).map((r) => {
+          const after = jsonOf(r.after)
+          const before = after === null ? null : (last.get(r.site_id) ?? null)
+          if (after !== null) last.set(r.site_id, after)
+          return {
+            id: Number(r.id),
+            site_id: r.site_id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            status_before: r.status_before as ResultStatus | null,
+            status_after: r.status_after as ResultStatus | null,
+            reason: r.reason,
+            before,
+            after
+          }
+        })
       }),
 
     /** Per site that entered results: tables, people present, ballots cast. */

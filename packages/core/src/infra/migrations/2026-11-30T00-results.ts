@@ -29,7 +29,8 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     // SiteQuestionTotals[] without the site: voters, votes per option, rank sums
     .addColumn("totals", "json", (c) => c.notNull())
     .execute()
-  // append-only: who changed what, when, with the results before and after (SiteResults JSON)
+  // append-only: who changed what and when; a change of results keeps the site's results after it
+  // (SiteResults JSON), so the site's previous entry holds them before it
   await db.schema
     .createTable("result_log")
     .addColumn("id", "bigserial", (c) => c.primaryKey())
@@ -41,7 +42,6 @@ export const up = async (db: Kysely<any>): Promise<void> => {
     .addColumn("status_after", "text")
     .addColumn("reason", "text")
     // json, not jsonb: kept as written, and cheaper to store in bulk
-    .addColumn("before", "json")
     .addColumn("after", "json")
     .execute()
   await db.schema.createIndex("result_log_site_idx").on("result_log").columns(["site_id", "id"]).execute()
