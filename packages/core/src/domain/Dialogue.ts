@@ -4,7 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import { decodeYaml } from "./Yaml.js"
-import { LocalDate, LocalTime, Locale, Slug } from "./Values.js"
+import { Email, isCountryCode, LocalDate, LocalTime, Locale, Slug } from "./Values.js"
 
 const Title = Schema.String.check(Schema.isNonEmpty({ message: "expected a title" }))
 
@@ -78,6 +78,42 @@ export const Wave = Schema.Struct({
 }).check(Schema.makeFilter((w) => w.opens <= w.closes || { path: ["closes"], issue: `expected a date on or after opens (${w.opens})` }))
 export type Wave = typeof Wave.Type
 
+/** A duration in hours and minutes, e.g. `2h`, `90m`, `1h30m`. */
+export const Duration = Schema.String.check(
+  Schema.makeFilter((s: string) => (/^(?:(\d{1,3})h)?(?:(\d{1,4})m)?$/.test(s) && s !== "") || `expected a duration such as 2h, 90m or 1h30m, got ${JSON.stringify(s)}`)
+)
+
+/** The minutes of a {@link Duration}: `"1h30m"` → 90. */
+export const durationMinutes = (d: string): number => {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(d)
+  return m === null ? 0 : Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)
+}
+
+/**
+ * When the results may be published: a set time after the last site's day has ended in its own
+ * zone (`after_last_site`), or a fixed instant (`at`); a later instant for some countries; the
+ * open data's licence and the press contact.
+ */
+export const ResultsRelease = Schema.Struct({
+  after_last_site: Schema.optionalKey(Duration),
+  at: Schema.optionalKey(UtcInstant),
+  /** ISO country code → a later release instant for that country's own results. */
+  countries: Schema.optionalKey(Schema.Record(Schema.String, UtcInstant)),
+  /** e.g. `CC BY 4.0` */
+  licence: Schema.optionalKey(Schema.String.check(Schema.isNonEmpty({ message: "expected a licence, e.g. CC BY 4.0" }))),
+  press_contact: Schema.optionalKey(Schema.Struct({ name: Title, email: Email }))
+}).check(
+  Schema.makeFilter((r) => {
+    const issues: Array<Schema.FilterIssue> = []
+    if (r.after_last_site !== undefined && r.at !== undefined) issues.push({ path: ["at"], issue: "expected either after_last_site or at, not both" })
+    for (const code of Object.keys(r.countries ?? {})) {
+      if (!isCountryCode(code)) issues.push({ path: ["countries", code], issue: `expected an ISO 3166-1 alpha-2 country code such as SN, got ${JSON.stringify(code)}` })
+    }
+    return issues
+  })
+)
+export type ResultsRelease = typeof ResultsRelease.Type
+
 const uniqueIds = <A extends { readonly id: string }>(what: string) =>
   Schema.makeFilter((items: ReadonlyArray<A>) => {
     const seen = new Set<string>()
@@ -117,7 +153,9 @@ export const Dialogue = Schema.Struct({
   }),
   evaluation: Schema.Struct({
     waves: Schema.Array(Wave).check(uniqueIds("wave"))
-  })
+  }),
+  /** The citizens' results: when they may be published (default: as the last site's day ends). */
+  results: Schema.optionalKey(Schema.Struct({ release: Schema.optionalKey(ResultsRelease) }))
 })
 export type Dialogue = typeof Dialogue.Type
 

@@ -33,3 +33,5 @@ export {
   type ResultsFormat,
   type Weighting
 } from "../domain/ResultsAnalysis.js"
+export { resultsEmbargo } from "./Embargo.js"
+export { type Embargo, embargoOf, isReleased, releaseTime, type SiteDayEnd } from "../domain/Release.js"
