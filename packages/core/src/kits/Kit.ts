@@ -130,7 +130,7 @@ const FONTS: Readonly<Record<string, ReadonlyArray<FontFace>>> = {
 const fontCache = new Map<string, Uint8Array>()
 
 /** The font files a kit in `locale` bundles, and the @font-face rules that use them. */
-const fontsFor = (locale: string): { files: Array<KitFile>; css: string } => {
+export const fontsFor = (locale: string): { files: Array<KitFile>; css: string } => {
   const script = SCRIPT_OF[languageOf(locale)]
   const faces = [...FONTS["base"]!, ...(script === undefined ? [] : FONTS[script] ?? [])]
   const files: Array<KitFile> = []
