@@ -2,18 +2,20 @@ import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "../base.js"
 
 export default class Serve extends ConveneCommand {
-  static override summary = "Serve the survey forms (/s/<token>) and the results forms (/results/<token>) until stopped (Ctrl-C)."
+  static override summary = "Serve the survey forms (/s/<token>), the results forms (/results/<token>) and, with a staff token, the live view (/live) until stopped (Ctrl-C)."
   static override description = [
     "One server for every form a link opens. The survey form (links from `convene survey invite`) is localized (the participant's locale, else their site's; right to left where the language is), mobile-first, works with JavaScript off, and is checked with axe-core for WCAG 2.1 AA. It shows its wave, validates on the server with a message per question, stores one response per link and wave (a second submission gets a clear page; of two sent at once, one is stored), and is closed outside the wave's dates (in the site's time zone).",
     "The results form (links from `convene results invite`, one per site) lets the site's fellow enter every table's counts, the ballots and the tables' recommendations in the site's language, save a draft and submit; every field is checked as `results import` checks a CSV, with the message next to the field. Once staff validate a site's results, its page is read-only.",
     "Security: Origin/Sec-Fetch-Site checks and a per-form token against CSRF, a body size limit (--max-body for survey forms; results forms take up to eight times as much, for a site's ballots), rate limits per link and, for unknown links, per client address; no stack traces in pages, no tokens in the request log (a link is logged by the first characters of its hash). Behind a proxy, pass --public-url and --trust-proxy. Several instances can share one PostgreSQL database (DATABASE_URL) behind a load balancer.",
+    "The staff's live view of the results day: with a staff token (the environment variable CONVENE_STAFF_TOKEN, or --staff-token-file PATH; at least 24 characters), /live shows every site following the sun with its state, coverage per region and country, and provisional shares; /live.json gives the same data. Open /live?token=TOKEN once in a browser (the token is swapped for a cookie and leaves the address bar) or send Authorization: Bearer TOKEN. Without a token the live view does not exist (docs/results-live.md).",
     "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> serve",
     "<%= config.bin %> serve --port 8080 --host 0.0.0.0",
     "<%= config.bin %> serve --as-of 2027-05-01T10:00:00Z   # rehearse before the wave opens",
-    "DATABASE_URL=postgres://survey@db/convene <%= config.bin %> serve --host 0.0.0.0 --public-url https://survey.example.org --trust-proxy"
+    "DATABASE_URL=postgres://survey@db/convene <%= config.bin %> serve --host 0.0.0.0 --public-url https://survey.example.org --trust-proxy",
+    "CONVENE_STAFF_TOKEN=$(openssl rand -base64 32) <%= config.bin %> serve --as-of 2027-05-15T12:00:00Z   # the live view (/live), mid-day"
   ]
   static override flags = {
     ...workspaceFlags,
@@ -23,6 +25,7 @@ export default class Serve extends ConveneCommand {
     "trust-proxy": Flags.boolean({ summary: "Take the client address from X-Forwarded-For (only behind a proxy you run)." }),
     "max-body": Flags.integer({ summary: "Largest survey form body accepted, in KiB (a results form: eight times as much).", default: 64, min: 1 }),
     quiet: Flags.boolean({ char: "q", summary: "Do not log requests." }),
+    "staff-token-file": Flags.string({ summary: "A file holding the staff token of the live view (/live, /live.json); else the environment variable CONVENE_STAFF_TOKEN. At least 24 characters." }),
     "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
   }
 
@@ -34,6 +37,7 @@ export default class Serve extends ConveneCommand {
       if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
       const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
       if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
+      const staffToken = await this.staffToken(flags["staff-token-file"])
       if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}, and time runs on from there.\n`)
       const serving = serveSurveys(ws, {
         port: flags.port,
@@ -42,15 +46,35 @@ export default class Serve extends ConveneCommand {
         trustProxy: flags["trust-proxy"],
         maxBodyBytes: flags["max-body"] * 1024,
         maxResultsBodyBytes: flags["max-body"] * 8 * 1024,
+        staffToken,
         log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         onListening: ({ host, port }) => {
           const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
           process.stderr.write(`Form server on ${base}/s/<token> (surveys) and ${base}/results/<token> (results) — Ctrl-C stops it.\n`)
+          if (staffToken !== undefined) process.stderr.write(`Live view for staff on ${base}/live (open ${base}/live?token=<the staff token> once) and ${base}/live.json.\n`)
         }
       })
       // a rehearsal is a clock, not a special path: every workflow of the server sees that day
       return asOf === undefined ? serving : withClockAsOf(asOf, serving)
     })
     process.stderr.write("Stopped.\n")
+  }
+
+  /** The staff token: from --staff-token-file (its first line), else CONVENE_STAFF_TOKEN; never printed. */
+  private async staffToken(file: string | undefined): Promise<string | undefined> {
+    if (file === undefined) {
+      const env = process.env["CONVENE_STAFF_TOKEN"]
+      return env === undefined || env.trim() === "" ? undefined : env.trim()
+    }
+    const { readFile } = await import("node:fs/promises")
+    let text: string
+    try {
+      text = await readFile(file, "utf8")
+    } catch (error) {
+      this.error(`--staff-token-file: ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, { exit: 2 })
+    }
+    const token = text.split(/\r?\n/)[0]!.trim()
+    if (token === "") this.error(`--staff-token-file: ${file} is empty: expected the staff token on its first line.`, { exit: 2 })
+    return token
   }
 }

@@ -35,3 +35,20 @@ export {
 } from "../domain/ResultsAnalysis.js"
 export { resultsEmbargo } from "./Embargo.js"
 export { type Embargo, embargoOf, isReleased, releaseTime, type SiteDayEnd } from "../domain/Release.js"
+export {
+  LIVE_REPLICATES,
+  LIVE_STATES,
+  type LiveCoverageGroup,
+  type LiveCoverageWarning,
+  livePlan,
+  type LivePlan,
+  type LivePlannedSite,
+  type LiveQuestion,
+  liveResults,
+  type LiveResults,
+  type LiveSite,
+  type LiveSnapshot,
+  type LiveState,
+  liveStateOf,
+  readLiveSnapshot
+} from "./ResultsLive.js"

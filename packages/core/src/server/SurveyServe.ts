@@ -13,8 +13,10 @@ import type { Site } from "../domain/Registry.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor, templatesFor } from "../kits/index.js"
 import { listRegistry } from "../registries/index.js"
-import { readBallots, type ResultsRepo, resultsLinkKey } from "../results/index.js"
+import { InputError } from "../domain/Errors.js"
+import { livePlan, readBallots, type ResultsRepo, resultsLinkKey } from "../results/index.js"
 import { readInstruments, type SurveyRepo, surveyTokenKey } from "../surveys/index.js"
+import { staffTokenProblem } from "./LiveView.js"
 import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
 
 /** Where to listen, and how the server behaves. */
@@ -29,15 +31,16 @@ export interface ServeOptions extends SurveyServerOptions {
 
 /**
  * What the form server reads at start: instruments, ballots, sites, templates, catalogs, the
- * survey and results keys; and the repositories it was given, kept to run each request's
- * lookup and store.
+ * survey and results keys; with `live`, the plan of the day and the embargo for the staff's
+ * live view; and the repositories it was given, kept to run each request's lookup and store.
  */
-export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace) {
+export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace, options: { readonly live?: boolean | undefined } = {}) {
   const loaded = yield* readInstruments(ws.dir)
   const renderer = yield* rendererFor(ws)
   const key = yield* surveyTokenKey()
   const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
-  const sites = new Map<string, Site>((yield* listRegistry("sites")).map((s: Site) => [s.id, s]))
+  const registered = yield* listRegistry("sites")
+  const sites = new Map<string, Site>(registered.map((s: Site) => [s.id, s]))
   const resultsKey = yield* resultsLinkKey()
   const services = yield* Effect.context<SurveyRepo | ResultsRepo>()
   const instruments = new Map<string, Instrument>(loaded.map((l) => [l.instrument.id, l.instrument]))
@@ -49,12 +52,15 @@ export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws
     instruments,
     key,
     css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? "",
-    results: { run, ballots, sites, key: resultsKey }
+    results: { run, ballots, sites, key: resultsKey },
+    live: options.live === true ? { run, ballots, plan: yield* livePlan(ws, registered) } : undefined
   } satisfies SurveyServerContext
 })
 
 /**
- * Serves `/s/<token>` and `/results/<token>` until stopped. Returns when the server has closed.
+ * Serves `/s/<token>` and `/results/<token>` (and, with a staff token, `/live` and `/live.json`)
+ * until stopped. Returns when the server has closed. A staff token shorter than 24 characters
+ * fails with an {@link InputError} before anything listens.
  *
  * @example
  * yield* serveSurveys(ws, { port: 8080, log: console.log })
@@ -62,7 +68,10 @@ export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws
 export const serveSurveys = (ws: Workspace, options: ServeOptions) =>
   Effect.scoped(
     Effect.gen(function*() {
-      const context = yield* surveyServerContext(ws)
+      // a short staff token is refused before anything is served
+      const problem = options.staffToken === undefined ? undefined : staffTokenProblem(options.staffToken)
+      if (problem !== undefined) return yield* new InputError({ summary: `The live view cannot start: ${problem}.`, problems: [{ field: "staff token", message: problem }] })
+      const context = yield* surveyServerContext(ws, { live: options.staffToken !== undefined })
       // the wave windows are checked on Effect's clock: `withClockAsOf` (survey serve --as-of) rehearses a later day
       const clock = yield* Clock.Clock
       const app = surveyApp(context, { now: () => new Date(clock.currentTimeMillisUnsafe()), ...options })

@@ -20,6 +20,7 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
+import { addLiveView, type LiveViewContext } from "./LiveView.js"
 import { addResultsForm, type ResultsFormContext } from "./ResultsForm.js"
 
 /** How the server behaves; every field has a default. */
@@ -40,6 +41,10 @@ export interface SurveyServerOptions {
   readonly trustProxy?: boolean
   /** Largest results form body accepted, in bytes (default 512 KiB: a site's ballots are many fields). */
   readonly maxResultsBodyBytes?: number
+  /** The staff token of the live view (`/live`, `/live.json`); without it those routes do not exist. */
+  readonly staffToken?: string | undefined
+  /** How long one reading of the results serves every live viewer, in ms (default 5 s; 0: every request reads). */
+  readonly liveCacheMs?: number | undefined
 }
 
 /** What the server reads once at start. */
@@ -57,6 +62,8 @@ export interface SurveyServerContext {
   readonly css: string
   /** The results form (`/results/<token>`), when the server serves it. */
   readonly results?: ResultsFormContext | undefined
+  /** The staff's live view (`/live`), served when a staff token is given too. */
+  readonly live?: LiveViewContext | undefined
 }
 
 /**
@@ -156,7 +163,8 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
   }
 
   // request lines without tokens: /s/<token> is logged as /s/<first 8 hex of its hash>…, and
-  // /results/<token> as /results/<first 8 hex of its hash>…
+  // /results/<token> as /results/<first 8 hex of its hash>…; the staff token of /live?token=…
+  // is in the query, which is never logged
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
@@ -381,6 +389,14 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       return c.redirect(`/s/${found.token}/done`, 303)
     }
   )
+  if (context.live !== undefined && options.staffToken !== undefined) {
+    const live = addLiveView(app, context.live, { renderer, dialogue, staffToken: options.staffToken, clientOf, failures, log, cacheMs: options.liveCacheMs, publicOrigin: options.publicOrigin })
+    // results stored through the form (a 303 back to it): the next live reading shows them
+    app.use("/results/*", async (c, next) => {
+      await next()
+      if (c.req.method === "POST" && c.res.status === 303) live.written()
+    })
+  }
   if (context.results !== undefined) {
     addResultsForm(app, context.results, {
       renderer,
