@@ -52,3 +52,17 @@ export {
   liveStateOf,
   readLiveSnapshot
 } from "./ResultsLive.js"
+export {
+  resultsToolkits,
+  type ResultsToolkitOptions,
+  type ResultsToolkitSummary,
+  TOOLKIT_RECOMMENDATIONS,
+  type ToolkitContent,
+  type ToolkitEvaluation,
+  type ToolkitFigures,
+  type ToolkitOption,
+  type ToolkitQuestion,
+  type ToolkitText,
+  toolkitWatermark,
+  type WrittenToolkit
+} from "./ResultsToolkit.js"
