@@ -147,11 +147,11 @@ const hasReport = existsSync(join(root, "packages", "cli", "dist", "commands", "
 if (hasReport) {
   const countChoices = median(3, () => time(process.execPath, ["--input-type=module", "-e", count("result_sites")]))
   row("  floor: bare PGlite open + count(result_sites), 3 M answers stored", countChoices, open, "the bare open")
-  const report = median(3, () => time(process.execPath, [bin, "results", "report", "--include-unvalidated", "--format", "json", "--out", join(ws, "out")]))
+  const report = median(3, () => time(process.execPath, [bin, "results", "report", "--include-unvalidated", "--internal", "--format", "json", "--out", join(ws, "out")]))
   row("results report --format json (PGlite)", report, countChoices, "the count floor")
   console.log(`  target: under 10 s on PGlite — ${report < 10000 ? "met" : "NOT MET"}`)
   if (database.url !== "") {
-    const pgReport = median(3, () => time(process.execPath, [bin, "results", "report", "--include-unvalidated", "--format", "json", "--out", join(ws, "out-pg")], database.url))
+    const pgReport = median(3, () => time(process.execPath, [bin, "results", "report", "--include-unvalidated", "--internal", "--format", "json", "--out", join(ws, "out-pg")], database.url))
     row("results report --format json (PostgreSQL)", pgReport, floor, "node -e 0")
     console.log(`  target: under 3 s on PostgreSQL — ${pgReport < 3000 ? "met" : "NOT MET"}`)
   }

@@ -83,7 +83,7 @@ convene("results", "status", "--by", "region", "--as-of", "2027-05-16T12:00:00Z"
 convene("results", "validate", "--all-submitted")
 convene("results", "validate", "--site", "br-sao-paulo")
 convene("results", "log", "--site", "br-sao-paulo")
-convene("results", "report", "--by", "region", "--format", "html,csv,json")
+convene("results", "report", "--by", "region", "--format", "html,csv,json", "--as-of", "2027-05-16T12:00:00Z")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
 convene("mail", "status")

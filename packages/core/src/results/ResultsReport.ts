@@ -2,6 +2,7 @@
  * `convene results report`: reads the sites, their results status and the votes counted in SQL,
  * chooses the sites that count (validated, not mirror dialogues, unless asked), computes the
  * analysis (domain/ResultsAnalysis.ts) and writes it as HTML, CSV and JSON in the chosen locale.
+ * Before the embargo ends it writes only for staff (`internal`), every page and file watermarked.
  */
 import * as Effect from "effect/Effect"
 import { join, resolve } from "node:path"
@@ -24,6 +25,7 @@ import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor } from "../kits/index.js"
 import { listRegistry } from "../registries/index.js"
 import { readBallots } from "./Ballots.js"
+import { checkEmbargo, type Embargoed } from "./EmbargoGate.js"
 import { ResultsRepo } from "./ResultsRepo.js"
 
 /** What `results report` needs. */
@@ -41,6 +43,12 @@ export interface ResultsReportOptions {
   readonly includeUnvalidated?: boolean | undefined
   readonly seed?: number | undefined
   readonly replicates?: number | undefined
+  /**
+   * Write before the embargo ends, for staff: every page and file carries the watermark
+   * "EMBARGOED until … — internal, do not publish". Without it, a report before the embargo
+   * ends is refused.
+   */
+  readonly internal?: boolean | undefined
 }
 
 /** Why sites were left out of the figures, with how many and which. */
@@ -64,6 +72,8 @@ export interface ResultsReport {
   readonly mirror: VoteGroupResult | null
   /** The methods note, one paragraph each, in the report's locale. */
   readonly methods: ReadonlyArray<string>
+  /** Written before the embargo ended (`internal`): until when, and the watermark every page and file carries; null after it. */
+  readonly embargoed: Embargoed | null
 }
 
 /** Translates the report's own texts (`results_report.*` in the catalogs), falling back to English. */
@@ -75,7 +85,8 @@ const listOf = (ids: ReadonlyArray<string>): string => (ids.length <= 5 ? ids.jo
  * Builds the results report and writes it (`formats`, default HTML) into `out`: the counted
  * sites' votes (validated, mirror dialogues apart, unless asked), per question and group with
  * cluster-bootstrap intervals, each group against the global figure, the recommendations, and a
- * methods note. Fails with an {@link InputError} when no site counts.
+ * methods note. Fails with an {@link InputError} when no site counts, and before the embargo
+ * ends unless `internal` (then every page and file is watermarked).
  *
  * @example
  * const { files, report } = yield* resultsReport(ws, { by: "region", weight: "countries", formats: ["html", "csv"] })
@@ -99,6 +110,7 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
   }
 
   const sites = yield* listRegistry("sites")
+  const { embargoed } = yield* checkEmbargo(ws, sites, { output: "report", internal: options.internal })
   const known = new Map<string, AnalysisSite>(sites.map((s) => [s.id, s]))
   const statuses = yield* ResultsRepo.use((repo) => repo.statuses())
   const counts = new Set(options.includeUnvalidated === true ? ["draft", "submitted", "validated"] : ["validated"])
@@ -160,7 +172,8 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
     simulatedSites,
     analysis,
     mirror: mirrorResult,
-    methods: methodsNote(analysis, { leftOut, simulatedSites, counted: counted.length, includeUnvalidated: options.includeUnvalidated === true, includeMirror: options.includeMirror === true, hasCounted: ballots.questions.some(isCounted) }, t)
+    methods: methodsNote(analysis, { leftOut, simulatedSites, counted: counted.length, includeUnvalidated: options.includeUnvalidated === true, includeMirror: options.includeMirror === true, hasCounted: ballots.questions.some(isCounted) }, t),
+    embargoed
   }
 
   const formats = options.formats ?? ["html"]
@@ -173,13 +186,13 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
     const content = format === "json"
       ? output.resultsJson(report)
       : format === "csv"
-      ? output.resultsCsv(report)
+      ? output.watermarkedCsv(report, output.resultsCsv(report))
       : yield* Effect.tryPromise({ try: () => output.resultsHtml(report, t), catch: (cause) => new InputError({ summary: `The HTML report could not be drawn: ${String(cause)}`, problems: [] }) })
     yield* writeFileIn(file, content)
     files.push(file)
     if (format === "csv" && analysis.recommendations.length > 0) {
       const recs = join(outDir, `${name}-recommendations.csv`)
-      yield* writeFileIn(recs, output.recommendationsCsv(report))
+      yield* writeFileIn(recs, output.watermarkedCsv(report, output.recommendationsCsv(report)))
       files.push(recs)
     }
   }

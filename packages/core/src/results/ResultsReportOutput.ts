@@ -60,6 +60,12 @@ export const resultsCsv = (report: ResultsReport): string => {
   return formatCsv(["group_by", "group", "question", "option", "measure", "value", "n"], rows)
 }
 
+/**
+ * A CSV of the report, with the embargo's watermark as its first line (`# EMBARGOED until …`)
+ * when the report was written before the embargo ended: whoever opens it sees it first.
+ */
+export const watermarkedCsv = (report: ResultsReport, csv: string): string => (report.embargoed === null ? csv : `# ${report.embargoed.watermark}\n${csv}`)
+
 /** The recommendations as CSV, the most voted first: site, country, question, table, number, votes, share of the site's votes, text. */
 export const recommendationsCsv = (report: ResultsReport): string =>
   formatCsv(
@@ -121,7 +127,7 @@ h1{color:#0b5a40}h2{border-bottom:2px solid #0b5a40;padding-bottom:.2rem;margin-
 table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}th,td{border-bottom:1px solid #d5d9e0;padding:.25rem .5rem;text-align:end;vertical-align:top}td{white-space:nowrap}th:first-child,td:first-child,td.text{text-align:start}td.text{white-space:normal}
 thead th{color:#4a5361}.muted{color:#5b6472;font-size:.9rem}.chart{margin:.4rem 0 1rem;overflow-x:auto}.chart svg{direction:ltr}
 .methods{background:#f6f7f9;border-inline-start:4px solid #0b5a40;padding:.6rem 1rem}.methods p{margin:.3rem 0}details{margin:.4rem 0}summary{cursor:pointer}
-.left-out{background:#eef4f8;padding:.5rem 1rem}.simulated{background:#fff4ce;border:2px solid #8a3b00;padding:.6rem 1rem;font-weight:700}ol.recs li{margin:.3rem 0}@media print{.chart{break-inside:avoid}}`
+.left-out{background:#eef4f8;padding:.5rem 1rem}.embargoed{position:sticky;top:0;background:#8b0000;color:#fff;padding:.6rem 1rem;font-weight:700;text-align:center;letter-spacing:.02em}.simulated{background:#fff4ce;border:2px solid #8a3b00;padding:.6rem 1rem;font-weight:700}ol.recs li{margin:.3rem 0}@media print{.chart{break-inside:avoid}}`
 
 /** The label of a group, in the report's locale where the catalogs name it (income groups, formats). */
 const groupLabel = (report: ResultsReport, g: VoteGroupResult, t: ReportText): string => {
@@ -139,7 +145,8 @@ const groupLabel = (report: ResultsReport, g: VoteGroupResult, t: ReportText): s
 export const resultsHtml = async (report: ResultsReport, t: ReportText): Promise<string> => {
   const a = report.analysis
   const out: Array<string> = []
-  out.push(`<!doctype html><html lang="${esc(report.locale)}" dir="${report.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(t("title", { dialogue: report.dialogue.title }))}</title><style>${CSS}</style></head><body>`)
+  out.push(`<!doctype html><html lang="${esc(report.locale)}" dir="${report.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${report.embargoed === null ? "" : "EMBARGOED — "}${esc(t("title", { dialogue: report.dialogue.title }))}</title><style>${CSS}</style></head><body>`)
+  if (report.embargoed !== null) out.push(`<p class="embargoed" role="alert">${esc(report.embargoed.watermark)}</p>`)
   if (report.simulatedSites > 0) out.push(`<p class="simulated" role="alert">⚠ ${esc(t("simulated", { count: report.simulatedSites, total: report.counted.sites }))}</p>`)
   out.push(`<h1>${esc(t("title", { dialogue: report.dialogue.title }))}</h1>`)
   out.push(`<p class="muted">${esc(t("subtitle", { sites: report.counted.sites, countries: report.counted.countries, weight: a.weight, by: a.by === "none" ? "none" : a.by.startsWith("group:") ? "group" : a.by, file: a.by.replace(/^group:/, "") }))}</p>`)
@@ -184,6 +191,7 @@ export const resultsHtml = async (report: ResultsReport, t: ReportText): Promise
   }
 
   out.push(`<h2>${esc(t("methods_heading"))}</h2><div class="methods">${report.methods.map((p) => `<p>${esc(p)}</p>`).join("")}</div>`)
+  if (report.embargoed !== null) out.push(`<p class="embargoed">${esc(report.embargoed.watermark)}</p>`)
   out.push("</body></html>\n")
   return out.join("\n")
 }

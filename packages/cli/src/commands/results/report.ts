@@ -11,6 +11,7 @@ export default class ResultsReportCommand extends ConveneCommand {
     "Intervals: percentile intervals from a cluster bootstrap over sites (sites, not voters, are resampled, since participants at one site are not independent), seeded by --seed so that the same results give the same report.",
     "--weight ballots (every voter counts the same), sites (every site) or countries (every country, so that a country with many sites does not dominate).",
     "--by none|country|region|subregion|format|income|group:FILE: regions and subregions follow the UN geoscheme (M49); income is the World Bank's income groups (FY2026, shipped with convene); group:FILE reads a CSV with the columns country,group (e.g. high- and low-connectivity countries).",
+    "The embargo (convene.yaml results.release): before it ends the report is refused, unless --internal, which writes it for staff with every page and file watermarked \"EMBARGOED until … — internal, do not publish\" (a banner on the page, the first line of a CSV, a field of the JSON). --as-of INSTANT rehearses the report as of that instant.",
     "--format html (one self-contained page, charts as SVG, in --locale; right to left for Arabic), csv (tidy: group_by,group,question,option,measure,value,n, and the recommendations apart) or json; several with commas."
   ].join("\n\n")
   static override examples = [
@@ -18,7 +19,9 @@ export default class ResultsReportCommand extends ConveneCommand {
     "<%= config.bin %> results report --by region --weight countries --format html,csv",
     "<%= config.bin %> results report --by income --locale fr --out reports/",
     "<%= config.bin %> results report --by group:connectivity.csv --format csv,json",
-    "<%= config.bin %> results report --include-unvalidated --include-mirror --seed 7 --json"
+    "<%= config.bin %> results report --include-unvalidated --include-mirror --seed 7 --json",
+    "<%= config.bin %> results report --internal   # before the embargo ends: watermarked, for staff",
+    "<%= config.bin %> results report --as-of 2027-05-16T05:00:00Z   # rehearse the day after"
   ]
   static override flags = {
     ...workspaceFlags,
@@ -29,7 +32,9 @@ export default class ResultsReportCommand extends ConveneCommand {
     locale: Flags.string({ summary: "Language of the page and the labels (default: the dialogue's source locale)." }),
     "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the other sites." }),
     "include-unvalidated": Flags.boolean({ summary: "Count draft and submitted results too, not only validated ones." }),
-    seed: Flags.integer({ summary: "Seed of the bootstrap (default 1): the same seed and results give the same intervals.", min: 0 })
+    seed: Flags.integer({ summary: "Seed of the bootstrap (default 1): the same seed and results give the same intervals.", min: 0 }),
+    internal: Flags.boolean({ summary: "Before the embargo ends: write the report for staff, every page and file watermarked \"EMBARGOED until …\"." }),
+    "as-of": Flags.string({ summary: "Report as if it were this instant (ISO 8601, e.g. 2027-05-16T05:00:00Z): a rehearsal of either side of the embargo." })
   }
 
   async run() {
@@ -38,10 +43,13 @@ export default class ResultsReportCommand extends ConveneCommand {
     const { decodeResultsBy, resultsReport } = await import("@convene/core/results")
     const by = decodeResultsBy(flags.by)
     if (typeof by !== "string") throw by
+    const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
+    if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-16T05:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
+    const { withClockAsOf } = await import("@convene/core/infra")
     const started = performance.now()
     const { files, report } = await this.runInWorkspace(flags, async (ws) => {
       if (!this.jsonEnabled()) process.stderr.write("Counting votes in the database…\n")
-      return resultsReport(ws, {
+      const effect = resultsReport(ws, {
         by,
         weight: flags.weight,
         formats,
@@ -49,8 +57,10 @@ export default class ResultsReportCommand extends ConveneCommand {
         locale: flags.locale,
         includeMirror: flags["include-mirror"],
         includeUnvalidated: flags["include-unvalidated"],
-        seed: flags.seed
+        seed: flags.seed,
+        internal: flags.internal
       })
+      return asOf === undefined ? effect : withClockAsOf(asOf, effect)
     })
     const a = report.analysis
     this.log(`Counted ${counted(report.counted.sites, "site")} in ${counted(report.counted.countries, "country", "countries")}, weighted by ${a.weight}; 95% intervals from ${a.replicates} bootstrap replicates over sites (seed ${a.seed}), in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
@@ -70,6 +80,7 @@ export default class ResultsReportCommand extends ConveneCommand {
       this.log(`  ${q.id}: ${figure}, ${q.n.voters} voters at ${counted(q.n.sites, "site")}`)
     }
     if (report.simulatedSites > 0) this.warn(`${report.simulatedSites} of the ${report.counted.sites} counted sites hold results written by \`convene results simulate\`: not real votes.`)
+    if (report.embargoed !== null) this.warn(`${report.embargoed.watermark}: every page and file says so.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
     return { files, report }
   }
