@@ -8,7 +8,8 @@ export default class Serve extends ConveneCommand {
     "The results form (links from `convene results invite`, one per site) lets the site's fellow enter every table's counts, the ballots and the tables' recommendations in the site's language, save a draft and submit; every field is checked as `results import` checks a CSV, with the message next to the field. Once staff validate a site's results, its page is read-only.",
     "Security: Origin/Sec-Fetch-Site checks and a per-form token against CSRF, a body size limit (--max-body for survey forms; results forms take up to eight times as much, for a site's ballots), rate limits per link and, for unknown links, per client address; no stack traces in pages, no tokens in the request log (a link is logged by the first characters of its hash). Behind a proxy, pass --public-url and --trust-proxy. Several instances can share one PostgreSQL database (DATABASE_URL) behind a load balancer.",
     "The staff's live view of the results day: with a staff token (the environment variable CONVENE_STAFF_TOKEN, or --staff-token-file PATH; at least 24 characters), /live shows every site following the sun with its state, coverage per region and country, and provisional shares; /live.json gives the same data. Open /live?token=TOKEN once in a browser (the token is swapped for a cookie and leaves the address bar) or send Authorization: Bearer TOKEN. Without a token the live view does not exist (docs/results-live.md).",
-    "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command."
+    "The public results portal at /portal/ (/ leads there): until the embargo ends (convene.yaml results.release) a page that says when the results will be published, in UTC and in the reader's zone; after it, the files `convene results publish` wrote (out/portal/, or --portal DIR). A country released later keeps its page saying when until its own instant.",
+        "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> serve",
@@ -26,7 +27,8 @@ export default class Serve extends ConveneCommand {
     "max-body": Flags.integer({ summary: "Largest survey form body accepted, in KiB (a results form: eight times as much).", default: 64, min: 1 }),
     quiet: Flags.boolean({ char: "q", summary: "Do not log requests." }),
     "staff-token-file": Flags.string({ summary: "A file holding the staff token of the live view (/live, /live.json); else the environment variable CONVENE_STAFF_TOKEN. At least 24 characters." }),
-    "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
+    portal: Flags.string({ summary: "The folder of the published results portal served at /portal/ after the embargo (default: the workspace's out/portal/)." }),
+        "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
   }
 
   async run() {
@@ -42,6 +44,7 @@ export default class Serve extends ConveneCommand {
       const serving = serveSurveys(ws, {
         port: flags.port,
         host: flags.host,
+        portalDir: flags.portal === undefined ? undefined : (await import("node:path")).resolve(flags.portal),
         publicOrigin: flags["public-url"],
         trustProxy: flags["trust-proxy"],
         maxBodyBytes: flags["max-body"] * 1024,
@@ -50,7 +53,7 @@ export default class Serve extends ConveneCommand {
         log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         onListening: ({ host, port }) => {
           const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
-          process.stderr.write(`Form server on ${base}/s/<token> (surveys) and ${base}/results/<token> (results) — Ctrl-C stops it.\n`)
+          process.stderr.write(`Form server on ${base}/s/<token> (surveys) and ${base}/results/<token> (results); the results portal on ${base}/portal/ — Ctrl-C stops it.\n`)
           if (staffToken !== undefined) process.stderr.write(`Live view for staff on ${base}/live (open ${base}/live?token=<the staff token> once) and ${base}/live.json.\n`)
         }
       })

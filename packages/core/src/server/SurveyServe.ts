@@ -14,7 +14,7 @@ import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor, templatesFor } from "../kits/index.js"
 import { listRegistry } from "../registries/index.js"
 import { InputError } from "../domain/Errors.js"
-import { livePlan, readBallots, type ResultsRepo, resultsLinkKey } from "../results/index.js"
+import { livePlan, portalDir, readBallots, type ResultsRepo, resultsEmbargo, resultsLinkKey } from "../results/index.js"
 import { readInstruments, type SurveyRepo, surveyTokenKey } from "../surveys/index.js"
 import { staffTokenProblem } from "./LiveView.js"
 import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
@@ -23,6 +23,8 @@ import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from ".
 export interface ServeOptions extends SurveyServerOptions {
   readonly port: number
   readonly host?: string | undefined
+  /** The folder of the published results portal (default: the workspace's `out/portal/`), served at `/portal/` after the embargo. */
+  readonly portalDir?: string | undefined
   /** Called once the server listens, with its address. */
   readonly onListening?: ((address: { readonly host: string; readonly port: number }) => void) | undefined
   /** Stop when this resolves instead of on SIGINT/SIGTERM (tests). */
@@ -34,7 +36,7 @@ export interface ServeOptions extends SurveyServerOptions {
  * survey and results keys; with `live`, the plan of the day and the embargo for the staff's
  * live view; and the repositories it was given, kept to run each request's lookup and store.
  */
-export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace, options: { readonly live?: boolean | undefined } = {}) {
+export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws: Workspace, options: { readonly live?: boolean | undefined; readonly portalDir?: string | undefined } = {}) {
   const loaded = yield* readInstruments(ws.dir)
   const renderer = yield* rendererFor(ws)
   const key = yield* surveyTokenKey()
@@ -53,7 +55,8 @@ export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws
     key,
     css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? "",
     results: { run, ballots, sites, key: resultsKey },
-    live: options.live === true ? { run, ballots, plan: yield* livePlan(ws, registered) } : undefined
+    live: options.live === true ? { run, ballots, plan: yield* livePlan(ws, registered) } : undefined,
+    portal: { dir: options.portalDir ?? portalDir(ws), embargo: yield* resultsEmbargo(ws, registered), renderer, dialogue: ws.dialogue }
   } satisfies SurveyServerContext
 })
 
@@ -71,7 +74,7 @@ export const serveSurveys = (ws: Workspace, options: ServeOptions) =>
       // a short staff token is refused before anything is served
       const problem = options.staffToken === undefined ? undefined : staffTokenProblem(options.staffToken)
       if (problem !== undefined) return yield* new InputError({ summary: `The live view cannot start: ${problem}.`, problems: [{ field: "staff token", message: problem }] })
-      const context = yield* surveyServerContext(ws, { live: options.staffToken !== undefined })
+      const context = yield* surveyServerContext(ws, { live: options.staffToken !== undefined, portalDir: options.portalDir })
       // the wave windows are checked on Effect's clock: `withClockAsOf` (survey serve --as-of) rehearses a later day
       const clock = yield* Clock.Clock
       const app = surveyApp(context, { now: () => new Date(clock.currentTimeMillisUnsafe()), ...options })

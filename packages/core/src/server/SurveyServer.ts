@@ -21,6 +21,7 @@ import { type Instrument, labelIn, type Question, questionsFor, type WaveId } fr
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
 import { addLiveView, type LiveViewContext } from "./LiveView.js"
+import { addPortal, type PortalContext } from "./Portal.js"
 import { addResultsForm, type ResultsFormContext } from "./ResultsForm.js"
 
 /** How the server behaves; every field has a default. */
@@ -64,6 +65,8 @@ export interface SurveyServerContext {
   readonly results?: ResultsFormContext | undefined
   /** The staff's live view (`/live`), served when a staff token is given too. */
   readonly live?: LiveViewContext | undefined
+  /** The public results portal (`/portal/`): held until the embargo ends, then the published files. */
+  readonly portal?: PortalContext | undefined
 }
 
 /**
@@ -174,6 +177,8 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
   app.use(
     secureHeaders({
       contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      // a route that sets its own policy keeps it (the portal's inline CSS and one hashed script)
+      overwrite: false,
       referrerPolicy: "same-origin",
       crossOriginEmbedderPolicy: false
     })
@@ -397,6 +402,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       if (c.req.method === "POST" && c.res.status === 303) live.written()
     })
   }
+  if (context.portal !== undefined) addPortal(app, context.portal, { now, notFound: (c) => generic(c, 404, "not_found") })
   if (context.results !== undefined) {
     addResultsForm(app, context.results, {
       renderer,
