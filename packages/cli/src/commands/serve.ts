@@ -9,7 +9,7 @@ export default class Serve extends ConveneCommand {
     "Security: Origin/Sec-Fetch-Site checks and a per-form token against CSRF, a body size limit (--max-body for survey forms; results forms take up to eight times as much, for a site's ballots), rate limits per link and, for unknown links, per client address; no stack traces in pages, no tokens in the request log (a link is logged by the first characters of its hash). Behind a proxy, pass --public-url and --trust-proxy. Several instances can share one PostgreSQL database (DATABASE_URL) behind a load balancer.",
     "The staff's live view of the results day: with a staff token (the environment variable CONVENE_STAFF_TOKEN, or --staff-token-file PATH; at least 24 characters), /live shows every site following the sun with its state, coverage per region and country, and provisional shares; /live.json gives the same data. Open /live?token=TOKEN once in a browser (the token is swapped for a cookie and leaves the address bar) or send Authorization: Bearer TOKEN. Without a token the live view does not exist (docs/results-live.md).",
     "The public results portal at /portal/ (/ leads there): until the embargo ends (convene.yaml results.release) a page that says when the results will be published, in UTC and in the reader's zone; after it, the files `convene results publish` wrote (out/portal/, or --portal DIR). A country released later keeps its page saying when until its own instant.",
-        "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command."
+    "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> serve",
@@ -28,7 +28,7 @@ export default class Serve extends ConveneCommand {
     quiet: Flags.boolean({ char: "q", summary: "Do not log requests." }),
     "staff-token-file": Flags.string({ summary: "A file holding the staff token of the live view (/live, /live.json); else the environment variable CONVENE_STAFF_TOKEN. At least 24 characters." }),
     portal: Flags.string({ summary: "The folder of the published results portal served at /portal/ after the embargo (default: the workspace's out/portal/)." }),
-        "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
+    "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
   }
 
   async run() {
