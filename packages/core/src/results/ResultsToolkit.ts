@@ -156,7 +156,7 @@ export const TOOLKIT_RECOMMENDATIONS = 5
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z")
 
 const plural = new Intl.PluralRules("en")
-const counted = (n: number, one: string, other = `${one}s`): string => `${n} ${plural.select(n) === "one" ? one : other}`
+const inWords = (n: number, one: string, other = `${one}s`): string => `${n} ${plural.select(n) === "one" ? one : other}`
 
 /** The watermark of a toolkit written before its place's embargo ends. */
 export const toolkitWatermark = (until: string): string => `EMBARGOED until ${until} — internal, do not publish`
@@ -205,7 +205,7 @@ export const resultsToolkits = Effect.fn("Results.toolkit")(function*(ws: Worksp
     return yield* fail(
       own.length === 0
         ? `${c} has no validated results: no site of the registry is in ${c}.`
-        : `${c} has no validated results: ${counted(own.length, "site")} registered, ${waiting.length} with results entered (${waiting.filter((w) => w === "draft").length} draft, ${waiting.filter((w) => w === "submitted").length} submitted), none validated. Validate them first (convene results validate --site ID).`
+        : `${c} has no validated results: ${inWords(own.length, "site")} registered, ${waiting.length} with results entered (${waiting.filter((w) => w === "draft").length} draft, ${waiting.filter((w) => w === "submitted").length} submitted), none validated. Validate them first (convene results validate --site ID).`
     )
   }
   const regions: Array<ToolkitPlace> = []
@@ -303,7 +303,7 @@ export const resultsToolkits = Effect.fn("Results.toolkit")(function*(ws: Worksp
       countries: new Set(listedSites.map((s) => s.country)).size,
       tookPart: tookPartOf(placeSites, entries),
       profile: participantProfile(participants.filter((p) => placeSites.some((s) => s.id === p.site_id)), SUPPRESSION_THRESHOLD),
-      evaluation: evaluationOf(evaluationReport, place.kind === "country" ? place.code : `m49:${place.code}`),
+      evaluation: evaluationOf(evaluationReport, place.kind === "country" ? `country:${place.code}` : `region:m49:${place.code}`),
       questions: questionsOf(questions, byCountry, byRegion, place, language, ws.dialogue.source_locale),
       recommendations: recommendationsOf(byCountry, listedSites, ballots.questions, language, ws.dialogue.source_locale),
       weight,

@@ -232,7 +232,7 @@ export const steadyPptx = (pptx: Uint8Array): Uint8Array => {
     return m === null ? [] : [Number(m[1])]
   })
   const offset = numbers.length === 0 ? 0 : Math.min(...numbers) - 1
-  const renumber = (s: string) => (offset === 0 ? s : s.replace(/(charts\/chart|Microsoft_Excel_Worksheet)(\d+)(\.xml|\.xlsx)/g, (_, a: string, n: string, b: string) => `${a}${Number(n) - offset}${b}`))
+  const renumber = (s: string) => (offset === 0 ? s : s.replace(/(charts\/(?:_rels\/)?chart|Microsoft_Excel_Worksheet)(\d+)(\.xml|\.xlsx)/g, (_, a: string, n: string, b: string) => `${a}${Number(n) - offset}${b}`))
   const out: Zippable = {}
   for (const [name, data] of Object.entries(entries)) {
     if (name.endsWith("/")) continue
@@ -328,7 +328,7 @@ export const deckPptx = async (c: ToolkitContent, t: ToolkitText): Promise<Uint8
         valAxisMinVal: 0,
         showTitle: false
       })
-    } else slide.addText(t("no_votes", { place: c.placeName }), { ...text, x: 0.5, y: 2.0, w: 9, h: 1, fontSize: 16 })
+    }
     footer(slide)
   }
 
