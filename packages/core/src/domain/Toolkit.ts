@@ -6,7 +6,7 @@
  */
 import { formatCsv } from "./Csv.js"
 import { m49Of } from "./Regions.js"
-import type { Participant, Site } from "./Registry.js"
+import type { Site } from "./Registry.js"
 import type { SiteQuestionTotals } from "./Results.js"
 
 /** Categories of the participant profile, as the registry records them. */
@@ -61,7 +61,7 @@ export const findRegion = (wanted: string, countries: Iterable<string>): Toolkit
  * @example
  * toolkitLocaleOf([{ id: "sn-dakar", locale: "fr-SN" }, { id: "sn-thies", locale: "wo-SN" }, { id: "sn-ziguinchor", locale: "fr-SN" }]) // "fr-SN"
  */
-export const toolkitLocaleOf = (sites: ReadonlyArray<Pick<Site, "id" | "locale">>, fallback: string): string => {
+export const toolkitLocaleOf = (sites: ReadonlyArray<{ readonly id: string; readonly locale: string }>, fallback: string): string => {
   const counts = new Map<string, number>()
   for (const s of [...sites].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) counts.set(s.locale, (counts.get(s.locale) ?? 0) + 1)
   let best: string | undefined
@@ -92,7 +92,7 @@ export interface ParticipantProfile {
  * @example
  * participantProfile(participants, 5).categories[0] // { category: "gender", values: [{ value: "woman", count: 61 }, { value: "man", count: 58 }, { value: "non-binary", count: null }, …] }
  */
-export const participantProfile = (participants: ReadonlyArray<Pick<Participant, ProfileCategory>>, threshold: number): ParticipantProfile => {
+export const participantProfile = (participants: ReadonlyArray<{ readonly [C in ProfileCategory]?: string | undefined }>, threshold: number): ParticipantProfile => {
   if (participants.length < threshold) return { registered: null, threshold, categories: [] }
   const categories = PROFILE_CATEGORIES.map((category) => {
     const counts = new Map<string, number>()
