@@ -2,8 +2,9 @@
  * The results day as it happens, for staff (`/live` on `convene serve`): every expected site in
  * follow-the-sun order with its state by the clock and its results status, coverage per region
  * and country, and the provisional shares of the sites that have reported. The plan is computed
- * once; each refresh reads the statuses and the stored per-site counts, and the shares come from
- * the report's analysis (domain/ResultsAnalysis.ts).
+ * once; each refresh reads what changed since the last (statuses, and the stored per-site counts
+ * of the sites that changed), and the shares come from the report's analysis
+ * (domain/ResultsAnalysis.ts).
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -30,8 +31,19 @@ export type LiveState = "not_started" | "in_session" | "not_reported" | "submitt
 /** The states in the order of the day. */
 export const LIVE_STATES: ReadonlyArray<LiveState> = ["not_started", "in_session", "not_reported", "submitted", "validated"]
 
-/** Bootstrap replicates of the provisional intervals: fewer than the report's, the figures move anyway. */
-export const LIVE_REPLICATES = 200
+/**
+ * Bootstrap replicates of the provisional figures: none. The sites that report first are those
+ * of the early time zones, not a sample of the world: an interval would claim a precision the
+ * provisional shares do not have. Their coverage says how far to trust them.
+ */
+export const LIVE_REPLICATES = 0
+
+/**
+ * A refresh re-reads the sites changed this long before the latest change it saw: a write whose
+ * transaction took its time before committing (another server on the same PostgreSQL) is not
+ * missed.
+ */
+export const LIVE_OVERLAP_MS = 15_000
 
 /** An expected site (not a mirror dialogue) as the live view needs it, with its planned day. */
 export interface LivePlannedSite {
@@ -59,6 +71,13 @@ export interface LiveSnapshot {
   readonly now: number
   readonly statuses: ReadonlyArray<SiteResultStatus>
   readonly totals: ReadonlyArray<SiteQuestionTotals>
+  /** Changes with the statuses or counts (not with the clock): what is derived from them alone can be kept. */
+  readonly version: number
+  /**
+   * When it was read, on the write path's timeline (epoch ms of the real time, as the rows are
+   * stamped): the next refresh reads the rows changed from a little before it.
+   */
+  readonly read_at: number
 }
 
 /** One site on the live page. */
@@ -106,7 +125,13 @@ export interface LiveResults {
   readonly dialogue: { readonly id: string; readonly title: string }
   readonly locale: string
   /** The embargo: `holds` while the results may not be published. */
-  readonly embargo: { readonly ends: string; readonly holds: boolean; readonly countries: Readonly<Record<string, string>> }
+  readonly embargo: {
+    readonly ends: string
+    readonly holds: boolean
+    /** `EMBARGOED until <ends>` while the embargo holds, else null. */
+    readonly notice: string | null
+    readonly countries: Readonly<Record<string, string>>
+  }
   /** Sites per state, and drafts among the unreported. */
   readonly counts: Readonly<Record<LiveState, number>> & { readonly draft: number; readonly expected: number }
   readonly coverage: {
@@ -158,16 +183,41 @@ export const livePlan = Effect.fn("Results.livePlan")(function*(ws: Workspace, r
 })
 
 /**
- * One refresh of the live view: the clock (Effect's, so `--as-of` rehearses), every site's
- * results status, and the stored per-site counts of the sites that reported (two reads).
+ * One refresh of the live view: the clock (Effect's, so `--as-of` rehearses), the results status
+ * of every site, and the stored per-site counts of the sites that reported. Given the previous
+ * snapshot, only what changed since is read (a quiet minute costs two small reads).
  */
-export const readLiveSnapshot = Effect.fn("Results.liveSnapshot")(function*(plan: LivePlan) {
+export const readLiveSnapshot = Effect.fn("Results.liveSnapshot")(function*(plan: LivePlan, previous?: LiveSnapshot) {
   const now = yield* Clock.currentTimeMillis
   const expected = new Set(plan.sites.map((s) => s.site_id))
-  const statuses = yield* ResultsRepo.use((repo) => repo.statuses())
-  const reported = statuses.filter((s) => expected.has(s.site_id) && s.status !== "draft").map((s) => s.site_id)
-  const totals = reported.length === 0 ? [] : yield* ResultsRepo.use((repo) => repo.siteTotals(reported))
-  return { now, statuses, totals } satisfies LiveSnapshot
+  const isReported = (s: SiteResultStatus) => expected.has(s.site_id) && s.status !== "draft"
+  // the rows are stamped with the real time by the write path (`new Date()`), not the rehearsed
+  // one: the refresh reads them on that timeline, whatever `--as-of` makes of the Clock
+  const readAt = Date.now()
+  const since = previous === undefined ? undefined : new Date(previous.read_at - LIVE_OVERLAP_MS)
+  const read = yield* ResultsRepo.use((repo) => repo.statuses(since))
+  if (previous === undefined) {
+    const reported = read.filter(isReported).map((s) => s.site_id)
+    const totals = reported.length === 0 ? [] : yield* ResultsRepo.use((repo) => repo.siteTotals(reported))
+    return { now, statuses: read, totals, version: 0, read_at: readAt } satisfies LiveSnapshot
+  }
+  const before = new Map(previous.statuses.map((s) => [s.site_id, s]))
+  const changed = read.filter((s) => {
+    const was = before.get(s.site_id)
+    return was === undefined || was.status !== s.status || was.updated_at.getTime() !== s.updated_at.getTime()
+  })
+  if (changed.length === 0) return { ...previous, now, read_at: readAt } satisfies LiveSnapshot
+  for (const s of changed) before.set(s.site_id, s)
+  const ids = new Set(changed.map((s) => s.site_id))
+  const reread = changed.filter(isReported).map((s) => s.site_id)
+  const fresh = reread.length === 0 ? [] : yield* ResultsRepo.use((repo) => repo.siteTotals(reread))
+  return {
+    now,
+    statuses: [...before.values()],
+    totals: [...previous.totals.filter((t) => !ids.has(t.site_id)), ...fresh],
+    version: previous.version + 1,
+    read_at: readAt
+  } satisfies LiveSnapshot
 })
 
 /** A site's state at `now` (epoch ms), from its planned day and its results status. */
@@ -188,15 +238,65 @@ const countryNamer = (locale: string): ((c: string) => string) => {
   return (c) => names.of(c) ?? c
 }
 
+/** The provisional figures of a snapshot: they depend on its statuses and counts, not on the clock. */
+export type LiveProvisional = LiveResults["provisional"]
+
+/**
+ * The provisional shares of the submitted and validated sites (weighted by ballots), each
+ * question with the sites and regions it covers. The costly part of the live picture: the
+ * server keeps it while the snapshot's `version` stays the same.
+ */
+export const liveProvisional = (plan: LivePlan, ballots: Ballots, snapshot: LiveSnapshot, options: { readonly locale: string; readonly replicates?: number | undefined }): LiveProvisional => {
+  const reported = new Set(snapshot.statuses.filter((s) => s.status === "submitted" || s.status === "validated").map((s) => s.site_id))
+  const counted = plan.sites.filter((p) => reported.has(p.site_id))
+  const expectedRegions = new Set(plan.sites.map((p) => p.region.key)).size
+  const replicates = options.replicates ?? LIVE_REPLICATES
+  const analysis = analyseResults({
+    questions: ballots.questions,
+    sites: counted.map((p) => ({ id: p.site_id, name: p.name, country: p.country, format: p.format })),
+    totals: snapshot.totals,
+    recommendations: [],
+    by: "none",
+    weight: "ballots",
+    seed: DEFAULT_SEED,
+    replicates,
+    locale: options.locale,
+    sourceLocale: plan.dialogue.source_locale
+  })
+  const regionOfSite = new Map(counted.map((p) => [p.site_id, p.region.key]))
+  const questions: Array<LiveQuestion> = analysis.global.questions.map((q) => {
+    // the regions whose sites counted voters on this question
+    const regions = new Set<string>()
+    for (const t of snapshot.totals) {
+      const r = regionOfSite.get(t.site_id)
+      if (t.question === q.id && t.voters > 0 && r !== undefined) regions.add(r)
+    }
+    return { ...q, coverage: { sites: q.n.sites, expected_sites: plan.sites.length, regions: regions.size, expected_regions: expectedRegions } }
+  })
+  return {
+    statuses: ["submitted", "validated"],
+    coverage: { sites: counted.length, expected_sites: plan.sites.length, regions: new Set(counted.map((p) => p.region.key)).size, expected_regions: expectedRegions },
+    countries: new Set(counted.map((p) => p.country)).size,
+    replicates,
+    questions
+  }
+}
+
 /**
  * The live picture from the plan and one snapshot, in a locale (question, option and country
- * labels). Pure: the server computes it once per snapshot and locale.
+ * labels). Pure: the server computes it once per snapshot and locale, and passes the
+ * provisional figures it kept when the snapshot's version did not change.
  *
  * @example
  * const live = liveResults(plan, ballots, snapshot, { locale: "fr" })
  * live.provisional.questions[0].options[0].share.value // 0.64
  */
-export const liveResults = (plan: LivePlan, ballots: Ballots, snapshot: LiveSnapshot, options: { readonly locale: string; readonly replicates?: number | undefined }): LiveResults => {
+export const liveResults = (
+  plan: LivePlan,
+  ballots: Ballots,
+  snapshot: LiveSnapshot,
+  options: { readonly locale: string; readonly replicates?: number | undefined; readonly provisional?: LiveProvisional | undefined }
+): LiveResults => {
   const { now } = snapshot
   const statusOf = new Map(snapshot.statuses.map((s) => [s.site_id, s]))
   const countryName = countryNamer(options.locale)
@@ -237,56 +337,29 @@ export const liveResults = (plan: LivePlan, ballots: Ballots, snapshot: LiveSnap
   const byRegion = group((p) => p.region)
   const byCountry = group((p) => ({ key: p.country, label: countryName(p.country) }))
 
-  // the provisional figures: submitted and validated sites together, every voter the same
-  const counted = plan.sites.filter((_, i) => sites[i]!.state === "submitted" || sites[i]!.state === "validated")
-  const replicates = options.replicates ?? LIVE_REPLICATES
-  const analysis = analyseResults({
-    questions: ballots.questions,
-    sites: counted.map((p) => ({ id: p.site_id, name: p.name, country: p.country, format: p.format })),
-    totals: snapshot.totals,
-    recommendations: [],
-    by: "none",
-    weight: "ballots",
-    seed: DEFAULT_SEED,
-    replicates,
-    locale: options.locale,
-    sourceLocale: plan.dialogue.source_locale
-  })
-  const regionOfSite = new Map(counted.map((p) => [p.site_id, p.region.key]))
-  const expectedRegions = byRegion.length
-  const questions: Array<LiveQuestion> = analysis.global.questions.map((q) => {
-    // the regions whose sites counted voters on this question
-    const regions = new Set<string>()
-    for (const t of snapshot.totals) {
-      const r = regionOfSite.get(t.site_id)
-      if (t.question === q.id && t.voters > 0 && r !== undefined) regions.add(r)
-    }
-    return { ...q, coverage: { sites: q.n.sites, expected_sites: sites.length, regions: regions.size, expected_regions: expectedRegions } }
-  })
-
   const releasedAt = releaseTime(plan.embargo)
   return {
     as_of: new Date(now).toISOString(),
     dialogue: { id: plan.dialogue.id, title: plan.dialogue.title },
     locale: options.locale,
-    embargo: { ends: plan.embargo.ends, holds: now < releasedAt, countries: plan.embargo.countries },
+    embargo: {
+      ends: plan.embargo.ends,
+      holds: now < releasedAt,
+      notice: now < releasedAt ? `EMBARGOED until ${plan.embargo.ends === "" ? "the last site's day is planned" : plan.embargo.ends}` : null,
+      countries: plan.embargo.countries
+    },
     counts,
     coverage: {
       expected: sites.length,
       submitted: counts.submitted,
       validated: counts.validated,
-      regions: { expected: expectedRegions, validated: byRegion.filter((g) => g.validated > 0).length },
+      regions: { expected: byRegion.length, validated: byRegion.filter((g) => g.validated > 0).length },
       countries: { expected: byCountry.length, validated: byCountry.filter((g) => g.validated > 0).length },
       by_region: byRegion,
       by_country: byCountry
     },
-    provisional: {
-      statuses: ["submitted", "validated"],
-      coverage: { sites: counted.length, expected_sites: sites.length, regions: new Set(counted.map((p) => p.region.key)).size, expected_regions: expectedRegions },
-      countries: new Set(counted.map((p) => p.country)).size,
-      replicates,
-      questions
-    },
+    // submitted and validated sites together, every voter the same
+    provisional: options.provisional ?? liveProvisional(plan, ballots, snapshot, options),
     sites
   }
 }

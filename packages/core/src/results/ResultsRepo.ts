@@ -104,10 +104,15 @@ const readSites = async (db: Kysely<Tables>, siteIds: ReadonlyArray<string>): Pr
 
 const make = (db: Kysely<Tables>, run: Run) => {
   return {
-    /** The results status of every site that has entered something, by site id. */
-    statuses: () =>
+    /**
+     * The results status of every site that has entered something, by site id; with `since`,
+     * only of the sites whose results or status changed at or after it (the live view's refresh).
+     */
+    statuses: (since?: Date) =>
       run("reading the results status", async (): Promise<Array<SiteResultStatus>> =>
-        db.selectFrom("result_sites").select(["site_id", "status", "simulated", "updated_at", "updated_by", "submitted_at", "validated_at", "validated_by"]).orderBy("site_id").execute()),
+        db.selectFrom("result_sites").select(["site_id", "status", "simulated", "updated_at", "updated_by", "submitted_at", "validated_at", "validated_by"])
+          .$if(since !== undefined, (qb) => qb.where("updated_at", ">=", since!))
+          .orderBy("site_id").execute()),
 
     /** The stored results of some sites (an absent site has empty results). */
     readSites: (siteIds: ReadonlyArray<string>) => run("reading results", () => readSites(db, siteIds)),

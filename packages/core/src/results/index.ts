@@ -36,6 +36,7 @@ export {
 export { resultsEmbargo } from "./Embargo.js"
 export { type Embargo, embargoOf, isReleased, releaseTime, type SiteDayEnd } from "../domain/Release.js"
 export {
+  LIVE_OVERLAP_MS,
   LIVE_REPLICATES,
   LIVE_STATES,
   type LiveCoverageGroup,
@@ -43,6 +44,8 @@ export {
   livePlan,
   type LivePlan,
   type LivePlannedSite,
+  liveProvisional,
+  type LiveProvisional,
   type LiveQuestion,
   liveResults,
   type LiveResults,

@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib"
 import type { Ballots } from "../domain/Ballot.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
-import { LIVE_STATES, type LivePlan, liveResults, type LiveResults, type LiveSnapshot, readLiveSnapshot, type ResultsRepo } from "../results/index.js"
+import { LIVE_STATES, type LivePlan, liveProvisional, type LiveProvisional, liveResults, type LiveResults, type LiveSnapshot, readLiveSnapshot, type ResultsRepo } from "../results/index.js"
 import type { RateWindow } from "./ResultsForm.js"
 
 /** A staff token shorter than this is refused at start: it must not be guessable. */
@@ -20,6 +20,9 @@ export const MIN_STAFF_TOKEN_LENGTH = 24
 
 /** How long one reading of the results serves every viewer, by default (milliseconds). */
 export const LIVE_CACHE_MS = 5_000
+
+/** A write through the server makes the next request read again, once the reading is this old (ms). */
+const FRESH_AFTER_WRITE_MS = 1_000
 
 /** How often the page asks the browser to load it again (seconds). */
 export const LIVE_REFRESH_SECONDS = 10
@@ -56,11 +59,19 @@ export const staffTokenProblem = (token: string): string | undefined =>
 
 const digest = (s: string): Buffer => createHash("sha256").update(s).digest()
 
+/** What a reading gives in one language: the picture, and its page and JSON as sent (each compressed once, when asked). */
+interface View {
+  readonly live: LiveResults
+  html?: Buffer
+  json?: Buffer
+  gzip?: { html?: Buffer; json?: Buffer }
+}
+
 /** One reading and what was made of it, per language. */
 interface Reading {
   readonly at: number
   readonly snapshot: LiveSnapshot
-  readonly views: Map<string, { live: LiveResults; json?: string; html?: string; gzip?: { html?: Buffer; json?: Buffer } }>
+  readonly views: Map<string, View>
 }
 
 const zoneFormats = new Map<string, Intl.DateTimeFormat>()
@@ -119,7 +130,6 @@ const pageValues = (live: LiveResults, messages: Messages, refresh: number, json
       options: q.options.map((o) => ({
         label: o.label,
         share: o.share.value === null ? "–" : percent.format(o.share.value),
-        interval: o.share.low === null || o.share.high === null ? "–" : `${percent.format(o.share.low)} – ${percent.format(o.share.high)}`,
         count: number.format(o.count)
       })),
       mean: q.mean?.value === null || q.mean?.value === undefined ? undefined : t("scale_mean", { mean: decimal.format(q.mean.value) })
@@ -185,8 +195,9 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
   let current: Reading | undefined
   let pending: Promise<Reading> | undefined
   let dirty = false
+  // each refresh reads what changed since the last one
   const refresh = (): Promise<Reading> =>
-    (pending ??= context.run(readLiveSnapshot(context.plan))
+    (pending ??= context.run(readLiveSnapshot(context.plan, current?.snapshot))
       .then((snapshot) => (current = { at: performance.now(), snapshot, views: new Map() }))
       .finally(() => {
         pending = undefined
@@ -195,7 +206,7 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
     const was = current
     if (was === undefined) return refresh()
     const age = performance.now() - was.at
-    if (age < cacheMs && !dirty) return was
+    if (age < cacheMs && !(dirty && age >= FRESH_AFTER_WRITE_MS)) return was
     dirty = false
     // a little stale: this request gets the last reading while the next one is made
     if (cacheMs > 0 && age < 3 * cacheMs) {
@@ -204,16 +215,23 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
     }
     return refresh()
   }
-  const viewOf = (r: Reading, locale: string) => {
+  // the provisional shares, per language, kept until the statuses or counts change
+  const provisional = new Map<string, { version: number; value: LiveProvisional }>()
+  const viewOf = (r: Reading, locale: string): View => {
     let view = r.views.get(locale)
     if (view === undefined) {
-      view = { live: liveResults(context.plan, context.ballots, r.snapshot, { locale }) }
+      let kept = provisional.get(locale)
+      if (kept === undefined || kept.version !== r.snapshot.version) {
+        kept = { version: r.snapshot.version, value: liveProvisional(context.plan, context.ballots, r.snapshot, { locale }) }
+        provisional.set(locale, kept)
+      }
+      view = { live: liveResults(context.plan, context.ballots, r.snapshot, { locale, provisional: kept.value }) }
       r.views.set(locale, view)
     }
     return view
   }
 
-  const send = (c: Context, kind: "html" | "json", body: string, gzip: () => Buffer) => {
+  const send = (c: Context, kind: "html" | "json", body: Buffer, gzip: () => Buffer) => {
     c.header("Content-Type", kind === "html" ? "text/html; charset=utf-8" : "application/json; charset=utf-8")
     c.header("Vary", "Accept-Encoding, Authorization, Cookie")
     // a page that reflects nothing of the request: compressing it once is safe and cheap
@@ -221,7 +239,7 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
       c.header("Content-Encoding", "gzip")
       return c.body(new Uint8Array(gzip()))
     }
-    return c.body(body)
+    return c.body(new Uint8Array(body))
   }
 
   const guarded = (json: boolean) => async (c: Context) => {
@@ -249,13 +267,13 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
     const r = await reading()
     const view = viewOf(r, locale)
     if (json) {
-      view.json ??= JSON.stringify(view.live, null, 1)
+      view.json ??= Buffer.from(JSON.stringify(view.live))
       return send(c, "json", view.json, () => ((view.gzip ??= {}).json ??= gzipSync(view.json!)))
     }
     if (view.html === undefined) {
       const { messages } = renderer.messagesFor("", locale)
       const jsonHref = locale === renderer.messagesFor("", dialogue.source_locale).used ? "/live.json" : `/live.json?lang=${encodeURIComponent(locale)}`
-      view.html = renderer.renderPage("survey", "live", "", locale, pageValues(view.live, messages, LIVE_REFRESH_SECONDS, jsonHref))
+      view.html = Buffer.from(renderer.renderPage("survey", "live", "", locale, pageValues(view.live, messages, LIVE_REFRESH_SECONDS, jsonHref)))
     }
     return send(c, "html", view.html, () => ((view.gzip ??= {}).html ??= gzipSync(view.html!)))
   }

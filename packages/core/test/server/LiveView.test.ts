@@ -13,7 +13,8 @@ import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { readBallots } from "../../src/results/Ballots.js"
 import { storeResults, validateResults } from "../../src/results/Results.js"
-import type { LiveResults } from "../../src/results/ResultsLive.js"
+import { resultsLinks } from "../../src/results/ResultsLinks.js"
+import { livePlan, liveResults, type LiveResults, readLiveSnapshot } from "../../src/results/ResultsLive.js"
 import { type ServeOptions, serveSurveys } from "../../src/server/SurveyServe.js"
 import { ConveneStore } from "../../src/Store.js"
 import { type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
@@ -232,6 +233,51 @@ describe.each(testDatabases)("the live view on $name", (testDb) => {
     expect(logs.some((l) => l.startsWith("GET /live 200"))).toBe(true)
     expect(logs.join("\n")).not.toContain(TOKEN)
     expect(logs.join("\n")).not.toContain(TOKEN.slice(0, 12))
+  })
+
+  it("refreshes from what changed since the last reading, to the same picture as a full reading", async () => {
+    const { ballots } = await runWith(shape, readBallots(ws.dir, ws.dialogue))
+    const plan = await runWith(shape, livePlan(ws))
+    await runWith(shape, storeResults(ballots, [tally("jp-tokyo", 5, 2, 1)], ["tallies"], { actor: "staff:test", action: "import", submit: true }))
+    const first = await runWith(shape, readLiveSnapshot(plan))
+    // nothing changed: the same data, the same version
+    const quiet = await runWith(shape, readLiveSnapshot(plan, first))
+    expect(quiet.version).toBe(first.version)
+    expect(quiet.statuses).toBe(first.statuses)
+    await runWith(shape, storeResults(ballots, [tally("in-delhi", 3, 3, 0)], ["tallies"], { actor: "staff:test", action: "import", submit: true }))
+    await runWith(shape, validateResults({ site: "jp-tokyo" }, "staff:test"))
+    await runWith(shape, storeResults(ballots, [tally("eg-cairo", 1, 0, 0)], ["tallies"], { actor: "staff:test", action: "import" }))
+    const next = await runWith(shape, readLiveSnapshot(plan, quiet))
+    const full = await runWith(shape, readLiveSnapshot(plan))
+    expect(next.version).toBe(first.version + 1)
+    const at = { now: MIDDAY.getTime() }
+    expect(liveResults(plan, ballots, { ...next, ...at }, { locale: "en" })).toEqual(liveResults(plan, ballots, { ...full, ...at }, { locale: "en" }))
+    expect(liveResults(plan, ballots, { ...next, ...at }, { locale: "en" }).counts).toMatchObject({ submitted: 1, validated: 1, draft: 1 })
+  })
+
+  it("shows results submitted through the results form soon after, though a reading serves a minute", async () => {
+    const [link] = await runWith(shape, resultsLinks(["jp-tokyo"]))
+    await start({ staffToken: TOKEN, liveCacheMs: 60_000 })
+    expect((await live()).counts.submitted).toBe(0)
+    // stored behind the server's back: the reading of the last minute still serves
+    await runWith(shape, Effect.gen(function*() {
+      const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
+      yield* storeResults(ballots, [tally("in-delhi", 3, 3, 0)], ["tallies"], { actor: "staff:test", action: "import", submit: true })
+    }))
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    expect((await live()).counts.submitted).toBe(0)
+    // Tokyo's fellow submits through the form: the next readings show both
+    const form = await (await fetch(`${origin}/results/${link!.token}`)).text()
+    const body = new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(form)![1]!, tables: "3", ballots: "10", action: "submit", "t0.table": "1", "t0.present": "8", "t0.access-right.yes": "5", "t0.access-right.no": "2", "t0.access-right.undecided": "1" })
+    const posted = await fetch(`${origin}/results/${link!.token}`, { method: "POST", body, redirect: "manual", headers: { origin } })
+    expect(posted.status).toBe(303)
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    let submitted = 0
+    for (let i = 0; i < 40 && submitted < 2; i++) {
+      submitted = (await live()).counts.submitted
+      if (submitted < 2) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(submitted).toBe(2)
   })
 
   it("slows down a client guessing tokens", async () => {
