@@ -40,7 +40,7 @@ export default class Serve extends ConveneCommand {
       const asOf = flags["as-of"] === undefined ? undefined : new Date(flags["as-of"])
       if (asOf !== undefined && Number.isNaN(asOf.getTime())) this.error(`--as-of: expected an ISO 8601 instant such as 2027-05-01T10:00:00Z, got "${flags["as-of"]}".`, { exit: 2 })
       const staffToken = await this.staffToken(flags["staff-token-file"])
-      if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows are checked as of ${asOf.toISOString()}, and time runs on from there.\n`)
+      if (asOf !== undefined) process.stderr.write(`Rehearsal: the wave windows (and the live view) are checked as of ${asOf.toISOString()}, and time runs on from there.\n`)
       const serving = serveSurveys(ws, {
         port: flags.port,
         host: flags.host,

@@ -73,7 +73,7 @@ export const serveSurveys = (ws: Workspace, options: ServeOptions) =>
     Effect.gen(function*() {
       // a short staff token is refused before anything is served
       const problem = options.staffToken === undefined ? undefined : staffTokenProblem(options.staffToken)
-      if (problem !== undefined) return yield* new InputError({ summary: `The live view cannot start: ${problem}.`, problems: [{ field: "staff token", message: problem }] })
+      if (problem !== undefined) return yield* new InputError({ summary: `The live view cannot start: ${problem}.`, problems: [] })
       const context = yield* surveyServerContext(ws, { live: options.staffToken !== undefined, portalDir: options.portalDir })
       // the wave windows are checked on Effect's clock: `withClockAsOf` (survey serve --as-of) rehearses a later day
       const clock = yield* Clock.Clock
