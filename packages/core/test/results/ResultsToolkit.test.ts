@@ -22,6 +22,7 @@ import { resultsToolkits, type ResultsToolkitOptions } from "../../src/results/R
 import { simulateSurvey } from "../../src/simulation/index.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
+import { chromiumPath } from "../support/chromium.js"
 import { participantsCsv, registerWorkspace } from "../support/survey-workspace.js"
 
 const staff = "staff:ana"
@@ -238,6 +239,17 @@ describe.each(testDatabases)("the results toolkits on $name", (testDb) => {
     expect(brief).toMatch(/Survey “pre”: \d+ of \d+ registered participants answered/)
     expect(brief).toMatch(/Knowledge index: \d+\s?% before the dialogue, \d+\s?% after/)
     expect(brief).toMatch(/\d+ participants registered at these sites\./)
+  })
+
+  it.skipIf(chromiumPath === undefined)("prints the brief to PDF through Chromium with --pdf, in the folder and the zip", async () => {
+    const { toolkits } = await write({ countries: ["EG"], pdf: true })
+    expect(toolkits[0]!.files).toContain("brief.pdf")
+    const pdf = await readFile(join(out(), "eg", "brief.pdf"))
+    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-")
+    expect(unzipSync(await readFile(join(out(), "eg.zip")))["eg/brief.pdf"]).toBeDefined()
+    // written again without --pdf, the old PDF goes
+    await write({ countries: ["EG"] })
+    expect(existsSync(join(out(), "eg", "brief.pdf"))).toBe(false)
   })
 
   it("writes the same bytes from the same results", async () => {
