@@ -89,15 +89,26 @@ const formatIn = (intl: string, zone: string, options: Intl.DateTimeFormatOption
   return f
 }
 
+/** What the sites table shows of each site's planned day, in a language: the same all day long. */
+type SiteDays = ReadonlyArray<{ readonly day: string; readonly local: string }>
+
+const siteDaysOf = (live: LiveResults, intl: string): SiteDays => {
+  const day = formatIn(intl, "UTC", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+  const time = formatIn(intl, "UTC", { hour: "2-digit", minute: "2-digit" })
+  return live.sites.map((s) => ({
+    day: s.day_starts === "" ? "–" : `${day.format(new Date(s.day_starts))} – ${time.format(new Date(s.day_ends))}`,
+    local: s.day_starts === "" ? "–" : formatIn(intl, s.timezone, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(s.day_starts))
+  }))
+}
+
 /** The page's values: every text in the page's language, every number and date in its format. */
-const pageValues = (live: LiveResults, messages: Messages, refresh: number, jsonHref: string): Record<string, unknown> => {
+const pageValues = (live: LiveResults, messages: Messages, refresh: number, jsonHref: string, days: SiteDays): Record<string, unknown> => {
   const t = (key: string, values: Record<string, unknown> = {}) => messages.format(`live.${key}`, values)
   const intl = messages.intl
   const number = new Intl.NumberFormat(intl)
   const percent = new Intl.NumberFormat(intl, { style: "percent", maximumFractionDigits: 1 })
   const decimal = new Intl.NumberFormat(intl, { maximumFractionDigits: 2 })
   const when = formatIn(intl, "UTC", { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" })
-  const day = formatIn(intl, "UTC", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
   const { coverage, provisional } = live
   const states = LIVE_STATES.map((id) => ({ id, count: number.format(live.counts[id]), label: t(`state.${id}`) }))
   const stateLabel = new Map(states.map((s) => [s.id, s.label]))
@@ -134,12 +145,12 @@ const pageValues = (live: LiveResults, messages: Messages, refresh: number, json
       })),
       mean: q.mean?.value === null || q.mean?.value === undefined ? undefined : t("scale_mean", { mean: decimal.format(q.mean.value) })
     })),
-    sites: live.sites.map((s) => ({
+    sites: live.sites.map((s, i) => ({
       name: s.name,
       country: s.country,
       state: s.state,
-      day: s.day_starts === "" ? "–" : `${day.format(new Date(s.day_starts))} – ${formatIn(intl, "UTC", { hour: "2-digit", minute: "2-digit" }).format(new Date(s.day_ends))}`,
-      local: s.day_starts === "" ? "–" : formatIn(intl, s.timezone, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(s.day_starts)),
+      day: days[i]!.day,
+      local: days[i]!.local,
       label: stateLabel.get(s.state),
       note: [s.draft ? t("draft") : undefined, s.simulated ? t("simulated") : undefined].filter((x) => x !== undefined).join(", ") || undefined
     })),
@@ -215,6 +226,8 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
     }
     return refresh()
   }
+  // the sites' planned days as the table shows them, per language: computed once
+  const siteDays = new Map<string, SiteDays>()
   // the provisional shares, per language, kept until the statuses or counts change
   const provisional = new Map<string, { version: number; value: LiveProvisional }>()
   const viewOf = (r: Reading, locale: string): View => {
@@ -273,7 +286,9 @@ export const addLiveView = (app: Hono, context: LiveViewContext, parts: LiveView
     if (view.html === undefined) {
       const { messages } = renderer.messagesFor("", locale)
       const jsonHref = locale === renderer.messagesFor("", dialogue.source_locale).used ? "/live.json" : `/live.json?lang=${encodeURIComponent(locale)}`
-      view.html = Buffer.from(renderer.renderPage("survey", "live", "", locale, pageValues(view.live, messages, LIVE_REFRESH_SECONDS, jsonHref)))
+      let days = siteDays.get(locale)
+      if (days === undefined) siteDays.set(locale, (days = siteDaysOf(view.live, messages.intl)))
+      view.html = Buffer.from(renderer.renderPage("survey", "live", "", locale, pageValues(view.live, messages, LIVE_REFRESH_SECONDS, jsonHref, days)))
     }
     return send(c, "html", view.html, () => ((view.gzip ??= {}).html ??= gzipSync(view.html!)))
   }
