@@ -30,6 +30,17 @@ const convene = (...args) => {
   return r.stdout
 }
 
+// a command that must refuse (exit 2): its message is shown, anything else stops the demo
+const refused = (...args) => {
+  console.log(`\n$ convene ${args.join(" ")}   # expected to refuse`)
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: dir, env: { ...process.env, DATABASE_URL: "" } })
+  if (r.status !== 2) {
+    console.error(`✗ convene ${args.join(" ")} should have refused (exit 2), exit ${r.status}: ${r.stderr}`)
+    process.exit(1)
+  }
+  console.log(`  refused: ${r.stderr.trim().split("\n")[0]}`)
+}
+
 if (existsSync(dir)) rmSync(dir, { recursive: true, force: true })
 const started = Date.now()
 convene("init", dir, "--example", "we-the-internet")
@@ -79,11 +90,17 @@ answers("pre", "2027-05-01T12:00:00Z")
 convene("results", "invite", "--all", "--base-url", "https://results.we-the-internet.example")
 step("node scripts/demo-results.mjs (web form and CSV)", [join(root, "scripts", "demo-results.mjs"), dir])
 convene("results", "simulate", "--seed", "1")
+// mid-day (14:00 UTC): the staff's live view on the real server, the public portal held
+step("node scripts/demo-day.mjs (the live view mid-day, the embargo holding)", [join(root, "scripts", "demo-day.mjs"), dir, "2027-05-15T14:00:00Z"])
 convene("results", "status", "--by", "region", "--as-of", "2027-05-16T12:00:00Z")
 convene("results", "validate", "--all-submitted")
 convene("results", "validate", "--site", "br-sao-paulo")
 convene("results", "log", "--site", "br-sao-paulo")
+// before the embargo ends, nothing is published; after it, the portal and the toolkits
+refused("results", "publish", "--as-of", "2027-05-15T20:00:00Z")
 convene("results", "report", "--by", "region", "--format", "html,csv,json", "--as-of", "2027-05-16T12:00:00Z")
+convene("results", "publish", "--as-of", "2027-05-16T12:00:00Z")
+convene("results", "toolkit", "--all", "--as-of", "2027-05-16T12:00:00Z")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
 convene("mail", "status")
@@ -96,6 +113,8 @@ console.log(`  Kits:      ${join(dir, "out", "kits")} (a folder and a zip per si
 console.log(`  Mail:      ${join(dir, "out", "outbox")} (kits to fellows, survey invitations to participants; set SMTP_URL to send for real)`)
 console.log(`  Survey:    ${join(dir, "out", "surveys")} (the XLSForm); \`convene survey serve\` serves the links of the invitations`)
 console.log(`  Results:   ${join(dir, "out", "reports")} (results-report-by-region.html|csv|json: the citizens' votes; one site entered on the web form, one by CSV, the rest simulated)`)
+console.log(`  Portal:    ${join(dir, "out", "portal")} (open index.html: global, regional and country pages, open data; \`convene serve\` serves it after the embargo)`)
+console.log(`  Toolkits:  ${join(dir, "out", "toolkits")} (per country and region: a brief, a slide deck, the data)`)
 console.log(`  Report:    ${join(dir, "out", "reports")} (the impact report: HTML, CSV, JSON; the demo's answers come from a seeded generator)`)
 const launcher = join(root, "convene")
 console.log(`  Try:       cd ${dir} && ${existsSync(launcher) ? launcher : `node ${bin}`} schedule show --site np-kathmandu`)
