@@ -89,9 +89,9 @@ answers("pre", "2027-05-01T12:00:00Z")
 // one as CSV files, every other site's results are simulated; staff follow, validate, report
 convene("results", "invite", "--all", "--base-url", "https://results.we-the-internet.example")
 step("node scripts/demo-results.mjs (web form and CSV)", [join(root, "scripts", "demo-results.mjs"), dir])
-convene("results", "simulate", "--seed", "1")
 // mid-day (14:00 UTC): the staff's live view on the real server, the public portal held
 step("node scripts/demo-day.mjs (the live view mid-day, the embargo holding)", [join(root, "scripts", "demo-day.mjs"), dir, "2027-05-15T14:00:00Z"])
+convene("results", "simulate", "--seed", "1")
 convene("results", "status", "--by", "region", "--as-of", "2027-05-16T12:00:00Z")
 convene("results", "validate", "--all-submitted")
 convene("results", "validate", "--site", "br-sao-paulo")
