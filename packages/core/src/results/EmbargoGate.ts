@@ -7,7 +7,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { InputError } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
-import { type Embargo, isReleased } from "../domain/Release.js"
+import { type Embargo, isReleased, releaseTime } from "../domain/Release.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { resultsEmbargo } from "./Embargo.js"
 
@@ -21,16 +21,23 @@ const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z
 
 const hours = (minutes: number): string => (minutes % 60 === 0 ? `${minutes / 60} h` : minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`)
 
-/** The instant the embargo ends, in words when no site's day is planned yet. */
-export const embargoUntil = (embargo: Embargo): string => (embargo.ends === "" ? "the last site's day is planned and over" : embargo.ends)
+/** A release instant (epoch ms) as written in messages and watermarks; in words when no site's day is planned yet. */
+export const releaseText = (ms: number): string => (Number.isFinite(ms) ? iso(ms) : "the last site's day is planned and over")
+
+/** The instant the embargo (the world's, or a country's) ends, as {@link releaseText} writes it. */
+export const embargoUntil = (embargo: Embargo, country?: string): string => releaseText(releaseTime(embargo, country))
 
 /**
- * The watermark of an output written before the embargo ends.
+ * The watermark of every page and file written before a release instant, for staff: the
+ * report, the toolkits.
  *
  * @example
- * embargoWatermark(embargo) // "EMBARGOED until 2027-05-16T05:00:00Z — internal, do not publish"
+ * watermarkUntil("2027-05-16T05:00:00Z") // "EMBARGOED until 2027-05-16T05:00:00Z — internal, do not publish"
  */
-export const embargoWatermark = (embargo: Embargo): string => `EMBARGOED until ${embargoUntil(embargo)} — internal, do not publish`
+export const watermarkUntil = (until: string): string => `EMBARGOED until ${until} — internal, do not publish`
+
+/** The watermark of an output written before the embargo (the world's, or a country's) ends. */
+export const embargoWatermark = (embargo: Embargo, country?: string): string => watermarkUntil(embargoUntil(embargo, country))
 
 /** How the embargo's end was set, in words. */
 export const embargoRule = (embargo: Embargo): string =>

@@ -35,6 +35,7 @@ import { listRegistry } from "../registries/index.js"
 import { SUPPRESSION_THRESHOLD, surveyReport } from "../report/index.js"
 import { readBallots } from "./Ballots.js"
 import { resultsEmbargo } from "./Embargo.js"
+import { releaseText, watermarkUntil } from "./EmbargoGate.js"
 import { ResultsRepo } from "./ResultsRepo.js"
 
 /** What `results toolkit` needs: the places (countries, regions, or all), and how to write. */
@@ -158,8 +159,6 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
 const plural = new Intl.PluralRules("en")
 const inWords = (n: number, one: string, other = `${one}s`): string => `${n} ${plural.select(n) === "one" ? one : other}`
 
-/** The watermark of a toolkit written before its place's embargo ends. */
-export const toolkitWatermark = (until: string): string => `EMBARGOED until ${until} — internal, do not publish`
 
 const fail = (summary: string, problems: ReadonlyArray<{ readonly message: string }> = []) => new InputError({ summary, problems: [...problems] })
 
@@ -228,7 +227,7 @@ export const resultsToolkits = Effect.fn("Results.toolkit")(function*(ws: Worksp
   const embargo = yield* resultsEmbargo(ws, sites)
   const now = yield* Clock.currentTimeMillis
   const until = (country?: string) => releaseTime(embargo, country)
-  const untilText = (t: number) => (Number.isFinite(t) ? iso(t) : "the last site's day is planned and over")
+  const untilText = releaseText
   const rehearse = (t: number) => (Number.isFinite(t) ? ` To rehearse the day after, pass --as-of ${iso(t)}.` : "")
   if (options.internal !== true && now < until()) {
     return yield* fail(`The results are under embargo until ${untilText(until())}; it is now ${iso(now)}. Toolkits are for the public: before then they are written only with --internal, every file watermarked "EMBARGOED until … — internal, do not publish".${rehearse(until())}`)
@@ -286,7 +285,7 @@ export const resultsToolkits = Effect.fn("Results.toolkit")(function*(ws: Worksp
     const local = renderer.messagesFor("", requested)
     const t: ToolkitText = (key, values = {}) => (local.messages.has(`toolkit.${key}`) ? local.messages : english.messages).format(`toolkit.${key}`, values)
     const release = place.kind === "country" ? until(place.code) : until()
-    const embargoed = now < release ? { until: untilText(release), watermark: toolkitWatermark(untilText(release)) } : null
+    const embargoed = now < release ? { until: untilText(release), watermark: watermarkUntil(untilText(release)) } : null
     const language = local.used
     const regionOf = place.kind === "country" ? regionPlaceOf(place.code) : undefined
     const names = new Intl.DisplayNames([local.lang, "en"], { type: "region", fallback: "code" })

@@ -66,9 +66,8 @@ export {
   type ToolkitOption,
   type ToolkitQuestion,
   type ToolkitText,
-  toolkitWatermark,
   type WrittenToolkit
 } from "./ResultsToolkit.js"
-export { checkEmbargo, type Embargoed, embargoRule, embargoUntil, embargoWatermark } from "./EmbargoGate.js"
+export { checkEmbargo, type Embargoed, embargoRule, embargoUntil, embargoWatermark, releaseText, watermarkUntil } from "./EmbargoGate.js"
 export { type PortalCountry, portalDir, type PortalManifest, resultsPublish, type ResultsPublishOptions } from "./ResultsPublish.js"
 export { heldPage, PORTAL_MIN_GROUP, PORTAL_SCRIPT, PORTAL_SCRIPT_HASH, suppressedCounts } from "./ResultsPortal.js"
