@@ -38,6 +38,17 @@ describe("convene schedule slot", () => {
   })
 })
 
+describe("convene --locale", () => {
+  it("refuses a tag that is not BCP 47 with exit 2 and the flag named, before opening anything", async () => {
+    for (const args of [["survey", "report"], ["results", "report"]]) {
+      const r = await convene(tmpdir(), [...args, "--locale", "xx-invalid-"])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toContain('--locale: expected a BCP 47 language tag such as fr-SN, got "xx-invalid-"')
+      expect(r.stderr).not.toContain("RangeError")
+    }
+  })
+})
+
 describe("convene init", () => {
   it("creates a blank workspace: commented convene.yaml, header-only CSVs, surveys/, .env.example", async () => {
     const dir = join(tmp, "blank")

@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core"
 import { relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { checkedLocale } from "../../locale-flag.js"
 import { progressBar } from "../../progress.js"
 
 export default class KitBuild extends ConveneCommand {
@@ -30,12 +31,7 @@ export default class KitBuild extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(KitBuild)
     if (flags.site === undefined && !flags.all) this.error("Say which kits to build: --site ID or --all.", { exit: 2 })
-    let locale: string | undefined
-    if (flags.locale !== undefined) {
-      const { canonicalLocale } = await import("@convene/core/domain/Values")
-      locale = canonicalLocale(flags.locale)
-      if (locale === undefined) this.error(`--locale: expected a BCP 47 language tag such as fr-SN, got "${flags.locale}".`, { exit: 2 })
-    }
+    const locale = await checkedLocale(flags.locale)
     const bar = progressBar("kits", !this.jsonEnabled() && flags.all)
     const result = await this.runInWorkspace(flags, async (ws) => {
       const { buildKits } = await import("@convene/core/kits")

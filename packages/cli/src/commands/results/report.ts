@@ -3,6 +3,7 @@ import { Flags } from "@oclif/core"
 import { relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { counted } from "../../plural.js"
+import { checkedLocale } from "../../locale-flag.js"
 
 export default class ResultsReportCommand extends ConveneCommand {
   static override summary = "The citizens' results: per question and group, shares with 95% cluster intervals, scale means and medians, ranking mean ranks and Borda points, each group against all sites, and the recommendations."
@@ -39,6 +40,7 @@ export default class ResultsReportCommand extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(ResultsReportCommand)
+    const locale = await checkedLocale(flags.locale)
     const formats = [...new Set(flags.format)]
     const { decodeResultsBy, resultsReport } = await import("@convene/core/results")
     const by = decodeResultsBy(flags.by)
@@ -54,7 +56,7 @@ export default class ResultsReportCommand extends ConveneCommand {
         weight: flags.weight,
         formats,
         out: flags.out,
-        locale: flags.locale,
+        locale,
         includeMirror: flags["include-mirror"],
         includeUnvalidated: flags["include-unvalidated"],
         seed: flags.seed,

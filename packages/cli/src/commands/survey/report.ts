@@ -5,6 +5,7 @@ import type * as Exit from "effect/Exit"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag } from "../../survey-flags.js"
+import { checkedLocale } from "../../locale-flag.js"
 
 /**
  * CONVENE_TIMING=1: a tracer that prints each finished span (each read of the report's
@@ -46,6 +47,7 @@ export default class SurveyReportCommand extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SurveyReportCommand)
+    const locale = await checkedLocale(flags.locale)
     const formats = [...new Set(flags.format)]
     const { decodeReportBy, surveyReport, writeReport } = await import("@convene/core/report")
     const by = decodeReportBy(flags.by)
@@ -55,7 +57,7 @@ export default class SurveyReportCommand extends ConveneCommand {
     const report = await this.runInWorkspace(flags, async (opened) => {
       ws = opened
       if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
-      const program = surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale: flags.locale })
+      const program = surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale })
       return process.env["CONVENE_TIMING"] === "1" ? (await import("effect/Effect")).withTracer(program, await stepTimer()) : program
     })
     if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
