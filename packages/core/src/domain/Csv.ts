@@ -143,12 +143,54 @@ export const eachCsvRecord = (input: string, options: { readonly delimiter?: str
 
 const needsQuotes = /[",\r\n]|^\s|\s$/
 
-/** Quotes one field when it must be quoted. */
-export const formatCsvField = (value: string): string =>
-  needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+// A cell that a spreadsheet would read as a formula (OWASP, "CSV Injection"): it starts with
+// = + - @, a tab or a CR — after any apostrophes, so that neutralising can be undone exactly.
+const formulaLike = /^'*[=+\-@\t\r]/
+// a number, or a UTC offset such as +05:45 (the schedule's): values that cannot call anything
+const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]\d{2}:\d{2}$/
 
 /**
- * Writes rows as CSV with LF line ends and a final newline.
+ * Neutralises a cell that a spreadsheet would run as a formula, as OWASP advises for CSV
+ * files: one apostrophe is put in front of a value starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return (`=HYPERLINK(…)` → `'=HYPERLINK(…)`), so that Excel, LibreOffice and Google
+ * Sheets show it as text. A plain number (`-2`, `+0.5`, `-1e3`) stays a number, and a UTC
+ * offset (`+05:45`, `-03:00`) stays as it is. A value that already starts with apostrophes
+ * before such a character gets one more, so that {@link restoreCsvCell} gives back exactly the
+ * value written.
+ *
+ * @example
+ * neutraliseCsvCell("=1+1") // "'=1+1"
+ * neutraliseCsvCell("-2") // "-2"
+ * neutraliseCsvCell("'=1+1") // "''=1+1"
+ */
+export const neutraliseCsvCell = (value: string): string =>
+  formulaLike.test(value) && !plainNumber.test(value) ? `'${value}` : value
+
+/**
+ * Undoes {@link neutraliseCsvCell}: a cell that starts with an apostrophe followed (after any
+ * further apostrophes) by `=`, `+`, `-`, `@`, a tab or a CR loses its first apostrophe. Every
+ * other cell is returned as it is.
+ *
+ * @example
+ * restoreCsvCell("'=1+1") // "=1+1"
+ * restoreCsvCell("''=1+1") // "'=1+1"
+ * restoreCsvCell("'tis") // "'tis"
+ */
+export const restoreCsvCell = (cell: string): string =>
+  cell.startsWith("'") && formulaLike.test(cell) ? cell.slice(1) : cell
+
+/**
+ * Writes one field: neutralised against formula injection ({@link neutraliseCsvCell}), then
+ * quoted when it must be.
+ */
+export const formatCsvField = (value: string): string => {
+  const cell = neutraliseCsvCell(value)
+  return needsQuotes.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell
+}
+
+/**
+ * Writes rows as CSV with LF line ends and a final newline; every field goes through
+ * {@link formatCsvField}, so no cell can run as a spreadsheet formula.
  *
  * @example
  * formatCsv(["id", "name"], [["sn-dakar", "Dakar, Plateau"]]) // 'id,name\nsn-dakar,"Dakar, Plateau"\n'

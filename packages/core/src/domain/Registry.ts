@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { type CsvRecord, formatCsv, parseCsv } from "./Csv.js"
+import { type CsvRecord, formatCsv, parseCsv, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 import { CountryCode, Email, isLocale, LocalTime, Locale, Slug, TimeZone } from "./Values.js"
 
@@ -461,7 +461,8 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
     }
     const input = recordFromCells(registry.columns, (c) => {
       const i = index.get(c.name)
-      return i === undefined ? undefined : record.fields[i]
+      // a cell that `export` neutralised against formula injection ('=…) reads back as it was stored
+      return i === undefined ? undefined : restoreCsvCell(record.fields[i]!)
     })
     const decoded = decodeEntity(registry, input, { file, line: record.line })
     // uniqueness is judged on the raw cells, so a duplicate is reported even in a row with other errors

