@@ -68,7 +68,7 @@ export interface QuestionResult {
   readonly label: string
   readonly waves: Readonly<Record<string, { readonly n: number; readonly suppressed: boolean; readonly shares: ReadonlyArray<ReportShare>; readonly mean: number | null; readonly median: number | null }>>
   /** Pre → post, when both waves ask it. */
-  readonly paired: PairedResult | { readonly suppressed: true; readonly n: number } | { readonly unpaired: true } | null
+  readonly paired: PairedResult | { readonly suppressed: true } | { readonly unpaired: true } | null
   /** For single-choice and knowledge questions: post share minus pre share, per option, among people who answered both. */
   readonly shift: ReadonlyArray<{ readonly value: string; readonly label: string; readonly pre: number; readonly post: number; readonly change: number }> | null
   /** McNemar's test where the question is binary (two options, or knowledge correct / not). */
@@ -82,12 +82,16 @@ export interface GroupResult {
   readonly key: string
   readonly label: string
   readonly suppressed: boolean
-  /** Per wave: participants registered, invited by e-mail, answered (web, paper or Kobo), and the rate answered / registered; and how many answered both paired waves. */
+  /**
+   * Per wave: participants registered, invited by e-mail, answered (web, paper or Kobo), and the
+   * rate answered / registered; and how many answered both paired waves. A suppressed group shows
+   * none of them: no waves, and `paired` null.
+   */
   readonly response: {
     readonly waves: Readonly<Record<string, { readonly registered: number; readonly invited: number; readonly answered: number; readonly rate: number | null }>>
-    readonly paired: number
+    readonly paired: number | null
   }
-  readonly knowledge: (PairedResult & { readonly items: number }) | { readonly suppressed: true; readonly n: number } | null
+  readonly knowledge: (PairedResult & { readonly items: number }) | { readonly suppressed: true } | null
   readonly questions: ReadonlyArray<QuestionResult>
 }
 
@@ -361,19 +365,21 @@ export interface GroupContext {
 }
 
 /**
- * One group's figures from its merged counts. A group whose largest wave has fewer than
- * {@link SUPPRESSION_THRESHOLD} respondents is marked suppressed; a wave under the threshold
- * shows no shares, means or free text, and paired figures need that many pairs.
+ * One group's figures from its merged counts, with what the report's suppression pattern hides
+ * (see {@link suppressionPattern}): a suppressed group shows no counts and no figures; a
+ * suppressed wave shows no shares, means or free text; a suppressed paired question or knowledge
+ * index shows no paired figures. A wave, question or index under {@link SUPPRESSION_THRESHOLD}
+ * is always suppressed, whatever the pattern says.
  */
-export const groupResult = (acc: GroupCounts, context: GroupContext): GroupResult => {
+export const groupResult = (acc: GroupCounts, context: GroupContext, hide: GroupSuppression): GroupResult => {
   const { instrument, locale, waves, pairedWaves } = context
   const { numeric: numericIds, choice: choiceIds, knowledge: knowledgeItems } = pairedQuestions(instrument, pairedWaves)
   const label = (labels: Record<string, string>) => labelIn(labels, locale, instrument)
   const optionLabel = (q: Question, value: string): string => ("options" in q ? label(q.options.find((o) => o.id === value)?.label ?? { [locale]: value }) : value)
   const answeredMax = Math.max(0, ...acc.answered.values())
-  const suppressed = answeredMax < SUPPRESSION_THRESHOLD
+  const suppressed = hide.group || answeredMax < SUPPRESSION_THRESHOLD
   const response: Record<string, { registered: number; invited: number; answered: number; rate: number | null }> = {}
-  for (const w of waves) {
+  for (const w of suppressed ? [] : waves) {
     const n = acc.answered.get(w) ?? 0
     response[w] = { registered: acc.registered, invited: acc.invited.get(w) ?? 0, answered: n, rate: acc.registered === 0 ? null : n / acc.registered }
   }
@@ -385,7 +391,7 @@ export const groupResult = (acc: GroupCounts, context: GroupContext): GroupResul
       const h = acc.dist.get(w)?.get(q.id) ?? new Map<string, number>()
       const respondents = acc.answered.get(w) ?? 0
       const answers = q.type === "multiple" ? respondents : total(h)
-      const waveSuppressed = respondents < SUPPRESSION_THRESHOLD
+      const waveSuppressed = suppressed || hide.waves[w] !== false || respondents < SUPPRESSION_THRESHOLD
       if (q.type === "text") {
         freeText[w] = waveSuppressed ? [] : [...h].map(([text, count]) => ({ text, count })).sort((x, y) => y.count - x.count || (x.text < y.text ? -1 : 1))
         perWave[w] = { n: waveSuppressed ? 0 : total(h), suppressed: waveSuppressed, shares: [], mean: null, median: null }
@@ -417,12 +423,12 @@ export const groupResult = (acc: GroupCounts, context: GroupContext): GroupResul
     if (asked && numericIds.includes(q.id)) {
       const d = acc.diffs.get(q.id)
       const n = d === undefined ? 0 : total(d.hist)
-      paired = n < SUPPRESSION_THRESHOLD ? { suppressed: true, n } : pairedOf(d!.hist, d!)
+      paired = suppressed || hide.paired[q.id] !== false || n < SUPPRESSION_THRESHOLD ? { suppressed: true } : pairedOf(d!.hist, d!)
     }
     if (asked && choiceIds.includes(q.id) && "options" in q) {
       const h = acc.trans.get(q.id) ?? new Map<string, number>()
       const n = total(h)
-      if (n < SUPPRESSION_THRESHOLD) paired = { suppressed: true, n }
+      if (suppressed || hide.paired[q.id] !== false || n < SUPPRESSION_THRESHOLD) paired = { suppressed: true }
       else {
         const pre = new Map<string, number>()
         const post = new Map<string, number>()
@@ -453,20 +459,320 @@ export const groupResult = (acc: GroupCounts, context: GroupContext): GroupResul
   const knowN = total(acc.know.hist)
   const knowledgeResult = knowledgeItems.length === 0 || pairedWaves === null
     ? null
-    : knowN < SUPPRESSION_THRESHOLD ? { suppressed: true as const, n: knowN } : { ...pairedOf(acc.know.hist, acc.know), items: knowledgeItems.length }
-  return { key: acc.key, label: acc.label, suppressed, response: { waves: response, paired: acc.paired }, knowledge: knowledgeResult, questions }
+    : suppressed || hide.knowledge || knowN < SUPPRESSION_THRESHOLD ? { suppressed: true as const } : { ...pairedOf(acc.know.hist, acc.know), items: knowledgeItems.length }
+  return { key: acc.key, label: acc.label, suppressed, response: { waves: response, paired: suppressed ? null : acc.paired }, knowledge: knowledgeResult, questions }
 }
 
-const methodsText = (threshold: number, mirror: boolean): string =>
+// ---------------------------------------------------------------------------------------------
+// Complementary suppression
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One set the report can publish: the leaves (sites, or participant categories of a pool) it
+ * sums. Two groups over the same leaves (a country alone in its sub-region, a pool's overall
+ * group and its only format) are one set: they are shown or suppressed together.
+ */
+export interface SuppressionSet {
+  readonly key: string
+  readonly leaves: ReadonlyArray<string>
+}
+
+/** What {@link complementarySuppression} works on: one table's sizes (e.g. the respondents of one wave). */
+export interface SuppressionProblem {
+  /** Every set any report can publish. */
+  readonly sets: ReadonlyArray<SuppressionSet>
+  /** Each leaf's size: the people the table counts there. Missing leaves count 0. */
+  readonly sizes: ReadonlyMap<string, number>
+  readonly threshold: number
+  /** Sets suppressed whatever their size (e.g. a group suppressed as a whole in another table). */
+  readonly initial?: ReadonlySet<string> | undefined
+  /** Sets whose status is given and never changed (shown when false, suppressed when true). */
+  readonly locked?: ReadonlyMap<string, boolean> | undefined
+}
+
+/**
+ * The suppression pattern of one table: the sets that are suppressed.
+ *
+ * Primary suppression: every set with fewer than `threshold` people (empty ones included, which
+ * have nothing to show). Complementary suppression then makes sure nothing smaller than the
+ * threshold can be computed from what is shown, by subtracting shown sets from one another
+ * along any grouping, or by any other linear combination of them:
+ *
+ * - the leaves no shown singleton reveals fall into classes, the leaves contained in exactly the
+ *   same shown sets; everything the shown sets reveal about them is a sum of whole classes (the
+ *   shown sets' sums are sums of classes and of shown leaves), never less;
+ * - so every class must hold no one or at least `threshold` people. A class that does not is
+ *   merged with another one (or with a shown leaf) by suppressing the sets that tell them apart,
+ *   choosing the cheapest (fewest people hidden, then the set keys' order, so the pattern is
+ *   deterministic); repeated until every class holds.
+ *
+ * Locked sets never change; a class that only locked sets could split is left (their figures are
+ * the responsibility of the pattern that locked them).
+ *
+ * @example
+ * complementarySuppression({ sets: [{ key: "IN", leaves: ["del", "kol", "mum"] }, { key: "del", leaves: ["del"] }, { key: "kol", leaves: ["kol"] }, { key: "mum", leaves: ["mum"] }], sizes: new Map([["del", 9], ["kol", 2], ["mum", 20]]), threshold: 5 })
+ * // Set { "kol", "del" }: Kolkata (2) is small, and Delhi (the smallest other site) hides it from India − Mumbai
+ */
+export const complementarySuppression = (problem: SuppressionProblem): Set<string> => {
+  const { sets, threshold } = problem
+  const sizeOf = (leaf: string) => problem.sizes.get(leaf) ?? 0
+  const setSize = new Map(sets.map((s) => [s.key, s.leaves.reduce((t, l) => t + sizeOf(l), 0)]))
+  const locked = problem.locked ?? new Map<string, boolean>()
+  const suppressed = new Set<string>()
+  for (const s of sets) {
+    const lock = locked.get(s.key)
+    if (lock === true || (lock === undefined && (setSize.get(s.key)! < threshold || problem.initial?.has(s.key) === true))) suppressed.add(s.key)
+  }
+  // the sets each leaf is in
+  const setsOf = new Map<string, Array<string>>()
+  const singleton = new Map<string, string>()
+  for (const s of sets) {
+    for (const l of s.leaves) {
+      const list = setsOf.get(l)
+      if (list === undefined) setsOf.set(l, [s.key])
+      else list.push(s.key)
+    }
+    if (s.leaves.length === 1) singleton.set(s.leaves[0]!, s.key)
+  }
+  const leaves = [...setsOf.keys()].sort()
+  const cost = (keys: Iterable<string>) => {
+    let c = 0
+    for (const k of keys) c += setSize.get(k)!
+    return c
+  }
+  const given = new Set<string>()
+  for (;;) {
+    // classes of the leaves no shown singleton reveals, by the shown sets they are in
+    const classes = new Map<string, { leaves: Array<string>; shown: Array<string>; size: number }>()
+    const known: Array<{ leaf: string; shown: Array<string> }> = []
+    for (const l of leaves) {
+      const shown = setsOf.get(l)!.filter((k) => !suppressed.has(k)).sort()
+      const one = singleton.get(l)
+      if (one !== undefined && !suppressed.has(one)) {
+        known.push({ leaf: l, shown })
+        continue
+      }
+      if (shown.length === 0) continue
+      const id = shown.join("\u0000")
+      const c = classes.get(id)
+      if (c === undefined) classes.set(id, { leaves: [l], shown, size: sizeOf(l) })
+      else {
+        c.leaves.push(l)
+        c.size += sizeOf(l)
+      }
+    }
+    const bad = [...classes.entries()]
+      .filter(([id, c]) => c.size > 0 && c.size < threshold && !given.has(id))
+      .sort(([a, x], [b, y]) => x.size - y.size || (a < b ? -1 : a > b ? 1 : 0))[0]
+    if (bad === undefined) return suppressed
+    const [badId, cls] = bad
+    const mine = new Set(cls.shown)
+    // candidates: suppress the sets that tell this class apart from another class or a shown
+    // leaf (merging them), or one set of this class's (merging it with whatever lies above)
+    type Candidate = { readonly hide: Array<string>; readonly merged: number; readonly cost: number; readonly id: string }
+    const candidates: Array<Candidate> = []
+    const consider = (hide: Array<string>, merged: number) => {
+      if (hide.length === 0 || hide.some((k) => locked.has(k))) return
+      hide.sort()
+      candidates.push({ hide, merged, cost: cost(hide), id: hide.join("\u0000") })
+    }
+    const apart = (other: ReadonlyArray<string>) => [...other.filter((k) => !mine.has(k)), ...cls.shown.filter((k) => !other.includes(k))]
+    for (const [id, c] of classes) if (id !== badId) consider(apart(c.shown), cls.size + c.size)
+    for (const k of known) consider(apart(k.shown), cls.size + sizeOf(k.leaf))
+    for (const k of cls.shown) consider([k], cls.size)
+    const ok = (c: Candidate) => (c.merged >= threshold ? 0 : 1)
+    const best = candidates.sort((a, b) => ok(a) - ok(b) || a.cost - b.cost || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0]
+    if (best === undefined) {
+      given.add(badId)
+      continue
+    }
+    for (const k of best.hide) suppressed.add(k)
+  }
+}
+
+/** What one group shows, by the report's suppression pattern (true: suppressed). */
+export interface GroupSuppression {
+  /** The group as a whole: its response counts and everything else. */
+  readonly group: boolean
+  /** Per wave: its distributions, means and free text. */
+  readonly waves: Readonly<Record<string, boolean>>
+  /** Per paired question: its paired change, shifts and McNemar. */
+  readonly paired: Readonly<Record<string, boolean>>
+  /** The knowledge index. */
+  readonly knowledge: boolean
+}
+
+/** The suppression of every group of every report over the same counts: `of(includeMirror, pool, groupKey)`. */
+export interface SuppressionPattern {
+  readonly of: (includeMirror: boolean, pool: "main" | "mirror", groupKey: string) => GroupSuppression
+}
+
+const GEO_GROUPINGS = ["all", "site", "country", "region", "subregion", "format"] as const
+const scopeKey = (includeMirror: boolean, pool: "main" | "mirror", groupKey: string): string => `${includeMirror ? "pooled" : "apart"}/${pool}|${groupKey}`
+const poolOfSite = (site: ReportSite, includeMirror: boolean): "main" | "mirror" => (site.format === "mirror" && !includeMirror ? "mirror" : "main")
+
+/** The groups (by scope key) as sets of leaves, one set per distinct leaf set. */
+const setsFrom = (members: Map<string, Set<string>>): { readonly sets: Array<SuppressionSet>; readonly setOf: Map<string, string> } => {
+  const setOf = new Map<string, string>()
+  const byKey = new Map<string, SuppressionSet>()
+  for (const [group, leaves] of members) {
+    const sorted = [...leaves].sort()
+    const key = sorted.join("\u0001")
+    setOf.set(group, key)
+    if (!byKey.has(key)) byKey.set(key, { key, leaves: sorted })
+  }
+  return { sets: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), setOf }
+}
+
+const addMember = (members: Map<string, Set<string>>, group: string, leaf: string): void => {
+  const s = members.get(group)
+  if (s === undefined) members.set(group, new Set([leaf]))
+  else s.add(leaf)
+}
+
+/** The tables suppressed on their own: the group as a whole, each wave, each paired question, the knowledge index. */
+interface TableSizes {
+  /** wave → leaf → respondents */
+  readonly waves: Map<string, Map<string, number>>
+  /** paired question → leaf → pairs */
+  readonly paired: Map<string, Map<string, number>>
+  /** leaf → knowledge-index pairs */
+  readonly knowledge: Map<string, number>
+}
+
+const sizesOf = (counts: ReportCounts, leafOf: (r: SiteCount) => string | undefined, waves: ReadonlyArray<string>, pairedIds: ReadonlyArray<string>): TableSizes => {
+  const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n)
+  const sizes: TableSizes = { waves: new Map(waves.map((w) => [w, new Map()])), paired: new Map(pairedIds.map((q) => [q, new Map()])), knowledge: new Map() }
+  for (const r of counts.answered) {
+    const leaf = leafOf(r)
+    const m = sizes.waves.get(r.wave)
+    if (leaf !== undefined && m !== undefined) bump(m, leaf, r.n)
+  }
+  for (const r of counts.pairedValues) {
+    const leaf = leafOf(r)
+    const m = sizes.paired.get(r.question)
+    if (leaf !== undefined && m !== undefined) bump(m, leaf, r.n)
+  }
+  for (const r of counts.knowledge) {
+    const leaf = leafOf(r)
+    if (leaf !== undefined) bump(sizes.knowledge, leaf, r.n)
+  }
+  return sizes
+}
+
+/** Every table's pattern over one universe of sets; `locked(table)` gives the sets fixed beforehand. */
+const patternsOf = (
+  sets: ReadonlyArray<SuppressionSet>,
+  sizes: TableSizes,
+  threshold: number,
+  locked: (table: string) => ReadonlyMap<string, boolean> | undefined
+): Map<string, Set<string>> => {
+  const out = new Map<string, Set<string>>()
+  // the group as a whole: suppressed when every wave has fewer than the threshold (its size
+  // is its largest wave, per leaf, so a class is never smaller than a group that shows)
+  const largest = new Map<string, number>()
+  for (const m of sizes.waves.values()) for (const [leaf, n] of m) largest.set(leaf, Math.max(largest.get(leaf) ?? 0, n))
+  const small = new Set(sets.filter((s) => [...sizes.waves.values()].every((m) => s.leaves.reduce((t, l) => t + (m.get(l) ?? 0), 0) < threshold)).map((s) => s.key))
+  const group = complementarySuppression({ sets, sizes: largest, threshold, initial: small, locked: locked("group") })
+  out.set("group", group)
+  for (const [w, m] of sizes.waves) out.set(`wave:${w}`, complementarySuppression({ sets, sizes: m, threshold, initial: group, locked: locked(`wave:${w}`) }))
+  for (const [q, m] of sizes.paired) out.set(`paired:${q}`, complementarySuppression({ sets, sizes: m, threshold, initial: group, locked: locked(`paired:${q}`) }))
+  out.set("knowledge", complementarySuppression({ sets, sizes: sizes.knowledge, threshold, initial: group, locked: locked("knowledge") }))
+  return out
+}
+
+/**
+ * The report's suppression pattern, computed once over every grouping any report over these
+ * counts can show — site, country, sub-region, region, format and the overall group, each with
+ * the mirror dialogues apart and pooled — whatever `by` the report asks for, so that two
+ * reports (`--by site` and `--by country`, with and without `--include-mirror`) suppress the
+ * same groups and reveal nothing together that each hides. See {@link complementarySuppression}.
+ *
+ * With `--by category:<name>` the categories cut across sites: they form a pattern of their own
+ * (each category per pool, apart and pooled) whose overall groups keep the geographic pattern's
+ * status, so a category report never reveals what a geographic one hides.
+ */
+export const suppressionPattern = (
+  counts: ReportCounts,
+  sites: ReadonlyArray<ReportSite>,
+  options: { readonly by: ReportBy; readonly waves: ReadonlyArray<string>; readonly pairedIds: ReadonlyArray<string>; readonly threshold: number }
+): SuppressionPattern => {
+  const { threshold } = options
+  const siteById = new Map<string, ReportSite>(sites.map((s) => [s.id, s]))
+  const members = new Map<string, Set<string>>()
+  for (const site of sites) {
+    for (const includeMirror of [false, true]) {
+      const pool = poolOfSite(site, includeMirror)
+      for (const by of GEO_GROUPINGS) addMember(members, scopeKey(includeMirror, pool, by === "all" ? "all" : `${by}:${groupOf(by, site, null, (c) => c).key}`), site.id)
+    }
+  }
+  const geo = setsFrom(members)
+  const geoSizes = sizesOf(counts, (r) => (siteById.has(r.site_id) ? r.site_id : undefined), options.waves, options.pairedIds)
+  const geoPatterns = patternsOf(geo.sets, geoSizes, threshold, () => undefined)
+  let universe = { setOf: geo.setOf, patterns: geoPatterns }
+
+  if (categoryOf(options.by) !== null) {
+    // leaves: (the pool a site is in when mirror dialogues are apart, category)
+    const cellOf = (r: SiteCount): string | undefined => {
+      const site = siteById.get(r.site_id)
+      return site === undefined ? undefined : `${poolOfSite(site, false)}\u0002${r.cat ?? "(none)"}`
+    }
+    const catMembers = new Map<string, Set<string>>()
+    for (const rows of [counts.registered, counts.invited, counts.answered, counts.paired, counts.values, counts.pairedValues, counts.knowledge] as ReadonlyArray<ReadonlyArray<SiteCount>>) {
+      for (const r of rows) {
+        const cell = cellOf(r)
+        if (cell === undefined) continue
+        const part = cell.startsWith("mirror\u0002") ? "mirror" : "main"
+        for (const includeMirror of [false, true]) {
+          const pool = includeMirror ? "main" : part
+          addMember(catMembers, scopeKey(includeMirror, pool, "all"), cell)
+          addMember(catMembers, scopeKey(includeMirror, pool, `${options.by}:${r.cat ?? "(none)"}`), cell)
+        }
+      }
+    }
+    const cat = setsFrom(catMembers)
+    // the overall groups keep their geographic status (shown if any report shows the same people)
+    const lockedFor = (table: string): Map<string, boolean> => {
+      const locks = new Map<string, boolean>()
+      for (const [group, key] of cat.setOf) {
+        if (!group.endsWith("|all")) continue
+        const geoKey = geo.setOf.get(group)
+        const hidden = geoKey === undefined || geoPatterns.get(table)!.has(geoKey)
+        locks.set(key, (locks.get(key) ?? true) && hidden)
+      }
+      return locks
+    }
+    universe = { setOf: cat.setOf, patterns: patternsOf(cat.sets, sizesOf(counts, cellOf, options.waves, options.pairedIds), threshold, lockedFor) }
+  }
+
+  return {
+    of: (includeMirror, pool, groupKey) => {
+      const key = universe.setOf.get(scopeKey(includeMirror, pool, groupKey))
+      const hidden = (table: string) => key === undefined || universe.patterns.get(table)?.has(key) !== false
+      return {
+        group: hidden("group"),
+        waves: Object.fromEntries(options.waves.map((w) => [w, hidden(`wave:${w}`)])),
+        paired: Object.fromEntries(options.pairedIds.map((q) => [q, hidden(`paired:${q}`)])),
+        knowledge: hidden("knowledge")
+      }
+    }
+  }
+}
+
+const methodsText = (threshold: number, mirror: boolean, category: boolean): string =>
   [
     "Paired comparisons use the participants who answered the question in both waves (pre and post), matched by their pseudonymous code.",
     "For numeric and ordinal questions (Likert scales coded 1 to 5 or 1 to 7, 0–10 scales, numbers): the mean paired change (post − pre) with a 95% confidence interval from Student's t distribution; the paired t-test; the Wilcoxon signed-rank test (zero differences dropped; exact p-value when fewer than 50 non-zero differences and no ties, otherwise the normal approximation with the tie-corrected variance and a continuity correction, as R's wilcox.test); Cohen's d_z (mean change / standard deviation of the changes) and the matched-pairs rank-biserial correlation (Kerby, 2014).",
     "For single-choice and knowledge questions: the shares of each option before and after among paired respondents, and McNemar's test where the question is binary (two options; knowledge items as correct / not correct), with continuity correction (and the exact binomial p-value for small discordant counts).",
     "The knowledge index is each participant's share of knowledge items answered correctly among those answered; it is compared pre against post, paired.",
-    `Privacy: a group with fewer than ${threshold} respondents in a wave is shown as suppressed, never as numbers, and its free-text answers are not shown; paired results need ${threshold} pairs.`,
+    `Privacy: a group with fewer than ${threshold} respondents in a wave is shown as suppressed, never as numbers, and its free-text answers are not shown; paired results need ${threshold} pairs. A group with fewer than ${threshold} respondents in every wave shows no counts either (not even how many registered or answered).`,
+    `Complementary suppression: other groups are suppressed too, so that no suppressed figure can be worked out by subtraction — a country's figures minus those of its shown sites, all participants minus the shown sites, a region minus its shown countries, a format minus its sites, a pooled report minus one with mirror dialogues apart. Any such difference covers either nobody or at least ${threshold} respondents. The suppressed groups are chosen once over every grouping (site, country, sub-region, region, format, all participants; mirror dialogues apart and pooled), whatever grouping a report shows, so that reports grouped differently reveal nothing together either. Each wave, each paired question and the knowledge index is protected on its own; a suppressed group is suppressed in all of them. A suppressed group is marked "suppressed" whether it is small itself or hidden to protect another one.`,
+    category
+      ? `Participant categories cut across sites: the categories are suppressed on the same rule among themselves (all participants minus the shown categories covers nobody or at least ${threshold} respondents), and the overall group keeps the status it has in every other report. Categories are never crossed with sites or with one another, so no report subtracts one from the other.`
+      : "",
     mirror ? "Mirror dialogues are pooled with the randomly selected sites (--include-mirror)." : "Mirror dialogues (sites whose format is mirror) are reported apart and never pooled with the randomly selected sites.",
     "Regions and sub-regions follow the UN geoscheme (M49). p-values are not adjusted for multiple comparisons."
-  ].join("\n\n")
+  ].filter((p) => p !== "").join("\n\n")
 
 /** Everything the report is computed from. */
 export interface ReportInput extends GroupContext {
@@ -482,7 +788,8 @@ export interface ReportInput extends GroupContext {
 
 /**
  * The report from the database's counts: merged into groups per pool (the overall group first,
- * then the others by name in the report's locale), small groups suppressed, labels in the locale.
+ * then the others by name in the report's locale), small groups suppressed with the groups that
+ * would let one subtract them (see {@link suppressionPattern}), labels in the locale.
  *
  * @example
  * const report = buildReport({ instrument, locale: "en", waves: ["pre", "post"], pairedWaves: ["pre", "post"], dialogue: "We, the Internet", by: "region", includeMirror: false, sites, counts, responses: { total: 1200, simulated: 0 } })
@@ -495,6 +802,8 @@ export const buildReport = (input: ReportInput): SurveyReport => {
   const pools = mergeIntoGroups(input.counts, input.sites, { by, includeMirror: input.includeMirror, numericIds: pairedQuestions(instrument, input.pairedWaves).numeric, countryName })
   const order = (groups: Map<string, GroupCounts>) =>
     [...groups.values()].sort((a, b) => (a.key === "all" ? -1 : b.key === "all" ? 1 : a.label.localeCompare(b.label, locale)))
+  const { numeric, choice } = pairedQuestions(instrument, input.pairedWaves)
+  const pattern = suppressionPattern(input.counts, input.sites, { by, waves: input.waves, pairedIds: [...numeric, ...choice], threshold: SUPPRESSION_THRESHOLD })
   return {
     instrument: { id: instrument.id, version: instrument.version, title: labelIn(instrument.title, locale, instrument) },
     dialogue: input.dialogue,
@@ -504,8 +813,8 @@ export const buildReport = (input: ReportInput): SurveyReport => {
     includeMirror: input.includeMirror,
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     locale,
-    pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map((g) => groupResult(g, input)) })),
-    methods: methodsText(SUPPRESSION_THRESHOLD, input.includeMirror),
+    pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map((g) => groupResult(g, input, pattern.of(input.includeMirror, pool, g.key))) })),
+    methods: methodsText(SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null),
     simulatedResponses: input.responses.simulated,
     responses: input.responses.total
   }

@@ -18,7 +18,8 @@ const round = (x: number | null | undefined, digits = 6): string => (x === null 
 
 /**
  * The report as tidy CSV: one row per figure — pool, grouping, group, question, wave, measure,
- * option, value, n. Suppressed groups appear as a `suppressed` row, never as numbers.
+ * option, value, n. Suppressed groups, waves and paired figures appear as a `suppressed` row,
+ * never as numbers; a suppressed group has no response rows (no counts at all).
  */
 export const reportCsv = (report: SurveyReport): string => {
   const rows: Array<Array<string>> = []
@@ -33,15 +34,16 @@ export const reportCsv = (report: SurveyReport): string => {
   }
   for (const { pool, groups } of report.pools) {
     for (const g of groups) {
+      if (g.suppressed) row(pool, g, "", "", "", "suppressed", "", "1", "")
       for (const [wave, r] of Object.entries(g.response.waves)) {
         row(pool, g, "", "", wave, "registered", "", String(r.registered), r.registered)
         row(pool, g, "", "", wave, "invited", "", String(r.invited), r.invited)
         row(pool, g, "", "", wave, "answered", "", String(r.answered), r.answered)
         row(pool, g, "", "", wave, "response_rate", "", round(r.rate), r.registered)
       }
-      row(pool, g, "", "", "", "paired", "", String(g.response.paired), g.response.paired)
+      if (g.response.paired !== null) row(pool, g, "", "", "", "paired", "", String(g.response.paired), g.response.paired)
       if (g.knowledge !== null) {
-        if ("suppressed" in g.knowledge) row(pool, g, "knowledge_index", "index", "", "suppressed", "", "1", g.knowledge.n)
+        if ("suppressed" in g.knowledge) row(pool, g, "knowledge_index", "index", "", "suppressed", "", "1", "")
         else paired(pool, g, "knowledge_index", "index", g.knowledge)
       }
       for (const q of g.questions) {
@@ -57,7 +59,7 @@ export const reportCsv = (report: SurveyReport): string => {
         }
         if (q.paired !== null) {
           if ("unpaired" in q.paired) row(pool, g, q.id, q.type, "", "unpaired", "", "1", "")
-          else if ("suppressed" in q.paired) row(pool, g, q.id, q.type, "", "suppressed", "", "1", q.paired.n)
+          else if ("suppressed" in q.paired) row(pool, g, q.id, q.type, "", "suppressed", "", "1", "")
           else paired(pool, g, q.id, q.type, q.paired)
         }
         for (const s of q.shift ?? []) row(pool, g, q.id, q.type, "pre-post", "share_change", s.value, round(s.change), "")
@@ -164,6 +166,8 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
   const out: Array<string> = []
   const w0 = report.pairedWaves?.[0] ?? "pre"
   const w1 = report.pairedWaves?.[1] ?? "post"
+  // the same words for every suppressed cell: whether it is small itself or hides another is not said
+  const why = `suppressed (fewer than ${report.suppressionThreshold}, or to protect a smaller group)`
   out.push(`<!doctype html><html lang="${esc(report.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.instrument.title)} — impact report</title><style>${CSS}</style></head><body>`)
   if (report.simulatedResponses > 0) {
     const which = report.simulatedResponses === report.responses ? `All ${report.responses} responses` : `${report.simulatedResponses} of the ${report.responses} responses`
@@ -176,9 +180,9 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
     out.push(`<h3>Response</h3><table><thead><tr><th>Group</th>${report.waves.map((w) => `<th>${esc(w)}: answered / registered</th><th>rate</th><th>e-mail invitations</th>`).join("")}<th>paired (${esc(w0)} and ${esc(w1)})</th></tr></thead><tbody>`)
     for (const g of groups) {
       out.push(`<tr><td>${esc(g.label)}</td>${report.waves.map((w) => {
-        const r = g.response.waves[w]!
-        return g.suppressed ? `<td class="suppressed" colspan="3">suppressed (fewer than ${report.suppressionThreshold})</td>` : `<td>${r.answered} / ${r.registered}</td><td>${pct(r.rate)}</td><td>${r.invited}</td>`
-      }).join("")}<td>${g.suppressed ? "" : g.response.paired}</td></tr>`)
+        const r = g.response.waves[w]
+        return g.suppressed || r === undefined ? `<td class="suppressed" colspan="3">${why}</td>` : `<td>${r.answered} / ${r.registered}</td><td>${pct(r.rate)}</td><td>${r.invited}</td>`
+      }).join("")}<td>${g.response.paired ?? ""}</td></tr>`)
     }
     out.push("</tbody></table>")
     const shown = groups.filter((g) => !g.suppressed).slice(0, 60)
@@ -190,7 +194,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
       const points: Array<{ group: string; change: number; low: number; high: number }> = []
       for (const g of know) {
         const k = g.knowledge!
-        if ("suppressed" in k) out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="8">suppressed (n = ${k.n} &lt; ${report.suppressionThreshold})</td></tr>`)
+        if ("suppressed" in k) out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="8">${why}</td></tr>`)
         else {
           out.push(`<tr><td>${esc(g.label)}</td><td>${k.n}</td><td>${pct(k.meanPre)}</td><td>${pct(k.meanPost)}</td><td>${fmt(k.meanChange * 100, 1)} pts</td><td>${k.ci95 === null ? "—" : `${fmt(k.ci95[0] * 100, 1)} to ${fmt(k.ci95[1] * 100, 1)}`}</td><td>${pFmt(k.pT)}</td><td>${pFmt(k.wilcoxon.p)}</td><td>${fmt(k.dz)}</td></tr>`)
           if (k.ci95 !== null) points.push({ group: g.label, change: k.meanChange * 100, low: k.ci95[0] * 100, high: k.ci95[1] * 100 })
@@ -219,7 +223,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
             return s.suppressed ? `<td class="suppressed" colspan="3">suppressed</td>` : `<td>${fmt(s.mean)}</td><td>${fmt(s.median, 1)}</td><td>${s.n}</td>`
           }).join("")
           const p = gq.paired
-          const pairedCells = p === null ? `<td colspan="7"></td>` : "unpaired" in p ? `<td colspan="7" class="muted">not asked in both waves: unpaired</td>` : "suppressed" in p ? `<td class="suppressed" colspan="7">suppressed (n = ${p.n} &lt; ${report.suppressionThreshold})</td>`
+          const pairedCells = p === null ? `<td colspan="7"></td>` : "unpaired" in p ? `<td colspan="7" class="muted">not asked in both waves: unpaired</td>` : "suppressed" in p ? `<td class="suppressed" colspan="7">${why}</td>`
             : `<td>${p.n}</td><td>${fmt(p.meanChange)}</td><td>${p.ci95 === null ? "—" : `${fmt(p.ci95[0])} to ${fmt(p.ci95[1])}`}</td><td>${pFmt(p.pT)}</td><td>${pFmt(p.wilcoxon.p)}${p.wilcoxon.method === "exact" ? " (exact)" : ""}</td><td>${fmt(p.dz)}</td><td>${fmt(p.rankBiserial)}</td>`
           if (p !== null && !("unpaired" in p) && !("suppressed" in p) && p.ci95 !== null) points.push({ group: g.label, change: p.meanChange, low: p.ci95[0], high: p.ci95[1] })
           out.push(`<tr><td>${esc(g.label)}</td>${waveCells}${pairedCells}</tr>`)
@@ -255,7 +259,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
           for (const [w, texts] of Object.entries(gq.freeText ?? {})) {
             const s = gq.waves[w]!
             if (s.suppressed) {
-              out.push(`<p class="suppressed">${esc(g.label)}, ${esc(w)}: suppressed (fewer than ${report.suppressionThreshold} respondents)</p>`)
+              out.push(`<p class="suppressed">${esc(g.label)}, ${esc(w)}: ${why}</p>`)
               continue
             }
             if (texts.length === 0) continue

@@ -21,7 +21,9 @@ const sites = [site("sn-dakar", "Dakar", "SN"), site("sn-thies", "Thiès", "SN")
 
 const none: ReportCounts = { registered: [], invited: [], answered: [], paired: [], values: [], pairedValues: [], knowledge: [] }
 
-// Dakar: 6 answered both waves (trust 4 → 6); Thiès: 3 (trust 5 → 5); London: 2 (suppressed alone)
+// Dakar: 6 answered both waves (trust 4 → 6); Thiès: 3 (trust 5 → 5); London: 2 (suppressed alone).
+// All participants minus Dakar would give Thiès and London together (5); Senegal would give
+// London alone, so Senegal is suppressed too (see test/report/Suppression.test.ts).
 const counts: ReportCounts = {
   ...none,
   registered: [{ site_id: "sn-dakar", cat: null, n: 10 }, { site_id: "sn-thies", cat: null, n: 4 }, { site_id: "gb-london", cat: null, n: 2 }],
@@ -57,7 +59,15 @@ describe("the report's groups", () => {
     expect([...senegal.dist.get("pre")!.get("trust")!]).toEqual([["4", 6], ["5", 3]])
     expect([...senegal.diffs.get("trust")!.hist]).toEqual([["2", 6], ["0", 3]])
 
-    const built = report("country")
+    // with a second British site (Leeds, 6) London hides behind it, Thiès behind Dakar, and the countries show
+    const leeds: ReportCounts = {
+      ...counts,
+      registered: [...counts.registered, { site_id: "gb-leeds", cat: null, n: 6 }],
+      answered: [...counts.answered, ...["pre", "post"].map((wave) => ({ site_id: "gb-leeds", cat: null, wave, n: 6 }))],
+      values: [...counts.values, ...["pre", "post"].map((wave) => ({ site_id: "gb-leeds", cat: null, wave, question: "trust", value: "8", n: 6 }))],
+      pairedValues: [...counts.pairedValues, { site_id: "gb-leeds", cat: null, question: "trust", pre: "8", post: "8", n: 6 }]
+    }
+    const built = buildReport({ instrument, locale: "en", waves: ["pre", "post"], pairedWaves: ["pre", "post"], dialogue: "Test", by: "country", includeMirror: false, sites: [...sites, site("gb-leeds", "Leeds", "GB")], counts: leeds, responses: { total: 34, simulated: 0 } })
     const sn = built.pools[0]!.groups.find((g) => g.key === "country:SN")!
     expect(sn.label).toBe("Senegal")
     const trust = sn.questions.find((q) => q.id === "trust")!
@@ -69,7 +79,9 @@ describe("the report's groups", () => {
     expect((trust.paired as PairedResult).meanChange).toBeCloseTo(12 / 9, 10)
     // the overall group holds every main site, and comes first
     expect(built.pools[0]!.groups.map((g) => g.label)).toEqual(["All participants", "Senegal", "United Kingdom"])
-    expect(built.pools[0]!.groups[0]!.response.waves["pre"]).toEqual({ registered: 16, invited: 0, answered: 11, rate: 11 / 16 })
+    expect(built.pools[0]!.groups[0]!.response.waves["pre"]).toEqual({ registered: 22, invited: 0, answered: 17, rate: 17 / 22 })
+    // without Leeds, Senegal minus Dakar would be Thiès, and all minus Senegal London: Senegal is suppressed
+    expect(report("country").pools[0]!.groups.map((g) => [g.label, g.suppressed])).toEqual([["All participants", false], ["Senegal", true], ["United Kingdom", true]])
   })
 
   it(`suppresses a group under ${SUPPRESSION_THRESHOLD} respondents: no numbers, no free text`, () => {
@@ -78,7 +90,9 @@ describe("the report's groups", () => {
     expect(london.suppressed).toBe(true)
     const trust = london.questions.find((q) => q.id === "trust")!
     expect(trust.waves["pre"]).toEqual({ n: 0, suppressed: true, shares: [], mean: null, median: null })
-    expect(trust.paired).toEqual({ suppressed: true, n: 2 })
+    expect(trust.paired).toEqual({ suppressed: true })
+    // no counts either
+    expect(london.response).toEqual({ waves: {}, paired: null })
     expect(london.questions.find((q) => q.id === "views")!.freeText).toEqual({ post: [] })
     // Dakar has 6: shown, free text included
     const dakar = bySite.find((g) => g.key === "site:sn-dakar")!
@@ -91,11 +105,14 @@ describe("the report's groups", () => {
     expect(groupOf("category:gender", sites[0]!, null, (c) => c)).toEqual({ key: "(none)", label: "(not recorded)" })
     const byGender: ReportCounts = {
       ...none,
-      registered: [{ site_id: "sn-dakar", cat: "woman", n: 5 }, { site_id: "gb-london", cat: "woman", n: 3 }, { site_id: "sn-dakar", cat: "man", n: 4 }, { site_id: "sn-thies", cat: null, n: 2 }]
+      registered: [{ site_id: "sn-dakar", cat: "woman", n: 5 }, { site_id: "gb-london", cat: "woman", n: 3 }, { site_id: "sn-dakar", cat: "man", n: 4 }, { site_id: "sn-thies", cat: null, n: 2 }],
+      answered: [{ site_id: "sn-dakar", cat: "woman", wave: "pre", n: 5 }, { site_id: "gb-london", cat: "woman", wave: "pre", n: 3 }, { site_id: "sn-dakar", cat: "man", wave: "pre", n: 4 }, { site_id: "sn-thies", cat: null, wave: "pre", n: 2 }]
     }
     const groups = report("category:gender", byGender).pools[0]!.groups
     expect(groups.map((g) => [g.key, g.label])).toEqual([["all", "All participants"], ["category:gender:(none)", "(not recorded)"], ["category:gender:man", "man"], ["category:gender:woman", "woman"]])
     expect(groups.find((g) => g.key === "category:gender:woman")!.response.waves["pre"]!.registered).toBe(8)
+    // men (4) and the unrecorded (2) are suppressed together: all minus women covers 6
+    expect(groups.map((g) => g.suppressed)).toEqual([false, true, true, false])
   })
 
   it("keeps mirror dialogues apart unless pooled", () => {
