@@ -5,6 +5,7 @@ import type * as Exit from "effect/Exit"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag } from "../../survey-flags.js"
+import { counted } from "../../plural.js"
 import { checkedLocale } from "../../locale-flag.js"
 
 /**
@@ -26,7 +27,7 @@ export default class SurveyReportCommand extends ConveneCommand {
   static override summary = "The impact report: response, pre/post distributions, paired change with tests and effect sizes, per group."
   static override description = [
     "Per wave: registered, invited, answered, response rate; and the paired n (answered pre and post). Per question and group: the distributions before and after; for numeric and ordinal questions the mean and median, the mean paired change with a 95% CI, the paired t-test, the Wilcoxon signed-rank test (exact for small n), Cohen's d_z and the matched-pairs rank-biserial; for single-choice questions the shift in shares, with McNemar's test where binary. The knowledge index (share of knowledge items correct) pre against post, paired.",
-    "--by site|country|region|subregion|format|category:<gender|age_band|education|residence>: regions and sub-regions follow the UN geoscheme (M49). Every report also has the overall group. Groups with fewer than 5 respondents are shown as suppressed, and their free text is not shown. Mirror dialogues are reported apart unless --include-mirror.",
+    "--by site|country|region|subregion|format|category:<gender|age_band|education|residence>: regions and sub-regions follow the UN geoscheme (M49). Every report also has the overall group. Groups with fewer than 5 respondents are shown as suppressed (no figures, no counts, no free text), and so are the other groups that would let one work them out by subtraction (a country minus its shown sites, all participants minus the shown sites, a pooled report minus one with mirror dialogues apart): the same groups whatever --by is. Mirror dialogues are reported apart unless --include-mirror.",
     "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure) or json; several with commas."
   ].join("\n\n")
   static override examples = [
@@ -65,7 +66,8 @@ export default class SurveyReportCommand extends ConveneCommand {
     const files = await writeReport(report, dir, formats)
     const main = report.pools.find((p) => p.pool === "main")
     const overall = main?.groups.find((g) => g.key === "all")
-    if (overall !== undefined) {
+    if (overall?.suppressed === true) this.log("The overall group is suppressed: too few respondents.")
+    else if (overall !== undefined) {
       const rates = Object.entries(overall.response.waves).map(([w, r]) => `${w} ${r.answered}/${r.registered}`).join(", ")
       this.log(`Answers: ${rates}; ${overall.response.paired} answered both waves.`)
       const k = overall.knowledge
@@ -73,7 +75,7 @@ export default class SurveyReportCommand extends ConveneCommand {
     }
     if (report.simulatedResponses > 0) this.warn(`${report.simulatedResponses} of the ${report.responses} responses were written by \`convene survey simulate\`: not real answers.`)
     const suppressed = report.pools.flatMap((p) => p.groups).filter((g) => g.suppressed).length
-    if (suppressed > 0) this.log(`${suppressed} group(s) suppressed: fewer than ${report.suppressionThreshold} respondents.`)
+    if (suppressed > 0) this.log(`${counted(suppressed, "group")} suppressed: fewer than ${report.suppressionThreshold} respondents, or hiding a smaller group from subtraction.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
     return { files, report }
   }
