@@ -8,7 +8,7 @@ import { type AnswerValue, decodeAnswer } from "./Answers.js"
 import { parseCsv } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 import { type Instrument, type Question, questionsFor, type WaveId } from "./Instrument.js"
-import { ParticipantCode } from "./Registry.js"
+import { normaliseParticipantCode, ParticipantCode } from "./Registry.js"
 import { PARTICIPANT_CODE } from "./XlsForm.js"
 
 /** One submission: the line it starts on, the participant code (upper case) and the answers given. */
@@ -212,11 +212,11 @@ export const parseKoboCsv = (
       problems.push({ ...at, message: "expected a participant code" })
       continue
     }
-    if (!isParticipantCode(raw)) {
+    const upper = normaliseParticipantCode(raw)
+    if (!isParticipantCode(upper)) {
       problems.push({ ...at, message: `expected a code of 4 to 32 letters, digits or dashes, got "${raw}"` })
       continue
     }
-    const upper = raw.toUpperCase()
     const first = codes.get(upper)
     if (first !== undefined) {
       problems.push({ ...at, message: `the code ${upper} is already on line ${first}` })

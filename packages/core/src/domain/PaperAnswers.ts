@@ -8,6 +8,7 @@ import { parseCsv } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 import { type Instrument, type Question, questionsFor, type WaveId } from "./Instrument.js"
 import { koboDelimiter, parseKoboCsv } from "./Kobo.js"
+import { normaliseParticipantCode } from "./Registry.js"
 
 /** One participant's answers as read from a file: where, the code (upper case), the answers given. */
 export interface AnswerRow {
@@ -68,7 +69,7 @@ export const paperRows = (text: string, file: string, instrument: Instrument, wa
       problems.push({ file, line: record.line, message: `expected ${header.fields.length} fields, got ${record.fields.length}` })
       continue
     }
-    const code = record.fields[codeColumn]!.trim().toUpperCase()
+    const code = normaliseParticipantCode(record.fields[codeColumn]!)
     if (code === "") {
       problems.push({ file, line: record.line, column: codeColumn + 1, field: "code", message: "expected a participant code" })
       continue
@@ -93,7 +94,7 @@ export const koboRows = (text: string, file: string, instrument: Instrument, wav
   const header = parseCsv(text, { delimiter: koboDelimiter(text) }).records[0]?.fields ?? []
   const codeColumn = header.findIndex((h) => h.split("/").at(-1) === "participant_code") + 1
   return {
-    rows: parsed.rows.map((r) => ({ line: r.line, code: r.code.trim().toUpperCase(), codeColumn, answers: r.answers })),
+    rows: parsed.rows.map((r) => ({ line: r.line, code: normaliseParticipantCode(r.code), codeColumn, answers: r.answers })),
     problems: parsed.problems,
     questions: questionsFor(instrument, wave).length,
     unapproved: parsed.unapproved

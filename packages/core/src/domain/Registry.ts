@@ -4,6 +4,7 @@
  * entity and back. Pure: the store and the import workflow use these.
  */
 import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { type CsvRecord, formatCsv, parseCsv, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
@@ -77,10 +78,30 @@ export const Languages = Schema.String.check(
 /** The letters of generated participant codes: no look-alikes (0/O, 1/I/L). */
 export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-/** A pseudonymous participant code that links a person's survey answers across waves. */
-export const ParticipantCode = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9-]{4,32}$/, { message: "expected a code of 4 to 32 letters, digits or dashes" })
-).pipe(Schema.brand("ParticipantCode"))
+/**
+ * A participant code as stored and compared: without surrounding spaces, in upper case. Every
+ * way a code comes in (registry import and `add`, paper and Kobo answers, the simulation) goes
+ * through this one function, so `abcd-lower-1` in the registry matches `ABCD-LOWER-1` on paper.
+ *
+ * @example
+ * normaliseParticipantCode(" k7m2-p9qx ") // "K7M2-P9QX"
+ */
+export const normaliseParticipantCode = (code: string): string => code.trim().toUpperCase()
+
+/**
+ * A pseudonymous participant code that links a person's survey answers across waves: 4 to 32
+ * letters, digits or dashes, normalised on decode ({@link normaliseParticipantCode}).
+ *
+ * @example
+ * Schema.decodeUnknownSync(ParticipantCode)("abcd-lower-1") // "ABCD-LOWER-1"
+ */
+export const ParticipantCode = Schema.String.pipe(
+  Schema.decodeTo(
+    Schema.String.check(Schema.isPattern(/^[A-Z0-9-]{4,32}$/, { message: "expected a code of 4 to 32 letters, digits or dashes" })),
+    { decode: SchemaGetter.transform(normaliseParticipantCode), encode: SchemaGetter.passthrough() }
+  ),
+  Schema.brand("ParticipantCode")
+)
 export type ParticipantCode = typeof ParticipantCode.Type
 
 const Category = Schema.String.check(Schema.isMaxLength(64, { message: "expected at most 64 characters" }))
@@ -376,8 +397,8 @@ const uniquenessTracker = (registry: Registry<{ readonly id: string }>) => {
     for (const key of keys) {
       const raw = values[key]
       if (raw === undefined) continue
-      // emails are compared the way they are stored: lower-cased
-      const value = key.endsWith("email") ? String(raw).toLowerCase() : String(raw)
+      // emails and codes are compared the way they are stored: lower-cased, normalised
+      const value = key.endsWith("email") ? String(raw).toLowerCase() : key === "code" ? normaliseParticipantCode(String(raw)) : String(raw)
       const byValue = seen.get(key) ?? new Map<string, number>()
       seen.set(key, byValue)
       const first = byValue.get(value)

@@ -14,6 +14,7 @@ import {
   decodeRegistryCsv,
   decodeRegistryJson,
   encodeRegistryCsv,
+  normaliseParticipantCode,
   type Participant,
   participantsRegistry,
   type Registry,
@@ -73,8 +74,8 @@ const checkAgainstStore = (
     const get = (row: CheckedRow, column: string): string | undefined => {
       const v = row.values[column]
       if (v === undefined || v === null || reported.has(`${row.line}\u0000${column}`)) return undefined
-      // emails are stored lower-cased
-      return column.endsWith("email") ? String(v).toLowerCase() : String(v)
+      // emails are stored lower-cased, participant codes normalised
+      return column.endsWith("email") ? String(v).toLowerCase() : column === "code" ? normaliseParticipantCode(String(v)) : String(v)
     }
     for (const ref of registry.references) {
       const target = registryFor(ref.registry)
@@ -197,7 +198,7 @@ export const listRegistry = Effect.fn("Registries.list")(function*<N extends Reg
       problems: unknown.map((k) => ({ field: "--where", message: `expected one of the columns ${registry.columns.map((c) => c.name).join(", ")}, got "${k}"` }))
     })
   }
-  const normalized = Object.fromEntries(Object.entries(where).map(([k, v]) => [k, k.endsWith("email") ? v.toLowerCase() : v]))
+  const normalized = Object.fromEntries(Object.entries(where).map(([k, v]) => [k, k.endsWith("email") ? v.toLowerCase() : k === "code" ? normaliseParticipantCode(v) : v]))
   return (yield* RegistryRepo.use((repo) => repo.listAll(registry, normalized))) as Array<RegistryEntities[N]>
 })
 

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { migrationStatus } from "../../src/infra/Database.js"
+import * as codesMigration from "../../src/infra/migrations/2026-11-30T03-codes.js"
+import { migrations } from "../../src/infra/migrations/index.js"
 import { parseCsv } from "../../src/domain/Csv.js"
 import { formatProblem, type InputError } from "../../src/domain/Errors.js"
 import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../../src/registries/Registries.js"
@@ -32,7 +34,8 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
 
   it("applies the migrations and lists them", async () => {
     const status = await migrationStatus(shape.db)
-    expect(status.map((m) => m.name)).toEqual(["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results"])
+    expect(status.map((m) => m.name)).toEqual(Object.keys(migrations))
+    expect(status.map((m) => m.name).slice(0, 5)).toEqual(["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results"])
     expect(status.every((m) => m.executed_at !== null)).toBe(true)
   })
 
@@ -114,6 +117,31 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
     const again = await runWith(shape, importRegistryFile("participants", join(dir, "participants.csv")))
     expect(again).toMatchObject({ unchanged: 2 })
     expect((await runWith(shape, showRecord("participants", "p-1"))).code).toBe(p1!.code)
+  })
+
+  it("stores participant codes trimmed and upper-cased, and finds duplicates without case (issue 13)", async () => {
+    await importAll()
+    const added = await runWith(shape, addRecord("participants", { id: "p-9", site_id: "sn-dakar", code: " xyz-lower-9 " }))
+    expect(added.code).toBe("XYZ-LOWER-9")
+    expect((await runWith(shape, listRegistry("participants", { code: "xyz-lower-9" }))).map((p) => p.id)).toEqual(["p-9"])
+    const error = (await failWith(shape, importRegistryFile("participants", await file("dup-codes.csv", "id,site_id,code\np-10,sn-dakar,dup-code-1\np-11,sn-dakar,DUP-CODE-1\np-12,sn-dakar,Xyz-Lower-9\n"), { displayName: "dup-codes.csv" }))) as InputError
+    expect(error.problems.map(formatProblem)).toEqual([
+      'dup-codes.csv:3: code: expected a unique value, "DUP-CODE-1" is already on line 2',
+      expect.stringMatching(/^dup-codes\.csv:4: code: expected a unique value, "XYZ-LOWER-9" already belongs to participant p-9/)
+    ])
+  })
+
+  it("upper-cases the codes stored before, and refuses, naming them, codes that differ only in case (migration 2026-11-30T03-codes)", async () => {
+    await importAll()
+    const rows = (codes: ReadonlyArray<string>) => codes.map((code, i) => ({ id: `p-old-${i}`, site_id: "sn-dakar", code }))
+    await shape.db.insertInto("participants").values(rows(["abcd-lower-1", "K7M2P9QX", " mixed-Case "])).execute()
+    await codesMigration.up(shape.db)
+    const codes = async () => (await shape.db.selectFrom("participants").select(["id", "code"]).orderBy("id").execute()).map((r) => r.code)
+    expect(await codes()).toEqual(["ABCD-LOWER-1", "K7M2P9QX", "MIXED-CASE"])
+    await shape.db.insertInto("participants").values([{ id: "p-old-3", site_id: "sn-dakar", code: "k7m2p9qx" }, { id: "p-old-4", site_id: "sn-dakar", code: "other-1" }]).execute()
+    await expect(codesMigration.up(shape.db)).rejects.toThrow(/1 code is then held by several participants \(K7M2P9QX: p-old-1 \(K7M2P9QX\), p-old-3 \(k7m2p9qx\)\)/)
+    // refused as a whole: the code without a clash was not changed either
+    expect(await codes()).toEqual(["ABCD-LOWER-1", "K7M2P9QX", "MIXED-CASE", "k7m2p9qx", "other-1"])
   })
 
   it("adds one record, refuses a taken id, and names bad fields", async () => {

