@@ -1,6 +1,6 @@
 // The built binary on temporary workspaces: init, imports good and bad, export, timeline, db.
 import { existsSync } from "node:fs"
-import { mkdtemp, readFile, writeFile } from "node:fs/promises"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import pg from "pg"
@@ -35,6 +35,17 @@ describe("convene schedule slot", () => {
     const bad = await convene(tmpdir(), ["schedule", "slot", "--zones", "Europe/Paris,Mars/Base", "--minutes", "60"])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--zones: expected an IANA time zone such as Europe/Paris, got "Mars/Base"')
+    // convene's tz data (2026f or newer), not Node's ICU (2026c): Havana stays on UTC-4 that winter
+    const havana = await conveneJson(tmpdir(), ["schedule", "slot", "--zones", "America/Havana,America/Winnipeg", "--minutes", "60", "--window", "12:30-13:30", "--date", "2027-02-07", "--top", "2"])
+    expect(havana.json.tz.version >= "2026f").toBe(true)
+    expect(havana.json.slots.map((s: { start_utc: string; zones: Array<{ utc_offset: string }> }) => [s.start_utc, s.zones.map((z) => z.utc_offset)])).toEqual([
+      ["2027-02-07T16:30:00Z", ["-04:00", "-05:00"]],
+      ["2027-02-07T17:30:00Z", ["-04:00", "-05:00"]]
+    ])
+    // and --version names the release and where it came from
+    const version = await convene(tmpdir(), ["--version"])
+    expect(version.stdout).toMatch(/^@convene\/cli\/\S+ \S+ node-v\S+ tz-/)
+    expect(version.stdout.trim().endsWith(` tz-${havana.json.tz.version} (${havana.json.tz.source})`)).toBe(true)
   })
 })
 
@@ -268,12 +279,23 @@ describe("the we-the-internet example", () => {
     const r = await conveneJson(dir, ["db", "status"])
     expect(r.code, r.stderr).toBe(0)
     expect(existsSync(join(dir, ".convene", "db.lock"))).toBe(false)
+    // a lock held by a live process (this one): the command says whom it waits for, and goes on once it is released
+    await writeFile(join(dir, ".convene", "db.lock"), String(process.pid))
+    const waiting = convene(dir, ["sites", "list", "--json"])
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    await rm(join(dir, ".convene", "db.lock"))
+    const w = await waiting
+    expect(w.code, w.stderr).toBe(0)
+    expect(w.stderr).toContain(`Waiting for the workspace lock held by PID ${process.pid}`)
   })
 
   it("lists the migrations", async () => {
     const r = await conveneJson(dir, ["db", "status"])
     expect(r.json.dialect).toBe("pglite")
     expect(r.json.migrations[0]).toMatchObject({ name: "2026-11-22T00-registries" })
+    // and the time-zone data in use, with where it came from
+    expect(r.json.tz.chosen.version).toMatch(/^\d{4}[a-z]+$/)
+    expect(r.json.tz.package.source).toMatch(/^moment-timezone /)
     expect((await conveneJson(dir, ["db", "migrate"])).json.applied).toEqual([])
   })
 })

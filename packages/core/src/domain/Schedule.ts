@@ -6,6 +6,7 @@
  */
 import type { AgendaBlock, DeliberationDay, SyncMoment } from "./Dialogue.js"
 import { atOffset, formatLocal, formatOffset, formatUtc, type LocalDateTime, minutesOfDay, resolveLocal as resolveLocalUncached, stableOffsetAround, toLocal as toLocalUncached } from "./Zone.js"
+import type { ZoneRules } from "./ZoneRules.js"
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -24,14 +25,15 @@ import type { PlannedBlock, PlannedMoment, SchedulePlan, ScheduleWarning, SiteMo
 
 // Sites share zones (10,000 sites live in a few hundred zones), and most zones have no DST
 // transition near the day: their local times are plain arithmetic on a known offset. Only the
-// others go through Intl, memoized per plan.
+// others go through the zone tables, memoized per plan.
+let rules: ZoneRules
 let stableCache = new Map<string, number | undefined>()
 let toLocalCache = new Map<string, ReturnType<typeof toLocalUncached>>()
 let resolveCache = new Map<string, ReturnType<typeof resolveLocalUncached>>()
 let planDate = ""
 let planNoon = 0
 const stableOffset = (zone: string): number | undefined => {
-  if (!stableCache.has(zone)) stableCache.set(zone, stableOffsetAround(zone, planDate))
+  if (!stableCache.has(zone)) stableCache.set(zone, stableOffsetAround(rules, zone, planDate))
   return stableCache.get(zone)
 }
 const toLocal = (zone: string, utcMs: number) => {
@@ -39,13 +41,13 @@ const toLocal = (zone: string, utcMs: number) => {
   if (stable !== undefined && Math.abs(utcMs - planNoon) < 36 * HOUR) return atOffset(utcMs, stable)
   const key = `${zone}|${utcMs}`
   let hit = toLocalCache.get(key)
-  if (hit === undefined) toLocalCache.set(key, (hit = toLocalUncached(zone, utcMs)))
+  if (hit === undefined) toLocalCache.set(key, (hit = toLocalUncached(rules, zone, utcMs)))
   return hit
 }
 const resolveLocal = (zone: string, local: LocalDateTime) => {
   const key = `${zone}|${local.date}|${local.time}`
   let hit = resolveCache.get(key)
-  if (hit === undefined) resolveCache.set(key, (hit = resolveLocalUncached(zone, local)))
+  if (hit === undefined) resolveCache.set(key, (hit = resolveLocalUncached(rules, zone, local)))
   return hit
 }
 
@@ -122,7 +124,7 @@ export const bestMomentInstant = (windows: ReadonlyArray<SiteWindow>, minutes: n
  * Plans the deliberation day for every site.
  *
  * @example
- * const plan = planDay({ day: dialogue.deliberation_day, agenda: dialogue.agenda, moments: dialogue.sync_moments, sites })
+ * const plan = planDay({ day: dialogue.deliberation_day, agenda: dialogue.agenda, moments: dialogue.sync_moments, sites, rules: zoneRules() })
  * plan.sites[0].blocks[0] // { id: "welcome", start_local: "2027-05-15T09:00", start_utc: "2027-05-14T19:00:00Z", utc_offset: "+14:00", ... }
  */
 export const planDay = (input: {
@@ -130,8 +132,11 @@ export const planDay = (input: {
   readonly agenda: ReadonlyArray<AgendaBlock>
   readonly moments: ReadonlyArray<SyncMoment>
   readonly sites: ReadonlyArray<SiteToPlan>
+  /** The zone rules to plan with (`zoneRules()` in infra gives the newest available). */
+  readonly rules: ZoneRules
 }): SchedulePlan => {
   const { day, agenda } = input
+  rules = input.rules
   toLocalCache = new Map()
   resolveCache = new Map()
   stableCache = new Map()

@@ -3,6 +3,7 @@
  * start times put the most zones inside their acceptable local window, on a given date.
  */
 import { formatLocal, formatOffset, formatUtc, minutesOfDay, toLocal } from "./Zone.js"
+import type { ZoneRules } from "./ZoneRules.js"
 
 const MINUTE = 60_000
 
@@ -37,7 +38,7 @@ const insideWindow = (startTime: string, startDate: string, endTime: string, end
  * that overlap a better one are left out, so each listed slot is a real alternative.
  *
  * @example
- * findSlots({ zones: ["Europe/Paris", "Asia/Tokyo", "America/Bogota"], minutes: 120, window: { start: "08:00", end: "21:00" }, date: "2027-03-10" })[0]
+ * findSlots({ zones: ["Europe/Paris", "Asia/Tokyo", "America/Bogota"], minutes: 120, window: { start: "08:00", end: "21:00" }, date: "2027-03-10", rules: zoneRules() })[0]
  * // { start_utc: "2027-03-10T12:00:00Z", inside: 2, zones: [...] }
  */
 export const findSlots = (options: {
@@ -46,6 +47,8 @@ export const findSlots = (options: {
   readonly window: { readonly start: string; readonly end: string }
   readonly date: string
   readonly top?: number
+  /** The zone rules to use (`zoneRules()` in infra gives the newest available). */
+  readonly rules: ZoneRules
 }): Array<Slot> => {
   const dayStart = Date.parse(`${options.date}T00:00:00Z`)
   const length = options.minutes * MINUTE
@@ -55,8 +58,8 @@ export const findSlots = (options: {
     let inside = 0
     let distance = 0
     const zones = options.zones.map((zone) => {
-      const s = toLocal(zone, c)
-      const e = toLocal(zone, c + length)
+      const s = toLocal(options.rules, zone, c)
+      const e = toLocal(options.rules, zone, c + length)
       const ok = insideWindow(s.time, s.date, e.time, e.date, options.window)
       if (ok) {
         inside++

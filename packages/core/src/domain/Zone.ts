@@ -1,64 +1,57 @@
 /**
  * Wall-clock time in IANA zones, without IO: the UTC offset in force at an instant, and the
- * instant(s) of a local time — none in a DST gap, two in a DST overlap. Built on Intl (Node's
- * ICU time zone data), so every zone Node knows is covered, including half- and quarter-hour
- * offsets, +14 and -11, and days a zone skipped.
+ * instant(s) of a local time — none in a DST gap, two in a DST overlap. Every function takes the
+ * zone rules to use ({@link ZoneRules}: the newest IANA tz data convene found, loaded by
+ * `zoneRules()` in infra), never Node's bundled ICU data, so that plans, calendars and slots
+ * agree with each other and with the release recorded beside them.
  */
+import type { TzInfo, ZoneRules, ZoneTable } from "./ZoneRules.js"
 
 const MINUTE = 60_000
 const DAY = 86_400_000
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-const formatterFor = (zone: string): Intl.DateTimeFormat => {
-  let f = formatters.get(zone)
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      era: "short"
-    })
-    formatters.set(zone, f)
+/** A zone the rules do not hold. */
+export class UnknownZone extends Error {
+  constructor(readonly zone: string, readonly tz: TzInfo) {
+    super(`The time zone "${zone}" is not in tz ${tz.version} (${tz.source}).`)
   }
-  return f
 }
 
-/** The wall-clock time of `utcMs` in `zone`, as milliseconds of a UTC-based "local epoch". */
-const wallOf = (zone: string, utcMs: number): number => {
-  const parts = formatterFor(zone).formatToParts(new Date(utcMs))
-  let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, bc = false
-  for (const p of parts) {
-    switch (p.type) {
-      case "year": y = Number(p.value); break
-      case "month": mo = Number(p.value); break
-      case "day": d = Number(p.value); break
-      case "hour": h = Number(p.value); break
-      case "minute": mi = Number(p.value); break
-      case "second": s = Number(p.value); break
-      case "era": bc = p.value === "BC" || p.value === "B"; break
-    }
+// the last period found per table: plans ask about the same few days over and over
+const lastHit = new WeakMap<ZoneTable, number>()
+
+const tableOf = (rules: ZoneRules, zone: string): ZoneTable => {
+  const table = rules.zone(zone)
+  if (table === undefined) throw new UnknownZone(zone, rules)
+  return table
+}
+
+/** The index of the period in force at `utcMs`: the first whose until is after it. */
+const periodAt = (table: ZoneTable, utcMs: number): number => {
+  const { untils } = table
+  const hint = lastHit.get(table)
+  if (hint !== undefined && untils[hint]! > utcMs && (hint === 0 || untils[hint - 1]! <= utcMs)) return hint
+  let lo = 0
+  let hi = untils.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (untils[mid]! > utcMs) hi = mid
+    else lo = mid + 1
   }
-  const year = bc ? 1 - y : y
-  const date = new Date(0)
-  date.setUTCFullYear(year, mo - 1, d)
-  date.setUTCHours(h, mi, s, 0)
-  return date.getTime()
+  lastHit.set(table, lo)
+  return lo
 }
 
 /**
- * The UTC offset in force in `zone` at the instant `utcMs`, in minutes east of UTC.
+ * The UTC offset in force in `zone` at the instant `utcMs`, in minutes east of UTC, by the
+ * given rules. Throws {@link UnknownZone} when the rules have no such zone.
  *
  * @example
- * offsetMinutes("Asia/Kathmandu", Date.parse("2027-05-15T00:00Z")) // 345
+ * offsetMinutes(rules, "Asia/Kathmandu", Date.parse("2027-05-15T00:00Z")) // 345
  */
-export const offsetMinutes = (zone: string, utcMs: number): number => {
-  const floored = Math.floor(utcMs / 1000) * 1000
-  return Math.round((wallOf(zone, floored) - floored) / MINUTE)
+export const offsetMinutes = (rules: ZoneRules, zone: string, utcMs: number): number => {
+  const table = tableOf(rules, zone)
+  return table.offsets[periodAt(table, utcMs)]!
 }
 
 /** Formats an offset in minutes as `+05:45`, `-11:00`, `+00:00`. */
@@ -77,8 +70,8 @@ export interface LocalDateTime {
 const pad = (n: number): string => String(n).padStart(2, "0")
 
 /** The local date and time of an instant in a zone, with the offset in force. */
-export const toLocal = (zone: string, utcMs: number): LocalDateTime & { readonly offset: number } =>
-  atOffset(utcMs, offsetMinutes(zone, utcMs))
+export const toLocal = (rules: ZoneRules, zone: string, utcMs: number): LocalDateTime & { readonly offset: number } =>
+  atOffset(utcMs, offsetMinutes(rules, zone, utcMs))
 
 /** The local date and time of an instant at a known UTC offset (minutes east). */
 export const atOffset = (utcMs: number, offset: number): LocalDateTime & { readonly offset: number } => {
@@ -124,24 +117,24 @@ const wallMsOf = ({ date, time }: LocalDateTime): number => {
  * earlier of its two instants. Both are reported, so callers can warn.
  *
  * @example
- * resolveLocal("Europe/Paris", { date: "2027-03-28", time: "02:30" })
+ * resolveLocal(rules, "Europe/Paris", { date: "2027-03-28", time: "02:30" })
  * // { _tag: "Gap", utcMs: Date.parse("2027-03-28T01:30Z"), shiftedTo: { date: "2027-03-28", time: "03:30" }, gapMinutes: 60 }
  */
-export const resolveLocal = (zone: string, local: LocalDateTime): LocalResolution => {
+export const resolveLocal = (rules: ZoneRules, zone: string, local: LocalDateTime): LocalResolution => {
   const wall = wallMsOf(local)
   // the offsets in force two days either side cover any transition near this wall time
-  const before = offsetMinutes(zone, wall - 2 * DAY)
-  const after = offsetMinutes(zone, wall + 2 * DAY)
-  const candidates = [...new Set([before, offsetMinutes(zone, wall), after])]
+  const before = offsetMinutes(rules, zone, wall - 2 * DAY)
+  const after = offsetMinutes(rules, zone, wall + 2 * DAY)
+  const candidates = [...new Set([before, offsetMinutes(rules, zone, wall), after])]
     .map((o) => wall - o * MINUTE)
-    .filter((u) => offsetMinutes(zone, u) * MINUTE === wall - u)
+    .filter((u) => offsetMinutes(rules, zone, u) * MINUTE === wall - u)
     .sort((a, b) => a - b)
   const [first, second] = candidates
   if (first !== undefined && second !== undefined && first !== second) return { _tag: "Overlap", utcMs: first, later: second }
   if (first !== undefined) return { _tag: "Exact", utcMs: first }
   // a gap: keep the offset in force before it, which lands after the gap
   const utcMs = wall - before * MINUTE
-  const shifted = toLocal(zone, utcMs)
+  const shifted = toLocal(rules, zone, utcMs)
   return { _tag: "Gap", utcMs, shiftedTo: { date: shifted.date, time: shifted.time }, gapMinutes: Math.round((wallMsOf(shifted) - wall) / MINUTE) }
 }
 
@@ -150,12 +143,12 @@ export const resolveLocal = (zone: string, local: LocalDateTime): LocalResolutio
  * (no transition can then touch that local date), else undefined. Lets callers do plain
  * arithmetic for the many zones without a transition near the day.
  */
-export const stableOffsetAround = (zone: string, date: string): number | undefined => {
+export const stableOffsetAround = (rules: ZoneRules, zone: string, date: string): number | undefined => {
   const dayStart = Date.parse(`${date}T00:00:00Z`)
-  const before = offsetMinutes(zone, dayStart - DAY)
-  const middle = offsetMinutes(zone, dayStart + DAY / 2)
-  const after = offsetMinutes(zone, dayStart + 2 * DAY)
-  return before === middle && middle === after ? before : undefined
+  const table = tableOf(rules, zone)
+  // one period covers the whole stretch: no transition at all, not even one that keeps the offset
+  const first = periodAt(table, dayStart - DAY)
+  return first === periodAt(table, dayStart + 2 * DAY) ? table.offsets[first] : undefined
 }
 
 /** Minutes since local midnight of `HH:MM`. */

@@ -67,6 +67,10 @@ export interface SchedulePlansTable {
   include_mirror: Generated<boolean>
   /** The SchedulePlan as JSON (see domain/Schedule.ts). */
   plan: ColumnType<unknown, string, string>
+  /** The tz release the plan was made with, e.g. `2026f` (null: made before it was recorded). */
+  tz_version: ColumnType<string | null, string | null | undefined, string | null>
+  /** Where the zone rules came from, e.g. `moment-timezone 0.6.6`. */
+  tz_source: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** A stored attachment: by file path where there is one, else small content as base64. */

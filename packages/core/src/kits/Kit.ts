@@ -296,8 +296,12 @@ const utf8 = new TextEncoder()
 /** The hash of a workspace without ballots, as `readBallots` gives it. */
 const NO_BALLOTS = sha256("")
 
-/** Formats an instant's local time in a zone, e.g. `09:30` or `9:30 AM`. */
-const timeFormatter = (intl: string, zone: string) => new Intl.DateTimeFormat(intl, { hour: "numeric", minute: "2-digit", timeZone: zone })
+/**
+ * Formats a local time of the plan (`YYYY-MM-DDTHH:MM`), e.g. `09:30` or `9:30 AM`. The plan's
+ * own local times are shown, computed with convene's tz data: Intl would read the UTC instant
+ * with Node's older ICU rules and could show another hour.
+ */
+const timeFormatter = (intl: string) => new Intl.DateTimeFormat(intl, { hour: "numeric", minute: "2-digit", timeZone: "UTC" })
 
 /** Formats a calendar date (no zone involved), e.g. `samedi 15 mai 2027`. */
 const dateFormatter = (intl: string, style: "full" | "long") => new Intl.DateTimeFormat(intl, { dateStyle: style, timeZone: "UTC" })
@@ -389,8 +393,8 @@ export class KitRenderer {
   private context(input: KitInput, messages: Messages, dir: "ltr" | "rtl") {
     const { site, plan } = input
     const intl = messages.intl
-    const time = timeFormatter(intl, site.timezone)
-    const at = (iso: string): string => time.format(new Date(iso))
+    const time = timeFormatter(intl)
+    const at = (local: string): string => time.format(new Date(`${local.slice(0, 16)}:00Z`))
     const longDate = dateFormatter(intl, "full")
     const t = (key: string, values: Record<string, unknown> = {}): string => messages.format(key, values)
     const optional = (key: string, fallback: string): string => (messages.has(key) ? t(key) : fallback)
@@ -400,8 +404,8 @@ export class KitRenderer {
       return {
         id: m.id,
         title: optional(`sync_moments.${m.id}`, momentTitles.get(m.id) ?? m.id),
-        start: at(shared?.start_utc ?? `${m.start_local}Z`),
-        end: at(shared?.end_utc ?? `${m.end_local}Z`),
+        start: at(m.start_local),
+        end: at(m.end_local),
         utc: shared === undefined ? "" : shared.start_utc.slice(11, 16),
         joins: m.joins,
         start_utc: shared?.start_utc ?? ""
@@ -417,8 +421,8 @@ export class KitRenderer {
         instructions: messages.has(`agenda_blocks.${b.id}.instructions`)
           ? `${t(`agenda_blocks.${b.id}.instructions`)} ${t(`guide.kind.${b.kind}`)}`
           : t(`guide.kind.${b.kind}`),
-        start: at(b.start_utc),
-        end: at(b.end_utc),
+        start: at(b.start_local),
+        end: at(b.end_local),
         minutes,
         moments: inBlock
       }

@@ -11,7 +11,9 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import type { SchedulePlan } from "../domain/Schedule.js"
+import type { TzInfo } from "../domain/ZoneRules.js"
 import { fileWork, makeDir, sha256 } from "../infra/Files.js"
+import { tzInUse } from "../infra/TzData.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
@@ -72,6 +74,12 @@ export interface KitManifest {
   readonly inputs_hash: string
   readonly pdf: boolean
   readonly files: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
+  /**
+   * The tz release the kit's times were planned with (the stored plan's, or the one in use when
+   * no plan was stored). Not part of `inputs_hash`: new tz data that moves no time of the site
+   * rebuilds and re-mails nothing.
+   */
+  readonly tz?: TzInfo
 }
 
 // DOS timestamps are local wall times: a date built from local fields writes the same bytes in every zone.
@@ -240,6 +248,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         yield* fileWork("remove", dir, () => {
           for (const stale of listFiles(dir)) if (!wanted.has(stale) && stale !== "manifest.json") rmSync(join(dir, stale))
         })
+        const tz = stored === undefined ? tzInUse() : stored.tz
         const manifest: KitManifest = {
           format: 1,
           dialogue: ws.dialogue.id,
@@ -248,7 +257,8 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
           inputs: kit.inputs,
           inputs_hash: kit.inputsHash,
           pdf,
-          files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) }))
+          files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) })),
+          ...(tz === undefined ? {} : { tz: { version: tz.version, source: tz.source } })
         }
         const manifestFile: KitFile = { path: "manifest.json", content: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) }
         const zipped = zipKit(site.id, [...files, manifestFile])

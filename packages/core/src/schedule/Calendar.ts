@@ -1,11 +1,14 @@
 /**
  * Calendar files (RFC 5545) from a schedule plan: one per site with its events in the site's
  * own IANA zone and a matching VTIMEZONE, and one global file in UTC. Output is deterministic:
- * the same plan gives the same bytes.
+ * the same plan and the same zone rules give the same bytes. The VTIMEZONE blocks are written
+ * from the zone rules convene plans with (never from a library's own copy of the tz data), so
+ * a calendar client computes the same instants as the plan.
  */
-import { tzlib_get_ical_block } from "timezones-ical-library"
 import type { SchedulePlan, SitePlan } from "../domain/Schedule.js"
-import { resolveLocal, stableOffsetAround } from "../domain/Zone.js"
+import { atOffset, formatOffset, resolveLocal, stableOffsetAround } from "../domain/Zone.js"
+import type { ZoneRules } from "../domain/ZoneRules.js"
+import { zoneRules } from "../infra/TzData.js"
 
 // TEXT values (RFC 5545 §3.3.11) may hold no control character but HTAB: line breaks are
 // written as \n, and a bare CR (which some parsers take for a line end, letting a title inject
@@ -70,28 +73,58 @@ const compactUtc = (iso: string): string => `${iso.slice(0, 4)}${iso.slice(5, 7)
 /** `2027-05-15T09:30` -> `20270515T093000` */
 const compactLocal = (local: string): string => `${local.slice(0, 4)}${local.slice(5, 7)}${local.slice(8, 13)}${local.slice(14, 16)}00`
 
+/** `+05:45` -> `+0545` (RFC 5545 UTC-OFFSET). */
+const utcOffset = (minutes: number): string => formatOffset(minutes).replace(":", "")
+/** Local wall time of an instant at an offset, as `YYYYMMDDTHHMMSS`. */
+const wallAt = (utcMs: number, offset: number): string => {
+  const l = atOffset(utcMs, offset)
+  return compactLocal(`${l.date}T${l.time}`)
+}
+
 /**
- * The VTIMEZONE block for a zone, with its TZID set to the name the site uses (the library
- * canonicalizes aliases such as Asia/Calcutta; events and block must agree, or clients read the
- * times as floating). Undefined when the library does not know the zone.
+ * The VTIMEZONE block for a zone from the given rules, with its TZID the name the site uses:
+ * the offset in force from 1 January of the year before `day`'s, then every transition up to the
+ * end of the year after it, each as its own observance (DTSTART, TZOFFSETFROM, TZOFFSETTO), with
+ * no RRULE to extrapolate. Undefined when the rules do not hold the zone.
+ *
+ * @example
+ * vtimezone(zoneRules(), "America/Havana", "2027-02-07") // "BEGIN:VTIMEZONE\r\nTZID:America/Havana\r\n..."
  */
-export const vtimezone = (zone: string): string | undefined => {
-  if (vtimezones.has(zone)) return vtimezones.get(zone)
-  const result = buildVtimezone(zone)
-  vtimezones.set(zone, result)
+export const vtimezone = (rules: ZoneRules, zone: string, day: string): string | undefined => {
+  const year = Number(day.slice(0, 4))
+  const key = `${rules.source}|${rules.version}|${zone}|${year}`
+  if (vtimezones.has(key)) return vtimezones.get(key)
+  const result = buildVtimezone(rules, zone, year)
+  if (vtimezones.size > 10_000) vtimezones.clear()
+  vtimezones.set(key, result)
   return result
 }
 
 const vtimezones = new Map<string, string | undefined>()
 
-const buildVtimezone = (zone: string): string | undefined => {
-  const block = tzlib_get_ical_block(zone)
-  if (!Array.isArray(block) || typeof block[0] !== "string" || !block[0].startsWith("BEGIN:VTIMEZONE")) return undefined
-  return block[0]
-    .split(/\r?\n/)
-    .filter((l) => !l.startsWith("LAST-MODIFIED:"))
-    .map((l) => fold(l.startsWith("TZID:") ? `TZID:${zone}` : l.startsWith("X-LIC-LOCATION:") ? `X-LIC-LOCATION:${zone}` : l))
-    .join("\r\n")
+const buildVtimezone = (rules: ZoneRules, zone: string, year: number): string | undefined => {
+  const table = rules.zone(zone)
+  if (table === undefined) return undefined
+  const from = Date.UTC(year - 1, 0, 1)
+  const to = Date.UTC(year + 2, 0, 1)
+  let i = 0
+  while (table.untils[i]! <= from) i++
+  const lines = ["BEGIN:VTIMEZONE", `TZID:${zone}`, `X-LIC-LOCATION:${zone}`]
+  const observance = (dst: 0 | 1, start: string, offsetFrom: number, offsetTo: number, name: string) => {
+    const kind = dst === 1 ? "DAYLIGHT" : "STANDARD"
+    lines.push(`BEGIN:${kind}`, `TZOFFSETFROM:${utcOffset(offsetFrom)}`, `TZOFFSETTO:${utcOffset(offsetTo)}`)
+    if (name !== "") lines.push(`TZNAME:${name}`)
+    lines.push(`DTSTART:${start}`, `END:${kind}`)
+  }
+  // the period in force at the window's start
+  observance(table.dst[i]!, wallAt(from, table.offsets[i]!), table.offsets[i]!, table.offsets[i]!, table.abbrs[i]!)
+  for (; table.untils[i]! < to; i++) {
+    const at = table.untils[i]!
+    // DTSTART is the wall time the change happens at, read in the offset before it (RFC 5545 §3.6.5)
+    observance(table.dst[i + 1]!, wallAt(at, table.offsets[i]!), table.offsets[i]!, table.offsets[i + 1]!, table.abbrs[i + 1]!)
+  }
+  lines.push("END:VTIMEZONE")
+  return lines.map(fold).join("\r\n")
 }
 
 /**
@@ -100,32 +133,39 @@ const buildVtimezone = (zone: string): string | undefined => {
  * not agree which one it means (RFC 5545 says the first, ical.js reads the second), so such an
  * instant is written in UTC, which every client reads the same way.
  */
-const dateTime = (name: "DTSTART" | "DTEND", zone: string | undefined, local: string, utc: string, day: string): string => {
+const dateTime = (name: "DTSTART" | "DTEND", zone: { readonly name: string; readonly rules: ZoneRules } | undefined, local: string, utc: string, day: string): string => {
   // (IANA names are at most ~30 characters: these lines never need folding)
-  if (zone !== undefined && namesOneInstant(zone, local, utc, day)) return `${name};TZID=${zone}:${compactLocal(local)}\r\n`
+  if (zone !== undefined && namesOneInstant(zone.rules, zone.name, local, utc, day)) return `${name};TZID=${zone.name}:${compactLocal(local)}\r\n`
   return `${name}:${compactUtc(utc)}\r\n`
 }
 
-// Sites share zones and agendas: the (Intl-backed) check is memoized, bounded in size.
+// Sites share zones and agendas: the check is memoized per rules, bounded in size. A local time
+// and UTC instant that the rules do not map onto each other (a plan made with older rules) are
+// written in UTC: the instant stays the planned one.
 const addDaysIso = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 const nextDays = new Map<string, string>()
 const oneInstant = new Map<string, boolean>()
-const stableZones = new Map<string, boolean>()
-const namesOneInstant = (zone: string, local: string, utc: string, day: string): boolean => {
+const stableZones = new Map<string, number | null>()
+const namesOneInstant = (rules: ZoneRules, zone: string, local: string, utc: string, day: string): boolean => {
   // most zones have no transition from the day before to two days after the deliberation day
-  // (every local time of a plan falls in there): then every local time names one instant
-  const stableKey = `${zone}|${day}`
+  // (every local time of a plan falls in there): then a local time names one instant, the one
+  // at that offset
+  const stableKey = `${rules.source}|${rules.version}|${zone}|${day}`
   let stable = stableZones.get(stableKey)
-  if (stable === undefined) stableZones.set(stableKey, (stable = stableOffsetAround(zone, day) !== undefined))
+  if (stable === undefined) {
+    stable = stableOffsetAround(rules, zone, day) ?? null
+    if (stableZones.size > 100_000) stableZones.clear()
+    stableZones.set(stableKey, stable)
+  }
   let next = nextDays.get(day)
   if (next === undefined) nextDays.set(day, (next = addDaysIso(day, 1)))
   const date = local.slice(0, 10)
-  if (stable && date >= day && date <= next) return true
-  const key = `${zone}|${local}|${utc}`
+  if (stable !== null && date >= day && date <= next) return Date.parse(`${local}:00Z`) - stable * 60_000 === Date.parse(utc)
+  const key = `${rules.source}|${rules.version}|${zone}|${local}|${utc}`
   let hit = oneInstant.get(key)
   if (hit === undefined) {
     const [date, time] = local.split("T") as [string, string]
-    const r = resolveLocal(zone, { date, time })
+    const r = resolveLocal(rules, zone, { date, time })
     hit = r._tag === "Exact" && r.utcMs === Date.parse(utc)
     if (oneInstant.size > 100_000) oneInstant.clear()
     oneInstant.set(key, hit)
@@ -136,6 +176,8 @@ const namesOneInstant = (zone: string, local: string, utc: string, day: string):
 interface CalendarOptions {
   readonly dialogueId: string
   readonly title: string
+  /** The zone rules the VTIMEZONE blocks are written from (default: `zoneRules()`, the newest available). */
+  readonly rules?: ZoneRules | undefined
 }
 
 const header = (name: string, extra: ReadonlyArray<string> = []): Array<string> => [
@@ -155,7 +197,7 @@ const siteEvents = (
   plan: SchedulePlan,
   site: SitePlan,
   options: CalendarOptions,
-  zone: string | undefined,
+  zone: { readonly name: string; readonly rules: ZoneRules } | undefined,
   global: boolean
 ): string => {
   const stamp = `DTSTAMP:${plan.day.slice(0, 4)}${plan.day.slice(5, 7)}${plan.day.slice(8, 10)}T000000Z\r\n`
@@ -203,12 +245,13 @@ const END = "END:VCALENDAR\r\n"
  * const ics = siteCalendar(plan, plan.sites[0], { dialogueId: "we-the-internet", title: "We, the Internet" })
  */
 export const siteCalendar = (plan: SchedulePlan, site: SitePlan, options: CalendarOptions): string => {
-  const tz = vtimezone(site.timezone)
+  const rules = options.rules ?? zoneRules()
+  const tz = vtimezone(rules, site.timezone, plan.day)
   const zone = tz === undefined ? undefined : site.timezone
   return (
     header(`${options.title} — ${site.id}`, zone === undefined ? [] : [`X-WR-TIMEZONE:${zone}`]).map(line).join("") +
     (tz === undefined ? "" : `${tz}\r\n`) +
-    siteEvents(plan, site, options, zone, false) +
+    siteEvents(plan, site, options, zone === undefined ? undefined : { name: zone, rules }, false) +
     END
   )
 }

@@ -5,6 +5,7 @@ import * as Schema from "effect/Schema"
 import type { Kysely } from "kysely"
 import { StoreError } from "../domain/Errors.js"
 import { SchedulePlan } from "../domain/SchedulePlan.js"
+import type { TzInfo } from "../domain/ZoneRules.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import type { Tables } from "../infra/Tables.js"
 
@@ -15,6 +16,8 @@ export interface PlanRecord {
   readonly inputsHash: string
   /** Whether mirror sites were planned too. */
   readonly includeMirror: boolean
+  /** The tz release the plan was made with; undefined for plans stored before it was recorded. */
+  readonly tz?: TzInfo | undefined
 }
 
 const decodePlan = Schema.decodeUnknownEffect(SchedulePlan)
@@ -25,7 +28,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
     run("storing the plan", () =>
       db
         .insertInto("schedule_plans")
-        .values({ day: stored.plan.day, sites: stored.plan.sites.length, inputs_hash: stored.inputsHash, include_mirror: stored.includeMirror, plan: JSON.stringify(stored.plan) })
+        .values({ day: stored.plan.day, sites: stored.plan.sites.length, inputs_hash: stored.inputsHash, include_mirror: stored.includeMirror, plan: JSON.stringify(stored.plan), tz_version: stored.tz?.version ?? null, tz_source: stored.tz?.source ?? null })
         .execute()
     ).pipe(Effect.asVoid),
 
@@ -33,7 +36,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
   latest: (): Effect.Effect<PlanRecord | undefined, StoreError> =>
     Effect.gen(function*() {
       const row = yield* run("reading the plan", async () => {
-        const row = await db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror"]).orderBy("id", "desc").limit(1).executeTakeFirst()
+        const row = await db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror", "tz_version", "tz_source"]).orderBy("id", "desc").limit(1).executeTakeFirst()
         // jsonb comes back parsed from PostgreSQL; a driver that hands over text is parsed here
         return row === undefined ? undefined : { ...row, plan: typeof row.plan === "string" ? (JSON.parse(row.plan) as unknown) : row.plan }
       })
@@ -43,7 +46,8 @@ const make = (db: Kysely<Tables>, run: Run) => ({
       // as stored, in jsonb's key order: kits hash the plan as text, and a decoded copy (in the
       // planner's key order) would change every kit's hash and mail every fellow their
       // unchanged kit again after an upgrade.
-      return { plan: row.plan as SchedulePlan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror }
+      const tz = row.tz_version === null ? undefined : { version: row.tz_version, source: row.tz_source ?? "unknown" }
+      return { plan: row.plan as SchedulePlan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror, tz }
     })
 })
 

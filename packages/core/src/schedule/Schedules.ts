@@ -15,6 +15,8 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import { planDay, type SchedulePlan, type SitePlan } from "../domain/Schedule.js"
+import { newerTz, type TzInfo, type ZoneRules } from "../domain/ZoneRules.js"
+import { tzInUse, zoneRules } from "../infra/TzData.js"
 import { listRegistry } from "../registries/index.js"
 
 /** What planning reads of a site. */
@@ -23,18 +25,20 @@ type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local">
 /**
  * Plans the dialogue's day for some sites: the one planning function, used by `schedule plan`
  * and by the kits (for sites the stored plan does not hold). `moments` default to the
- * dialogue's; the kits pass them fixed at the stored plan's instants.
+ * dialogue's; the kits pass them fixed at the stored plan's instants. The zone rules are the
+ * newest tz data available ({@link zoneRules}), unless given.
  *
  * @example
  * const plan = planSites(ws.dialogue, sites)
  * plan.sites[0].blocks[0].start_utc // "2027-05-14T19:00:00Z"
  */
-export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, moments: Dialogue["sync_moments"] = dialogue.sync_moments): SchedulePlan =>
+export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, moments: Dialogue["sync_moments"] = dialogue.sync_moments, rules: ZoneRules = zoneRules()): SchedulePlan =>
   planDay({
     day: dialogue.deliberation_day,
     agenda: dialogue.agenda,
     moments,
-    sites: sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local }))
+    sites: sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local })),
+    rules
   })
 
 /** What a plan is computed from: the dialogue's day, agenda and moments, and the sites. */
@@ -68,22 +72,37 @@ export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dial
       problems: []
     })
   }
-  const plan = planSites(dialogue, inputs.sites)
-  yield* PlanRepo.use((repo) => repo.store({ plan, inputsHash: inputs.hash, includeMirror }))
-  return { plan, mirrorLeftOut: includeMirror ? 0 : inputs.mirror }
+  const rules = zoneRules()
+  const plan = planSites(dialogue, inputs.sites, dialogue.sync_moments, rules)
+  const tz: TzInfo = { version: rules.version, source: rules.source }
+  yield* PlanRepo.use((repo) => repo.store({ plan, inputsHash: inputs.hash, includeMirror, tz }))
+  return { plan, mirrorLeftOut: includeMirror ? 0 : inputs.mirror, tz }
 })
 
 /**
  * The latest stored plan, and whether it is stale: the sites, the day, the agenda or the
  * moments changed since it was made. Fails with {@link NotFound} when none was made. A caller
  * that has just read every registered site passes them as `sites`, so they are not read again.
+ * `tz` is the tz release the plan was made with (undefined for plans made before convene
+ * recorded it); `newerTz` the release now in use when it is newer than that, so callers can warn.
  */
 export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue, sites?: ReadonlyArray<Site>) {
   const stored = yield* PlanRepo.use((repo) => repo.latest())
   if (stored === undefined) return yield* new NotFound({ what: "schedule plan", id: "latest", hint: "Run `convene schedule plan` first." })
   const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror, sites)).hash !== stored.inputsHash
-  return { plan: stored.plan, stale }
+  const now = tzInUse()
+  const newer = stored.tz === undefined || newerTz(now.version, stored.tz.version) ? now : undefined
+  return { plan: stored.plan, stale, tz: stored.tz, newerTz: newer }
 })
+
+/**
+ * The warning `schedule show` and `export` print when newer tz data is available than the
+ * plan was made with, or undefined.
+ */
+export const tzWarning = (tz: TzInfo | undefined, newer: TzInfo | undefined): string | undefined =>
+  newer === undefined
+    ? undefined
+    : `The plan was made with ${tz === undefined ? "tz data of an unrecorded release" : `tz ${tz.version} (${tz.source})`}; tz ${newer.version} (${newer.source}) is available now and may move some sites' times. Run \`convene schedule plan\` again.`
 
 /** Keeps only one site of a plan (its moments and warnings too). */
 export const planForSite = (plan: SchedulePlan, siteId: string): SchedulePlan => {
@@ -93,13 +112,14 @@ export const planForSite = (plan: SchedulePlan, siteId: string): SchedulePlan =>
 }
 
 /**
- * The plan as JSON: day, sites (blocks, moments, warnings), moments, span, hourly load. Each
+ * The plan as JSON: day, window, the tz release it was made with (`tz`, when known), sites
+ * (blocks, moments, warnings), moments, span, hourly load. Each
  * site sits on one line: a plan of 10,000 sites stays a few tens of MB, and still diffs and
  * greps by site.
  */
-export const scheduleJson = (plan: SchedulePlan): string => {
+export const scheduleJson = (plan: SchedulePlan, tz?: TzInfo): string => {
   const { sites, ...rest } = plan
-  const head = JSON.stringify({ day: rest.day, window: rest.window })
+  const head = JSON.stringify({ day: rest.day, window: rest.window, ...(tz === undefined ? {} : { tz: { version: tz.version, source: tz.source } }) })
   const tail = JSON.stringify({ moments: rest.moments, span: rest.span, hourly: rest.hourly, warnings: rest.warnings })
   return `${head.slice(0, -1)},\n"sites": [\n${sites.map((s) => JSON.stringify(s)).join(",\n")}\n],\n${tail.slice(1)}\n`
 }
@@ -154,11 +174,15 @@ export const writeSchedule = async (options: {
   readonly dir: string
   readonly dialogue: Pick<Dialogue, "id" | "title">
   readonly site?: string | undefined
+  /** The tz release the plan was made with, written into the JSON. */
+  readonly tz?: TzInfo | undefined
+  /** The zone rules for the calendars' VTIMEZONE blocks (default: the newest available). */
+  readonly rules?: ZoneRules
 }): Promise<Array<string>> => {
   const plan = options.site === undefined ? options.plan : planForSite(options.plan, options.site)
   const suffix = options.site === undefined ? "" : `-${options.site}`
   await mkdir(options.dir, { recursive: true })
-  const calendar = { dialogueId: options.dialogue.id, title: options.dialogue.title }
+  const calendar = { dialogueId: options.dialogue.id, title: options.dialogue.title, rules: options.rules }
   const write = async (name: string, text: string) => {
     const file = join(options.dir, name)
     await writeFile(file, text)
@@ -166,7 +190,7 @@ export const writeSchedule = async (options: {
   }
   switch (options.format) {
     case "json":
-      return [await write(`schedule${suffix}.json`, scheduleJson(plan))]
+      return [await write(`schedule${suffix}.json`, scheduleJson(plan, options.tz))]
     case "csv":
       return [await write(`schedule${suffix}.csv`, scheduleCsv(plan))]
     case "html":

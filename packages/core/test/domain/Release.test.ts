@@ -8,12 +8,16 @@ import { planDay } from "../../src/domain/Schedule.js"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { exampleDir } from "../support/kit-workspace.js"
+import { zoneRules } from "../../src/infra/TzData.js"
+
+const rules = zoneRules()
 
 // the example without its own results section, which the tests below write in turn
 const yaml = readFileSync(join(exampleDir, "convene.yaml"), "utf8").replace(/\n(#[^\n]*\n)*results:\n[\s\S]*$/, "\n")
 const dialogue = decodeDialogueYaml(yaml, "convene.yaml")
 // Apia (UTC+13) meets first on the day, Honolulu (UTC−10) last: 23 hours apart, across the date line
 const plan = planDay({
+  rules,
   day: dialogue.deliberation_day,
   agenda: dialogue.agenda,
   moments: [],

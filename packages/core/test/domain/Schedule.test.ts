@@ -2,6 +2,9 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { AgendaBlock, DeliberationDay, SyncMoment } from "../../src/domain/Dialogue.js"
 import { planDay } from "../../src/domain/Schedule.js"
+import { zoneRules } from "../../src/infra/TzData.js"
+
+const rules = zoneRules()
 
 const zones = [...Intl.supportedValuesOf("timeZone"), "Asia/Kolkata", "Europe/Kyiv", "UTC"]
 const day = (date: string, start = "09:00", window = { start: "08:00", end: "21:00" }) => ({ date, start_local: start, window }) as DeliberationDay
@@ -16,6 +19,7 @@ const agenda = [
 describe("planDay", () => {
   it("plans each site in its own zone, with UTC instants and offsets, in follow-the-sun order", () => {
     const plan = planDay({
+      rules,
       day: day("2027-05-15"),
       agenda,
       moments: [],
@@ -36,7 +40,7 @@ describe("planDay", () => {
   })
 
   it("warns when the start falls in a DST gap on the day itself, and shifts it forward", () => {
-    const plan = planDay({ day: day("2027-03-28", "02:30", { start: "00:00", end: "23:59" }), agenda, moments: [], sites: [{ id: "fr", timezone: "Europe/Paris" }] })
+    const plan = planDay({ rules, day: day("2027-03-28", "02:30", { start: "00:00", end: "23:59" }), agenda, moments: [], sites: [{ id: "fr", timezone: "Europe/Paris" }] })
     const site = plan.sites[0]!
     expect(site.blocks[0]).toMatchObject({ start_local: "2027-03-28T03:30", start_utc: "2027-03-28T01:30:00Z", utc_offset: "+02:00" })
     expect(site.warnings.map((w) => w.code)).toEqual(["dst-gap"])
@@ -44,7 +48,7 @@ describe("planDay", () => {
 
   it("warns of an ambiguous start and of a DST switch during the day, keeping durations", () => {
     // clocks go back from 03:00 CEST to 02:00 CET: 02:30 happens twice
-    const plan = planDay({ day: day("2027-10-31", "02:30", { start: "00:00", end: "23:59" }), agenda, moments: [], sites: [{ id: "fr", timezone: "Europe/Paris" }] })
+    const plan = planDay({ rules, day: day("2027-10-31", "02:30", { start: "00:00", end: "23:59" }), agenda, moments: [], sites: [{ id: "fr", timezone: "Europe/Paris" }] })
     const site = plan.sites[0]!
     expect(site.warnings.map((w) => w.code)).toEqual(["dst-overlap", "dst-transition"])
     expect(site.blocks[0]).toMatchObject({ start_local: "2027-10-31T02:30", end_local: "2027-10-31T02:00", start_utc: "2027-10-31T00:30:00Z", utc_offset: "+02:00" })
@@ -53,7 +57,7 @@ describe("planDay", () => {
   })
 
   it("warns of blocks outside the window and past midnight", () => {
-    const plan = planDay({ day: day("2027-05-15", "20:00"), agenda, moments: [], sites: [{ id: "x", timezone: "Asia/Tokyo" }] })
+    const plan = planDay({ rules, day: day("2027-05-15", "20:00"), agenda, moments: [], sites: [{ id: "x", timezone: "Asia/Tokyo" }] })
     const codes = plan.sites[0]!.warnings.map((w) => `${w.code}:${w.block}`)
     expect(codes).toContain("outside-window:s1")
     expect(codes).toContain("past-midnight:s2")
@@ -67,7 +71,7 @@ describe("planDay", () => {
       { id: "honolulu", timezone: "Pacific/Honolulu" }
     ]
     const moments = [{ id: "greet", title: "Greeting", minutes: 15, at: "auto" }] as Array<SyncMoment>
-    const plan = planDay({ day: day("2027-05-15"), agenda, moments, sites })
+    const plan = planDay({ rules, day: day("2027-05-15"), agenda, moments, sites })
     const m = plan.moments[0]!
     expect(m.joining).toBe(3)
     expect(m.not_joining).toEqual(["honolulu"])
@@ -81,7 +85,7 @@ describe("planDay", () => {
 
   it("reports a fixed moment's local time at each site", () => {
     const moments = [{ id: "live", title: "Live", minutes: 20, at: "2027-05-15T16:00Z" }] as Array<SyncMoment>
-    const plan = planDay({ day: day("2027-05-15"), agenda, moments, sites: [{ id: "in", timezone: "Asia/Kolkata" }, { id: "br", timezone: "America/Sao_Paulo" }] })
+    const plan = planDay({ rules, day: day("2027-05-15"), agenda, moments, sites: [{ id: "in", timezone: "Asia/Kolkata" }, { id: "br", timezone: "America/Sao_Paulo" }] })
     expect(plan.moments[0]).toMatchObject({ mode: "fixed", joining: 1, not_joining: ["in"] })
     expect(plan.sites.find((s) => s.id === "in")!.moments[0]).toMatchObject({ start_local: "2027-05-15T21:30", joins: false })
     expect(plan.sites.find((s) => s.id === "br")!.moments[0]).toMatchObject({ start_local: "2027-05-15T13:00", joins: true })
@@ -100,7 +104,7 @@ describe("planDay properties (random zones and dates)", () => {
   it("blocks follow each other without overlap and keep their durations in absolute time", () => {
     fc.assert(
       fc.property(fc.constantFrom(...zones), dateArb, timeArb, agendaArb, (zone, date, start, blocks) => {
-        const plan = planDay({ day: day(date, start), agenda: blocks, moments: [], sites: [{ id: "s", timezone: zone }] })
+        const plan = planDay({ rules, day: day(date, start), agenda: blocks, moments: [], sites: [{ id: "s", timezone: zone }] })
         const planned = plan.sites[0]!.blocks
         planned.forEach((b, i) => {
           expect(minutesBetween(b.start_utc, b.end_utc)).toBe(blocks[i]!.minutes)
@@ -117,7 +121,7 @@ describe("planDay properties (random zones and dates)", () => {
 
 describe("planDay on a day a zone skipped", () => {
   it("warns that Samoa's 2011-12-30 does not exist and the day happens on the 31st", () => {
-    const plan = planDay({ day: day("2011-12-30"), agenda, moments: [], sites: [{ id: "ws", timezone: "Pacific/Apia" }] })
+    const plan = planDay({ rules, day: day("2011-12-30"), agenda, moments: [], sites: [{ id: "ws", timezone: "Pacific/Apia" }] })
     const codes = plan.sites[0]!.warnings.map((w) => w.code)
     expect(codes).toContain("dst-gap")
     expect(codes).toContain("other-date")

@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest"
 import { globalCalendar, siteCalendar } from "../../src/schedule/Calendar.js"
 import type { AgendaBlock, DeliberationDay, SyncMoment } from "../../src/domain/Dialogue.js"
 import { planDay, type SchedulePlan } from "../../src/domain/Schedule.js"
+import { zoneRules } from "../../src/infra/TzData.js"
+
+const rules = zoneRules()
 
 const agenda = [
   { id: "welcome", title: "Welcome, consent; introduction", minutes: 30, kind: "plenary" },
@@ -37,7 +40,7 @@ const readBack = (ics: string): Map<string, { start: number; end: number; descri
 describe("text in calendars (issue 13)", () => {
   it("writes a line break in a title as \\n and drops a bare CR, so no property can be injected", () => {
     const hostile = [{ id: "s1", title: "Session 1\rURL:http://evil.example\r\nLOCATION:nowhere\u0007", minutes: 60, kind: "plenary" }] as Array<AgendaBlock>
-    const plan = planDay({ day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda: hostile, moments: [], sites: [{ id: "sn", timezone: "Africa/Dakar" }] })
+    const plan = planDay({ rules, day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda: hostile, moments: [], sites: [{ id: "sn", timezone: "Africa/Dakar" }] })
     const ics = siteCalendar(plan, plan.sites[0]!, options)
     expect(ics.replace(/\r\n/g, "")).not.toMatch(/[\r\n\u0000-\u0008\u000B-\u001F\u007F]/)
     const lines = ics.split("\r\n")
@@ -63,7 +66,7 @@ const allZones = [...Intl.supportedValuesOf("timeZone"), "Asia/Kolkata", "Europe
 
 describe("siteCalendar", () => {
   it("writes each site's events in its own zone with a matching VTIMEZONE", () => {
-    const plan = planDay({ day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda, moments, sites: [{ id: "in", timezone: "Asia/Kolkata" }] })
+    const plan = planDay({ rules, day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda, moments, sites: [{ id: "in", timezone: "Asia/Kolkata" }] })
     const ics = siteCalendar(plan, plan.sites[0]!, options)
     expect(ics).toContain("TZID:Asia/Kolkata\r\n")
     expect(ics).toContain("DTSTART;TZID=Asia/Kolkata:20270515T090000")
@@ -74,6 +77,7 @@ describe("siteCalendar", () => {
 
   it("is right in every zone of Node's ICU data", () => {
     const plan = planDay({
+      rules,
       day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay,
       agenda,
       moments,
@@ -93,7 +97,7 @@ describe("siteCalendar", () => {
       ["Pacific/Chatham", "2027-09-26", "02:00"]
     ]
     for (const [zone, date, start] of cases) {
-      const plan = planDay({ day: { date, start_local: start, window: { start: "00:00", end: "23:59" } } as DeliberationDay, agenda, moments: [], sites: [{ id: "x", timezone: zone }] })
+      const plan = planDay({ rules, day: { date, start_local: start, window: { start: "00:00", end: "23:59" } } as DeliberationDay, agenda, moments: [], sites: [{ id: "x", timezone: zone }] })
       expectMatchesPlan(plan, siteCalendar(plan, plan.sites[0]!, options), "x")
     }
   })
@@ -102,6 +106,7 @@ describe("siteCalendar", () => {
 describe("globalCalendar", () => {
   it("holds every site's blocks and each moment once, in UTC", () => {
     const plan = planDay({
+      rules,
       day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay,
       agenda,
       moments,

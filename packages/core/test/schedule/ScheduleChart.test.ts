@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest"
 import type { AgendaBlock, DeliberationDay, SyncMoment } from "../../src/domain/Dialogue.js"
 import { planDay } from "../../src/domain/Schedule.js"
 import { scheduleHtml } from "../../src/schedule/ScheduleChart.js"
+import { zoneRules } from "../../src/infra/TzData.js"
+
+const rules = zoneRules()
 
 const zones = Intl.supportedValuesOf("timeZone")
 
@@ -14,7 +17,7 @@ describe("scheduleHtml", () => {
     ] as Array<AgendaBlock>
     const moments = [{ id: "m", title: "Greeting", minutes: 15, at: "auto" }] as Array<SyncMoment>
     const sites = zones.slice(0, 320).map((z, i) => ({ id: `site-${i}`, timezone: z }))
-    const plan = planDay({ day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda, moments, sites })
+    const plan = planDay({ rules, day: { date: "2027-05-15", start_local: "09:00", window: { start: "08:00", end: "21:00" } } as DeliberationDay, agenda, moments, sites })
     const html = scheduleHtml(plan, "Test & dialogue")
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//)
     expect(html).not.toContain("<script")

@@ -1,7 +1,7 @@
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class DbStatus extends ConveneCommand {
-  static override summary = "List the database migrations and whether each has run."
+  static override summary = "List the database migrations and whether each has run, and the time-zone data in use."
   static override examples = ["<%= config.bin %> db status", "<%= config.bin %> db status --json"]
   static override flags = { ...workspaceFlags }
 
@@ -17,7 +17,10 @@ export default class DbStatus extends ConveneCommand {
       this.table(migrations.map((m) => ({ ...m, executed_at: m.executed_at ?? "pending" })), ["name", "executed_at"])
       const pending = migrations.filter((m) => m.executed_at === null).length
       this.log(pending === 0 ? "All migrations applied." : `${pending} pending: run \`convene db migrate\`.`)
-      return { dialect: opened.dialect, location: opened.location, migrations }
+      const { tzSources } = await import("@convene/core/tz")
+      const tz = tzSources()
+      this.log(`Time-zone data: tz ${tz.chosen.version} from ${tz.chosen.source} (package: ${tz.package.version}${tz.system === undefined ? "; no system zoneinfo with a known release" : `; ${tz.system.source}: ${tz.system.version}`}).`)
+      return { dialect: opened.dialect, location: opened.location, migrations, tz }
     } finally {
       await opened.db.destroy()
     }

@@ -13,13 +13,13 @@ export default class SchedulePlan extends ConveneCommand {
 
   async run() {
     const { flags } = await this.parse(SchedulePlan)
-    const { plan, mirrorLeftOut } = await this.runInWorkspace(flags, async (ws) => {
+    const { plan, mirrorLeftOut, tz } = await this.runInWorkspace(flags, async (ws) => {
       const { planSchedule } = await import("@convene/core/schedule")
       return planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"] })
     })
     const first = plan.sites[0]!
     const last = plan.sites.at(-1)!
-    this.log(`Planned ${plan.day} for ${plan.sites.length} sites: ${plan.span.hours} h in UTC, ${plan.span.start_utc} → ${plan.span.end_utc}.`)
+    this.log(`Planned ${plan.day} for ${plan.sites.length} sites: ${plan.span.hours} h in UTC, ${plan.span.start_utc} → ${plan.span.end_utc}, with tz ${tz.version} (${tz.source}).`)
     if (mirrorLeftOut > 0) this.log(`${mirrorLeftOut} mirror site(s) left out: they meet later, in the mirror phase (--include-mirror plans them too).`)
     this.log(`First to start: ${first.id} (${first.timezone}, ${first.blocks[0]!.start_local.slice(11)} local); last to finish: ${last.id} (${last.timezone}).`)
     for (const m of plan.moments) {
@@ -29,6 +29,6 @@ export default class SchedulePlan extends ConveneCommand {
     for (const w of plan.warnings.slice(0, 20)) this.log(`  ${w.site}${w.block === undefined ? "" : `/${w.block}`}: ${w.message}`)
     if (plan.warnings.length > 20) this.log(`  … and ${plan.warnings.length - 20} more (see --json or \`convene schedule show --site ID\`)`)
     this.log("\n`convene schedule show` prints it; `convene schedule export --format json|csv` writes it.")
-    return plan
+    return { ...plan, tz }
   }
 }

@@ -7,6 +7,7 @@ import * as sendLog from "./2026-11-25T00-send-log.js"
 import * as surveys from "./2026-11-25T01-surveys.js"
 import * as results from "./2026-11-30T00-results.js"
 import * as codes from "./2026-11-30T03-codes.js"
+import * as scheduleTz from "./2026-11-30T04-schedule-tz.js"
 
 /** Every migration by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -15,7 +16,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026-11-25T00-send-log": sendLog,
   "2026-11-25T01-surveys": surveys,
   "2026-11-30T00-results": results,
-  "2026-11-30T03-codes": codes
+  "2026-11-30T03-codes": codes,
+  "2026-11-30T04-schedule-tz": scheduleTz
 }
 
 /** A Kysely migration provider over {@link migrations}. */
