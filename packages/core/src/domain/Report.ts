@@ -540,53 +540,85 @@ export const complementarySuppression = (problem: SuppressionProblem): Set<strin
     for (const k of keys) c += setSize.get(k)!
     return c
   }
+  for (const list of setsOf.values()) list.sort()
   const given = new Set<string>()
   for (;;) {
-    // classes of the leaves no shown singleton reveals, by the shown sets they are in
-    const classes = new Map<string, { leaves: Array<string>; shown: Array<string>; size: number }>()
-    const known: Array<{ leaf: string; shown: Array<string> }> = []
+    // classes of the leaves no shown singleton reveals, by the shown sets they are in; of the
+    // shown leaves, the smallest per list of shown sets (the others would only cost more)
+    type Group = { readonly id: string; readonly shown: Array<string>; size: number; readonly cost: number; readonly locks: number }
+    const classes = new Map<string, Group>()
+    const known = new Map<string, Group & { leaf: string }>()
+    const groupOfSets = (id: string, shown: Array<string>, size: number) => ({ id, shown, size, cost: cost(shown), locks: shown.filter((k) => locked.has(k)).length })
     for (const l of leaves) {
-      const shown = setsOf.get(l)!.filter((k) => !suppressed.has(k)).sort()
+      const shown = setsOf.get(l)!.filter((k) => !suppressed.has(k))
+      const id = shown.join("\u0000")
       const one = singleton.get(l)
       if (one !== undefined && !suppressed.has(one)) {
-        known.push({ leaf: l, shown })
+        const k = known.get(id)
+        if (k === undefined || sizeOf(l) < k.size) known.set(id, { ...groupOfSets(id, shown, sizeOf(l)), leaf: l })
         continue
       }
       if (shown.length === 0) continue
-      const id = shown.join("\u0000")
       const c = classes.get(id)
-      if (c === undefined) classes.set(id, { leaves: [l], shown, size: sizeOf(l) })
-      else {
-        c.leaves.push(l)
-        c.size += sizeOf(l)
+      if (c === undefined) classes.set(id, groupOfSets(id, shown, sizeOf(l)))
+      else c.size += sizeOf(l)
+    }
+    const bad = [...classes.values()]
+      .filter((c) => c.size > 0 && c.size < threshold && !given.has(c.id))
+      .sort((x, y) => x.size - y.size || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+    if (bad.length === 0) return suppressed
+    // one sweep fixes every bad class, smallest first, that no earlier fix of the sweep changed
+    const touched = new Set<string>()
+    for (const cls of bad) {
+      if (cls.shown.some((k) => touched.has(k))) continue
+      const mine = new Set(cls.shown)
+      // candidates: suppress the sets that tell this class apart from another class or a shown
+      // leaf (merging them: the sets in one list and not in the other), or one set of this
+      // class's (merging it with whatever lies above); enough people first, then the fewest
+      // people hidden, then the sets' keys
+      let best: { other: Group | null; single: string | null; ok: boolean; cost: number; id: string | null } | null = null
+      const better = (ok: boolean, c: number) => best === null || (ok && !best.ok) || (ok === best.ok && c <= best.cost)
+      const idOf = (other: Group | null, single: string | null): string => {
+        if (single !== null) return single
+        const theirs = new Set(other!.shown)
+        return [...other!.shown.filter((k) => !mine.has(k)), ...cls.shown.filter((k) => !theirs.has(k))].sort().join("\u0000")
+      }
+      const offer = (other: Group | null, single: string | null, ok: boolean, c: number) => {
+        if (!better(ok, c)) return
+        if (best !== null && ok === best.ok && c === best.cost) {
+          // a tie: the sets' keys decide
+          const id = idOf(other, single)
+          best.id ??= idOf(best.other, best.single)
+          if (id >= best.id) return
+          best = { other, single, ok, cost: c, id }
+          return
+        }
+        best = { other, single, ok, cost: c, id: null }
+      }
+      for (const other of [...classes.values(), ...known.values()]) {
+        if (other.id === cls.id) continue
+        let interCost = 0
+        let interLocks = 0
+        for (const k of other.shown) {
+          if (!mine.has(k)) continue
+          interCost += setSize.get(k)!
+          if (locked.has(k)) interLocks++
+        }
+        if (other.locks > interLocks || cls.locks > interLocks) continue
+        offer(other, null, cls.size + other.size >= threshold, cls.cost + other.cost - 2 * interCost)
+      }
+      for (const k of cls.shown) if (!locked.has(k)) offer(null, k, false, setSize.get(k)!)
+      if (best === null) {
+        given.add(cls.id)
+        continue
+      }
+      const chosen: { other: Group | null; single: string | null } = best
+      const hide = chosen.single !== null ? [chosen.single] : idOf(chosen.other, null).split("\u0000")
+      for (const k of hide) {
+        suppressed.add(k)
+        touched.add(k)
       }
     }
-    const bad = [...classes.entries()]
-      .filter(([id, c]) => c.size > 0 && c.size < threshold && !given.has(id))
-      .sort(([a, x], [b, y]) => x.size - y.size || (a < b ? -1 : a > b ? 1 : 0))[0]
-    if (bad === undefined) return suppressed
-    const [badId, cls] = bad
-    const mine = new Set(cls.shown)
-    // candidates: suppress the sets that tell this class apart from another class or a shown
-    // leaf (merging them), or one set of this class's (merging it with whatever lies above)
-    type Candidate = { readonly hide: Array<string>; readonly merged: number; readonly cost: number; readonly id: string }
-    const candidates: Array<Candidate> = []
-    const consider = (hide: Array<string>, merged: number) => {
-      if (hide.length === 0 || hide.some((k) => locked.has(k))) return
-      hide.sort()
-      candidates.push({ hide, merged, cost: cost(hide), id: hide.join("\u0000") })
-    }
-    const apart = (other: ReadonlyArray<string>) => [...other.filter((k) => !mine.has(k)), ...cls.shown.filter((k) => !other.includes(k))]
-    for (const [id, c] of classes) if (id !== badId) consider(apart(c.shown), cls.size + c.size)
-    for (const k of known) consider(apart(k.shown), cls.size + sizeOf(k.leaf))
-    for (const k of cls.shown) consider([k], cls.size)
-    const ok = (c: Candidate) => (c.merged >= threshold ? 0 : 1)
-    const best = candidates.sort((a, b) => ok(a) - ok(b) || a.cost - b.cost || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0]
-    if (best === undefined) {
-      given.add(badId)
-      continue
-    }
-    for (const k of best.hide) suppressed.add(k)
   }
 }
 
@@ -661,23 +693,48 @@ const sizesOf = (counts: ReportCounts, leafOf: (r: SiteCount) => string | undefi
 }
 
 /** Every table's pattern over one universe of sets; `locked(table)` gives the sets fixed beforehand. */
+type Solver = (table: string, problem: SuppressionProblem) => Set<string>
+
+const largestOf = (sizes: TableSizes): Map<string, number> => {
+  const largest = new Map<string, number>()
+  for (const m of sizes.waves.values()) for (const [leaf, n] of m) largest.set(leaf, Math.max(largest.get(leaf) ?? 0, n))
+  return largest
+}
+
+const tableOf = (sizes: TableSizes, table: string): Map<string, number> =>
+  table === "group" ? largestOf(sizes)
+  : table === "knowledge" ? sizes.knowledge
+  : (table.startsWith("wave:") ? sizes.waves.get(table.slice(5)) : sizes.paired.get(table.slice(7))) ?? new Map()
+
 const patternsOf = (
   sets: ReadonlyArray<SuppressionSet>,
   sizes: TableSizes,
   threshold: number,
-  locked: (table: string) => ReadonlyMap<string, boolean> | undefined
+  locked: (table: string) => ReadonlyMap<string, boolean> | undefined,
+  solve: Solver = (_, problem) => complementarySuppression(problem),
+  /** What else a table's pattern depends on (for the memo). */
+  alsoOn: (table: string) => string = () => ""
 ): Map<string, Set<string>> => {
   const out = new Map<string, Set<string>>()
+  // tables with the same sizes (questions everyone answered) have the same pattern: computed once
+  const memo = new Map<string, Set<string>>()
+  const once = (table: string, sizes: Map<string, number>, initial: ReadonlySet<string>): Set<string> => {
+    const lock = locked(table)
+    const id = `${[...sizes].filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1)).join(";")}|${lock === undefined ? "" : [...lock].sort().join(";")}|${alsoOn(table)}`
+    const known = memo.get(id)
+    if (known !== undefined) return known
+    const pattern = solve(table, { sets, sizes, threshold, initial, locked: lock })
+    memo.set(id, pattern)
+    return pattern
+  }
   // the group as a whole: suppressed when every wave has fewer than the threshold (its size
   // is its largest wave, per leaf, so a class is never smaller than a group that shows)
-  const largest = new Map<string, number>()
-  for (const m of sizes.waves.values()) for (const [leaf, n] of m) largest.set(leaf, Math.max(largest.get(leaf) ?? 0, n))
   const small = new Set(sets.filter((s) => [...sizes.waves.values()].every((m) => s.leaves.reduce((t, l) => t + (m.get(l) ?? 0), 0) < threshold)).map((s) => s.key))
-  const group = complementarySuppression({ sets, sizes: largest, threshold, initial: small, locked: locked("group") })
+  const group = solve("group", { sets, sizes: largestOf(sizes), threshold, initial: small, locked: locked("group") })
   out.set("group", group)
-  for (const [w, m] of sizes.waves) out.set(`wave:${w}`, complementarySuppression({ sets, sizes: m, threshold, initial: group, locked: locked(`wave:${w}`) }))
-  for (const [q, m] of sizes.paired) out.set(`paired:${q}`, complementarySuppression({ sets, sizes: m, threshold, initial: group, locked: locked(`paired:${q}`) }))
-  out.set("knowledge", complementarySuppression({ sets, sizes: sizes.knowledge, threshold, initial: group, locked: locked("knowledge") }))
+  for (const [w, m] of sizes.waves) out.set(`wave:${w}`, once(`wave:${w}`, m, group))
+  for (const [q, m] of sizes.paired) out.set(`paired:${q}`, once(`paired:${q}`, m, group))
+  out.set("knowledge", once("knowledge", sizes.knowledge, group))
   return out
 }
 
@@ -742,7 +799,92 @@ export const suppressionPattern = (
       }
       return locks
     }
-    universe = { setOf: cat.setOf, patterns: patternsOf(cat.sets, sizesOf(counts, cellOf, options.waves, options.pairedIds), threshold, lockedFor) }
+    // a part's category and the same category pooled: the pooled one is suppressed whenever a
+    // part's is (pooled − the other part would give it), so a suppressed part's category lies in
+    // no shown category set at all
+    const pooledOf = new Map<string, string>()
+    const categories = new Map<string, string>() // leaf (part, category) → its own set (apart)
+    for (const [group, key] of cat.setOf) {
+      const [scope, groupKey] = group.split("|") as [string, string]
+      if (groupKey === "all") continue
+      const value = groupKey.slice(options.by.length + 1)
+      if (scope === "pooled/main") pooledOf.set(value, key)
+      else categories.set(`${scope.slice("apart/".length)}\u0002${value}`, key)
+    }
+    // which categories meet at a site, per table; sites the geographic pattern cannot tell apart
+    // (suppressed, in the same shown groups) count as one place
+    const siteCells = sizesOf(counts, (r) => (siteById.has(r.site_id) ? `${r.site_id}\u0002${r.cat ?? "(none)"}` : undefined), options.waves, options.pairedIds)
+    const geoSetsOf = new Map<string, Array<SuppressionSet>>()
+    for (const s of geo.sets) for (const l of s.leaves) geoSetsOf.set(l, [...(geoSetsOf.get(l) ?? []), s])
+    const placesOf = (table: string): Map<string, Map<string, number>> => {
+      const hidden = geoPatterns.get(table)!
+      const placeOf = (siteId: string): string => {
+        const mine = geoSetsOf.get(siteId) ?? []
+        if (mine.some((s) => s.leaves.length === 1 && !hidden.has(s.key))) return `site\u0003${siteId}`
+        const shown = mine.filter((s) => !hidden.has(s.key)).map((s) => s.key)
+        return shown.length === 0 ? `alone\u0003${siteId}` : shown.sort().join("\u0003")
+      }
+      const places = new Map<string, Map<string, number>>()
+      for (const [cell, n] of tableOf(siteCells, table)) {
+        if (n <= 0) continue
+        const [siteId, value] = cell.split("\u0002") as [string, string]
+        const leaf = `${poolOfSite(siteById.get(siteId)!, false)}\u0002${value}`
+        const place = placeOf(siteId)
+        const at = places.get(place) ?? new Map<string, number>()
+        at.set(leaf, (at.get(leaf) ?? 0) + n)
+        places.set(place, at)
+      }
+      return places
+    }
+    const solveCategories: Solver = (table, problem) => {
+      const places = placesOf(table)
+      const unlocked = [...categories.values(), ...pooledOf.values()].filter((k) => problem.locked?.has(k) !== true)
+      let initial = new Set(problem.initial ?? [])
+      for (;;) {
+        const pattern = complementarySuppression({ ...problem, initial })
+        const more = new Set<string>()
+        for (const [leaf, key] of categories) if (pattern.has(key)) more.add(pooledOf.get(leaf.split("\u0002")[1]!) ?? key)
+        // the suppressed categories that meet at a place are joined; a group of them smaller than
+        // the threshold could be told apart from the others with the places' figures: the
+        // smallest shown category met at one of its places joins it (or, if none, no category shows)
+        const parent = new Map<string, string>()
+        const root = (x: string): string => {
+          let r = x
+          while (parent.get(r) !== r) r = parent.get(r)!
+          return r
+        }
+        const hiddenLeaf = (leaf: string) => pattern.has(categories.get(leaf) ?? "")
+        for (const at of places.values()) {
+          const here = [...at.keys()].filter(hiddenLeaf).sort()
+          for (const l of here) if (!parent.has(l)) parent.set(l, l)
+          for (const l of here.slice(1)) parent.set(root(l), root(here[0]!))
+        }
+        const sizeOfGroup = new Map<string, number>()
+        for (const l of parent.keys()) sizeOfGroup.set(root(l), (sizeOfGroup.get(root(l)) ?? 0) + (problem.sizes.get(l) ?? 0))
+        for (const [r, n] of [...sizeOfGroup].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          if (n === 0 || n >= problem.threshold || sizeOfGroup.size === 1) continue
+          let best: { leaf: string; n: number } | undefined
+          for (const at of places.values()) {
+            if (![...at.keys()].some((l) => parent.has(l) && root(l) === r)) continue
+            for (const l of at.keys()) {
+              const key = categories.get(l)
+              if (key === undefined || pattern.has(key) || problem.locked?.has(key) === true) continue
+              const size = problem.sizes.get(l) ?? 0
+              if (best === undefined || size < best.n || (size === best.n && l < best.leaf)) best = { leaf: l, n: size }
+            }
+          }
+          if (best !== undefined) more.add(categories.get(best.leaf)!)
+          else for (const k of unlocked) more.add(k)
+        }
+        const fresh = [...more].filter((k) => !pattern.has(k) && problem.locked?.has(k) !== true)
+        if (fresh.length === 0) return pattern
+        initial = new Set([...pattern, ...fresh])
+      }
+    }
+    universe = {
+      setOf: cat.setOf,
+      patterns: patternsOf(cat.sets, sizesOf(counts, cellOf, options.waves, options.pairedIds), threshold, lockedFor, solveCategories, (table) => [...placesOf(table)].map(([p, at]) => `${p}:${[...at.keys()].join(",")}`).join(";"))
+    }
   }
 
   return {

@@ -211,3 +211,58 @@ describe("the suppression pattern, for random sites and counts", () => {
     )
   })
 })
+
+describe("the category pattern, for random sites, categories and counts", () => {
+  it("leaves no suppressed category of 1 to 4 respondents derivable from the shown categories and the shown geographic groups together", () => {
+    const CATS = ["woman", "man", "other"]
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ country: fc.constantFrom("IN", "BD", "GB"), format: fc.constantFrom("in-person", "online", "mirror"), cells: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }) }), { minLength: 1, maxLength: 6 }),
+        (drawn) => {
+          const ss = drawn.map((d, i) => site(`s${i}`, d.country, d.format))
+          // the cells (site, category) with people
+          const cells = drawn.flatMap((d, i) => d.cells.map((n, c) => ({ site: i, cat: CATS[c]!, n }))).filter((x) => x.n > 0)
+          const c: ReportCounts = {
+            ...none,
+            registered: cells.map((x) => ({ site_id: `s${x.site}`, cat: x.cat, n: x.n })),
+            answered: cells.map((x) => ({ site_id: `s${x.site}`, cat: x.cat, wave: "pre", n: x.n }))
+          }
+          const options = { waves: ["pre"], pairedIds: [], threshold: T }
+          const geo = suppressionPattern(c, ss, { ...options, by: "site" })
+          const byCat = suppressionPattern(c, ss, { ...options, by: "category:gender" })
+          const vector = (keep: (x: (typeof cells)[number]) => boolean) => cells.map((x) => (keep(x) ? 1 : 0))
+          const rows: Array<Array<number>> = []
+          const targets: Array<{ id: string; v: Array<number>; n: number }> = []
+          for (const includeMirror of [false, true]) {
+            const poolOf = (i: number) => (ss[i]!.format === "mirror" && !includeMirror ? "mirror" : "main")
+            for (const by of GROUPINGS) {
+              const keys = new Set(ss.map((s) => (by === "all" ? "all" : `${by}:${groupOf(by, s, null, (x) => x).key}`)))
+              for (const pool of ["main", "mirror"] as const) {
+                for (const key of keys) {
+                  const inGroup = (x: (typeof cells)[number]) => poolOf(x.site) === pool && (key === "all" || `${by}:${groupOf(by, ss[x.site]!, null, (y) => y).key}` === key)
+                  if (!cells.some(inGroup)) continue
+                  if (!geo.of(includeMirror, pool, key).waves["pre"]) rows.push(vector(inGroup))
+                }
+              }
+            }
+            for (const pool of ["main", "mirror"] as const) {
+              for (const cat of CATS) {
+                const inGroup = (x: (typeof cells)[number]) => poolOf(x.site) === pool && x.cat === cat
+                if (!cells.some(inGroup)) continue
+                const n = cells.filter(inGroup).reduce((t, x) => t + x.n, 0)
+                if (!byCat.of(includeMirror, pool, `category:gender:${cat}`).waves["pre"]) {
+                  expect(n).toBeGreaterThanOrEqual(T)
+                  rows.push(vector(inGroup))
+                } else if (n < T) targets.push({ id: `${includeMirror}/${pool}/${cat}`, v: vector(inGroup), n })
+              }
+              // the overall group: the same status in both patterns
+              if (cells.some((x) => poolOf(x.site) === pool)) expect(byCat.of(includeMirror, pool, "all").group).toBe(geo.of(includeMirror, pool, "all").group)
+            }
+          }
+          for (const t of targets) expect(inSpan(rows, t.v), `${t.id} (${t.n}) is derivable`).toBe(false)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})
