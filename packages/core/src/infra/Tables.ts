@@ -79,6 +79,8 @@ export interface StoredAttachment {
   readonly path?: string
   readonly content_base64?: string
   readonly contentType?: string
+  /** The SHA-256 of the file at `path` when the message was queued: a changed file is not sent. */
+  readonly sha256?: string
 }
 
 /** What the send log keeps of a message besides its envelope columns. */
@@ -88,6 +90,8 @@ export interface StoredMessage {
   readonly attachments: ReadonlyArray<StoredAttachment>
   /** The recipient's display name, kept apart from the address (the `recipient` column). */
   readonly to_name?: string
+  /** Set once the message went out (or failed for good): its text, HTML and attachments are no longer kept. */
+  readonly purged?: boolean
 }
 
 export interface SendLogTable {
@@ -102,13 +106,19 @@ export interface SendLogTable {
   message: ColumnType<StoredMessage, string, string>
   /** Derived from the idempotency key, so that a resent message carries the same Message-ID. */
   message_id: string
-  status: ColumnType<"queued" | "sending" | "sent" | "failed", "queued" | undefined, "queued" | "sending" | "sent" | "failed">
+  status: ColumnType<SendStatus, "queued" | undefined, SendStatus>
   attempts: ColumnType<number, never, number>
   last_error: ColumnType<string | null, never, string | null>
   last_attempt_at: ColumnType<Date | null, never, Date | null>
   queued_at: Generated<ColumnType<Date, never, never>>
   sent_at: ColumnType<Date | null, never, Date | null>
+  /** The delivery run holding the message (and until when): a lease whose run is gone or expired is free. */
+  lease_owner: ColumnType<string | null, never, string | null>
+  lease_until: ColumnType<Date | null, never, Date | null>
 }
+
+/** A message's state in the send log: `uncertain` was handed to an SMTP server by a run that died before the answer. */
+export type SendStatus = "queued" | "sending" | "uncertain" | "sent" | "failed"
 
 /** Every table convene owns. */
 export interface SurveyKeysTable {

@@ -1,23 +1,34 @@
 /**
  * The mail service behind `convene kit send`, `convene mail flush` and survey invitations:
  * messages go into the send log first (idempotent by key), then out over SMTP or into an
- * outbox folder of `.eml` files, each exactly once even when a run is killed half-way.
+ * outbox folder of `.eml` files. Into the outbox, each exactly once even when a run is killed
+ * half-way; over SMTP never twice on its own: a message whose fate a crash left unknown is
+ * listed as 'uncertain' for the operator to resend or confirm.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { mkdir, rename, writeFile } from "node:fs/promises"
+import { randomUUID } from "node:crypto"
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises"
+import { readFileSync } from "node:fs"
+import { hostname } from "node:os"
 import { join } from "node:path"
 import { InputError, MailTransportError, type Problem, StoreError } from "../domain/Errors.js"
 import { sha256 } from "../infra/Files.js"
 import type { StoredAttachment, StoredMessage } from "../infra/Tables.js"
 import { BATCH_SIZE, MailRepo, type MailRepoShape, type NewSendLogRow, type Outcome, type PendingRow } from "./MailRepo.js"
 
-/** A file sent with a message: read from `path` when it has one, else `content` (keep it small). */
+/**
+ * A file sent with a message: read from `path` when it has one, else `content` (keep it small).
+ * A file by path is pinned when queued (its SHA-256, computed then unless given as `sha256`): if
+ * it changes before the message goes out, the message is not sent (it fails, saying so).
+ */
 export interface Attachment {
   readonly filename: string
   readonly path?: string
   readonly content?: string | Uint8Array
   readonly contentType?: string
+  /** The SHA-256 (hex) of the file at `path` as it must be sent. */
+  readonly sha256?: string
 }
 
 /** A recipient with a display name, kept apart from the address. */
@@ -140,9 +151,13 @@ export const outboxFileName = (key: string): string => {
   return `${readable === "" ? "message" : readable}.${sha256(key).slice(0, 16)}.eml`
 }
 
-const toStoredAttachment = (a: Attachment): StoredAttachment => ({
+const toStoredAttachment = (a: Attachment, hashOf: (path: string) => string | undefined): StoredAttachment => ({
   filename: a.filename,
   ...(a.path === undefined ? {} : { path: a.path }),
+  ...(() => {
+    const pinned = a.path === undefined ? undefined : (a.sha256 ?? hashOf(a.path))
+    return pinned === undefined ? {} : { sha256: pinned }
+  })(),
   ...(a.content === undefined
     ? {}
     : { content_base64: (typeof a.content === "string" ? Buffer.from(a.content, "utf8") : Buffer.from(a.content)).toString("base64") }),
@@ -197,6 +212,18 @@ export const enqueueMessages = Effect.fn("Mail.enqueue")(function*(
   const from = options.from ?? DEFAULT_FROM
   const seen = new Set<string>()
   const rows: Array<NewSendLogRow> = []
+  // each file once, however many messages carry it; one that cannot be read fails when sent
+  const hashes = new Map<string, string | undefined>()
+  const hashOf = (path: string): string | undefined => {
+    if (!hashes.has(path)) {
+      try {
+        hashes.set(path, sha256(readFileSync(path)))
+      } catch {
+        hashes.set(path, undefined)
+      }
+    }
+    return hashes.get(path)
+  }
   for (const m of messages) {
     if (seen.has(m.key)) continue
     seen.add(m.key)
@@ -204,7 +231,7 @@ export const enqueueMessages = Effect.fn("Mail.enqueue")(function*(
     const message: StoredMessage = {
       text: m.text,
       html: m.html,
-      attachments: (m.attachments ?? []).map(toStoredAttachment),
+      attachments: (m.attachments ?? []).map((a) => toStoredAttachment(a, hashOf)),
       ...(named ? { to_name: m.to.name } : {})
     }
     rows.push({
@@ -255,8 +282,10 @@ export interface DeliverOptions {
 export interface DeliveryFailure {
   readonly key: string
   readonly recipient: string
-  /** true: rejected for good (5xx), status failed; false: deferred, still queued for `mail flush`. */
+  /** true: rejected for good (5xx), status failed; false: deferred, still queued for `mail flush`, or uncertain. */
   readonly permanent: boolean
+  /** true: the connection was lost with no reply, so it may have gone out: status uncertain, not sent again on its own. */
+  readonly uncertain: boolean
   readonly error: string
 }
 
@@ -268,8 +297,14 @@ export interface DeliverySummary {
   readonly sent: number
   /** Rejected for good (5xx): status failed, not retried. */
   readonly failed: number
-  /** Still failing after the run's retries (4xx, connection errors): queued for `mail flush`. */
+  /** Still failing after the run's retries (4xx, a connection that could not be opened): queued for `mail flush`. */
   readonly deferred: number
+  /**
+   * Messages of this run's scope (its keys, or its purpose) now in doubt: handed to the server by
+   * a run that died (or lost its connection) before the answer. Never sent again on their own:
+   * `mail status` lists them, `mail flush --resend-uncertain` or `--mark-sent` settles them.
+   */
+  readonly uncertain: number
   /** The first 50 failures and deferrals. */
   readonly failures: ReadonlyArray<DeliveryFailure>
   readonly seconds: number
@@ -277,8 +312,9 @@ export interface DeliverySummary {
 
 interface Sender {
   readonly kind: "smtp" | "outbox"
-  /** Whether rows are marked 'sending' before hand-over (SMTP: a crash leaves them in doubt). */
+  /** Whether a message is marked 'sending' before hand-over (SMTP: a crash leaves it in doubt). */
   readonly marksSending: boolean
+  /** Messages handed over at once: over SMTP one per pooled connection, so at most one each is in doubt. */
   readonly concurrency: number
   readonly send: (row: PendingRow) => Promise<void>
   readonly close: () => Promise<void>
@@ -292,25 +328,42 @@ type NodemailerMail = {
   html: string
   messageId: string
   headers: Record<string, string>
-  attachments: Array<{ filename: string; path?: string; content?: Buffer; contentType?: string }>
+  attachments: Array<{ filename: string; content?: Buffer; contentType?: string }>
 }
 
-const mailOptions = (row: PendingRow, from: string): NodemailerMail => ({
-  from,
-  // a display name goes to nodemailer as a structured address, which it encodes as one recipient
-  to: row.message.to_name === undefined ? row.recipient : { name: row.message.to_name, address: row.recipient },
-  subject: row.subject,
-  text: row.message.text,
-  html: row.message.html,
-  messageId: row.message_id,
-  headers: { "Content-Language": row.locale },
-  attachments: row.message.attachments.map((a) => ({
-    filename: a.filename,
-    ...(a.path === undefined ? {} : { path: a.path }),
-    ...(a.content_base64 === undefined ? {} : { content: Buffer.from(a.content_base64, "base64") }),
-    ...(a.contentType === undefined ? {} : { contentType: a.contentType })
-  }))
-})
+/** A file attached by path that is no longer the one the message was queued with. */
+class AttachmentChangedError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `the attachment ${path} changed since the message was queued (it was rebuilt): not sent, so that the message never carries another version than the one it was queued with. Queue the current version again (for kits: \`convene kit send\`)`
+    )
+  }
+}
+
+const mailOptions = async (row: PendingRow, from: string): Promise<NodemailerMail> => {
+  if (row.message.purged === true) throw new Error(`the body of ${row.idempotency_key} is no longer kept (it was sent or failed before)`)
+  const attachments: NodemailerMail["attachments"] = []
+  for (const a of row.message.attachments) {
+    let content: Buffer | undefined
+    if (a.path !== undefined) {
+      // read whole, then checked: the bytes sent are the bytes hashed
+      content = await readFile(a.path)
+      if (a.sha256 !== undefined && sha256(content) !== a.sha256) throw new AttachmentChangedError(a.path)
+    } else if (a.content_base64 !== undefined) content = Buffer.from(a.content_base64, "base64")
+    attachments.push({ filename: a.filename, ...(content === undefined ? {} : { content }), ...(a.contentType === undefined ? {} : { contentType: a.contentType }) })
+  }
+  return {
+    from,
+    // a display name goes to nodemailer as a structured address, which it encodes as one recipient
+    to: row.message.to_name === undefined ? row.recipient : { name: row.message.to_name, address: row.recipient },
+    subject: row.subject,
+    text: row.message.text,
+    html: row.message.html,
+    messageId: row.message_id,
+    headers: { "Content-Language": row.locale },
+    attachments
+  }
+}
 
 /** nodemailer's pool paces to `rateLimit` messages per `rateDelta` ms; a fractional rate widens the window. */
 const rateOptions = (rate: number | undefined): { rateLimit?: number; rateDelta?: number } => {
@@ -325,10 +378,10 @@ const smtpSender = async (smtpUrl: string, from: string, rate: number | undefine
   return {
     kind: "smtp",
     marksSending: true,
-    // a few more than the connections, so that each connection has the next message waiting
-    concurrency: SMTP_CONNECTIONS * 4,
+    // one message per connection: its outcome is recorded before the next is handed over
+    concurrency: SMTP_CONNECTIONS,
     send: async (row) => {
-      await transporter.sendMail(mailOptions(row, from))
+      await transporter.sendMail(await mailOptions(row, from))
     },
     close: async () => transporter.close()
   }
@@ -344,11 +397,11 @@ const outboxSender = async (outboxDir: string, from: string): Promise<Sender> =>
   }
   return {
     kind: "outbox",
-    // the file name is the key's: writing it again replaces it, so nothing needs marking first
+    // the file name is the key's: writing it again replaces it, so nothing is ever in doubt
     marksSending: false,
-    concurrency: 16,
+    concurrency: 8,
     send: async (row) => {
-      const raw = await new MailComposer(mailOptions(row, from)).compile().build()
+      const raw = await new MailComposer(await mailOptions(row, from)).compile().build()
       const name = outboxFileName(row.idempotency_key)
       const tmp = join(outboxDir, `.${name}.tmp`)
       try {
@@ -381,18 +434,23 @@ interface SmtpError {
   readonly message?: string
 }
 
-type Verdict = { readonly kind: "permanent" | "transient" | "transport"; readonly error: string }
+type Verdict = { readonly kind: "permanent" | "transient" | "doubt" | "transport"; readonly error: string }
 
 const CONFIGURATION_CODES = new Set(["EAUTH", "ENOAUTH", "EOAUTH2", "ETLS", "EREQUIRETLS", "ECONFIG", "EPROXY"])
 const UNREADABLE_FILE = new Set(["ENOENT", "EISDIR", "EACCES", "EFILEACCESS"])
+/** Failures that happen before any connection carries the message: it cannot have been taken. */
+const NEVER_CONNECTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL/
 
 /**
  * What a failed attempt means. A 5xx reply is the message's own and final (nodemailer's
- * `permanent`, which leaves out 503); a 4xx reply or a lost connection may pass later; a refused
- * login or TLS, or an outbox that cannot be written, stops the whole run.
+ * `permanent`, which leaves out 503); a 4xx reply may pass later; a refused login or TLS, or an
+ * outbox that cannot be written, stops the whole run. A connection that could not be opened may
+ * be retried; one lost with no reply may have been lost after the server took the message, so
+ * the message is in doubt and not sent again on its own.
  */
 const judge = (e: unknown): Verdict => {
   if (e instanceof OutboxWriteError) return { kind: "transport", error: e.message }
+  if (e instanceof AttachmentChangedError) return { kind: "permanent", error: e.message }
   const err = (typeof e === "object" && e !== null ? e : { message: String(e) }) as SmtpError
   const text = (err.response ?? err.message ?? String(e)).trim()
   if (CONFIGURATION_CODES.has(err.code ?? "") || (err.command ?? "").startsWith("AUTH")) return { kind: "transport", error: text }
@@ -402,76 +460,58 @@ const judge = (e: unknown): Verdict => {
   }
   // an attachment that cannot be read will not become readable by retrying now
   if (UNREADABLE_FILE.has(err.code ?? "") && err.path !== undefined) return { kind: "permanent", error: `attachment ${err.path}: ${text}` }
-  return { kind: "transient", error: err.code === undefined ? text : `${err.code}: ${text}` }
-}
-
-/** Lets at most `n` messages be in flight. */
-class Slots {
-  private free: number
-  private readonly waiting: Array<() => void> = []
-  constructor(n: number) {
-    this.free = n
-  }
-  take(): Promise<void> {
-    if (this.free > 0) {
-      this.free--
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => this.waiting.push(resolve))
-  }
-  give(): void {
-    const next = this.waiting.shift()
-    if (next !== undefined) next()
-    else this.free++
-  }
-}
-
-/**
- * Outcomes written in batches: while one UPDATE runs, the next outcomes gather, and the next
- * UPDATE writes them all. A message is recorded only after it went out.
- */
-class OutcomeWriter {
-  private queue: Array<Outcome> = []
-  private running: Promise<void> | undefined
-  failure: unknown
-  constructor(private readonly record: (outcomes: ReadonlyArray<Outcome>) => Promise<void>) {}
-  add(outcome: Outcome): void {
-    this.queue.push(outcome)
-    this.running ??= this.drain()
-  }
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0 && this.failure === undefined) {
-        const batch = this.queue.splice(0, BATCH_SIZE)
-        await this.record(batch)
-      }
-    } catch (cause) {
-      this.failure = cause
-    } finally {
-      this.running = undefined
-    }
-  }
-  async flush(): Promise<void> {
-    while (this.running !== undefined) await this.running
-    if (this.queue.length > 0 && this.failure === undefined) {
-      this.running = this.drain()
-      await this.running
-    }
-    if (this.failure !== undefined) {
-      throw this.failure instanceof StoreError ? this.failure : new StoreError({ operation: "recording sent messages in the send log", cause: this.failure })
-    }
-  }
+  const described = err.code === undefined ? text : `${err.code}: ${text}`
+  if (NEVER_CONNECTED.test(`${err.code ?? ""} ${text}`) || err.code === "EDNS" || err.command === "API") return { kind: "transient", error: described }
+  return { kind: "doubt", error: described }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Rows marked 'sending' per UPDATE, a little ahead of hand-over: all a crash can leave in doubt. */
-const SENDING_WINDOW = 100
+/** The keys still queued, page by page, shared by the workers of a run (each key given out once). */
+class KeyFeed {
+  private buffer: Array<string> = []
+  private after: string | undefined
+  private chunk = 0
+  private done = false
+  private loading: Promise<void> | undefined
+  constructor(
+    private readonly load: (after: string | undefined, keys: ReadonlyArray<string> | undefined) => Promise<Array<string>>,
+    private readonly keyChunks: ReadonlyArray<ReadonlyArray<string>> | undefined
+  ) {}
+  async next(): Promise<string | undefined> {
+    while (this.buffer.length === 0 && !this.done) {
+      this.loading ??= this.fill().finally(() => (this.loading = undefined))
+      await this.loading
+    }
+    return this.buffer.shift()
+  }
+  private async fill(): Promise<void> {
+    if (this.keyChunks !== undefined) {
+      const keys = this.keyChunks[this.chunk++]
+      if (keys === undefined) this.done = true
+      else this.buffer.push(...(await this.load(undefined, keys)))
+      return
+    }
+    const page = await this.load(this.after, undefined)
+    if (page.length === 0) this.done = true
+    else {
+      this.after = page.at(-1)
+      this.buffer.push(...page)
+    }
+  }
+}
+
+/** A delivery run's id, as its leases name it: readable (host, process) and unique. */
+const newRunId = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
 
 /**
- * The delivery loop. It is promise-based because nodemailer's pool and the slots are; each
- * send-log statement is the repository's Effect, run by `store` (which rejects with its
- * StoreError). `seconds` is left for the caller, which times the run on Effect's Clock.
+ * The delivery loop. It is promise-based because nodemailer's pool is; each send-log statement
+ * is the repository's Effect, run by `store` (which rejects with its StoreError). `seconds` is
+ * left for the caller, which times the run on Effect's Clock.
+ *
+ * Each of `concurrency` workers takes one queued message under the run's lease (over SMTP it is
+ * then 'sending', durably, before DATA), hands it over, and records the outcome before taking
+ * the next: a crash leaves at most one message per worker (per SMTP connection) in doubt.
  */
 const deliver = async (
   repo: MailRepoShape,
@@ -490,112 +530,99 @@ const deliver = async (
           for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE))
           return chunks
         })()
-  let total = 0
-  if (keyChunks === undefined) total = await store(repo.countPending({ purpose: options.purpose }))
-  else for (const keys of keyChunks) total += await store(repo.countPending({ purpose: options.purpose, keys }))
-
+  const count = async (status: "queued" | "uncertain") => {
+    if (keyChunks === undefined) return store(repo.countStatus({ purpose: options.purpose }, status))
+    let n = 0
+    for (const keys of keyChunks) n += await store(repo.countStatus({ purpose: options.purpose, keys }, status))
+    return n
+  }
   const kind = "smtpUrl" in transport ? "smtp" : "outbox"
-  if (total === 0) return { transport: kind, total, sent: 0, failed: 0, deferred: 0, failures: [], seconds: 0 }
-  const sender =
-    "smtpUrl" in transport ? await smtpSender(transport.smtpUrl, from, options.rate ?? transport.rate) : await outboxSender(transport.outboxDir, from)
-  const writer = new OutcomeWriter((outcomes) => store(repo.recordOutcomes(outcomes)))
-  const attempts = Math.max(1, options.retry?.attempts ?? 4)
-  const baseDelayMs = options.retry?.baseDelayMs ?? 500
-  const slots = new Slots(sender.concurrency)
-  const inFlight = new Set<Promise<void>>()
-  const failures: Array<DeliveryFailure> = []
+  const owner = newRunId()
+  const endRun = await store(repo.startRun(owner))
   let sent = 0
   let failed = 0
   let deferred = 0
+  let inDoubt = 0
+  const failures: Array<DeliveryFailure> = []
   let stop: Verdict | undefined
-  // keys marked 'sending' in this run and not settled: at the end, only those never handed over
-  // or refused with the whole transport, so they go back to 'queued' without being in doubt
-  const unsettled = new Set<string>()
-
-  const settle = (row: PendingRow, outcome: Outcome) => {
-    writer.add(outcome)
-    unsettled.delete(row.idempotency_key)
-    if (outcome.status === "sent") sent++
-    else {
-      if (outcome.status === "failed") failed++
-      else deferred++
-      if (failures.length < 50) failures.push({ key: row.idempotency_key, recipient: row.recipient, permanent: outcome.status === "failed", error: outcome.error ?? "" })
-    }
-    options.onProgress?.(sent + failed + deferred, total)
-  }
-
-  // one message, retried within the run with exponential backoff; holds a slot only while sending
-  const deliverOne = async (row: PendingRow): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      let error: unknown
-      let ok = false
-      try {
-        await sender.send(row)
-        ok = true
-      } catch (e) {
-        error = e
-      } finally {
-        slots.give()
-      }
-      if (ok) return settle(row, { key: row.idempotency_key, status: "sent", attempts: attempt, error: null })
-      const verdict = judge(error)
-      if (verdict.kind === "transport") {
-        stop ??= verdict
-        return
-      }
-      if (verdict.kind === "permanent") return settle(row, { key: row.idempotency_key, status: "failed", attempts: attempt, error: verdict.error })
-      if (attempt >= attempts || stop !== undefined || signal.aborted) {
-        return settle(row, { key: row.idempotency_key, status: "queued", attempts: attempt, error: verdict.error })
-      }
-      await sleep(baseDelayMs * 2 ** (attempt - 1))
-      await slots.take()
-      if (stop !== undefined || signal.aborted) {
-        slots.give()
-        return settle(row, { key: row.idempotency_key, status: "queued", attempts: attempt, error: verdict.error })
-      }
-    }
-  }
-
-  const halted = () => stop !== undefined || signal.aborted || writer.failure !== undefined
+  let total = 0
+  let storeFailure: unknown
   try {
-    const pages = async function*(): AsyncGenerator<Array<PendingRow>> {
-      if (keyChunks !== undefined) {
-        for (const keys of keyChunks) yield await store(repo.pendingPage({ purpose: options.purpose, keys }, undefined, BATCH_SIZE))
-        return
-      }
-      let after: string | undefined
-      for (;;) {
-        const page = await store(repo.pendingPage({ purpose: options.purpose }, after, BATCH_SIZE))
-        if (page.length === 0) return
-        yield page
-        after = page.at(-1)!.idempotency_key
-      }
-    }
-    outer: for await (const page of pages()) {
-      for (let w = 0; w < page.length; w += SENDING_WINDOW) {
-        const window = page.slice(w, w + SENDING_WINDOW)
-        if (halted()) break outer
-        if (sender.marksSending) {
-          const keys = window.map((r) => r.idempotency_key)
-          await store(repo.markSending(keys))
-          for (const k of keys) unsettled.add(k)
-        }
-        for (const row of window) {
-          await slots.take()
-          if (halted()) {
-            slots.give()
-            break outer
+    // what a run that is gone left 'sending' is in doubt: listed, never sent again on its own
+    await store(repo.markInDoubt())
+    total = await count("queued")
+    if (total > 0) {
+      const sender =
+        "smtpUrl" in transport ? await smtpSender(transport.smtpUrl, from, options.rate ?? transport.rate) : await outboxSender(transport.outboxDir, from)
+      const attempts = Math.max(1, options.retry?.attempts ?? 4)
+      const baseDelayMs = options.retry?.baseDelayMs ?? 500
+      const feed = new KeyFeed(
+        (after, keys) => store(repo.pendingKeys({ purpose: options.purpose, keys }, after, BATCH_SIZE)),
+        keyChunks
+      )
+      const halted = () => stop !== undefined || signal.aborted || storeFailure !== undefined
+
+      const settle = async (row: PendingRow, outcome: Outcome) => {
+        await store(repo.recordOutcome(outcome, owner))
+        if (outcome.status === "sent") sent++
+        else {
+          if (outcome.status === "failed") failed++
+          else if (outcome.status === "uncertain") inDoubt++
+          else deferred++
+          if (failures.length < 50) {
+            failures.push({ key: row.idempotency_key, recipient: row.recipient, permanent: outcome.status === "failed", uncertain: outcome.status === "uncertain", error: outcome.error ?? "" })
           }
-          const task: Promise<void> = deliverOne(row).finally(() => inFlight.delete(task))
-          inFlight.add(task)
         }
+        options.onProgress?.(sent + failed + deferred + inDoubt, total)
+      }
+
+      // one message, retried within the run with exponential backoff while it surely did not go out
+      const deliverOne = async (row: PendingRow): Promise<void> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await sender.send(row)
+          } catch (error) {
+            const verdict = judge(error)
+            if (verdict.kind === "transport") {
+              stop ??= verdict
+              await store(repo.release(row.idempotency_key, owner))
+              return
+            }
+            if (verdict.kind === "permanent") return settle(row, { key: row.idempotency_key, status: "failed", attempts: attempt, error: verdict.error })
+            if (verdict.kind === "doubt") return settle(row, { key: row.idempotency_key, status: "uncertain", attempts: attempt, error: verdict.error })
+            if (attempt >= attempts || halted()) return settle(row, { key: row.idempotency_key, status: "queued", attempts: attempt, error: verdict.error })
+            await sleep(baseDelayMs * 2 ** (attempt - 1))
+            continue
+          }
+          return settle(row, { key: row.idempotency_key, status: "sent", attempts: attempt, error: null })
+        }
+      }
+
+      const worker = async (): Promise<void> => {
+        try {
+          while (!halted()) {
+            const key = await feed.next()
+            if (key === undefined || halted()) return
+            const row = await store(repo.claim(key, owner, sender.marksSending ? "sending" : "queued"))
+            // taken by another run meanwhile, or no longer queued
+            if (row === undefined) continue
+            await deliverOne(row)
+          }
+        } catch (cause) {
+          storeFailure ??= cause
+        }
+      }
+      try {
+        await Promise.all(Array.from({ length: sender.concurrency }, worker))
+      } finally {
+        await sender.close()
       }
     }
   } finally {
-    while (inFlight.size > 0) await Promise.all([...inFlight])
-    await sender.close()
-    await writer.flush()
-    if (unsettled.size > 0) await store(repo.releaseSending([...unsettled]))
+    await endRun()
+  }
+  if (storeFailure !== undefined) {
+    throw storeFailure instanceof StoreError ? storeFailure : new StoreError({ operation: "delivering queued mail", cause: storeFailure })
   }
   if (stop !== undefined) {
     throw new MailTransportError({
@@ -605,20 +632,25 @@ const deliver = async (
       hint: kind === "smtp" ? SMTP_HINT : OUTBOX_HINT
     })
   }
-  return { transport: sender.kind, total, sent, failed, deferred, failures, seconds: 0 }
+  const uncertain = await count("uncertain")
+  return { transport: kind, total, sent, failed, deferred, uncertain, failures, seconds: 0 }
 }
 
 /**
- * Delivers what the send log holds as queued, or left 'sending' by an interrupted run. Over
- * SMTP each message is marked 'sending' just before it is handed over and 'sent' after the
- * server's 250; a 4xx reply or a lost connection is retried with exponential backoff, then left
- * queued (attempts and last_error recorded); a 5xx reply marks it failed for good. Fails with
- * {@link MailTransportError} when the server refuses the login or TLS (or the outbox cannot be
- * written): the rest stays queued.
+ * Delivers what the send log holds as queued. Over SMTP each message is marked 'sending' (under
+ * the run's lease) just before it is handed over and 'sent' as soon as the server answers `250`,
+ * before the next message goes on that connection; a 4xx reply or a connection that could not
+ * be opened is retried with exponential backoff, then left queued (attempts and last_error
+ * recorded); a 5xx reply marks it failed for good. A message whose fate is unknown (the
+ * connection lost with no reply, or left 'sending' by a run that is gone) becomes 'uncertain':
+ * it is never sent again on its own (see {@link resendUncertain} and {@link confirmSent}).
+ * Concurrent runs, in this process or others, on PGlite or PostgreSQL, never take the same
+ * message. Fails with {@link MailTransportError} when the server refuses the login or TLS (or
+ * the outbox cannot be written): the rest stays queued.
  *
  * @example
  * const summary = yield* deliverQueued({ smtpUrl: "smtp://mail.example.org:587", rate: 10 }, { purpose: "kit" })
- * // { transport: "smtp", total: 133, sent: 131, failed: 1, deferred: 1, failures: [...], seconds: 14.2 }
+ * // { transport: "smtp", total: 133, sent: 131, failed: 1, deferred: 1, uncertain: 0, failures: [...], seconds: 14.2 }
  */
 export const deliverQueued = Effect.fn("Mail.deliverQueued")(function*(transport: MailTransportOptions, options: DeliverOptions = {}) {
   const repo = yield* MailRepo
@@ -659,16 +691,34 @@ export interface MailCounts {
   readonly queued: number
   /** Queued again after a 4xx reply or a lost connection. */
   readonly deferred: number
-  /** Being handed over now, or left by an interrupted run (`mail flush` sends them again). */
+  /** Being handed over now by a run that is going. */
   readonly sending: number
+  /** Handed to the server by a run that died (or lost its connection) before the answer: maybe delivered. */
+  readonly uncertain: number
   readonly sent: number
   readonly failed: number
+}
+
+/** A message in doubt, for the operator to check in the mail server's log. */
+export interface UncertainMessage {
+  readonly key: string
+  readonly purpose: string
+  readonly recipient: string
+  readonly subject: string
+  readonly messageId: string
+  readonly attempts: number
+  /** When it was last handed over (PostgreSQL timestamp text, UTC offset included). */
+  readonly lastAttemptAt: string | null
+  readonly queuedAt: string
+  readonly error: string
 }
 
 /** The send log at a glance. */
 export interface MailStatus extends MailCounts {
   readonly total: number
   readonly byPurpose: ReadonlyArray<MailCounts & { readonly purpose: string }>
+  /** The messages in doubt (up to `uncertainLimit`, oldest first). */
+  readonly uncertainMessages: ReadonlyArray<UncertainMessage>
   /** The latest messages that met an error: failed for good, or deferred. */
   readonly latestErrors: ReadonlyArray<{
     readonly key: string
@@ -681,25 +731,53 @@ export interface MailStatus extends MailCounts {
   }>
 }
 
-const emptyCounts = (): { -readonly [K in keyof MailCounts]: number } => ({ queued: 0, deferred: 0, sending: 0, sent: 0, failed: 0 })
+const emptyCounts = (): { -readonly [K in keyof MailCounts]: number } => ({ queued: 0, deferred: 0, sending: 0, uncertain: 0, sent: 0, failed: 0 })
+
+const uncertainOf = (r: {
+  idempotency_key: string
+  purpose: string
+  recipient: string
+  subject: string
+  message_id: string
+  attempts: number
+  last_error: string | null
+  last_attempt_at: string
+  queued_at: string
+}): UncertainMessage => ({
+  key: r.idempotency_key,
+  purpose: r.purpose,
+  recipient: r.recipient,
+  subject: r.subject,
+  messageId: r.message_id,
+  attempts: r.attempts,
+  lastAttemptAt: r.last_attempt_at,
+  queuedAt: r.queued_at,
+  error: r.last_error ?? ""
+})
 
 /**
- * Counts by status (and purpose) and the latest errors.
+ * Counts by status (and purpose), the messages in doubt and the latest errors. A message left
+ * 'sending' by a run that is gone is counted (and recorded) as uncertain.
  *
  * @example
  * const status = yield* mailStatus({ purpose: "kit" })
- * // { queued: 0, deferred: 0, sending: 0, sent: 131, failed: 2, total: 133, byPurpose: [...], latestErrors: [...] }
+ * // { queued: 0, deferred: 0, sending: 0, uncertain: 2, sent: 129, failed: 2, total: 133,
+ * //   byPurpose: [...], uncertainMessages: [{ key, recipient, messageId, lastAttemptAt, ... }], latestErrors: [...] }
  */
-export const mailStatus = Effect.fn("Mail.status")(function*(options: { readonly purpose?: string; readonly errors?: number } = {}) {
+export const mailStatus = Effect.fn("Mail.status")(function*(
+  options: { readonly purpose?: string; readonly errors?: number; readonly uncertainLimit?: number } = {}
+) {
   const repo = yield* MailRepo
+  yield* repo.markInDoubt()
   const groups = yield* repo.countByPurposeAndStatus(options.purpose)
   const errors = yield* repo.latestErrors(options.purpose, options.errors ?? 10)
+  const uncertain = yield* repo.uncertainRows({ purpose: options.purpose }, options.uncertainLimit ?? 1000)
   const all = emptyCounts()
   const byPurpose = new Map<string, ReturnType<typeof emptyCounts>>()
   for (const g of groups) {
     const counts = byPurpose.get(g.purpose) ?? emptyCounts()
     byPurpose.set(g.purpose, counts)
-    const status = g.status as "queued" | "sending" | "sent" | "failed"
+    const status = g.status as "queued" | "sending" | "uncertain" | "sent" | "failed"
     counts[status] += g.n
     all[status] += g.n
     counts.deferred += g.deferred
@@ -707,8 +785,9 @@ export const mailStatus = Effect.fn("Mail.status")(function*(options: { readonly
   }
   return {
     ...all,
-    total: all.queued + all.sending + all.sent + all.failed,
+    total: all.queued + all.sending + all.uncertain + all.sent + all.failed,
     byPurpose: [...byPurpose].map(([purpose, counts]) => ({ purpose, ...counts })),
+    uncertainMessages: uncertain.map(uncertainOf),
     latestErrors: errors.map((e) => ({
       key: e.idempotency_key,
       purpose: e.purpose,
@@ -719,4 +798,48 @@ export const mailStatus = Effect.fn("Mail.status")(function*(options: { readonly
       at: e.last_attempt_at
     }))
   } satisfies MailStatus
+})
+
+/**
+ * Queues the messages in doubt again, to be sent with the same Message-ID (receivers that
+ * deduplicate by it drop a second copy): what `mail flush --resend-uncertain` does before it
+ * delivers. Only those of `purpose`, or only `keys`, when given. Returns their keys.
+ *
+ * @example
+ * const keys = yield* resendUncertain({ purpose: "survey-invite" })
+ * const summary = yield* deliverQueued(transport, { keys })
+ */
+export const resendUncertain = Effect.fn("Mail.resendUncertain")(function*(options: { readonly purpose?: string } = {}) {
+  const repo = yield* MailRepo
+  yield* repo.markInDoubt()
+  return yield* repo.requeueUncertain({ purpose: options.purpose })
+})
+
+/** What {@link confirmSent} did with one id. */
+export interface ConfirmedMessage {
+  /** The id as given: an idempotency key or a Message-ID (with or without `<>`). */
+  readonly id: string
+  readonly key: string | undefined
+  /** `confirmed`: it was uncertain and is now sent; `already-sent`; `not-uncertain` (queued, failed…); `unknown`. */
+  readonly result: "confirmed" | "already-sent" | "not-uncertain" | "unknown"
+}
+
+/**
+ * Records messages in doubt as sent, on the operator's word (e.g. after finding them in the
+ * mail server's log): `mail flush --mark-sent ID…`. Each id is a key or a Message-ID. Only
+ * uncertain messages change; the others are reported as they are.
+ *
+ * @example
+ * yield* confirmSent(["<3f0c…@example.org>", "kit:sn-dakar:awa@example.org:5d41402abc4b2a76"])
+ * // [{ id: "<3f0c…@example.org>", key: "invite:…", result: "confirmed" }, { ..., result: "already-sent" }]
+ */
+export const confirmSent = Effect.fn("Mail.confirmSent")(function*(ids: ReadonlyArray<string>) {
+  const repo = yield* MailRepo
+  yield* repo.markInDoubt()
+  const found = yield* repo.confirmSent(ids)
+  return found.map((f): ConfirmedMessage => ({
+    id: f.id,
+    key: f.key,
+    result: f.status === undefined ? "unknown" : f.status === "uncertain" ? "confirmed" : f.status === "sent" ? "already-sent" : "not-uncertain"
+  }))
 })

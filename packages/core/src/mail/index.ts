@@ -1,6 +1,8 @@
 /** The mail service: the send log (idempotent keys), the outbox of .eml files, or SMTP. */
 export {
   type Attachment,
+  type ConfirmedMessage,
+  confirmSent,
   DEFAULT_FROM,
   deliverQueued,
   type DeliverOptions,
@@ -17,9 +19,11 @@ export {
   type OutgoingMessage,
   outboxDirOf,
   outboxFileName,
+  resendUncertain,
   resolveMailTransport,
   type RetryPolicy,
   sendMessages,
-  SMTP_CONNECTIONS
+  SMTP_CONNECTIONS,
+  type UncertainMessage
 } from "./Mail.js"
 export { MailRepo } from "./MailRepo.js"

@@ -6,6 +6,7 @@ import * as schedulePlans from "./2026-11-22T01-schedule-plans.js"
 import * as sendLog from "./2026-11-25T00-send-log.js"
 import * as surveys from "./2026-11-25T01-surveys.js"
 import * as results from "./2026-11-30T00-results.js"
+import * as mail from "./2026-11-30T01-mail.js"
 import * as codes from "./2026-11-30T03-codes.js"
 import * as scheduleTz from "./2026-11-30T04-schedule-tz.js"
 
@@ -16,6 +17,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026-11-25T00-send-log": sendLog,
   "2026-11-25T01-surveys": surveys,
   "2026-11-30T00-results": results,
+  "2026-11-30T01-mail": mail,
   "2026-11-30T03-codes": codes,
   "2026-11-30T04-schedule-tz": scheduleTz
 }
