@@ -514,6 +514,22 @@ export interface SuppressionProblem {
  * // Set { "kol", "del" }: Kolkata (2) is small, and Delhi (the smallest other site) hides it from India − Mumbai
  */
 export const complementarySuppression = (problem: SuppressionProblem): Set<string> => {
+  // the sets' keys can be long (a set of a thousand sites): worked on under short ones, in the same order
+  const order = [...problem.sets].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const short = new Map(order.map((s, i) => [s.key, i.toString(36).padStart(6, "0")]))
+  const long = new Map(order.map((s) => [short.get(s.key)!, s.key]))
+  const rename = <V>(m: ReadonlyMap<string, V> | undefined) => (m === undefined ? undefined : new Map([...m].flatMap(([k, v]) => (short.has(k) ? [[short.get(k)!, v] as const] : []))))
+  const hidden = suppressShort({
+    sets: order.map((s) => ({ key: short.get(s.key)!, leaves: s.leaves })),
+    sizes: problem.sizes,
+    threshold: problem.threshold,
+    initial: problem.initial === undefined ? undefined : new Set([...problem.initial].flatMap((k) => (short.has(k) ? [short.get(k)!] : []))),
+    locked: rename(problem.locked)
+  })
+  return new Set([...hidden].map((k) => long.get(k)!))
+}
+
+const suppressShort = (problem: SuppressionProblem): Set<string> => {
   const { sets, threshold } = problem
   const sizeOf = (leaf: string) => problem.sizes.get(leaf) ?? 0
   const setSize = new Map(sets.map((s) => [s.key, s.leaves.reduce((t, l) => t + sizeOf(l), 0)]))
@@ -535,6 +551,7 @@ export const complementarySuppression = (problem: SuppressionProblem): Set<strin
     if (s.leaves.length === 1) singleton.set(s.leaves[0]!, s.key)
   }
   const leaves = [...setsOf.keys()].sort()
+  const leavesOf = new Map(sets.map((s) => [s.key, s.leaves]))
   const cost = (keys: Iterable<string>) => {
     let c = 0
     for (const k of keys) c += setSize.get(k)!
@@ -548,6 +565,7 @@ export const complementarySuppression = (problem: SuppressionProblem): Set<strin
     type Group = { readonly id: string; readonly shown: Array<string>; size: number; readonly cost: number; readonly locks: number }
     const classes = new Map<string, Group>()
     const known = new Map<string, Group & { leaf: string }>()
+    const groupOfLeaf = new Map<string, Group>()
     const groupOfSets = (id: string, shown: Array<string>, size: number) => ({ id, shown, size, cost: cost(shown), locks: shown.filter((k) => locked.has(k)).length })
     for (const l of leaves) {
       const shown = setsOf.get(l)!.filter((k) => !suppressed.has(k))
@@ -562,6 +580,11 @@ export const complementarySuppression = (problem: SuppressionProblem): Set<strin
       const c = classes.get(id)
       if (c === undefined) classes.set(id, groupOfSets(id, shown, sizeOf(l)))
       else c.size += sizeOf(l)
+    }
+    for (const l of leaves) {
+      const shown = setsOf.get(l)!.filter((k) => !suppressed.has(k)).join("\u0000")
+      const g = classes.get(shown) ?? known.get(shown)
+      if (g !== undefined) groupOfLeaf.set(l, g)
     }
     const bad = [...classes.values()]
       .filter((c) => c.size > 0 && c.size < threshold && !given.has(c.id))
@@ -595,8 +618,16 @@ export const complementarySuppression = (problem: SuppressionProblem): Set<strin
         }
         best = { other, single, ok, cost: c, id: null }
       }
-      for (const other of [...classes.values(), ...known.values()]) {
-        if (other.id === cls.id) continue
+      // first the classes and shown leaves in this class's smallest shown set: any other has that
+      // set among those to suppress, so it costs more than the best of these when that is cheaper
+      const smallest = cls.shown.reduce((a, b) => (setSize.get(b)! < setSize.get(a)! ? b : a))
+      const near = new Set<Group>()
+      for (const l of leavesOf.get(smallest)!) {
+        const g = groupOfLeaf.get(l)
+        if (g !== undefined) near.add(g)
+      }
+      const evaluate = (other: Group) => {
+        if (other.id === cls.id) return
         let interCost = 0
         let interLocks = 0
         for (const k of other.shown) {
@@ -604,8 +635,14 @@ export const complementarySuppression = (problem: SuppressionProblem): Set<strin
           interCost += setSize.get(k)!
           if (locked.has(k)) interLocks++
         }
-        if (other.locks > interLocks || cls.locks > interLocks) continue
+        if (other.locks > interLocks || cls.locks > interLocks) return
         offer(other, null, cls.size + other.size >= threshold, cls.cost + other.cost - 2 * interCost)
+      }
+      for (const other of near) evaluate(other)
+      const settled = best as { ok: boolean; cost: number } | null
+      if (settled === null || !settled.ok || settled.cost >= setSize.get(smallest)!) {
+        for (const other of classes.values()) if (!near.has(other)) evaluate(other)
+        for (const other of known.values()) if (!near.has(other)) evaluate(other)
       }
       for (const k of cls.shown) if (!locked.has(k)) offer(null, k, false, setSize.get(k)!)
       if (best === null) {
@@ -645,15 +682,21 @@ const poolOfSite = (site: ReportSite, includeMirror: boolean): "main" | "mirror"
 
 /** The groups (by scope key) as sets of leaves, one set per distinct leaf set. */
 const setsFrom = (members: Map<string, Set<string>>): { readonly sets: Array<SuppressionSet>; readonly setOf: Map<string, string> } => {
-  const setOf = new Map<string, string>()
-  const byKey = new Map<string, SuppressionSet>()
+  // a set is named after the first of its groups
+  const byLeaves = new Map<string, { key: string; leaves: Array<string>; groups: Array<string> }>()
   for (const [group, leaves] of members) {
     const sorted = [...leaves].sort()
-    const key = sorted.join("\u0001")
-    setOf.set(group, key)
-    if (!byKey.has(key)) byKey.set(key, { key, leaves: sorted })
+    const id = sorted.join("\u0001")
+    const s = byLeaves.get(id)
+    if (s === undefined) byLeaves.set(id, { key: group, leaves: sorted, groups: [group] })
+    else {
+      s.groups.push(group)
+      if (group < s.key) s.key = group
+    }
   }
-  return { sets: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), setOf }
+  const setOf = new Map<string, string>()
+  for (const s of byLeaves.values()) for (const g of s.groups) setOf.set(g, s.key)
+  return { sets: [...byLeaves.values()].map((s) => ({ key: s.key, leaves: s.leaves })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), setOf }
 }
 
 const addMember = (members: Map<string, Set<string>>, group: string, leaf: string): void => {
