@@ -4,8 +4,8 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { pgliteDirOf } from "@convene/core/infra"
-import { enqueueMessages, outboxFileName } from "@convene/core/mail"
+import { openDatabase, pgliteDirOf } from "@convene/core/infra"
+import { enqueueMessages, messageIdFor, outboxFileName } from "@convene/core/mail"
 import { ConveneStore } from "@convene/core/store"
 import * as Effect from "effect/Effect"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -38,7 +38,7 @@ describe("convene mail", () => {
     expect(r.json).toMatchObject({ destination: "outbox", total: 0, queued: 0, sent: 0, failed: 0, latestErrors: [] })
     const text = await convene(dir, ["mail", "status"], noMail)
     expect(text.stdout).toContain("Mail goes to: outbox out/outbox.")
-    expect(text.stdout).toContain("0 message(s): 0 sent, 0 failed, 0 queued, 0 sending.")
+    expect(text.stdout).toContain("0 messages: 0 sent, 0 failed, 0 queued, 0 sending, 0 uncertain.")
   })
 
   it("flush writes the queued messages to the outbox, once, and status counts them", async () => {
@@ -66,9 +66,41 @@ describe("convene mail", () => {
     const text = await convene(dir, ["mail", "status"], smtp)
     expect(text.code).toBe(0)
     expect(text.stdout).toContain("Mail goes to: SMTP 127.0.0.1:9.")
-    expect(text.stdout).toContain("4 message(s): 3 sent, 0 failed, 1 queued (1 deferred after an error), 0 sending.")
+    expect(text.stdout).toContain("4 messages: 3 sent, 0 failed, 1 queued (1 deferred after an error), 0 sending, 0 uncertain.")
     expect(text.stdout).toMatch(/invite:p-1\s+invitep1@example\.org\s+queued\s+4\s+.*ECONNREFUSED/)
     expect(text.stdout).toContain("`convene mail flush` sends them")
+  })
+
+  it("status lists uncertain messages; flush --mark-sent records one, --resend-uncertain sends the other (issue 13)", async () => {
+    await enqueue(["invite:u-1", "invite:u-2"], "survey-invite")
+    // as a run killed after handing both to the server leaves them: 'sending' under a lease no run holds
+    const opened = await openDatabase({ pgliteDir: pgliteDirOf(dir) })
+    try {
+      await opened.db
+        .updateTable("send_log")
+        .set({ status: "sending", lease_owner: "gone:1:dead", lease_until: new Date(Date.now() + 600_000), last_attempt_at: new Date() })
+        .where("idempotency_key", "in", ["invite:u-1", "invite:u-2"])
+        .execute()
+    } finally {
+      await opened.db.destroy()
+    }
+    const status = await conveneJson(dir, ["mail", "status"], noMail)
+    expect(status.code, status.stderr).toBe(0)
+    expect(status.json).toMatchObject({
+      uncertain: 2,
+      uncertainMessages: [
+        { key: "invite:u-1", recipient: "inviteu1@example.org", messageId: messageIdFor("invite:u-1") },
+        { key: "invite:u-2", recipient: "inviteu2@example.org", messageId: messageIdFor("invite:u-2") }
+      ]
+    })
+    const marked = await convene(dir, ["mail", "flush", "--mark-sent", messageIdFor("invite:u-1")], noMail)
+    expect(marked.stdout).toContain(`${messageIdFor("invite:u-1")} (invite:u-1): recorded as sent.`)
+    expect(marked.stdout).toContain("1 message uncertain (handed to the server, no answer recorded)")
+    expect(marked.code).toBe(1)
+    const resent = await conveneJson(dir, ["mail", "flush", "--resend-uncertain"], noMail)
+    expect(resent.code, resent.stderr).toBe(0)
+    expect(resent.json).toMatchObject({ resent: 1, total: 1, sent: 1, uncertain: 0 })
+    expect(await readFile(join(dir, "out", "outbox", outboxFileName("invite:u-2")), "utf8")).toContain(`Message-ID: ${messageIdFor("invite:u-2")}`)
   })
 
   it("names a bad --rate, SMTP_URL or MAIL_FROM", async () => {
@@ -97,5 +129,7 @@ describe("convene mail", () => {
     const r = await convene(tmpdir(), ["mail", "flush", "--help"])
     expect(r.stdout).toContain("convene mail flush --rate 5")
     expect(r.stdout).toContain("Exit status: 0 when everything went out")
+    expect(r.stdout).toContain("mail flush --resend-uncertain")
+    expect(r.stdout).toContain("mail flush --mark-sent")
   })
 })

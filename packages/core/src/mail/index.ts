@@ -27,3 +27,4 @@ export {
   type UncertainMessage
 } from "./Mail.js"
 export { MailRepo } from "./MailRepo.js"
+export type { SendStatus } from "../infra/Tables.js"

@@ -1,24 +1,46 @@
-import { Flags } from "@oclif/core"
+import { Args, Flags } from "@oclif/core"
 import { relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 
 export default class MailFlush extends ConveneCommand {
-  static override summary = "Deliver every queued message, and those an interrupted run left 'sending'."
-  static override description =
-    "Sends over SMTP when SMTP_URL is set (e.g. smtp://user:pass@mail.example.org:587; pooled connections, --rate messages per second at most), else writes one .eml file per message to the workspace's out/outbox/. MAIL_FROM gives the From address. A 4xx reply or a lost connection is retried with backoff (0.5 s, 1 s, 2 s) and, if it still fails, stays queued for the next flush; a 5xx reply marks the message failed for good. Each message goes out once: its key's Message-ID and outbox file name are stable, so a run killed half-way can simply be run again (see docs/mail.md for the one limit over SMTP). Exit status: 0 when everything went out, 1 when some message failed or was deferred, 2 when the mail settings are unusable or the server refuses the login."
+  static override summary = "Deliver every queued message; settle the uncertain ones with --resend-uncertain or --mark-sent."
+  static override description = `Sends over SMTP when SMTP_URL is set (e.g. smtp://user:pass@mail.example.org:587; pooled connections, --rate messages per second at most), else writes one .eml file per message to the workspace's out/outbox/. MAIL_FROM gives the From address. A 4xx reply or a connection that cannot be opened is retried with backoff (0.5 s, 1 s, 2 s) and, if it still fails, stays queued for the next flush; a 5xx reply marks the message failed for good. Two flushes at once (on one PostgreSQL, from two machines) never take the same message.
+
+A message is 'uncertain' when it was handed to the SMTP server but no answer was recorded: the run was killed, or the connection was lost after the message was sent. The server may or may not have taken it, and SMTP cannot tell, so convene never sends it again on its own. \`convene mail status\` lists them with their recipients, times and Message-IDs. Look them up in the mail server's log, then either record the ones it took (--mark-sent, by key or Message-ID) or send the rest again (--resend-uncertain: same Message-ID, so receivers that deduplicate drop a second copy). See docs/mail.md.
+
+Exit status: 0 when everything went out, 1 when some message failed, was deferred or is uncertain, 2 when the mail settings are unusable or the server refuses the login.`
   static override examples = [
     "<%= config.bin %> mail flush",
     "SMTP_URL=smtp://user:pass@mail.example.org:587 MAIL_FROM='Assembly <hello@example.org>' <%= config.bin %> mail flush --rate 5",
-    "<%= config.bin %> mail flush --purpose survey-invite --json"
+    "<%= config.bin %> mail flush --purpose survey-invite --json",
+    {
+      description: "Record as sent two uncertain messages found in the server's log (by Message-ID, or by key)",
+      command: "<%= config.bin %> mail flush --mark-sent '<3f0c9a…@example.org>' 'invite:pre:p-0042'"
+    },
+    { description: "Send the other uncertain messages again, with their same Message-IDs", command: "<%= config.bin %> mail flush --resend-uncertain" }
   ]
+  static override strict = false
+  static override args = {
+    ids: Args.string({ summary: "With --mark-sent: the keys or Message-IDs of the uncertain messages to record as sent." })
+  }
   static override flags = {
     ...workspaceFlags,
     rate: Flags.string({ summary: "At most this many messages per second over SMTP (decimals allowed, e.g. 0.5)." }),
-    purpose: Flags.string({ summary: "Only messages with this purpose, e.g. kit or survey-invite." })
+    purpose: Flags.string({ summary: "Only messages with this purpose, e.g. kit or survey-invite." }),
+    "resend-uncertain": Flags.boolean({
+      summary: "Queue the uncertain messages (of --purpose, if given) again and send them, under their same Message-IDs.",
+      exclusive: ["mark-sent"]
+    }),
+    "mark-sent": Flags.boolean({
+      summary: "Record the uncertain messages named as arguments (keys or Message-IDs) as sent, then flush the queue.",
+      exclusive: ["resend-uncertain"]
+    })
   }
 
   async run() {
-    const { flags } = await this.parse(MailFlush)
+    const { flags, argv } = await this.parse(MailFlush)
+    const ids = argv as Array<string>
     let destination = ""
     // progress on stderr for long runs: every tenth, at most every 2 s
     let lastShown = 0
@@ -33,38 +55,65 @@ export default class MailFlush extends ConveneCommand {
         process.stderr.write(`  ${done}/${total} (${Math.floor((done * 100) / total)}%)\n`)
       }
     }
-    const summary = await this.runInWorkspace(flags, async (ws) => {
-      const [{ deliverQueued, resolveMailTransport }, { InputError }] = await Promise.all([import("@convene/core/mail"), import("@convene/core/domain/Errors")])
+    const result = await this.runInWorkspace(flags, async (ws) => {
+      const [{ confirmSent, deliverQueued, resendUncertain, resolveMailTransport }, { InputError }, Effect] = await Promise.all([
+        import("@convene/core/mail"),
+        import("@convene/core/domain/Errors"),
+        import("effect/Effect")
+      ])
       const rate = flags.rate === undefined ? undefined : Number(flags.rate)
+      const problems = []
       if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
-        throw new InputError({
-          summary: "Cannot flush the mail.",
-          problems: [{ field: "--rate", message: `expected a number of messages per second above 0, such as 5 or 0.5, got "${flags.rate}"` }]
-        })
+        problems.push({ field: "--rate", message: `expected a number of messages per second above 0, such as 5 or 0.5, got "${flags.rate}"` })
       }
+      if (flags["mark-sent"] && ids.length === 0) problems.push({ field: "--mark-sent", message: "expected the keys or Message-IDs of the messages to record as sent (`convene mail status` lists them)" })
+      if (!flags["mark-sent"] && ids.length > 0) problems.push({ field: "arguments", message: `unexpected ${ids.join(" ")}: message ids are given with --mark-sent` })
+      if (problems.length > 0) throw new InputError({ summary: "Cannot flush the mail.", problems })
       const transport = resolveMailTransport(ws.dir, process.env)
       destination = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}`
-      return deliverQueued(transport, {
-        ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }),
-        ...(rate === undefined ? {} : { rate }),
-        onProgress
+      return Effect.gen(function*() {
+        const confirmed = flags["mark-sent"] ? yield* confirmSent(ids) : []
+        const requeued = flags["resend-uncertain"] ? yield* resendUncertain(flags.purpose === undefined ? {} : { purpose: flags.purpose }) : []
+        const summary = yield* deliverQueued(transport, {
+          ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }),
+          ...(rate === undefined ? {} : { rate }),
+          onProgress
+        })
+        return { ...summary, confirmed, resent: requeued.length }
       })
     })
-    if (summary.total === 0) {
+    for (const c of result.confirmed) {
+      const what =
+        c.result === "confirmed"
+          ? "recorded as sent"
+          : c.result === "already-sent"
+            ? "already sent: nothing to do"
+            : c.result === "not-uncertain"
+              ? "not uncertain (queued or failed): left as it is"
+              : "no such key or Message-ID in the send log"
+      this.log(`${c.id}${c.key !== undefined && c.key !== c.id ? ` (${c.key})` : ""}: ${what}.`)
+    }
+    if (result.resent > 0) this.log(`${counted(result.resent, "uncertain message")} queued again, to be sent under the same Message-ID.`)
+    if (result.total === 0) {
       this.log(`Nothing to send${flags.purpose === undefined ? "" : ` with purpose ${flags.purpose}`}: the send log holds no queued message.`)
     } else {
-      const perSecond = summary.seconds > 0 ? ` (${Math.round(summary.sent / summary.seconds)}/s)` : ""
-      this.log(`Sent ${summary.sent} of ${summary.total} message(s) ${destination} in ${summary.seconds.toFixed(1)} s${perSecond}.`)
-      if (summary.failed > 0) this.log(`${summary.failed} failed for good (5xx): not retried.`)
-      if (summary.deferred > 0) this.log(`${summary.deferred} deferred (4xx or connection errors): still queued, \`convene mail flush\` retries them.`)
-      if (summary.failures.length > 0) {
+      const perSecond = result.seconds > 0 ? ` (${Math.round(result.sent / result.seconds)}/s)` : ""
+      this.log(`Sent ${result.sent} of ${counted(result.total, "message")} ${destination} in ${result.seconds.toFixed(1)} s${perSecond}.`)
+      if (result.failed > 0) this.log(`${result.failed} failed for good (5xx): not retried.`)
+      if (result.deferred > 0) this.log(`${result.deferred} deferred (4xx, or no connection): still queued, \`convene mail flush\` retries them.`)
+      if (result.failures.length > 0) {
         this.table(
-          summary.failures.map((f) => ({ ...f, outcome: f.permanent ? "failed" : "deferred", error: f.error.replace(/\s+/g, " ").slice(0, 100) })),
+          result.failures.map((f) => ({ ...f, outcome: f.permanent ? "failed" : f.uncertain ? "uncertain" : "deferred", error: f.error.replace(/\s+/g, " ").slice(0, 100) })),
           ["key", "recipient", "outcome", "error"]
         )
       }
     }
-    if (summary.failed + summary.deferred > 0) process.exitCode = 1
-    return summary
+    if (result.uncertain > 0) {
+      this.log(
+        `${counted(result.uncertain, "message")} uncertain (handed to the server, no answer recorded): not sent again on their own. \`convene mail status\` lists them; then \`convene mail flush --mark-sent ID…\` or \`--resend-uncertain\`.`
+      )
+    }
+    if (result.failed + result.deferred + result.uncertain > 0) process.exitCode = 1
+    return result
   }
 }
