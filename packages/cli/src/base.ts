@@ -45,6 +45,16 @@ const dirArgument = (argv: ReadonlyArray<string>): string | undefined => {
 }
 
 /** The base of every convene command. */
+/**
+ * Says on stderr, about once a second, why a command is waiting: the workspace's embedded
+ * database is in use by another convene process (who, since when, how long before giving up).
+ */
+export const reportLockWait = (wait: { readonly holder: { readonly pid: number; readonly host?: string | undefined; readonly since?: string | undefined }; readonly waitedMs: number; readonly timeoutMs: number }): void => {
+  const h = wait.holder
+  const left = Math.max(0, Math.ceil((wait.timeoutMs - wait.waitedMs) / 1000))
+  process.stderr.write(`Waiting for the workspace lock held by PID ${h.pid}${h.host === undefined ? "" : ` on ${h.host}`}${h.since === undefined ? "" : ` since ${h.since}`} (another convene command using the embedded database); giving up in ${left} s…\n`)
+}
+
 export abstract class ConveneCommand extends Command {
   static override enableJsonFlag = true
 
@@ -100,7 +110,7 @@ export abstract class ConveneCommand extends Command {
       import("effect/Cause")
     ])
     const effect = await program(ws)
-    const exit = await Eff.runPromiseExit(effect.pipe(Eff.provide(ConveneStore.layer(resolveDatabaseOptions(ws.dir, flags["database-url"])))))
+    const exit = await Eff.runPromiseExit(effect.pipe(Eff.provide(ConveneStore.layer(resolveDatabaseOptions(ws.dir, flags["database-url"], { onLockWait: reportLockWait })))))
     if (exit._tag === "Success") return exit.value
     throw squash(exit.cause)
   }

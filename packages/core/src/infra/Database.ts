@@ -9,13 +9,22 @@ import { type Kysely, sql } from "kysely"
 import { Migrator } from "kysely/migration"
 import { join } from "node:path"
 import { StoreError } from "../domain/Errors.js"
+import type { LockWait } from "./dialect/lock.js"
 import { migrationProvider } from "./migrations/index.js"
 import type { Tables } from "./Tables.js"
 
-/** Where the data lives: a PostgreSQL URL, or a PGlite folder (`memory://` for a throwaway one). */
+/**
+ * Where the data lives: a PostgreSQL URL, or a PGlite folder (`memory://` for a throwaway one).
+ * A PGlite folder is used by one process at a time: `onLockWait` hears, about once a second,
+ * who holds it while this one waits (up to `lockTimeoutMs`, 30 s by default).
+ */
 export type DatabaseOptions =
   | { readonly url: string }
-  | { readonly pgliteDir: string }
+  | {
+      readonly pgliteDir: string
+      readonly lockTimeoutMs?: number | undefined
+      readonly onLockWait?: ((wait: LockWait) => void) | undefined
+    }
 
 /** The open database. */
 export interface DatabaseShape {
@@ -32,8 +41,12 @@ export const pgliteDirOf = (workspaceDir: string): string => join(workspaceDir, 
  * Chooses the database the way every command does: an explicit URL, else `DATABASE_URL`,
  * else the workspace's embedded PGlite.
  */
-export const resolveDatabaseOptions = (workspaceDir: string, url: string | undefined): DatabaseOptions =>
-  url !== undefined && url !== "" ? { url } : { pgliteDir: pgliteDirOf(workspaceDir) }
+export const resolveDatabaseOptions = (
+  workspaceDir: string,
+  url: string | undefined,
+  embedded: { readonly onLockWait?: ((wait: LockWait) => void) | undefined } = {}
+): DatabaseOptions =>
+  url !== undefined && url !== "" ? { url } : { pgliteDir: pgliteDirOf(workspaceDir), onLockWait: embedded.onLockWait }
 
 const redact = (url: string): string => {
   try {
@@ -52,7 +65,7 @@ export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseSh
     return { db: await openPostgres(options.url), dialect: "postgres", location: redact(options.url) }
   }
   const { openPGlite } = await import("./dialect/pglite.js")
-  return { db: await openPGlite(options.pgliteDir), dialect: "pglite", location: options.pgliteDir }
+  return { db: await openPGlite(options.pgliteDir, { lockTimeoutMs: options.lockTimeoutMs, onLockWait: options.onLockWait }), dialect: "pglite", location: options.pgliteDir }
 }
 
 /**

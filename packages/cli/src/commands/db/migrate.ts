@@ -1,4 +1,4 @@
-import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { ConveneCommand, reportLockWait, workspaceFlags } from "../../base.js"
 
 export default class DbMigrate extends ConveneCommand {
   static override summary = "Apply pending database migrations."
@@ -11,7 +11,7 @@ export default class DbMigrate extends ConveneCommand {
     // the database alone, not migrated on open: these commands report and run the migrations
     const ws = await this.workspace(flags.dir)
     const { openDatabase, migrateToLatest, resolveDatabaseOptions } = await import("@convene/core/infra")
-    const opened = await openDatabase(resolveDatabaseOptions(ws.dir, flags["database-url"]))
+    const opened = await openDatabase(resolveDatabaseOptions(ws.dir, flags["database-url"], { onLockWait: reportLockWait }))
     try {
       const ran = await migrateToLatest(opened.db)
       this.log(ran.length === 0 ? `Up to date (${opened.dialect}: ${opened.location}).` : `Applied ${ran.join(", ")} (${opened.dialect}: ${opened.location}).`)
