@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { InputError } from "../../src/domain/Errors.js"
 import { buildKits, type KitManifest } from "../../src/kits/Kits.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
-import { planSchedule } from "../../src/schedule/Schedules.js"
+import { latestPlan, planSchedule } from "../../src/schedule/Schedules.js"
+import { PlanRepo } from "../../src/schedule/PlanRepo.js"
+import { tzInUse } from "../../src/infra/TzData.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
 import { kitWorkspace, writeTree } from "../support/kit-workspace.js"
@@ -124,6 +126,14 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     expect([first.built, first.skipped]).toEqual([5, 0])
     const again = await runWith(shape, buildKits(ws))
     expect([again.built, again.skipped]).toEqual([0, 5])
+    // the manifest names the tz release the times were planned with; a plan made again with
+    // another release that moves no time rebuilds (and so re-mails) nothing
+    const manifest = JSON.parse(await readFile(join(ws.dir, "out", "kits", "gb-london", "manifest.json"), "utf8")) as KitManifest
+    expect(manifest.tz).toEqual(tzInUse())
+    const { plan } = await runWith(shape, latestPlan(ws.dialogue))
+    await runWith(shape, PlanRepo.use((repo) => repo.store({ plan, inputsHash: "same-times", includeMirror: false, tz: { version: "2099a", source: "test" } })))
+    const upgraded = await runWith(shape, buildKits(ws))
+    expect([upgraded.built, upgraded.skipped]).toEqual([0, 5])
     await writeTree(ws.dir, { "sites/in-delhi/locales/hi.yaml": 'booklet:\n  welcome: "स्वागत है!"\n' })
     const third = await runWith(shape, buildKits(ws))
     expect(third.kits.filter((k) => !k.skipped).map((k) => k.site)).toEqual(["in-delhi"])
