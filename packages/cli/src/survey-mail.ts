@@ -4,6 +4,7 @@ import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "./base.js"
 import { progressBar } from "./progress.js"
 import { baseUrlFlag, instrumentFlag, positive, rateFlag, waveFlag } from "./survey-flags.js"
+import { uncertainLine } from "./mail-uncertain.js"
 
 export const surveyMailFlags = {
   ...workspaceFlags,
@@ -44,7 +45,9 @@ export abstract class SurveyMailCommand extends ConveneCommand {
     } else {
       this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) invited and not answered yet; ${result.sent} reminder(s) sent, ${result.alreadySent} already reminded today, ${result.failed} failed, ${result.deferred} deferred.`)
     }
-    if (result.failed + result.deferred > 0) process.exitCode = 1
+    const doubt = uncertainLine(result.uncertain)
+    if (doubt !== undefined) this.log(doubt)
+    if (result.failed + result.deferred + result.uncertain > 0) process.exitCode = 1
     return result
   }
 }

@@ -15,7 +15,7 @@ import type { TzInfo } from "../domain/ZoneRules.js"
 import { fileWork, makeDir, sha256 } from "../infra/Files.js"
 import { tzInUse } from "../infra/TzData.js"
 import type { Workspace } from "../infra/Workspace.js"
-import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
+import { type MailTransportOptions, type OutgoingMessage, sendMessages, supersedeQueued } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
 import { latestPlan, planSites } from "../schedule/index.js"
 import { readBallots } from "../results/index.js"
@@ -318,7 +318,10 @@ export const KIT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
  * Mails every fellow the kit of each of their sites, in the site's locale: the zip attached
  * when it is small enough, otherwise a link (or its path). Kits are built first (unchanged ones
  * are skipped). The idempotency key is the site, the fellow and the kit's inputs hash: running
- * it again sends nothing twice, and a kit that changed is sent once more, as a new version.
+ * it again sends nothing twice, and a kit that changed is sent once more, as a new version; an
+ * older version still queued (a send interrupted before the kit was rebuilt) is set aside as
+ * failed ("superseded", counted in `superseded`), and a queued message whose zip changed under
+ * it is refused when sent: a message never carries another kit version than its key names.
  *
  * @example
  * const result = yield* sendKits(ws, { transport: resolveMailTransport(ws.dir) })
@@ -357,9 +360,16 @@ export const sendKits = (ws: Workspace, options: KitSendOptions) =>
         attachments: attach ? [{ filename: `${input.site.id}.zip`, path: kit.zip, contentType: "application/zip" }] : []
       })
     }
+    // a kit rebuilt since an earlier send was queued is a new version under a new key: the older
+    // versions still queued are set aside explicitly, never sent with a zip they were not keyed with
+    let superseded = 0
+    for (const m of messages) {
+      const version = m.key.slice(m.key.lastIndexOf(":") + 1)
+      superseded += (yield* supersedeQueued(m.key.slice(0, m.key.lastIndexOf(":") + 1), m.key, `superseded: the kit was rebuilt (now version ${version}); this older version is not sent`)).length
+    }
     const delivered = yield* sendMessages(messages, options.transport, {
       ...(options.rate === undefined ? {} : { rate: options.rate }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
     })
-    return { messages: messages.length, attached, linked: messages.length - attached, noFellow, built: built.result.built, ...delivered }
+    return { messages: messages.length, attached, linked: messages.length - attached, noFellow, built: built.result.built, superseded, ...delivered }
   }))

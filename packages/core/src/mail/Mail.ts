@@ -843,3 +843,17 @@ export const confirmSent = Effect.fn("Mail.confirmSent")(function*(ids: Readonly
     result: f.status === undefined ? "unknown" : f.status === "uncertain" ? "confirmed" : f.status === "sent" ? "already-sent" : "not-uncertain"
   }))
 })
+
+/**
+ * Sets aside the queued messages whose key starts with `prefix`, other than `keep`: older
+ * versions of a message that changed (a kit rebuilt since), marked failed with `reason` and
+ * never sent. Returns their keys. Messages already handed over (sending, uncertain) are left.
+ *
+ * @example
+ * yield* supersedeQueued("kit:sn-dakar:awa@example.org:", "kit:sn-dakar:awa@example.org:5d41402abc4b2a76", "superseded: the kit was rebuilt")
+ * // ["kit:sn-dakar:awa@example.org:0cc175b9c0f1b6a8"]
+ */
+export const supersedeQueued = Effect.fn("Mail.supersedeQueued")(function*(prefix: string, keep: string, reason: string) {
+  const repo = yield* MailRepo
+  return yield* repo.supersede(prefix, keep, reason)
+})

@@ -24,6 +24,7 @@ export {
   type RetryPolicy,
   sendMessages,
   SMTP_CONNECTIONS,
+  supersedeQueued,
   type UncertainMessage
 } from "./Mail.js"
 export { MailRepo } from "./MailRepo.js"

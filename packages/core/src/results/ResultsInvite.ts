@@ -49,6 +49,8 @@ export interface ResultsInviteSummary {
   readonly sent: number
   readonly failed: number
   readonly deferred: number
+  /** Links handed to the SMTP server by an earlier run that stopped before the answer: not sent again on their own (`convene mail status`). */
+  readonly uncertain: number
 }
 
 /** Whether a URL points at the machine it is made on: a link there reaches nobody else. */
@@ -111,10 +113,10 @@ export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspa
     }
   })
   const summary = { dryRun: options.dryRun === true, baseUrl: base, sites: sites.length, invitations }
-  if (options.dryRun === true) return { ...summary, queued: 0, alreadySent: 0, sent: 0, failed: 0, deferred: 0 } satisfies ResultsInviteSummary
+  if (options.dryRun === true) return { ...summary, queued: 0, alreadySent: 0, sent: 0, failed: 0, deferred: 0, uncertain: 0 } satisfies ResultsInviteSummary
   const delivered = yield* sendMessages(messages, options.transport, {
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
   })
-  return { ...summary, queued: delivered.queued, alreadySent: delivered.alreadySent, sent: delivered.sent, failed: delivered.failed, deferred: delivered.deferred } satisfies ResultsInviteSummary
+  return { ...summary, queued: delivered.queued, alreadySent: delivered.alreadySent, sent: delivered.sent, failed: delivered.failed, deferred: delivered.deferred, uncertain: delivered.uncertain } satisfies ResultsInviteSummary
 })

@@ -2,7 +2,9 @@ import { Flags } from "@oclif/core"
 import { relative, resolve } from "node:path"
 import type { MailTransportOptions } from "@convene/core/mail"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 import { progressBar } from "../../progress.js"
+import { uncertainLine } from "../../mail-uncertain.js"
 
 export default class KitSend extends ConveneCommand {
   static override summary = "Mail each fellow the kit of their site, in the site's language."
@@ -60,8 +62,11 @@ export default class KitSend extends ConveneCommand {
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
     this.log(`${result.messages} kit message(s): ${result.sent} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred; ${result.attached} with the zip attached, ${result.linked} with a link.`)
     if (result.noFellow.length > 0) this.warn(`No fellow registered for ${result.noFellow.length} site(s): ${result.noFellow.slice(0, 8).join(", ")}`)
-    for (const f of result.failures.slice(0, 10)) this.log(`  ${f.permanent ? "failed" : "deferred"}: ${f.recipient}: ${f.error.replace(/\s+/g, " ").slice(0, 120)}`)
-    if (result.failed + result.deferred > 0) process.exitCode = 1
+    for (const f of result.failures.slice(0, 10)) this.log(`  ${f.permanent ? "failed" : f.uncertain ? "uncertain" : "deferred"}: ${f.recipient}: ${f.error.replace(/\s+/g, " ").slice(0, 120)}`)
+    if (result.superseded > 0) this.log(`${counted(result.superseded, "queued message")} of an older kit version set aside (failed, "superseded"): the kit was rebuilt, the current version is sent instead.`)
+    const doubt = uncertainLine(result.uncertain)
+    if (doubt !== undefined) this.log(doubt)
+    if (result.failed + result.deferred + result.uncertain > 0) process.exitCode = 1
     return result
   }
 }

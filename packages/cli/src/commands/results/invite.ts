@@ -5,6 +5,7 @@ import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { counted } from "../../plural.js"
 import { progressBar } from "../../progress.js"
 import { positive } from "../../survey-flags.js"
+import { uncertainLine } from "../../mail-uncertain.js"
 
 export default class ResultsInvite extends ConveneCommand {
   static override summary = "Mail each site's fellow the site's results link, in the site's language."
@@ -57,7 +58,9 @@ export default class ResultsInvite extends ConveneCommand {
     }
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
     this.log(`${counted(result.sites, "site")}: ${counted(result.sent, "results link")} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred. Links: ${result.baseUrl}/results/<token> (convene serve).`)
-    if (result.failed + result.deferred > 0) process.exitCode = 1
+    const doubt = uncertainLine(result.uncertain)
+    if (doubt !== undefined) this.log(doubt)
+    if (result.failed + result.deferred + result.uncertain > 0) process.exitCode = 1
     return result
   }
 }
