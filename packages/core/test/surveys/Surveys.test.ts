@@ -48,6 +48,11 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     expect(stored.map((s) => s.token_hash).sort()).toEqual(links.map(tokenHash).sort())
     const dump = JSON.stringify(await shape.db.selectFrom("survey_invitations").selectAll().execute())
     for (const token of links) expect(dump).not.toContain(token)
+    // nor in the send log once the invitations went out: their bodies are not kept (issue 13)
+    const log = await shape.db.selectFrom("send_log").selectAll().execute()
+    expect(log.map((r) => [r.status, r.message.purged])).toEqual(Array.from({ length: 6 }, () => ["sent", true]))
+    const logDump = JSON.stringify(log)
+    for (const token of links) expect(logDump).not.toContain(token)
     // a wave unknown to convene.yaml, and an unknown site, are refused
     const bad = await failWith(shape, inviteToSurvey(ws, { wave: "during", baseUrl: "x", transport: { outboxDir: outbox() } })) as InputError
     expect(bad.message).toContain('No wave "during"')
