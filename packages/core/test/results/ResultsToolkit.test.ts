@@ -231,7 +231,7 @@ describe.each(testDatabases)("the results toolkits on $name", (testDb) => {
     // every registered participant answers: two per country, fewer than the report shows
     await runWith(shape, simulateSurvey(ws, { seed: 1 }))
     await write({ countries: ["SN"] })
-    expect(await readFile(join(out(), "sn", "brief.html"), "utf8")).toContain("Sénégal : moins de 5 participants ont répondu à l’enquête d’évaluation")
+    expect(await readFile(join(out(), "sn", "brief.html"), "utf8")).toContain("Sénégal : aucun chiffre d’évaluation n’est montré, pour protéger la vie privée des participants : moins de 5 ont répondu")
     // with enough participants, the country's figures are shown
     await runWith(shape, simulateSurvey(ws, { seed: 1, participants: 300 }))
     await write({ countries: ["GB"] })
