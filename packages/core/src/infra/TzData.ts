@@ -118,6 +118,21 @@ export const packageRules = (): ZoneRules => {
   return packedRules(data, pkg.source)
 }
 
+/**
+ * Loads the newest rules available under `env` (its TZDIR): the system's when their release is
+ * newer than the package's, else the package's. {@link zoneRules} keeps the process's.
+ */
+export const loadZoneRules = (env: NodeJS.ProcessEnv = process.env): ZoneRules => {
+  const { chosen } = tzSources(env)
+  const system = chosen.kind === "system" ? systemTzSource(env) : undefined
+  if (system === undefined) return packageRules()
+  // a zone the system's folder lacks altogether (a trimmed image) is taken from the package
+  // rather than refused: the release reported stays the system's
+  const rules = systemRules(system.dir, system.version)
+  let fallback: ZoneRules | undefined
+  return { ...rules, zone: (name) => rules.zone(name) ?? (fallback ??= packageRules()).zone(name) }
+}
+
 let loaded: ZoneRules | undefined
 
 /**
@@ -129,13 +144,7 @@ let loaded: ZoneRules | undefined
  * rules.version // "2026f"
  * offsetMinutes(rules, "America/Havana", Date.parse("2027-02-07T16:30Z")) // -240
  */
-export const zoneRules = (): ZoneRules => {
-  if (loaded !== undefined) return loaded
-  const { chosen } = tzSources()
-  const system = chosen.kind === "system" ? systemTzSource() : undefined
-  loaded = system !== undefined ? systemRules(system.dir, system.version) : packageRules()
-  return loaded
-}
+export const zoneRules = (): ZoneRules => (loaded ??= loadZoneRules())
 
 /** The tz release in use and where it came from, without loading any zone. */
 export const tzInUse = (): TzInfo => {

@@ -5,4 +5,4 @@
 export { Database, type DatabaseOptions, type DatabaseShape, migrateToLatest, migrationStatus, type MigrationStatus, openDatabase, pgliteDirOf, repositoryLayer, resolveDatabaseOptions, type Run, runnerOf } from "./Database.js"
 export { assetsRoot, DIALOGUE_FILE, findWorkspaceDir, initWorkspace, type InitOptions, listExamples, openWorkspace, registryFileName, type Workspace } from "./Workspace.js"
 export { clockAsOf, withClockAsOf } from "./Clock.js"
-export { packageRules, systemRules, systemTzSource, type TzSource, tzInUse, tzSources, zoneRules } from "./TzData.js"
+export { loadZoneRules, packageRules, systemRules, systemTzSource, type TzSource, tzInUse, tzSources, zoneRules } from "./TzData.js"

@@ -9,7 +9,7 @@ import moment from "moment-timezone"
 import { describe, expect, it } from "vitest"
 import { offsetMinutes, resolveLocal, toLocal } from "../../src/domain/Zone.js"
 import { newerTz, packedZoneNames, parsePosixTz, parseTzif, type PackedTzData, type ZoneRules } from "../../src/domain/ZoneRules.js"
-import { packageRules, systemRules, systemTzSource, tzSources, zoneRules } from "../../src/infra/TzData.js"
+import { loadZoneRules, packageRules, systemRules, systemTzSource, tzSources, zoneRules } from "../../src/infra/TzData.js"
 
 const FROM = Date.parse("2026-01-01T00:00:00Z")
 const TO = Date.parse("2029-01-01T00:00:00Z")
@@ -177,7 +177,13 @@ describe.skipIf(!hasZic)("choosing the source (needs zic to compile a zone)", ()
     const rules = systemRules(dir, "2099a")
     expect(offsetMinutes(rules, "Europe/Test", Date.parse("2027-01-15T00:00Z"))).toBe(180)
     expect(offsetMinutes(rules, "Europe/Paris", Date.parse("2027-01-15T00:00Z"))).toBe(180)
+    // loaded as the process would with that TZDIR: the folder's zones, and the package's for a zone it lacks
+    const loaded = loadZoneRules({ TZDIR: dir })
+    expect([loaded.version, loaded.source]).toEqual(["2099a", `system ${dir}`])
+    expect(offsetMinutes(loaded, "Europe/Paris", Date.parse("2027-01-15T00:00Z"))).toBe(180)
+    expect(offsetMinutes(loaded, "Asia/Kathmandu", Date.parse("2027-01-15T00:00Z"))).toBe(345)
     writeFileSync(join(dir, "tzdata.zi"), "# version 2001a\n")
+    expect(loadZoneRules({ TZDIR: dir }).source).toMatch(/^moment-timezone /)
     expect(tzSources({ TZDIR: dir }).chosen.kind).toBe("package")
     // no release to tell: not used
     writeFileSync(join(dir, "tzdata.zi"), "# no version here\n")

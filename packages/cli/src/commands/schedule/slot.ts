@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { ConveneCommand, today } from "../../base.js"
+import { counted } from "../../plural.js"
 
 export default class ScheduleSlot extends ConveneCommand {
   static override summary = "Find the best UTC slots for an online session across time zones."
@@ -36,7 +37,7 @@ export default class ScheduleSlot extends ConveneCommand {
     const date = checkDate(flags.date ?? today(), "--date")
     const [start, end] = flags.window.split("-") as [string, string]
     const slots = findSlots({ zones, minutes: flags.minutes, window: { start, end }, date, top: flags.top, rules })
-    this.log(`Best ${slots.length} slot(s) of ${flags.minutes} min on ${date}, window ${flags.window} local (tz ${rules.version}):\n`)
+    this.log(`Best ${counted(slots.length, "slot")} of ${flags.minutes} min on ${date}, window ${flags.window} local (tz ${rules.version}):\n`)
     for (const [i, s] of slots.entries()) {
       this.log(`${i + 1}. ${s.start_utc.slice(11, 16)}–${s.end_utc.slice(11, 16)} UTC — ${s.inside} of ${zones.length} zones inside their window`)
       const width = Math.max(...s.zones.map((z) => z.zone.length))
