@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto"
 import { type CountedQuestion, isCounted, voteLabel } from "../domain/Ballot.js"
 import { formatCsv } from "../domain/Csv.js"
-import { SUPPRESSION_THRESHOLD } from "../domain/Report.js"
+import { complementarySuppression, type SuppressionSet, SUPPRESSION_THRESHOLD } from "../domain/Report.js"
 import type { Figure, VoteGroupResult, VoteQuestionResult } from "../domain/ResultsAnalysis.js"
 import type { KitRenderer } from "../kits/index.js"
 import type { PortalInput } from "./ResultsPublish.js"
@@ -110,21 +110,57 @@ export const heldPage = (renderer: KitRenderer, locale: string, o: { readonly ti
 
 // ─── figures ────────────────────────────────────────────────────────────────────────────────
 
-/** One column of a comparison: a group's result on a question (null: not shown). */
+/** One column of a comparison: a group's result on a question (undefined: none; hidden: suppressed). */
 interface Series {
   readonly name: string
   readonly q: VoteQuestionResult | undefined
+  readonly hidden: boolean
   readonly color: string
 }
 
-const shown = (q: VoteQuestionResult | undefined): q is VoteQuestionResult => q !== undefined && q.n.voters >= PORTAL_MIN_GROUP
+const shown = (s: Series): s is Series & { readonly q: VoteQuestionResult } => s.q !== undefined && !s.hidden
+
+/**
+ * The groups the portal hides, per counted question (in `questions`' order): keys `site:ID`,
+ * `country:CC`, the region groups' keys (`m49:NNN`), `world` and `mirror`.
+ *
+ * Every group with fewer than {@link PORTAL_MIN_GROUP} voters is hidden, and then, by the survey
+ * report's complementary suppression, enough other groups that no hidden count can be worked
+ * out by subtracting shown ones (a country minus its shown sites, a region minus its shown
+ * countries, the world minus everything else). The same pattern serves every page and file.
+ */
+export const portalSuppression = (input: Pick<PortalInput, "sites" | "totals" | "mirror">, questions: ReadonlyArray<CountedQuestion>): Array<Set<string>> => {
+  const sets: Array<SuppressionSet> = []
+  const byGroup = new Map<string, Array<string>>()
+  const add = (key: string, id: string) => {
+    const members = byGroup.get(key)
+    if (members === undefined) byGroup.set(key, [id])
+    else members.push(id)
+  }
+  for (const s of input.sites) {
+    add(`site:${s.id}`, s.id)
+    add(`country:${s.country}`, s.id)
+    add(s.region === null ? "m49:none" : `m49:${s.region}`, s.id)
+    add("world", s.id)
+  }
+  for (const [key, leaves] of byGroup) sets.push({ key, leaves })
+  const voters = new Map(input.totals.map((t) => [`${t.site_id}\u0000${t.question}`, t.voters]))
+  return questions.map((q, qi) => {
+    const sizes = new Map(input.sites.map((s) => [s.id, voters.get(`${s.id}\u0000${q.id}`) ?? 0]))
+    const hidden = complementarySuppression({ sets, sizes, threshold: PORTAL_MIN_GROUP })
+    // the mirror dialogues share no site with the rest: only their own size counts
+    const mirror = input.mirror?.questions[qi]
+    if (mirror !== undefined && mirror.n.voters < PORTAL_MIN_GROUP) hidden.add("mirror")
+    return hidden
+  })
+}
 
 /** The figure an option is drawn by: a ranking's Borda points per voter, else its share. */
 const figureOf = (q: VoteQuestionResult, i: number): Figure => (q.type === "ranking" ? q.options[i]!.borda!.per_voter : q.options[i]!.share)
 
 /** Options × series as horizontal bars with their 95% intervals, drawn straight to SVG (no layout engine: fast and byte-stable). */
 const chartSvg = (x: Texts, question: CountedQuestion, labels: ReadonlyArray<string>, series: ReadonlyArray<Series>): string => {
-  const drawn = series.filter((s) => shown(s.q))
+  const drawn = series.filter(shown)
   if (drawn.length === 0) return ""
   const ranking = question.type === "ranking"
   const max = ranking ? Math.max(1, question.options.length - 1) : 1
@@ -166,14 +202,14 @@ const questionSection = (x: Texts, question: CountedQuestion, sourceLocale: stri
   const labels = question.type === "scale" ? series.find((s) => s.q !== undefined)!.q!.options.map((o) => o.id) : question.options.map((o) => voteLabel(o.label, x.locale, sourceLocale))
   const ranking = question.type === "ranking"
   const out: Array<string> = [`<h3 id="q-${esc(question.id)}">${esc(voteLabel(question.label, x.locale, sourceLocale))}</h3>`]
-  out.push(`<p class="muted">${series.map((s) => `${esc(s.name)}: ${s.q === undefined ? "—" : shown(s.q) ? esc(x.t("n_line", { voters: s.q.n.voters, sites: s.q.n.sites, countries: s.q.n.countries })) : esc(x.t("suppressed"))}`).join(" · ")}</p>`)
+  out.push(`<p class="muted">${series.map((s) => `${esc(s.name)}: ${s.q === undefined ? "—" : shown(s) ? esc(x.t("n_line", { voters: s.q.n.voters, sites: s.q.n.sites, countries: s.q.n.countries })) : esc(x.t("suppressed"))}`).join(" · ")}</p>`)
   const chart = chartSvg(x, question, labels, series)
   if (chart === "") return out.join("\n")
   out.push(`<div class="chart">${chart}</div>`)
   const show = (v: number | null) => (ranking ? x.dec(v) : x.pct(v))
   const head = `<tr><th>${esc(x.t(question.type === "scale" ? "col_point" : "col_option"))}</th>${series.map((s) => `<th>${esc(s.name)}</th>`).join("")}</tr>`
-  const rows = labels.map((label, i) => `<tr><td>${esc(label)}</td>${series.map((s) => (shown(s.q) ? `<td>${show(figureOf(s.q, i).value)}${interval(x, figureOf(s.q, i), show)}</td>` : "<td>—</td>")).join("")}</tr>`)
-  if (question.type === "scale") rows.push(`<tr><td><strong>${esc(x.t("col_mean"))}</strong></td>${series.map((s) => (shown(s.q) && s.q.mean !== undefined ? `<td><strong>${x.dec(s.q.mean.value)}</strong>${interval(x, s.q.mean, x.dec)}</td>` : "<td>—</td>")).join("")}</tr>`)
+  const rows = labels.map((label, i) => `<tr><td>${esc(label)}</td>${series.map((s) => (shown(s) ? `<td>${show(figureOf(s.q, i).value)}${interval(x, figureOf(s.q, i), show)}</td>` : "<td>—</td>")).join("")}</tr>`)
+  if (question.type === "scale") rows.push(`<tr><td><strong>${esc(x.t("col_mean"))}</strong></td>${series.map((s) => (shown(s) && s.q.mean !== undefined ? `<td><strong>${x.dec(s.q.mean.value)}</strong>${interval(x, s.q.mean, x.dec)}</td>` : "<td>—</td>")).join("")}</tr>`)
   out.push(`<p class="muted">${esc(x.t(ranking ? "chart_borda" : "chart_share"))}</p><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`)
   return out.join("\n")
 }
@@ -262,6 +298,7 @@ export const portalFiles = (input: PortalInput): Map<string, string> => {
   const source = portalTexts(input.renderer, input.sourceLocale)
   const world = input.byCountry.global
   const questions = countedQuestions(input)
+  const hidden = portalSuppression(input, questions)
   const regions = [...new Set(input.countries.map((c) => c.region ?? ""))].filter((r) => r !== "").sort()
   const sitesOf = (pred: (s: PortalInput["sites"][number]) => boolean) => new Set(input.sites.filter(pred).map((s) => s.id))
 
@@ -272,10 +309,10 @@ export const portalFiles = (input: PortalInput): Map<string, string> => {
     body.push(`<p class="muted">${esc(x.t("subtitle_world", { sites: input.sites.length, countries: input.countries.length }))}</p>`)
     body.push(profileSection(x, input, sitesOf(() => true)))
     body.push(`<h2>${esc(x.t("votes_heading"))}</h2>`)
-    for (const [qi, q] of questions.entries()) body.push(questionSection(x, q, input.sourceLocale, [{ name: x.t("world"), q: world.questions[qi], color: "#0b5a40" }]))
+    for (const [qi, q] of questions.entries()) body.push(questionSection(x, q, input.sourceLocale, [{ name: x.t("world"), q: world.questions[qi], hidden: hidden[qi]!.has("world"), color: "#0b5a40" }]))
     if (input.mirror !== null) {
       body.push(`<h2>${esc(x.t("mirror_heading"))}</h2><p class="muted">${esc(x.t("mirror_note", { sites: input.mirror.sites }))}</p>`)
-      for (const [qi, q] of questions.entries()) body.push(questionSection(x, q, input.sourceLocale, [{ name: x.t("mirror_heading"), q: input.mirror.questions[qi], color: "#8c6bb1" }]))
+      for (const [qi, q] of questions.entries()) body.push(questionSection(x, q, input.sourceLocale, [{ name: x.t("mirror_heading"), q: input.mirror.questions[qi], hidden: hidden[qi]!.has("mirror"), color: "#8c6bb1" }]))
     }
     body.push(`<h2>${esc(x.t("regions_heading"))}</h2><ul class="cols">${regions.map((r) => `<li><a href="regions/${r}.html">${esc(x.region(r))}</a></li>`).join("")}</ul>`)
     body.push(`<h2>${esc(x.t("countries_heading"))}</h2><ul class="cols">${[...input.countries, ...input.held].map((c) => ({ c, name: x.country(c.code) })).sort((a, b) => a.name.localeCompare(b.name, x.intl)).map(({ c, name }) => `<li><a href="countries/${c.code}.html">${esc(name)}</a>${"until" in c ? ` <span class="muted">${esc(x.t("held_short"))}</span>` : ""}</li>`).join("")}</ul>`)
@@ -291,7 +328,7 @@ export const portalFiles = (input: PortalInput): Map<string, string> => {
     body.push(`<p class="muted">${esc(x.t("compared_region", { region: x.region(r) }))}</p>`)
     body.push(profileSection(x, input, sitesOf((s) => s.region === r)))
     body.push(`<h2>${esc(x.t("votes_heading"))}</h2>`)
-    for (const [qi, q] of questions.entries()) body.push(questionSection(x, q, input.sourceLocale, [{ name: x.region(r), q: group?.questions[qi], color: "#2166ac" }, { name: x.t("world"), q: world.questions[qi], color: "#9aa3ae" }]))
+    for (const [qi, q] of questions.entries()) body.push(questionSection(x, q, input.sourceLocale, [{ name: x.region(r), q: group?.questions[qi], hidden: hidden[qi]!.has(`m49:${r}`), color: "#2166ac" }, { name: x.t("world"), q: world.questions[qi], hidden: hidden[qi]!.has("world"), color: "#9aa3ae" }]))
     body.push(`<h2>${esc(x.t("countries_heading"))}</h2><ul class="cols">${members.map((c) => `<li><a href="../countries/${c.code}.html">${esc(x.country(c.code))}</a></li>`).join("")}</ul>`)
     files.set(`regions/${r}.html`, page(x, { title: x.t("title_region", { region: x.region(r), dialogue: input.dialogue.title }), up: "../", body: body.join("\n"), footer: footerOf(x, input, "../") }))
   }
@@ -310,9 +347,9 @@ export const portalFiles = (input: PortalInput): Map<string, string> => {
       body.push(profileSection(x, input, siteIds))
       body.push(`<h2>${esc(x.t("votes_heading"))}</h2>`)
       for (const [qi, q] of questions.entries()) {
-        const series: Array<Series> = [{ name, q: group?.questions[qi], color: "#0b5a40" }]
-        if (region !== undefined) series.push({ name: regionName, q: region.questions[qi], color: "#67a9cf" })
-        series.push({ name: x.t("world"), q: world.questions[qi], color: "#9aa3ae" })
+        const series: Array<Series> = [{ name, q: group?.questions[qi], hidden: hidden[qi]!.has(`country:${c.code}`), color: "#0b5a40" }]
+        if (region !== undefined) series.push({ name: regionName, q: region.questions[qi], hidden: hidden[qi]!.has(region.key), color: "#67a9cf" })
+        series.push({ name: x.t("world"), q: world.questions[qi], hidden: hidden[qi]!.has("world"), color: "#9aa3ae" })
         body.push(questionSection(x, q, input.sourceLocale, series))
       }
       const recs = input.byCountry.recommendations.flatMap((r) => r.items.filter((i) => i.country === c.code).slice(0, 5).map((i) => ({ r, i })))
@@ -349,7 +386,7 @@ export const portalFiles = (input: PortalInput): Map<string, string> => {
   }
 
   // the open data
-  const data = openData(input, questions)
+  const data = openData(input, questions, hidden)
   for (const [path, text] of data) files.set(path, text)
   {
     const x = source
@@ -364,7 +401,7 @@ export const portalFiles = (input: PortalInput): Map<string, string> => {
 
 const num = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? "" : String(Number(x.toFixed(6))))
 
-const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>): Map<string, string> => {
+const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>, hidden: ReadonlyArray<ReadonlySet<string>>): Map<string, string> => {
   const files = new Map<string, string>()
   const totals = new Map(input.totals.map((t) => [`${t.site_id}\u0000${t.question}`, t]))
   const rows: Array<Array<string>> = []
@@ -372,12 +409,12 @@ const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>)
   for (const s of input.sites) {
     const e = input.entries.get(s.id)
     const perQuestion: Array<Record<string, unknown>> = []
-    for (const q of questions) {
+    for (const [qi, q] of questions.entries()) {
       const t = totals.get(`${s.id}\u0000${q.id}`)
       const voters = t?.voters ?? 0
       const options = q.type === "scale" ? Object.keys(t?.votes ?? {}).sort((a, b) => Number(a) - Number(b)) : q.options.map((o) => o.id)
       if (voters === 0) continue
-      if (voters < PORTAL_MIN_GROUP) {
+      if (hidden[qi]!.has(`site:${s.id}`)) {
         rows.push([s.id, s.name, s.country, s.region ?? "", s.format, String(s.simulated), q.id, "", "", "", "true"])
         perQuestion.push({ question: q.id, suppressed: true })
         continue
@@ -391,10 +428,10 @@ const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>)
 
   const figureRows: Array<Array<string>> = []
   const figuresJson: Record<string, unknown> = {}
-  const emit = (level: string, g: VoteGroupResult) => {
+  const emit = (level: string, g: VoteGroupResult, keyOf: string) => {
     const qs: Array<Record<string, unknown>> = []
-    for (const q of g.questions) {
-      if (q.n.voters < PORTAL_MIN_GROUP) {
+    for (const [qi, q] of g.questions.entries()) {
+      if (hidden[qi]!.has(keyOf)) {
         figureRows.push([level, g.key, q.id, "", "", "", "", "", "", "true"])
         qs.push({ question: q.id, suppressed: true })
         continue
@@ -408,10 +445,10 @@ const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>)
     }
     figuresJson[`${level}:${g.key}`] = { level, key: g.key, sites: g.sites, countries: g.countries, questions: qs }
   }
-  emit("world", input.byCountry.global)
-  for (const g of input.byRegion.groups) emit("region", { ...g, key: g.key.replace(/^m49:/, "") })
-  for (const g of input.byCountry.groups) emit("country", g)
-  if (input.mirror !== null) emit("mirror", input.mirror)
+  emit("world", input.byCountry.global, "world")
+  for (const g of input.byRegion.groups) emit("region", { ...g, key: g.key.replace(/^m49:/, "") }, g.key)
+  for (const g of input.byCountry.groups) emit("country", g, `country:${g.key}`)
+  if (input.mirror !== null) emit("mirror", input.mirror, "mirror")
   files.set("data/figures.csv", formatCsv(["level", "group", "question", "option", "measure", "value", "low", "high", "voters", "suppressed"], figureRows))
 
   const recommendations = input.byCountry.recommendations.flatMap((r) => r.items.map((i) => [r.question, i.site_id, i.country, String(i.table), String(i.number), String(i.votes), i.text]))
@@ -454,7 +491,7 @@ const licenceText = (input: PortalInput): string => {
 
 const dataDictionary = (input: PortalInput): string => `# ${input.dialogue.title}: data dictionary
 
-Every file here holds the validated results of the sites counted (${input.sites.length} sites in ${input.countries.length} countries; mirror dialogues apart). No participant's contact data or code is in any file; a site, country or region with fewer than ${PORTAL_MIN_GROUP} voters on a question has its counts left out (\`suppressed\` is \`true\`).
+Every file here holds the validated results of the sites counted (${input.sites.length} sites in ${input.countries.length} countries; mirror dialogues apart). No participant's contact data or code is in any file; a site, country or region with fewer than ${PORTAL_MIN_GROUP} voters on a question has its counts left out (\`suppressed\` is \`true\`), and so do as many other groups as it takes that no hidden count can be worked out by subtracting shown ones (a country minus its shown sites, a region minus its shown countries, the world minus the rest).
 
 ## data/results.csv — one row per site, question and option
 
@@ -470,7 +507,7 @@ Every file here holds the validated results of the sites counted (${input.sites.
 | option | the option's id; for a scale, the point |
 | votes | votes for the option (a ranking: ballots that ranked it) |
 | voters | the people counted on the question at the site |
-| suppressed | \`true\` when fewer than ${PORTAL_MIN_GROUP} voters: votes and voters are empty |
+| suppressed | \`true\` when fewer than ${PORTAL_MIN_GROUP} voters, or hidden so that a smaller group cannot be worked out: votes and voters are empty |
 
 ## data/figures.csv — the figures of the pages
 
@@ -482,7 +519,7 @@ Every file here holds the validated results of the sites counted (${input.sites.
 | measure | share (of voters choosing the option), borda_per_voter (rankings) or mean (scales) |
 | value, low, high | the figure and its 95% interval (cluster bootstrap over sites; empty when a group has fewer than 2 sites) |
 | voters | the voters the figure is computed over |
-| suppressed | \`true\` when fewer than ${PORTAL_MIN_GROUP} voters |
+| suppressed | \`true\` when fewer than ${PORTAL_MIN_GROUP} voters, or hidden so that a smaller group cannot be worked out |
 
 Weighting: ${input.weight} (${input.weight === "ballots" ? "every voter counts the same" : input.weight === "sites" ? "every site counts the same" : "every country counts the same"}).
 

@@ -16,7 +16,7 @@ import { readBallots } from "../../src/results/Ballots.js"
 import { resultsEmbargo } from "../../src/results/Embargo.js"
 import { storeResults, validateResults } from "../../src/results/Results.js"
 import { resultsPublish } from "../../src/results/ResultsPublish.js"
-import { suppressedCounts } from "../../src/results/ResultsPortal.js"
+import { portalSuppression, suppressedCounts } from "../../src/results/ResultsPortal.js"
 import { resultsReport } from "../../src/results/ResultsReport.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, fellowsCsv, kitWorkspace } from "../support/kit-workspace.js"
@@ -210,5 +210,32 @@ describe("a profile's small groups", () => {
   it("hides every category under five, and the next smallest when only one would be hidden", () => {
     expect(suppressedCounts(["a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b", "c"])).toEqual([{ category: "b", count: 6 }, { category: "a", count: null }, { category: "c", count: null }])
     expect(suppressedCounts(["a", "a", "a", "a", "a", "b", "c"])).toEqual([{ category: "a", count: 5 }, { category: "b", count: null }, { category: "c", count: null }])
+  })
+})
+
+describe("the portal's vote counts, protected against subtraction", () => {
+  const question = { id: "q", type: "single", collect: "tally", label: { en: "Q" }, options: [{ id: "yes", label: { en: "Yes" } }, { id: "no", label: { en: "No" } }] } as never
+  const site = (id: string, country: string, region: string | null) => ({ id, name: id, country, format: "in-person", locale: "en", region, simulated: false }) as never
+  const totals = (voters: Record<string, number>) => Object.entries(voters).map(([site_id, v]) => ({ site_id, question: "q", voters: v, votes: {} })) as never
+
+  it("hides a second site of the country when one is small, so that the country minus the shown sites reveals nothing", () => {
+    const sites = [site("in-delhi", "IN", "142"), site("in-kolkata", "IN", "142"), site("in-mumbai", "IN", "142"), site("gb-london", "GB", "150")]
+    const [hidden] = portalSuppression({ sites, totals: totals({ "in-delhi": 9, "in-kolkata": 2, "in-mumbai": 20, "gb-london": 30 }), mirror: null }, [question])
+    expect(hidden!.has("site:in-kolkata")).toBe(true)
+    // Delhi, the smallest other site of India, goes with it; India itself, Mumbai and London stay
+    expect(hidden!.has("site:in-delhi")).toBe(true)
+    expect([...hidden!].filter((k) => !k.startsWith("site:in-"))).toEqual([])
+  })
+
+  it("hides a second country when a small one is alone in its region, so that the world minus the shown groups reveals nothing", () => {
+    const sites = [site("us-honolulu", "US", "019"), site("gb-london", "GB", "150"), site("ws-apia", "WS", "009"), site("eg-cairo", "EG", "002")]
+    const voters: Record<string, number> = { "us-honolulu": 3, "gb-london": 10, "ws-apia": 8, "eg-cairo": 12 }
+    const [hidden] = portalSuppression({ sites, totals: totals(voters), mirror: null }, [question])
+    for (const k of ["site:us-honolulu", "country:US", "m49:019"]) expect(hidden!.has(k), k).toBe(true)
+    // the world is shown; whatever else is shown, the world minus the shown countries holds 5 or more voters
+    expect(hidden!.has("world")).toBe(false)
+    const shownCountries = sites.filter((s: any) => !hidden!.has(`country:${s.country}`))
+    const rest = Object.values(voters).reduce((a, b) => a + b, 0) - shownCountries.reduce((a, s: any) => a + voters[s.id]!, 0)
+    expect(rest).toBeGreaterThanOrEqual(5)
   })
 })
