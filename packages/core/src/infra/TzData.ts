@@ -11,6 +11,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs"
 import { createRequire } from "node:module"
 import { isAbsolute, join, normalize, sep } from "node:path"
+import { formatOffset, offsetMinutes } from "../domain/Zone.js"
 import { newerTz, type PackedTzData, packedRules, parseTzif, type TzInfo, type ZoneRules, type ZoneTable } from "../domain/ZoneRules.js"
 
 const require = createRequire(import.meta.url)
@@ -151,4 +152,35 @@ export const tzInUse = (): TzInfo => {
   if (loaded !== undefined) return { version: loaded.version, source: loaded.source }
   const { chosen } = tzSources()
   return { version: chosen.version, source: chosen.source }
+}
+
+const icuOffsets = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * The `timeZone` to give Intl to show the instant `at` in `zone`: the zone itself, unless Node's
+ * ICU rules give another offset there than convene's tz data (a change ICU does not know yet, as
+ * Havana's winter of 2026–27 on ICU 2026c); then the offset itself (`-04:00`, which Intl shows
+ * as GMT-4), so that texts show the time convene planned with.
+ *
+ * @example
+ * new Intl.DateTimeFormat("en", { timeStyle: "short", timeZone: intlZone("America/Havana", at) }).format(at)
+ */
+export const intlZone = (zone: string, at: number): string => {
+  let ours: string
+  try {
+    ours = formatOffset(offsetMinutes(zoneRules(), zone, at))
+  } catch {
+    return zone
+  }
+  let f = icuOffsets.get(zone)
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "longOffset" })
+    } catch {
+      return ours
+    }
+    icuOffsets.set(zone, f)
+  }
+  const icu = f.formatToParts(at).find((p) => p.type === "timeZoneName")?.value
+  return icu === `GMT${ours}` || (icu === "GMT" && ours === "+00:00") ? zone : ours
 }

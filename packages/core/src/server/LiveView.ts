@@ -11,8 +11,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import type { Ballots } from "../domain/Ballot.js"
 import type { Dialogue } from "../domain/Dialogue.js"
-import { formatOffset, offsetMinutes } from "../domain/Zone.js"
-import { zoneRules } from "../infra/TzData.js"
+import { intlZone } from "../infra/TzData.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { LIVE_STATES, type LivePlan, liveProvisional, type LiveProvisional, liveResults, type LiveResults, type LiveSnapshot, readLiveSnapshot, type ResultsRepo } from "../results/index.js"
 import type { RateWindow } from "./ResultsForm.js"
@@ -99,24 +98,8 @@ const siteDaysOf = (live: LiveResults, intl: string): SiteDays => {
   const time = formatIn(intl, "UTC", { hour: "2-digit", minute: "2-digit" })
   return live.sites.map((s) => ({
     day: s.day_starts === "" ? "–" : `${day.format(new Date(s.day_starts))} – ${time.format(new Date(s.day_ends))}`,
-    local: s.day_starts === "" ? "–" : formatIn(intl, displayZone(s.timezone, Date.parse(s.day_starts)), { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(s.day_starts))
+    local: s.day_starts === "" ? "–" : formatIn(intl, intlZone(s.timezone, Date.parse(s.day_starts)), { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(s.day_starts))
   }))
-}
-
-/**
- * The zone Intl formats a site's planned time in: the site's own, unless Node's ICU rules give
- * another offset than convene's tz data (a change ICU does not know yet, as Havana's winter of
- * 2026–27 on ICU 2026c); then the offset itself (`-04:00`, shown as GMT-4), so the time shown is the planned one.
- */
-export const displayZone = (zone: string, at: number): string => {
-  let ours: string
-  try {
-    ours = formatOffset(offsetMinutes(zoneRules(), zone, at))
-  } catch {
-    return zone
-  }
-  const icu = formatIn("en", zone, { timeZoneName: "longOffset" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value
-  return icu === `GMT${ours}` || (icu === "GMT" && ours === "+00:00") ? zone : ours
 }
 
 /** The page's values: every text in the page's language, every number and date in its format. */

@@ -34,6 +34,7 @@ import {
 } from "../domain/Results.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { type OpenedResultsLink, openResultsLink, type ResultsRepo, resultsTokenHash, siteResults, storeResults } from "../results/index.js"
+import { intlZone } from "../infra/TzData.js"
 
 /** What the results form reads once at start. */
 export interface ResultsFormContext {
@@ -376,7 +377,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
     }
     const list = [...errors].filter(([k]) => !k.startsWith("rec.")).map(([k, message]) => ({ id: k === "_form" ? "results" : `f-${k}`, label: labelOf(k), message }))
     const errorList = [...list, ...recErrors]
-    const when = (d: Date | null) => (d === null ? "" : new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeStyle: "short", timeZone: found.site?.timezone ?? "UTC" }).format(d))
+    const when = (d: Date | null) => (d === null ? "" : new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeStyle: "short", timeZone: intlZone(found.site?.timezone ?? "UTC", d.getTime()) }).format(d))
     const standing = found.link.status === "validated"
       ? t("status_validated", { date: when(found.link.validated_at) })
       : found.link.status === "submitted"

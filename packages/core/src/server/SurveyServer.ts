@@ -20,6 +20,7 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
+import { intlZone } from "../infra/TzData.js"
 import { addLiveView, type LiveViewContext } from "./LiveView.js"
 import { addPortal, type PortalContext } from "./Portal.js"
 import { addResultsForm, type ResultsFormContext } from "./ResultsForm.js"
@@ -98,7 +99,9 @@ class Window {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>()
-const localDate = (zone: string, at: Date): string => {
+const localDate = (site: string, at: Date): string => {
+  // the zone's offset by convene's tz data, where Node's ICU has older rules
+  const zone = intlZone(site, at.getTime())
   let format = dayFormats.get(zone)
   if (format === undefined) {
     format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
@@ -250,7 +253,7 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
 
   const already = (c: Context, invitation: SurveyInvitation, submitted: Date, status: number) => {
     const { messages } = renderer.messagesFor(invitation.site_id, invitation.locale)
-    const date = new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: invitation.timezone }).format(submitted)
+    const date = new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: intlZone(invitation.timezone, submitted.getTime()) }).format(submitted)
     return page(c, status, invitation.site_id, invitation.locale, {
       heading: messages.format("survey.already_title", {}),
       body: messages.format("survey.already", { date }),

@@ -9,10 +9,9 @@ import type { AgendaBlock, DeliberationDay } from "../../src/domain/Dialogue.js"
 import { planDay } from "../../src/domain/Schedule.js"
 import { findSlots } from "../../src/domain/Slot.js"
 import { newerTz } from "../../src/domain/ZoneRules.js"
-import { zoneRules } from "../../src/infra/TzData.js"
+import { intlZone, zoneRules } from "../../src/infra/TzData.js"
 import { siteCalendar, vtimezone } from "../../src/schedule/Calendar.js"
 import { scheduleJson } from "../../src/schedule/Schedules.js"
-import { displayZone } from "../../src/server/LiveView.js"
 
 const rules = zoneRules()
 const day = { date: "2027-02-07", start_local: "12:30", window: { start: "08:00", end: "21:00" } } as DeliberationDay
@@ -71,11 +70,12 @@ describe("a winter day in Havana and Winnipeg (IANA 2026f)", () => {
     for (const z of all!.zones.slice(1)) expect(z, z.zone).toMatchObject({ start_local: "2027-02-07T12:30", utc_offset: "-05:00", inside: true })
   })
 
-  it("is the time the live view shows, even where Node's ICU rules are older", () => {
+  it("is the time texts show (live view, results and survey forms), even where Node's ICU rules are older", () => {
     const at = Date.parse("2027-02-07T16:30:00Z")
-    const zone = displayZone("America/Havana", at)
+    const zone = intlZone("America/Havana", at)
     expect(new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(at)).toBe("12:30")
     // where ICU agrees with the rules, the zone's own name stays (and its abbreviations)
-    expect(displayZone("Asia/Kolkata", at)).toBe("Asia/Kolkata")
+    expect(intlZone("Asia/Kolkata", at)).toBe("Asia/Kolkata")
+    expect(intlZone("UTC", at)).toBe("UTC")
   })
 })
