@@ -17,7 +17,7 @@ import { tzInUse } from "../infra/TzData.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { type MailTransportOptions, type OutgoingMessage, sendMessages, supersedeQueued } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
-import { latestPlan, planSites } from "../schedule/index.js"
+import { latestPlan, planSites, tzWarning } from "../schedule/index.js"
 import { readBallots } from "../results/index.js"
 import { readInstruments } from "../surveys/index.js"
 import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
@@ -204,6 +204,8 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
   const warnings: Array<string> = []
   if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
+  const tzStale = stored === undefined ? undefined : tzWarning(stored.tz, stored.newerTz)
+  if (tzStale !== undefined) warnings.push(tzStale)
   if (unasked.length > 0) warnings.push(`The vote block(s) ${unasked.join(", ")} have no question in ballots/*.yaml: their tally sheets are blank, to be filled in by hand.`)
   const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
   // loaded only to print: a module of this package, importing nothing that may be missing (playwright-core loads at launch)

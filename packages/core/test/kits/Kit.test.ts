@@ -134,6 +134,11 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     await runWith(shape, PlanRepo.use((repo) => repo.store({ plan, inputsHash: "same-times", includeMirror: false, tz: { version: "2099a", source: "test" } })))
     const upgraded = await runWith(shape, buildKits(ws))
     expect([upgraded.built, upgraded.skipped]).toEqual([0, 5])
+    // a plan older than the tz data in use is built from as it is, with a warning
+    await runWith(shape, PlanRepo.use((repo) => repo.store({ plan, inputsHash: "same-times", includeMirror: false, tz: { version: "2020a", source: "test" } })))
+    const older = await runWith(shape, buildKits(ws))
+    expect([older.built, older.skipped]).toEqual([0, 5])
+    expect(older.warnings).toContainEqual(expect.stringContaining("The plan was made with tz 2020a (test)"))
     await writeTree(ws.dir, { "sites/in-delhi/locales/hi.yaml": 'booklet:\n  welcome: "स्वागत है!"\n' })
     const third = await runWith(shape, buildKits(ws))
     expect(third.kits.filter((k) => !k.skipped).map((k) => k.site)).toEqual(["in-delhi"])
