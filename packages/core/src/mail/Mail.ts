@@ -340,6 +340,14 @@ class AttachmentChangedError extends Error {
   }
 }
 
+/** A message that could not be prepared (its attachment unreadable…): nothing went out. */
+class NotPreparedError extends Error {
+  constructor(override readonly cause: unknown) {
+    const err = (typeof cause === "object" && cause !== null ? cause : {}) as { code?: string; path?: string; message?: string }
+    super(err.path !== undefined ? `attachment ${err.path}: ${err.message ?? String(cause)}` : (err.message ?? String(cause)))
+  }
+}
+
 const mailOptions = async (row: PendingRow, from: string): Promise<NodemailerMail> => {
   if (row.message.purged === true) throw new Error(`the body of ${row.idempotency_key} is no longer kept (it was sent or failed before)`)
   const attachments: NodemailerMail["attachments"] = []
@@ -381,7 +389,11 @@ const smtpSender = async (smtpUrl: string, from: string, rate: number | undefine
     // one message per connection: its outcome is recorded before the next is handed over
     concurrency: SMTP_CONNECTIONS,
     send: async (row) => {
-      await transporter.sendMail(await mailOptions(row, from))
+      // what fails before the hand-over (an attachment that cannot be read) cannot have been taken
+      const mail = await mailOptions(row, from).catch((e: unknown) => {
+        throw e instanceof AttachmentChangedError ? e : new NotPreparedError(e)
+      })
+      await transporter.sendMail(mail)
     },
     close: async () => transporter.close()
   }
@@ -401,7 +413,12 @@ const outboxSender = async (outboxDir: string, from: string): Promise<Sender> =>
     marksSending: false,
     concurrency: 8,
     send: async (row) => {
-      const raw = await new MailComposer(await mailOptions(row, from)).compile().build()
+      // a file is only ever written whole: nothing here is in doubt
+      const raw = await mailOptions(row, from)
+        .then((mail) => new MailComposer(mail).compile().build())
+        .catch((e: unknown) => {
+          throw e instanceof AttachmentChangedError ? e : new NotPreparedError(e)
+        })
       const name = outboxFileName(row.idempotency_key)
       const tmp = join(outboxDir, `.${name}.tmp`)
       try {
@@ -450,7 +467,7 @@ const NEVER_CONNECTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREA
  */
 const judge = (e: unknown): Verdict => {
   if (e instanceof OutboxWriteError) return { kind: "transport", error: e.message }
-  if (e instanceof AttachmentChangedError) return { kind: "permanent", error: e.message }
+  if (e instanceof AttachmentChangedError || e instanceof NotPreparedError) return { kind: "permanent", error: e.message }
   const err = (typeof e === "object" && e !== null ? e : { message: String(e) }) as SmtpError
   const text = (err.response ?? err.message ?? String(e)).trim()
   if (CONFIGURATION_CODES.has(err.code ?? "") || (err.command ?? "").startsWith("AUTH")) return { kind: "transport", error: text }

@@ -548,6 +548,15 @@ describe.each(testDatabases)("mail on $name", (testDb) => {
     }
   })
 
+  it("fails a message whose attachment cannot be read, without sending or doubting it", async () => {
+    smtp = await startSmtp()
+    const missing = join(tmp, "no-such-kit.zip")
+    const result = await runWith(shape, sendMessages([message(1, { attachments: [{ filename: "kit.zip", path: missing }] }), message(2)], { smtpUrl: smtp.url, from: FROM }, fast))
+    expect(result).toMatchObject({ sent: 1, failed: 1, uncertain: 0 })
+    expect(result.failures).toEqual([expect.objectContaining({ key: "test:1", permanent: true, uncertain: false, error: expect.stringContaining(`attachment ${missing}`) })])
+    expect(smtp.received.map(messageIdOf)).toEqual([messageIdFor("test:2", FROM)])
+  })
+
   it("never sends one message from two concurrent delivery runs in this process", async () => {
     smtp = await startSmtp({ delayMs: 1 })
     const transport = { smtpUrl: smtp.url, from: FROM }
