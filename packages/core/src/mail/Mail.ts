@@ -456,7 +456,7 @@ type Verdict = { readonly kind: "permanent" | "transient" | "doubt" | "transport
 const CONFIGURATION_CODES = new Set(["EAUTH", "ENOAUTH", "EOAUTH2", "ETLS", "EREQUIRETLS", "ECONFIG", "EPROXY"])
 const UNREADABLE_FILE = new Set(["ENOENT", "EISDIR", "EACCES", "EFILEACCESS"])
 /** Failures that happen before any connection carries the message: it cannot have been taken. */
-const NEVER_CONNECTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL/
+const NEVER_CONNECTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|Connection timeout|Greeting never received/
 
 /**
  * What a failed attempt means. A 5xx reply is the message's own and final (nodemailer's
