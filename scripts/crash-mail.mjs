@@ -7,7 +7,8 @@
 // in doubt by the kill: handed to the server, its answer never recorded).
 // Trials alternate between PGlite (a folder of its own each time) and, when DATABASE_URL is
 // set, PostgreSQL (in a schema of its own, dropped afterwards).
-// Usage: node scripts/crash-mail.mjs [TRIALS=50] [MESSAGES=200] [SEED]   (after pnpm run build)
+// Usage: node scripts/crash-mail.mjs [TRIALS=50] [MESSAGES=200] [SEED]   (after pnpm run build;
+//        MESSAGES at least 20)
 //        pnpm crash:mail
 // Exit status 0 when every trial passed, 1 otherwise.
 import { spawn } from "node:child_process"
@@ -129,35 +130,25 @@ const freshDatabase = async (trial) => {
   return { name: "PGlite", database: { pgliteDir: join(tmp, `db-${trial}`) } }
 }
 
-// how long delivery takes from the first message's outcome to the end, per database (process
-// start and migrations, whose length varies with the machine's load, are left out): each kill
-// lands at a uniformly random moment of that span after the child's first outcome
-const calibrate = async (trial) => {
-  const { database } = await freshDatabase(trial)
-  const t0 = performance.now()
-  const run = runChild(database)
-  let firstMs
-  run.proc.stdout.on("data", () => (firstMs ??= performance.now() - t0))
-  const ended = await run.exited
-  if (ended.code !== 0) throw new Error(`the calibration run failed: ${ended.stderr}`)
-  const endMs = performance.now() - t0
-  received = []
-  return { span: endMs - firstMs }
-}
-const windows = new Map([["PGlite", await calibrate(0)]])
-if (schemaUrl !== undefined) windows.set("PostgreSQL", await calibrate(1))
-
-console.log(`Node ${process.version}: ${trials} trials of ${count} messages over pooled SMTP, killed with SIGKILL at a random moment of the delivery (${[...windows].map(([n, w]) => `${n}: within ${Math.round(w.span)} ms of the first outcome`).join(", ")}; seed ${firstSeed})`)
+// each kill lands at a random point of the delivery: once the child has reported a random
+// number of outcomes (0 to MESSAGES - 10), plus a random 0–5 ms, so that it falls anywhere in a
+// message's cycle (taking it, handing it over, waiting for the answer, recording it)
+console.log(`Node ${process.version}: ${trials} trials of ${count} messages over pooled SMTP, killed with SIGKILL at a random moment of the delivery (seed ${firstSeed})`)
 const totals = { trials: 0, midDelivery: 0, duplicates: 0, uncertain: 0, uncertainReceived: 0, lost: 0, failedTrials: 0, maxInDoubt: 0 }
 const byDb = new Map()
 for (let trial = 1; trial <= trials; trial++) {
   received = []
   const { name, database } = await freshDatabase(trial)
-  const window = windows.get(name)
-  const killAfterMs = Math.floor(random() * window.span)
+  const killAt = Math.floor(random() * (count - 10))
+  const extraMs = Math.floor(random() * 6)
   const first = runChild(database)
   let timer
-  first.proc.stdout.once("data", () => (timer = setTimeout(() => first.proc.kill("SIGKILL"), killAfterMs)))
+  let progress = ""
+  first.proc.stdout.on("data", (c) => {
+    progress = (progress + c.toString()).slice(-200)
+    const done = Number([...progress.matchAll(/progress (\d+)/g)].at(-1)?.[1] ?? -1)
+    if (timer === undefined && done >= killAt) timer = setTimeout(() => first.proc.kill("SIGKILL"), extraMs)
+  })
   const ended = await first.exited
   clearTimeout(timer)
   const killed = ended.signal === "SIGKILL"
@@ -204,7 +195,7 @@ for (let trial = 1; trial <= trials; trial++) {
   d.duplicates += duplicates
   byDb.set(name, d)
   console.log(
-    `  ${String(trial).padStart(3)} ${name.padEnd(10)} kill ${String(killAfterMs).padStart(5)} ms in${killed ? "" : " (ended first)"}: ${String(sentAtKill).padStart(4)} logged sent, ${inDoubt.size} in doubt; after resume: ${duplicates} duplicates, ${uncertain} uncertain (${uncertainReceived} of them received)${problems.length > 0 ? `  FAIL: ${problems.slice(0, 3).join("; ")}` : ""}`
+    `  ${String(trial).padStart(3)} ${name.padEnd(10)} kill after ${String(killAt).padStart(4)} outcomes + ${extraMs} ms${killed ? "" : " (ended first)"}: ${String(sentAtKill).padStart(4)} logged sent, ${inDoubt.size} in doubt; after resume: ${duplicates} duplicates, ${uncertain} uncertain (${uncertainReceived} of them received)${problems.length > 0 ? `  FAIL: ${problems.slice(0, 3).join("; ")}` : ""}`
   )
   if ("pgliteDir" in database) await rm(database.pgliteDir, { recursive: true, force: true })
 }
@@ -218,5 +209,5 @@ await new Promise((resolve) => server.close(resolve))
 console.log(
   `${totals.trials} trials (${totals.midDelivery} killed mid-delivery): ${totals.duplicates} duplicates, ${totals.lost} lost, ${totals.uncertain} listed uncertain (${totals.uncertainReceived} of which the server had taken), at most ${totals.maxInDoubt} in doubt at a kill; ${totals.failedTrials} failed trials`
 )
-for (const [name, d] of byDb) console.log(`  ${name}: ${d.trials} trials, ${d.duplicates} duplicates, ${d.uncertain} uncertain`)
+for (const [name, d] of byDb) console.log(`  ${name}: ${d.trials} ${d.trials === 1 ? "trial" : "trials"}, ${d.duplicates} duplicates, ${d.uncertain} uncertain`)
 process.exit(totals.failedTrials === 0 ? 0 : 1)
