@@ -26,8 +26,9 @@ describe.skipIf(!onLinux)("the workspace lock (Linux: /proc; skipped elsewhere, 
     writeFileSync(file, lockOf(process.ppid, String(Number(ppidStart) + 12345)))
     const waits: Array<LockWait> = []
     // a timeout of 0: any wait at all would fail
-    const release = await acquireLock(file, { timeoutMs: 0, onWait: (w) => waits.push(w) })
+    const { release, tookOver } = await acquireLock(file, { timeoutMs: 0, onWait: (w) => waits.push(w) })
     expect(waits).toEqual([])
+    expect(tookOver).toMatchObject({ pid: process.ppid, host: "old-container" })
     expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ pid: process.pid, start: processStartTime(process.pid), boot: bootId })
     release()
     expect(existsSync(file)).toBe(false)
@@ -36,9 +37,9 @@ describe.skipIf(!onLinux)("the workspace lock (Linux: /proc; skipped elsewhere, 
   it("takes over a lock written by convene as PID 1 of a container, and a lock from before a reboot", async () => {
     const file = await lockIn()
     writeFileSync(file, lockOf(1, String(Number(processStartTime(1)) + 1)))
-    ;(await acquireLock(file, { timeoutMs: 0 }))()
+    ;(await acquireLock(file, { timeoutMs: 0 })).release()
     writeFileSync(file, lockOf(process.ppid, processStartTime(process.ppid), "00000000-0000-0000-0000-000000000000"))
-    ;(await acquireLock(file, { timeoutMs: 0 }))()
+    ;(await acquireLock(file, { timeoutMs: 0 })).release()
     expect(readdirSync(join(file, ".."))).toEqual([])
   })
 
@@ -47,7 +48,7 @@ describe.skipIf(!onLinux)("the workspace lock (Linux: /proc; skipped elsewhere, 
     writeFileSync(file, String(process.ppid))
     const beforeBoot = new Date(Date.now() - uptime() * 1000 - 3_600_000)
     utimesSync(file, beforeBoot, beforeBoot)
-    ;(await acquireLock(file, { timeoutMs: 0 }))()
+    ;(await acquireLock(file, { timeoutMs: 0 })).release()
     // written now, by a PID that runs: its holder, as far as anyone can tell
     writeFileSync(file, String(process.ppid))
     await expect(acquireLock(file, { timeoutMs: 150, pollMs: 10 })).rejects.toBeInstanceOf(LockTimeout)

@@ -11,7 +11,7 @@ process.stdin.once("data", async () => {
   const releases: Array<() => void> = []
   for (let i = 0; i < count; i++) {
     try {
-      releases.push(await acquireLock(join(dir, `${i}.lock`), { timeoutMs: 0, pollMs: 1 }))
+      releases.push((await acquireLock(join(dir, `${i}.lock`), { timeoutMs: 0, pollMs: 1 })).release)
       process.stdout.write(`won ${i}\n`)
     } catch (e) {
       if (!(e instanceof LockTimeout)) process.stdout.write(`error ${String(e)}\n`)

@@ -1,8 +1,11 @@
 import { ConveneCommand, reportLockWait, workspaceFlags } from "../../base.js"
 
 export default class DbMigrate extends ConveneCommand {
-  static override summary = "Apply pending database migrations."
-  static override description = "Every command migrates automatically; this runs the migrations alone, e.g. before several servers start on one PostgreSQL."
+  static override summary = "Apply pending database migrations, and give the embedded database's dead space back to the disk."
+  static override description = [
+    "Every command migrates automatically; this runs the migrations alone, e.g. before several servers start on one PostgreSQL.",
+    "On the embedded database it then runs VACUUM, and VACUUM FULL on the tables whose indexes are mostly dead pages: the space of deleted rows and of imports that were killed half-way goes back to the disk, and it says how much. A command that finds the database left by a process that died runs a plain VACUUM on its own, so that the space is reused. On PostgreSQL, the server's autovacuum does this."
+  ].join("\n\n")
   static override examples = ["<%= config.bin %> db migrate", "<%= config.bin %> db migrate --database-url postgres://localhost/convene"]
   static override flags = { ...workspaceFlags }
 
@@ -10,12 +13,21 @@ export default class DbMigrate extends ConveneCommand {
     const { flags } = await this.parse(DbMigrate)
     // the database alone, not migrated on open: these commands report and run the migrations
     const ws = await this.workspace(flags.dir)
-    const { openDatabase, migrateToLatest, resolveDatabaseOptions } = await import("@convene/core/infra")
+    const { openDatabase, migrateToLatest, reclaimSpace, resolveDatabaseOptions } = await import("@convene/core/infra")
     const opened = await openDatabase(resolveDatabaseOptions(ws.dir, flags["database-url"], { onLockWait: reportLockWait }))
     try {
       const ran = await migrateToLatest(opened.db)
       this.log(ran.length === 0 ? `Up to date (${opened.dialect}: ${opened.location}).` : `Applied ${ran.join(", ")} (${opened.dialect}: ${opened.location}).`)
-      return { dialect: opened.dialect, location: opened.location, applied: ran }
+      const reclaimed = await reclaimSpace(opened)
+      if (reclaimed !== undefined) {
+        const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
+        this.log(
+          reclaimed.rewritten.length === 0
+            ? `Vacuumed the embedded database: ${mb(reclaimed.after)} MB, no dead space worth a rewrite.`
+            : `Vacuumed the embedded database and rewrote ${reclaimed.rewritten.join(", ")}: ${mb(reclaimed.before)} MB → ${mb(reclaimed.after)} MB.`
+        )
+      }
+      return { dialect: opened.dialect, location: opened.location, applied: ran, ...(reclaimed === undefined ? {} : { reclaimed }) }
     } finally {
       await opened.db.destroy()
     }

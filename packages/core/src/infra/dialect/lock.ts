@@ -120,6 +120,12 @@ export const holderAlive = (holder: LockHolder, lockWrittenAt?: Date): boolean =
 const describe = (h: LockHolder): string =>
   `PID ${h.pid}${h.host === undefined || h.host === hostname() ? "" : ` on ${h.host}`}${h.since === undefined ? "" : ` since ${h.since}`}`
 
+/** A lock taken: how to release it, and whose stale lock it replaced (its holder died holding it). */
+export interface HeldLock {
+  readonly release: () => void
+  readonly tookOver: LockHolder | undefined
+}
+
 /** The error when the lock stays held past the timeout. */
 export class LockTimeout extends Error {
   constructor(readonly file: string, readonly holder: LockHolder, what: string) {
@@ -198,16 +204,17 @@ const takeOver = (file: string, stale: string, mine: string): boolean => {
 /**
  * Takes the lock `file` for this process, waiting up to `timeoutMs` while another live process
  * holds it (telling `onWait` about it), and taking over at once a lock whose holder is gone.
- * Returns the function that releases it.
+ * Returns the function that releases it, and the holder of the lock it took over, if it did.
  *
  * @example
- * const release = await acquireLock("/ws/.convene/db.lock", { timeoutMs: 30_000, onWait: (w) => console.error(`waiting for PID ${w.holder.pid}`) }, "the embedded database")
+ * const { release } = await acquireLock("/ws/.convene/db.lock", { timeoutMs: 30_000, onWait: (w) => console.error(`waiting for PID ${w.holder.pid}`) }, "the embedded database")
  */
-export const acquireLock = async (file: string, options: LockOptions, what = "the lock"): Promise<() => void> => {
+export const acquireLock = async (file: string, options: LockOptions, what = "the lock"): Promise<HeldLock> => {
   const started = Date.now()
   const mine = JSON.stringify(currentHolder())
   const pollMs = options.pollMs ?? 100
   let told = -Infinity
+  let tookOver: LockHolder | undefined
   for (;;) {
     if (createExclusive(file, mine)) break
     const text = readText(file)
@@ -220,7 +227,10 @@ export const acquireLock = async (file: string, options: LockOptions, what = "th
       continue
     }
     if (holder === undefined || !holderAlive(holder, writtenAt)) {
-      if (takeOver(file, text, mine)) break
+      if (takeOver(file, text, mine)) {
+        tookOver = holder ?? { pid: 0 }
+        break
+      }
       continue
     }
     const waited = Date.now() - started
@@ -232,7 +242,10 @@ export const acquireLock = async (file: string, options: LockOptions, what = "th
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
-  return () => {
-    if (readText(file) === mine) unlinkQuietly(file)
+  return {
+    release: () => {
+      if (readText(file) === mine) unlinkQuietly(file)
+    },
+    tookOver
   }
 }

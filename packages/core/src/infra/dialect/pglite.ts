@@ -15,13 +15,20 @@ export const openPGlite = async (
 ): Promise<Kysely<Tables>> => {
   const inMemory = dataDir.startsWith("memory://")
   let release = (): void => {}
+  let crashed = false
   if (!inMemory) {
     mkdirSync(dataDir, { recursive: true })
-    release = await acquireLock(join(dataDir, "..", "db.lock"), { timeoutMs: options.lockTimeoutMs ?? 30_000, onWait: options.onLockWait }, `the embedded database in ${dataDir}`)
+    const held = await acquireLock(join(dataDir, "..", "db.lock"), { timeoutMs: options.lockTimeoutMs ?? 30_000, onWait: options.onLockWait }, `the embedded database in ${dataDir}`)
+    release = held.release
+    crashed = held.tookOver !== undefined
   }
   try {
     const { PGlite } = await import("@electric-sql/pglite")
     const pglite = await PGlite.create(dataDir)
+    // the last process died holding the database, most likely in the middle of a write (an
+    // import killed half-way): start-up recovery rolled it back, and its rows stay behind as dead
+    // space until a VACUUM makes it reusable; without one, each killed import grew the folder
+    if (crashed) await pglite.exec("VACUUM")
     const db = new Kysely<Tables>({ dialect: new PGliteDialect({ pglite }) })
     // release the lock when the database is closed
     const destroy = db.destroy.bind(db)
