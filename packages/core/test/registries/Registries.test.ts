@@ -35,7 +35,7 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
   it("applies the migrations and lists them", async () => {
     const status = await migrationStatus(shape.db)
     expect(status.map((m) => m.name)).toEqual(Object.keys(migrations))
-    expect(status.map((m) => m.name).slice(0, 5)).toEqual(["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results", "2026-11-30T01-mail"])
+    expect(status.map((m) => m.name).slice(0, 6)).toEqual(["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results", "2026-11-30T01-mail"])
     expect(status.every((m) => m.executed_at !== null)).toBe(true)
   })
 
