@@ -7,6 +7,7 @@ import { IntlMessageFormat } from "intl-messageformat"
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml"
 import { InputError, type Problem } from "./Errors.js"
 import { canonicalLocale } from "./Values.js"
+import { checkYamlSize, MAX_YAML_DEPTH } from "./Yaml.js"
 
 /** One message of a catalog and where it was written. */
 export interface CatalogEntry {
@@ -37,21 +38,27 @@ export type CatalogLayer = "site" | "workspace" | "built-in"
  *   .entries.get("guide.heading")?.text // "Facilitator guide"
  */
 export const parseCatalog = (text: string, file: string, locale: string, layer: CatalogLayer): Catalog => {
+  checkYamlSize(text, file, "a message catalog")
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const problems: Array<Problem> = []
-  for (const e of doc.errors) {
+  // a hostile file has thousands of syntax errors: the first twenty say enough
+  for (const e of doc.errors.slice(0, 20)) {
     const at = lineCounter.linePos(e.pos[0])
     problems.push({ file, line: at.line, column: at.col, message: e.message.split("\n")[0]! })
   }
   const entries = new Map<string, CatalogEntry>()
   const lineOf = (node: YamlNode | null | undefined): number =>
     node?.range === undefined || node.range === null ? 1 : lineCounter.linePos(node.range[0]).line
-  const walk = (node: unknown, prefix: string): void => {
+  const walk = (node: unknown, prefix: string, depth: number): void => {
     if (isMap(node)) {
+      if (depth > MAX_YAML_DEPTH) {
+        problems.push({ file, line: lineOf(node as YamlNode), field: prefix, message: `expected groups of messages nested at most ${MAX_YAML_DEPTH} deep` })
+        return
+      }
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-        walk(pair.value, prefix === "" ? key : `${prefix}.${key}`)
+        walk(pair.value, prefix === "" ? key : `${prefix}.${key}`, depth + 1)
       }
       return
     }
@@ -67,7 +74,7 @@ export const parseCatalog = (text: string, file: string, locale: string, layer: 
   }
   if (doc.errors.length === 0 && doc.contents !== null) {
     if (!isMap(doc.contents)) problems.push({ file, line: 1, message: "expected a mapping of keys to messages" })
-    else walk(doc.contents, "")
+    else walk(doc.contents, "", 0)
   }
   if (problems.length > 0) throw new InputError({ summary: `The catalog ${file} has ${problems.length} problem(s).`, problems })
   return { locale, file, layer, entries }

@@ -10,13 +10,15 @@ import { type CsvRecord, formatCsv, parseCsv, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 import { CountryCode, Email, isLocale, LocalTime, Locale, Slug, TimeZone } from "./Values.js"
 
+// a NUL byte is refused by the database and any other control character but a line break
+// or a tab is noise: refused here, where the file and line are known
+const noControl = () => Schema.isPattern(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, { message: "expected text without control characters (such as a NUL byte)" })
+
 const Text = (max: number) =>
   Schema.String.check(
     Schema.isNonEmpty({ message: "expected a value" }),
     Schema.isMaxLength(max, { message: `expected at most ${max} characters` }),
-    // a NUL byte is refused by the database and any other control character but a line break
-    // or a tab is noise: refused here, where the file and line are known
-    Schema.isPattern(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, { message: "expected text without control characters (such as a NUL byte)" })
+    noControl()
   )
 
 /** A name: text on one line, since names go into mail headers and subjects, calendars and file names. */
@@ -60,6 +62,7 @@ export const Capacity = Schema.Number.check(
 )
 
 const Website = Schema.String.check(
+  noControl(),
   Schema.makeFilter((s: string) =>
     (/^https?:\/\//.test(s) && URL.canParse(s)) || `expected a web address starting with https://, got ${JSON.stringify(s)}`
   )
@@ -104,7 +107,7 @@ export const ParticipantCode = Schema.String.pipe(
 )
 export type ParticipantCode = typeof ParticipantCode.Type
 
-const Category = Schema.String.check(Schema.isMaxLength(64, { message: "expected at most 64 characters" }))
+const Category = Schema.String.check(Schema.isMaxLength(64, { message: "expected at most 64 characters" }), noControl())
 
 /**
  * A member of the coalition that frames the debate and its impact strategy.
@@ -564,9 +567,11 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
   try {
     value = JSON.parse(text)
   } catch (e) {
-    return { rows: [], rejected: [], problems: [{ file, message: `expected JSON: ${(e as Error).message}` }] }
+    // V8 names the place: "… in JSON at position 838 (line 39 column 9)"
+    const at = /\(line (\d+) column (\d+)\)/.exec((e as Error).message)
+    return { rows: [], rejected: [], problems: [{ file, line: at === null ? 1 : Number(at[1]), column: at === null ? undefined : Number(at[2]), message: `expected JSON: ${(e as Error).message}` }] }
   }
-  if (!Array.isArray(value)) return { rows: [], rejected: [], problems: [{ file, message: "expected a JSON array of objects" }] }
+  if (!Array.isArray(value)) return { rows: [], rejected: [], problems: [{ file, line: 1, message: "expected a JSON array of objects" }] }
   const problems: Array<Problem> = []
   const rows: Array<CsvEntity<A>> = []
   const isDuplicate = uniquenessTracker(registry)
@@ -574,8 +579,9 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
   value.forEach((item: unknown, i) => {
     // a row keeps the line its item starts on, for the problems only the database can find
     // (a reference, a unique value); decoding problems name the item by its index
-    const line = lines[i]
-    const push = (p: Problem) => problems.push(p)
+    const line = lines[i] ?? 1
+    // every problem names the line its item starts on, and the item by its index
+    const push = (p: Problem) => problems.push({ ...p, line })
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
       push({ file, field: `[${i}]`, message: "expected an object" })
       return
@@ -597,7 +603,7 @@ export const decodeRegistryJson = <A extends { readonly id: string }>(
       push({ file, field: `[${i}].${d.key}`, message: `expected a unique value, "${d.value}" is already at [${d.first}]` })
     }
     if (duplicates.length > 0) return
-    if (unknownKeys.length === 0) rows.push({ line: line ?? i + 1, entity: decoded.entity })
+    if (unknownKeys.length === 0) rows.push({ line, entity: decoded.entity })
   })
   return { rows, rejected: [], problems }
 }

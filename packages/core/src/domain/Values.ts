@@ -107,7 +107,8 @@ export type Locale = typeof Locale.Type
 /** The language subtag of a locale: `"fr"` for `"fr-SN"`. */
 export const languageOf = (locale: string): string => locale.split("-")[0]!.toLowerCase()
 
-const emailPattern = /^[^\s@<>(),;:"\[\]]+@[^\s@<>(),;:"\[\]]+\.[A-Za-z0-9-]{2,}$/
+// no control character either: a NUL byte would reach the database (which refuses it) and mail headers
+const emailPattern = /^[^\s@<>(),;:"\[\]\u0000-\u001F\u007F]+@[^\s@<>(),;:"\[\]\u0000-\u001F\u007F]+\.[A-Za-z0-9-]{2,}$/
 
 /**
  * An email address (lower-cased on decode so that lookups do not depend on case).

@@ -4,16 +4,63 @@
  */
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { LineCounter, parseDocument } from "yaml"
+import { type Document, isAlias, isCollection, isPair, LineCounter, parseDocument } from "yaml"
 import { InputError, type Problem } from "./Errors.js"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
-/** The largest YAML input read (convene.yaml, an instrument): 1 MiB of text. */
-export const MAX_YAML_CHARACTERS = 1 << 20
+/**
+ * The largest YAML input read (convene.yaml, an instrument, a ballot file, a catalog): 256 KiB
+ * of text, five times the largest bundled file (a 48 kB catalog). The parser spends up to ~6 µs
+ * a character on hostile text (a run of `"` or `[`), so this bounds a refusal to about 1.5 s.
+ */
+export const MAX_YAML_CHARACTERS = 1 << 18
 /** How many aliases (`*name`) a YAML input may expand: enough for any real file, not for an alias bomb. */
 export const MAX_ALIAS_EXPANSIONS = 100
+/** How deep mappings and lists may nest: real files nest a handful of levels, not thousands. */
+export const MAX_YAML_DEPTH = 64
 const MAX_YAML_PROBLEMS = 20
+
+/**
+ * Refuses a YAML text over {@link MAX_YAML_CHARACTERS} before it is parsed, naming the line on
+ * which the limit is crossed. Throws {@link InputError}.
+ */
+export const checkYamlSize = (text: string, file: string, what: string): void => {
+  if (text.length <= MAX_YAML_CHARACTERS) return
+  let line = 1
+  for (let i = text.indexOf("\n"); i >= 0 && i < MAX_YAML_CHARACTERS; i = text.indexOf("\n", i + 1)) line++
+  throw new InputError({ summary: `${file} is too large to be ${what}.`, problems: [{ file, line, message: `expected at most ${MAX_YAML_CHARACTERS.toLocaleString("en")} characters, got ${text.length.toLocaleString("en")} (the limit is crossed on this line)` }] })
+}
+
+/**
+ * The first node of a parsed document nested deeper than {@link MAX_YAML_DEPTH}, and its first
+ * alias (`*name`), found without recursion (a hostile nesting would overflow the stack).
+ */
+const scanNodes = (doc: Document): { readonly tooDeep?: unknown; readonly firstAlias?: unknown } => {
+  const stack: Array<[unknown, number]> = [[doc.contents, 0]]
+  let firstAlias: unknown
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (depth > MAX_YAML_DEPTH) return { tooDeep: node, firstAlias }
+    if (isAlias(node) && (firstAlias === undefined || startOf(node) < startOf(firstAlias))) firstAlias = node
+    if (isCollection(node)) {
+      for (const item of node.items as Array<unknown>) {
+        if (isPair(item)) {
+          stack.push([item.key, depth + 1], [item.value, depth + 1])
+        } else stack.push([item, depth + 1])
+      }
+    }
+  }
+  return { firstAlias }
+}
+
+const startOf = (node: unknown): number => (node as { range?: [number, number, number] } | undefined)?.range?.[0] ?? Number.MAX_SAFE_INTEGER
+
+/** The line a node starts on, or 1. */
+const lineOfNode = (node: unknown, lineCounter: LineCounter): number => {
+  const range = (node as { range?: [number, number, number] } | undefined)?.range
+  return range === undefined ? 1 : lineCounter.linePos(range[0]).line
+}
 
 /**
  * Parses `text` as YAML and decodes it with `schema`. Throws {@link InputError} naming
@@ -25,9 +72,7 @@ const MAX_YAML_PROBLEMS = 20
 export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: string, what: string): S["Type"] => {
   // a dialogue or an instrument is tens of kB: a far larger file is a mistake or an attack, and
   // refusing it early keeps the parser from spending seconds on it
-  if (text.length > MAX_YAML_CHARACTERS) {
-    throw new InputError({ summary: `${file} is too large to be ${what}.`, problems: [{ file, message: `expected at most ${MAX_YAML_CHARACTERS.toLocaleString("en")} characters, got ${text.length.toLocaleString("en")}` }] })
-  }
+  checkYamlSize(text, file, what)
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -39,14 +84,26 @@ export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: 
       })
     })
   }
+  // a deep nesting would overflow the stack of toJS and of the schema: refused at its line
+  const scanned = scanNodes(doc)
+  if (scanned.tooDeep !== undefined) {
+    throw new InputError({ summary: `${file} is not valid YAML.`, problems: [{ file, line: lineOfNode(scanned.tooDeep, lineCounter), message: `expected mappings and lists nested at most ${MAX_YAML_DEPTH} deep` }] })
+  }
   let value: unknown
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS })
   } catch (e) {
-    // the yaml package stops an alias bomb ("billion laughs") with a ReferenceError
+    // the yaml package stops an alias bomb ("billion laughs") and an alias to no anchor with a
+    // ReferenceError; both are named at the first alias
+    const why = e instanceof Error ? e.message : String(e)
+    const bomb = /alias count/i.test(why)
     throw new InputError({
       summary: `${file} is not valid YAML.`,
-      problems: [{ file, message: `expected at most ${MAX_ALIAS_EXPANSIONS} expansions of aliases (*name), which this file exceeds: ${e instanceof Error ? e.message : String(e)}` }]
+      problems: [{
+        file,
+        line: lineOfNode(scanned.firstAlias, lineCounter),
+        message: bomb ? `expected at most ${MAX_ALIAS_EXPANSIONS} expansions of aliases (*name), which this file exceeds: ${why}` : `expected every alias (*name) to follow its anchor (&name): ${why}`
+      }]
     })
   }
   const result = Schema.decodeUnknownResult(schema as unknown as Schema.Codec<S["Type"], unknown>)(value ?? {}, { errors: "all" })

@@ -112,9 +112,9 @@ describe("other registries", () => {
     expect(problems.map(formatProblem)).toEqual(['p.csv:4: code: expected a unique value, "ABCD2345" is already on line 3'])
   })
 
-  it("JSON import names the item", () => {
+  it("JSON import names the item and the line it starts on", () => {
     const { problems } = decodeRegistryJson(sitesRegistry, JSON.stringify([{ id: "a", name: "A" }]), "sites.json")
-    expect(problems.map(formatProblem)).toContain("sites.json: [0].city: expected a value (city or place)")
+    expect(problems.map(formatProblem)).toContain("sites.json:1: [0].city: expected a value (city or place)")
   })
 
   it("JSON import keeps each item's line for the checks against the database (issue 13)", () => {

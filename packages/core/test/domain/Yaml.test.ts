@@ -21,13 +21,13 @@ describe("decodeYaml on hostile input", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdef"[i]}`).join(", ")}]`), "g: [*f, *f]"].join("\n")
     const error = failure(bomb)
     expect(error._tag).toBe("InputError")
-    expect(formatProblem(error.problems[0]!)).toMatch(/^convene\.yaml: expected at most 100 expansions of aliases/)
+    expect(formatProblem(error.problems[0]!)).toMatch(/^convene\.yaml:2: expected at most 100 expansions of aliases/)
   })
 
   it("refuses a file over the size limit before parsing it", () => {
     const error = failure(`a: ${'"'.repeat(MAX_YAML_CHARACTERS)}`)
     expect(error.problems).toHaveLength(1)
-    expect(formatProblem(error.problems[0]!)).toMatch(/^convene\.yaml: expected at most 1,048,576 characters, got 1,048,579/)
+    expect(formatProblem(error.problems[0]!)).toMatch(/^convene\.yaml:1: expected at most 262,144 characters, got 262,147/)
   })
 
   it("shows the first 20 of thousands of syntax errors, each at its line and column", () => {
