@@ -7,8 +7,11 @@
 //   FUZZ_IMPORTS  accepted inputs per importer that go on through the database (default FUZZ_RUNS / 20)
 //   FUZZ_ONLY     input numbers to run alone (FUZZ_ONLY=17,230): what a failure names
 //   FUZZ_SAVE     a folder each failing input is written to (default out/fuzz)
-// Arguments are passed to vitest, e.g. `pnpm fuzz -t kobo` or a test file.
+// Arguments are passed to vitest, e.g. `pnpm fuzz -t kobo` or a test file. Without arguments, the
+// kill -9 mail test (`pnpm crash:mail`, 50 trials) runs after them, on the build.
 import { spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 
 const env = { ...process.env }
 const unset = (name) => env[name] === undefined || env[name] === ""
@@ -21,4 +24,11 @@ const args = process.argv.slice(2)
 const started = Date.now()
 const r = spawnSync("pnpm", ["exec", "vitest", "run", ...(args.some((a) => !a.startsWith("-")) ? [] : ["packages/core/test/fuzz/"]), "--maxWorkers=1", ...args], { stdio: "inherit", env })
 console.log(`fuzz: ${Math.round((Date.now() - started) / 1000)} s`)
-process.exit(r.status ?? 1)
+// the whole run (no arguments) also kills 50 mail sends with SIGKILL (scripts/crash-mail.mjs, on the build)
+let mail = 0
+if (args.length === 0) {
+  if (existsSync(new URL("../packages/core/dist/mail/index.js", import.meta.url))) {
+    mail = spawnSync(process.execPath, [fileURLToPath(new URL("crash-mail.mjs", import.meta.url)), "50"], { stdio: "inherit", env }).status ?? 1
+  } else console.log("fuzz: the kill -9 mail test (pnpm crash:mail) skipped: run `pnpm run build` first")
+}
+process.exit((r.status ?? 1) || mail)
