@@ -59,6 +59,7 @@ export class FuzzReport {
   accepted = 0
   refused = 0
   imports = 0
+  stored = 0
   slow: Array<{ n: number; ms: number }> = []
   findings: Array<Finding> = []
   private readonly started = performance.now()
@@ -83,7 +84,7 @@ export class FuzzReport {
   summary(): string {
     const ms = Math.round(performance.now() - this.started)
     const slow = this.slow.length === 0 ? "" : `, ${this.slow.length} slower than ${SLOW_MS} ms (${this.slow.slice(0, 5).map((s) => `#${s.n} ${s.ms} ms`).join(", ")})`
-    const imports = this.imports === 0 ? "" : `, ${this.imports} through the database`
+    const imports = this.imports === 0 ? "" : `, ${this.imports} through the database of which ${this.stored} stored`
     return `fuzz ${this.name}: ${this.inputs} inputs (seed ${FUZZ_SEED}; ${this.accepted} accepted, ${this.refused} refused${imports}) in ${ms} ms, ${this.findings.length} findings${slow}`
   }
 
@@ -178,7 +179,10 @@ export const fuzzImport = async <A, E>(
     outcome = { thrown: e }
   }
   report.timed(n, performance.now() - t0, mutant)
-  if ("ok" in outcome && outcome.ok) return true
+  if ("ok" in outcome && outcome.ok) {
+    report.stored++
+    return true
+  }
   const thrown = "thrown" in outcome ? outcome.thrown : outcome.error
   // the decoder accepted this input: a refusal now is the database's checks (references, unique values)
   report.refused++

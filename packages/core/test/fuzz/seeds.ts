@@ -136,8 +136,10 @@ const resultSites = [
 const simulated = resultSites.map((s, i) => simulateSiteResults(ballots, s, 7 + i))
 const csvRows = resultsCsvRows(ballots, simulated)
 
-/** The three results CSVs (tallies, ballots, recommendations) of two simulated sites. */
-export const resultsCsvSeeds = [resultsCsvText("tallies", csvRows.tallies), resultsCsvText("ballots", csvRows.ballots), resultsCsvText("recommendations", csvRows.recommendations)]
+const dakarRows = resultsCsvRows(ballots, simulated.slice(0, 1))
+
+/** The three results CSVs (tallies, ballots, recommendations) of two simulated sites, and of Dakar alone. */
+export const resultsCsvSeeds = [csvRows, dakarRows].flatMap((rows) => [resultsCsvText("tallies", rows.tallies), resultsCsvText("ballots", rows.ballots), resultsCsvText("recommendations", rows.recommendations)])
 
 /** KoboToolbox exports of the results form for the same sites. */
 export const resultsKoboSeeds = [koboCsvOf(ballots, simulated), koboCsvOf(ballots, simulated.slice(0, 1), { delimiter: ",", expandedOnly: true }), koboCsvOf(ballots, simulated.slice(1), { ballotColumn: false })]
