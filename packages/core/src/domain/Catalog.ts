@@ -4,10 +4,10 @@
  * (`fr-SN` → `fr` → the dialogue's source locale). Pure: files are read elsewhere.
  */
 import { IntlMessageFormat } from "intl-messageformat"
-import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml"
+import { isMap, isScalar, LineCounter, type Node as YamlNode } from "yaml"
 import { InputError, type Problem } from "./Errors.js"
 import { canonicalLocale } from "./Values.js"
-import { checkYamlSize, MAX_YAML_DEPTH } from "./Yaml.js"
+import { checkYamlSize, MAX_YAML_DEPTH, parseYaml } from "./Yaml.js"
 
 /** One message of a catalog and where it was written. */
 export interface CatalogEntry {
@@ -40,7 +40,7 @@ export type CatalogLayer = "site" | "workspace" | "built-in"
 export const parseCatalog = (text: string, file: string, locale: string, layer: CatalogLayer): Catalog => {
   checkYamlSize(text, file, "a message catalog")
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const doc = parseYaml(text, file, { lineCounter, uniqueKeys: true })
   const problems: Array<Problem> = []
   // a hostile file has thousands of syntax errors: the first twenty say enough
   for (const e of doc.errors.slice(0, 20)) {

@@ -3,12 +3,13 @@
  * KoboToolbox/ODK exports, read into rows of decoded answers with every problem located as
  * FILE:LINE:COLUMN. Pure: the import workflow reads the file and looks the codes up.
  */
+import * as Schema from "effect/Schema"
 import { type Answers, decodeAnswer } from "./Answers.js"
 import { parseCsv } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 import { type Instrument, type Question, questionsFor, type WaveId } from "./Instrument.js"
 import { koboDelimiter, parseKoboCsv } from "./Kobo.js"
-import { normaliseParticipantCode } from "./Registry.js"
+import { normaliseParticipantCode, ParticipantCode } from "./Registry.js"
 
 /** One participant's answers as read from a file: where, the code (upper case), the answers given. */
 export interface AnswerRow {
@@ -30,6 +31,7 @@ export interface AnswerRows {
 }
 
 const CODE_COLUMNS = ["code", "participant_code"]
+const isParticipantCode = Schema.is(ParticipantCode)
 
 /**
  * Paper data entry: `code` (or `participant_code`), then one column per question id of the
@@ -72,6 +74,11 @@ export const paperRows = (text: string, file: string, instrument: Instrument, wa
     const code = normaliseParticipantCode(record.fields[codeColumn]!)
     if (code === "") {
       problems.push({ file, line: record.line, column: codeColumn + 1, field: "code", message: "expected a participant code" })
+      continue
+    }
+    // checked here as the Kobo reader does: a NUL in a code used to reach the database's lookup (exit 3, no line)
+    if (!isParticipantCode(code)) {
+      problems.push({ file, line: record.line, column: codeColumn + 1, field: "code", message: `expected a code of 4 to 32 letters, digits or dashes, got ${JSON.stringify(record.fields[codeColumn]!)}` })
       continue
     }
     const first = codes.get(code)

@@ -56,6 +56,39 @@ const scanNodes = (doc: Document): { readonly tooDeep?: unknown; readonly firstA
 
 const startOf = (node: unknown): number => (node as { range?: [number, number, number] } | undefined)?.range?.[0] ?? Number.MAX_SAFE_INTEGER
 
+/**
+ * Parses YAML text into a document, as `parseDocument` does, but refuses a nesting so deep that
+ * the parser itself runs out of stack (a few thousand `- ` or `[` on one line, well under the size
+ * limit), naming the line that nests deepest. Throws {@link InputError}.
+ */
+export const parseYaml = (text: string, file: string, options: { readonly lineCounter: LineCounter; readonly uniqueKeys?: boolean }): Document.Parsed => {
+  try {
+    return parseDocument(text, { lineCounter: options.lineCounter, prettyErrors: false, ...(options.uniqueKeys === undefined ? {} : { uniqueKeys: options.uniqueKeys }) })
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e
+    throw new InputError({ summary: `${file} is not valid YAML.`, problems: [{ file, line: deepestLine(text), message: `expected mappings and lists nested at most ${MAX_YAML_DEPTH} deep` }] })
+  }
+}
+
+/** The line that nests deepest, by its indentation, its leading `- `, `? `, `: ` and the open `[` and `{` (quotes aside). */
+const deepestLine = (text: string): number => {
+  let best = 1
+  let bestDepth = -1
+  let flow = 0
+  text.split("\n").forEach((l, i) => {
+    for (const ch of l) {
+      if (ch === "[" || ch === "{") flow++
+      else if ((ch === "]" || ch === "}") && flow > 0) flow--
+    }
+    const depth = /^[ \t]*(?:[-?:][ \t]+)*/.exec(l)![0].length + flow
+    if (depth > bestDepth) {
+      bestDepth = depth
+      best = i + 1
+    }
+  })
+  return best
+}
+
 /** The line a node starts on, or 1. */
 const lineOfNode = (node: unknown, lineCounter: LineCounter): number => {
   const range = (node as { range?: [number, number, number] } | undefined)?.range
@@ -74,7 +107,7 @@ export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: 
   // refusing it early keeps the parser from spending seconds on it
   checkYamlSize(text, file, what)
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  const doc = parseYaml(text, file, { lineCounter })
   if (doc.errors.length > 0) {
     throw new InputError({
       summary: `${file} is not valid YAML${doc.errors.length > MAX_YAML_PROBLEMS ? ` (${doc.errors.length} errors, the first ${MAX_YAML_PROBLEMS} shown)` : ""}.`,

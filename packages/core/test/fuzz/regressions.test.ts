@@ -2,13 +2,17 @@
 // that reached the database through an e-mail address, a participant's category or a website
 // (exit 3 "invalid byte sequence", no FILE:LINE); JSON registry problems without a line; YAML
 // refusals (size, alias bomb) without a line; an alias without its anchor reported as an alias
-// bomb; nesting deep enough to overflow the stack; catalogs without a size limit.
+// bomb; nesting deep enough to overflow the stack, of the YAML parser itself too (a RangeError
+// crash); catalogs without a size limit; a NUL in a paper answer's participant code.
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { parseCatalog } from "../../src/domain/Catalog.js"
+import { questionsFor } from "../../src/domain/Instrument.js"
+import { paperRows } from "../../src/domain/PaperAnswers.js"
 import { formatProblem, type InputError } from "../../src/domain/Errors.js"
 import { coalitionRegistry, decodeRegistryCsv, decodeRegistryJson, fellowsRegistry, participantsRegistry, sitesRegistry } from "../../src/domain/Registry.js"
 import { decodeYaml, MAX_YAML_CHARACTERS, MAX_YAML_DEPTH } from "../../src/domain/Yaml.js"
+import { instrument } from "./seeds.js"
 
 const thrown = (f: () => unknown): InputError => {
   try {
@@ -42,6 +46,14 @@ describe("registries: control characters in every field (found by the fuzz tests
   })
 })
 
+describe("paper answers: a participant code is checked before it is looked up (found by the fuzz tests)", () => {
+  it("refuses a code with a NUL at FILE:LINE:COLUMN instead of a database error", () => {
+    const q = questionsFor(instrument, "pre")[0]!
+    const text = `${q.id},code\n1,SNAA\u0000AA22\n`
+    expect(paperRows(text, "paper.csv", instrument, "pre").problems.map(formatProblem)).toEqual(['paper.csv:2:2: code: expected a code of 4 to 32 letters, digits or dashes, got "SNAA\\u0000AA22"'])
+  })
+})
+
 describe("YAML: every refusal located (found by the fuzz tests)", () => {
   const decode = (text: string) => decodeYaml(Schema.Unknown, text, "convene.yaml", "a dialogue")
 
@@ -52,6 +64,15 @@ describe("YAML: every refusal located (found by the fuzz tests)", () => {
     expect(thrown(() => decode(block)).problems.map(formatProblem)).toEqual([`convene.yaml:${MAX_YAML_DEPTH + 2}: expected mappings and lists nested at most ${MAX_YAML_DEPTH} deep`])
     // nesting at the limit is fine
     expect(decode(`deep: ${"[".repeat(MAX_YAML_DEPTH)}${"]".repeat(MAX_YAML_DEPTH)}\n`)).toBeDefined()
+  })
+
+  it("refuses a nesting so deep that the YAML parser itself runs out of stack (it threw a RangeError), at that line", () => {
+    // 3,000 `- ` between two keys: the yaml package's parser overflows instead of reporting an error
+    const text = `id: x\n${"- ".repeat(3_000)}\ntitle: y\n`
+    expect(thrown(() => decode(text)).problems.map(formatProblem)).toEqual([`convene.yaml:2: expected mappings and lists nested at most ${MAX_YAML_DEPTH} deep`])
+    expect(thrown(() => parseCatalog(`a: b\n${"- ".repeat(3_000)}\nc: d\n`, "locales/fr.yaml", "fr", "workspace")).problems.map(formatProblem)).toEqual([
+      `locales/fr.yaml:2: expected mappings and lists nested at most ${MAX_YAML_DEPTH} deep`
+    ])
   })
 
   it("names an alias without its anchor as such, at the alias's line (it was reported as an alias bomb, without a line)", () => {
