@@ -89,7 +89,7 @@ export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
  * @example
  * normaliseParticipantCode(" k7m2-p9qx ") // "K7M2-P9QX"
  */
-export const normaliseParticipantCode = (code: string): string => code.trim().toUpperCase()
+export const normaliseParticipantCode = (code: string): string => code.trim().replace(/[a-z]+/g, (letters) => letters.toUpperCase())
 
 /**
  * A pseudonymous participant code that links a person's survey answers across waves: 4 to 32
