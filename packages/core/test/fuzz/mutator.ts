@@ -9,18 +9,7 @@
  * bidi overrides, zero-width and combining characters, U+2028), numbers out of range, and
  * splices from another seed. One to four of them are stacked on each input.
  */
-
-/** A PRNG (mulberry32): fast, seeded, the same sequence everywhere. */
-export const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from "../../src/domain/Simulation.js"
 
 /** The seed of input `n` of a run seeded `seed`: each input can be made again on its own. */
 export const inputSeed = (seed: number, n: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(n + 1, 0xc2b2ae35)) >>> 0
@@ -197,7 +186,7 @@ export interface Mutant {
  * const { text, mutations } = mutate(["id,name\nsn-dakar,Dakar\n"], 20261130, 7)
  */
 export const mutate = (seeds: ReadonlyArray<string>, seed: number, n: number): Mutant => {
-  const rng = prng(inputSeed(seed, n))
+  const rng = mulberry32(inputSeed(seed, n))
   const seedIndex = int(rng, seeds.length)
   let text = seeds[seedIndex]!
   const names: Array<string> = []
