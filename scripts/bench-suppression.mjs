@@ -6,16 +6,11 @@
 // Target: under 3 s for 1,000 sites on one core.
 // Usage: node scripts/bench-suppression.mjs [SITES] (after pnpm run build)
 import { suppressionPattern } from "../packages/core/dist/domain/Report.js"
+import { mulberry32 } from "../packages/core/dist/domain/Simulation.js"
 
 const count = Number(process.argv[2] ?? 1000)
-// a small seeded generator (mulberry32): the same data every run
-let seed = 42
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+// the simulation's seeded generator: the same data every run
+const random = mulberry32(42)
 const countries = ["IN", "BD", "PK", "GB", "FR", "SN", "NG", "BR", "US", "WS", "EG", "KE", "ZA", "DE", "IT", "ES", "MX", "AR", "CL", "PE", "CO", "JP", "CN", "KR", "ID", "PH", "VN", "TH", "AU", "NZ", "CA", "UA", "PL", "TR", "MA", "GH", "CI", "CM", "ET", "TZ", "UG", "RW", "FJ", "SE", "NO", "NL", "BE", "CH", "AT", "TW"]
 const formats = ["in-person", "online", "hybrid", "mirror"]
 const pick = (xs) => xs[Math.floor(random() * xs.length)]
