@@ -569,19 +569,23 @@ describe.each(testDatabases)("mail on $name", (testDb) => {
     expect(new Set(smtp.received.map(messageIdOf)).size).toBe(60)
   })
 
-  it.runIf(testDb.name === "postgres")(
-    "never sends one message from two `mail flush` processes at once on PostgreSQL (two real processes, issue 13)",
+  it.runIf(testDb.name === "postgres").each([
+    { mode: "flush", what: "`mail flush`", queued: true },
+    // both queue the same messages (one key each) and deliver them, as two `kit send --all` or two `survey invite` do
+    { mode: "send", what: "`kit send` / `survey invite`", queued: false }
+  ] as const)(
+    "never sends one message from two $what processes at once on PostgreSQL (two real processes, issue 13)",
     { timeout: 120_000 },
-    async () => {
+    async ({ mode, queued }) => {
       // on PGlite a second process waits for the first's folder lock: two cannot run at once
       const count = 200
       smtp = await startSmtp({ delayMs: 2 })
       const transport = { smtpUrl: smtp.url, from: FROM }
-      await runWith(shape, enqueueMessages(crashMessages(count), { from: FROM }))
+      if (queued) await runWith(shape, enqueueMessages(crashMessages(count), { from: FROM }))
       const database = { url: shape.url! }
       // two processes, each delivering whatever is queued, as `mail flush` does
       const flushers = [0, 1].map(() => {
-        const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "support", "send-child.ts"), JSON.stringify({ database, transport, count, mode: "flush" })], {
+        const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "support", "send-child.ts"), JSON.stringify({ database, transport, count, mode })], {
           cwd: import.meta.dirname,
           stdio: ["ignore", "pipe", "pipe"]
         })
@@ -594,7 +598,7 @@ describe.each(testDatabases)("mail on $name", (testDb) => {
       expect(sent[0]! + sent[1]!).toBe(count)
       expect(smtp.received).toHaveLength(count)
       expect(new Set(smtp.received.map(messageIdOf)).size).toBe(count)
-      console.info(`two concurrent flushes on PostgreSQL: ${sent.join(" + ")} = ${count} sent, ${smtp.received.length} received`)
+      console.info(`two concurrent ${mode} processes on PostgreSQL: ${sent.join(" + ")} = ${count} sent, ${smtp.received.length} received`)
     }
   )
 })
