@@ -15,10 +15,16 @@ import type { GroupResult, PairedResult, QuestionResult, SurveyReport } from "..
 export const reportJson = (report: SurveyReport): string => `${JSON.stringify(report, null, 2)}\n`
 
 const round = (x: number | null | undefined, digits = 6): string => (x === null || x === undefined || !Number.isFinite(x) ? "" : String(Number(x.toFixed(digits))))
+/**
+ * A p-value in full precision (the shortest text that reads back as the same double, e.g.
+ * `3.2e-12`): rounding to six places would write a very small p-value as 0.
+ */
+const exact = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? "" : String(x))
 
 /**
  * The report as tidy CSV: one row per figure — pool, grouping, group, question, wave, measure,
- * option, value, n. Suppressed groups, waves and paired figures appear as a `suppressed` row,
+ * option, value, n. p-values (`p_t_test`, `p_wilcoxon`, `p_mcnemar`, `p_mcnemar_exact`) are written in
+ * full precision (`3.2e-12`, never rounded to 0); other figures to six decimal places. Suppressed groups, waves and paired figures appear as a `suppressed` row,
  * never as numbers; a suppressed group has no response rows (no counts at all).
  */
 export const reportCsv = (report: SurveyReport): string => {
@@ -30,7 +36,7 @@ export const reportCsv = (report: SurveyReport): string => {
     for (const [measure, value] of [
       ["mean_pre", p.meanPre], ["mean_post", p.meanPost], ["mean_change", p.meanChange], ["ci95_low", p.ci95?.[0]], ["ci95_high", p.ci95?.[1]],
       ["t", p.t], ["df", p.df], ["p_t_test", p.pT], ["wilcoxon_v", p.wilcoxon.v], ["p_wilcoxon", p.wilcoxon.p], ["d_z", p.dz], ["rank_biserial", p.rankBiserial]
-    ] as const) row(pool, g, q, type, w, measure, measure === "p_wilcoxon" ? p.wilcoxon.method : "", round(value as number | null), p.n)
+    ] as const) row(pool, g, q, type, w, measure, measure === "p_wilcoxon" ? p.wilcoxon.method : "", measure.startsWith("p_") ? exact(value) : round(value), p.n)
   }
   for (const { pool, groups } of report.pools) {
     for (const g of groups) {
@@ -67,8 +73,8 @@ export const reportCsv = (report: SurveyReport): string => {
           row(pool, g, q.id, q.type, "pre-post", "mcnemar_b", "", String(q.mcnemar.b), "")
           row(pool, g, q.id, q.type, "pre-post", "mcnemar_c", "", String(q.mcnemar.c), "")
           row(pool, g, q.id, q.type, "pre-post", "mcnemar_chi2", "", round(q.mcnemar.statistic), "")
-          row(pool, g, q.id, q.type, "pre-post", "p_mcnemar", q.mcnemar.method, round(q.mcnemar.p), "")
-          row(pool, g, q.id, q.type, "pre-post", "p_mcnemar_exact", "", round(q.mcnemar.exactP), "")
+          row(pool, g, q.id, q.type, "pre-post", "p_mcnemar", q.mcnemar.method, exact(q.mcnemar.p), "")
+          row(pool, g, q.id, q.type, "pre-post", "p_mcnemar_exact", "", exact(q.mcnemar.exactP), "")
         }
       }
     }
@@ -88,7 +94,8 @@ const svgOf = async (spec: TopLevelSpec): Promise<string> => {
 
 const COLORS = { neg2: "#b2182b", neg1: "#ef8a62", neutral: "#d9d9d9", pos1: "#67a9cf", pos2: "#2166ac" }
 const fmt = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits))
-const pFmt = (p: number | null | undefined): string => (p === null || p === undefined ? "—" : p < 0.001 ? "< 0.001" : p.toFixed(3))
+/** A p-value for the HTML page, already escaped: "&lt; 0.001" below 0.001 (the CSV and JSON carry it in full). */
+const pFmt = (p: number | null | undefined): string => (p === null || p === undefined ? "—" : p < 0.001 ? "&lt; 0.001" : p.toFixed(3))
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)} %`)
 
 /** Diverging stacked bars, pre against post, for one Likert or 0–10 question of one group. */
@@ -177,7 +184,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
   for (const { pool, groups } of report.pools) {
     out.push(`<h2>${pool === "main" ? "Randomly selected sites" + (report.includeMirror ? " and mirror dialogues" : "") : "Mirror dialogues (reported apart)"}</h2>`)
     // response
-    out.push(`<h3>Response</h3><table><thead><tr><th>Group</th>${report.waves.map((w) => `<th>${esc(w)}: answered / registered</th><th>rate</th><th>e-mail invitations</th>`).join("")}<th>paired (${esc(w0)} and ${esc(w1)})</th></tr></thead><tbody>`)
+    out.push(`<h3>Response</h3><table><thead><tr><th scope="col">Group</th>${report.waves.map((w) => `<th scope="col">${esc(w)}: answered / registered</th><th scope="col">rate</th><th scope="col">e-mail invitations</th>`).join("")}<th scope="col">paired (${esc(w0)} and ${esc(w1)})</th></tr></thead><tbody>`)
     for (const g of groups) {
       out.push(`<tr><td>${esc(g.label)}</td>${report.waves.map((w) => {
         const r = g.response.waves[w]
@@ -190,7 +197,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
     // knowledge index
     const know = groups.filter((g) => g.knowledge !== null)
     if (know.length > 0) {
-      out.push(`<h3>Knowledge index</h3><p class="muted">Share of knowledge items answered correctly, ${esc(w0)} against ${esc(w1)}, among those who answered both.</p><table><thead><tr><th>Group</th><th>n</th><th>${esc(w0)}</th><th>${esc(w1)}</th><th>change</th><th>95% CI</th><th>p (t)</th><th>p (Wilcoxon)</th><th>d<sub>z</sub></th></tr></thead><tbody>`)
+      out.push(`<h3>Knowledge index</h3><p class="muted">Share of knowledge items answered correctly, ${esc(w0)} against ${esc(w1)}, among those who answered both.</p><table><thead><tr><th scope="col">Group</th><th scope="col">n</th><th scope="col">${esc(w0)}</th><th scope="col">${esc(w1)}</th><th scope="col">change</th><th scope="col">95% CI</th><th scope="col">p (t)</th><th scope="col">p (Wilcoxon)</th><th scope="col">d<sub>z</sub></th></tr></thead><tbody>`)
       const points: Array<{ group: string; change: number; low: number; high: number }> = []
       for (const g of know) {
         const k = g.knowledge!
@@ -214,7 +221,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
       }
       const numeric = ["likert5", "likert7", "scale", "number"].includes(q.type)
       if (numeric) {
-        out.push(`<table><thead><tr><th>Group</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th>${esc(w)}: mean</th><th>median</th><th>n</th>`).join("")}<th>paired n</th><th>mean change</th><th>95% CI</th><th>p (t)</th><th>p (Wilcoxon)</th><th>d<sub>z</sub></th><th>rank-biserial</th></tr></thead><tbody>`)
+        out.push(`<table><thead><tr><th scope="col">Group</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th scope="col">${esc(w)}: mean</th><th scope="col">median</th><th scope="col">n</th>`).join("")}<th scope="col">paired n</th><th scope="col">mean change</th><th scope="col">95% CI</th><th scope="col">p (t)</th><th scope="col">p (Wilcoxon)</th><th scope="col">d<sub>z</sub></th><th scope="col">rank-biserial</th></tr></thead><tbody>`)
         const points: Array<{ group: string; change: number; low: number; high: number }> = []
         for (const g of groups) {
           const gq = g.questions[qi]!
@@ -232,7 +239,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
         if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), `mean change (${w1} − ${w0}), 95% CI`))}</div>`)
       } else if (q.type !== "text") {
         // choices: shares per wave, shift among pairs, McNemar where binary
-        out.push(`<table><thead><tr><th>Group</th><th>Option</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th>${esc(w)}</th>`).join("")}<th>change among pairs</th></tr></thead><tbody>`)
+        out.push(`<table><thead><tr><th scope="col">Group</th><th scope="col">Option</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th scope="col">${esc(w)}</th>`).join("")}<th scope="col">change among pairs</th></tr></thead><tbody>`)
         for (const g of groups) {
           const gq = g.questions[qi]!
           const waves = report.waves.filter((w) => w in gq.waves)
