@@ -207,7 +207,7 @@ const questionSection = (x: Texts, question: CountedQuestion, sourceLocale: stri
   if (chart === "") return out.join("\n")
   out.push(`<div class="chart">${chart}</div>`)
   const show = (v: number | null) => (ranking ? x.dec(v) : x.pct(v))
-  const head = `<tr><th>${esc(x.t(question.type === "scale" ? "col_point" : "col_option"))}</th>${series.map((s) => `<th>${esc(s.name)}</th>`).join("")}</tr>`
+  const head = `<tr><th scope="col">${esc(x.t(question.type === "scale" ? "col_point" : "col_option"))}</th>${series.map((s) => `<th scope="col">${esc(s.name)}</th>`).join("")}</tr>`
   const rows = labels.map((label, i) => `<tr><td>${esc(label)}</td>${series.map((s) => (shown(s) ? `<td>${show(figureOf(s.q, i).value)}${interval(x, figureOf(s.q, i), show)}</td>` : "<td>—</td>")).join("")}</tr>`)
   if (question.type === "scale") rows.push(`<tr><td><strong>${esc(x.t("col_mean"))}</strong></td>${series.map((s) => (shown(s) && s.q.mean !== undefined ? `<td><strong>${x.dec(s.q.mean.value)}</strong>${interval(x, s.q.mean, x.dec)}</td>` : "<td>—</td>")).join("")}</tr>`)
   out.push(`<p class="muted">${esc(x.t(ranking ? "chart_borda" : "chart_share"))}</p><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`)
@@ -252,7 +252,7 @@ const profileSection = (x: Texts, input: PortalInput, siteIds: ReadonlySet<strin
       const hidden = counts.filter((r) => r.count === null).length
       const rows = counts.filter((r) => r.count !== null).map((r) => `<tr><td>${esc(r.category === "" ? x.t("not_stated") : r.category)}</td><td>${x.int(r.count!)}</td></tr>`)
       if (hidden > 0) rows.push(`<tr><td>${esc(x.t("other_categories", { count: hidden }))}</td><td>${esc(x.t("fewer_than_each", { min: PORTAL_MIN_GROUP }))}</td></tr>`)
-      return `<table><thead><tr><th>${esc(x.t(`profile.${field}`))}</th><th>${esc(x.t("col_people"))}</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+      return `<table><thead><tr><th scope="col">${esc(x.t(`profile.${field}`))}</th><th scope="col">${esc(x.t("col_people"))}</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
     })
     out.push(`<div class="figures">${tables.join("")}</div>`)
   }

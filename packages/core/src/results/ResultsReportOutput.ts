@@ -199,7 +199,7 @@ export const resultsHtml = async (report: ResultsReport, t: ReportText): Promise
 /** A question's options: count, share and interval; for rankings mean rank and Borda points; for scales the mean and median. */
 const questionTable = (q: VoteQuestionResult, t: ReportText): string => {
   const ranking = q.type === "ranking"
-  const head = `<tr><th>${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th>${esc(t("col_count"))}</th><th>${esc(t("col_share"))}</th><th>${esc(t("col_interval"))}</th>${ranking ? `<th>${esc(t("col_mean_rank"))}</th><th>${esc(t("col_interval"))}</th><th>${esc(t("col_borda"))}</th><th>${esc(t("col_borda_per_voter"))}</th><th>${esc(t("col_interval"))}</th>` : ""}</tr>`
+  const head = `<tr><th scope="col">${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th scope="col">${esc(t("col_count"))}</th><th scope="col">${esc(t("col_share"))}</th><th scope="col">${esc(t("col_interval"))}</th>${ranking ? `<th scope="col">${esc(t("col_mean_rank"))}</th><th scope="col">${esc(t("col_interval"))}</th><th scope="col">${esc(t("col_borda"))}</th><th scope="col">${esc(t("col_borda_per_voter"))}</th><th scope="col">${esc(t("col_interval"))}</th>` : ""}</tr>`
   const rows = q.options.map((o) =>
     `<tr><td>${esc(o.label)}</td><td>${o.count}</td><td>${pct(o.share.value)}</td><td>${interval(o.share, pct)}</td>${
       ranking ? `<td>${num(o.mean_rank?.value)}</td><td>${interval(o.mean_rank!, (x) => num(x))}</td><td>${o.borda!.points}</td><td>${num(o.borda!.per_voter.value)}</td><td>${interval(o.borda!.per_voter, (x) => num(x))}</td>` : ""
@@ -227,7 +227,7 @@ const groupChart = (groups: ReadonlyArray<{ label: string; q: VoteQuestionResult
 
 /** Per group: its counts, and each option's share with its interval and its difference with the global share (a scale's mean too). */
 const groupsTable = (report: ResultsReport, qi: number, q: VoteQuestionResult, t: ReportText): string => {
-  const head = `<tr><th>${esc(t("col_group"))}</th><th>${esc(t("col_sites"))}</th><th>${esc(t("col_voters"))}</th><th>${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th>${esc(t("col_share"))}</th><th>${esc(t("col_interval"))}</th><th>${esc(t("col_diff"))}</th><th>${esc(t("col_interval"))}</th></tr>`
+  const head = `<tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_sites"))}</th><th scope="col">${esc(t("col_voters"))}</th><th scope="col">${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th scope="col">${esc(t("col_share"))}</th><th scope="col">${esc(t("col_interval"))}</th><th scope="col">${esc(t("col_diff"))}</th><th scope="col">${esc(t("col_interval"))}</th></tr>`
   const rows: Array<string> = []
   for (const g of report.analysis.groups) {
     const gq = g.questions[qi]!

@@ -152,7 +152,7 @@ export const briefHtml = async (c: ToolkitContent, t: ToolkitText): Promise<stri
   else {
     out.push(`<p>${esc(t("profile_registered", { count: c.profile.registered }))}</p><div class="profile">`)
     for (const cat of c.profile.categories) {
-      out.push(`<table><thead><tr><th>${esc(t("category", { category: cat.category }))}</th><th></th></tr></thead><tbody>${
+      out.push(`<table><thead><tr><th scope="col">${esc(t("category", { category: cat.category }))}</th><th scope="col"></th></tr></thead><tbody>${
         cat.values.map((v) => `<tr><td>${esc(v.value === "" ? t("not_recorded") : v.value)}</td><td>${v.count === null ? esc(t("suppressed", { threshold: c.profile.threshold })) : f.whole(v.count)}</td></tr>`).join("")
       }</tbody></table>`)
     }
@@ -185,7 +185,7 @@ const comparisonTable = (c: ToolkitContent, q: ToolkitQuestion, t: ToolkitText, 
     const show = q.measure === "borda" ? (x: number) => f.borda(x) : f.points
     return d.low === null || d.high === null ? show(d.diff) : `${show(d.diff)} (${show(d.low)} – ${show(d.high)})`
   }
-  const head = `<tr><th>${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th>${esc(c.placeName)}</th>${c.regionName === null ? "" : `<th>${esc(c.regionName)}</th>`}<th>${esc(t("world"))}</th><th>${esc(t(q.measure === "borda" ? "col_diff_value" : "col_diff"))}</th></tr>`
+  const head = `<tr><th scope="col">${esc(t(q.type === "scale" ? "col_point" : "col_option"))}</th><th scope="col">${esc(c.placeName)}</th>${c.regionName === null ? "" : `<th scope="col">${esc(c.regionName)}</th>`}<th scope="col">${esc(t("world"))}</th><th scope="col">${esc(t(q.measure === "borda" ? "col_diff_value" : "col_diff"))}</th></tr>`
   const rows = q.options.map((o) => `<tr><td>${esc(o.label)}</td><td>${v(o.place.value)}</td>${c.regionName === null ? "" : `<td>${v(o.region?.value ?? null)}</td>`}<td>${v(o.world.value)}</td><td>${diff(o.place)}</td></tr>`)
   if (q.mean !== null) {
     rows.unshift(`<tr><td><strong>${esc(t("col_mean"))}</strong></td><td>${f.mean(q.mean.place.value)}</td>${c.regionName === null ? "" : `<td>${f.mean(q.mean.region?.value ?? null)}</td>`}<td>${f.mean(q.mean.world.value)}</td><td>${

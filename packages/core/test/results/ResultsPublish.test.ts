@@ -18,6 +18,7 @@ import { storeResults, validateResults } from "../../src/results/Results.js"
 import { resultsPublish } from "../../src/results/ResultsPublish.js"
 import { portalSuppression, suppressedCounts } from "../../src/results/ResultsPortal.js"
 import { resultsReport } from "../../src/results/ResultsReport.js"
+import { thCount, thWithoutScope } from "../support/html.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, fellowsCsv, kitWorkspace } from "../support/kit-workspace.js"
 import { registerWorkspace } from "../support/survey-workspace.js"
@@ -135,10 +136,13 @@ describe.each(testDatabases)("the embargo and the results portal on $name", (tes
     for (const f of files) contents.set(f, await readFile(join(out, f), "utf8"))
     // every link resolves to a file of the portal, relative, without a server
     let links = 0
+    let tableCells = 0
     for (const [f, html] of contents) {
       if (!f.endsWith(".html")) continue
       expect(html).not.toMatch(/(src|href)="\//)
       expect(html).not.toMatch(/<link |<script src/)
+      expect(thWithoutScope(html), f).toEqual([])
+      tableCells += thCount(html)
       for (const [, href] of html.matchAll(/href="([^"]+)"/g)) {
         if (href!.startsWith("mailto:")) continue
         expect(href, `${f} → ${href}`).not.toMatch(/^[a-z]+:/)
@@ -147,6 +151,7 @@ describe.each(testDatabases)("the embargo and the results portal on $name", (tes
       }
     }
     expect(links).toBeGreaterThan(50)
+    expect(tableCells).toBeGreaterThan(0)
     // no contact data, no participant code, no group under five
     for (const [f, text] of contents) {
       expect(text, f).not.toContain("secret.example")

@@ -16,6 +16,7 @@ import { resultsReport as reportAsOfNow, type ResultsReportOptions } from "../..
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
 import { registerWorkspace } from "../support/survey-workspace.js"
+import { thCount, thWithoutScope } from "../support/html.js"
 
 const staff = "staff:ana"
 
@@ -116,6 +117,8 @@ describe.each(testDatabases)("the results report on $name", (testDb) => {
     const html = await readFile(files[0]!, "utf8")
     expect(html).toContain('<html lang="en" dir="ltr">')
     expect(html).toContain("<svg")
+    expect(thCount(html)).toBeGreaterThan(0)
+    expect(thWithoutScope(html)).toEqual([])
     expect(html).toContain("Should access to the Internet be recognised as a human right?")
     expect(html).toContain("1 site with draft results, not validated")
     expect(html).not.toContain("⟦")

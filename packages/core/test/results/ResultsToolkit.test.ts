@@ -23,6 +23,7 @@ import { simulateSurvey } from "../../src/simulation/index.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
 import { chromiumPath } from "../support/chromium.js"
+import { thCount, thWithoutScope } from "../support/html.js"
 import { participantsCsv, registerWorkspace } from "../support/survey-workspace.js"
 
 const staff = "staff:ana"
@@ -101,6 +102,8 @@ describe.each(testDatabases)("the results toolkits on $name", (testDb) => {
     const brief = await readFile(join(out(), "sn", "brief.html"), "utf8")
     expect(brief).toMatch(/^<!doctype html><html lang="fr-SN" dir="ltr">/)
     expect(brief).toContain("Sénégal : ce que les citoyens ont dit")
+    expect(thCount(brief)).toBeGreaterThan(0)
+    expect(thWithoutScope(brief)).toEqual([])
     expect(brief).not.toContain("EMBARGOED")
     // the country's leading option, Non: Senegal 6 of 8, Africa 9 of 20, world 13 of 30
     expect(brief).toMatch(/Non — Sénégal\s:\s75\s%\s;\sAfrique\s:\s45\s%\s;\smonde\s:\s43\s%\./)

@@ -19,6 +19,7 @@ import { type ServeOptions, serveSurveys } from "../../src/server/SurveyServe.js
 import { ConveneStore } from "../../src/Store.js"
 import { type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, fellowsCsv, kitWorkspace } from "../support/kit-workspace.js"
+import { thCount, thWithoutScope } from "../support/html.js"
 
 const TOKEN = "staff-token-0123456789-abcdefghij"
 
@@ -143,6 +144,8 @@ describe.each(testDatabases)("the live view on $name", (testDb) => {
     expect(html).toContain('<meta http-equiv="refresh" content="10">')
     expect(html).toContain("EMBARGOED until")
     expect(html).toContain("No site has submitted its results yet.")
+    expect(thCount(html)).toBeGreaterThan(0)
+    expect(thWithoutScope(html)).toEqual([])
     expect(html).not.toContain("⟦")
     expect(html).not.toContain("Apia")
     // the table follows the sun, with each state in words
