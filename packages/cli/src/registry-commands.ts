@@ -33,7 +33,7 @@ export const importCommand = (name: RegistryName): typeof ConveneCommand =>
     static override summary = `Import ${plural(name)} from a CSV (or JSON) file, all or nothing.`
     static override description = `Every row is checked before anything is written: when any row is bad, nothing is imported and each bad row is reported as FILE:LINE: field: expected … . Rows are upserted by id, so importing the same file again changes nothing. The columns are: ${registries[name].columns.map((c) => c.name).join(",")}.`
     static override examples = [`<%= config.bin %> ${name} import ${name}.csv`, `<%= config.bin %> ${name} import ${name}.csv --json`]
-    static override args = { file: Args.string({ description: "CSV file (or .json as written by export --format json)", required: true }) }
+    static override args = { file: Args.string({ description: `The CSV file of ${plural(name)} (or a .json file as written by \`convene ${name} export --format json\`).`, required: true }) }
     static override flags = { ...workspaceFlags }
 
     async run() {
@@ -128,7 +128,7 @@ export const showCommand = (name: RegistryName): typeof ConveneCommand =>
   class ShowCommand extends ConveneCommand {
     static override summary = `Show one ${registries[name].noun}.`
     static override examples = [`<%= config.bin %> ${name} show ${examples[name].id}`]
-    static override args = { id: Args.string({ description: "id", required: true }) }
+    static override args = { id: Args.string({ description: `The ${registries[name].noun}'s id, e.g. ${examples[name].id} (see \`convene ${name} list\`).`, required: true }) }
     static override flags = { ...workspaceFlags }
 
     async run() {
@@ -181,7 +181,7 @@ export const removeCommand = (name: RegistryName): typeof ConveneCommand =>
           ? "Refuses while the site still has participants; its milestone progress goes with it."
           : undefined
     static override examples = [`<%= config.bin %> ${name} remove ${examples[name].id}`]
-    static override args = { id: Args.string({ description: "id", required: true }) }
+    static override args = { id: Args.string({ description: `The ${registries[name].noun}'s id, e.g. ${examples[name].id} (see \`convene ${name} list\`).`, required: true }) }
     static override flags = { ...workspaceFlags }
 
     async run() {

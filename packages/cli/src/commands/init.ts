@@ -10,7 +10,7 @@ export default class Init extends ConveneCommand {
     '<%= config.bin %> init my-dialogue --title "Our future with AI"',
     "<%= config.bin %> init wti --example we-the-internet"
   ]
-  static override args = { dir: Args.string({ description: "folder to create (default: the current folder)", default: "." }) }
+  static override args = { dir: Args.string({ description: "The folder to create the workspace in (created if missing).", default: "." }) }
   static override flags = {
     example: Flags.string({ summary: "Copy a bundled example, e.g. we-the-internet." }),
     title: Flags.string({ summary: "The dialogue's title (default: the folder name)." }),

@@ -22,7 +22,7 @@ Exit status: 0 when everything went out, 1 when some message failed, was deferre
   ]
   static override strict = false
   static override args = {
-    ids: Args.string({ summary: "With --mark-sent: the keys or Message-IDs of the uncertain messages to record as sent." })
+    ids: Args.string({ description: "With --mark-sent: the keys or Message-IDs of the uncertain messages to record as sent." })
   }
   static override flags = {
     ...workspaceFlags,

@@ -21,7 +21,7 @@ export default class ResultsImport extends ConveneCommand {
     "<%= config.bin %> results import all-ballots.csv --by 'Ana Lima'",
     "<%= config.bin %> results import recommendations.csv --json"
   ]
-  static override args = { file: Args.string({ description: "The CSV file.", required: true }) }
+  static override args = { file: Args.string({ description: "The CSV file: table tallies, individual ballots or recommendations (the layouts above), or a KoboToolbox/ODK export with --format kobo.", required: true }) }
   static override flags = {
     ...workspaceFlags,
     site: Flags.string({ summary: "Only this site: the file may leave out the site column." }),

@@ -16,7 +16,7 @@ export default class SurveyImport extends ConveneCommand {
     "<%= config.bin %> survey import kobo-export.csv --wave post --format kobo",
     "<%= config.bin %> survey import late-entries.csv --wave post --skip-existing --json"
   ]
-  static override args = { file: Args.string({ description: "The CSV file.", required: true }) }
+  static override args = { file: Args.string({ description: "The CSV file: answers typed from paper questionnaires, or a KoboToolbox/ODK export with --format kobo.", required: true }) }
   static override flags = {
     ...workspaceFlags,
     wave: waveFlag,

@@ -9,7 +9,7 @@ export default class TimelineDone extends ConveneCommand {
     "<%= config.bin %> timeline done facilitators-trained --site sn-dakar --site sn-thies --on 2027-04-02",
     "<%= config.bin %> timeline done venue-booked --site sn-dakar --undo"
   ]
-  static override args = { milestone: Args.string({ description: "milestone id, e.g. venue-booked", required: true }) }
+  static override args = { milestone: Args.string({ description: "The milestone id, e.g. venue-booked (see `convene timeline show`).", required: true }) }
   static override flags = {
     ...workspaceFlags,
     site: Flags.string({ summary: "Site id (repeatable).", required: true, multiple: true }),
