@@ -2,7 +2,7 @@
  * The one runtime every convene command shares: the global flags (--dir, --database-url,
  * --json), the workspace and store they select, and the single error renderer.
  */
-import { Command, Flags } from "@oclif/core"
+import { Command, Flags, type Interfaces } from "@oclif/core"
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { parseEnv } from "node:util"
@@ -126,21 +126,48 @@ export abstract class ConveneCommand extends Command {
   }
 
   /**
-   * Renders convene's errors (each knows its exit status and JSON shape); anything else is
-   * oclif's to render.
+   * Renders every error one way (see errors.ts): convene's own errors with their exit status,
+   * oclif's parse errors (missing argument, unknown flag, bad value) as input errors (2), and
+   * anything else as an unexpected failure (1). With --json the error is
+   * `{"error":{"code","message","problems"}}` on stdout, never oclif's parse object.
    */
   protected override async catch(err: Parameters<Command["catch"]>[0]): Promise<unknown> {
-    const { isConveneError } = await import("@convene/core/domain/Errors")
+    const e = err as Error & { code?: unknown; oclif?: { exit?: number } }
+    // this.exit(n) inside a command: nothing to print
+    if (e.code === "EEXIT") throw err
+    const [{ isConveneError }, { ExitCode, parseErrorJson, printError }] = await Promise.all([import("@convene/core/domain/Errors"), import("./errors.js")])
+    const json = this.jsonEnabled()
     if (isConveneError(err)) {
-      if (this.jsonEnabled()) {
-        this.logJson({ error: err.toErrorJson() })
-        this.exit(err.exitCode)
-      }
       // one clear paragraph, then the problems one per line (FILE:LINE: field: expected …),
       // unwrapped so that editors and grep can jump to them
-      process.stderr.write(`Error: ${err.message}\n`)
+      printError(err.toErrorJson(), json)
       this.exit(err.exitCode)
     }
+    if (this.parseFailed) {
+      printError(parseErrorJson(err), json)
+      if (!json) process.stderr.write(`See \`${this.config.bin} ${this.id?.replaceAll(":", " ") ?? ""} --help\`.\n`)
+      this.exit(ExitCode.input)
+    }
+    if (json) {
+      printError({ code: "UnexpectedError", message: err.message }, true)
+      this.exit(e.oclif?.exit ?? ExitCode.partial)
+    }
     return super.catch(err)
+  }
+
+  /** Whether the error being caught came from parsing the arguments and flags. */
+  private parseFailed = false
+
+  /** Parses as oclif does, remembering a failure so that {@link catch} reports it as bad input. */
+  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: Array<string>
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (err) {
+      this.parseFailed = true
+      throw err
+    }
   }
 }

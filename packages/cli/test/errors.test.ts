@@ -1,0 +1,71 @@
+// One error contract: help, -h, "did you mean", and oclif's own parse errors as
+// {"error":{"code","message","problems"}} with exit 2. A few spawns of the built binary; the
+// suggestion and the parse-error mapping are checked in-process.
+import { tmpdir } from "node:os"
+import { Errors } from "@oclif/core"
+import { describe, expect, it } from "vitest"
+import { parseErrorJson } from "../src/errors.js"
+import { closestCommand } from "../src/hooks/not-found.js"
+import { convene } from "./run.js"
+
+const ids = ["sites:list", "sites:show", "sites:add", "survey:invite", "schedule:plan", "sites", "survey", "schedule"]
+
+/** The error printed with --json: exactly {error:{code,message,problems?}}, nothing of oclif's parse object. */
+const errorOf = (stdout: string): { code: string; message: string; problems?: Array<{ field?: string; message: string }> } => {
+  const parsed = JSON.parse(stdout) as { error: { code: string; message: string; problems?: Array<{ field?: string; message: string }> } }
+  expect(Object.keys(parsed)).toEqual(["error"])
+  for (const key of Object.keys(parsed.error)) expect(["code", "message", "problems"]).toContain(key)
+  return parsed.error
+}
+
+describe("did you mean", () => {
+  it("finds the closest command of as many words, or a topic, or nothing for noise", () => {
+    expect(closestCommand(["sitse", "list"], ids)).toBe("sites list")
+    expect(closestCommand(["survey", "invit"], ids)).toBe("survey invite")
+    expect(closestCommand(["shedule"], ids)).toBe("schedule")
+    expect(closestCommand(["xyzzyqwerty"], ids)).toBeUndefined()
+  })
+})
+
+describe("oclif's parse errors as convene errors", () => {
+  it("names the flag of a value it refuses, without the help hint or the parse object", () => {
+    const e = parseErrorJson(new Errors.CLIError("Parsing --minutes \n\tExpected an integer but received: abc\nSee more help with --help"))
+    expect(e).toEqual({ code: "InvalidFlag", message: "--minutes: expected an integer but received: abc", problems: [{ field: "--minutes", message: "--minutes: expected an integer but received: abc" }] })
+  })
+})
+
+describe("help, -h and mistyped commands", () => {
+  it("`help TOPIC` and -h work, and a mistyped command gets a suggestion at once, without waiting for input", async () => {
+    const help = await convene(tmpdir(), ["help", "sites"])
+    expect(help.code, help.stderr).toBe(0)
+    expect(help.stdout).toContain("sites list")
+    const h = await convene(tmpdir(), ["sites", "show", "-h"])
+    expect(h.code, h.stderr).toBe(0)
+    expect(h.stdout).toContain("The site's id, e.g. sn-dakar")
+    // stdin is a pipe here, as in CI: no prompt
+    const typo = await convene(tmpdir(), ["sitse", "list"])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain('Did you mean "convene sites list"?')
+    const typoJson = await convene(tmpdir(), ["sitse", "list", "--json"])
+    expect(typoJson.code).toBe(2)
+    expect(errorOf(typoJson.stdout)).toMatchObject({ code: "CommandNotFound", problems: [{ field: "command" }] })
+  })
+
+  it("prints a missing argument, an unknown flag and a bad value as {error:{code,message,problems}} with exit 2", async () => {
+    const missing = await convene(tmpdir(), ["sites", "show", "--json"])
+    expect(missing.code).toBe(2)
+    expect(missing.stdout.length).toBeLessThan(2000)
+    expect(errorOf(missing.stdout)).toEqual({ code: "MissingArgument", message: "Missing the required argument ID.", problems: [{ field: "id", message: expect.stringContaining("required: The site's id") }] })
+    const unknown = await convene(tmpdir(), ["sites", "list", "--nope", "--json"])
+    expect(unknown.code).toBe(2)
+    expect(errorOf(unknown.stdout)).toEqual({ code: "UnknownFlag", message: "Nonexistent flag: --nope", problems: [{ field: "--nope", message: "no such flag; see --help" }] })
+    const bad = await convene(tmpdir(), ["sites", "export", "--format", "xlsx", "--json"])
+    expect(bad.code).toBe(2)
+    expect(errorOf(bad.stdout)).toMatchObject({ code: "InvalidFlag", problems: [{ field: "--format" }] })
+    // without --json: a short message on stderr, nothing on stdout
+    const human = await convene(tmpdir(), ["sites", "list", "--nope"])
+    expect(human.code).toBe(2)
+    expect(human.stdout).toBe("")
+    expect(human.stderr).toBe("Error: Nonexistent flag: --nope\nSee `convene sites list --help`.\n")
+  })
+})
