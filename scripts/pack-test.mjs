@@ -2,11 +2,15 @@
 // Packaging test (CI): `pnpm pack` @convene/core and @convene/cli, install both tarballs into an
 // empty folder with plain npm, and run the CLI from there as a user would (`npx convene …`):
 // --help, --version, autocomplete, and a small dialogue from the bundled example.
+// It checks the tarballs' contents (LICENSE, README, CHANGELOG; no .tsbuildinfo; no source map
+// pointing at a source the tarball lacks), prints the installed size (packages, MB, seconds of
+// `npm install`) and the heaviest dependencies with what each brings alone, requires the SDK from
+// a CommonJS script, and times its root import against `node -e 0` in the same run.
 // Usage: node scripts/pack-test.mjs (after pnpm run build; needs Node >= 22.12 on PATH for the CLI)
 import { execFileSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { dirname, join, posix } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -22,10 +26,113 @@ const run = (cmd, args, cwd, quiet = false) => {
 for (const pkg of ["core", "cli"]) run("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", pkg), true)
 const tarballs = readdirSync(packs).filter((f) => f.endsWith(".tgz")).map((f) => join(packs, f))
 if (tarballs.length !== 2) throw new Error(`expected 2 tarballs, got ${tarballs.join(", ")}`)
+
+// every file under a folder, as paths relative to it (symbolic links not followed)
+const filesUnder = (base, sub = "", skip = () => false) =>
+  readdirSync(join(base, sub), { withFileTypes: true }).flatMap((e) => {
+    const rel = sub === "" ? e.name : `${sub}/${e.name}`
+    return skip(rel) ? [] : e.isDirectory() ? filesUnder(base, rel, skip) : e.isFile() ? [rel] : []
+  })
+const bytesUnder = (base, skip) => filesUnder(base, "", skip).reduce((n, f) => n + lstatSync(join(base, f)).size, 0)
+const mb = (bytes) => (bytes / 1e6).toFixed(1)
+
+// the tarballs' contents, unpacked: what a user gets
+for (const tarball of tarballs) {
+  const unpacked = mkdtempSync(join(tmpdir(), "convene-tgz-"))
+  execFileSync("tar", ["xzf", tarball, "-C", unpacked])
+  const pkg = join(unpacked, "package")
+  const files = new Set(filesUnder(pkg))
+  const problems = []
+  for (const required of ["LICENSE", "README.md", "CHANGELOG.md", "package.json"]) if (!files.has(required)) problems.push(`no ${required}`)
+  for (const f of files) {
+    if (f.endsWith(".tsbuildinfo")) problems.push(`ships ${f}`)
+    if (!f.endsWith(".map")) continue
+    const { sources = [] } = JSON.parse(readFileSync(join(pkg, f), "utf8"))
+    for (const source of sources) {
+      const target = posix.normalize(posix.join(posix.dirname(f), source))
+      if (!files.has(target)) problems.push(`${f} points at ${target}, which is not in the tarball`)
+    }
+  }
+  const maps = [...files].filter((f) => f.endsWith(".map")).length
+  const name = tarball.slice(packs.length + 1)
+  if (problems.length > 0) {
+    const hint = problems.some((p) => p.includes(" points at src/")) ? "\n(a map without its source is usually stale build output from a renamed file: pnpm run clean && pnpm run build)" : ""
+    throw new Error(`${name}:\n  ${problems.slice(0, 20).join("\n  ")}${problems.length > 20 ? `\n  … ${problems.length - 20} more` : ""}${hint}`)
+  }
+  console.log(`✓ ${name}: ${files.size} files, ${mb(bytesUnder(pkg))} MB unpacked, LICENSE, README.md and CHANGELOG.md, no .tsbuildinfo, ${maps} source maps whose sources are all in the tarball`)
+  rmSync(unpacked, { recursive: true, force: true })
+}
+
 // an empty folder outside the checkout: nothing from the workspace can leak in
 const dir = mkdtempSync(join(tmpdir(), "convene-pack-"))
 writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "convene-pack-test", private: true }, null, 2))
+const installStart = performance.now()
 run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], dir, true)
+const installSeconds = (performance.now() - installStart) / 1000
+
+// The installed size, from npm's own record of the tree (node_modules/.package-lock.json): every
+// package folder, its own files (not its nested node_modules), and its dependency edges, resolved
+// as Node does (nearest node_modules up the path). "Alone" is what would go if that package went:
+// the packages reachable from the root only through it.
+const tree = JSON.parse(readFileSync(join(dir, "node_modules", ".package-lock.json"), "utf8")).packages
+const paths = Object.keys(tree).filter((p) => p.startsWith("node_modules/") && !tree[p].link && existsSync(join(dir, p)))
+const own = new Map(paths.map((p) => [p, bytesUnder(join(dir, p), (rel) => rel === "node_modules")]))
+const resolve = (from, name) => {
+  for (let at = from; ; at = at.includes("/node_modules/") ? at.slice(0, at.lastIndexOf("/node_modules/")) : "") {
+    const candidate = at === "" ? `node_modules/${name}` : `${at}/node_modules/${name}`
+    if (own.has(candidate)) return candidate
+    if (at === "") return undefined
+  }
+}
+const edges = (p) => {
+  const e = tree[p] ?? {}
+  return Object.keys({ ...e.dependencies, ...e.optionalDependencies, ...e.peerDependencies }).map((n) => resolve(p, n)).filter((x) => x !== undefined)
+}
+const reachable = (without) => {
+  const seen = new Set()
+  const todo = ["@convene/cli", "@convene/core"].map((n) => `node_modules/${n}`).filter((p) => p !== without)
+  while (todo.length > 0) {
+    const p = todo.pop()
+    if (seen.has(p) || p === without) continue
+    seen.add(p)
+    todo.push(...edges(p))
+  }
+  return seen
+}
+const all = reachable(undefined)
+const total = [...own.values()].reduce((a, b) => a + b, 0)
+const nameOf = (p) => p.slice(p.lastIndexOf("node_modules/") + "node_modules/".length)
+console.log(`Installed size of @convene/cli from the tarballs with npm ${run("npm", ["--version"], dir, true).trim()}: ${own.size} packages, ${mb(total)} MB, in ${installSeconds.toFixed(1)} s (${all.size} reachable from @convene/cli and @convene/core)`)
+const direct = new Set(["@convene/cli", "@convene/core"].flatMap((n) => edges(`node_modules/${n}`)).filter((p) => !p.startsWith("node_modules/@convene/")))
+const heavy = [...direct]
+  .map((p) => {
+    const left = reachable(p)
+    const gone = [...all].filter((q) => !left.has(q))
+    return { name: nameOf(p), packages: gone.length, bytes: gone.reduce((n, q) => n + own.get(q), 0) }
+  })
+  .sort((a, b) => b.bytes - a.bytes)
+  .slice(0, 12)
+console.log("  the heaviest dependencies of @convene/cli and @convene/core, with what each brings alone (packages, MB):")
+for (const h of heavy) console.log(`  ${h.name.padEnd(34)} ${String(h.packages).padStart(4)} ${mb(h.bytes).padStart(7)}`)
+
+// The SDK from a CommonJS script (require(esm), Node >= 22.12), then its root import time, the
+// median of 5 runs, each against `node -e 0` just before it (the same machine, the same moment)
+writeFileSync(join(dir, "require-core.cjs"), `const core = require("@convene/core")\nconst { median } = require("@convene/core/domain/Stats")\nprocess.stdout.write(core.formatCsv(["code"], [["NA"]]) + median([5, 1, 3]))\n`)
+const required = run(process.execPath, [join(dir, "require-core.cjs")], dir, true)
+if (required !== "code\nNA\n3") throw new Error(`require("@convene/core") from CommonJS printed ${JSON.stringify(required)}`)
+console.log("✓ require(\"@convene/core\") from a CommonJS script")
+const wall = (args) => {
+  const start = performance.now()
+  execFileSync(process.execPath, args, { cwd: dir, stdio: "ignore" })
+  return performance.now() - start
+}
+const bare = [], rootImport = []
+for (let i = 0; i < 5; i++) {
+  bare.push(wall(["-e", "0"]))
+  rootImport.push(wall(["--input-type=module", "-e", "await import(\"@convene/core\")"]))
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+console.log(`Root import of @convene/core: ${median(rootImport).toFixed(0)} ms of wall time (node -e 0: ${median(bare).toFixed(0)} ms; the import alone: ${(median(rootImport) - median(bare)).toFixed(0)} ms; goal under 300 ms), median of 5`)
 const help = run("npx", ["--no-install", "convene", "--help"], dir)
 if (!help.includes("survey") || !help.includes("kit")) throw new Error("convene --help does not list its topics")
 run("npx", ["--no-install", "convene", "--version"], dir)
