@@ -75,7 +75,7 @@ describe("convene results toolkit", () => {
     expect(strFromU8(deck["ppt/slides/slide1.xml"]!)).toContain("Sénégal : ce que les citoyens ont dit")
     expect(Object.keys(deck).filter((n) => /^ppt\/charts\/chart\d+\.xml$/.test(n))).toHaveLength(4)
     const csv = strFromU8(zip["sn/data/results.csv"]!)
-    expect(csv.split("\n")[0]).toBe("country,site_id,site_name,city,format,question,option,votes,voters")
+    expect(csv.split("\n")[0]).toBe("country,country_name,site_id,site_name,city,format,question,option,votes,voters")
     expect(csv).not.toMatch(/@/)
     expect(r.json.toolkits.every((k: { embargoed: string | null }) => k.embargoed === null)).toBe(true)
   }, 300_000)

@@ -69,7 +69,7 @@ describe("convene survey", () => {
     const out = await conveneJson(ws, ["survey", "export", "--format", "csv"])
     expect(out.code, out.stderr).toBe(0)
     const csv = await readFile(out.json.file, "utf8")
-    expect(csv.split("\n")[0]).toBe("participant_code,site,country,wave,instrument,instrument_version,source,simulated,question,value")
+    expect(csv.split("\n")[0]).toBe("participant_code,site,country,country_name,wave,instrument,instrument_version,source,simulated,question,value")
     expect(csv).toContain(`${b!.code},`)
     expect(csv).toContain(",pre,evaluation,1,paper,no,hours-online,2.5")
     expect(csv).toContain(",pre,evaluation,1,kobo,no,internet-use,about-once-a-day")

@@ -41,3 +41,17 @@ export const m49Of = (alpha2: string): M49Place | undefined => {
   cache.set(alpha2, place)
   return place
 }
+
+const englishNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" })
+
+/**
+ * A country's English short name from its ISO 3166-1 alpha-2 code (CLDR, through
+ * `Intl.DisplayNames`), the code itself when there is no name. Written next to the code in the
+ * data exports for analysts, so that a reader who takes Namibia's `NA` for a missing value
+ * still sees "Namibia".
+ *
+ * @example
+ * englishCountryName("NA") // "Namibia"
+ * englishCountryName("CI") // "Côte d’Ivoire"
+ */
+export const englishCountryName = (alpha2: string): string => englishNames.of(alpha2) ?? alpha2

@@ -5,7 +5,7 @@
  * site and question, with no contact data and no participant codes.
  */
 import { formatCsv } from "./Csv.js"
-import { m49Of } from "./Regions.js"
+import { englishCountryName, m49Of } from "./Regions.js"
 import type { Site } from "./Registry.js"
 import type { SiteQuestionTotals } from "./Results.js"
 
@@ -122,7 +122,7 @@ export interface ExtractRecommendation {
 }
 
 /** Columns of `data/results.csv`. */
-export const EXTRACT_COLUMNS = ["country", "site_id", "site_name", "city", "format", "question", "option", "votes", "voters"] as const
+export const EXTRACT_COLUMNS = ["country", "country_name", "site_id", "site_name", "city", "format", "question", "option", "votes", "voters"] as const
 
 /**
  * The validated results of some sites as CSV rows, one per site, question and option (votes,
@@ -146,14 +146,14 @@ export const extractCsv = (
     for (const q of questions) {
       const t = bySite.get(s.id)?.get(q.id)
       if (t === undefined) continue
-      for (const o of q.options) rows.push([s.country, s.id, s.name, s.city, s.format, q.id, o, String(t.votes[o] ?? 0), String(t.voters), ...(notice === undefined ? [] : [notice])])
+      for (const o of q.options) rows.push([s.country, englishCountryName(s.country), s.id, s.name, s.city, s.format, q.id, o, String(t.votes[o] ?? 0), String(t.voters), ...(notice === undefined ? [] : [notice])])
     }
   }
   return formatCsv([...EXTRACT_COLUMNS, ...(notice === undefined ? [] : ["notice"])], rows)
 }
 
 /** Columns of `data/recommendations.csv`. */
-export const RECOMMENDATION_COLUMNS = ["country", "site_id", "question", "table", "number", "votes", "text"] as const
+export const RECOMMENDATION_COLUMNS = ["country", "country_name", "site_id", "question", "table", "number", "votes", "text"] as const
 
 /** The recommendations of some sites as CSV rows (the most voted first), `notice` as a last column when given. */
 export const recommendationsExtractCsv = (sites: ReadonlyArray<ExtractSite>, recommendations: ReadonlyArray<ExtractRecommendation>, notice?: string | undefined): string => {
@@ -161,6 +161,6 @@ export const recommendationsExtractCsv = (sites: ReadonlyArray<ExtractSite>, rec
   const rows = [...recommendations]
     .filter((r) => country.has(r.site_id))
     .sort((a, b) => b.votes - a.votes || (a.site_id < b.site_id ? -1 : a.site_id > b.site_id ? 1 : 0) || a.table - b.table || a.number - b.number)
-    .map((r) => [country.get(r.site_id)!, r.site_id, r.question, String(r.table), String(r.number), String(r.votes), r.text, ...(notice === undefined ? [] : [notice])])
+    .map((r) => [country.get(r.site_id)!, englishCountryName(country.get(r.site_id)!), r.site_id, r.question, String(r.table), String(r.number), String(r.votes), r.text, ...(notice === undefined ? [] : [notice])])
   return formatCsv([...RECOMMENDATION_COLUMNS, ...(notice === undefined ? [] : ["notice"])], rows)
 }

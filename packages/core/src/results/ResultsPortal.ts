@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto"
 import { type CountedQuestion, isCounted, voteLabel } from "../domain/Ballot.js"
 import { formatCsv } from "../domain/Csv.js"
+import { englishCountryName } from "../domain/Regions.js"
 import { complementarySuppression, type SuppressionSet, SUPPRESSION_THRESHOLD } from "../domain/Report.js"
 import type { Figure, VoteGroupResult, VoteQuestionResult } from "../domain/ResultsAnalysis.js"
 import type { KitRenderer } from "../kits/index.js"
@@ -415,32 +416,33 @@ const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>,
       const options = q.type === "scale" ? Object.keys(t?.votes ?? {}).sort((a, b) => Number(a) - Number(b)) : q.options.map((o) => o.id)
       if (voters === 0) continue
       if (hidden[qi]!.has(`site:${s.id}`)) {
-        rows.push([s.id, s.name, s.country, s.region ?? "", s.format, String(s.simulated), q.id, "", "", "", "true"])
+        rows.push([s.id, s.name, s.country, englishCountryName(s.country), s.region ?? "", s.format, String(s.simulated), q.id, "", "", "", "true"])
         perQuestion.push({ question: q.id, suppressed: true })
         continue
       }
-      for (const o of options) rows.push([s.id, s.name, s.country, s.region ?? "", s.format, String(s.simulated), q.id, o, String(t?.votes[o] ?? 0), String(voters), "false"])
+      for (const o of options) rows.push([s.id, s.name, s.country, englishCountryName(s.country), s.region ?? "", s.format, String(s.simulated), q.id, o, String(t?.votes[o] ?? 0), String(voters), "false"])
       perQuestion.push({ question: q.id, voters, votes: Object.fromEntries(options.map((o) => [o, t?.votes[o] ?? 0])), ...(t?.rank_sums === undefined ? {} : { rank_sums: t.rank_sums }) })
     }
     sitesJson.push({ site: s.id, name: s.name, country: s.country, region: s.region, format: s.format, simulated: s.simulated, tables: e?.tables ?? 0, people_present: e?.present ?? 0, ballots: e?.ballots ?? 0, questions: perQuestion })
   }
-  files.set("data/results.csv", formatCsv(["site", "site_name", "country", "region", "format", "simulated", "question", "option", "votes", "voters", "suppressed"], rows))
+  files.set("data/results.csv", formatCsv(["site", "site_name", "country", "country_name", "region", "format", "simulated", "question", "option", "votes", "voters", "suppressed"], rows))
 
   const figureRows: Array<Array<string>> = []
   const figuresJson: Record<string, unknown> = {}
   const emit = (level: string, g: VoteGroupResult, keyOf: string) => {
     const qs: Array<Record<string, unknown>> = []
+    const groupName = level === "country" ? englishCountryName(g.key) : g.label
     for (const [qi, q] of g.questions.entries()) {
       if (hidden[qi]!.has(keyOf)) {
-        figureRows.push([level, g.key, q.id, "", "", "", "", "", "", "true"])
+        figureRows.push([level, g.key, groupName, q.id, "", "", "", "", "", "", "true"])
         qs.push({ question: q.id, suppressed: true })
         continue
       }
       for (const o of q.options) {
         const f = q.type === "ranking" ? o.borda!.per_voter : o.share
-        figureRows.push([level, g.key, q.id, o.id, q.type === "ranking" ? "borda_per_voter" : "share", num(f.value), num(f.low), num(f.high), String(q.n.voters), "false"])
+        figureRows.push([level, g.key, groupName, q.id, o.id, q.type === "ranking" ? "borda_per_voter" : "share", num(f.value), num(f.low), num(f.high), String(q.n.voters), "false"])
       }
-      if (q.mean !== undefined) figureRows.push([level, g.key, q.id, "", "mean", num(q.mean.value), num(q.mean.low), num(q.mean.high), String(q.n.voters), "false"])
+      if (q.mean !== undefined) figureRows.push([level, g.key, groupName, q.id, "", "mean", num(q.mean.value), num(q.mean.low), num(q.mean.high), String(q.n.voters), "false"])
       qs.push({ question: q.id, n: q.n, options: q.options.map((o) => ({ id: o.id, count: o.count, share: o.share, ...(o.borda === undefined ? {} : { borda: o.borda, mean_rank: o.mean_rank }) })), ...(q.mean === undefined ? {} : { mean: q.mean, median: q.median }) })
     }
     figuresJson[`${level}:${g.key}`] = { level, key: g.key, sites: g.sites, countries: g.countries, questions: qs }
@@ -449,10 +451,10 @@ const openData = (input: PortalInput, questions: ReadonlyArray<CountedQuestion>,
   for (const g of input.byRegion.groups) emit("region", { ...g, key: g.key.replace(/^m49:/, "") }, g.key)
   for (const g of input.byCountry.groups) emit("country", g, `country:${g.key}`)
   if (input.mirror !== null) emit("mirror", input.mirror, "mirror")
-  files.set("data/figures.csv", formatCsv(["level", "group", "question", "option", "measure", "value", "low", "high", "voters", "suppressed"], figureRows))
+  files.set("data/figures.csv", formatCsv(["level", "group", "group_name", "question", "option", "measure", "value", "low", "high", "voters", "suppressed"], figureRows))
 
-  const recommendations = input.byCountry.recommendations.flatMap((r) => r.items.map((i) => [r.question, i.site_id, i.country, String(i.table), String(i.number), String(i.votes), i.text]))
-  files.set("data/recommendations.csv", formatCsv(["question", "site", "country", "table", "number", "votes", "text"], recommendations))
+  const recommendations = input.byCountry.recommendations.flatMap((r) => r.items.map((i) => [r.question, i.site_id, i.country, englishCountryName(i.country), String(i.table), String(i.number), String(i.votes), i.text]))
+  files.set("data/recommendations.csv", formatCsv(["question", "site", "country", "country_name", "table", "number", "votes", "text"], recommendations))
 
   const cite = citation(input, input.sites.length, input.countries.length)
   files.set("data/results.json", `${JSON.stringify({
@@ -499,7 +501,8 @@ Every file here holds the validated results of the sites counted (${input.sites.
 |---|---|
 | site | the site's id |
 | site_name | the site's name |
-| country | ISO 3166-1 alpha-2 code |
+| country | ISO 3166-1 alpha-2 code (Namibia's is \`NA\`: read the files with only empty fields as missing, see below) |
+| country_name | the country's English short name |
 | region | UN M49 region code (002 Africa, 019 Americas, 142 Asia, 150 Europe, 009 Oceania) |
 | format | in-person, online or hybrid |
 | simulated | \`true\` when the site's results were written by \`convene results simulate\` (not real votes) |
@@ -515,6 +518,7 @@ Every file here holds the validated results of the sites counted (${input.sites.
 |---|---|
 | level | world, region, country or mirror (mirror dialogues, apart) |
 | group | \`all\`, the UN M49 region code or the country code |
+| group_name | the group's name: a country's English short name, a region's UN M49 name |
 | question, option | as above (empty option: the question's mean) |
 | measure | share (of voters choosing the option), borda_per_voter (rankings) or mean (scales) |
 | value, low, high | the figure and its 95% interval (cluster bootstrap over sites; empty when a group has fewer than 2 sites) |
@@ -525,7 +529,11 @@ Weighting: ${input.weight} (${input.weight === "ballots" ? "every voter counts t
 
 ## data/recommendations.csv — the tables' recommendations with their priority votes
 
-question, site, country, table, number (the recommendation's number at its table), votes, text.
+question, site, country, country_name, table, number (the recommendation's number at its table), votes, text.
+
+## Reading the CSV files in pandas or R
+
+Namibia's country code is \`NA\`, which pandas and R read as a missing value by default. Read the files so that only an empty field is missing: in pandas \`pd.read_csv("data/results.csv", keep_default_na=False, na_values=[""])\`; in R \`read.csv("data/results.csv", na.strings = "")\` or readr's \`read_csv("data/results.csv", na = "")\`. The \`country_name\` and \`group_name\` columns keep the country visible either way.
 
 ## data/results.json
 

@@ -7,6 +7,7 @@
 import * as vega from "vega"
 import { compile, type TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
+import { englishCountryName } from "../domain/Regions.js"
 import type { Figure, VoteGroupResult, VoteQuestionResult } from "../domain/ResultsAnalysis.js"
 import type { ReportText, ResultsReport } from "./ResultsReport.js"
 
@@ -66,11 +67,11 @@ export const resultsCsv = (report: ResultsReport): string => {
  */
 export const watermarkedCsv = (report: ResultsReport, csv: string): string => (report.embargoed === null ? csv : `# ${report.embargoed.watermark}\n${csv}`)
 
-/** The recommendations as CSV, the most voted first: site, country, question, table, number, votes, share of the site's votes, text. */
+/** The recommendations as CSV, the most voted first: question, site, country (code), country_name (English), question, table, number, votes, share of the site's votes, text. */
 export const recommendationsCsv = (report: ResultsReport): string =>
   formatCsv(
-    ["question", "site", "country", "table", "number", "votes", "site_share", "text"],
-    report.analysis.recommendations.flatMap((r) => r.items.map((i) => [r.question, i.site_id, i.country, String(i.table), String(i.number), String(i.votes), round(i.site_share), i.text]))
+    ["question", "site", "country", "country_name", "table", "number", "votes", "site_share", "text"],
+    report.analysis.recommendations.flatMap((r) => r.items.map((i) => [r.question, i.site_id, i.country, englishCountryName(i.country), String(i.table), String(i.number), String(i.votes), round(i.site_share), i.text]))
   )
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")

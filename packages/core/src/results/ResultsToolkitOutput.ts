@@ -410,9 +410,12 @@ export const toolkitFiles = async (c: ToolkitContent, x: ToolkitExtract, t: Tool
     ...(notice === undefined ? [] : [notice, ""]),
     t("data_readme", { place: c.placeName, dialogue: c.dialogue.title, date: formatsFor(c.locale.intl).date(c.dialogue.date) }),
     "",
-    "results.csv: country, site_id, site_name, city, format, question, option, votes, voters (the people counted on the question at the site)",
-    "recommendations.csv: country, site_id, question, table, number, votes (the tables' priority votes), text",
+    "results.csv: country (ISO 3166-1 alpha-2 code), country_name (English), site_id, site_name, city, format, question, option, votes, voters (the people counted on the question at the site)",
+    "recommendations.csv: country, country_name, site_id, question, table, number, votes (the tables' priority votes), text",
     "results.json: the same, by site",
+    "",
+    "Namibia's code NA reads as a missing value in pandas and R by default: read the files with only empty fields as missing,",
+    "pandas: pd.read_csv(\"data/results.csv\", keep_default_na=False, na_values=[\"\"]); R: read.csv(\"data/results.csv\", na.strings = \"\") or readr::read_csv(..., na = \"\").",
     ...(c.licence === null ? [] : ["", `Licence: ${c.licence}`]),
     ""
   ].join("\n")

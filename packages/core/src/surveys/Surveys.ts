@@ -12,6 +12,7 @@ import { readFile } from "node:fs/promises"
 import { dirname } from "node:path"
 import { answerText } from "../domain/Answers.js"
 import { formatCsvField } from "../domain/Csv.js"
+import { englishCountryName } from "../domain/Regions.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
 import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument.js"
@@ -333,9 +334,10 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
 })
 
 /**
- * Writes every answer in tidy long form — participant code, site, country, wave, question,
- * value (multiple choices space-separated) — with no contact data, streamed to `file`.
- * Returns the number of rows.
+ * Writes every answer in tidy long form — participant code, site, country (ISO 3166-1 alpha-2),
+ * country_name (English short name, so that Namibia's `NA` read as a missing value still shows),
+ * wave, instrument, instrument version, source, simulated, question, value (multiple choices
+ * space-separated) — with no contact data, streamed to `file`. Returns the number of rows.
  */
 export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Workspace, file: string, options: { readonly instrument?: string | undefined; readonly wave?: string | undefined } = {}) {
   const loaded = yield* loadInstrument(ws, options.instrument)
@@ -354,7 +356,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
         else out.once("drain", resolve)
       })
     )
-  yield* write("participant_code,site,country,wave,instrument,instrument_version,source,simulated,question,value\n")
+  yield* write("participant_code,site,country,country_name,wave,instrument,instrument_version,source,simulated,question,value\n")
   let after = ""
   let rows = 0
   for (;;) {
@@ -367,7 +369,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
     let chunk = ""
     for (const r of take) {
       const ids = Object.keys(r.answers).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))
-      const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${r.wave},${instrument.id},${r.instrument_version},${r.source},${r.simulated ? "yes" : "no"},`
+      const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${formatCsvField(englishCountryName(r.country))},${r.wave},${instrument.id},${r.instrument_version},${r.source},${r.simulated ? "yes" : "no"},`
       for (const id of ids) {
         chunk += `${prefix}${formatCsvField(id)},${formatCsvField(answerText(r.answers[id]!))}\n`
         rows++

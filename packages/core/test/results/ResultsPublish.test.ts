@@ -164,11 +164,14 @@ describe.each(testDatabases)("the embargo and the results portal on $name", (tes
     }
     expect(contents.get("index.html")).toContain("<td>non-binary</td><td>6</td>")
     const honolulu = contents.get("data/results.csv")!.split("\n").filter((l) => l.startsWith("us-honolulu"))
-    expect(honolulu).toEqual(["us-honolulu,Honolulu assembly,US,019,in-person,false,access-right,,,,true"])
+    expect(honolulu).toEqual(["us-honolulu,Honolulu assembly,US,United States,019,in-person,false,access-right,,,,true"])
     expect(contents.get("countries/US.html")).toContain("fewer than 5 voters")
     expect(contents.get("countries/US.html")).not.toMatch(/66[.,]7/)
     // London's figures are there, as a chart and as numbers
-    expect(contents.get("data/results.csv")).toContain("gb-london,London assembly,GB,150,in-person,false,access-right,yes,6,10,false")
+    expect(contents.get("data/results.csv")).toContain("gb-london,London assembly,GB,United Kingdom,150,in-person,false,access-right,yes,6,10,false")
+    expect(contents.get("data/figures.csv")!.split("\n")[0]).toBe("level,group,group_name,question,option,measure,value,low,high,voters,suppressed")
+    expect(contents.get("data/figures.csv")).toMatch(/^country,GB,United Kingdom,access-right,yes,share,/m)
+    expect(contents.get("data/recommendations.csv")!.split("\n")[0]).toBe("question,site,country,country_name,table,number,votes,text")
     expect(contents.get("countries/GB.html")).toContain("<svg")
     expect(contents.get("LICENSE.txt")).toContain("CC BY 4.0")
     expect(contents.get("index.html")).toContain("press@example.org")

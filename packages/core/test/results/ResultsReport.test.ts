@@ -112,7 +112,7 @@ describe.each(testDatabases)("the results report on $name", (testDb) => {
     expect(csv.split("\n")[0]).toBe("group_by,group,question,option,measure,value,n")
     expect(csv).toContain("none,all,access-right,yes,count,17,30")
     expect(csv).toContain("mirror,all,access-right,yes,share,1,5")
-    expect(await readFile(files[2]!, "utf8")).toContain("recommendations,gb-london,GB,1,1,12,0.75,Teach digital rights in every school")
+    expect(await readFile(files[2]!, "utf8")).toContain("recommendations,gb-london,GB,United Kingdom,1,1,12,0.75,Teach digital rights in every school")
     expect(JSON.parse(await readFile(files[3]!, "utf8")).counted.sites).toBe(3)
     const html = await readFile(files[0]!, "utf8")
     expect(html).toContain('<html lang="en" dir="ltr">')

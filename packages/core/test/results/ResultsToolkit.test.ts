@@ -146,8 +146,8 @@ describe.each(testDatabases)("the results toolkits on $name", (testDb) => {
   it("writes the open data extract with no contact data and no participant codes", async () => {
     await write({ countries: ["EG"] })
     const csv = await readFile(join(out(), "eg", "data", "results.csv"), "utf8")
-    expect(csv.split("\n")[0]).toBe("country,site_id,site_name,city,format,question,option,votes,voters")
-    expect(csv).toContain("EG,eg-cairo,القاهرة: جمعية المواطنين,Cairo,hybrid,access-right,yes,9,12")
+    expect(csv.split("\n")[0]).toBe("country,country_name,site_id,site_name,city,format,question,option,votes,voters")
+    expect(csv).toContain("EG,Egypt,eg-cairo,القاهرة: جمعية المواطنين,Cairo,hybrid,access-right,yes,9,12")
     expect(csv).not.toContain("gb-london")
     const json = JSON.parse(await readFile(join(out(), "eg", "data", "results.json"), "utf8")) as { place: { code: string }; sites: Array<{ id: string; questions: Array<{ id: string; voters: number; votes: Record<string, number> }> }>; notice?: string }
     expect(json.place.code).toBe("EG")

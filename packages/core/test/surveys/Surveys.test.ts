@@ -114,10 +114,22 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const out = join(ws.dir, "out", "answers.csv")
     const exported = await runWith(shape, exportSurveyCsv(ws, out))
     const text = await readFile(out, "utf8")
-    expect(text.split("\n")[0]).toBe("participant_code,site,country,wave,instrument,instrument_version,source,simulated,question,value")
+    expect(text.split("\n")[0]).toBe("participant_code,site,country,country_name,wave,instrument,instrument_version,source,simulated,question,value")
     expect(exported.rows).toBe(summary.answers)
-    expect(text).toContain(`INBBBB33,in-delhi,IN,pre,evaluation,1,paper,no,${scale.id},1`)
+    expect(text).toContain(`INBBBB33,in-delhi,IN,India,pre,evaluation,1,paper,no,${scale.id},1`)
     expect(text).not.toMatch(/@example\.org/)
+  })
+
+  it("names each country in English next to its code, so that Namibia's NA stays a country where read as missing (issue 12)", async () => {
+    const site = await shape.db.selectFrom("sites").selectAll().where("id", "=", "in-delhi").executeTakeFirstOrThrow()
+    await shape.db.insertInto("sites").values({ ...site, id: "na-windhoek", name: "Windhoek", city: "Windhoek", country: "NA", timezone: "Africa/Windhoek" }).execute()
+    await shape.db.insertInto("participants").values({ id: "p-na-1", site_id: "na-windhoek", code: "NAAAAA11", locale: null, email: null, gender: null, age_band: null, education: null, residence: null }).execute()
+    const scale = questionsFor(instrument, "pre").find((q) => q.type === "scale")!
+    await shape.db.insertInto("survey_responses").values({ participant_id: "p-na-1", instrument: "evaluation", instrument_version: 1, wave: "pre", source: "web", answers: JSON.stringify({ [scale.id]: 3 }) }).execute()
+    const out = join(ws.dir, "out", "answers-na.csv")
+    await runWith(shape, exportSurveyCsv(ws, out))
+    const csv = await readFile(out, "utf8")
+    expect(csv).toContain(`NAAAAA11,na-windhoek,NA,Namibia,pre,evaluation,1,web,no,${scale.id},3\n`)
   })
 
   it("exports a free-text answer that looks like a formula neutralised, and a negative number as a number (issue 13)", async () => {

@@ -7,7 +7,7 @@ import { instrumentFlag } from "../../survey-flags.js"
 export default class SurveyExport extends ConveneCommand {
   static override summary = "Export every answer as tidy CSV, or the instrument as an XLSForm for KoboToolbox/ODK."
   static override description = [
-    "csv: one row per answer, in long form — participant_code, site, country, wave, instrument, instrument_version, source (web, paper, kobo), question, value (multiple choices space-separated). No contact data: e-mail addresses never leave the participants registry.",
+    "csv: one row per answer, in long form — participant_code, site, country (ISO code), country_name (English), wave, instrument, instrument_version, source (web, paper, kobo), simulated, question, value (multiple choices space-separated). No contact data: e-mail addresses never leave the participants registry. In pandas or R, read it with only empty fields as missing (keep_default_na=False, na_values=[\"\"]; na.strings = \"\"), or Namibia's NA becomes a missing value.",
     "xlsform: an .xlsx with survey, choices and settings sheets and a label::Language (code) column for every locale of the instrument, for one wave; KoboToolbox and ODK Central accept it. Collect offline, export the answers as CSV, and bring them back with `convene survey import FILE --wave W --format kobo`."
   ].join("\n\n")
   static override examples = [
