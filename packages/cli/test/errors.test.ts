@@ -1,7 +1,10 @@
 // One error contract: help, -h, "did you mean", and oclif's own parse errors as
 // {"error":{"code","message","problems"}} with exit 2. A few spawns of the built binary; the
-// suggestion and the parse-error mapping are checked in-process.
+// suggestion and the parse-error mapping are checked in-process. Connection errors in full are
+// tested in core (test/infra/Database.test.ts); here only that a command reports them.
+import { mkdtemp } from "node:fs/promises"
 import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Errors } from "@oclif/core"
 import { describe, expect, it } from "vitest"
 import { parseErrorJson } from "../src/errors.js"
@@ -67,5 +70,22 @@ describe("help, -h and mistyped commands", () => {
     expect(human.code).toBe(2)
     expect(human.stdout).toBe("")
     expect(human.stderr).toBe("Error: Nonexistent flag: --nope\nSee `convene sites list --help`.\n")
+  })
+})
+
+describe("database connection errors", () => {
+  it("exit 3 naming what was tried against an unreachable PostgreSQL, exit 2 naming DATABASE_URL for a URL that is not PostgreSQL's", async () => {
+    const { initWorkspace } = await import("@convene/core/infra")
+    const { dir } = await initWorkspace({ dir: join(await mkdtemp(join(tmpdir(), "convene-conn-")), "ws"), today: "2026-11-30" })
+    const down = await convene(dir, ["db", "status", "--json"], { DATABASE_URL: "postgres://convene:s3cret-pw@127.0.0.1:1/assembly" })
+    expect(down.code).toBe(3)
+    const e = errorOf(down.stdout)
+    expect(e.code).toBe("ConnectionError")
+    expect(e.message).toContain("Cannot connect to PostgreSQL at 127.0.0.1:1/assembly as convene: nothing is listening there")
+    expect(down.stdout + down.stderr).not.toContain("s3cret-pw")
+    const mysql = await convene(dir, ["sites", "list"], { DATABASE_URL: "mysql://root:pw@127.0.0.1:3306/x" })
+    expect(mysql.code).toBe(2)
+    expect(mysql.stderr).toContain("Error: DATABASE_URL (or --database-url) is a mysql:// URL")
+    expect(mysql.stdout).toBe("")
   })
 })

@@ -235,8 +235,8 @@ describe("createConvene's options", () => {
     await expect(createConvene({ dialogue })).rejects.toThrow(/Say where the data lives/)
   })
 
-  it("rejects an unreachable database with StoreError", async () => {
-    await expect(createConvene({ dialogue, databaseUrl: "postgres://nobody@127.0.0.1:1/none" })).rejects.toMatchObject({ _tag: "StoreError" })
+  it("rejects an unreachable database with ConnectionError (exit status 3)", async () => {
+    await expect(createConvene({ dialogue, databaseUrl: "postgres://nobody@127.0.0.1:1/none" })).rejects.toMatchObject({ _tag: "ConnectionError", exitCode: 3 })
   })
 
   it("works without a dialogue for the registries, and asks for one to plan", async () => {

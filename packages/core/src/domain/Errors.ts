@@ -70,11 +70,11 @@ const ForPeople = <B extends new (...args: Array<any>) => { readonly _tag: strin
 
 /**
  * Whether `e` is one of the errors below (InputError, NotFound, Conflict, WorkspaceNotFound,
- * StoreError, MailTransportError, FileError): an error for people, with its own exit status and
+ * StoreError, ConnectionError, MailTransportError, FileError): an error for people, with its own exit status and
  * JSON shape, rather than a defect.
  *
  * @example
- * if (isConveneError(err)) process.exitCode = err.exitCode // 2, or 3 for a StoreError
+ * if (isConveneError(err)) process.exitCode = err.exitCode // 2, or 3 for a StoreError or ConnectionError
  */
 export const isConveneError = (e: unknown): e is ConveneError =>
   e instanceof Error &&
@@ -129,6 +129,23 @@ export class StoreError extends ForPeople(Data.TaggedError("StoreError")<{
   override get message(): string {
     const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
     return `Database error while ${this.operation}: ${cause}`
+  }
+}
+
+/**
+ * PostgreSQL could not be reached, or refused the connection: nothing listening, an unknown
+ * host, no answer, a wrong password, a missing database. Says what was tried (`target`:
+ * host:port/database and user, never the password) and how to fix it (`hint`). Keeps the
+ * driver's error as `cause`.
+ */
+export class ConnectionError extends ForPeople(Data.TaggedError("ConnectionError")<{
+  readonly target: string
+  readonly reason: string
+  readonly hint: string
+  readonly cause?: unknown
+}>, 3) {
+  override get message(): string {
+    return `Cannot connect to PostgreSQL at ${this.target}: ${this.reason}. ${this.hint}`
   }
 }
 

@@ -9,7 +9,7 @@ import { type Kysely, sql } from "kysely"
 import { Migrator } from "kysely/migration"
 import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { StoreError } from "../domain/Errors.js"
+import { ConnectionError, InputError, StoreError } from "../domain/Errors.js"
 import type { LockWait } from "./dialect/lock.js"
 import { migrationProvider } from "./migrations/index.js"
 import type { Tables } from "./Tables.js"
@@ -59,7 +59,11 @@ const redact = (url: string): string => {
   }
 }
 
-/** Opens a database without migrating it. The caller destroys it. */
+/**
+ * Opens a database without migrating it. The caller destroys it. A URL that is not PostgreSQL's
+ * is refused with an `InputError` naming DATABASE_URL; a server that cannot be reached, with a
+ * `ConnectionError` saying what was tried (never the password) and how to fix it.
+ */
 export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseShape> => {
   if ("url" in options) {
     const { openPostgres } = await import("./dialect/postgres.js")
@@ -169,7 +173,7 @@ export const migrationStatus = async (db: Kysely<Tables>): Promise<Array<Migrati
  */
 export class Database extends Context.Service<Database, DatabaseShape>()("convene/Database") {
   /** Opens the database, migrates it to the latest schema, and closes it when the scope ends. */
-  static layer = (options: DatabaseOptions, config: { readonly migrate?: boolean } = {}): Layer.Layer<Database, StoreError> =>
+  static layer = (options: DatabaseOptions, config: { readonly migrate?: boolean } = {}): Layer.Layer<Database, StoreError | ConnectionError | InputError> =>
     Layer.effect(
       Database,
       Effect.acquireRelease(
@@ -186,7 +190,11 @@ export class Database extends Context.Service<Database, DatabaseShape>()("conven
             }
             return opened
           },
-          catch: (cause) => new StoreError({ operation: `opening the database at ${"url" in options ? redact(options.url) : options.pgliteDir}`, cause })
+          // a URL that is not PostgreSQL's and an unreachable server say so themselves
+          catch: (cause) =>
+            cause instanceof InputError || cause instanceof ConnectionError
+              ? cause
+              : new StoreError({ operation: `opening the database at ${"url" in options ? redact(options.url) : options.pgliteDir}`, cause })
         }),
         // closing cannot undo the work done: a failure to close is logged, not raised
         (opened) => Effect.tryPromise(() => opened.db.destroy()).pipe(Effect.tapError((e) => Effect.logWarning(`closing the database: ${String(e)}`)), Effect.ignore)
