@@ -50,13 +50,16 @@ describe("convene kit", () => {
     }
   })
 
-  it("a blank workspace from init has an example ballot, translated, on its first vote; the second vote has none", async () => {
+  it("a blank workspace from init checks clean (exit 0 with --strict) and has an example ballot, translated, on its first vote; the second vote has none", async () => {
     const blank = join(await mkdtemp(join(tmpdir(), "convene-kit-blank-")), "blank")
     expect((await convene(tmpdir(), ["init", blank, "--title", "Our future with AI"])).code).toBe(0)
     expect(await readFile(join(blank, "ballots", "votes.yaml"), "utf8")).toContain("block: vote-1")
-    const r = await conveneJson(blank, ["kit", "check"])
+    // clean, even with --strict: convene's own partial hi and bn catalogs are used by no locale or site here
+    const r = await conveneJson(blank, ["kit", "check", "--strict"])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.problems).toEqual([])
+    expect(r.json.complete).toBe(true)
+    expect(r.json.coverage.find((c: { locale: string }) => c.locale === "hi").missing.length).toBeGreaterThan(0)
     expect(r.json.ballots.questions).toBe(1)
     expect(r.json.ballots.coverage.every((c: { percent: number }) => c.percent === 100)).toBe(true)
     expect(r.json.ballots.unasked).toEqual(["vote-2"])

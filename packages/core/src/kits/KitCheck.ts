@@ -64,7 +64,11 @@ export interface KitCheckReport {
   readonly fallbacks: ReadonlyArray<SiteFallback>
   /** The ballots' labels per locale and the vote blocks without a question; a broken ballot file is in `problems`. */
   readonly ballots: BallotCheck
-  /** Whether anything is missing: what `--strict` fails on. */
+  /**
+   * Whether nothing is missing: what `--strict` fails on. Counts the locales the dialogue
+   * declares, its source locale and those its sites use; a catalog none of them uses is
+   * reported in `coverage` but does not make the check incomplete.
+   */
   readonly complete: boolean
 }
 
@@ -160,8 +164,11 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
   }
   const ballots = yield* checkBallots(ws, [...new Set([source, ...ws.dialogue.locales])].sort())
   problems.push(...ballots.problems)
+  // a catalog no declared locale and no site uses (convene's own partial hi and bn, on a blank
+  // workspace) is listed, but nothing it lacks is missing from a kit
+  const needed = new Set<string>([source, ...declared, ...fallbacks.map((f) => f.used), ...sites.map((s) => s.locale)])
   const complete = problems.length === 0 &&
-    coverage.every((c) => c.missing.length === 0 && c.mismatched.length === 0) &&
+    coverage.every((c) => !needed.has(c.locale) || (c.missing.length === 0 && c.mismatched.length === 0)) &&
     siteCatalogs.every((s) => s.mismatched.length === 0) &&
     fallbacks.every((f) => f.kind === "region") &&
     ballots.check.coverage.every((c) => c.missing.length === 0)

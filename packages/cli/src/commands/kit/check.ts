@@ -8,7 +8,8 @@ export default class KitCheck extends ConveneCommand {
     "Then every site whose kit would fall back: to its language (fr-SN → fr, expected) or to another language altogether (no catalog for its language).",
     "Overrides are validated too: a Handlebars syntax error, an unknown partial or an unknown message key is reported with its file and line.",
     "The ballots (ballots/*.yaml) are covered like the catalogs: per locale of convene.yaml, the share of their labels (questions, options, help, scale ends) translated, and each missing label at its FILE:LINE; a question tied to an unknown block or to a block that is not a vote, a duplicate question or option id, or a bad field is a problem at its FILE:LINE. Vote blocks without a question are listed (their tally sheets print blank).",
-    "Exit status: 0, or with --strict 1 when anything is missing (a key, an argument, a site's language, a ballot label) and 2 when a catalog, template or ballot file is broken."
+    "What counts as missing: a key, an argument, a site's language or a ballot label in the locales convene.yaml declares, its source locale and the locales its sites use. Catalogs nobody uses (convene ships partial hi and bn ones) are listed but never count.",
+    "Exit status: 2 when a catalog, template or ballot file is broken (each problem at its FILE:LINE), with or without --strict; otherwise 0, or with --strict 1 when anything is missing. Without --strict, something missing is a warning only: the exit status stays 0."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> kit check",
@@ -17,7 +18,7 @@ export default class KitCheck extends ConveneCommand {
   ]
   static override flags = {
     ...workspaceFlags,
-    strict: Flags.boolean({ summary: "Exit non-zero when anything is missing." }),
+    strict: Flags.boolean({ summary: "Also fail (exit 1) when anything is missing; a broken file fails (exit 2) with or without it." }),
     verbose: Flags.boolean({ char: "v", summary: "List every missing key and every falling-back site." })
   }
 
@@ -76,7 +77,7 @@ export default class KitCheck extends ConveneCommand {
       this.log(`\n${report.problems.length} problem(s) in catalogs and templates:`)
       for (const p of report.problems) this.log(`  ${formatProblem(p)}`)
     }
-    this.log(report.complete ? "\nEverything is translated." : "\nSomething is missing" + (flags.strict ? "." : " (--strict makes this an error)."))
+    this.log(report.complete ? "\nEverything the dialogue's locales and sites use is translated." : "\nSomething is missing" + (flags.strict ? "." : " (--strict makes this an error)."))
     if (flags.strict && !report.complete) {
       if (this.jsonEnabled()) this.logJson(report)
       this.exit(report.problems.length > 0 ? 2 : 1)
