@@ -2,6 +2,7 @@
 // {"error":{"code","message","problems"}} with exit 2. A few spawns of the built binary; the
 // suggestion and the parse-error mapping are checked in-process. Connection errors in full are
 // tested in core (test/infra/Database.test.ts); here only that a command reports them.
+import { spawn } from "node:child_process"
 import { mkdtemp } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,7 +10,7 @@ import { Errors } from "@oclif/core"
 import { describe, expect, it } from "vitest"
 import { parseErrorJson } from "../src/errors.js"
 import { closestCommand } from "../src/hooks/not-found.js"
-import { convene } from "./run.js"
+import { bin, convene } from "./run.js"
 
 const ids = ["sites:list", "sites:show", "sites:add", "survey:invite", "schedule:plan", "sites", "survey", "schedule"]
 
@@ -70,6 +71,19 @@ describe("help, -h and mistyped commands", () => {
     expect(human.code).toBe(2)
     expect(human.stdout).toBe("")
     expect(human.stderr).toBe("Error: Nonexistent flag: --nope\nSee `convene sites list --help`.\n")
+  })
+})
+
+describe("a reader that leaves early", () => {
+  it("`convene --help | head -1` ends quietly with exit 0, without Node's unsettled top-level await warning", async () => {
+    const child = spawn(process.execPath, [bin, "--help"], { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    // read the first chunk, then close the pipe as head does
+    child.stdout.once("data", () => child.stdout.destroy())
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(stderr).toBe("")
+    expect(code).toBe(0)
   })
 })
 
