@@ -58,19 +58,26 @@ describe.skipIf(chromiumPath === undefined)("the schedule chart in Chromium", ()
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 800 } })
       await page.setContent(scheduleHtml(plan, "Test & dialogue"))
-      const seen = await page.evaluate(() => {
-        const chart = document.querySelector(".chart")!.getBoundingClientRect()
-        const box = (e: Element) => e.getBoundingClientRect()
+      // a string, as the other browser tests do: the test project has no DOM types
+      const seen = (await page.evaluate(`(() => {
+        const chart = document.querySelector(".chart").getBoundingClientRect()
+        const box = (e) => e.getBoundingClientRect()
         const rows = [...document.querySelectorAll("svg rect[fill]")].map(box)
         const labels = [...document.querySelectorAll(".moment-label")].map(box)
         return {
           scrollWidth: document.documentElement.scrollWidth,
           chart: { left: chart.left, right: chart.right },
-          svgWidth: box(document.querySelector("svg")!).width,
+          svgWidth: box(document.querySelector("svg")).width,
           rows: { count: rows.length, left: Math.min(...rows.map((r) => r.left)), right: Math.max(...rows.map((r) => r.right)) },
           labels: labels.map((l) => ({ left: l.left, right: l.right, top: l.top, bottom: l.bottom }))
         }
-      })
+      })()`)) as {
+        scrollWidth: number
+        chart: { left: number; right: number }
+        svgWidth: number
+        rows: { count: number; left: number; right: number }
+        labels: Array<{ left: number; right: number; top: number; bottom: number }>
+      }
       // no sideways scrolling: the whole UTC span shows, up to the last (westernmost) site
       expect(seen.scrollWidth).toBeLessThanOrEqual(1000)
       expect(seen.svgWidth).toBeLessThanOrEqual(seen.chart.right - seen.chart.left)
