@@ -270,7 +270,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
               continue
             }
             if (texts.length === 0) continue
-            out.push(`<details><summary>${esc(g.label)}, ${esc(w)}: ${s.n} answer(s), ${texts.length} distinct</summary><ul class="free">${texts.slice(0, 200).map((t) => `<li>${esc(t.text)}${t.count > 1 ? ` <span class="muted">× ${t.count}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">… and ${texts.length - 200} more (see the CSV)</p>` : ""}</details>`)
+            out.push(`<details><summary>${esc(g.label)}, ${esc(w)}: ${s.n === 1 ? "1 answer" : `${s.n} answers`}, ${texts.length} distinct</summary><ul class="free">${texts.slice(0, 200).map((t) => `<li>${esc(t.text)}${t.count > 1 ? ` <span class="muted">× ${t.count}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">… and ${texts.length - 200} more (see the CSV)</p>` : ""}</details>`)
           }
         }
       }

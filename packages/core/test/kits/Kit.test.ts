@@ -12,6 +12,7 @@ import { tzInUse } from "../../src/infra/TzData.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
 import { kitWorkspace, writeTree } from "../support/kit-workspace.js"
+import { thCount, thWithoutScope } from "../support/html.js"
 
 const snapshots = join(import.meta.dirname, "__snapshots__", "kit")
 
@@ -58,6 +59,15 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     expect(en).toContain("Europe/London (UTC+01:00)")
     expect(ar).toMatch(/[\u0660-\u0669]/) // ar-EG writes Arabic-Indic digits
     for (const page of [en, fr, ar]) expect(page).not.toContain("⟦")
+    // every header cell of every document of a kit says what it heads
+    const documents = (await readdir(join(ws.dir, "out", "kits", "eg-cairo"))).filter((f) => f.endsWith(".html"))
+    let headers = 0
+    for (const f of documents) {
+      const page = await readFile(join(ws.dir, "out", "kits", "eg-cairo", f), "utf8")
+      expect(thWithoutScope(page), f).toEqual([])
+      headers += thCount(page)
+    }
+    expect(headers).toBeGreaterThan(0)
     await expect(en).toMatchFileSnapshot(join(snapshots, "facilitator-guide.en-GB.html"))
     await expect(fr).toMatchFileSnapshot(join(snapshots, "facilitator-guide.fr-SN.html"))
     await expect(ar).toMatchFileSnapshot(join(snapshots, "facilitator-guide.ar-EG.html"))

@@ -89,5 +89,6 @@ describe("the survey report's outputs", () => {
     expect(html).not.toContain("<script>")
     expect(html).not.toMatch(/<(b|i|evaluation|text)>/)
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Dakar&quot;")
+    expect(html).toContain("post: 2 answers, 1 distinct")
   })
 })
