@@ -5,6 +5,7 @@ import { ConveneCommand, workspaceFlags } from "./base.js"
 import { progressBar } from "./progress.js"
 import { baseUrlFlag, instrumentFlag, positive, rateFlag, waveFlag } from "./survey-flags.js"
 import { uncertainLine } from "./mail-uncertain.js"
+import { counted } from "./plural.js"
 
 export const surveyMailFlags = {
   ...workspaceFlags,
@@ -12,6 +13,7 @@ export const surveyMailFlags = {
   site: Flags.string({ summary: "Only this site's participants." }),
   instrument: instrumentFlag,
   "base-url": baseUrlFlag,
+  "allow-localhost": Flags.boolean({ summary: "Mail links to this machine (the default --base-url) over SMTP anyway: a rehearsal. Without it they are refused (exit 4); the outbox folder takes them." }),
   rate: rateFlag
 }
 
@@ -24,6 +26,7 @@ interface SurveyMailFlags {
   readonly "base-url": string
   readonly rate?: string | undefined
   readonly "resend-links"?: boolean | undefined
+  readonly "allow-localhost"?: boolean | undefined
 }
 
 /** A command that mails a survey wave: invitations or reminders. */
@@ -34,16 +37,16 @@ export abstract class SurveyMailCommand extends ConveneCommand {
     const result = await this.runInWorkspace(flags, async (ws) => {
       const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/surveys"), import("@convene/core/mail")])
       const transport = resolveMailTransport(ws.dir, process.env)
-      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, resendLinks: flags["resend-links"] === true, onProgress: (d: number, t: number) => bar.tick(d, t) }
+      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, resendLinks: flags["resend-links"] === true, allowLocalhost: flags["allow-localhost"] === true, onProgress: (d: number, t: number) => bar.tick(d, t) }
       return kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
     })
     bar.done()
     if (kind === "invite") {
-      if (flags["resend-links"] === true) this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) invited and not answered yet; ${result.sent} corrected link(s) sent to ${flags["base-url"]}, ${result.alreadySent} already sent there before, ${result.failed} failed, ${result.deferred} deferred.`)
-      else this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) with an address; ${result.sent} invitation(s) sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)
-      if (result.withoutEmail > 0) this.log(`${result.withoutEmail} participant(s) have no e-mail address: they answer on paper (\`convene survey import FILE --wave ${result.wave}\`).`)
+      if (flags["resend-links"] === true) this.log(`Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} invited and not answered yet; ${counted(result.sent, "corrected link")} sent to ${flags["base-url"]}, ${result.alreadySent} already sent there before, ${result.failed} failed, ${result.deferred} deferred.`)
+      else this.log(`Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} with an address; ${counted(result.sent, "invitation")} sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)
+      if (result.withoutEmail > 0) this.log(`${counted(result.withoutEmail, "participant has", "participants have")} no e-mail address: they answer on paper (\`convene survey import FILE --wave ${result.wave}\`).`)
     } else {
-      this.log(`Wave ${result.wave} of ${result.instrument}: ${result.participants} participant(s) invited and not answered yet; ${result.sent} reminder(s) sent, ${result.alreadySent} already reminded today, ${result.failed} failed, ${result.deferred} deferred.`)
+      this.log(`Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} invited and not answered yet; ${counted(result.sent, "reminder")} sent, ${result.alreadySent} already reminded today, ${result.failed} failed, ${result.deferred} deferred.`)
     }
     const doubt = uncertainLine(result.uncertain)
     if (doubt !== undefined) this.log(doubt)

@@ -19,8 +19,10 @@ beforeAll(async () => {
 describe("convene results invite and convene serve", () => {
   it("mails one site's fellow once, refuses localhost, and the link opens the form", async () => {
     const local = await convene(ws, ["results", "invite", "--site", "sn-dakar", "--base-url", "http://localhost:8080"])
-    expect(local.code).toBe(2)
+    // refused for safety: exit 4, and the flag that confirms a rehearsal named
+    expect(local.code).toBe(4)
     expect(local.stderr).toContain("is on this machine")
+    expect(local.stderr).toContain("--allow-localhost")
     const dry = await conveneJson(ws, ["results", "invite", "--site", "sn-dakar", "--dry-run"])
     expect(dry.json).toMatchObject({ dryRun: true, sites: 1, sent: 0 })
     const r = await conveneJson(ws, ["results", "invite", "--site", "sn-dakar", "--base-url", "https://survey.example.org"])

@@ -29,7 +29,7 @@ describe("convene survey", () => {
     expect(files).toHaveLength(r.json.participants)
     expect(await readFile(join(ws, "out", "outbox", files[0]!), "utf8")).toContain("survey.from-dotenv.example")
     const again = await convene(ws, ["survey", "invite", "--wave", "pre"])
-    expect(again.stdout).toContain("0 invitation(s) sent")
+    expect(again.stdout).toContain("0 invitations sent")
     const bad = await convene(ws, ["survey", "invite", "--wave", "during"])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('No wave "during"')

@@ -39,7 +39,7 @@ export interface ErrorJson {
 export interface ConveneError {
   readonly _tag: string
   readonly message: string
-  /** The exit status a command ends with: 3 when the database failed, 2 for everything else. */
+  /** The exit status a command ends with: 3 when the database failed, 4 when refused for safety, 2 for everything else. */
   readonly exitCode: number
   /** The error as `--json` prints it. */
   readonly toErrorJson: () => ErrorJson
@@ -56,9 +56,9 @@ const errorJson = (e: { readonly _tag: string; readonly message: string; readonl
  * Gives a `Data.TaggedError` class what every error for people carries: the exit status and the
  * `--json` shape. Each error below is `extends ForPeople(Data.TaggedError(tag)<fields>, status)`.
  */
-const ForPeople = <B extends new (...args: Array<any>) => { readonly _tag: string; readonly message: string }>(Base: B, exitCode: 2 | 3) =>
+const ForPeople = <B extends new (...args: Array<any>) => { readonly _tag: string; readonly message: string }>(Base: B, exitCode: 2 | 3 | 4) =>
   class extends Base {
-    /** The exit status a command ends with: 3 when the database failed, 2 for everything else. */
+    /** The exit status a command ends with: 3 when the database failed, 4 when refused for safety, 2 for everything else. */
     get exitCode(): number {
       return exitCode
     }
@@ -70,7 +70,7 @@ const ForPeople = <B extends new (...args: Array<any>) => { readonly _tag: strin
 
 /**
  * Whether `e` is one of the errors below (InputError, NotFound, Conflict, WorkspaceNotFound,
- * StoreError, ConnectionError, MailTransportError, FileError): an error for people, with its own exit status and
+ * StoreError, ConnectionError, MailTransportError, FileError, Refused): an error for people, with its own exit status and
  * JSON shape, rather than a defect.
  *
  * @example
@@ -162,6 +162,23 @@ export class MailTransportError extends ForPeople(Data.TaggedError("MailTranspor
 }>, 2) {
   override get message(): string {
     return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${this.sent} message(s) went out before)` : ""}. ${this.hint}`
+  }
+}
+
+/**
+ * An action refused for safety (exit status 4): it would reach people wrongly or could not be
+ * undone, and was not confirmed. `what` says what was refused and why; `confirm` names the flag
+ * that confirms it. Nothing was written or sent.
+ *
+ * @example
+ * new Refused({ what: "--base-url http://localhost:8080 is on this machine: participants could not open their links.", confirm: "--allow-localhost" })
+ */
+export class Refused extends ForPeople(Data.TaggedError("Refused")<{
+  readonly what: string
+  readonly confirm: string
+}>, 4) {
+  override get message(): string {
+    return `${this.what} Nothing was sent. If this is what you want (a rehearsal), confirm it with ${this.confirm}.`
   }
 }
 

@@ -5,6 +5,7 @@
 import { countries } from "countries-list"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
+import { InputError, Refused } from "./Errors.js"
 
 const expected = (what: string, got: string): string => `expected ${what}, got ${JSON.stringify(got)}`
 
@@ -162,4 +163,45 @@ export const Slug = Schema.String.check(
 export const addDays = (date: string, days: number): string => {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number]
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
+/**
+ * Whether a URL points at the machine it is made on (localhost, 127.x, ::1, 0.0.0.0): a link
+ * there reaches nobody else.
+ *
+ * @example
+ * isLocalUrl("http://localhost:8080") // true
+ * isLocalUrl("https://survey.example.org") // false
+ */
+export const isLocalUrl = (url: string): boolean => {
+  let host: string
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "")
+  } catch {
+    return false
+  }
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || host === "::" || /^127\./.test(host)
+}
+
+/**
+ * The check of the public address that mailed links point at (`--base-url`): an http(s) URL
+ * (else an InputError), and not on this machine (else Refused, exit status 4: nobody could open
+ * the links) unless `allowLocalhost` confirms a rehearsal. `recipients` names who would get the
+ * links ("participants", "fellows"). Undefined when the address is fine.
+ *
+ * @example
+ * linkBaseProblem("http://localhost:8080", { allowLocalhost: false, recipients: "participants" }) // Refused
+ * linkBaseProblem("https://survey.example.org", { allowLocalhost: false, recipients: "participants" }) // undefined
+ */
+export const linkBaseProblem = (baseUrl: string, options: { readonly allowLocalhost: boolean; readonly recipients: string }): InputError | Refused | undefined => {
+  if (!/^https?:\/\/[^/]+/.test(baseUrl) || !URL.canParse(baseUrl)) {
+    return new InputError({ summary: `--base-url: expected the form server's public http(s) address, e.g. https://survey.example.org, got "${baseUrl}".`, problems: [] })
+  }
+  if (isLocalUrl(baseUrl) && !options.allowLocalhost) {
+    return new Refused({
+      what: `--base-url ${baseUrl} is on this machine: ${options.recipients} could not open their links. Pass the form server's public address (--base-url https://…, or CONVENE_SURVEY_URL).`,
+      confirm: "--allow-localhost"
+    })
+  }
+  return undefined
 }

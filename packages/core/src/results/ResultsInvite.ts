@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import type { Fellow, Site } from "../domain/Registry.js"
 import { InputError, NotFound } from "../domain/Errors.js"
+import { linkBaseProblem } from "../domain/Values.js"
 import { sha256 } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor } from "../kits/index.js"
@@ -53,16 +54,6 @@ export interface ResultsInviteSummary {
   readonly uncertain: number
 }
 
-/** Whether a URL points at the machine it is made on: a link there reaches nobody else. */
-export const isLocalUrl = (url: string): boolean => {
-  let host: string
-  try {
-    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "")
-  } catch {
-    return false
-  }
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || host === "::" || /^127\./.test(host)
-}
 
 /**
  * Mails the results link of one site (`site`) or of every site to its fellow, in the site's
@@ -74,15 +65,8 @@ export const isLocalUrl = (url: string): boolean => {
  * // { sites: 5, sent: 5, alreadySent: 0, ... }
  */
 export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspace, options: ResultsInviteOptions) {
-  if (!/^https?:\/\/[^/]+/.test(options.baseUrl) || !URL.canParse(options.baseUrl)) {
-    return yield* new InputError({ summary: `--base-url: expected the form server's public http(s) address, e.g. https://survey.example.org, got "${options.baseUrl}".`, problems: [] })
-  }
-  if (isLocalUrl(options.baseUrl) && options.allowLocalhost !== true && options.dryRun !== true) {
-    return yield* new InputError({
-      summary: `--base-url ${options.baseUrl} is on this machine: fellows could not open their links. Pass the server's public address (--base-url https://…, or CONVENE_SURVEY_URL), or --allow-localhost for a rehearsal.`,
-      problems: []
-    })
-  }
+  const problem = linkBaseProblem(options.baseUrl, { allowLocalhost: options.allowLocalhost === true || options.dryRun === true, recipients: "fellows" })
+  if (problem !== undefined) return yield* problem
   const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
   if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md) before inviting fellows to enter results.", problems: [] })
   // the catalogs are checked before anything is stored

@@ -17,6 +17,7 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
 import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument.js"
 import { koboRows, paperRows } from "../domain/PaperAnswers.js"
+import { linkBaseProblem } from "../domain/Values.js"
 import type { ResponseSource } from "../domain/Simulation.js"
 import { displayPath, fileOp, fileWork, makeDir, sha256 } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
@@ -96,6 +97,11 @@ export interface SurveyMailOptions {
    * again with the same address sends nothing twice.
    */
   readonly resendLinks?: boolean | undefined
+  /**
+   * Mail links to an address on this machine (localhost) over SMTP anyway: a rehearsal. Without
+   * it, such links are refused over SMTP (nobody could open them); the outbox folder takes them.
+   */
+  readonly allowLocalhost?: boolean | undefined
 }
 
 /** About how long a wave's questionnaire takes: 20 seconds a question, rounded up to 5 minutes. */
@@ -123,7 +129,8 @@ const renderSurveyMail = (
  * Invites every participant with an e-mail address (of one site, or all) to a wave: one token
  * each, stored as a hash, and a message in their locale through the mail service. Idempotent:
  * the token is derived and the message keyed by instrument, wave and participant, so running
- * it again invites nobody twice.
+ * it again invites nobody twice. Over SMTP, refuses (Refused, exit status 4) links to an address
+ * on this machine unless `allowLocalhost`: nobody could open them.
  *
  * @example
  * const result = yield* inviteToSurvey(ws, { wave: "pre", baseUrl: "https://survey.example.org", transport })
@@ -142,6 +149,9 @@ export const remindSurvey = Effect.fn("Surveys.remind")(function*(ws: Workspace,
 })
 
 const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: SurveyMailOptions, kind: "invite" | "remind") {
+  // links to this machine reach nobody once they leave it: refused over SMTP, kept in the outbox
+  const problem = linkBaseProblem(options.baseUrl, { allowLocalhost: options.allowLocalhost === true || !("smtpUrl" in options.transport), recipients: "participants" })
+  if (problem !== undefined) return yield* problem
   const loaded = yield* loadInstrument(ws, options.instrument)
   const instrument = loaded.instrument
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)

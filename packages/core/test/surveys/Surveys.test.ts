@@ -4,13 +4,14 @@ import { readdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { simpleParser } from "mailparser"
 import { beforeEach, describe, expect, it } from "vitest"
-import type { InputError } from "../../src/domain/Errors.js"
+import type { InputError, Refused } from "../../src/domain/Errors.js"
 import { questionsFor, type Instrument } from "../../src/domain/Instrument.js"
 import { exportSurveyCsv, importSurveyAnswers, inviteToSurvey, remindSurvey, surveyToken, surveyTokenKey, tokenHash } from "../../src/surveys/Surveys.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { rawAnswer } from "../support/answers.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases } from "../support/databases.js"
+import { startSmtp } from "../support/smtp.js"
 import { inviteAll, outboxOf, useSurveyWorkspace } from "../support/survey-workspace.js"
 
 const inPre = new Date("2027-05-01T10:00:00Z")
@@ -54,7 +55,7 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const logDump = JSON.stringify(log)
     for (const token of links) expect(logDump).not.toContain(token)
     // a wave unknown to convene.yaml, and an unknown site, are refused
-    const bad = await failWith(shape, inviteToSurvey(ws, { wave: "during", baseUrl: "x", transport: { outboxDir: outbox() } })) as InputError
+    const bad = await failWith(shape, inviteToSurvey(ws, { wave: "during", baseUrl: "https://survey.example.org", transport: { outboxDir: outbox() } })) as InputError
     expect(bad.message).toContain('No wave "during"')
   })
 
@@ -87,6 +88,29 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const mail = await readFile(join(outbox(), corrected.find((f) => f.includes("p-gb-2"))!), "utf8")
     expect(mail.replace(/=\r?\n/g, "")).toContain(`https://survey.example.org/s/${surveyToken(key, "evaluation", "pre", "p-gb-2")}`)
     expect(await resend()).toMatchObject({ sent: 0, alreadySent: 5 })
+  })
+
+  it("refuses links to this machine over SMTP (exit 4) unless a rehearsal is confirmed; the outbox takes them", async () => {
+    const smtp = await startSmtp()
+    try {
+      const transport = { smtpUrl: smtp.url, from: "Assembly <hello@example.org>" }
+      const refused = await failWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: "http://localhost:8080", transport })) as Refused
+      expect(refused._tag).toBe("Refused")
+      expect(refused.exitCode).toBe(4)
+      expect(refused.message).toContain("--allow-localhost")
+      expect(await failWith(shape, remindSurvey(ws, { wave: "pre", baseUrl: "http://127.0.0.1:8080", transport }))).toMatchObject({ _tag: "Refused" })
+      // nothing stored, nothing sent
+      expect(await shape.db.selectFrom("survey_invitations").selectAll().execute()).toEqual([])
+      expect(await shape.db.selectFrom("send_log").selectAll().execute()).toEqual([])
+      expect(smtp.received).toHaveLength(0)
+      // not an http(s) address at all: bad input
+      expect(await failWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: "survey.example.org", transport }))).toMatchObject({ _tag: "InputError" })
+      // a confirmed rehearsal goes out
+      expect(await runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: "http://localhost:8080", transport, allowLocalhost: true }))).toMatchObject({ sent: 6 })
+      expect(smtp.received).toHaveLength(6)
+    } finally {
+      await smtp.close()
+    }
   })
 
   const paperCsv = (codes: ReadonlyArray<string>, wave: "pre" | "post" = "pre") => {

@@ -6,6 +6,7 @@ export default class SurveyInvite extends SurveyMailCommand {
   static override description = [
     "Each participant gets one unguessable link per wave (<base-url>/s/<token>, 192 random-looking bits derived from a key kept in the database; only a hash of it is stored), mailed in their locale (the participant's, else their site's) through the mail service: the outbox folder, or SMTP when SMTP_URL is set.",
     "Running it again invites nobody twice: the token is the same and the message is keyed by instrument, wave and participant. Participants without an e-mail address are counted: they answer on paper (`convene survey import`).",
+    "Over SMTP, links to this machine (the default --base-url, http://localhost:8080) are refused with exit status 4: nobody could open them. Pass the form server's public address, or --allow-localhost for a rehearsal. The outbox folder (no SMTP_URL) takes them as they are.",
     "Sent with a wrong --base-url? --resend-links mails the link again, at the corrected address, to those invited who have not answered yet, under a key of its own for that address (so it too goes out once)."
   ].join("\n\n")
   static override examples = [
