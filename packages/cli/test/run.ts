@@ -10,13 +10,15 @@ export interface RunResult {
   readonly stderr: string
 }
 
-/** Runs `convene ...args` in `cwd` on the embedded database unless env says otherwise. */
-export const convene = (cwd: string, args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<RunResult> =>
+/** Runs `convene ...args` in `cwd` on the embedded database unless env says otherwise (a variable given as undefined is unset). */
+export const convene = (cwd: string, args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}): Promise<RunResult> =>
   new Promise((resolve) => {
+    const merged: Record<string, string | undefined> = { ...process.env, DATABASE_URL: "", NO_COLOR: "1", ...env }
+    for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k]
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd, env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1", ...env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: merged, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
     )
   })
