@@ -31,7 +31,7 @@ export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Work
   })
   const file = options.out ?? join(ws.dir, "out", "surveys", `${instrument.id}-${wave}.xlsx`)
   yield* makeDir(dirname(file))
-  // exceljs (a few MB of code) loads only when a workbook is written, not with the surveys
+  // the .xlsx writer loads only when a workbook is written, not with the surveys
   yield* fileOp("write", file, async () => (await import("./XlsForm.js")).writeXlsForm(file, sheets))
   return { file, instrument: instrument.id, wave, questions: questionsFor(instrument, wave).length, locales: [...instrument.locales] }
 })

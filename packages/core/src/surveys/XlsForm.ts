@@ -3,38 +3,35 @@
  * Central take: sheets `survey`, `choices` and `settings`, each with its column names on row 1.
  */
 import { writeFile } from "node:fs/promises"
-import ExcelJS from "exceljs"
+import { unzipSync, zipSync } from "fflate"
+import writeXlsxFile, { type Row } from "write-excel-file/node"
 import type { XlsFormSheets } from "../domain/XlsForm.js"
 
-// A fixed date for the workbook's properties, so that they do not change from one export to
-// the next. The zip entries still carry the time of writing: exceljs (through JSZip) offers no
-// way to set it, so two exports of the same form are equal sheet by sheet, not byte for byte.
+// A fixed time for every entry of the zip, so that two exports of the same form are equal byte
+// for byte (write-excel-file stamps its entries with the time of writing).
 const FIXED_DATE = new Date(Date.UTC(2026, 0, 1))
 
+// Column widths in characters.
 const widths: Record<string, number> = { type: 28, name: 28, list_name: 24, required: 10, constraint: 34, appearance: 12 }
+const widthOf = (c: string): number => widths[c] ?? (c.startsWith("label::") || c.startsWith("constraint_message::") ? 48 : 24)
 
 /**
- * The XLSForm as .xlsx bytes. Every value is written as text, so that choice names such as
- * `1` stay `1` and a version `1` is not read back as `1.0`.
+ * The XLSForm as .xlsx bytes, the same bytes for the same sheets. Every value is written as text,
+ * so that choice names such as `1` stay `1` and a version `1` is not read back as `1.0`.
  *
  * @example
  * const bytes = await xlsFormBuffer(xlsFormSheets(instrument, "pre", { likertLabels }))
  */
 export const xlsFormBuffer = async (sheets: XlsFormSheets): Promise<Uint8Array> => {
-  const workbook = new ExcelJS.Workbook()
-  workbook.creator = "convene"
-  workbook.lastModifiedBy = "convene"
-  workbook.created = FIXED_DATE
-  workbook.modified = FIXED_DATE
-  for (const sheet of ["survey", "choices", "settings"] as const) {
+  const workbook = (["survey", "choices", "settings"] as const).map((sheet) => {
     const columns = sheets.columns[sheet]
-    const ws = workbook.addWorksheet(sheet, { views: [{ state: "frozen", ySplit: 1 }] })
-    ws.columns = columns.map((c) => ({ header: c, key: c, width: widths[c] ?? (c.startsWith("label::") || c.startsWith("constraint_message::") ? 48 : 24) }))
-    ws.getRow(1).font = { bold: true }
-    for (const row of sheets[sheet]) ws.addRow(columns.map((c) => row[c] ?? ""))
-  }
-  const buffer = await workbook.xlsx.writeBuffer()
-  return new Uint8Array(buffer as unknown as ArrayBuffer)
+    const header: Row = columns.map((c) => ({ value: c, type: String, fontWeight: "bold" as const }))
+    const rows: Array<Row> = sheets[sheet].map((row) => columns.map((c) => (row[c] ?? "") === "" ? null : { value: row[c]!, type: String }))
+    return { sheet, data: [header, ...rows], columns: columns.map((c) => ({ width: widthOf(c) })), stickyRowsCount: 1 }
+  })
+  const written = new Uint8Array(await writeXlsxFile(workbook).toBuffer())
+  // the same entries, in the same order, stamped with a fixed time
+  return zipSync(unzipSync(written), { mtime: FIXED_DATE })
 }
 
 /**

@@ -22,7 +22,7 @@ export {
 } from "./Surveys.js"
 
 /**
- * Writes an XLSForm workbook (.xlsx) to `file`, replacing it; exceljs loads only when this is
+ * Writes an XLSForm workbook (.xlsx) to `file`, replacing it; the writer loads only when this is
  * called. The results' tablet form is written with it too.
  */
 export const writeXlsFormFile = async (file: string, sheets: import("../domain/XlsForm.js").XlsFormSheets): Promise<void> => (await import("./XlsForm.js")).writeXlsForm(file, sheets)

@@ -53,7 +53,7 @@ const importsOf = (text: string): Array<{ readonly spec: string; readonly line: 
 
 const SQL = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql\s*(<[^>]*>)?`|\bsql\.(ref|table|join|raw|lit|id)\(/
 /** Packages that do IO or belong to a layer above the domain. */
-const IO_PACKAGES = /^(node:|kysely|pg$|pg\/|@electric-sql\/|nodemailer|hono|@hono\/|playwright|fflate|exceljs|vega|handlebars)/
+const IO_PACKAGES = /^(node:|kysely|pg$|pg\/|@electric-sql\/|nodemailer|hono|@hono\/|playwright|fflate|exceljs|write-excel-file|vega|handlebars)/
 
 /**
  * Checks core's `src/` (feature folders, `domain/`, `infra/`) and, when given, the CLI's `src/`
