@@ -27,7 +27,7 @@ describe("convene kit", () => {
     const json = await conveneJson(ws, ["kit", "check"])
     expect(json.json.coverage.map((c: { locale: string }) => c.locale)).toEqual(expect.arrayContaining(["en", "fr", "es", "ar", "hi", "bn"]))
     // the example's ballots are translated into every locale of convene.yaml
-    expect(r.stdout).toContain("Ballots: 5 question(s) in ballots/votes.yaml")
+    expect(r.stdout).toContain("Ballots: 5 questions in ballots/votes.yaml")
     expect(json.json.ballots.coverage.map((c: { locale: string; percent: number }) => `${c.locale} ${c.percent}`)).toEqual(["ar 100", "en 100", "es 100", "fr 100"])
   })
 
@@ -72,6 +72,7 @@ describe("convene kit", () => {
     const r = await convene(ws, ["kit", "check"])
     expect(r.code).toBe(2)
     expect(r.stdout).toMatch(/sites\/sn-dakar\/templates\/kit\/partials\/content\/local-context\.hbs:2: unknown partial "content\/no-such-partial"/)
+    expect(r.stdout).toContain("\n1 problem in catalogs and templates:")
     const build = await convene(ws, ["kit", "build", "--site", "sn-dakar"])
     expect(build.code).toBe(2)
     expect(build.stderr).toContain("local-context.hbs:2")

@@ -8,6 +8,7 @@ import { isMap, isScalar, LineCounter, type Node as YamlNode } from "yaml"
 import { InputError, type Problem } from "./Errors.js"
 import { canonicalLocale } from "./Values.js"
 import { checkYamlSize, MAX_YAML_DEPTH, parseYaml } from "./Yaml.js"
+import { counted } from "./Plural.js"
 
 /** One message of a catalog and where it was written. */
 export interface CatalogEntry {
@@ -76,7 +77,7 @@ export const parseCatalog = (text: string, file: string, locale: string, layer: 
     if (!isMap(doc.contents)) problems.push({ file, line: 1, message: "expected a mapping of keys to messages" })
     else walk(doc.contents, "", 0)
   }
-  if (problems.length > 0) throw new InputError({ summary: `The catalog ${file} has ${problems.length} problem(s).`, problems })
+  if (problems.length > 0) throw new InputError({ summary: `The catalog ${file} has ${counted(problems.length, "problem")}.`, problems })
   return { locale, file, layer, entries }
 }
 

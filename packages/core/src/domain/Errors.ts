@@ -3,6 +3,7 @@
  * field) and what was expected, so that a fellow can fix a spreadsheet without reading code.
  */
 import * as Data from "effect/Data"
+import { counted } from "./Plural.js"
 
 /** One thing wrong with an input, located as precisely as the input allows. */
 export interface Problem {
@@ -161,7 +162,7 @@ export class MailTransportError extends ForPeople(Data.TaggedError("MailTranspor
   readonly hint: string
 }>, 2) {
   override get message(): string {
-    return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${this.sent} message(s) went out before)` : ""}. ${this.hint}`
+    return `The ${this.transport === "smtp" ? "SMTP server" : "outbox"} refused to take mail: ${this.reason}${this.sent > 0 ? ` (${counted(this.sent, "message")} went out before)` : ""}. ${this.hint}`
   }
 }
 

@@ -9,6 +9,7 @@ import * as SchemaIssue from "effect/SchemaIssue"
 import { type CsvRecord, formatCsv, parseCsv, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 import { CountryCode, Email, isLocale, LocalTime, Locale, Slug, TimeZone } from "./Values.js"
+import { plural } from "./Plural.js"
 
 // a NUL byte is refused by the database and any other control character but a line break
 // or a tab is noise: refused here, where the file and line are known
@@ -458,9 +459,9 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
   const repeated = names.filter((n, i) => names.indexOf(n) !== i)
   if (missing.length > 0 || unknown.length > 0 || repeated.length > 0) {
     const parts = [
-      missing.length > 0 ? `missing column(s) ${missing.join(", ")}` : "",
-      unknown.length > 0 ? `unknown column(s) ${unknown.join(", ")}` : "",
-      repeated.length > 0 ? `repeated column(s) ${repeated.join(", ")}` : ""
+      missing.length > 0 ? `missing ${plural(missing.length, "column")} ${missing.join(", ")}` : "",
+      unknown.length > 0 ? `unknown ${plural(unknown.length, "column")} ${unknown.join(", ")}` : "",
+      repeated.length > 0 ? `repeated ${plural(repeated.length, "column")} ${repeated.join(", ")}` : ""
     ].filter((s) => s !== "")
     problems.unshift({
       file,

@@ -23,6 +23,7 @@ import { readInstruments } from "../surveys/index.js"
 import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
 import { reloadRenderer } from "./Renderer.js"
 import { unaskedVoteBlocks } from "./VoteSheets.js"
+import { counted, plural } from "../domain/Plural.js"
 
 /** Which sites to build and how. */
 export interface KitBuildOptions {
@@ -206,7 +207,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
   const tzStale = stored === undefined ? undefined : tzWarning(stored.tz, stored.newerTz)
   if (tzStale !== undefined) warnings.push(tzStale)
-  if (unasked.length > 0) warnings.push(`The vote block(s) ${unasked.join(", ")} have no question in ballots/*.yaml: their tally sheets are blank, to be filled in by hand.`)
+  if (unasked.length > 0) warnings.push(`The vote ${plural(unasked.length, "block")} ${unasked.join(", ")} ${plural(unasked.length, "has", "have")} no question in ballots/*.yaml: their tally sheets are blank, to be filled in by hand.`)
   const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
   // loaded only to print: a module of this package, importing nothing that may be missing (playwright-core loads at launch)
   const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined
@@ -271,7 +272,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
           writeIfChanged(join(dir, "manifest.json"), manifestFile.content)
         })
       }
-      if (kit.locale.missing.length > 0) warnings.push(`${site.id}: ${kit.locale.missing.length} message(s) missing in every catalog: ${kit.locale.missing.slice(0, 5).join(", ")}`)
+      if (kit.locale.missing.length > 0) warnings.push(`${site.id}: ${counted(kit.locale.missing.length, "message")} missing in every catalog: ${kit.locale.missing.slice(0, 5).join(", ")}`)
       kits.push({
         site: site.id,
         dir,

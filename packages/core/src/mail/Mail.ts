@@ -16,6 +16,7 @@ import { InputError, MailTransportError, type Problem, StoreError } from "../dom
 import { sha256 } from "../infra/Files.js"
 import type { StoredAttachment, StoredMessage } from "../infra/Tables.js"
 import { BATCH_SIZE, MailRepo, type MailRepoShape, type NewSendLogRow, type Outcome, type PendingRow } from "./MailRepo.js"
+import { counted } from "../domain/Plural.js"
 
 /**
  * A file sent with a message: read from `path` when it has one, else `content` (keep it small).
@@ -207,7 +208,7 @@ export const enqueueMessages = Effect.fn("Mail.enqueue")(function*(
 ) {
   const problems = messages.flatMap(checkMessage)
   if (problems.length > 0) {
-    return yield* new InputError({ summary: `${problems.length} problem(s) in the messages to send; nothing was queued.`, problems })
+    return yield* new InputError({ summary: `${counted(problems.length, "problem")} in the messages to send; nothing was queued.`, problems })
   }
   const from = options.from ?? DEFAULT_FROM
   const seen = new Set<string>()

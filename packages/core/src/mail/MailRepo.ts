@@ -16,6 +16,7 @@ import * as Schema from "effect/Schema"
 import { type Kysely, type RawBuilder, sql } from "kysely"
 import { Database, type Run, runnerOf } from "../infra/Database.js"
 import type { SendStatus, StoredMessage, Tables } from "../infra/Tables.js"
+import { counted } from "../domain/Plural.js"
 
 /** Rows per statement: far below PostgreSQL's 65,535 parameters, large enough to be fast. */
 export const BATCH_SIZE = 1000
@@ -132,7 +133,7 @@ const make = (db: Db, run: Run, dialect: "pglite" | "postgres") => {
      * returning idempotency_key`
      */
     insertMessages: (rows: ReadonlyArray<NewSendLogRow>, onBatch?: (done: number) => void) =>
-      run(`queueing ${rows.length} message(s)`, async () => {
+      run(`queueing ${counted(rows.length, "message")}`, async () => {
         const inserted: Array<string> = []
         for (let start = 0; start < rows.length; start += BATCH_SIZE) {
           const batch = rows.slice(start, start + BATCH_SIZE).map((r) => ({ ...r, message: JSON.stringify(r.message) }))

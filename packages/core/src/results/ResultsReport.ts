@@ -27,6 +27,7 @@ import { listRegistry } from "../registries/index.js"
 import { readBallots } from "./Ballots.js"
 import { checkEmbargo, type Embargoed } from "./EmbargoGate.js"
 import { ResultsRepo } from "./ResultsRepo.js"
+import { counted as countedWords, plural } from "../domain/Plural.js"
 
 /** What `results report` needs. */
 export interface ResultsReportOptions {
@@ -143,8 +144,8 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
       summary: statuses.length === 0
         ? "No site has results yet: nothing to report. Enter them (convene results import, the web form), or simulate them for a trial run (convene results simulate)."
         : options.includeUnvalidated === true
-        ? `No site's results can be counted: ${left.mirror.length} mirror dialogue(s) (--include-mirror pools them), ${left["not_registered"].length} site(s) not in the registry.`
-        : `No site has validated results: nothing to report. ${waiting} site(s) have results waiting (${left.draft.length} draft, ${left.submitted.length} submitted: ${listOf([...left.submitted, ...left.draft])}). Validate them (convene results validate --site ID | --all-submitted), or count them anyway with --include-unvalidated.`,
+        ? `No site's results can be counted: ${countedWords(left.mirror.length, "mirror dialogue")} (--include-mirror pools them), ${countedWords(left["not_registered"].length, "site")} not in the registry.`
+        : `No site has validated results: nothing to report. ${countedWords(waiting, "site")} ${plural(waiting, "has", "have")} results waiting (${left.draft.length} draft, ${left.submitted.length} submitted: ${listOf([...left.submitted, ...left.draft])}). Validate them (convene results validate --site ID | --all-submitted), or count them anyway with --include-unvalidated.`,
       problems: []
     })
   }

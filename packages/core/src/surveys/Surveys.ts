@@ -26,6 +26,7 @@ import { type MailTransportOptions, type OutgoingMessage, sendMessages } from ".
 import { listRegistry } from "../registries/index.js"
 import { type LoadedInstrument, readInstruments } from "./Instruments.js"
 import { EXPORT_PAGE, type ResponseToStore, type SurveyInvitation, type SurveyRecipient, SurveyRepo } from "./SurveyRepo.js"
+import { counted } from "../domain/Plural.js"
 
 export type { ResponseToStore } from "./SurveyRepo.js"
 
@@ -324,7 +325,7 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
   if (problems.length > 0) {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
     return yield* new InputError({
-      summary: `${shown}: nothing was imported, ${problems.length} problem(s)${problems.length > MAX_PROBLEMS_SHOWN ? ` (the first ${MAX_PROBLEMS_SHOWN} shown)` : ""}.`,
+      summary: `${shown}: nothing was imported, ${counted(problems.length, "problem")}${problems.length > MAX_PROBLEMS_SHOWN ? ` (the first ${MAX_PROBLEMS_SHOWN} shown)` : ""}.`,
       problems: problems.slice(0, MAX_PROBLEMS_SHOWN)
     })
   }

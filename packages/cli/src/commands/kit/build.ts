@@ -3,6 +3,7 @@ import { relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { checkedLocale } from "../../locale-flag.js"
 import { progressBar } from "../../progress.js"
+import { counted } from "../../plural.js"
 
 export default class KitBuild extends ConveneCommand {
   static override summary = "Build the localized dialogue kit of one site or of every site."
@@ -22,7 +23,7 @@ export default class KitBuild extends ConveneCommand {
     ...workspaceFlags,
     site: Flags.string({ summary: "Build this site's kit.", exclusive: ["all"] }),
     all: Flags.boolean({ summary: "Build every site's kit.", exclusive: ["site"] }),
-    locale: Flags.string({ summary: "Write the kit(s) in this locale instead of each site's own (e.g. en, fr-SN)." }),
+    locale: Flags.string({ summary: "Write the kits in this locale instead of each site's own (e.g. en, fr-SN)." }),
     pdf: Flags.boolean({ summary: "Also print every document to PDF through a system Chromium." }),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/kits/)." }),
     force: Flags.boolean({ summary: "Rebuild even the kits whose inputs did not change." })
@@ -55,7 +56,7 @@ export default class KitBuild extends ConveneCommand {
     } else {
       const language = (l: string): string => l.split("-")[0]!
       const other = result.kits.filter((k) => language(k.locale.used) !== language(k.locale.requested)).length
-      this.log(`Built ${result.built} kit(s) in ${out}/, skipped ${result.skipped} unchanged; ${result.kits.length - other} in their site's language, ${other} in the source locale for want of a catalog (\`convene kit check\` lists them).`)
+      this.log(`Built ${counted(result.built, "kit")} in ${out}/, skipped ${result.skipped} unchanged; ${result.kits.length - other} in their site's language, ${other} in the source locale for want of a catalog (\`convene kit check\` lists them).`)
     }
     return result
   }

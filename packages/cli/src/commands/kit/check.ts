@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { counted } from "../../plural.js"
 
 export default class KitCheck extends ConveneCommand {
   static override summary = "Check the kit translations, overrides and ballots: coverage per locale, missing and extra keys, fallbacks, broken templates, ballot labels."
@@ -54,7 +55,7 @@ export default class KitCheck extends ConveneCommand {
     const b = report.ballots
     if (!b.valid) this.log("\nBallots: a ballot file is not valid (the problems are listed below).")
     else if (b.files.length > 0) {
-      this.log(`\nBallots: ${b.questions} question(s) in ${b.files.join(", ")}. Labels per locale:`)
+      this.log(`\nBallots: ${counted(b.questions, "question")} in ${b.files.join(", ")}. Labels per locale:`)
       this.table(
         b.coverage.map((c) => ({ locale: c.locale, coverage: `${c.percent.toFixed(1)}%`, translated: `${c.translated}/${c.total}`, missing: c.missing.length })),
         ["locale", "coverage", "translated", "missing"]
@@ -74,7 +75,7 @@ export default class KitCheck extends ConveneCommand {
     if (region.length > 0) this.log(`  to their language: ${list(region.map((f) => `${f.site} (${f.locale} → ${f.used})`), 6)}`)
     if (language.length > 0) this.log(`  to another language: ${list(language.map((f) => `${f.site} (${f.locale} → ${f.used})`), 6)}`)
     if (report.problems.length > 0) {
-      this.log(`\n${report.problems.length} problem(s) in catalogs and templates:`)
+      this.log(`\n${counted(report.problems.length, "problem")} in catalogs and templates:`)
       for (const p of report.problems) this.log(`  ${formatProblem(p)}`)
     }
     this.log(report.complete ? "\nEverything the dialogue's locales and sites use is translated." : "\nSomething is missing" + (flags.strict ? "." : " (--strict makes this an error)."))

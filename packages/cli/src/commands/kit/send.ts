@@ -60,8 +60,8 @@ export default class KitSend extends ConveneCommand {
     })
     bar.done()
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
-    this.log(`${result.messages} kit message(s): ${result.sent} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred; ${result.attached} with the zip attached, ${result.linked} with a link.`)
-    if (result.noFellow.length > 0) this.warn(`No fellow registered for ${result.noFellow.length} site(s): ${result.noFellow.slice(0, 8).join(", ")}`)
+    this.log(`${counted(result.messages, "kit message")}: ${result.sent} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred; ${result.attached} with the zip attached, ${result.linked} with a link.`)
+    if (result.noFellow.length > 0) this.warn(`No fellow registered for ${counted(result.noFellow.length, "site")}: ${result.noFellow.slice(0, 8).join(", ")}`)
     for (const f of result.failures.slice(0, 10)) this.log(`  ${f.permanent ? "failed" : f.uncertain ? "uncertain" : "deferred"}: ${f.recipient}: ${f.error.replace(/\s+/g, " ").slice(0, 120)}`)
     if (result.superseded > 0) this.log(`${counted(result.superseded, "queued message")} of an older kit version set aside (failed, "superseded"): the kit was rebuilt, the current version is sent instead.`)
     const doubt = uncertainLine(result.uncertain)

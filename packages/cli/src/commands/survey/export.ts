@@ -3,6 +3,7 @@ import { join, relative, resolve } from "node:path"
 import { SURVEY_EXPORT_FORMATS } from "@convene/core/domain/Answers"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag } from "../../survey-flags.js"
+import { counted } from "../../plural.js"
 
 export default class SurveyExport extends ConveneCommand {
   static override summary = "Export every answer as tidy CSV, or the instrument as an XLSForm for KoboToolbox/ODK."
@@ -32,7 +33,7 @@ export default class SurveyExport extends ConveneCommand {
         file = resolve(flags.out ?? join(ws.dir, "out", "surveys", flags.wave === undefined ? "answers.csv" : `answers-${flags.wave}.csv`))
         return exportSurveyCsv(ws, file, { instrument: flags.instrument, wave: flags.wave })
       })
-      this.log(`Wrote ${result.rows} answer(s) to ${relative(process.cwd(), file) || file}.`)
+      this.log(`Wrote ${counted(result.rows, "answer")} to ${relative(process.cwd(), file) || file}.`)
       return result
     }
     const wave = flags.wave
@@ -41,7 +42,7 @@ export default class SurveyExport extends ConveneCommand {
       const { exportXlsForm } = await import("@convene/core/surveys")
       return exportXlsForm(ws, { wave, instrument: flags.instrument, out: flags.out === undefined ? undefined : resolve(flags.out) })
     })
-    this.log(`Wrote ${relative(process.cwd(), result.file) || result.file}: ${result.questions} question(s) in ${result.locales.join(", ")}; upload it to KoboToolbox or ODK Central.`)
+    this.log(`Wrote ${relative(process.cwd(), result.file) || result.file}: ${counted(result.questions, "question")} in ${result.locales.join(", ")}; upload it to KoboToolbox or ODK Central.`)
     return result
   }
 }

@@ -3,6 +3,7 @@ import { resolve } from "node:path"
 import { ANSWER_IMPORT_FORMATS } from "@convene/core/domain/Answers"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag, waveFlag } from "../../survey-flags.js"
+import { counted } from "../../plural.js"
 
 export default class SurveyImport extends ConveneCommand {
   static override summary = "Import answers typed from paper questionnaires, or a KoboToolbox/ODK CSV export."
@@ -32,7 +33,7 @@ export default class SurveyImport extends ConveneCommand {
       const { importSurveyAnswers } = await import("@convene/core/surveys")
       return importSurveyAnswers(ws, resolve(args.file), { wave: flags.wave, format: flags.format, instrument: flags.instrument, skipExisting: flags["skip-existing"], includeUnapproved: flags["include-unapproved"] })
     })
-    this.log(`${summary.file}: ${summary.imported} response(s) to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}${summary.skippedUnapproved > 0 ? `; ${summary.skippedUnapproved} left out: marked "Not approved" in KoboToolbox (--include-unapproved imports them)` : ""}.`)
+    this.log(`${summary.file}: ${counted(summary.imported, "response")} to the ${summary.wave} wave imported (${summary.answers} answers, ${summary.blank} blank)${summary.skippedExisting > 0 ? `; ${summary.skippedExisting} skipped: already answered` : ""}${summary.skippedUnapproved > 0 ? `; ${summary.skippedUnapproved} left out: marked "Not approved" in KoboToolbox (--include-unapproved imports them)` : ""}.`)
     return summary
   }
 }

@@ -3,6 +3,7 @@ import { relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { type ProgressBar, progressBar } from "../../progress.js"
 import { instrumentFlag } from "../../survey-flags.js"
+import { counted } from "../../plural.js"
 
 const WARNING = "SIMULATED ANSWERS: made up by `convene survey simulate`, not given by anyone. For demos and benchmarks only; never report them as results."
 
@@ -52,9 +53,9 @@ export default class SurveySimulate extends ConveneCommand {
     })
     bar?.done()
     if (summary.registered > 0) {
-      this.log(`Registered ${summary.registered} simulated participant(s) (sim-<site>-NNNNN, no e-mail address) from ${relative(process.cwd(), summary.participantsFile ?? "") || summary.participantsFile}.`)
+      this.log(`Registered ${counted(summary.registered, "simulated participant")} (sim-<site>-NNNNN, no e-mail address) from ${relative(process.cwd(), summary.participantsFile ?? "") || summary.participantsFile}.`)
     }
-    this.log(`Simulated answers of ${summary.participants} participant(s) to ${summary.instrument}, seed ${summary.seed}: ${summary.answers} answers stored.`)
+    this.log(`Simulated answers of ${counted(summary.participants, "participant")} to ${summary.instrument}, seed ${summary.seed}: ${summary.answers} answers stored.`)
     this.table(
       Object.entries(summary.responses).map(([wave, c]) => ({ wave, web: c.web, paper: c.paper, kobo: c.kobo, stored: c.total, "already-answered": c.skippedExisting })),
       ["wave", "web", "paper", "kobo", "stored", "already-answered"]
