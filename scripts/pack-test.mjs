@@ -7,7 +7,7 @@
 // `npm install`) and the heaviest dependencies with what each brings alone, requires the SDK from
 // a CommonJS script, and times its root import against `node -e 0` in the same run.
 // Usage: node scripts/pack-test.mjs (after pnpm run build; needs Node >= 22.12 on PATH for the CLI)
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, posix } from "node:path"
@@ -145,6 +145,14 @@ run("npx", ["--no-install", "convene", "sites", "import", "sites.csv"], ws)
 run("npx", ["--no-install", "convene", "schedule", "plan"], ws, true)
 run("npx", ["--no-install", "convene", "kit", "check"], ws, true)
 run("npx", ["--no-install", "convene", "kit", "build", "--site", "sn-dakar"], ws)
+// playwright-core is an optional peer dependency: npm leaves it out, and --pdf says how to add it (exit 2)
+if (existsSync(join(dir, "node_modules", "playwright-core"))) throw new Error("npm installed playwright-core, an optional peer dependency")
+console.log("$ npx --no-install convene kit build --site sn-dakar --pdf")
+const pdf = spawnSync("npx", ["--no-install", "convene", "kit", "build", "--site", "sn-dakar", "--pdf"], { cwd: ws, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } })
+if (pdf.status !== 2 || !pdf.stderr.includes("--pdf needs playwright-core: npm install playwright-core")) {
+  throw new Error(`kit build --pdf without playwright-core: exit ${pdf.status}, stderr ${JSON.stringify(pdf.stderr.slice(0, 400))}`)
+}
+console.log(`✓ without playwright-core, --pdf exits 2: ${pdf.stderr.trim().split("\n")[0]}`)
 run("npx", ["--no-install", "convene", "survey", "export", "--format", "xlsform", "--wave", "pre"], ws)
 console.log(`✓ The packed @convene/core and @convene/cli install with npm and run from ${dir}`)
 rmSync(dir, { recursive: true, force: true })

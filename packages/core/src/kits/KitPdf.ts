@@ -23,10 +23,31 @@ export const findChromium = (explicit?: string): string | undefined => {
 /** Flags for a headless, offline Chromium (no sandbox: convene runs it on local files only). */
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-/** Starts Chromium, closing it when the scope ends. Fails with a clear message when none is installed. */
+/** What `--pdf` says when playwright-core is not installed (an optional peer dependency). */
+export const PLAYWRIGHT_MISSING = "--pdf needs playwright-core: npm install playwright-core"
+
+/** True when `cause` is Node's failure to find the playwright-core package itself. */
+const isMissingPlaywright = (cause: unknown): boolean =>
+  cause instanceof Error && (cause as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND" && /['"]playwright-core['"]/.test(cause.message)
+
+/**
+ * Starts Chromium, closing it when the scope ends. Fails with an InputError (exit 2 in the CLI)
+ * when playwright-core, an optional peer dependency loaded only here, is not installed, or when no
+ * Chromium is.
+ */
 export const launchChromium = (explicit?: string) =>
   Effect.acquireRelease(
     Effect.gen(function*() {
+      const { chromium } = yield* Effect.tryPromise({
+        try: () => import("playwright-core"),
+        catch: (cause) =>
+          isMissingPlaywright(cause)
+            ? new InputError({
+              summary: PLAYWRIGHT_MISSING,
+              problems: [{ message: "it is an optional peer dependency of @convene/core, needed only to print PDFs: install it next to convene (with -g if convene is installed with -g); the HTML files need no browser" }]
+            })
+            : new InputError({ summary: "--pdf needs playwright-core, which did not load.", problems: [{ message: String(cause instanceof Error ? cause.message.split("\n")[0] : cause) }] })
+      })
       const executablePath = findChromium(explicit)
       if (executablePath === undefined) {
         return yield* new InputError({
@@ -34,10 +55,6 @@ export const launchChromium = (explicit?: string) =>
           problems: [{ message: "install it (Debian/Ubuntu: `apt-get install chromium`) or set CONVENE_CHROMIUM to its path; the HTML kits need no browser" }]
         })
       }
-      const { chromium } = yield* Effect.tryPromise({
-        try: () => import("playwright-core"),
-        catch: (cause) => new InputError({ summary: "--pdf needs playwright-core, which did not load.", problems: [{ message: String(cause instanceof Error ? cause.message.split("\n")[0] : cause) }] })
-      })
       return yield* Effect.tryPromise({
         try: () => chromium.launch({ executablePath, args: CHROMIUM_ARGS }),
         catch: (cause) => new InputError({ summary: `Chromium at ${executablePath} did not start.`, problems: [{ message: String(cause instanceof Error ? cause.message.split("\n")[0] : cause) }] })

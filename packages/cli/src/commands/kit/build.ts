@@ -10,7 +10,7 @@ export default class KitBuild extends ConveneCommand {
   static override description = [
     "Each kit is a self-contained folder out/kits/<site>/ (facilitator guide, participant booklet, agenda, consent form, pre/post questionnaires, invitation letter, a participant ballot and a table tally sheet per vote and a recommendations sheet (from ballots/*.yaml), calendar file, index; fonts and styles bundled, A4 print styles), a zip out/kits/<site>.zip, and manifest.json with the hashes of every input, the locale used and its fallbacks.",
     "Messages come from the site's locale, then its language, then the dialogue's source locale (fr-SN → fr → en); dates and times are formatted in the site's locale and zone. Overrides: the workspace's templates/ and locales/, then sites/<id>/templates/ and sites/<id>/locales/.",
-    "The same inputs give byte-identical files. A rebuild skips every site whose inputs did not change (--force rebuilds all). --pdf also prints each document to pdf/<doc>.pdf through a system Chromium (/usr/bin/chromium, or CONVENE_CHROMIUM)."
+    "The same inputs give byte-identical files. A rebuild skips every site whose inputs did not change (--force rebuilds all). --pdf also prints each document to pdf/<doc>.pdf through a system Chromium (/usr/bin/chromium, or CONVENE_CHROMIUM), driven by the optional package playwright-core (npm install playwright-core)."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> kit build --all",

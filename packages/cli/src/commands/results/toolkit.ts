@@ -26,7 +26,7 @@ export default class ResultsToolkitCommand extends ConveneCommand {
     country: Flags.string({ summary: "Countries to write a toolkit for (ISO codes, several with commas).", multiple: true, delimiter: ",", exclusive: ["all"] }),
     region: Flags.string({ summary: "UN M49 regions to write a toolkit for, by name or code (Africa, 002).", multiple: true, delimiter: ",", exclusive: ["all"] }),
     all: Flags.boolean({ summary: "Every country with validated results, and every region." }),
-    pdf: Flags.boolean({ summary: "Print each brief to PDF as well (needs Chromium)." }),
+    pdf: Flags.boolean({ summary: "Print each brief to PDF as well (needs Chromium and playwright-core)." }),
     chromium: Flags.string({ summary: "Path of the Chromium to print with (default: CONVENE_CHROMIUM, then /usr/bin/chromium…)." }),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/toolkits/)." }),
     weight: Flags.option({ summary: "Count every voter (ballots), every site (sites) or every country (countries) the same.", options: RESULTS_WEIGHTINGS, default: "ballots" as const })(),
