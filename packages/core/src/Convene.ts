@@ -16,7 +16,7 @@ import { decodeDialogueYaml, Dialogue } from "./domain/Dialogue.js"
 import { InputError, NotFound, type Problem, WorkspaceNotFound } from "./domain/Errors.js"
 import type { RegistryEntities, RegistryName } from "./domain/Registry.js"
 import type { SchedulePlan } from "./domain/Schedule.js"
-import { buildKits, type KitBuildOptions, type KitBuildResult } from "./kits/index.js"
+import { buildKits, calendarOptionsFor, type KitBuildOptions, type KitBuildResult } from "./kits/index.js"
 import { type MailTransportOptions, resolveMailTransport } from "./mail/index.js"
 import { addRecord, exportRegistry, importRegistryFile, type ImportSummary, listRegistry, removeRecord, showRecord } from "./registries/index.js"
 import { latestPlan, planSchedule, type ScheduleFormat, siteCalendar, writeSchedule } from "./schedule/index.js"
@@ -104,6 +104,8 @@ export interface RegistryClient<N extends RegistryName> {
 export interface StoredPlan {
   readonly plan: SchedulePlan
   readonly stale: boolean
+  /** When the plan was stored, ISO UTC: the calendars' DTSTAMP. */
+  readonly computedAt?: string | undefined
 }
 
 /** The schedule of the deliberation day. Every method needs a dialogue. */
@@ -333,21 +335,25 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
   }
 
   const latest = (): Promise<StoredPlan> => attempt(() => run(latestPlan(needDialogue())))
+  // in a workspace: LOCATION, the titles in each site's language, SEQUENCE and LAST-MODIFIED (recorded)
+  const calendarOf = (plan: SchedulePlan, computedAt: string | undefined) =>
+    workspace === undefined ? Promise.resolve({ stamp: computedAt }) : run(calendarOptionsFor(workspace, plan, computedAt))
 
   const schedule: ScheduleClient = {
     plan: (planOptions = {}) => attempt(() => run(planSchedule(needDialogue(), planOptions))),
     latest,
     siteCalendar: async (siteId) => {
       const d = needDialogue()
-      const { plan } = await latest()
+      const { plan, computedAt } = await latest()
       const site = plan.sites.find((s) => s.id === siteId)
       if (site === undefined) throw new NotFound({ what: "site in the latest plan", id: siteId, hint: "Plan again (schedule.plan()) after adding sites." })
-      return siteCalendar(plan, site, { dialogueId: d.id, title: d.title })
+      return siteCalendar(plan, site, { ...(await calendarOf(plan, computedAt)), dialogueId: d.id, title: d.title })
     },
     write: async (writeOptions) => {
       const d = needDialogue()
-      const { plan } = await latest()
-      return writeSchedule({ plan, format: writeOptions.format, dir: resolve(writeOptions.dir), dialogue: d, site: writeOptions.site })
+      const { plan, computedAt } = await latest()
+      const calendar = writeOptions.format === "ics" ? await calendarOf(plan, computedAt) : undefined
+      return writeSchedule({ plan, format: writeOptions.format, dir: resolve(writeOptions.dir), dialogue: d, site: writeOptions.site, calendar })
     }
   }
 

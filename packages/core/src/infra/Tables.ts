@@ -73,6 +73,18 @@ export interface SchedulePlansTable {
   tz_source: ColumnType<string | null, string | null | undefined, string | null>
 }
 
+/** One calendar event's revision (see schedule/Calendar.ts). */
+export interface CalendarEventsTable {
+  /** The event's UID. */
+  uid: string
+  /** The hash of the event's content when last exported. */
+  content_hash: string
+  /** SEQUENCE: 0 when first exported, raised each time the content changes. */
+  sequence: number
+  /** LAST-MODIFIED, ISO UTC: the stored time of the plan that last changed the event. */
+  modified_at: string
+}
+
 /** A stored attachment: by file path where there is one, else small content as base64. */
 export interface StoredAttachment {
   readonly filename: string
@@ -202,6 +214,7 @@ export interface Tables {
   participants: ParticipantsTable
   milestone_progress: MilestoneProgressTable
   schedule_plans: SchedulePlansTable
+  calendar_events: CalendarEventsTable
   send_log: SendLogTable
   survey_keys: SurveyKeysTable
   survey_invitations: SurveyInvitationsTable

@@ -5,6 +5,7 @@
  * from the zone rules convene plans with (never from a library's own copy of the tz data), so
  * a calendar client computes the same instants as the plan.
  */
+import { createHash } from "node:crypto"
 import type { SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { atOffset, formatOffset, resolveLocal, stableOffsetAround } from "../domain/Zone.js"
 import type { ZoneRules } from "../domain/ZoneRules.js"
@@ -173,11 +174,35 @@ const namesOneInstant = (rules: ZoneRules, zone: string, local: string, utc: str
   return hit
 }
 
-interface CalendarOptions {
+/** What a site's events say beyond the plan: where, and in the site's language. */
+export interface CalendarSite {
+  /** LOCATION: the site's name, city and country. */
+  readonly location?: string | undefined
+  /** A block's SUMMARY in the site's language (default: the agenda's title). */
+  readonly blockTitle?: ((blockId: string, title: string) => string) | undefined
+  /** A synchronized moment's SUMMARY in the site's language (default: `<title> (synchronized)`). */
+  readonly momentTitle?: ((momentId: string, title: string) => string) | undefined
+}
+
+/** An event's revision: SEQUENCE and LAST-MODIFIED (RFC 5545 §3.8.7.4, §3.8.7.3). */
+export interface CalendarRevision {
+  readonly sequence: number
+  /** ISO UTC. */
+  readonly modified: string
+}
+
+/** How calendars are written: the dialogue, the zone rules, and what events say beyond the plan. */
+export interface CalendarOptions {
   readonly dialogueId: string
   readonly title: string
   /** The zone rules the VTIMEZONE blocks are written from (default: `zoneRules()`, the newest available). */
   readonly rules?: ZoneRules | undefined
+  /** DTSTAMP, ISO UTC: when the plan was made (default: the deliberation day at 00:00 UTC). Never the clock: output stays reproducible. */
+  readonly stamp?: string | undefined
+  /** Per site id: LOCATION and the titles in the site's language. */
+  readonly sites?: ReadonlyMap<string, CalendarSite> | undefined
+  /** Per UID: SEQUENCE and LAST-MODIFIED (see {@link calendarEventHashes}); absent: 0 and `stamp`. */
+  readonly revisions?: ReadonlyMap<string, CalendarRevision> | undefined
 }
 
 const header = (name: string, extra: ReadonlyArray<string> = []): Array<string> => [
@@ -193,46 +218,115 @@ const header = (name: string, extra: ReadonlyArray<string> = []): Array<string> 
 /** One content line, folded, with its CRLF. */
 const line = (text: string): string => `${fold(text)}\r\n`
 
+/** `2027-05-15T09:30:00.000Z` or `2027-05-15T09:30:00Z` -> `20270515T093000Z` */
+const compactStamp = (iso: string): string => compactUtc(new Date(iso).toISOString().slice(0, 19) + "Z")
+const stampOf = (plan: SchedulePlan, options: CalendarOptions): string => options.stamp ?? `${plan.day}T00:00:00Z`
+
+/** A block's UID: the dialogue, site and block ids (not the day: moving the day updates the event). */
+const blockUid = (dialogueId: string, siteId: string, blockId: string): string => `${dialogueId}-${siteId}-${blockId}@convene`
+const siteMomentUid = (dialogueId: string, siteId: string, momentId: string): string => `${dialogueId}-${siteId}-moment-${momentId}@convene`
+const momentUid = (dialogueId: string, momentId: string): string => `${dialogueId}-moment-${momentId}@convene`
+
+/**
+ * Receives each event: its UID and its content (every line but UID, DTSTAMP, SEQUENCE and
+ * LAST-MODIFIED, already folded), and returns the event's text.
+ */
+type Emit = (uid: string, content: string) => string
+
+/** The lines that say when an event was revised, for an event with this UID. */
+const revisionLines = (uid: string, options: CalendarOptions, stamp: string): string => {
+  const r = options.revisions?.get(uid)
+  return `SEQUENCE:${r?.sequence ?? 0}\r\nLAST-MODIFIED:${compactStamp(r?.modified ?? stamp)}\r\n`
+}
+
+const emitter = (plan: SchedulePlan, options: CalendarOptions): Emit => {
+  const stamp = stampOf(plan, options)
+  const dtstamp = `DTSTAMP:${compactStamp(stamp)}\r\n`
+  return (uid, content) => "BEGIN:VEVENT\r\n" + line(`UID:${uid}`) + dtstamp + revisionLines(uid, options, stamp) + content + "END:VEVENT\r\n"
+}
+
 const siteEvents = (
   plan: SchedulePlan,
   site: SitePlan,
   options: CalendarOptions,
   zone: { readonly name: string; readonly rules: ZoneRules } | undefined,
-  global: boolean
+  global: boolean,
+  emit: Emit
 ): string => {
-  const stamp = `DTSTAMP:${plan.day.slice(0, 4)}${plan.day.slice(5, 7)}${plan.day.slice(8, 10)}T000000Z\r\n`
   const prefix = global ? `${escapeText(site.id)}: ` : ""
+  const info = options.sites?.get(site.id)
+  const location = info?.location === undefined || info.location === "" ? "" : line(`LOCATION:${escapeText(info.location)}`)
   let out = ""
   for (const b of site.blocks) {
-    out +=
-      "BEGIN:VEVENT\r\n" +
-      line(`UID:${options.dialogueId}-${plan.day}-${site.id}-${b.id}@convene`) +
-      stamp +
+    const title = global || info?.blockTitle === undefined ? b.title : info.blockTitle(b.id, b.title)
+    out += emit(
+      blockUid(options.dialogueId, site.id, b.id),
       dateTime("DTSTART", zone, b.start_local, b.start_utc, plan.day) +
-      dateTime("DTEND", zone, b.end_local, b.end_utc, plan.day) +
-      line(`SUMMARY:${prefix}${escapeText(b.title)}`) +
-      // ids, zones, kinds and times hold nothing to escape: the line breaks are written escaped
-      line(`DESCRIPTION:Site: ${site.id} (${site.timezone})\\nBlock: ${b.id} (${b.kind})\\nLocal: ${b.start_local.slice(11)}-${b.end_local.slice(11)} (UTC${b.utc_offset})\\nUTC: ${b.start_utc} to ${b.end_utc}`) +
-      `CATEGORIES:${b.kind.toUpperCase()}\r\n` +
-      "END:VEVENT\r\n"
+        dateTime("DTEND", zone, b.end_local, b.end_utc, plan.day) +
+        line(`SUMMARY:${prefix}${escapeText(title)}`) +
+        location +
+        // ids, zones, kinds and times hold nothing to escape: the line breaks are written escaped
+        line(`DESCRIPTION:Site: ${site.id} (${site.timezone})\\nBlock: ${b.id} (${b.kind})\\nLocal: ${b.start_local.slice(11)}-${b.end_local.slice(11)} (UTC${b.utc_offset})\\nUTC: ${b.start_utc} to ${b.end_utc}`) +
+        `CATEGORIES:${b.kind.toUpperCase()}\r\n`
+    )
   }
   if (global) return out
   for (const m of site.moments) {
     const moment = plan.moments.find((x) => x.id === m.id)
     if (moment === undefined) continue
-    out +=
-      "BEGIN:VEVENT\r\n" +
-      line(`UID:${options.dialogueId}-${plan.day}-${site.id}-moment-${m.id}@convene`) +
-      stamp +
+    const title = info?.momentTitle === undefined ? `${moment.title} (synchronized)` : info.momentTitle(m.id, moment.title)
+    out += emit(
+      siteMomentUid(options.dialogueId, site.id, m.id),
       dateTime("DTSTART", zone, m.start_local, moment.start_utc, plan.day) +
-      dateTime("DTEND", zone, m.end_local, moment.end_utc, plan.day) +
-      line(`SUMMARY:${escapeText(`${moment.title} (synchronized)`)}`) +
-      line(`DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} to ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`)}`) +
-      "CATEGORIES:SYNCHRONIZED\r\n" +
-      `TRANSP:${m.joins ? "OPAQUE" : "TRANSPARENT"}\r\n` +
-      "END:VEVENT\r\n"
+        dateTime("DTEND", zone, m.end_local, moment.end_utc, plan.day) +
+        line(`SUMMARY:${escapeText(title)}`) +
+        location +
+        line(`DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} to ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`)}`) +
+        "CATEGORIES:SYNCHRONIZED\r\n" +
+        `TRANSP:${m.joins ? "OPAQUE" : "TRANSPARENT"}\r\n`
+    )
   }
   return out
+}
+
+const globalMoments = (plan: SchedulePlan, options: CalendarOptions, emit: Emit): string =>
+  plan.moments
+    .map((m) =>
+      emit(
+        momentUid(options.dialogueId, m.id),
+        [
+          `DTSTART:${compactUtc(m.start_utc)}`,
+          `DTEND:${compactUtc(m.end_utc)}`,
+          `SUMMARY:${escapeText(`${m.title} (synchronized, ${m.joining} of ${plan.sites.length} sites)`)}`,
+          `DESCRIPTION:${escapeText(`Synchronized moment ${m.id} (${m.mode})\nUTC: ${m.start_utc} to ${m.end_utc}\nSites that cannot join inside their window: ${m.not_joining.length === 0 ? "none" : m.not_joining.join(", ")}`)}`,
+          "CATEGORIES:SYNCHRONIZED"
+        ].map(line).join("")
+      )
+    )
+    .join("")
+
+/**
+ * Each event of a plan's calendars, once, with a hash of its content (times, SUMMARY,
+ * LOCATION, DESCRIPTION...): a caller that stores the hashes per UID knows which events
+ * changed since the last export, and raises their SEQUENCE. A block's event in the global
+ * calendar shares the UID of the one in its site's calendar, and its revision.
+ *
+ * @example
+ * const hashes = calendarEventHashes(plan, { dialogueId: "we-the-internet", title: "We, the Internet" })
+ */
+export const calendarEventHashes = (plan: SchedulePlan, options: CalendarOptions): Map<string, string> => {
+  const hashes = new Map<string, string>()
+  const emit: Emit = (uid, content) => {
+    hashes.set(uid, createHash("sha256").update(content).digest("base64url").slice(0, 22))
+    return ""
+  }
+  const rules = options.rules ?? zoneRules()
+  for (const site of plan.sites) {
+    const zone = vtimezone(rules, site.timezone, plan.day) === undefined ? undefined : { name: site.timezone, rules }
+    siteEvents(plan, site, options, zone, false, emit)
+  }
+  globalMoments(plan, options, emit)
+  return hashes
 }
 
 const END = "END:VCALENDAR\r\n"
@@ -251,7 +345,7 @@ export const siteCalendar = (plan: SchedulePlan, site: SitePlan, options: Calend
   return (
     header(`${options.title} — ${site.id}`, zone === undefined ? [] : [`X-WR-TIMEZONE:${zone}`]).map(line).join("") +
     (tz === undefined ? "" : `${tz}\r\n`) +
-    siteEvents(plan, site, options, zone === undefined ? undefined : { name: zone, rules }, false) +
+    siteEvents(plan, site, options, zone === undefined ? undefined : { name: zone, rules }, false, emitter(plan, options)) +
     END
   )
 }
@@ -261,20 +355,9 @@ export const siteCalendar = (plan: SchedulePlan, site: SitePlan, options: Calend
  * of text (one per site) so that a large calendar can be streamed to disk.
  */
 export function* globalCalendarChunks(plan: SchedulePlan, options: CalendarOptions): Generator<string> {
-  const stamp = `${plan.day.replace(/-/g, "")}T000000Z`
-  const moments = plan.moments.flatMap((m) => [
-    "BEGIN:VEVENT",
-    `UID:${options.dialogueId}-${plan.day}-moment-${m.id}@convene`,
-    `DTSTAMP:${stamp}`,
-    `DTSTART:${compactUtc(m.start_utc)}`,
-    `DTEND:${compactUtc(m.end_utc)}`,
-    `SUMMARY:${escapeText(`${m.title} (synchronized, ${m.joining} of ${plan.sites.length} sites)`)}`,
-    `DESCRIPTION:${escapeText(`Synchronized moment ${m.id} (${m.mode})\nUTC: ${m.start_utc} to ${m.end_utc}\nSites that cannot join inside their window: ${m.not_joining.length === 0 ? "none" : m.not_joining.join(", ")}`)}`,
-    "CATEGORIES:SYNCHRONIZED",
-    "END:VEVENT"
-  ])
-  yield [...header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]), ...moments].map(line).join("")
-  for (const s of plan.sites) yield siteEvents(plan, s, options, undefined, true)
+  const emit = emitter(plan, options)
+  yield header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]).map(line).join("") + globalMoments(plan, options, emit)
+  for (const s of plan.sites) yield siteEvents(plan, s, options, undefined, true, emit)
   yield END
 }
 

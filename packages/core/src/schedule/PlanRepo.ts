@@ -18,6 +18,14 @@ export interface PlanRecord {
   readonly includeMirror: boolean
   /** The tz release the plan was made with; undefined for plans stored before it was recorded. */
   readonly tz?: TzInfo | undefined
+  /** When the plan was stored, ISO UTC (calendars' DTSTAMP); undefined for a plan not read back from the store. */
+  readonly computedAt?: string | undefined
+}
+
+/** An event's revision as stored: SEQUENCE and LAST-MODIFIED. */
+export interface EventRevision {
+  readonly sequence: number
+  readonly modified: string
 }
 
 const decodePlan = Schema.decodeUnknownEffect(SchedulePlan)
@@ -36,7 +44,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
   latest: (): Effect.Effect<PlanRecord | undefined, StoreError> =>
     Effect.gen(function*() {
       const row = yield* run("reading the plan", async () => {
-        const row = await db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror", "tz_version", "tz_source"]).orderBy("id", "desc").limit(1).executeTakeFirst()
+        const row = await db.selectFrom("schedule_plans").select(["plan", "inputs_hash", "include_mirror", "tz_version", "tz_source", "computed_at"]).orderBy("id", "desc").limit(1).executeTakeFirst()
         // jsonb comes back parsed from PostgreSQL; a driver that hands over text is parsed here
         return row === undefined ? undefined : { ...row, plan: typeof row.plan === "string" ? (JSON.parse(row.plan) as unknown) : row.plan }
       })
@@ -47,8 +55,47 @@ const make = (db: Kysely<Tables>, run: Run) => ({
       // planner's key order) would change every kit's hash and mail every fellow their
       // unchanged kit again after an upgrade.
       const tz = row.tz_version === null ? undefined : { version: row.tz_version, source: row.tz_source ?? "unknown" }
-      return { plan: row.plan as SchedulePlan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror, tz }
-    })
+      const computedAt = new Date(row.computed_at as unknown as Date | string).toISOString().replace(/\.\d{3}Z$/, "Z")
+      return { plan: row.plan as SchedulePlan, inputsHash: row.inputs_hash, includeMirror: row.include_mirror, tz, computedAt }
+    }),
+
+  /**
+   * The revision of each calendar event, given each event's content hash, in one transaction:
+   * an event seen for the first time gets SEQUENCE 0, one whose content changed since it was
+   * last recorded gets its SEQUENCE raised by one and `at` as LAST-MODIFIED, an unchanged one
+   * keeps both.
+   */
+  reviseEvents: (hashes: ReadonlyMap<string, string>, at: string): Effect.Effect<Map<string, EventRevision>, StoreError> =>
+    run("recording the calendar events' revisions", () =>
+      db.transaction().execute(async (tx) => {
+        const stored = new Map<string, { readonly hash: string; readonly sequence: number; readonly modified: string }>()
+        const revisions = new Map<string, EventRevision>()
+        const changed: Array<{ uid: string; content_hash: string; sequence: number; modified_at: string }> = []
+        const uids = [...hashes.keys()]
+        for (let i = 0; i < uids.length; i += 5000) {
+          const rows = await tx.selectFrom("calendar_events").selectAll().where("uid", "in", uids.slice(i, i + 5000)).execute()
+          for (const row of rows) stored.set(row.uid, { hash: row.content_hash, sequence: row.sequence, modified: row.modified_at })
+        }
+        for (const [uid, hash] of hashes) {
+          const old = stored.get(uid)
+          if (old !== undefined && old.hash === hash) {
+            revisions.set(uid, { sequence: old.sequence, modified: old.modified })
+            continue
+          }
+          const next = { sequence: old === undefined ? 0 : old.sequence + 1, modified: at }
+          revisions.set(uid, next)
+          changed.push({ uid, content_hash: hash, sequence: next.sequence, modified_at: at })
+        }
+        for (let i = 0; i < changed.length; i += 1000) {
+          await tx
+            .insertInto("calendar_events")
+            .values(changed.slice(i, i + 1000))
+            .onConflict((oc) => oc.column("uid").doUpdateSet((eb) => ({ content_hash: eb.ref("excluded.content_hash"), sequence: eb.ref("excluded.sequence"), modified_at: eb.ref("excluded.modified_at") })))
+            .execute()
+        }
+        return revisions
+      })
+    )
 })
 
 /** The schedule's repository: the stored plans (schedule_plans). */

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto"
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { globalCalendarChunks, siteCalendar } from "./Calendar.js"
+import { calendarEventHashes, type CalendarOptions, type CalendarSite, globalCalendarChunks, siteCalendar } from "./Calendar.js"
 import { PlanRepo } from "./PlanRepo.js"
 import { scheduleHtml } from "./ScheduleChart.js"
 import { formatCsv } from "../domain/Csv.js"
@@ -92,7 +92,23 @@ export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dia
   const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror, sites)).hash !== stored.inputsHash
   const now = tzInUse()
   const newer = stored.tz === undefined || newerTz(now.version, stored.tz.version) ? now : undefined
-  return { plan: stored.plan, stale, tz: stored.tz, newerTz: newer }
+  return { plan: stored.plan, stale, tz: stored.tz, newerTz: newer, computedAt: stored.computedAt }
+})
+
+/**
+ * The options a plan's calendars are written with: DTSTAMP the plan's stored time, each
+ * event's SEQUENCE and LAST-MODIFIED from the recorded revisions (raised, and recorded, for
+ * the events whose content changed since the last export), and what `sites` says of each site
+ * (LOCATION, titles in its language). Exporting the same plan again gives the same bytes.
+ *
+ * @example
+ * const { plan, computedAt } = yield* latestPlan(dialogue)
+ * const calendar = yield* calendarRevisions(plan, { dialogueId: dialogue.id, title: dialogue.title, stamp: computedAt })
+ */
+export const calendarRevisions = Effect.fn("Schedules.calendarRevisions")(function*(plan: SchedulePlan, options: CalendarOptions & { readonly sites?: ReadonlyMap<string, CalendarSite> | undefined }) {
+  const stamp = options.stamp ?? `${plan.day}T00:00:00Z`
+  const revisions = yield* PlanRepo.use((repo) => repo.reviseEvents(calendarEventHashes(plan, options), stamp))
+  return { ...options, stamp, revisions } satisfies CalendarOptions
 })
 
 /**
@@ -154,7 +170,7 @@ const writeChunks = (file: string, chunks: Iterable<string>): string => {
  * Writes the global calendar (every site's blocks and each moment, in UTC), streamed: a plan
  * of 10,000 sites makes a file of about 40 MB. Returns the file.
  */
-export const writeGlobalCalendar = (plan: SchedulePlan, file: string, calendar: { readonly dialogueId: string; readonly title: string }): string =>
+export const writeGlobalCalendar = (plan: SchedulePlan, file: string, calendar: CalendarOptions): string =>
   writeChunks(file, globalCalendarChunks(plan, calendar))
 
 /** The export formats of a plan. */
@@ -178,11 +194,13 @@ export const writeSchedule = async (options: {
   readonly tz?: TzInfo | undefined
   /** The zone rules for the calendars' VTIMEZONE blocks (default: the newest available). */
   readonly rules?: ZoneRules
+  /** DTSTAMP, LOCATION, localized titles, SEQUENCE and LAST-MODIFIED for the calendars (see {@link calendarRevisions}). */
+  readonly calendar?: Pick<CalendarOptions, "stamp" | "sites" | "revisions"> | undefined
 }): Promise<Array<string>> => {
   const plan = options.site === undefined ? options.plan : planForSite(options.plan, options.site)
   const suffix = options.site === undefined ? "" : `-${options.site}`
   await mkdir(options.dir, { recursive: true })
-  const calendar = { dialogueId: options.dialogue.id, title: options.dialogue.title, rules: options.rules }
+  const calendar: CalendarOptions = { ...options.calendar, dialogueId: options.dialogue.id, title: options.dialogue.title, rules: options.rules }
   const write = async (name: string, text: string) => {
     const file = join(options.dir, name)
     await writeFile(file, text)

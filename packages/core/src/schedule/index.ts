@@ -1,5 +1,5 @@
 /** The synchronized deliberation day: the stored plan, its exports, calendars and the follow-the-sun chart. */
-export { globalCalendar, globalCalendarChunks, siteCalendar, vtimezone } from "./Calendar.js"
+export { calendarEventHashes, type CalendarOptions, type CalendarRevision, type CalendarSite, globalCalendar, globalCalendarChunks, siteCalendar, vtimezone } from "./Calendar.js"
 export { scheduleHtml } from "./ScheduleChart.js"
-export { latestPlan, planForSite, planSchedule, planSites, scheduleCsv, type ScheduleFormat, scheduleJson, tzWarning, writeGlobalCalendar, writeSchedule } from "./Schedules.js"
-export { PlanRepo, type PlanRecord } from "./PlanRepo.js"
+export { calendarRevisions, latestPlan, planForSite, planSchedule, planSites, scheduleCsv, type ScheduleFormat, scheduleJson, tzWarning, writeGlobalCalendar, writeSchedule } from "./Schedules.js"
+export { type EventRevision, PlanRepo, type PlanRecord } from "./PlanRepo.js"

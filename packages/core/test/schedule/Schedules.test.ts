@@ -22,7 +22,7 @@ describe.each(testDatabases)("the schedule on $name", (testDb) => {
     expect(plan.sites.map((s) => s.id)).toEqual(["np-kathmandu", "sn-dakar", "sn-thies"])
     expect(plan.sites[0]!.blocks[0]).toMatchObject({ start_local: "2027-05-15T09:00", start_utc: "2027-05-15T03:15:00Z", utc_offset: "+05:45" })
     const tz = tzInUse()
-    expect(await runWith(shape, latestPlan(dialogue))).toEqual({ plan, stale: false, tz, newerTz: undefined })
+    expect(await runWith(shape, latestPlan(dialogue))).toEqual({ plan, stale: false, tz, newerTz: undefined, computedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) })
     const csv = scheduleCsv(plan)
     expect(csv.split("\n")).toHaveLength(1 + 3 * dialogue.agenda.length + 1)
     // a changed site makes the stored plan stale; a mirror site is left out of the day

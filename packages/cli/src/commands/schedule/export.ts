@@ -7,7 +7,7 @@ import { ConveneCommand, workspaceFlags } from "../../base.js"
 export default class ScheduleExport extends ConveneCommand {
   static override summary = "Write the stored plan as calendars (ICS), CSV, JSON or an HTML chart."
   static override description = [
-    "ics: one file per site (out/schedule/ics/<site>.ics) with events in the site's own IANA zone and a matching VTIMEZONE written from convene's tz data, plus all-sites.ics in UTC; each event's description carries the site, the block and the UTC time.",
+    "ics: one file per site (out/schedule/ics/<site>.ics) with events in the site's own IANA zone and a matching VTIMEZONE written from convene's tz data, plus all-sites.ics in UTC; each event has a stable UID, a SEQUENCE raised when its time or title changes (so calendar apps update it), the site as LOCATION and its title in the site's language; its description carries the site, the block and the UTC time.",
     "json: {day, window, tz: {version, source}, sites: [{id, timezone, blocks: [{id, start_local, end_local, start_utc, end_utc, utc_offset}], moments, warnings}], moments, span, hourly}; local times are YYYY-MM-DDTHH:MM, UTC times ISO 8601 ending in Z.",
     "csv: one row per site and block.",
     "html: a self-contained follow-the-sun chart."
@@ -27,16 +27,23 @@ export default class ScheduleExport extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(ScheduleExport)
     const { latestPlan, tzWarning, writeSchedule } = await import("@convene/core/schedule")
+    const { calendarOptionsFor } = await import("@convene/core/kits")
+    const Effect = await import("effect/Effect")
     let ws!: Workspace
-    const { plan, stale, tz, newerTz } = await this.runInWorkspace(flags, (opened) => {
+    const { plan, stale, tz, newerTz, calendar } = await this.runInWorkspace(flags, (opened) => {
       ws = opened
-      return latestPlan(ws.dialogue)
+      return Effect.gen(function*() {
+        const latest = yield* latestPlan(ws.dialogue)
+        // SEQUENCE, LAST-MODIFIED, LOCATION and the titles in each site's language
+        const calendar = flags.format === "ics" ? yield* calendarOptionsFor(ws, latest.plan, latest.computedAt) : undefined
+        return { ...latest, calendar }
+      })
     })
     if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     const tzStale = tzWarning(tz, newerTz)
     if (tzStale !== undefined) this.warn(tzStale)
     const dir = resolve(flags.out ?? join(ws.dir, "out", "schedule"))
-    const files = await writeSchedule({ plan, format: flags.format, dir, dialogue: ws.dialogue, site: flags.site, tz })
+    const files = await writeSchedule({ plan, format: flags.format, dir, dialogue: ws.dialogue, site: flags.site, tz, calendar })
     const shown = files.length <= 3 ? files.map((f) => relative(process.cwd(), f) || f).join(", ") : `${files.length} files in ${relative(process.cwd(), dir) || dir}`
     this.log(`Wrote ${shown}`)
     return { format: flags.format, files }

@@ -1,0 +1,52 @@
+/** What calendars say of each site beyond the plan, from the kit's catalogs: where, and in the site's language. */
+import * as Effect from "effect/Effect"
+import type { Workspace } from "../infra/Workspace.js"
+import { listRegistry } from "../registries/index.js"
+import type { SchedulePlan } from "../domain/Schedule.js"
+import { calendarRevisions, type CalendarSite } from "../schedule/index.js"
+import { rendererFor } from "./Renderer.js"
+
+/**
+ * Per site id: LOCATION (the site's name, city and country, the country named in the site's
+ * language) and the SUMMARY of its blocks and moments from the same catalogs as its kit
+ * (`agenda_blocks.<id>.title`, `sync_moments.<id>`, `agenda.moment_marker`), in the site's
+ * locale, falling back as the kit does.
+ *
+ * @example
+ * const sites = yield* calendarSites(ws)
+ * sites.get("fr-lyon")?.location // "Maison de quartier, Lyon, France"
+ */
+export const calendarSites = Effect.fn("Kits.calendarSites")(function*(ws: Workspace) {
+  const renderer = yield* rendererFor(ws)
+  const sites = yield* listRegistry("sites")
+  const regions = new Map<string, Intl.DisplayNames>()
+  const out = new Map<string, CalendarSite>()
+  for (const site of sites) {
+    const { messages } = renderer.messagesFor(site.id, site.locale)
+    let names = regions.get(messages.intl)
+    if (names === undefined) regions.set(messages.intl, (names = new Intl.DisplayNames([messages.intl], { type: "region", fallback: "code" })))
+    const optional = (key: string, fallback: string): string => (messages.has(key) ? messages.format(key, {}) : fallback)
+    const marker = optional("agenda.moment_marker", "synchronized")
+    out.set(site.id, {
+      location: [site.name, site.city, names.of(site.country) ?? site.country].filter((x) => x !== "").join(", "),
+      blockTitle: (id, title) => optional(`agenda_blocks.${id}.title`, title),
+      momentTitle: (id, title) => `${optional(`sync_moments.${id}`, title)} (${marker})`
+    })
+  }
+  return out
+})
+
+/**
+ * What `schedule export --format ics` writes calendars with: DTSTAMP the plan's stored time,
+ * LOCATION and localized titles from {@link calendarSites}, and each event's SEQUENCE and
+ * LAST-MODIFIED, raised and recorded for the events whose content changed since the last export.
+ *
+ * @example
+ * const { plan, computedAt } = yield* latestPlan(ws.dialogue)
+ * const calendar = yield* calendarOptionsFor(ws, plan, computedAt)
+ * yield* Effect.promise(() => writeSchedule({ plan, format: "ics", dir, dialogue: ws.dialogue, calendar }))
+ */
+export const calendarOptionsFor = Effect.fn("Kits.calendarOptionsFor")(function*(ws: Workspace, plan: SchedulePlan, stamp: string | undefined) {
+  const sites = yield* calendarSites(ws)
+  return yield* calendarRevisions(plan, { dialogueId: ws.dialogue.id, title: ws.dialogue.title, stamp, sites })
+})

@@ -1,0 +1,110 @@
+// Calendar apps update an imported event when its SEQUENCE rises: each export records every
+// event's content hash, and raises the SEQUENCE of the events whose content changed. Read back
+// with ical.js (Mozilla's parser, as in Thunderbird).
+import ICAL from "ical.js"
+import { join } from "node:path"
+import { beforeEach, describe, expect, it } from "vitest"
+import type { Dialogue } from "../../src/domain/Dialogue.js"
+import { calendarOptionsFor } from "../../src/kits/KitCalendar.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { globalCalendar, siteCalendar } from "../../src/schedule/Calendar.js"
+import { calendarRevisions, latestPlan, planSchedule, planSites } from "../../src/schedule/Schedules.js"
+import { type OpenTestDatabase, runWith, testDatabases, useTestDatabase } from "../support/databases.js"
+import { kitWorkspace } from "../support/kit-workspace.js"
+
+interface ReadEvent {
+  readonly start: string
+  readonly end: string
+  readonly sequence: number
+  readonly summary: string
+  readonly location: string | null
+  readonly stamp: string
+  readonly modified: string
+}
+
+const iso = (t: ICAL.Time): string => new Date(t.toUnixTime() * 1000).toISOString().replace(".000Z", "Z")
+
+const readBack = (ics: string): Map<string, ReadEvent> => {
+  const component = new ICAL.Component(ICAL.parse(ics))
+  for (const tz of component.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(new ICAL.Timezone(tz))
+  const out = new Map<string, ReadEvent>()
+  for (const ve of component.getAllSubcomponents("vevent")) {
+    const e = new ICAL.Event(ve)
+    out.set(e.uid, {
+      start: iso(e.startDate),
+      end: iso(e.endDate),
+      sequence: e.sequence,
+      summary: e.summary,
+      location: e.location,
+      stamp: iso(ve.getFirstPropertyValue("dtstamp") as ICAL.Time),
+      modified: iso(ve.getFirstPropertyValue("last-modified") as ICAL.Time)
+    })
+  }
+  return out
+}
+
+describe.each(testDatabases)("calendar revisions on $name", (testDb) => {
+  const current = useTestDatabase(testDb)
+  let shape: OpenTestDatabase
+  beforeEach(() => void (shape = current()))
+
+  it("keeps SEQUENCE on re-export, raises it when a block's time or title changes, in Havana and Winnipeg in winter", async () => {
+    const ws = await kitWorkspace()
+    const winter = { ...ws.dialogue, deliberation_day: { ...ws.dialogue.deliberation_day, date: "2027-01-16" } } as Dialogue
+    const sites = [{ id: "cu-havana", timezone: "America/Havana" }, { id: "ca-winnipeg", timezone: "America/Winnipeg" }] as unknown as Parameters<typeof planSites>[1]
+    const plan = planSites(winter, sites)
+    expect(plan.day).toBe("2027-01-16")
+    const base = { dialogueId: "wti", title: "We, the Internet" }
+    const first = await runWith(shape, calendarRevisions(plan, { ...base, stamp: "2026-12-01T10:00:00Z" }))
+    for (const site of plan.sites) {
+      const events = readBack(siteCalendar(plan, site, first))
+      expect(events.size).toBe(site.blocks.length + site.moments.length)
+      for (const b of site.blocks) {
+        const e = events.get(`wti-${site.id}-${b.id}@convene`)!
+        expect([e.start, e.end], `${site.timezone} ${b.id}`).toEqual([b.start_utc, b.end_utc])
+        expect([e.sequence, e.stamp, e.modified]).toEqual([0, "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z"])
+      }
+    }
+    // the same plan exported again, later: the same bytes
+    const again = await runWith(shape, calendarRevisions(plan, { ...base, stamp: "2026-12-01T10:00:00Z" }))
+    expect(siteCalendar(plan, plan.sites[0]!, again)).toBe(siteCalendar(plan, plan.sites[0]!, first))
+    expect(globalCalendar(plan, again)).toBe(globalCalendar(plan, first))
+
+    // the last block longer (its end moves) and the first block renamed, in a plan stored later
+    const agenda = winter.agenda.map((b, i) => (i === 0 ? { ...b, title: `${b.title} (renamed)` } : i === winter.agenda.length - 1 ? { ...b, minutes: b.minutes + 15 } : b))
+    const changed = planSites({ ...winter, agenda }, sites)
+    const next = await runWith(shape, calendarRevisions(changed, { ...base, stamp: "2026-12-02T08:00:00Z" }))
+    const first0 = winter.agenda[0]!.id
+    const last = winter.agenda.at(-1)!.id
+    for (const site of changed.sites) {
+      const events = readBack(siteCalendar(changed, site, next))
+      for (const b of site.blocks) {
+        const e = events.get(`wti-${site.id}-${b.id}@convene`)!
+        expect([e.start, e.end]).toEqual([b.start_utc, b.end_utc])
+        const moved = b.id === first0 || b.id === last
+        expect([e.sequence, e.modified], `${site.id} ${b.id}`).toEqual(moved ? [1, "2026-12-02T08:00:00Z"] : [0, "2026-12-01T10:00:00Z"])
+        expect(e.stamp).toBe("2026-12-02T08:00:00Z")
+      }
+    }
+    // exported once more unchanged: the SEQUENCE stays
+    const stays = await runWith(shape, calendarRevisions(changed, { ...base, stamp: "2026-12-02T08:00:00Z" }))
+    expect(readBack(siteCalendar(changed, changed.sites[0]!, stays)).get(`wti-${changed.sites[0]!.id}-${last}@convene`)!.sequence).toBe(1)
+  })
+
+  it("writes LOCATION from the site and a French site's SUMMARY in French, from the kit's catalogs", async () => {
+    const ws = await kitWorkspace()
+    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    await runWith(shape, planSchedule(ws.dialogue))
+    const { plan, computedAt } = await runWith(shape, latestPlan(ws.dialogue))
+    const options = await runWith(shape, calendarOptionsFor(ws, plan, computedAt))
+    const dakar = readBack(siteCalendar(plan, plan.sites.find((s) => s.id === "sn-dakar")!, options))
+    const welcome = dakar.get(`${ws.dialogue.id}-sn-dakar-welcome@convene`)!
+    expect(welcome.summary).toBe("Accueil, consentement et introduction")
+    expect(welcome.location).toBe("Dakar assembly, Dakar, Sénégal")
+    expect(welcome.stamp).toBe(computedAt)
+    expect([...dakar.values()].filter((e) => e.summary.endsWith("(Moment synchronisé)")).length).toBeGreaterThan(0)
+    const london = readBack(siteCalendar(plan, plan.sites.find((s) => s.id === "gb-london")!, options))
+    expect(london.get(`${ws.dialogue.id}-gb-london-welcome@convene`)!.location).toBe("London assembly, London, United Kingdom")
+  })
+})
