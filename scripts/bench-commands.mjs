@@ -44,6 +44,8 @@ if (pg !== undefined) {
   await client.connect()
   await client.query(`create schema ${schema}`)
   await client.end()
+  // a shared PostgreSQL is migrated only on purpose
+  convene(["db", "migrate"], { DATABASE_URL: pgUrl })
   for (const r of ["coalition", "fellows", "sites", "participants"]) convene([r, "import", `${r}.csv`], { DATABASE_URL: pgUrl })
 }
 

@@ -54,7 +54,7 @@ const run = async (label, options) => {
     const t2 = performance.now()
     return { queued, delivered, enqueueMs: t1 - t0, deliverMs: t2 - t1 }
   })
-  const { queued, delivered, enqueueMs, deliverMs } = await Effect.runPromise(program.pipe(Effect.provide(ConveneStore.layer(options))))
+  const { queued, delivered, enqueueMs, deliverMs } = await Effect.runPromise(program.pipe(Effect.provide(ConveneStore.layer(options, { migrate: true }))))
   if (queued.queued !== count || delivered.sent !== count || received !== count) {
     throw new Error(`${label}: expected ${count} queued, sent and received; got ${queued.queued}, ${delivered.sent}, ${received}`)
   }

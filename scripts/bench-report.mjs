@@ -75,6 +75,7 @@ const time = (label, f) => {
   return [out, s]
 }
 console.log(`Node ${process.version}: ${count} participants × 2 waves × ${QUESTIONS} questions (${databaseUrl === "" ? "PGlite" : "PostgreSQL"})`)
+convene("db", "migrate") // a shared PostgreSQL is migrated only on purpose; the embedded database migrates itself
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
 time(`participants import (${count})`, () => convene("participants", "import", "participants.csv"))

@@ -45,6 +45,7 @@ writeFileSync(join(ws, "sites.csv"), sites)
 
 const bin = join(root, "packages", "cli", "bin", "run.js")
 const convene = (...args) => execFileSync(process.execPath, [bin, ...args], { cwd: ws, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" })
+convene("db", "migrate") // a shared PostgreSQL is migrated only on purpose; the embedded database migrates itself
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
 

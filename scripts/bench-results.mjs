@@ -66,7 +66,11 @@ const median = (runs, f) => {
 const row = (label, ms, against, name) => console.log(`  ${label.padEnd(52)} ${(ms / 1000).toFixed(2).padStart(6)} s${against === undefined ? "" : `  (${(ms / against).toFixed(1)}× ${name})`}`)
 
 for (const r of ["fellows", "sites"]) convene([r, "import", `${r}.csv`])
-if (database.url !== "") for (const r of ["fellows", "sites"]) convene([r, "import", `${r}.csv`], database.url)
+if (database.url !== "") {
+  // a shared PostgreSQL is migrated only on purpose
+  convene(["db", "migrate"], database.url)
+  for (const r of ["fellows", "sites"]) convene([r, "import", `${r}.csv`], database.url)
+}
 
 // a seeded generator, so that every run imports the same data
 let state = 0x2545f491

@@ -70,6 +70,7 @@ const time = (label, f) => {
   return [out, s]
 }
 console.log(`Node ${process.version}: ${count} participants, ${QUESTIONS} questions (${databaseUrl === "" ? "PGlite" : "PostgreSQL"})`)
+convene("db", "migrate") // a shared PostgreSQL is migrated only on purpose; the embedded database migrates itself
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
 time(`participants import (${count} rows)`, () => convene("participants", "import", "participants.csv"))

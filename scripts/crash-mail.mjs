@@ -45,7 +45,7 @@ if (process.argv[2] === "--child") {
     retry: { attempts: 2, baseDelayMs: 10 },
     onProgress: (done, total) => process.stdout.write(`progress ${done} ${total}\n`)
   })
-  const result = await Effect.runPromise(program.pipe(Effect.provide(ConveneStore.layer(database))))
+  const result = await Effect.runPromise(program.pipe(Effect.provide(ConveneStore.layer(database, { migrate: true }))))
   process.stdout.write(`done ${JSON.stringify(result)}\n`)
   process.exit(0)
 }

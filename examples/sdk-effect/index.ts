@@ -21,7 +21,8 @@ const out = join(here, "out")
 const StoreLive = Layer.unwrap(
   Effect.gen(function*() {
     const url = yield* Config.option(Config.NonEmptyString("DATABASE_URL"))
-    return ConveneStore.layer(Option.match(url, { onNone: () => ({ pgliteDir: "memory://" }), onSome: (url) => ({ url }) }))
+    // this program owns its database: migrate it on open (PostgreSQL is otherwise left to `convene db migrate`)
+    return ConveneStore.layer(Option.match(url, { onNone: () => ({ pgliteDir: "memory://" }), onSome: (url) => ({ url }) }), { migrate: true })
   })
 )
 

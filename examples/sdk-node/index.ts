@@ -30,7 +30,9 @@ const feed = JSON.parse(await readFile(join(here, "feed.json"), "utf8")) as Read
 const convene = await createConvene({
   dialogue: join(here, "dialogue.yaml"),
   databaseUrl: process.env["DATABASE_URL"],
-  pgliteDir: "memory://"
+  pgliteDir: "memory://",
+  // this program owns its database: migrate it on open (PostgreSQL is otherwise left to `convene db migrate`)
+  migrate: true
 })
 try {
   // fellows first: every site names its fellow by e-mail, and the import checks that reference

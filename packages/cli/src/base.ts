@@ -91,7 +91,8 @@ export abstract class ConveneCommand extends Command {
 
   /**
    * Opens the workspace named by the flags (--dir, or the nearest one) and its store (the
-   * database of --database-url, DATABASE_URL or the workspace's embedded one, migrated on open),
+   * database of --database-url, DATABASE_URL or the workspace's embedded one; the embedded one is
+   * migrated on open, a PostgreSQL with pending migrations refused until `convene db migrate`),
    * runs the Effect `program` makes of the workspace, and closes the store. A failure is thrown
    * as the error itself, for {@link catch} to render.
    *

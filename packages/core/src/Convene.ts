@@ -64,6 +64,13 @@ export interface ConveneOptions {
   readonly databaseUrl?: string | undefined
   /** An embedded PGlite folder, or `memory://`. */
   readonly pgliteDir?: string | undefined
+  /**
+   * Whether to migrate the database on open. By default the embedded PGlite is migrated and a
+   * PostgreSQL is not: one with pending migrations rejects with `MigrationsPending` until
+   * `convene db migrate` runs (or `migrateToLatest`). `true` migrates PostgreSQL too, for an
+   * application that owns its schema; `false` neither migrates nor checks.
+   */
+  readonly migrate?: boolean | undefined
 }
 
 /** The Promise methods of one registry; records are typed by the registry. */
@@ -250,7 +257,8 @@ const databaseFor = (options: ConveneOptions, workspace: Workspace | undefined):
 
 /**
  * Opens a dialogue for Promise-based code: finds the workspace (or takes the `dialogue` given),
- * opens the database once and migrates it. Close it with `close()` (or `await using`).
+ * opens the database once, migrating the embedded one (a PostgreSQL only with `migrate: true`).
+ * Close it with `close()` (or `await using`).
  * Every method rejects with the SDK's tagged errors — `InputError`, `NotFound`, `Conflict`,
  * `WorkspaceNotFound`, `StoreError` — so `e instanceof InputError` and `e._tag` both work.
  *
@@ -266,7 +274,8 @@ const databaseFor = (options: ConveneOptions, workspace: Workspace | undefined):
  * await using convene = await createConvene({
  *   dialogue: "dialogue.yaml",
  *   databaseUrl: process.env.DATABASE_URL,
- *   pgliteDir: "memory://"
+ *   pgliteDir: "memory://",
+ *   migrate: true // this application owns its PostgreSQL schema (else: `convene db migrate` first)
  * })
  * await convene.fellows.import("fellows.json")
  * await convene.sites.import("sites.json")
@@ -280,8 +289,8 @@ const databaseFor = (options: ConveneOptions, workspace: Workspace | undefined):
  */
 export const createConvene = async (options: ConveneOptions = {}): Promise<Convene> => {
   const { workspace, dialogue } = await locate(options)
-  const runtime = ManagedRuntime.make(ConveneStore.layer(databaseFor(options, workspace)))
-  // open (and migrate) now, so that an unreachable database rejects here and not at first use
+  const runtime = ManagedRuntime.make(ConveneStore.layer(databaseFor(options, workspace), { migrate: options.migrate }))
+  // open (and migrate) now, so that an unreachable or unmigrated database rejects here and not at first use
   const shape = await runtime.runPromise(Database.useSync((opened) => opened)).catch(async (e: unknown) => {
     await runtime.dispose()
     throw e

@@ -4,7 +4,7 @@
  * repositories they use; this is the one place that wires them to a database.
  */
 import * as Layer from "effect/Layer"
-import { Database, type DatabaseOptions, type DatabaseShape } from "./infra/Database.js"
+import { Database, type DatabaseOptions, type DatabaseShape, type MigrateConfig } from "./infra/Database.js"
 import { MailRepo } from "./mail/MailRepo.js"
 import { RegistryRepo } from "./registries/RegistryRepo.js"
 import { ReportRepo } from "./report/ReportRepo.js"
@@ -26,8 +26,12 @@ export type Store = Database | Layer.Success<typeof repositoriesLayer>
  * await Effect.runPromise(listRegistry("sites").pipe(Effect.provide(ConveneStore.layer({ pgliteDir: ".convene/db" }))))
  */
 export const ConveneStore = {
-  /** Opens (and migrates) the database named by `options`, closes it when the scope ends. */
-  layer: (options: DatabaseOptions, config: { readonly migrate?: boolean } = {}) => repositoriesLayer.pipe(Layer.provideMerge(Database.layer(options, config))),
+  /**
+   * Opens the database named by `options`, closes it when the scope ends. The embedded database
+   * is migrated on open; a PostgreSQL only with `{ migrate: true }` (else pending migrations fail
+   * with `MigrationsPending`: run `convene db migrate`).
+   */
+  layer: (options: DatabaseOptions, config: MigrateConfig = {}) => repositoriesLayer.pipe(Layer.provideMerge(Database.layer(options, config))),
   /** Over a database that is already open (the caller closes it). */
   layerFrom: (shape: DatabaseShape) => repositoriesLayer.pipe(Layer.provideMerge(Layer.succeed(Database, shape)))
 }

@@ -151,6 +151,24 @@ export class ConnectionError extends ForPeople(Data.TaggedError("ConnectionError
 }
 
 /**
+ * A shared PostgreSQL has migrations that have not run. convene migrates PostgreSQL only when
+ * asked (`convene db migrate`, or `migrate: true` in the SDK), never as a side effect of another
+ * command: on a database several people or servers use, a schema change is a deliberate step.
+ * The embedded database migrates by itself. Exit status 3, as for a database that cannot be used.
+ */
+export class MigrationsPending extends ForPeople(Data.TaggedError("MigrationsPending")<{
+  /** The database, its password removed. */
+  readonly location: string
+  /** The names of the migrations that have not run, oldest first. */
+  readonly pending: ReadonlyArray<string>
+}>, 3) {
+  override get message(): string {
+    const n = this.pending.length
+    return `The database at ${this.location} needs ${counted(n, "migration")} (${this.pending.join(", ")}): run \`convene db migrate\` first (with the same DATABASE_URL or --database-url). convene changes a PostgreSQL schema only when asked; from the SDK, pass \`migrate: true\`.`
+  }
+}
+
+/**
  * The mail transport as a whole refused to work: the SMTP server rejected the login or TLS, or
  * the outbox folder cannot be written. Nothing is lost: what was not sent stays queued.
  */

@@ -1,6 +1,6 @@
 /**
  * The database service: Kysely over the embedded PGlite (the default, kept in the workspace's
- * `.convene/` folder) or PostgreSQL (`DATABASE_URL`), migrated on open.
+ * `.convene/` folder, migrated on open) or PostgreSQL (`DATABASE_URL`, migrated only when asked).
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -9,7 +9,7 @@ import { type Kysely, sql } from "kysely"
 import { Migrator } from "kysely/migration"
 import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { ConnectionError, InputError, StoreError } from "../domain/Errors.js"
+import { ConnectionError, InputError, MigrationsPending, StoreError } from "../domain/Errors.js"
 import type { LockWait } from "./dialect/lock.js"
 import { migrationProvider } from "./migrations/index.js"
 import type { Tables } from "./Tables.js"
@@ -152,6 +152,28 @@ export const reclaimSpace = async (opened: DatabaseShape): Promise<ReclaimedSpac
   return { before, after: await folderBytes(opened.location), rewritten }
 }
 
+/**
+ * The migrations that have not run, oldest first. Reads only: on a database convene never
+ * migrated, every migration is pending and nothing is created.
+ *
+ * @example
+ * await pendingMigrations(opened.db) // [] on a database `convene db migrate` brought up to date
+ */
+export const pendingMigrations = async (db: Kysely<Tables>): Promise<Array<string>> =>
+  (await (await migratorFor(db)).getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name)
+
+/**
+ * When the store migrates the database it opens:
+ * - `undefined` (the default): the embedded PGlite is migrated; a PostgreSQL with pending
+ *   migrations is refused with {@link MigrationsPending}, since a shared server is migrated only
+ *   on purpose (`convene db migrate`);
+ * - `true`: migrated in every case (an integrator owning its PostgreSQL, a test's fresh schema);
+ * - `false`: neither migrated nor checked.
+ */
+export interface MigrateConfig {
+  readonly migrate?: boolean | undefined
+}
+
 /** Every known migration with the time it ran, or null when pending. */
 export const migrationStatus = async (db: Kysely<Tables>): Promise<Array<MigrationStatus>> => {
   const migrator = await migratorFor(db)
@@ -172,27 +194,33 @@ export const migrationStatus = async (db: Kysely<Tables>): Promise<Array<Migrati
  * Effect.runPromise(program.pipe(Effect.provide(Database.layer({ pgliteDir: "memory://" }))))
  */
 export class Database extends Context.Service<Database, DatabaseShape>()("convene/Database") {
-  /** Opens the database, migrates it to the latest schema, and closes it when the scope ends. */
-  static layer = (options: DatabaseOptions, config: { readonly migrate?: boolean } = {}): Layer.Layer<Database, StoreError | ConnectionError | InputError> =>
+  /**
+   * Opens the database and closes it when the scope ends. The embedded database is migrated to
+   * the latest schema; PostgreSQL only with `migrate: true`, and otherwise refused with
+   * {@link MigrationsPending} while migrations are pending (see {@link MigrateConfig}).
+   */
+  static layer = (options: DatabaseOptions, config: MigrateConfig = {}): Layer.Layer<Database, StoreError | ConnectionError | InputError | MigrationsPending> =>
     Layer.effect(
       Database,
       Effect.acquireRelease(
         Effect.tryPromise({
           try: async () => {
             const opened = await openDatabase(options)
-            if (config.migrate !== false) {
-              try {
-                await migrateToLatest(opened.db)
-              } catch (cause) {
-                await opened.db.destroy()
-                throw cause
+            try {
+              if (config.migrate ?? opened.dialect === "pglite") await migrateToLatest(opened.db)
+              else if (config.migrate === undefined) {
+                const pending = await pendingMigrations(opened.db)
+                if (pending.length > 0) throw new MigrationsPending({ location: opened.location, pending })
               }
+            } catch (cause) {
+              await opened.db.destroy()
+              throw cause
             }
             return opened
           },
           // a URL that is not PostgreSQL's and an unreachable server say so themselves
           catch: (cause) =>
-            cause instanceof InputError || cause instanceof ConnectionError
+            cause instanceof InputError || cause instanceof ConnectionError || cause instanceof MigrationsPending
               ? cause
               : new StoreError({ operation: `opening the database at ${"url" in options ? redact(options.url) : options.pgliteDir}`, cause })
         }),

@@ -3,7 +3,7 @@ import { ConveneCommand, reportLockWait, workspaceFlags } from "../../base.js"
 export default class DbMigrate extends ConveneCommand {
   static override summary = "Apply pending database migrations, and give the embedded database's dead space back to the disk."
   static override description = [
-    "Every command migrates automatically; this runs the migrations alone, e.g. before several servers start on one PostgreSQL.",
+    "The embedded database migrates by itself when a command opens it. A PostgreSQL is migrated only by this command: on one, any other command stops with exit status 3 while migrations are pending, so run it once after setting DATABASE_URL and after each upgrade of convene, before the servers start.",
     "On the embedded database it then runs VACUUM, and VACUUM FULL on the tables whose indexes are mostly dead pages: the space of deleted rows and of imports that were killed half-way goes back to the disk, and it says how much. A command that finds the database left by a process that died runs a plain VACUUM on its own, so that the space is reused. On PostgreSQL, the server's autovacuum does this."
   ].join("\n\n")
   static override examples = ["<%= config.bin %> db migrate", "<%= config.bin %> db migrate --database-url postgres://localhost/convene"]
