@@ -5,7 +5,7 @@
  * from the zone rules convene plans with (never from a library's own copy of the tz data), so
  * a calendar client computes the same instants as the plan.
  */
-import { createHash } from "node:crypto"
+import { hash } from "node:crypto"
 import type { SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { atOffset, formatOffset, resolveLocal, stableOffsetAround } from "../domain/Zone.js"
 import type { ZoneRules } from "../domain/ZoneRules.js"
@@ -219,7 +219,16 @@ const header = (name: string, extra: ReadonlyArray<string> = []): Array<string> 
 const line = (text: string): string => `${fold(text)}\r\n`
 
 /** `2027-05-15T09:30:00.000Z` or `2027-05-15T09:30:00Z` -> `20270515T093000Z` */
-const compactStamp = (iso: string): string => compactUtc(new Date(iso).toISOString().slice(0, 19) + "Z")
+const stamps = new Map<string, string>()
+const compactStamp = (iso: string): string => {
+  let hit = stamps.get(iso)
+  if (hit === undefined) {
+    hit = compactUtc(new Date(iso).toISOString().slice(0, 19) + "Z")
+    if (stamps.size > 10_000) stamps.clear()
+    stamps.set(iso, hit)
+  }
+  return hit
+}
 const stampOf = (plan: SchedulePlan, options: CalendarOptions): string => options.stamp ?? `${plan.day}T00:00:00Z`
 
 /** A block's UID: the dialogue, site and block ids (not the day: moving the day updates the event). */
@@ -234,15 +243,21 @@ const momentUid = (dialogueId: string, momentId: string): string => `${dialogueI
 type Emit = (uid: string, content: string) => string
 
 /** The lines that say when an event was revised, for an event with this UID. */
-const revisionLines = (uid: string, options: CalendarOptions, stamp: string): string => {
+const revisionLines = (uid: string, options: CalendarOptions, unrevised: string): string => {
   const r = options.revisions?.get(uid)
-  return `SEQUENCE:${r?.sequence ?? 0}\r\nLAST-MODIFIED:${compactStamp(r?.modified ?? stamp)}\r\n`
+  if (r === undefined) return unrevised
+  // revisions share few distinct values: their lines are made once
+  let hit = revisionText.get(r)
+  if (hit === undefined) revisionText.set(r, (hit = `SEQUENCE:${r.sequence}\r\nLAST-MODIFIED:${compactStamp(r.modified)}\r\n`))
+  return hit
 }
+const revisionText = new WeakMap<CalendarRevision, string>()
 
 const emitter = (plan: SchedulePlan, options: CalendarOptions): Emit => {
   const stamp = stampOf(plan, options)
   const dtstamp = `DTSTAMP:${compactStamp(stamp)}\r\n`
-  return (uid, content) => "BEGIN:VEVENT\r\n" + line(`UID:${uid}`) + dtstamp + revisionLines(uid, options, stamp) + content + "END:VEVENT\r\n"
+  const unrevised = `SEQUENCE:0\r\nLAST-MODIFIED:${compactStamp(stamp)}\r\n`
+  return (uid, content) => "BEGIN:VEVENT\r\n" + line(`UID:${uid}`) + dtstamp + revisionLines(uid, options, unrevised) + content + "END:VEVENT\r\n"
 }
 
 const siteEvents = (
@@ -306,26 +321,36 @@ const globalMoments = (plan: SchedulePlan, options: CalendarOptions, emit: Emit)
     .join("")
 
 /**
- * Each event of a plan's calendars, once, with a hash of its content (times, SUMMARY,
- * LOCATION, DESCRIPTION...): a caller that stores the hashes per UID knows which events
- * changed since the last export, and raises their SEQUENCE. A block's event in the global
- * calendar shares the UID of the one in its site's calendar, and its revision.
+ * Each event of a plan's calendars, once, with a hash of what it says: its times (local, UTC,
+ * offset), zone, SUMMARY, LOCATION, kind and the facts its DESCRIPTION holds. A caller that
+ * stores the hashes per UID knows which events changed since the last export, and raises their
+ * SEQUENCE. The hash is of these values, not of the written text, so it costs a fraction of a
+ * render and a change in how convene writes calendars does not count as a change of the
+ * events. A block's event in the global calendar shares the UID of the one in its site's
+ * calendar, and its revision.
  *
  * @example
  * const hashes = calendarEventHashes(plan, { dialogueId: "we-the-internet", title: "We, the Internet" })
  */
 export const calendarEventHashes = (plan: SchedulePlan, options: CalendarOptions): Map<string, string> => {
   const hashes = new Map<string, string>()
-  const emit: Emit = (uid, content) => {
-    hashes.set(uid, createHash("sha256").update(content).digest("base64url").slice(0, 22))
-    return ""
-  }
-  const rules = options.rules ?? zoneRules()
+  // one-shot SHA-1 (to tell contents apart, not for security): several times cheaper than createHash per event
+  const put = (uid: string, ...facts: ReadonlyArray<string | number | boolean>) => hashes.set(uid, hash("sha1", facts.join("\u001f"), "base64url"))
   for (const site of plan.sites) {
-    const zone = vtimezone(rules, site.timezone, plan.day) === undefined ? undefined : { name: site.timezone, rules }
-    siteEvents(plan, site, options, zone, false, emit)
+    const info = options.sites?.get(site.id)
+    const location = info?.location ?? ""
+    for (const b of site.blocks) {
+      const title = info?.blockTitle === undefined ? b.title : info.blockTitle(b.id, b.title)
+      put(blockUid(options.dialogueId, site.id, b.id), site.timezone, b.start_local, b.end_local, b.start_utc, b.end_utc, b.utc_offset, title, b.title, location, b.kind)
+    }
+    for (const m of site.moments) {
+      const moment = plan.moments.find((x) => x.id === m.id)
+      if (moment === undefined) continue
+      const title = info?.momentTitle === undefined ? moment.title : info.momentTitle(m.id, moment.title)
+      put(siteMomentUid(options.dialogueId, site.id, m.id), site.timezone, m.start_local, m.end_local, moment.start_utc, moment.end_utc, title, location, moment.joining, m.joins)
+    }
   }
-  globalMoments(plan, options, emit)
+  for (const m of plan.moments) put(momentUid(options.dialogueId, m.id), m.start_utc, m.end_utc, m.title, m.mode, m.joining, plan.sites.length, m.not_joining.join(","))
   return hashes
 }
 
