@@ -7,6 +7,7 @@ import { REGISTRY_FORMATS, type RegistryName, registries } from "@convene/core/d
 import { mkdir, writeFile } from "node:fs/promises"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "./base.js"
+import { confirm, dryRunFlag, yesFlag } from "./confirm.js"
 
 const examples: Record<RegistryName, { readonly id: string; readonly add: string }> = {
   coalition: { id: "unesco", add: "--id unesco --name UNESCO --kind un-agency" },
@@ -31,19 +32,28 @@ const plural = (name: RegistryName): string => (name === "coalition" ? "coalitio
 export const importCommand = (name: RegistryName): typeof ConveneCommand =>
   class ImportCommand extends ConveneCommand {
     static override summary = `Import ${plural(name)} from a CSV (or JSON) file, all or nothing.`
-    static override description = `Every row is checked before anything is written: when any row is bad, nothing is imported and each bad row is reported as FILE:LINE: field: expected … . Rows are upserted by id, so importing the same file again changes nothing. The columns are: ${registries[name].columns.map((c) => c.name).join(",")}.`
-    static override examples = [`<%= config.bin %> ${name} import ${name}.csv`, `<%= config.bin %> ${name} import ${name}.csv --json`]
+    static override description = `Every row is checked before anything is written: when any row is bad, nothing is imported and each bad row is reported as FILE:LINE: field: expected … . Rows are upserted by id, so importing the same file again changes nothing. With --dry-run the whole import runs, every check included, and is rolled back: it says what would change and writes nothing. The columns are: ${registries[name].columns.map((c) => c.name).join(",")}.`
+    static override examples = [
+      `<%= config.bin %> ${name} import ${name}.csv`,
+      `<%= config.bin %> ${name} import ${name}.csv --dry-run`,
+      `<%= config.bin %> ${name} import ${name}.csv --json`
+    ]
     static override args = { file: Args.string({ description: `The CSV file of ${plural(name)} (or a .json file as written by \`convene ${name} export --format json\`).`, required: true }) }
-    static override flags = { ...workspaceFlags }
+    static override flags = { ...workspaceFlags, ...dryRunFlag }
 
     async run() {
       const { args, flags } = await this.parse(ImportCommand)
       const path = resolve(args.file)
       const summary = await this.runInWorkspace(flags, async () => {
         const { importRegistryFile } = await import("@convene/core/registries")
-        return importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path })
+        return importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path, dryRun: flags["dry-run"] })
       })
-      this.log(`${summary.file}: ${summary.rows} ${plural(name)} — ${summary.inserted} added, ${summary.updated} updated, ${summary.unchanged} unchanged.`)
+      const counts = `${summary.inserted} added, ${summary.updated} updated, ${summary.unchanged} unchanged`
+      if (summary.dryRun === true) {
+        this.log(`Dry run: ${summary.file}: ${summary.rows} ${plural(name)} would be imported — ${counts} (e.g. ${(summary.sample ?? []).join(", ")}). Nothing was written.`)
+        return summary
+      }
+      this.log(`${summary.file}: ${summary.rows} ${plural(name)} — ${counts}.`)
       return summary
     }
   }
@@ -174,20 +184,44 @@ export const addCommand = (name: RegistryName): typeof ConveneCommand => {
 export const removeCommand = (name: RegistryName): typeof ConveneCommand =>
   class RemoveCommand extends ConveneCommand {
     static override summary = `Remove one ${registries[name].noun}.`
-    static override description =
+    static override description = [
       name === "fellows"
         ? "Refuses while the fellow still runs sites."
         : name === "sites"
-          ? "Refuses while the site still has participants; its milestone progress goes with it."
-          : undefined
-    static override examples = [`<%= config.bin %> ${name} remove ${examples[name].id}`]
+          ? "Refuses while the site still has participants; its milestone dates and results go with it."
+          : name === "participants"
+            ? "The participant's survey answers and invitations go with them."
+            : "",
+      "Says first what would be deleted with it, and asks on a terminal; elsewhere (scripts, CI) it needs --yes, or stops with exit 4. --dry-run only says it."
+    ].filter((s) => s !== "").join(" ")
+    static override examples = [
+      `<%= config.bin %> ${name} remove ${examples[name].id}`,
+      `<%= config.bin %> ${name} remove ${examples[name].id} --dry-run`,
+      `<%= config.bin %> ${name} remove ${examples[name].id} --yes --json`
+    ]
     static override args = { id: Args.string({ description: `The ${registries[name].noun}'s id, e.g. ${examples[name].id} (see \`convene ${name} list\`).`, required: true }) }
-    static override flags = { ...workspaceFlags }
+    static override flags = { ...workspaceFlags, ...dryRunFlag, ...yesFlag }
 
     async run() {
       const { args, flags } = await this.parse(RemoveCommand)
-      const removed = await this.runInWorkspace(flags, async () => (await import("@convene/core/registries")).removeRecord(name, args.id))
-      this.log(`Removed ${registries[name].noun} ${removed.id}.`)
-      return removed
+      const dryRun = flags["dry-run"]
+      const result = await this.runInWorkspace(flags, async () => {
+        const [{ removalPlan, removeRecord }, Effect] = await Promise.all([import("@convene/core/registries"), import("effect/Effect")])
+        return Effect.gen(function*() {
+          const plan = yield* removalPlan(name, args.id)
+          if (dryRun) return { dryRun: true as const, ...plan }
+          // asked while the workspace is open, so that what was counted is what gets deleted
+          yield* Effect.promise(() => confirm({ what: `${plan.consequence[0]!.toUpperCase()}${plan.consequence.slice(1)}`, question: `Remove ${registries[name].noun} ${args.id}?`, yes: flags.yes, nothing: "Nothing was removed" }))
+          yield* removeRecord(name, args.id)
+          return { dryRun: false as const, ...plan }
+        })
+      })
+      const noun = registries[name].noun
+      this.log(
+        result.dryRun
+          ? `Dry run: ${result.consequence} Nothing was removed (run it again without --dry-run).`
+          : `Removed ${noun} ${args.id}${result.alsoDeletes === "" ? "" : `, and with it ${result.alsoDeletes}`}.`
+      )
+      return result
     }
   }

@@ -195,9 +195,14 @@ export class MailTransportError extends ForPeople(Data.TaggedError("MailTranspor
 export class Refused extends ForPeople(Data.TaggedError("Refused")<{
   readonly what: string
   readonly confirm: string
+  /** What did not happen, e.g. "Nothing was removed" (default "Nothing was sent"). */
+  readonly nothing?: string | undefined
+  /** Why one might confirm it anyway, e.g. "a rehearsal" (the default); "" for none. */
+  readonly purpose?: string | undefined
 }>, 4) {
   override get message(): string {
-    return `${this.what} Nothing was sent. If this is what you want (a rehearsal), confirm it with ${this.confirm}.`
+    const purpose = this.purpose ?? "a rehearsal"
+    return `${this.what} ${this.nothing ?? "Nothing was sent"}. If this is what you want${purpose === "" ? "" : ` (${purpose})`}, confirm it with ${this.confirm}.`
   }
 }
 

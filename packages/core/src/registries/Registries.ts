@@ -34,6 +34,10 @@ export interface ImportSummary {
   readonly inserted: number
   readonly updated: number
   readonly unchanged: number
+  /** Set by a dry run: the import ran in full, then was rolled back; nothing was written. */
+  readonly dryRun?: true
+  /** With a dry run: the ids of the file's first rows (at most 5). */
+  readonly sample?: ReadonlyArray<string>
 }
 
 
@@ -143,7 +147,7 @@ const withParticipantCodes = (
 export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
   name: RegistryName,
   path: string,
-  options: { readonly displayName?: string; readonly onProgress?: (done: number, total: number) => void } = {}
+  options: { readonly displayName?: string; readonly onProgress?: (done: number, total: number) => void; readonly dryRun?: boolean } = {}
 ) {
   const registry = registryFor(name)
   const file = options.displayName ?? path
@@ -176,10 +180,16 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
       // after a large import the planner's statistics are stale until autovacuum comes by:
       // refresh them, so that the next queries (reports) get good plans
       analyze: rows.length >= LARGE_IMPORT,
-      onBatch: (done) => options.onProgress?.(done, rows.length)
+      onBatch: (done) => options.onProgress?.(done, rows.length),
+      dryRun: options.dryRun === true
     })
   )
-  return { registry: name, file, rows: rows.length, ...counts } satisfies ImportSummary
+  if (options.dryRun === true) {
+    const rehearsed: ImportSummary = { registry: name, file, rows: rows.length, ...counts, dryRun: true, sample: rows.slice(0, 5).map((r) => r.entity.id) }
+    return rehearsed
+  }
+  const summary: ImportSummary = { registry: name, file, rows: rows.length, ...counts }
+  return summary
 })
 
 /**
@@ -262,16 +272,70 @@ export const addRecord = Effect.fn("Registries.add")(function*<N extends Registr
 })
 
 /** Who depends on a record, so that removing it would break a reference. */
-const dependents: Partial<Record<RegistryName, { readonly registry: RegistryName; readonly column: string; readonly key: string; readonly what: string }>> = {
-  fellows: { registry: "sites", column: "fellow_email", key: "email", what: "site(s)" },
-  sites: { registry: "participants", column: "site_id", key: "id", what: "participant(s)" }
+const dependents: Partial<Record<RegistryName, { readonly registry: RegistryName; readonly column: string; readonly key: string; readonly one: string; readonly other: string }>> = {
+  fellows: { registry: "sites", column: "fellow_email", key: "email", one: "site", other: "sites" },
+  sites: { registry: "participants", column: "site_id", key: "id", one: "participant", other: "participants" }
+}
+
+/** Rows that go with a removed record (a foreign key `on delete cascade`): how many, in which table. */
+export interface CascadeCount {
+  readonly table: string
+  readonly rows: number
+  /** For tables with waves (survey answers, invitations): in how many distinct waves. */
+  readonly waves?: number
+}
+
+/** What removing one record does: the record, and what would be deleted with it. */
+export interface RemovalPlan<E = { readonly id: string }> {
+  readonly registry: RegistryName
+  readonly record: E
+  readonly cascade: ReadonlyArray<CascadeCount>
+  /** One sentence for people, e.g. "participant p-1 has 53 survey answers in 2 waves, which would be deleted too." */
+  readonly consequence: string
+  /** The cascade in words, e.g. "53 survey answers in 2 waves" ("" when nothing goes with it). */
+  readonly alsoDeletes: string
+}
+
+/** What a table's rows are called when they go with a removed record. */
+const cascadeWords: Record<string, readonly [string, string]> = {
+  survey_responses: ["survey answer", "survey answers"],
+  survey_invitations: ["survey invitation", "survey invitations"],
+  milestone_progress: ["milestone date", "milestone dates"],
+  result_sites: ["results record", "results records"],
+  result_links: ["results link", "results links"],
+  result_log: ["results log entry", "results log entries"]
 }
 
 /**
- * Removes one record. Refuses ({@link Conflict}) when other records still point at it:
- * a fellow who runs sites, a site with participants.
+ * Says in one sentence what removing a record would delete with it.
+ *
+ * @example
+ * describeCascade("participant", "p-1", [{ table: "survey_responses", rows: 53, waves: 2 }])
+ * // "participant p-1 has 53 survey answers in 2 waves, which would be deleted too."
  */
-export const removeRecord = Effect.fn("Registries.remove")(function*<N extends RegistryName>(name: N, id: string) {
+export const describeCascade = (noun: string, id: string, cascade: ReadonlyArray<CascadeCount>): string =>
+  cascade.length === 0 ? `${noun} ${id} has nothing that would be deleted with it.` : `${noun} ${id} has ${cascadeList(cascade)}, which would be deleted too.`
+
+/** The rows of a cascade in words: "53 survey answers in 2 waves and 2 survey invitations" ("" for none). */
+const cascadeList = (cascade: ReadonlyArray<CascadeCount>): string => {
+  const parts = cascade.map((c) => {
+    const [one, other] = cascadeWords[c.table] ?? [`${c.table} row`, `${c.table} rows`]
+    const waves = c.waves === undefined ? "" : ` in ${c.waves} ${c.waves === 1 ? "wave" : "waves"}`
+    return `${c.rows} ${c.rows === 1 ? one : other}${waves}`
+  })
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)!}`
+}
+
+/**
+ * What removing one record would do, without removing it: the record and every row that would
+ * be deleted with it. Refuses ({@link Conflict}) when other records still point at it (a
+ * fellow who runs sites, a site with participants), as {@link removeRecord} does.
+ *
+ * @example
+ * const plan = yield* removalPlan("participants", "p-sn-dakar-001")
+ * plan.consequence // "participant p-sn-dakar-001 has 53 survey answers in 2 waves, which would be deleted too."
+ */
+export const removalPlan = Effect.fn("Registries.removalPlan")(function*<N extends RegistryName>(name: N, id: string) {
   const registry = registryFor(name)
   const found = yield* showRecord(name, id)
   const dep = dependents[name]
@@ -281,10 +345,21 @@ export const removeRecord = Effect.fn("Registries.remove")(function*<N extends R
     const n = yield* RegistryRepo.use((repo) => repo.countWhere(dependent, dep.column, key))
     if (n > 0) {
       return yield* new Conflict({
-        reason: `${registry.noun[0]!.toUpperCase()}${registry.noun.slice(1)} "${id}" still has ${n} ${dep.what} (${dependent.table}.${dep.column} = ${key}); reassign or remove them first.`
+        reason: `${registry.noun[0]!.toUpperCase()}${registry.noun.slice(1)} "${id}" still has ${n} ${n === 1 ? dep.one : dep.other} (${dependent.table}.${dep.column} = ${key}); reassign or remove them first.`
       })
     }
   }
-  yield* RegistryRepo.use((repo) => repo.removeById(registry, id))
-  return found
+  const cascade = yield* RegistryRepo.use((repo) => repo.cascadeOf(registry, id))
+  return { registry: name, record: found, cascade, consequence: describeCascade(registry.noun, id, cascade), alsoDeletes: cascadeList(cascade) } satisfies RemovalPlan<RegistryEntities[N]>
+})
+
+/**
+ * Removes one record, and with it the rows that depend on it (see {@link removalPlan}, which
+ * says what they are first). Refuses ({@link Conflict}) when other records still point at it:
+ * a fellow who runs sites, a site with participants.
+ */
+export const removeRecord = Effect.fn("Registries.remove")(function*<N extends RegistryName>(name: N, id: string) {
+  const plan = yield* removalPlan(name, id)
+  yield* RegistryRepo.use((repo) => repo.removeById(registryFor(name), id))
+  return plan.record
 })

@@ -77,20 +77,62 @@ const upsertIn = async <A extends AnyEntity>(db: Db, registry: Registry<A>, enti
   return { inserted, updated, unchanged: entities.length - inserted - updated }
 }
 
+/** Thrown inside a dry run's transaction to roll it back. */
+const rollback = Symbol("dry run")
+
 const make = (db: Kysely<Tables>, run: Run) => ({
   /**
    * Inserts or updates entities by id, in batches, in one transaction: all or nothing. A row
    * equal to the stored one is not written at all, so re-importing a file changes nothing.
    * With `analyze`, the table's planner statistics are refreshed in the same transaction.
    */
-  importAll: <A extends AnyEntity>(registry: Registry<A>, entities: ReadonlyArray<A>, options: { readonly analyze?: boolean; readonly onBatch?: (done: number) => void } = {}) =>
-    run(`importing ${registry.name}`, () =>
-      db.transaction().execute(async (trx) => {
-        const counts = await upsertIn(trx, registry, entities, options.onBatch)
-        if (options.analyze === true) await sql`analyze ${sql.table(registry.table)}`.execute(trx)
-        return counts
-      })
-    ),
+  importAll: <A extends AnyEntity>(
+    registry: Registry<A>,
+    entities: ReadonlyArray<A>,
+    options: { readonly analyze?: boolean; readonly onBatch?: (done: number) => void; readonly dryRun?: boolean } = {}
+  ) =>
+    run(`importing ${registry.name}`, async () => {
+      let counts: UpsertCounts | undefined
+      try {
+        return await db.transaction().execute(async (trx) => {
+          counts = await upsertIn(trx, registry, entities, options.onBatch)
+          // a dry run writes every row (so every constraint is checked), counts, then rolls back
+          if (options.dryRun === true) throw rollback
+          if (options.analyze === true) await sql`analyze ${sql.table(registry.table)}`.execute(trx)
+          return counts
+        })
+      } catch (e) {
+        if (e === rollback && counts !== undefined) return counts
+        throw e
+      }
+    }),
+
+  /**
+   * The rows that removing one record would delete with it (foreign keys `on delete cascade`,
+   * read from the catalog so that no table is missed), per table; with the number of distinct
+   * waves for tables that have a `wave` column. Tables with no such row are left out.
+   */
+  cascadeOf: (registry: Registry<AnyEntity>, id: string) =>
+    run(`counting what depends on ${registry.noun} ${id}`, async () => {
+      const refs = await sql<{ table: string; column: string; has_wave: boolean }>`
+        select c.conrelid::regclass::text as "table", a.attname as "column",
+          exists (select 1 from pg_attribute w where w.attrelid = c.conrelid and w.attname = 'wave' and not w.attisdropped) as has_wave
+        from pg_constraint c
+        join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+        where c.contype = 'f' and c.confdeltype = 'c' and c.confrelid = ${registry.table}::regclass
+          and array_length(c.conkey, 1) = 1
+        order by 1`.execute(db)
+      const out: Array<{ readonly table: string; readonly rows: number; readonly waves?: number }> = []
+      for (const r of refs.rows) {
+        const row = (
+          await sql<{ n: string; waves: string | null }>`select count(*) as n, ${r.has_wave ? sql`count(distinct wave)` : sql`null`} as waves
+            from ${sql.table(r.table)} where ${sql.ref(r.column)} = ${id}`.execute(db)
+        ).rows[0]!
+        const rows = Number(row.n)
+        if (rows > 0) out.push(row.waves === null ? { table: r.table, rows } : { table: r.table, rows, waves: Number(row.waves) })
+      }
+      return out
+    }),
 
   /**
    * Every entity of a registry, ordered by id; with `where`, only those whose columns equal the

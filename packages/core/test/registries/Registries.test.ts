@@ -8,7 +8,8 @@ import * as codesMigration from "../../src/infra/migrations/2026-11-30T03-codes.
 import { migrations } from "../../src/infra/migrations/index.js"
 import { parseCsv } from "../../src/domain/Csv.js"
 import { formatProblem, type InputError } from "../../src/domain/Errors.js"
-import { addRecord, exportRegistry, importRegistryFile, listRegistry, removeRecord, showRecord } from "../../src/registries/Registries.js"
+import { addRecord, describeCascade, exportRegistry, importRegistryFile, listRegistry, removalPlan, removeRecord, showRecord } from "../../src/registries/Registries.js"
+import { sql } from "kysely"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 
 import { fellowsCsv, importFellowsAndSites, participantsCsv, sitesCsv } from "../support/registry-fixtures.js"
@@ -156,12 +157,51 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
   it("refuses to remove a fellow who runs sites or a site with participants", async () => {
     await importAll()
     await runWith(shape, importRegistryFile("participants", await file("participants.csv", participantsCsv)))
-    expect((await failWith(shape, removeRecord("fellows", "f-sn-diallo"))).message).toContain("still has 2 site(s)")
-    expect((await failWith(shape, removeRecord("sites", "sn-dakar"))).message).toContain("still has 2 participant(s)")
+    expect((await failWith(shape, removeRecord("fellows", "f-sn-diallo"))).message).toContain("still has 2 sites")
+    expect((await failWith(shape, removeRecord("sites", "sn-dakar"))).message).toContain("still has 2 participants")
     expect((await failWith(shape, removeRecord("sites", "nope")))._tag).toBe("NotFound")
     await runWith(shape, removeRecord("sites", "np-kathmandu"))
     await runWith(shape, removeRecord("fellows", "f-np-sharma"))
     expect((await runWith(shape, listRegistry("sites"))).map((s) => s.id)).toEqual(["sn-dakar", "sn-thies"])
+  })
+
+  it("a dry-run import runs every check, counts, and leaves the database as it was", async () => {
+    await importAll()
+    await runWith(shape, importRegistryFile("participants", await file("participants.csv", participantsCsv)))
+    const before = await Promise.all((["sites", "participants"] as const).map((r) => runWith(shape, exportRegistry(r, "json"))))
+    const changed = sitesCsv.replace(",60,", ",75,") + "sn-kaolack,Kaolack assembly,Kaolack,SN,Africa/Dakar,fr-SN,40,online,awa@example.org,\n"
+    const rehearsed = await runWith(shape, importRegistryFile("sites", await file("sites-dry.csv", changed), { dryRun: true }))
+    expect(rehearsed).toMatchObject({ rows: 4, inserted: 1, updated: 1, unchanged: 2, dryRun: true, sample: ["sn-dakar", "sn-thies", "np-kathmandu", "sn-kaolack"] })
+    // new participants get codes in a dry run too, then vanish with the rollback
+    const newcomers = participantsCsv + "p-3,sn-thies,,,,,,,\n"
+    expect(await runWith(shape, importRegistryFile("participants", await file("p-dry.csv", newcomers), { dryRun: true }))).toMatchObject({ inserted: 1, unchanged: 2, dryRun: true })
+    // a bad row fails a dry run as it fails an import
+    const bad = (await failWith(shape, importRegistryFile("sites", await file("bad-dry.csv", sitesCsv + "xx,X,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,\n"), { dryRun: true }))) as InputError
+    expect(bad._tag).toBe("InputError")
+    const after = await Promise.all((["sites", "participants"] as const).map((r) => runWith(shape, exportRegistry(r, "json"))))
+    expect(after).toEqual(before)
+    // the real import then does what the dry run said
+    expect(await runWith(shape, importRegistryFile("sites", await file("sites-real.csv", changed)))).toMatchObject({ rows: 4, inserted: 1, updated: 1, unchanged: 2 })
+    expect((await runWith(shape, exportRegistry("sites", "json"))) === before[0]).toBe(false)
+  })
+
+  it("says what removing a participant or a site would delete with it, and deletes exactly that", async () => {
+    await importAll()
+    await runWith(shape, importRegistryFile("participants", await file("participants.csv", participantsCsv)))
+    for (const [wave, instrument] of [["pre", "a"], ["pre", "b"], ["post", "a"]] as const) {
+      await sql`insert into survey_responses (participant_id, instrument, instrument_version, wave, source, answers) values ('p-1', ${instrument}, 1, ${wave}, 'paper', '{}'::jsonb)`.execute(shape.db)
+    }
+    await sql`insert into milestone_progress (site_id, milestone_id, done_on) values ('np-kathmandu', 'm-1', '2026-11-01')`.execute(shape.db)
+    const plan = await runWith(shape, removalPlan("participants", "p-1"))
+    expect(plan.cascade).toEqual([{ table: "survey_responses", rows: 3, waves: 2 }])
+    expect(plan.consequence).toBe("participant p-1 has 3 survey answers in 2 waves, which would be deleted too.")
+    expect((await runWith(shape, removalPlan("participants", "p-2"))).consequence).toBe("participant p-2 has nothing that would be deleted with it.")
+    expect((await runWith(shape, removalPlan("sites", "np-kathmandu"))).alsoDeletes).toBe("1 milestone date")
+    // the plan deletes nothing
+    expect(Number((await sql<{ n: string }>`select count(*) as n from survey_responses`.execute(shape.db)).rows[0]!.n)).toBe(3)
+    await runWith(shape, removeRecord("participants", "p-1"))
+    expect(Number((await sql<{ n: string }>`select count(*) as n from survey_responses`.execute(shape.db)).rows[0]!.n)).toBe(0)
+    expect(describeCascade("site", "x", [{ table: "milestone_progress", rows: 2 }, { table: "result_links", rows: 1 }])).toBe("site x has 2 milestone dates and 1 results link, which would be deleted too.")
   })
 
   it("imports 10,000 participants in one transaction", async () => {
