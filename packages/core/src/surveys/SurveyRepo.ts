@@ -75,6 +75,9 @@ const decodeStored = Schema.decodeUnknownSync(StoredAnswers)
 const decodeStoredText = Schema.decodeUnknownSync(Schema.fromJsonString(StoredAnswers))
 const decodeAnswers = (x: unknown): Answers => (typeof x === "string" ? decodeStoredText(x) : decodeStored(x))
 
+/** Thrown inside a dry run's transaction to roll it back. */
+const rollback = Symbol("dry run")
+
 const make = (db: Kysely<Tables>, run: Run) => ({
   /** The survey key, or undefined before the first invitation. */
   readKey: () =>
@@ -150,7 +153,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
    * once, one is stored). Returns the participants stored. `simulated` marks answers written by
    * `survey simulate`.
    */
-  storeResponses: (instrument: Instrument, wave: string, source: ResponseSource, responses: ReadonlyArray<ResponseToStore>, options: { readonly simulated?: boolean } = {}) =>
+  storeResponses: (instrument: Instrument, wave: string, source: ResponseSource, responses: ReadonlyArray<ResponseToStore>, options: { readonly simulated?: boolean; readonly dryRun?: boolean } = {}) =>
     run("storing responses", async () => {
       const storeIn = async (trx: Kysely<Tables>): Promise<Array<string>> => {
         const stored: Array<string> = []
@@ -170,6 +173,19 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         // fresh planner statistics after a large import: the report's joins depend on them
         if (responses.length >= ANALYZE_FROM) await sql`analyze survey_responses`.execute(trx)
         return stored
+      }
+      if (options.dryRun === true) {
+        // a dry run stores everything (so every constraint is checked), then rolls it back
+        let stored: Array<string> | undefined
+        try {
+          await db.transaction().execute(async (trx) => {
+            stored = await storeIn(trx)
+            throw rollback
+          })
+        } catch (e) {
+          if (e !== rollback || stored === undefined) throw e
+        }
+        return stored!
       }
       // one statement is atomic by itself: the form server's single response needs no transaction
       return responses.length <= INSERT_BATCH ? storeIn(db) : db.transaction().execute(storeIn)

@@ -260,6 +260,8 @@ export interface SurveyImportOptions {
   readonly skipExisting?: boolean | undefined
   /** KoboToolbox: import submissions a reviewer marked "Not approved" too (left out by default). */
   readonly includeUnapproved?: boolean | undefined
+  /** Run the whole import, every check included, then roll it back: store nothing. */
+  readonly dryRun?: boolean | undefined
 }
 
 /** The outcome of an import. */
@@ -274,6 +276,10 @@ export interface SurveyImportSummary {
   readonly skippedUnapproved: number
   readonly answers: number
   readonly blank: number
+  /** Set by a dry run: the import ran in full, then was rolled back; nothing was stored. */
+  readonly dryRun?: true
+  /** With a dry run: the participant codes of the first responses that would be stored (at most 5). */
+  readonly sample?: ReadonlyArray<string>
 }
 
 const MAX_PROBLEMS_SHOWN = 200
@@ -329,9 +335,12 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
       problems: problems.slice(0, MAX_PROBLEMS_SHOWN)
     })
   }
-  yield* repo.storeResponses(instrument, wave, options.format === "kobo" ? "kobo" : "paper", toStore)
+  yield* repo.storeResponses(instrument, wave, options.format === "kobo" ? "kobo" : "paper", toStore, { dryRun: options.dryRun === true })
   const answers = toStore.reduce((n, r) => n + Object.keys(r.answers).length, 0)
+  const codes = new Map([...ids].map(([code, id]) => [id, code]))
+  const rehearsal = options.dryRun === true ? { dryRun: true as const, sample: toStore.slice(0, 5).map((r) => codes.get(r.participant_id)!) } : {}
   return {
+    ...rehearsal,
     file: shown,
     instrument: instrument.id,
     wave,

@@ -122,8 +122,14 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
   it("imports paper answers, all or nothing, and exports them tidy without contact data", async () => {
     const file = join(ws.dir, "paper-pre.csv")
     await writeFile(file, paperCsv(["SNBBBB33", "inbbbb33", "GBAAAA22"]))
+    // a dry run runs every check and counts, and stores nothing
+    const rehearsed = await runWith(shape, importSurveyAnswers(ws, file, { wave: "pre", dryRun: true }))
+    expect(rehearsed).toMatchObject({ rows: 3, imported: 3, blank: 0, dryRun: true, sample: ["SNBBBB33", "INBBBB33", "GBAAAA22"] })
+    expect(await shape.db.selectFrom("survey_responses").select("participant_id").execute()).toEqual([])
     const summary = await runWith(shape, importSurveyAnswers(ws, file, { wave: "pre" }))
     expect(summary).toMatchObject({ rows: 3, imported: 3, blank: 0 })
+    expect(summary).not.toHaveProperty("dryRun")
+    expect(summary.answers).toBe(rehearsed.answers)
     expect(summary.answers).toBe(3 * questionsFor(instrument, "pre").length)
     const row = await shape.db.selectFrom("survey_responses").select(["answers", "source"]).where("participant_id", "=", "p-in-2").executeTakeFirstOrThrow()
     expect(row.source).toBe("paper")
@@ -134,6 +140,7 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const dup = await failWith(shape, importSurveyAnswers(ws, file, { wave: "pre" })) as InputError
     expect(dup.problems).toHaveLength(3)
     expect(dup.problems[0]!.message).toContain("already answered the pre wave (paper")
+    expect(((await failWith(shape, importSurveyAnswers(ws, file, { wave: "pre", dryRun: true }))) as InputError).problems).toHaveLength(3)
     expect((await runWith(shape, importSurveyAnswers(ws, file, { wave: "pre", skipExisting: true }))).skippedExisting).toBe(3)
     const out = join(ws.dir, "out", "answers.csv")
     const exported = await runWith(shape, exportSurveyCsv(ws, out))
