@@ -29,6 +29,8 @@ export interface StoreOptions {
   readonly simulated?: boolean | undefined
   /** Mark the sites submitted (the web form's Submit, the simulation). */
   readonly submit?: boolean | undefined
+  /** Write everything in the transaction (every check runs), then roll it back. */
+  readonly dryRun?: boolean | undefined
 }
 
 /**
@@ -39,7 +41,7 @@ export interface StoreOptions {
 export const storeResults = Effect.fn("Results.store")(function*(ballots: Ballots, entries: ReadonlyArray<SiteResults>, parts: ReadonlyArray<ResultPart>, options: StoreOptions) {
   const problems = entries.flatMap((e) => checkSiteResults(ballots, e).map((p) => ({ ...p, field: `${e.site_id}.${p.field ?? ""}` })))
   if (problems.length > 0) return yield* new InputError({ summary: `The results are not valid (${problems.length} ${problems.length === 1 ? "problem" : "problems"}).`, problems })
-  const outcome = yield* ResultsRepo.use((repo) => repo.replaceParts(entries, parts, { actor: options.actor, action: options.action, simulated: options.simulated === true, totalsOf: (r) => siteTotalsOf(ballots, r), submit: options.submit }))
+  const outcome = yield* ResultsRepo.use((repo) => repo.replaceParts(entries, parts, { actor: options.actor, action: options.action, simulated: options.simulated === true, totalsOf: (r) => siteTotalsOf(ballots, r), submit: options.submit, dryRun: options.dryRun }))
   if ("validated" in outcome) return yield* new Conflict({ reason: `The results of ${listOf(outcome.validated)} are validated: reopen them first (convene results reopen --site ID --reason TEXT).` })
   return outcome.written
 })
@@ -57,6 +59,8 @@ export interface ImportResultsOptions {
   readonly format?: "csv" | "kobo" | undefined
   /** kobo: keep the submissions a reviewer marked "Not approved". */
   readonly includeUnapproved?: boolean | undefined
+  /** Run the whole import, every check included, then roll it back: store nothing. */
+  readonly dryRun?: boolean | undefined
 }
 
 /** What an import did. */
@@ -69,6 +73,8 @@ export interface ResultsImportSummary {
   readonly sites: ReadonlyArray<string>
   /** kobo: submissions marked "Not approved" in KoboToolbox, left out. */
   readonly unapproved: number
+  /** Set by a dry run: the import ran in full, then was rolled back; nothing was stored. */
+  readonly dryRun?: true
 }
 
 /**
@@ -101,8 +107,9 @@ export const importResults = Effect.fn("Results.import")(function*(options: Impo
   if (problems.length > 0) {
     return yield* new InputError({ summary: `${file} was not imported: ${problems.length} ${problems.length === 1 ? "problem" : "problems"}, nothing was written.`, problems })
   }
-  yield* storeResults(ballots, read.sites.map((s) => s.results), read.parts, { actor: options.actor, action: options.format === "kobo" ? "import kobo" : `import ${read.parts[0]}` })
-  return { file, part: read.parts[0]!, parts: read.parts, rows: read.rows, sites: read.sites.map((s) => s.site_id), unapproved: read.unapproved } satisfies ResultsImportSummary
+  yield* storeResults(ballots, read.sites.map((s) => s.results), read.parts, { actor: options.actor, action: options.format === "kobo" ? "import kobo" : `import ${read.parts[0]}`, dryRun: options.dryRun })
+  const summary: ResultsImportSummary = { file, part: read.parts[0]!, parts: read.parts, rows: read.rows, sites: read.sites.map((s) => s.site_id), unapproved: read.unapproved }
+  return options.dryRun === true ? { ...summary, dryRun: true as const } : summary
 })
 
 /** Which sites a status change applies to. */

@@ -65,6 +65,9 @@ export interface StatusChange {
   readonly to: ResultStatus
 }
 
+/** Thrown inside a dry run's transaction to roll it back. */
+const rolledBack = Symbol("dry run")
+
 class Refused {
   constructor(readonly validated: ReadonlyArray<string>) {}
 }
@@ -128,7 +131,7 @@ const make = (db: Kysely<Tables>, run: Run) => {
     replaceParts: (
       entries: ReadonlyArray<SiteResults>,
       parts: ReadonlyArray<ResultPart>,
-      by: { readonly actor: string; readonly action: string; readonly simulated: boolean; readonly totalsOf: (results: SiteResults) => ReadonlyArray<SiteQuestionTotals>; readonly submit?: boolean | undefined }
+      by: { readonly actor: string; readonly action: string; readonly simulated: boolean; readonly totalsOf: (results: SiteResults) => ReadonlyArray<SiteQuestionTotals>; readonly submit?: boolean | undefined; readonly dryRun?: boolean | undefined }
     ) =>
       run("storing results", async (): Promise<ReplaceOutcome> => {
         try {
@@ -212,10 +215,13 @@ const make = (db: Kysely<Tables>, run: Run) => {
                 )
                 .execute()
             }
+            // a dry run has written (and so checked) everything: roll it back
+            if (by.dryRun === true) throw rolledBack
             return { written: entries.length }
           })
         } catch (e) {
           if (e instanceof Refused) return { validated: e.validated }
+          if (e === rolledBack) return { written: entries.length }
           throw e
         }
       }),

@@ -59,6 +59,11 @@ describe.each(testDatabases)("results on $name", (testDb) => {
   const statuses = () => runWith(shape, ResultsRepo.use((repo) => repo.statuses()))
 
   it("imports tallies and ballots for several sites and reads back exactly what was entered", async () => {
+    // a dry run: every check runs and the rows are written, then rolled back — no results, no log
+    const rehearsed = await runWith(shape, importResults({ workspace: ws, file: await file("t.csv", tallies), actor: staff, dryRun: true }))
+    expect(rehearsed).toMatchObject({ part: "tallies", rows: 5, sites: ["sn-dakar", "gb-london"], dryRun: true })
+    expect(await runWith(shape, resultsLog(undefined))).toEqual([])
+    expect(await shape.db.selectFrom("result_sites").select("site_id").execute()).toEqual([])
     const t = await runWith(shape, importResults({ workspace: ws, file: await file("t.csv", tallies), actor: staff }))
     expect(t).toMatchObject({ part: "tallies", rows: 5, sites: ["sn-dakar", "gb-london"] })
     const b = await runWith(shape, importResults({ workspace: ws, file: await file("b.csv", ballots), actor: staff }))
