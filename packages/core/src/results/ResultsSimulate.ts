@@ -23,6 +23,8 @@ export interface SimulateResultsOptions {
   /** Simulate mirror dialogues too (they are reported apart). */
   readonly includeMirror?: boolean | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
+  /** Simulate and write every batch through the write path (every check runs), then roll it back: store nothing. */
+  readonly dryRun?: boolean | undefined
 }
 
 /** What a simulation stored. */
@@ -40,6 +42,10 @@ export interface ResultsSimulationSummary {
   readonly recommendations: number
   /** The regional differences built in, for checking a report against. */
   readonly effects: ReadonlyArray<SimulatedResultEffect>
+  /** Set by a dry run: nothing was stored. */
+  readonly dryRun?: true
+  /** With a dry run: the first sites that would be simulated (at most 5). */
+  readonly sample?: ReadonlyArray<string>
 }
 
 /** Sites per write: one transaction each, and a progress step. */
@@ -76,7 +82,7 @@ export const simulateResults = Effect.fn("Results.simulate")(function*(options: 
   for (let i = 0; i < todo.length; i += SIMULATE_BATCH) {
     const batch = todo.slice(i, i + SIMULATE_BATCH)
     const entries: Array<SiteResults> = batch.map((s) => simulateSiteResults(ballots, s, options.seed))
-    yield* storeResults(ballots, entries, PARTS, { actor: "simulation", action: "simulate", simulated: true, submit: true })
+    yield* storeResults(ballots, entries, PARTS, { actor: "simulation", action: "simulate", simulated: true, submit: true, dryRun: options.dryRun })
     for (const e of entries) {
       totals.tables += e.tallies.length
       totals.present += e.tallies.reduce((a, t) => a + t.present, 0)
@@ -85,12 +91,13 @@ export const simulateResults = Effect.fn("Results.simulate")(function*(options: 
     }
     options.onProgress?.(i + batch.length, todo.length)
   }
-  return {
+  const summary: ResultsSimulationSummary = {
     simulated: true,
     seed: options.seed,
     sites: todo.length,
     skipped: sites.length - todo.length,
     ...totals,
     effects: simulatedResultEffects(ballots)
-  } satisfies ResultsSimulationSummary
+  }
+  return options.dryRun === true ? { ...summary, dryRun: true as const, sample: todo.slice(0, 5).map((s) => s.id) } : summary
 })

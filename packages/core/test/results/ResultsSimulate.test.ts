@@ -35,9 +35,16 @@ describe.each(testDatabases)("results simulate on $name", (testDb) => {
   const statuses = () => runWith(shape, ResultsRepo.use((repo) => repo.statuses()))
 
   it("stores the pure simulation's results for every site but the mirror, submitted and marked simulated", async () => {
+    // a dry run simulates and writes every batch through the write path, then rolls it back
+    const rehearsed = await runWith(shape, simulateResults({ workspace: ws, seed: 3, dryRun: true }))
+    expect(rehearsed).toMatchObject({ simulated: true, seed: 3, sites: 4, skipped: 0, dryRun: true })
+    expect(rehearsed.sample).toHaveLength(4)
+    expect(await statuses()).toEqual([])
     const progress: Array<string> = []
     const summary = await runWith(shape, simulateResults({ workspace: ws, seed: 3, onProgress: (done, total) => progress.push(`${done}/${total}`) }))
     expect(summary).toMatchObject({ simulated: true, seed: 3, sites: 4, skipped: 0 })
+    expect(summary).not.toHaveProperty("dryRun")
+    expect({ ...rehearsed, dryRun: undefined, sample: undefined }).toEqual({ ...summary, dryRun: undefined, sample: undefined })
     expect(progress).toEqual(["0/4", "4/4"])
     const st = await statuses()
     expect(st.map((s) => [s.site_id, s.status, s.simulated])).toEqual([

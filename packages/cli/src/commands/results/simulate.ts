@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
+import { dryRunFlag } from "../../confirm.js"
 import { counted } from "../../plural.js"
 import { type ProgressBar, progressBar } from "../../progress.js"
 
@@ -15,10 +16,12 @@ export default class ResultsSimulate extends ConveneCommand {
   static override examples = [
     "<%= config.bin %> results simulate",
     "<%= config.bin %> results simulate --seed 7 --include-mirror",
+    "<%= config.bin %> results simulate --dry-run",
     "<%= config.bin %> results simulate --site gb-london --site sn-dakar --json"
   ]
   static override flags = {
     ...workspaceFlags,
+    ...dryRunFlag,
     seed: Flags.integer({ summary: "The seed: the same seed on the same registry gives the same results.", default: 1, min: 0 }),
     site: Flags.string({ summary: "Only this site (repeat the flag for several); mirror dialogues too when named.", multiple: true }),
     "include-mirror": Flags.boolean({ summary: "Simulate mirror dialogues too." })
@@ -36,6 +39,7 @@ export default class ResultsSimulate extends ConveneCommand {
         seed: flags.seed,
         sites: flags.site,
         includeMirror: flags["include-mirror"],
+        dryRun: flags["dry-run"],
         onProgress: (done, total) => {
           if (total < 400) return
           bar ??= progressBar("simulating results", !json)
@@ -44,7 +48,11 @@ export default class ResultsSimulate extends ConveneCommand {
       })
     })
     bar?.done()
-    this.log(`Simulated the results of ${counted(summary.sites, "site")}, seed ${summary.seed}: ${summary.tables} tables, ${summary.present} people present, ${summary.ballots} ballots, ${summary.recommendations} recommendations; stored as submitted and marked simulated.`)
+    this.log(
+      summary.dryRun === true
+        ? `Dry run: would simulate the results of ${counted(summary.sites, "site")}${summary.sample !== undefined && summary.sample.length > 0 ? ` (${summary.sample.join(", ")}${summary.sites > summary.sample.length ? ", …" : ""})` : ""}, seed ${summary.seed}: ${summary.tables} tables, ${summary.present} people present, ${summary.ballots} ballots, ${summary.recommendations} recommendations. Nothing was stored.`
+        : `Simulated the results of ${counted(summary.sites, "site")}, seed ${summary.seed}: ${summary.tables} tables, ${summary.present} people present, ${summary.ballots} ballots, ${summary.recommendations} recommendations; stored as submitted and marked simulated.`
+    )
     if (summary.skipped > 0) this.log(`${counted(summary.skipped, "site")} already had results and were left as they were.`)
     if (summary.effects.length > 0) {
       this.log("Regional differences built in (a report on these results should find them):")
