@@ -207,7 +207,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
   const tzStale = stored === undefined ? undefined : tzWarning(stored.tz, stored.newerTz)
   if (tzStale !== undefined) warnings.push(tzStale)
-  if (unasked.length > 0) warnings.push(`The vote ${plural(unasked.length, "block")} ${unasked.join(", ")} ${plural(unasked.length, "has", "have")} no question in ballots/*.yaml: their tally sheets are blank, to be filled in by hand.`)
+  if (unasked.length > 0) warnings.push(`The vote ${plural(unasked.length, "block")} ${unasked.join(", ")} ${plural(unasked.length, "has", "have")} no question in ballots/*.yaml: ${plural(unasked.length, "its tally sheet is", "their tally sheets are")} blank, to be filled in by hand.`)
   const kits: Array<BuiltKit & { readonly inputsHash: string }> = []
   // loaded only to print: a module of this package, importing nothing that may be missing (playwright-core loads at launch)
   const printer = options.pdf === true ? yield* Effect.promise(() => import("./KitPdf.js")) : undefined

@@ -105,7 +105,7 @@ describe.each(testDatabases)("kit vote sheets on $name", (testDb) => {
   it("gives a vote without any question a blank tally sheet, and warns", async () => {
     const ws = await setUp({ "ballots/votes.yaml": votes.replace(/\n {2}- id: platform-responsibility[\s\S]*?(?=\n {2}- id: governance-rank)/, "\n") })
     const result = await runWith(shape, buildKits(ws, { site: "gb-london" }))
-    expect(result.warnings).toContainEqual(expect.stringContaining("vote-3 have no question"))
+    expect(result.warnings).toContainEqual(expect.stringContaining("The vote block vote-3 has no question in ballots/*.yaml: its tally sheet is blank"))
     const blank = await html(ws, "gb-london", "tally-sheet-vote-3")
     expect(blank).toContain("No question is set for this vote yet")
     expect(blank).toContain('<bdi class="code">vote-3</bdi>')

@@ -45,7 +45,7 @@ describe.skipIf(chromiumPath === undefined)("the survey form in Chromium", () =>
         serveSurveys(ws, { port: 0, now: () => new Date("2027-05-01T10:00:00Z"), until, onListening: (a) => resolve(a.port) }).pipe(Effect.provide(ConveneStore.layerFrom(shape)))
       )
     })
-    await runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: `http://127.0.0.1:${port}`, transport: { smtpUrl: smtp.url } }))
+    await runWith(shape, inviteToSurvey(ws, { wave: "pre", baseUrl: `http://127.0.0.1:${port}`, allowLocalhost: true, transport: { smtpUrl: smtp.url } }))
     for (const raw of smtp.received) {
       const mail = await simpleParser(raw)
       links.set((mail.to as { value: Array<{ address: string }> }).value[0]!.address, /http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]+/.exec(mail.text ?? "")![0])
