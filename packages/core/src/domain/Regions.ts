@@ -42,7 +42,24 @@ export const m49Of = (alpha2: string): M49Place | undefined => {
   return place
 }
 
-const englishNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" })
+/**
+ * Names countries in `locale` (CLDR, through `Intl.DisplayNames`), in English where the locale
+ * has no name or is not one ICU knows, and by the code itself as a last resort.
+ *
+ * @example
+ * countryNamer("fr")("SN") // "Sénégal"
+ */
+export const countryNamer = (locale: string): ((alpha2: string) => string) => {
+  let names: Intl.DisplayNames
+  try {
+    names = new Intl.DisplayNames([locale, "en"], { type: "region", fallback: "code" })
+  } catch {
+    names = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" })
+  }
+  return (alpha2) => names.of(alpha2) ?? alpha2
+}
+
+const englishName = countryNamer("en")
 
 /**
  * A country's English short name from its ISO 3166-1 alpha-2 code (CLDR, through
@@ -54,4 +71,4 @@ const englishNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "
  * englishCountryName("NA") // "Namibia"
  * englishCountryName("CI") // "Côte d’Ivoire"
  */
-export const englishCountryName = (alpha2: string): string => englishNames.of(alpha2) ?? alpha2
+export const englishCountryName = (alpha2: string): string => englishName(alpha2)

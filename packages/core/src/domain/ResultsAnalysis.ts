@@ -18,7 +18,7 @@ import { type Ballots, type CountedQuestion, isCounted, optionIds, type VoteQues
 import { parseCsv } from "./Csv.js"
 import { INCOME_SOURCE, type IncomeGroup, incomeGroupOf } from "./data/income-groups.js"
 import { InputError, type Problem } from "./Errors.js"
-import { m49Of } from "./Regions.js"
+import { countryNamer, m49Of } from "./Regions.js"
 import type { SiteQuestionTotals } from "./Results.js"
 import { streamFor } from "./Simulation.js"
 import { isCountryCode } from "./Values.js"
@@ -277,16 +277,6 @@ export const resultsGroupOf = (by: ResultsBy, site: AnalysisSite, userGroups: Re
       return g === undefined ? { key: "(no group)", label: "(no group)" } : { key: g, label: g }
     }
   }
-}
-
-const countryNamer = (locale: string): ((c: string) => string) => {
-  let names: Intl.DisplayNames
-  try {
-    names = new Intl.DisplayNames([locale, "en"], { type: "region", fallback: "code" })
-  } catch {
-    names = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" })
-  }
-  return (c) => names.of(c) ?? c
 }
 
 // ─── the estimator ──────────────────────────────────────────────────────────────────────────

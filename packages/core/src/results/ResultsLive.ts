@@ -10,7 +10,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Ballots } from "../domain/Ballot.js"
 import type { Site } from "../domain/Registry.js"
-import { m49Of } from "../domain/Regions.js"
+import { countryNamer, m49Of } from "../domain/Regions.js"
 import { type Embargo, releaseTime } from "../domain/Release.js"
 import type { SiteQuestionTotals } from "../domain/Results.js"
 import { analyseResults, DEFAULT_SEED, type VoteQuestionResult } from "../domain/ResultsAnalysis.js"
@@ -226,16 +226,6 @@ export const liveStateOf = (site: Pick<LivePlannedSite, "day_starts" | "day_ends
   if (site.day_starts !== "" && now < Date.parse(site.day_starts)) return "not_started"
   if (site.day_ends === "" || now < Date.parse(site.day_ends)) return "in_session"
   return "not_reported"
-}
-
-const countryNamer = (locale: string): ((c: string) => string) => {
-  let names: Intl.DisplayNames
-  try {
-    names = new Intl.DisplayNames([locale, "en"], { type: "region", fallback: "code" })
-  } catch {
-    names = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" })
-  }
-  return (c) => names.of(c) ?? c
 }
 
 /** The provisional figures of a snapshot: they depend on its statuses and counts, not on the clock. */

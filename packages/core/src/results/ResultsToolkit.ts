@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path"
 import { type CountedQuestion, isCounted, optionIds, voteLabel } from "../domain/Ballot.js"
 import { InputError } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
+import { englishCountryName } from "../domain/Regions.js"
 import { type Embargo, releaseTime } from "../domain/Release.js"
 import type { GroupResult, SurveyReport } from "../domain/Report.js"
 import { analyseResults, BOOTSTRAP_REPLICATES, DEFAULT_SEED, type Figure, type ResultsAnalysis, type VoteGroupResult, type Weighting } from "../domain/ResultsAnalysis.js"
@@ -291,7 +292,7 @@ export const resultsToolkits = Effect.fn("Results.toolkit")(function*(ws: Worksp
     const names = new Intl.DisplayNames([local.lang, "en"], { type: "region", fallback: "code" })
     const evaluationReport = yield* surveyFor(place.kind, language)
     const content: ToolkitContent = {
-      place: place.kind === "country" ? { ...place, name: new Intl.DisplayNames(["en"], { type: "region", fallback: "code" }).of(place.code) ?? place.code } : place,
+      place: place.kind === "country" ? { ...place, name: englishCountryName(place.code) } : place,
       placeName: names.of(place.code) ?? place.name,
       regionName: regionOf === undefined ? null : names.of(regionOf.code) ?? regionOf.name,
       locale: { requested, used: local.used, intl: local.lang, dir: local.dir },
