@@ -9,6 +9,7 @@ import { parseEnv } from "node:util"
 import type { Workspace } from "@convene/core/infra"
 import type { Store } from "@convene/core/store"
 import type * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
 
 /** Today's date in the machine's own zone, `YYYY-MM-DD`. */
 export const today = (): string => new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date())
@@ -59,12 +60,46 @@ export abstract class ConveneCommand extends Command {
   static override enableJsonFlag = true
 
   /**
+   * Loads the schema of this command's `--json` output (see json/contract.ts): its Type is what `run()`
+   * returns, its Encoded side the JSON printed (snake_case keys). Loaded only with --json.
+   * docs/json/ holds the JSON Schema made from it.
+   */
+  static output?: () => Promise<Schema.Top>
+
+  /** The encoder of {@link output}, ready once init() has seen --json. */
+  private encodeOutput?: (value: unknown) => unknown
+
+  /** Loads the output schema when the command runs with --json (see {@link output}). */
+  private async loadOutput(): Promise<void> {
+    const load = (this.constructor as typeof ConveneCommand).output
+    if (load === undefined || !this.jsonEnabled()) return
+    const [schema, S] = await Promise.all([load(), import("effect/Schema")])
+    this.encodeOutput = S.encodeUnknownSync(schema as Schema.Codec<unknown, unknown>)
+  }
+
+  /**
+   * The JSON printed for a result: the result encoded through the command's output schema.
+   * A result that does not fit its schema is convene's own bug: it is reported as such (exit 1)
+   * rather than printed in a shape the documentation does not promise.
+   */
+  protected override toSuccessJson(result: unknown): unknown {
+    if (this.encodeOutput === undefined) return result
+    try {
+      return this.encodeOutput(result)
+    } catch (e) {
+      process.exitCode = 1
+      return { error: { code: "OutputContract", message: `convene's JSON output for \`${this.id?.replaceAll(":", " ")}\` does not fit its documented schema (a bug: please report it). ${String((e as Error).message ?? e)}`, problems: [] } }
+    }
+  }
+
+  /**
    * Reads the workspace's `.env` (DATABASE_URL, SMTP_URL, MAIL_FROM, CONVENE_SURVEY_URL …) before
    * the flags are parsed, so that flags with an environment default see it. A variable already
    * set in the environment wins over the file. The workspace is found as every command finds it
    * (--dir, else the nearest folder upward holding convene.yaml); without one there is no file.
    */
   override async init(): Promise<void> {
+    await this.loadOutput()
     // a command without --dir (init, schedule slot) works outside workspaces: loading core's
     // workspace lookup for it would only slow it down
     if (!("dir" in ((this.constructor as typeof ConveneCommand).flags ?? {}))) return super.init()

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises"
 import { join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "./base.js"
 import { confirm, dryRunFlag, yesFlag } from "./confirm.js"
+import { distinct, formatsFlag } from "./formats-flag.js"
 
 const examples: Record<RegistryName, { readonly id: string; readonly add: string }> = {
   coalition: { id: "unesco", add: "--id unesco --name UNESCO --kind un-agency" },
@@ -40,6 +41,7 @@ export const importCommand = (name: RegistryName): typeof ConveneCommand =>
     ]
     static override args = { file: Args.string({ description: `The CSV file of ${plural(name)} (or a .json file as written by \`convene ${name} export --format json\`).`, required: true }) }
     static override flags = { ...workspaceFlags, ...dryRunFlag }
+    static override output = () => import("./json/registries.js").then((m) => m.imported)
 
     async run() {
       const { args, flags } = await this.parse(ImportCommand)
@@ -66,34 +68,41 @@ export const exportCommand = (name: RegistryName): typeof ConveneCommand =>
     static override examples = [
       `<%= config.bin %> ${name} export`,
       `<%= config.bin %> ${name} export --format json --out exports/`,
+      `<%= config.bin %> ${name} export --format csv,json`,
       `<%= config.bin %> ${name} export --stdout > ${name}-backup.csv`
     ]
     static override flags = {
       ...workspaceFlags,
-      format: Flags.option({ options: REGISTRY_FORMATS, default: "csv" as const, summary: "File format." })(),
+      format: formatsFlag(REGISTRY_FORMATS, "csv"),
       out: Flags.string({ summary: "Output folder (default: the workspace's out/)." }),
-      stdout: Flags.boolean({ summary: "Write to standard output instead of a file.", exclusive: ["out"] })
+      stdout: Flags.boolean({ summary: "Write to standard output instead of a file (one format only; not with --json).", exclusive: ["out", "json"] })
     }
+    static override output = () => import("./json/registries.js").then((m) => m.exported)
 
     async run() {
       const { flags } = await this.parse(ExportCommand)
-      const format = flags.format
+      const formats = distinct(flags.format)
+      if (flags.stdout && formats.length > 1) this.error("--stdout writes one format: give --format csv or --format json.", { exit: 2 })
       let workspaceDir = ""
-      const text = await this.runInWorkspace(flags, async (ws) => {
+      const texts = await this.runInWorkspace(flags, async (ws) => {
         workspaceDir = ws.dir
-        const { exportRegistry } = await import("@convene/core/registries")
-        return exportRegistry(name, format)
+        const [{ exportRegistry }, Effect] = await Promise.all([import("@convene/core/registries"), import("effect/Effect")])
+        return Effect.forEach(formats, (format) => exportRegistry(name, format))
       })
       if (flags.stdout) {
-        process.stdout.write(text)
-        return { format, file: null }
+        process.stdout.write(texts[0]!)
+        return { formats, files: [] }
       }
       const dir = resolve(flags.out ?? join(workspaceDir, "out"))
       await mkdir(dir, { recursive: true })
-      const file = join(dir, `${name}.${format}`)
-      await writeFile(file, text)
-      this.log(`Wrote ${relative(process.cwd(), file) || file}`)
-      return { format, file }
+      const files: Array<string> = []
+      for (const [i, format] of formats.entries()) {
+        const file = join(dir, `${name}.${format}`)
+        await writeFile(file, texts[i]!)
+        files.push(file)
+        this.log(`Wrote ${relative(process.cwd(), file) || file}`)
+      }
+      return { formats, files }
     }
   }
 
@@ -110,6 +119,7 @@ export const listCommand = (name: RegistryName): typeof ConveneCommand =>
       ...workspaceFlags,
       where: Flags.string({ summary: "Only records whose COLUMN equals VALUE (repeatable), e.g. country=SN.", multiple: true })
     }
+    static override output = () => import("./json/registries.js").then((m) => m.list(name))
 
     async run() {
       const { flags } = await this.parse(ListCommand)
@@ -140,6 +150,7 @@ export const showCommand = (name: RegistryName): typeof ConveneCommand =>
     static override examples = [`<%= config.bin %> ${name} show ${examples[name].id}`]
     static override args = { id: Args.string({ description: `The ${registries[name].noun}'s id, e.g. ${examples[name].id} (see \`convene ${name} list\`).`, required: true }) }
     static override flags = { ...workspaceFlags }
+    static override output = () => import("./json/registries.js").then((m) => m.record(name))
 
     async run() {
       const { args, flags } = await this.parse(ShowCommand)
@@ -166,6 +177,7 @@ export const addCommand = (name: RegistryName): typeof ConveneCommand => {
     static override description = `Checks the values as import does; fails if the id is taken. To change an existing ${registries[name].noun}, edit the CSV and import it again.`
     static override examples = [`<%= config.bin %> ${name} add ${examples[name].add}`]
     static override flags = { ...workspaceFlags, ...columnFlags }
+    static override output = () => import("./json/registries.js").then((m) => m.record(name))
 
     async run() {
       const { flags } = await this.parse(AddCommand)
@@ -201,6 +213,7 @@ export const removeCommand = (name: RegistryName): typeof ConveneCommand =>
     ]
     static override args = { id: Args.string({ description: `The ${registries[name].noun}'s id, e.g. ${examples[name].id} (see \`convene ${name} list\`).`, required: true }) }
     static override flags = { ...workspaceFlags, ...dryRunFlag, ...yesFlag }
+    static override output = () => import("./json/registries.js").then((m) => m.removed(name))
 
     async run() {
       const { args, flags } = await this.parse(RemoveCommand)

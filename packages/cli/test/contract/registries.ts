@@ -1,0 +1,31 @@
+// The contract cases of the registry commands: every one of the six, on all four registries.
+import type { Case } from "./case.js"
+
+const registries = ["coalition", "fellows", "sites", "participants"] as const
+
+export const registryCases: ReadonlyArray<Case> = [
+  ...registries.flatMap((r): Array<Case> => [
+    { args: [r, "import", `${r}.csv`, "--dry-run"], check: (j) => { if (j.dry_run !== true) throw new Error("dry_run missing") } },
+    { args: [r, "import", `${r}.csv`] },
+    { args: [r, "list"] },
+    { args: [r, "export", "--format", "csv,json"], check: (j) => { if (j.files.length !== 2) throw new Error(`expected 2 files, got ${j.files.length}`) } }
+  ]),
+  { args: ["coalition", "show", "unesco"] },
+  { args: ["coalition", "show", "no-such-partner"], error: true, exit: 2 },
+  { args: ["coalition", "add", "--id", "c-contract", "--name", "Contract partner", "--kind", "foundation"] },
+  { args: ["coalition", "remove", "c-contract", "--dry-run"] },
+  { args: ["coalition", "remove", "c-contract", "--yes"] },
+  { args: ["fellows", "add", "--id", "f-contract", "--name", "Contract Fellow", "--email", "contract@example.org", "--country", "SN", "--languages", "fr"] },
+  { args: ["fellows", "show", "f-contract"] },
+  {
+    args: ["sites", "add", "--id", "sn-contract", "--name", "Contract site", "--city", "Thiès", "--country", "SN", "--timezone", "Africa/Dakar", "--locale", "fr-SN", "--capacity", "60", "--format", "in-person", "--fellow-email", "contract@example.org"]
+  },
+  { args: ["sites", "show", "sn-contract"] },
+  { args: ["participants", "add", "--id", "p-contract-1", "--site-id", "sn-contract", "--locale", "fr-SN"] },
+  { args: ["participants", "show", "p-contract-1"] },
+  { args: ["participants", "remove", "p-contract-1", "--yes"] },
+  { args: ["sites", "remove", "sn-contract", "--yes"] },
+  { args: ["fellows", "remove", "f-contract", "--yes"] },
+  { args: ["sites", "import", "no-such-file.csv"], error: true, exit: 2 },
+  { args: ["sites", "list", "--nope"], error: true, exit: 2 }
+]
