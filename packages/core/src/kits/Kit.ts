@@ -20,11 +20,12 @@ import type { Fellow, Site } from "../domain/Registry.js"
 import type { PlannedMoment, SchedulePlan, SitePlan } from "../domain/Schedule.js"
 import { canonicalLocale, languageOf } from "../domain/Values.js"
 import { displayPath, sha256 } from "../infra/Files.js"
+import { calendarSiteOf } from "./CalendarText.js"
 import { catalogsFor, hasSiteOverrides, type KitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import { type VoteBlock, voteSheetsOf } from "./VoteSheets.js"
 
 /** Bumped when the renderer changes what it writes, so that every kit rebuilds. */
-export const KIT_FORMAT = 2
+export const KIT_FORMAT = 3
 
 /** Everything one site's kit is made of, besides templates and catalogs. */
 export interface KitInput {
@@ -563,7 +564,8 @@ export class KitRenderer {
     if (input.storedPlan !== undefined) {
       files.push({
         path: "calendar.ics",
-        content: utf8.encode(siteCalendar(input.storedPlan, input.plan, { dialogueId: this.dialogue.id, title: this.dialogue.title }))
+        // LOCATION, titles and descriptions from this kit's own messages: the calendar says what the kit says
+        content: utf8.encode(siteCalendar(input.storedPlan, input.plan, { dialogueId: this.dialogue.id, title: this.dialogue.title, sites: new Map([[input.site.id, calendarSiteOf(input.site, messages)]]) }))
       })
     }
     const fonts = fontsFor(locale.used)

@@ -4,13 +4,13 @@ import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import type { SchedulePlan } from "../domain/Schedule.js"
 import { calendarRevisions, type CalendarSite } from "../schedule/index.js"
+import { calendarSiteOf } from "./CalendarText.js"
 import { rendererFor } from "./Renderer.js"
 
 /**
  * Per site id: LOCATION (the site's name, city and country, the country named in the site's
- * language) and the SUMMARY of its blocks and moments from the same catalogs as its kit
- * (`agenda_blocks.<id>.title`, `sync_moments.<id>`, `agenda.moment_marker`), in the site's
- * locale, falling back as the kit does.
+ * language), and the SUMMARY and DESCRIPTION of its blocks and moments from the same catalogs
+ * as its kit, in the site's locale, falling back as the kit does (see {@link calendarSiteOf}).
  *
  * @example
  * const sites = yield* calendarSites(ws)
@@ -19,26 +19,14 @@ import { rendererFor } from "./Renderer.js"
 export const calendarSites = Effect.fn("Kits.calendarSites")(function*(ws: Workspace) {
   const renderer = yield* rendererFor(ws)
   const sites = yield* listRegistry("sites")
-  const regions = new Map<string, Intl.DisplayNames>()
   const out = new Map<string, CalendarSite>()
-  for (const site of sites) {
-    const { messages } = renderer.messagesFor(site.id, site.locale)
-    let names = regions.get(messages.intl)
-    if (names === undefined) regions.set(messages.intl, (names = new Intl.DisplayNames([messages.intl], { type: "region", fallback: "code" })))
-    const optional = (key: string, fallback: string): string => (messages.has(key) ? messages.format(key, {}) : fallback)
-    const marker = optional("agenda.moment_marker", "synchronized")
-    out.set(site.id, {
-      location: [site.name, site.city, names.of(site.country) ?? site.country].filter((x) => x !== "").join(", "),
-      blockTitle: (id, title) => optional(`agenda_blocks.${id}.title`, title),
-      momentTitle: (id, title) => `${optional(`sync_moments.${id}`, title)} (${marker})`
-    })
-  }
+  for (const site of sites) out.set(site.id, calendarSiteOf(site, renderer.messagesFor(site.id, site.locale).messages))
   return out
 })
 
 /**
  * What `schedule export --format ics` writes calendars with: DTSTAMP the plan's stored time,
- * LOCATION and localized titles from {@link calendarSites}, and each event's SEQUENCE and
+ * LOCATION and localized titles and descriptions from {@link calendarSites}, and each event's SEQUENCE and
  * LAST-MODIFIED, raised and recorded for the events whose content changed since the last export.
  *
  * @example

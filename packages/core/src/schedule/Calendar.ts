@@ -1,73 +1,17 @@
 /**
- * Calendar files (RFC 5545) from a schedule plan: one per site with its events in the site's
- * own IANA zone and a matching VTIMEZONE, and one global file in UTC. Output is deterministic:
- * the same plan and the same zone rules give the same bytes. The VTIMEZONE blocks are written
- * from the zone rules convene plans with (never from a library's own copy of the tz data), so
- * a calendar client computes the same instants as the plan.
+ * Calendar files (RFC 5545) from a schedule plan, written with ical-generator: one per site with
+ * its events in the site's own IANA zone and a matching VTIMEZONE, and one global file in UTC.
+ * Output is deterministic: the same plan and the same zone rules give the same bytes. The
+ * VTIMEZONE blocks are convene's own, written from the zone rules convene plans with (never from
+ * a library's own copy of the tz data) and handed to ical-generator as its timezone generator,
+ * so a calendar client computes the same instants as the plan.
  */
 import { hash } from "node:crypto"
-import type { SchedulePlan, SitePlan } from "../domain/Schedule.js"
+import ical, { foldLines, ICalCalendarMethod, type ICalCalendar, type ICalDayJsStub, type ICalEventData, ICalEventTransparency } from "ical-generator"
+import type { PlannedBlock, PlannedMoment, SchedulePlan, SiteMoment, SitePlan } from "../domain/Schedule.js"
 import { atOffset, formatOffset, resolveLocal, stableOffsetAround } from "../domain/Zone.js"
 import type { ZoneRules } from "../domain/ZoneRules.js"
 import { zoneRules } from "../infra/TzData.js"
-
-// TEXT values (RFC 5545 §3.3.11) may hold no control character but HTAB: line breaks are
-// written as \n, and a bare CR (which some parsers take for a line end, letting a title inject
-// properties) or any other control character is dropped
-const special = /[\\;,\u0000-\u0008\u000A-\u001F\u007F]/
-const escaped = new Map<string, string>()
-const escapeText = (s: string): string => {
-  if (!special.test(s)) return s
-  let hit = escaped.get(s)
-  if (hit === undefined) {
-    hit = s
-      .replace(/\\/g, "\\\\")
-      .replace(/;/g, "\\;")
-      .replace(/,/g, "\\,")
-      .replace(/\r\n|\r|\n/g, "\\n")
-      .replace(/[\u0000-\u0008\u000A-\u001F\u007F]/g, "")
-    if (escaped.size > 10_000) escaped.clear()
-    escaped.set(s, hit)
-  }
-  return hit
-}
-
-/** The UTF-8 length of one code point. */
-const octets = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4)
-
-/** Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1). */
-const nonAscii = /[^\x00-\x7f]/
-const fold = (line: string): string => {
-  // at most 3 octets per UTF-16 unit: short lines need no count
-  if (line.length <= 25) return line
-  if (!nonAscii.test(line)) {
-    // ASCII: one octet per character
-    if (line.length <= 75) return line
-    let out = line.slice(0, 75)
-    for (let i = 75; i < line.length; i += 74) out += "\r\n " + line.slice(i, i + 74)
-    return out
-  }
-  const parts: Array<string> = []
-  let start = 0
-  let size = 0
-  let limit = 75
-  for (let i = 0; i < line.length; ) {
-    const cp = line.codePointAt(i)!
-    const n = octets(cp)
-    const units = cp > 0xffff ? 2 : 1
-    if (size + n > limit) {
-      parts.push(line.slice(start, i))
-      start = i
-      size = 0
-      limit = 74 // continuation lines start with a space
-    }
-    size += n
-    i += units
-  }
-  if (parts.length === 0) return line
-  parts.push(line.slice(start))
-  return parts.join("\r\n ")
-}
 
 /** `2027-05-15T09:30:00Z` -> `20270515T093000Z` */
 const compactUtc = (iso: string): string => `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
@@ -125,19 +69,7 @@ const buildVtimezone = (rules: ZoneRules, zone: string, year: number): string | 
     observance(table.dst[i + 1]!, wallAt(at, table.offsets[i]!), table.offsets[i]!, table.offsets[i + 1]!, table.abbrs[i + 1]!)
   }
   lines.push("END:VTIMEZONE")
-  return lines.map(fold).join("\r\n")
-}
-
-/**
- * DTSTART/DTEND for an instant: local time with TZID when that local time names exactly this
- * one instant; UTC otherwise. A local time inside a DST overlap happens twice, and clients do
- * not agree which one it means (RFC 5545 says the first, ical.js reads the second), so such an
- * instant is written in UTC, which every client reads the same way.
- */
-const dateTime = (name: "DTSTART" | "DTEND", zone: { readonly name: string; readonly rules: ZoneRules } | undefined, local: string, utc: string, day: string): string => {
-  // (IANA names are at most ~30 characters: these lines never need folding)
-  if (zone !== undefined && namesOneInstant(zone.rules, zone.name, local, utc, day)) return `${name};TZID=${zone.name}:${compactLocal(local)}\r\n`
-  return `${name}:${compactUtc(utc)}\r\n`
+  return foldLines(lines.join("\r\n"))
 }
 
 // Sites share zones and agendas: the check is memoized per rules, bounded in size. A local time
@@ -174,6 +106,82 @@ const namesOneInstant = (rules: ZoneRules, zone: string, local: string, utc: str
   return hit
 }
 
+/**
+ * A wall time in the event's zone, as ical-generator takes it (its `ICalDayJsStub`): with the
+ * event's `timezone` set, ical-generator writes `format("YYYYMMDD")T format("HHmmss")` after
+ * `TZID=`, with no conversion of its own. The plan already holds each local time, computed
+ * with convene's zone rules: passing it as is keeps the written wall time equal to the planned
+ * one (a `Date` would be read in the process's zone, a `TZDate` with ICU's tz data), and skips
+ * a zone conversion per date.
+ */
+class WallTime implements ICalDayJsStub {
+  /** @param local `YYYY-MM-DDTHH:MM`, @param utcMs the instant it names */
+  constructor(private readonly local: string, private readonly utcMs: number) {}
+  format(format?: string): string {
+    const l = this.local
+    if (format === "YYYYMMDD") return `${l.slice(0, 4)}${l.slice(5, 7)}${l.slice(8, 10)}`
+    if (format === "HHmmss") return `${l.slice(11, 13)}${l.slice(14, 16)}00`
+    return l
+  }
+  isValid(): boolean {
+    return true
+  }
+  toDate(): Date {
+    return new Date(this.utcMs)
+  }
+  toJSON(): string {
+    return new Date(this.utcMs).toISOString()
+  }
+}
+
+/**
+ * A UTC instant as ical-generator takes it: with no zone, it writes `utc().format(…)` and a
+ * `Z`. Built from the plan's ISO strings without a `Date` round trip.
+ */
+class UtcTime implements ICalDayJsStub {
+  private readonly compact: string
+  constructor(iso: string) {
+    // `2027-05-15T09:30:00Z`, `2027-05-15T09:30:00.000Z` or `2027-05-15T09:30Z`
+    this.compact = compactUtc(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(iso) ? iso : new Date(iso).toISOString().slice(0, 19) + "Z")
+  }
+  utc(): this {
+    return this
+  }
+  format(format?: string): string {
+    if (format === "YYYYMMDD") return this.compact.slice(0, 8)
+    if (format === "HHmmss") return this.compact.slice(9, 15)
+    return this.compact
+  }
+  isValid(): boolean {
+    return true
+  }
+  toDate(): Date {
+    return new Date(`${this.compact.slice(0, 4)}-${this.compact.slice(4, 6)}-${this.compact.slice(6, 11)}:${this.compact.slice(11, 13)}:${this.compact.slice(13, 15)}Z`)
+  }
+  toJSON(): string {
+    return this.toDate().toISOString()
+  }
+}
+
+// plans repeat a few hundred distinct instants over thousands of sites: one object each
+const utcTimes = new Map<string, UtcTime>()
+const utcTime = (iso: string): UtcTime => {
+  let hit = utcTimes.get(iso)
+  if (hit === undefined) {
+    hit = new UtcTime(iso)
+    if (utcTimes.size > 100_000) utcTimes.clear()
+    utcTimes.set(iso, hit)
+  }
+  return hit
+}
+
+// TEXT values (RFC 5545 §3.3.11) may hold no control character but HTAB. ical-generator escapes
+// `\ ; ,` and writes line breaks (CRLF, LF and a bare CR, which some parsers take for a line
+// end, letting a title inject properties) as `\n`; any other control character is dropped here
+const controlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g
+const text = (s: string): string => (controlChar.test(s) ? s.replace(controlChars, "") : s)
+
 /** What a site's events say beyond the plan: where, and in the site's language. */
 export interface CalendarSite {
   /** LOCATION: the site's name, city and country. */
@@ -182,6 +190,10 @@ export interface CalendarSite {
   readonly blockTitle?: ((blockId: string, title: string) => string) | undefined
   /** A synchronized moment's SUMMARY in the site's language (default: `<title> (synchronized)`). */
   readonly momentTitle?: ((momentId: string, title: string) => string) | undefined
+  /** A block's DESCRIPTION in the site's language (default: its site, kind, local and UTC times, in English). */
+  readonly blockDescription?: ((block: PlannedBlock, site: SitePlan) => string) | undefined
+  /** A synchronized moment's DESCRIPTION in the site's language (default: the sites sharing it and its UTC time, in English). */
+  readonly momentDescription?: ((moment: PlannedMoment, local: SiteMoment, site: SitePlan) => string) | undefined
 }
 
 /** An event's revision: SEQUENCE and LAST-MODIFIED (RFC 5545 §3.8.7.4, §3.8.7.3). */
@@ -199,36 +211,31 @@ export interface CalendarOptions {
   readonly rules?: ZoneRules | undefined
   /** DTSTAMP, ISO UTC: when the plan was made (default: the deliberation day at 00:00 UTC). Never the clock: output stays reproducible. */
   readonly stamp?: string | undefined
-  /** Per site id: LOCATION and the titles in the site's language. */
+  /** Per site id: LOCATION, and the titles and descriptions in the site's language. */
   readonly sites?: ReadonlyMap<string, CalendarSite> | undefined
   /** Per UID: SEQUENCE and LAST-MODIFIED (see {@link calendarEventHashes}); absent: 0 and `stamp`. */
   readonly revisions?: ReadonlyMap<string, CalendarRevision> | undefined
 }
 
-const header = (name: string, extra: ReadonlyArray<string> = []): Array<string> => [
-  "BEGIN:VCALENDAR",
-  "VERSION:2.0",
-  "PRODID:-//convene//schedule//EN",
-  "CALSCALE:GREGORIAN",
-  "METHOD:PUBLISH",
-  `X-WR-CALNAME:${escapeText(name)}`,
-  ...extra
-]
+const PRODID = "//convene//schedule//EN"
 
-/** One content line, folded, with its CRLF. */
-const line = (text: string): string => `${fold(text)}\r\n`
+/** A calendar with convene's header; `zones` gives each event zone's VTIMEZONE. */
+const calendar = (name: string, zones: ((zone: string) => string | null) | undefined): ICalCalendar =>
+  ical({
+    prodId: PRODID,
+    scale: "GREGORIAN",
+    method: ICalCalendarMethod.PUBLISH,
+    // ical-generator writes NAME and X-WR-CALNAME unescaped
+    name: text(name).replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, "\\n"),
+    // no calendar-wide zone: DTSTAMP and LAST-MODIFIED stay in UTC (RFC 5545 §3.8.7.2), and each
+    // event names its own zone; the generator writes the VTIMEZONE of every zone events use
+    ...(zones === undefined ? {} : { timezone: { name: null, generator: zones } })
+  })
 
-/** `2027-05-15T09:30:00.000Z` or `2027-05-15T09:30:00Z` -> `20270515T093000Z` */
-const stamps = new Map<string, string>()
-const compactStamp = (iso: string): string => {
-  let hit = stamps.get(iso)
-  if (hit === undefined) {
-    hit = compactUtc(new Date(iso).toISOString().slice(0, 19) + "Z")
-    if (stamps.size > 10_000) stamps.clear()
-    stamps.set(iso, hit)
-  }
-  return hit
-}
+/** The whole calendar as text, every line ending with CRLF (ical-generator leaves the last one bare). */
+const finish = (cal: ICalCalendar): string => `${cal.toString()}\r\n`
+
+/** `2027-05-15T09:30:00.000Z` or `2027-05-15T09:30:00Z`, DTSTAMP's or LAST-MODIFIED's instant. */
 const stampOf = (plan: SchedulePlan, options: CalendarOptions): string => options.stamp ?? `${plan.day}T00:00:00Z`
 
 /** A block's UID: the dialogue, site and block ids (not the day: moving the day updates the event). */
@@ -236,93 +243,123 @@ const blockUid = (dialogueId: string, siteId: string, blockId: string): string =
 const siteMomentUid = (dialogueId: string, siteId: string, momentId: string): string => `${dialogueId}-${siteId}-moment-${momentId}@convene`
 const momentUid = (dialogueId: string, momentId: string): string => `${dialogueId}-moment-${momentId}@convene`
 
+/** The default (English) descriptions, when a site has none in its language. */
+const defaultBlockDescription = (b: PlannedBlock, site: SitePlan): string =>
+  `Site: ${site.id} (${site.timezone})\nBlock: ${b.id} (${b.kind})\nLocal: ${b.start_local.slice(11)}-${b.end_local.slice(11)} (UTC${b.utc_offset})\nUTC: ${b.start_utc} to ${b.end_utc}`
+const defaultMomentDescription = (moment: PlannedMoment, m: SiteMoment, site: SitePlan): string =>
+  `Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} to ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`
+
+/** What every event of one export shares: DTSTAMP, and the revision an unrevised event has. */
+interface Stamps {
+  readonly stamp: UtcTime
+  readonly revision: (uid: string) => { readonly sequence: number; readonly lastModified: UtcTime }
+}
+
+const stampsOf = (plan: SchedulePlan, options: CalendarOptions): Stamps => {
+  const stamp = utcTime(stampOf(plan, options))
+  const unrevised = { sequence: 0, lastModified: stamp }
+  const revisions = options.revisions
+  // revisions share few distinct values: their stamps are made once
+  const made = new Map<CalendarRevision, { sequence: number; lastModified: UtcTime }>()
+  return {
+    stamp,
+    revision: (uid) => {
+      const r = revisions?.get(uid)
+      if (r === undefined) return unrevised
+      let hit = made.get(r)
+      if (hit === undefined) made.set(r, (hit = { sequence: r.sequence, lastModified: utcTime(r.modified) }))
+      return hit
+    }
+  }
+}
+
 /**
- * Receives each event: its UID and its content (every line but UID, DTSTAMP, SEQUENCE and
- * LAST-MODIFIED, already folded), and returns the event's text.
+ * When an event starts and ends: in the site's zone when both local times name exactly their
+ * one instant; in UTC otherwise (and in the zone "UTC", which ical-generator writes as UTC).
  */
-type Emit = (uid: string, content: string) => string
+const when = (zone: { readonly name: string; readonly rules: ZoneRules } | undefined, day: string, startLocal: string, endLocal: string, startUtc: string, endUtc: string): Pick<ICalEventData, "start" | "end" | "timezone"> =>
+  zone !== undefined && zone.name !== "UTC" && namesOneInstant(zone.rules, zone.name, startLocal, startUtc, day) && namesOneInstant(zone.rules, zone.name, endLocal, endUtc, day)
+    ? { start: new WallTime(startLocal, Date.parse(startUtc)), end: new WallTime(endLocal, Date.parse(endUtc)), timezone: zone.name }
+    : { start: utcTime(startUtc), end: utcTime(endUtc), timezone: null }
 
-/** The lines that say when an event was revised, for an event with this UID. */
-const revisionLines = (uid: string, options: CalendarOptions, unrevised: string): string => {
-  const r = options.revisions?.get(uid)
-  if (r === undefined) return unrevised
-  // revisions share few distinct values: their lines are made once
-  let hit = revisionText.get(r)
-  if (hit === undefined) revisionText.set(r, (hit = `SEQUENCE:${r.sequence}\r\nLAST-MODIFIED:${compactStamp(r.modified)}\r\n`))
-  return hit
-}
-const revisionText = new WeakMap<CalendarRevision, string>()
-
-const emitter = (plan: SchedulePlan, options: CalendarOptions): Emit => {
-  const stamp = stampOf(plan, options)
-  const dtstamp = `DTSTAMP:${compactStamp(stamp)}\r\n`
-  const unrevised = `SEQUENCE:0\r\nLAST-MODIFIED:${compactStamp(stamp)}\r\n`
-  return (uid, content) => "BEGIN:VEVENT\r\n" + line(`UID:${uid}`) + dtstamp + revisionLines(uid, options, unrevised) + content + "END:VEVENT\r\n"
+const categories = new Map<string, ReadonlyArray<{ name: string }>>()
+const category = (name: string): Array<{ name: string }> => {
+  let hit = categories.get(name)
+  if (hit === undefined) categories.set(name, (hit = [{ name }]))
+  return [...hit]
 }
 
-const siteEvents = (
+/**
+ * Adds a site's events to `cal`: its blocks, and, in its own calendar, the synchronized
+ * moments in its zone. In the global calendar (`global`), in UTC, each SUMMARY is prefixed
+ * with the site's id.
+ */
+const addSiteEvents = (
+  cal: ICalCalendar,
   plan: SchedulePlan,
   site: SitePlan,
   options: CalendarOptions,
+  stamps: Stamps,
   zone: { readonly name: string; readonly rules: ZoneRules } | undefined,
-  global: boolean,
-  emit: Emit
-): string => {
-  const prefix = global ? `${escapeText(site.id)}: ` : ""
+  global: boolean
+): void => {
+  const prefix = global ? `${site.id}: ` : ""
   const info = options.sites?.get(site.id)
-  const location = info?.location === undefined || info.location === "" ? "" : line(`LOCATION:${escapeText(info.location)}`)
-  let out = ""
+  const location = info?.location === undefined || info.location === "" ? null : text(info.location)
   for (const b of site.blocks) {
-    const title = global || info?.blockTitle === undefined ? b.title : info.blockTitle(b.id, b.title)
-    out += emit(
-      blockUid(options.dialogueId, site.id, b.id),
-      dateTime("DTSTART", zone, b.start_local, b.start_utc, plan.day) +
-        dateTime("DTEND", zone, b.end_local, b.end_utc, plan.day) +
-        line(`SUMMARY:${prefix}${escapeText(title)}`) +
-        location +
-        // ids, zones, kinds and times hold nothing to escape: the line breaks are written escaped
-        line(`DESCRIPTION:Site: ${site.id} (${site.timezone})\\nBlock: ${b.id} (${b.kind})\\nLocal: ${b.start_local.slice(11)}-${b.end_local.slice(11)} (UTC${b.utc_offset})\\nUTC: ${b.start_utc} to ${b.end_utc}`) +
-        `CATEGORIES:${b.kind.toUpperCase()}\r\n`
-    )
+    const uid = blockUid(options.dialogueId, site.id, b.id)
+    const title = info?.blockTitle === undefined ? b.title : info.blockTitle(b.id, b.title)
+    cal.createEvent({
+      id: uid,
+      ...stamps.revision(uid),
+      stamp: stamps.stamp,
+      ...when(zone, plan.day, b.start_local, b.end_local, b.start_utc, b.end_utc),
+      summary: text(prefix + title),
+      location,
+      description: text((info?.blockDescription ?? defaultBlockDescription)(b, site)),
+      categories: category(b.kind.toUpperCase())
+    })
   }
-  if (global) return out
+  if (global) return
   for (const m of site.moments) {
     const moment = plan.moments.find((x) => x.id === m.id)
     if (moment === undefined) continue
-    const title = info?.momentTitle === undefined ? `${moment.title} (synchronized)` : info.momentTitle(m.id, moment.title)
-    out += emit(
-      siteMomentUid(options.dialogueId, site.id, m.id),
-      dateTime("DTSTART", zone, m.start_local, moment.start_utc, plan.day) +
-        dateTime("DTEND", zone, m.end_local, moment.end_utc, plan.day) +
-        line(`SUMMARY:${escapeText(title)}`) +
-        location +
-        line(`DESCRIPTION:${escapeText(`Site: ${site.id} (${site.timezone})\nSynchronized moment: ${m.id}, shared by ${moment.joining} sites\nUTC: ${moment.start_utc} to ${moment.end_utc}${m.joins ? "" : "\nOutside this site's window: optional"}`)}`) +
-        "CATEGORIES:SYNCHRONIZED\r\n" +
-        `TRANSP:${m.joins ? "OPAQUE" : "TRANSPARENT"}\r\n`
-    )
+    const uid = siteMomentUid(options.dialogueId, site.id, m.id)
+    cal.createEvent({
+      id: uid,
+      ...stamps.revision(uid),
+      stamp: stamps.stamp,
+      ...when(zone, plan.day, m.start_local, m.end_local, moment.start_utc, moment.end_utc),
+      summary: text(info?.momentTitle === undefined ? `${moment.title} (synchronized)` : info.momentTitle(m.id, moment.title)),
+      location,
+      description: text((info?.momentDescription ?? defaultMomentDescription)(moment, m, site)),
+      categories: category("SYNCHRONIZED"),
+      transparency: m.joins ? ICalEventTransparency.OPAQUE : ICalEventTransparency.TRANSPARENT
+    })
   }
-  return out
 }
 
-const globalMoments = (plan: SchedulePlan, options: CalendarOptions, emit: Emit): string =>
-  plan.moments
-    .map((m) =>
-      emit(
-        momentUid(options.dialogueId, m.id),
-        [
-          `DTSTART:${compactUtc(m.start_utc)}`,
-          `DTEND:${compactUtc(m.end_utc)}`,
-          `SUMMARY:${escapeText(`${m.title} (synchronized, ${m.joining} of ${plan.sites.length} sites)`)}`,
-          `DESCRIPTION:${escapeText(`Synchronized moment ${m.id} (${m.mode})\nUTC: ${m.start_utc} to ${m.end_utc}\nSites that cannot join inside their window: ${m.not_joining.length === 0 ? "none" : m.not_joining.join(", ")}`)}`,
-          "CATEGORIES:SYNCHRONIZED"
-        ].map(line).join("")
-      )
-    )
-    .join("")
+/** Adds each synchronized moment once, in UTC, to the global calendar. */
+const addGlobalMoments = (cal: ICalCalendar, plan: SchedulePlan, options: CalendarOptions, stamps: Stamps): void => {
+  for (const m of plan.moments) {
+    const uid = momentUid(options.dialogueId, m.id)
+    cal.createEvent({
+      id: uid,
+      ...stamps.revision(uid),
+      stamp: stamps.stamp,
+      start: utcTime(m.start_utc),
+      end: utcTime(m.end_utc),
+      summary: text(`${m.title} (synchronized, ${m.joining} of ${plan.sites.length} sites)`),
+      description: text(`Synchronized moment ${m.id} (${m.mode})\nUTC: ${m.start_utc} to ${m.end_utc}\nSites that cannot join inside their window: ${m.not_joining.length === 0 ? "none" : m.not_joining.join(", ")}`),
+      categories: category("SYNCHRONIZED")
+    })
+  }
+}
 
 /**
  * Each event of a plan's calendars, once, with a hash of what it says: its times (local, UTC,
- * offset), zone, SUMMARY, LOCATION, kind and the facts its DESCRIPTION holds. A caller that
+ * offset), zone, SUMMARY, LOCATION, kind, and its DESCRIPTION (the facts it holds, or the
+ * text in the site's language). A caller that
  * stores the hashes per UID knows which events changed since the last export, and raises their
  * SEQUENCE. The hash is of these values, not of the written text, so it costs a fraction of a
  * render and a change in how convene writes calendars does not count as a change of the
@@ -341,20 +378,21 @@ export const calendarEventHashes = (plan: SchedulePlan, options: CalendarOptions
     const location = info?.location ?? ""
     for (const b of site.blocks) {
       const title = info?.blockTitle === undefined ? b.title : info.blockTitle(b.id, b.title)
-      put(blockUid(options.dialogueId, site.id, b.id), site.timezone, b.start_local, b.end_local, b.start_utc, b.end_utc, b.utc_offset, title, b.title, location, b.kind)
+      // a DESCRIPTION in the site's language is hashed as written (the default one says only facts hashed here)
+      const description = info?.blockDescription === undefined ? "" : info.blockDescription(b, site)
+      put(blockUid(options.dialogueId, site.id, b.id), site.timezone, b.start_local, b.end_local, b.start_utc, b.end_utc, b.utc_offset, title, b.title, location, b.kind, description)
     }
     for (const m of site.moments) {
       const moment = plan.moments.find((x) => x.id === m.id)
       if (moment === undefined) continue
       const title = info?.momentTitle === undefined ? moment.title : info.momentTitle(m.id, moment.title)
-      put(siteMomentUid(options.dialogueId, site.id, m.id), site.timezone, m.start_local, m.end_local, moment.start_utc, moment.end_utc, title, location, moment.joining, m.joins)
+      const description = info?.momentDescription === undefined ? "" : info.momentDescription(moment, m, site)
+      put(siteMomentUid(options.dialogueId, site.id, m.id), site.timezone, m.start_local, m.end_local, moment.start_utc, moment.end_utc, title, location, moment.joining, m.joins, description)
     }
   }
   for (const m of plan.moments) put(momentUid(options.dialogueId, m.id), m.start_utc, m.end_utc, m.title, m.mode, m.joining, plan.sites.length, m.not_joining.join(","))
   return hashes
 }
-
-const END = "END:VCALENDAR\r\n"
 
 /**
  * One site's calendar: its blocks and the synchronized moments in its own zone, with a
@@ -365,25 +403,36 @@ const END = "END:VCALENDAR\r\n"
  */
 export const siteCalendar = (plan: SchedulePlan, site: SitePlan, options: CalendarOptions): string => {
   const rules = options.rules ?? zoneRules()
-  const tz = vtimezone(rules, site.timezone, plan.day)
-  const zone = tz === undefined ? undefined : site.timezone
-  return (
-    header(`${options.title} — ${site.id}`, zone === undefined ? [] : [`X-WR-TIMEZONE:${zone}`]).map(line).join("") +
-    (tz === undefined ? "" : `${tz}\r\n`) +
-    siteEvents(plan, site, options, zone === undefined ? undefined : { name: zone, rules }, false, emitter(plan, options)) +
-    END
-  )
+  const zone = vtimezone(rules, site.timezone, plan.day) === undefined ? undefined : { name: site.timezone, rules }
+  const cal = calendar(`${options.title} — ${site.id}`, zone === undefined ? undefined : (tz) => vtimezone(rules, tz, plan.day) ?? null)
+  addSiteEvents(cal, plan, site, options, stampsOf(plan, options), zone, false)
+  return finish(cal)
 }
 
 /**
  * Every site's blocks and each moment once, in one calendar with all times in UTC, as chunks
- * of text (one per site) so that a large calendar can be streamed to disk.
+ * of text (the header with the moments, then one per site) so that a large calendar can be
+ * streamed to disk: one ical-generator calendar, whose events are written and cleared site by
+ * site.
  */
 export function* globalCalendarChunks(plan: SchedulePlan, options: CalendarOptions): Generator<string> {
-  const emit = emitter(plan, options)
-  yield header(`${options.title} — all sites (UTC)`, ["X-WR-TIMEZONE:UTC"]).map(line).join("") + globalMoments(plan, options, emit)
-  for (const s of plan.sites) yield siteEvents(plan, s, options, undefined, true, emit)
-  yield END
+  const stamps = stampsOf(plan, options)
+  const cal = calendar(`${options.title} — all sites (UTC)`, undefined)
+  const empty = cal.toString()
+  const end = "END:VCALENDAR"
+  if (!empty.endsWith(end)) throw new Error("ical-generator wrote an unexpected calendar ending")
+  const events = (): string => {
+    const out = foldLines(cal.events().map((e) => e.toString()).join(""))
+    cal.clear()
+    return out
+  }
+  addGlobalMoments(cal, plan, options, stamps)
+  yield empty.slice(0, -end.length) + events()
+  for (const s of plan.sites) {
+    addSiteEvents(cal, plan, s, options, stamps, undefined, true)
+    yield events()
+  }
+  yield `${end}\r\n`
 }
 
 /** Every site's blocks and each moment once, in one calendar with all times in UTC. */

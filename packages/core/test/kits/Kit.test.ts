@@ -88,6 +88,11 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     expect(page).toContain("fallback-note")
     // a mirror site is not in the stored plan, but still gets its local agenda and a calendar
     expect(page).toContain('href="calendar.ics"')
+    // the kit's calendar says what the kit says: LOCATION, titles and descriptions in the kit's language
+    const ics = await readFile(join(ws.dir, "out", "kits", "sn-dakar", "calendar.ics"), "utf8")
+    expect(ics).toContain("SUMMARY:Accueil\\, consentement et introduction\r\n")
+    expect(ics).toContain("LOCATION:Dakar assembly\\, Dakar\\, Sénégal\r\n")
+    expect(ics.replace(/\r\n /g, "")).toContain("DESCRIPTION:Tout le monde ensemble.")
   })
 
   it("writes no calendar when no schedule is planned, and says why", async () => {

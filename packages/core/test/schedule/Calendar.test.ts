@@ -93,6 +93,9 @@ describe("siteCalendar", () => {
       ["America/New_York", "2027-11-07", "00:30"],
       ["America/Santiago", "2027-04-04", "23:00"],
       ["Australia/Lord_Howe", "2027-04-04", "01:00"],
+      ["Australia/Lord_Howe", "2027-10-03", "01:30"],
+      ["America/Havana", "2027-03-14", "00:00"],
+      ["America/Havana", "2027-11-07", "00:30"],
       ["Australia/Adelaide", "2027-10-03", "01:30"],
       ["Pacific/Chatham", "2027-09-26", "02:00"]
     ]

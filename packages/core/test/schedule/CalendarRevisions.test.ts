@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest"
 import type { Dialogue } from "../../src/domain/Dialogue.js"
 import { calendarOptionsFor } from "../../src/kits/KitCalendar.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
-import { globalCalendar, siteCalendar } from "../../src/schedule/Calendar.js"
+import { globalCalendar, globalCalendarChunks, siteCalendar } from "../../src/schedule/Calendar.js"
 import { calendarRevisions, latestPlan, planSchedule, planSites } from "../../src/schedule/Schedules.js"
 import { type OpenTestDatabase, runWith, testDatabases, useTestDatabase } from "../support/databases.js"
 import { kitWorkspace } from "../support/kit-workspace.js"
@@ -18,6 +18,7 @@ interface ReadEvent {
   readonly sequence: number
   readonly summary: string
   readonly location: string | null
+  readonly description: string
   readonly stamp: string
   readonly modified: string
 }
@@ -36,6 +37,7 @@ const readBack = (ics: string): Map<string, ReadEvent> => {
       sequence: e.sequence,
       summary: e.summary,
       location: e.location,
+      description: e.description,
       stamp: iso(ve.getFirstPropertyValue("dtstamp") as ICAL.Time),
       modified: iso(ve.getFirstPropertyValue("last-modified") as ICAL.Time)
     })
@@ -91,7 +93,7 @@ describe.each(testDatabases)("calendar revisions on $name", (testDb) => {
     expect(readBack(siteCalendar(changed, changed.sites[0]!, stays)).get(`wti-${changed.sites[0]!.id}-${last}@convene`)!.sequence).toBe(1)
   })
 
-  it("writes LOCATION from the site and a French site's SUMMARY in French, from the kit's catalogs", async () => {
+  it("writes LOCATION from the site and a French site's SUMMARY and DESCRIPTION in French, from the kit's catalogs, in all-sites.ics too", async () => {
     const ws = await kitWorkspace()
     await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
     await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
@@ -104,7 +106,24 @@ describe.each(testDatabases)("calendar revisions on $name", (testDb) => {
     expect(welcome.location).toBe("Dakar assembly, Dakar, Sénégal")
     expect(welcome.stamp).toBe(computedAt)
     expect([...dakar.values()].filter((e) => e.summary.endsWith("(Moment synchronisé)")).length).toBeGreaterThan(0)
+    // DESCRIPTION in French too, from the kit's messages: the session's guidance, local and UTC times
+    expect(welcome.description).toContain("Tout le monde ensemble.")
+    expect(welcome.description).toContain("fuseau Africa/Dakar (UTC+00:00)")
+    expect(welcome.description).toMatch(/\d\d:\d\d–\d\d:\d\d UTC$/)
+    const moment = [...dakar.values()].find((e) => e.summary.endsWith("(Moment synchronisé)"))!
+    expect(moment.description).toContain("tous les sites du monde font la même chose au même instant")
     const london = readBack(siteCalendar(plan, plan.sites.find((s) => s.id === "gb-london")!, options))
-    expect(london.get(`${ws.dialogue.id}-gb-london-welcome@convene`)!.location).toBe("London assembly, London, United Kingdom")
+    const londonWelcome = london.get(`${ws.dialogue.id}-gb-london-welcome@convene`)!
+    expect(londonWelcome.location).toBe("London assembly, London, United Kingdom")
+    expect(londonWelcome.description).toContain("Europe/London (UTC+01:00)")
+    // all-sites.ics: each site's events in its own language, prefixed with its id, the same
+    // UID, SEQUENCE and LOCATION as in the site's own calendar; streamed, the same text
+    const all = globalCalendar(plan, options)
+    expect([...globalCalendarChunks(plan, options)].join("")).toBe(all)
+    const global = readBack(all)
+    const dakarInAll = global.get(`${ws.dialogue.id}-sn-dakar-welcome@convene`)!
+    expect(dakarInAll.summary).toBe("sn-dakar: Accueil, consentement et introduction")
+    expect([dakarInAll.start, dakarInAll.location, dakarInAll.sequence, dakarInAll.description]).toEqual([welcome.start, welcome.location, welcome.sequence, welcome.description])
+    expect(all.endsWith("END:VEVENT\r\nEND:VCALENDAR\r\n")).toBe(true)
   })
 })
