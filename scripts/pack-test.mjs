@@ -84,9 +84,12 @@ const resolve = (from, name) => {
     if (at === "") return undefined
   }
 }
+// an optional peer dependency (ical-generator's moment, say) is an edge only if npm installed it
+// for someone else, and then it is that one's: it does not count
 const edges = (p) => {
   const e = tree[p] ?? {}
-  return Object.keys({ ...e.dependencies, ...e.optionalDependencies, ...e.peerDependencies }).map((n) => resolve(p, n)).filter((x) => x !== undefined)
+  const peers = Object.keys(e.peerDependencies ?? {}).filter((n) => e.peerDependenciesMeta?.[n]?.optional !== true)
+  return [...Object.keys({ ...e.dependencies, ...e.optionalDependencies }), ...peers].map((n) => resolve(p, n)).filter((x) => x !== undefined)
 }
 const reachable = (without) => {
   const seen = new Set()
@@ -114,6 +117,15 @@ const heavy = [...direct]
   .slice(0, 12)
 console.log("  the heaviest dependencies of @convene/cli and @convene/core, with what each brings alone (packages, MB):")
 for (const h of heavy) console.log(`  ${h.name.padEnd(34)} ${String(h.packages).padStart(4)} ${mb(h.bytes).padStart(7)}`)
+// The goal (issue 12): under 150 packages and 130 MB. effect (56 MB), PGlite (26 MB) and the fonts
+// (12 MB) are 94 MB of it; the libraries used for one output each are bundled into @convene/core
+// when it is packed (scripts/bundle-vendor.mjs), so npm must not install them.
+const GOAL = { packages: 150, mb: 130 }
+const vendored = ["vega", "vega-lite", "pptxgenjs", "jszip", "moment", "moment-timezone"].filter((n) => existsSync(join(dir, "node_modules", n)))
+if (vendored.length > 0) throw new Error(`npm installed ${vendored.join(", ")}, which @convene/core bundles when packed (scripts/bundle-vendor.mjs): a dependency brings it back`)
+const over = [own.size >= GOAL.packages ? `${own.size} packages (goal: under ${GOAL.packages}, ${own.size - GOAL.packages + 1} too many)` : "", total / 1e6 >= GOAL.mb ? `${mb(total)} MB (goal: under ${GOAL.mb} MB, ${mb(total - GOAL.mb * 1e6)} MB over)` : ""].filter((x) => x !== "")
+if (over.length > 0) throw new Error(`The installed size is over the goal: ${over.join(" and ")}. See the table above for what each dependency brings, and docs/installation.md.`)
+console.log(`✓ Under the goal of ${GOAL.packages} packages and ${GOAL.mb} MB: ${own.size} packages (${GOAL.packages - own.size} to spare), ${mb(total)} MB (${mb(GOAL.mb * 1e6 - total)} MB to spare)`)
 
 // The SDK from a CommonJS script (require(esm), Node >= 22.12), then its root import time, the
 // median of 5 runs, each against `node -e 0` just before it (the same machine, the same moment)
@@ -121,6 +133,13 @@ writeFileSync(join(dir, "require-core.cjs"), `const core = require("@convene/cor
 const required = run(process.execPath, [join(dir, "require-core.cjs")], dir, true)
 if (required !== "code\nNA\n3") throw new Error(`require("@convene/core") from CommonJS printed ${JSON.stringify(required)}`)
 console.log("✓ require(\"@convene/core\") from a CommonJS script")
+// A TypeScript integrator: every entry point's declarations compile with skipLibCheck off, with
+// @types/node (the checkout's) and without playwright-core (an optional peer: its types are not needed)
+const entries = Object.keys(JSON.parse(readFileSync(join(dir, "node_modules", "@convene", "core", "package.json"), "utf8")).exports).filter((e) => !e.includes("*") && e !== "./package.json")
+writeFileSync(join(dir, "integrator.ts"), [...entries.map((e, i) => `import * as m${i} from "${posix.join("@convene/core", e)}"`), `import type { PdfBrowser } from "@convene/core/kits"`, `import type { PairedT } from "@convene/core/domain/Stats"`, `export type Used = PdfBrowser | PairedT | undefined`, `export const all = [${entries.map((_, i) => `m${i}`).join(", ")}]`, ""].join("\n"))
+writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2023", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: false, typeRoots: [join(root, "packages", "core", "node_modules", "@types")], types: ["node"] }, files: ["integrator.ts"] }))
+run(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], dir)
+console.log(`✓ tsc (skipLibCheck: false) compiles a project importing @convene/core's ${entries.length} entry points, without playwright-core`)
 const wall = (args) => {
   const start = performance.now()
   execFileSync(process.execPath, args, { cwd: dir, stdio: "ignore" })
@@ -135,7 +154,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 console.log(`Root import of @convene/core: ${median(rootImport).toFixed(0)} ms of wall time (node -e 0: ${median(bare).toFixed(0)} ms; the import alone: ${(median(rootImport) - median(bare)).toFixed(0)} ms; goal under 300 ms), median of 5`)
 const help = run("npx", ["--no-install", "convene", "--help"], dir)
 if (!help.includes("survey") || !help.includes("kit")) throw new Error("convene --help does not list its topics")
-run("npx", ["--no-install", "convene", "--version"], dir)
+// the time-zone release: the copy of moment-timezone's data in @convene/core (the package is not
+// installed) is always read to compare it with the system's, and named unless the system's is newer
+const version = run("npx", ["--no-install", "convene", "--version"], dir)
+if (!/tz-\d{4}[a-z]+ \((moment-timezone \d+\.\d+\.\d+|system [^)]+)\)/.test(version)) throw new Error(`convene --version does not name the packed time-zone data: ${version}`)
 run("npx", ["--no-install", "convene", "autocomplete", "bash"], dir, true)
 run("npx", ["--no-install", "convene", "init", "wti", "--example", "we-the-internet"], dir)
 const ws = join(dir, "wti")
@@ -154,5 +176,17 @@ if (pdf.status !== 2 || !pdf.stderr.includes("--pdf needs playwright-core: npm i
 }
 console.log(`✓ without playwright-core, --pdf exits 2: ${pdf.stderr.trim().split("\n")[0]}`)
 run("npx", ["--no-install", "convene", "survey", "export", "--format", "xlsform", "--wave", "pre"], ws)
+// the bundled Vega (the report's charts) and pptxgenjs (the toolkit's slide deck), on simulated results
+run("npx", ["--no-install", "convene", "results", "simulate", "--seed", "1"], ws, true)
+run("npx", ["--no-install", "convene", "results", "validate", "--all-submitted"], ws)
+run("npx", ["--no-install", "convene", "results", "report", "--format", "html", "--as-of", "2027-05-16T12:00:00Z"], ws)
+const charts = (readFileSync(join(ws, "out", "reports", "results-report.html"), "utf8").match(/<svg[\s\S]*?<\/svg>/g) ?? []).filter((svg) => svg.includes("<path") || svg.includes("<rect"))
+if (charts.length === 0) throw new Error("results-report.html has no chart drawn by the bundled Vega")
+console.log(`✓ the results report draws ${charts.length} SVG charts with the bundled Vega`)
+run("npx", ["--no-install", "convene", "results", "toolkit", "--country", "SN", "--as-of", "2027-05-16T12:00:00Z"], ws)
+const deck = readFileSync(join(ws, "out", "toolkits", "sn", "slides.pptx"))
+// a zip (PK) whose central directory names the slides and the charts' embedded workbooks
+if (deck.subarray(0, 2).toString() !== "PK" || !deck.includes("ppt/slides/slide2.xml") || !deck.includes("ppt/embeddings/")) throw new Error("the Senegal toolkit's slides.pptx is not a deck with charts (the bundled pptxgenjs)")
+console.log(`✓ the Senegal toolkit has its slide deck (${(deck.length / 1024).toFixed(0)} KB, with native charts), written by the bundled pptxgenjs`)
 console.log(`✓ The packed @convene/core and @convene/cli install with npm and run from ${dir}`)
 rmSync(dir, { recursive: true, force: true })

@@ -10,7 +10,8 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs"
 import { createRequire } from "node:module"
-import { isAbsolute, join, normalize, sep } from "node:path"
+import { dirname, isAbsolute, join, normalize, sep } from "node:path"
+import { fileURLToPath } from "node:url"
 import { formatOffset, offsetMinutes } from "../domain/Zone.js"
 import { newerTz, type PackedTzData, packedRules, parseTzif, type TzInfo, type ZoneRules, type ZoneTable } from "../domain/ZoneRules.js"
 
@@ -21,10 +22,22 @@ export interface TzSource extends TzInfo {
   readonly kind: "package" | "system"
 }
 
+/**
+ * The folder of the moment-timezone package whose data is used. The packed @convene/core carries
+ * a copy of that package's data file and version in `dist/infra/vendor/moment-timezone/`
+ * (scripts/bundle-vendor.mjs), so that an install does not bring the package with moment, 7 MB of
+ * date library that convene never runs; in a checkout, the package itself (a devDependency).
+ */
+const packageDir = (): string => {
+  const vendored = fileURLToPath(new URL("./vendor/moment-timezone/", import.meta.url))
+  return existsSync(join(vendored, "package.json")) ? vendored : dirname(require.resolve("moment-timezone/package.json"))
+}
+
 /** The package's release and its own version, e.g. `{ version: "2026f", source: "moment-timezone 0.6.6" }`. */
 const packageSource = (): TzSource & { readonly file: string } => {
-  const file = require.resolve("moment-timezone/data/packed/latest.json")
-  const pkg = JSON.parse(readFileSync(require.resolve("moment-timezone/package.json"), "utf8")) as { version: string }
+  const dir = packageDir()
+  const file = join(dir, "data", "packed", "latest.json")
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }
   // the release is the first key of the file: read its head, not the whole file
   const fd = openSync(file, "r")
   const buffer = Buffer.alloc(200)

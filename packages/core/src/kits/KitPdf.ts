@@ -3,12 +3,30 @@
  * downloaded). The PDFs' dates are fixed, so the same kit prints to the same bytes.
  */
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
-import type { Browser } from "playwright-core"
 import { InputError } from "../domain/Errors.js"
 import type { KitFile } from "./Kit.js"
+
+/**
+ * The part of a playwright-core `Page` that printing uses. Declared here, structurally, so that
+ * the SDK's types do not need playwright-core (an optional peer dependency): a TypeScript project
+ * without it compiles, and playwright-core's own `Page` fits.
+ */
+export interface PdfPage {
+  goto(url: string, options?: { readonly waitUntil?: "load" }): Promise<unknown>
+  evaluate(expression: string): Promise<unknown>
+  pdf(options?: { readonly format?: string; readonly printBackground?: boolean; readonly preferCSSPageSize?: boolean; readonly tagged?: boolean; readonly outline?: boolean }): Promise<Uint8Array>
+  close(): Promise<void>
+}
+
+/** The part of a playwright-core `Browser` that printing uses (playwright-core's `Browser` fits); see {@link PdfPage}. */
+export interface PdfBrowser {
+  newPage(): Promise<PdfPage>
+  close(): Promise<void>
+}
 
 /** Where convene looks for Chromium, in order, after `CONVENE_CHROMIUM`. */
 export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"]
@@ -35,8 +53,8 @@ const isMissingPlaywright = (cause: unknown): boolean =>
  * when playwright-core, an optional peer dependency loaded only here, is not installed, or when no
  * Chromium is.
  */
-export const launchChromium = (explicit?: string) =>
-  Effect.acquireRelease(
+export const launchChromium = (explicit?: string): Effect.Effect<PdfBrowser, InputError, Scope.Scope> =>
+  Effect.acquireRelease<PdfBrowser, InputError, never, never>(
     Effect.gen(function*() {
       const { chromium } = yield* Effect.tryPromise({
         try: () => import("playwright-core"),
@@ -61,7 +79,7 @@ export const launchChromium = (explicit?: string) =>
       })
     }),
     // the kits are written by then: a browser that does not close cleanly is reported, not a failure
-    (browser: Browser) => Effect.tryPromise(() => browser.close()).pipe(Effect.ignore({ log: "Warn", message: "Chromium did not close cleanly" }))
+    (browser) => Effect.tryPromise(() => browser.close()).pipe(Effect.ignore({ log: "Warn", message: "Chromium did not close cleanly" }))
   )
 
 // Chromium stamps every PDF with the time it printed it: rewritten at the same length, which
@@ -69,8 +87,8 @@ export const launchChromium = (explicit?: string) =>
 // carries DOM node numbers that change from one page load to the next. The HTML kit is the
 // accessible version.)
 const stampPattern = /\/(CreationDate|ModDate) \(D:[^)]*\)/g
-const fixStamps = (pdf: Buffer): Uint8Array => {
-  const text = pdf.toString("latin1")
+const fixStamps = (pdf: Uint8Array): Uint8Array => {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1")
   const fixed = text.replace(stampPattern, (whole, name: string) => {
     const stamp = `/${name} (D:20000101000000Z)`
     return stamp.length <= whole.length ? stamp.slice(0, -1) + " ".repeat(whole.length - stamp.length) + ")" : whole
@@ -79,7 +97,7 @@ const fixStamps = (pdf: Buffer): Uint8Array => {
 }
 
 /** Prints each HTML file of a written kit folder to `pdf/<name>.pdf` (A4, backgrounds on). */
-export const printKit = (browser: Browser, dir: string, htmlFiles: ReadonlyArray<string>) =>
+export const printKit = (browser: PdfBrowser, dir: string, htmlFiles: ReadonlyArray<string>) =>
   Effect.tryPromise({
     try: async () => {
       const page = await browser.newPage()

@@ -6,10 +6,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import * as vega from "vega"
-import { compile, type TopLevelSpec } from "vega-lite"
+import type { TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
 import type { GroupResult, PairedResult, QuestionResult, SurveyReport } from "../domain/Report.js"
+import * as vega from "../infra/vendor/vega.js"
 
 /** The report as JSON. */
 export const reportJson = (report: SurveyReport): string => `${JSON.stringify(report, null, 2)}\n`
@@ -86,7 +86,7 @@ const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
 
 /** Renders a Vega-Lite spec to an SVG string, in Node, without a browser. */
 const svgOf = async (spec: TopLevelSpec): Promise<string> => {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" })
+  const view = new vega.View(vega.parse(vega.compile(spec).spec), { renderer: "none" })
   const svg = await view.toSVG()
   view.finalize()
   return svg

@@ -4,11 +4,11 @@
  * for Arabic), whose charts are rendered to SVG at build time with Vega-Lite, as the survey
  * report's are.
  */
-import * as vega from "vega"
-import { compile, type TopLevelSpec } from "vega-lite"
+import type { TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
 import { englishCountryName } from "../domain/Regions.js"
 import type { Figure, VoteGroupResult, VoteQuestionResult } from "../domain/ResultsAnalysis.js"
+import * as vega from "../infra/vendor/vega.js"
 import type { ReportText, ResultsReport } from "./ResultsReport.js"
 
 /** The report as JSON. */
@@ -78,7 +78,7 @@ const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
 
 /** Renders a Vega-Lite spec to an SVG string, in Node, without a browser. */
 const svgOf = async (spec: TopLevelSpec): Promise<string> => {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" })
+  const view = new vega.View(vega.parse(vega.compile(spec).spec), { renderer: "none" })
   const svg = await view.toSVG()
   view.finalize()
   return svg

@@ -6,11 +6,11 @@
  * same bytes (the deck's dates and zip times are fixed, its chart numbers made local).
  */
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate"
-import * as vega from "vega"
-import { compile, type TopLevelSpec } from "vega-lite"
+import type { TopLevelSpec } from "vega-lite"
 import type { Figure } from "../domain/ResultsAnalysis.js"
 import { extractCsv, type ExtractRecommendation, type ExtractSite, recommendationsExtractCsv } from "../domain/Toolkit.js"
 import type { SiteQuestionTotals } from "../domain/Results.js"
+import * as vega from "../infra/vendor/vega.js"
 import type { KitFile } from "../kits/index.js"
 import type { ToolkitContent, ToolkitQuestion, ToolkitText } from "./ResultsToolkit.js"
 
@@ -80,7 +80,7 @@ const versusWorld = (c: ToolkitContent, q: ToolkitQuestion, t: ToolkitText, f: F
 
 /** Renders a Vega-Lite spec to an SVG string, in Node, without a browser (as the results report does). */
 const svgOf = async (spec: TopLevelSpec): Promise<string> => {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" })
+  const view = new vega.View(vega.parse(vega.compile(spec).spec), { renderer: "none" })
   const svg = await view.toSVG()
   view.finalize()
   return svg
@@ -260,7 +260,7 @@ const steadyWorkbook = (xlsx: Uint8Array): Uint8Array => {
 /** The slide deck: a title, the key messages, a native bar chart per question, who took part, the evaluation, the recommendations, and where the figures come from. */
 export const deckPptx = async (c: ToolkitContent, t: ToolkitText): Promise<Uint8Array> => {
   // the package's types are read as CommonJS (its package.json has no "type"), its ESM build is what loads: the default export is the class
-  const { default: PptxGenJS } = (await import("pptxgenjs")) as unknown as { readonly default: typeof import("pptxgenjs").default }
+  const { default: PptxGenJS } = (await import("../infra/vendor/pptxgenjs.js")) as unknown as { readonly default: typeof import("pptxgenjs").default }
   const f = formatsFor(c.locale.intl)
   const rtl = c.locale.dir === "rtl"
   const pptx = new PptxGenJS()
