@@ -31,12 +31,19 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "out", "bench-sc
 await rm(dir, { recursive: true, force: true })
 await mkdir(dir, { recursive: true })
 
+// wall time, and this process's CPU time (user + system), which a machine shared with other
+// work inflates less than the wall time
+let cpuTotal = 0
 const time = async (label, f) => {
   const started = performance.now()
+  const cpu = process.cpuUsage()
   const result = await f()
   const ms = performance.now() - started
-  console.log(`  ${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms`)
-  return [result, ms]
+  const used = process.cpuUsage(cpu)
+  const cpuMs = (used.user + used.system) / 1000
+  cpuTotal += cpuMs
+  console.log(`  ${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  (CPU ${cpuMs.toFixed(0).padStart(5)} ms)`)
+  return [result, ms, cpuMs]
 }
 console.log(`Node ${process.version}: ${count} sites over ${zones.length} zones, ${agenda.length} blocks, ${moments.length} moments`)
 console.log(`  ${`load tz ${rules.version} (${rules.source})`.padEnd(46)} ${tLoad.toFixed(0).padStart(6)} ms`)
@@ -49,7 +56,7 @@ const [bytes, tIcs] = await time(`render ${count} site calendars (not written)`,
 const [json, tJson] = await time("render JSON (not written)", () => scheduleJson(plan))
 const [, tGlobal] = await time("render + stream all-sites.ics", () => writeGlobalCalendar(plan, join(dir, "all-sites.ics"), calendar))
 const cpu = tPlan + tHash + tIcs + tJson + tGlobal
-console.log(`  ${"plan + render".padEnd(46)} ${cpu.toFixed(0).padStart(6)} ms  (target < 2000 ms)`)
+console.log(`  ${"plan + render".padEnd(46)} ${cpu.toFixed(0).padStart(6)} ms  (CPU ${cpuTotal.toFixed(0).padStart(5)} ms; target < 2000 ms)`)
 // the export as the CLI runs it: every site calendar rendered and written, then the JSON
 const [, tExport] = await time(`export: ${count + 1} .ics + .json (${((bytes + json.length) / 1e6).toFixed(0)} MB)`, async () => {
   await writeSchedule({ plan, format: "ics", dir: join(dir, "export"), dialogue: { id: calendar.dialogueId, title: calendar.title }, rules, calendar })

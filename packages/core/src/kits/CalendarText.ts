@@ -8,6 +8,21 @@ import type { CalendarSite } from "../schedule/index.js"
 import type { Messages } from "./Kit.js"
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>()
+// Sites in the same locale and zone have the same descriptions: each is formatted once per
+// messages (one per resolved locale, shared by the sites without catalogs of their own), not once
+// per site and event, and again when the export hashes it
+const described = new WeakMap<Messages, Map<string, string>>()
+const memo = (messages: Messages, key: string, make: () => string): string => {
+  let texts = described.get(messages)
+  if (texts === undefined) described.set(messages, (texts = new Map()))
+  let hit = texts.get(key)
+  if (hit === undefined) {
+    hit = make()
+    if (texts.size > 100_000) texts.clear()
+    texts.set(key, hit)
+  }
+  return hit
+}
 const regionNames = new Map<string, Intl.DisplayNames>()
 
 /** `09:30` in the locale's clock (`9:30 AM`, `09:30`, `٩:٣٠ص`), as the kit writes it. */
@@ -44,18 +59,20 @@ export const calendarSiteOf = (site: Pick<Site, "name" | "city" | "country">, me
     location: [site.name, site.city, names.of(site.country) ?? site.country].filter((x) => x !== "").join(", "),
     blockTitle: (id, title) => optional(`agenda_blocks.${id}.title`, title),
     momentTitle: (id, title) => `${optional(`sync_moments.${id}`, title)} (${marker})`,
-    blockDescription: (b, s) => {
-      const instructions = messages.has(`agenda_blocks.${b.id}.instructions`) ? `${t(`agenda_blocks.${b.id}.instructions`)} ` : ""
-      return [
-        `${instructions}${t(`guide.kind.${b.kind}`)}`,
-        `${t("time.range", { start: clock(b.start_local), end: clock(b.end_local) })} — ${t("time.local_zone", { zone: s.timezone, offset: b.utc_offset })}`,
-        `${t("time.range", { start: b.start_utc.slice(11, 16), end: b.end_utc.slice(11, 16) })} ${t("time.utc_label")}`
-      ].join("\n")
-    },
+    blockDescription: (b, s) =>
+      memo(messages, `b|${b.id}|${b.kind}|${s.timezone}|${b.start_local}|${b.end_local}|${b.start_utc}|${b.end_utc}|${b.utc_offset}`, () => {
+        const instructions = messages.has(`agenda_blocks.${b.id}.instructions`) ? `${t(`agenda_blocks.${b.id}.instructions`)} ` : ""
+        return [
+          `${instructions}${t(`guide.kind.${b.kind}`)}`,
+          `${t("time.range", { start: clock(b.start_local), end: clock(b.end_local) })} — ${t("time.local_zone", { zone: s.timezone, offset: b.utc_offset })}`,
+          `${t("time.range", { start: b.start_utc.slice(11, 16), end: b.end_utc.slice(11, 16) })} ${t("time.utc_label")}`
+        ].join("\n")
+      }),
     momentDescription: (moment, m) =>
-      [
-        t("moments.intro"),
-        `${t("moments.at", { time: t("time.range", { start: clock(m.start_local), end: clock(m.end_local) }), utc: moment.start_utc.slice(11, 16) })}${m.joins ? "" : ` ${t("moments.optional")}`}`
-      ].join("\n")
+      memo(messages, `m|${m.id}|${m.start_local}|${m.end_local}|${moment.start_utc}|${m.joins}`, () =>
+        [
+          t("moments.intro"),
+          `${t("moments.at", { time: t("time.range", { start: clock(m.start_local), end: clock(m.end_local) }), utc: moment.start_utc.slice(11, 16) })}${m.joins ? "" : ` ${t("moments.optional")}`}`
+        ].join("\n"))
   }
 }
