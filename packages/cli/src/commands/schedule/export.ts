@@ -7,7 +7,7 @@ import { ConveneCommand, workspaceFlags } from "../../base.js"
 export default class ScheduleExport extends ConveneCommand {
   static override summary = "Write the stored plan as calendars (ICS), CSV, JSON or an HTML chart."
   static override description = [
-    "ics: one file per site (out/schedule/ics/<site>.ics) with events in the site's own IANA zone and a matching VTIMEZONE written from convene's tz data, plus all-sites.ics in UTC; each event has a stable UID, a SEQUENCE raised when its time or title changes (so calendar apps update it), the site as LOCATION and its title in the site's language; its description carries the site, the block and the UTC time.",
+    "ics: one file per site (out/schedule/ics/<site>.ics) with events in the site's own IANA zone and a matching VTIMEZONE written from convene's tz data, plus all-sites.ics in UTC; written with ical-generator; each event has a stable UID, a SEQUENCE raised when its time, title or description changes (so calendar apps update it), the site as LOCATION, and its title and description (the session's guidance, local and UTC times) in the site's language, from the kit's catalogs — in all-sites.ics too.",
     "json: {day, window, tz: {version, source}, sites: [{id, timezone, blocks: [{id, start_local, end_local, start_utc, end_utc, utc_offset}], moments, warnings}], moments, span, hourly}; local times are YYYY-MM-DDTHH:MM, UTC times ISO 8601 ending in Z.",
     "csv: one row per site and block.",
     "html: a self-contained follow-the-sun chart."
