@@ -52,8 +52,8 @@ const importsOf = (text: string): Array<{ readonly spec: string; readonly line: 
 }
 
 const SQL = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql\s*(<[^>]*>)?`|\bsql\.(ref|table|join|raw|lit|id)\(/
-/** Packages that do IO or belong to a layer above the domain. */
-const IO_PACKAGES = /^(node:|kysely|pg$|pg\/|@electric-sql\/|nodemailer|hono|@hono\/|playwright|fflate|exceljs|write-excel-file|vega|handlebars)/
+/** Packages that do IO or belong to a layer above the domain (highs, the solver, stays in recruitment/). */
+const IO_PACKAGES = /^(node:|kysely|pg$|pg\/|@electric-sql\/|nodemailer|hono|@hono\/|playwright|fflate|exceljs|write-excel-file|vega|handlebars|highs$)/
 
 /**
  * Checks core's `src/` (feature folders, `domain/`, `infra/`) and, when given, the CLI's `src/`

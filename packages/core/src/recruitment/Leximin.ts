@@ -1,0 +1,317 @@
+/**
+ * Fair selection probabilities: the leximin distribution over the panels that meet the quotas
+ * (Flanigan, Gölz, Gupta, Hennig & Procaccia, "Fair algorithms for selecting citizens'
+ * assemblies", Nature 596, 2021), and the maximin one it refines. Column generation over panels:
+ * the master problems are LPs, the pricing problem (the panel maximizing a weighted count) is a
+ * MILP, all solved by HiGHS. The structure and tolerances follow the authors' reference code
+ * (find_distribution_leximin); the variables are profiles rather than people (see Profiles.ts).
+ */
+import type { Highs } from "highs"
+import type { ProfiledProblem } from "./Profiles.js"
+import { PanelSearch, QUIET } from "./Solver.js"
+
+/** A column-generation gap below this ends a stage, as in the reference code. */
+const EPS = 0.0005
+/** How much every fixed probability is lowered when floating point makes the fixed ones unreachable. */
+const RELAX = 0.0001
+
+/** One panel of a distribution, as how many people it takes from each profile. */
+export interface PanelShape {
+  readonly probability: number
+  /** `counts[t]` people from `profiles[t]`. */
+  readonly counts: ReadonlyArray<number>
+}
+
+/** What the computation took: panels found, MILPs and LPs solved, leximin stages. */
+export interface DistributionStats {
+  readonly panels: number
+  readonly milps: number
+  readonly lps: number
+  readonly stages: number
+}
+
+/**
+ * A probability distribution over panels that meet the quotas, and each profile's selection
+ * probability under it (every member of a profile has that probability).
+ */
+export interface Distribution {
+  readonly method: "leximin" | "maximin"
+  readonly problem: ProfiledProblem
+  readonly panels: ReadonlyArray<PanelShape>
+  /** `profileProbabilities[t]`: the chance that a given member of `profiles[t]` is selected. */
+  readonly profileProbabilities: ReadonlyArray<number>
+  readonly stats: DistributionStats
+}
+
+interface Options {
+  /** Multiplicative-weights rounds that seed the column generation with diverse panels (default: min(3·profiles, 40)). */
+  readonly seedRounds?: number | undefined
+}
+
+const keyOf = (counts: ReadonlyArray<number>): string => counts.join(",")
+
+/** Every panel found so far, deduplicated, and the MILP that finds more. */
+class PanelPool {
+  readonly panels: Array<ReadonlyArray<number>> = []
+  private readonly keys = new Set<string>()
+  constructor(readonly search: PanelSearch) {}
+  add(counts: ReadonlyArray<number>): boolean {
+    const k = keyOf(counts)
+    if (this.keys.has(k)) return false
+    this.keys.add(k)
+    this.panels.push(counts)
+    return true
+  }
+}
+
+/**
+ * Starts from panels that cover every profile that any panel can include: a round of
+ * multiplicative weights (as the reference code does, fewer rounds), then panels that take in the
+ * profiles not yet covered. Returns which profiles no panel can include (their probability is 0).
+ */
+const seedPanels = (pool: PanelPool, problem: ProfiledProblem, rounds: number): Array<boolean> => {
+  const T = problem.profiles.length
+  const covered = new Array<boolean>(T).fill(false)
+  const weights = new Float64Array(T).fill(1)
+  for (let r = 0; r < rounds; r++) {
+    const counts = pool.search.best(weights.map((w, t) => w / problem.profiles[t]!.ids.length))
+    if (counts === undefined) break
+    counts.forEach((c, t) => {
+      if (c > 0) weights[t]! *= 0.8 ** c
+    })
+    const total = weights.reduce((s, w) => s + w, 0)
+    for (let t = 0; t < T; t++) weights[t]! *= T / total
+    if (pool.add(counts)) counts.forEach((c, t) => (covered[t] ||= c > 0))
+    else for (let t = 0; t < T; t++) weights[t] = 0.9 * weights[t]! + 0.1
+  }
+  // then take in the uncovered profiles, many per panel; those still out cannot be in any panel
+  for (;;) {
+    const counts = pool.search.best(covered.map((c) => (c ? 0 : 1)))
+    if (counts === undefined) break
+    const fresh = counts.some((c, t) => c > 0 && !covered[t])
+    if (!fresh) break
+    pool.add(counts)
+    counts.forEach((c, t) => (covered[t] ||= c > 0))
+  }
+  return covered
+}
+
+/**
+ * The dual of the stage LP over the panels found so far (the reference code's `_dual_leximin_stage`):
+ *   minimize ŷ − Σ_{t fixed} p_t·y_t  s.t.  Σ_t (c_t(P)/|t|)·y_t ≤ ŷ for every panel P,  Σ_{t unfixed} y_t = 1,  y, ŷ ≥ 0.
+ * Its optimum is the largest smallest probability of the unfixed profiles; a positive y_t marks a
+ * profile that is at that smallest probability in every optimal distribution.
+ */
+class StageDual {
+  private readonly model
+  private rows = 0
+  constructor(private readonly h: Highs, private readonly problem: ProfiledProblem, panels: ReadonlyArray<ReadonlyArray<number>>, fixed: ReadonlyArray<number | undefined>) {
+    const T = problem.profiles.length
+    const indices: Array<number> = []
+    for (let t = 0; t < T; t++) if (fixed[t] === undefined) indices.push(t)
+    this.model = h.createModel({
+      numCols: T + 1,
+      numRows: 1,
+      colCost: [...fixed.map((p) => (p === undefined ? 0 : -p)), 1],
+      colLower: new Float64Array(T + 1),
+      colUpper: new Array<number>(T + 1).fill(h.infinity),
+      rowLower: [1],
+      rowUpper: [1],
+      matrix: { format: "csr", numRows: 1, numCols: T + 1, starts: [0, indices.length], indices, values: indices.map(() => 1) }
+    })
+    // an interior solution (barrier, no crossover), as the reference code asks of Gurobi: it has
+    // every y_t positive that can be, so a stage fixes as many profiles as it can
+    this.model.options.set({ ...QUIET, solver: "ipm", run_crossover: "off" })
+    for (const p of panels) this.addPanel(p)
+  }
+  addPanel(counts: ReadonlyArray<number>): void {
+    const indices: Array<number> = []
+    const values: Array<number> = []
+    counts.forEach((c, t) => {
+      if (c > 0) {
+        indices.push(t)
+        values.push(c / this.problem.profiles[t]!.ids.length)
+      }
+    })
+    indices.push(this.problem.profiles.length)
+    values.push(-1)
+    this.model.addRow(-this.h.infinity, 0, { indices, values })
+    this.rows++
+  }
+  /** y, ŷ and the objective, or undefined when the LP has no optimum (the fixed probabilities are out of reach). */
+  solve(): { y: Float64Array; cap: number; objective: number } | undefined {
+    this.model.run()
+    if (this.model.getModelStatus() !== this.h.constants.modelStatus.optimal) return undefined
+    const x = this.model.getSolution().colValue
+    const T = this.problem.profiles.length
+    return { y: x.subarray(0, T), cap: x[T]!, objective: this.model.getObjectiveValue() }
+  }
+  dispose(): void {
+    this.model.dispose()
+  }
+}
+
+/**
+ * The distribution over `panels` that comes closest to giving each profile `target[t]`
+ * (minimizing the largest shortfall), as the reference code's final primal LP; or, with
+ * `target` undefined, the one maximizing the smallest probability of the `covered` profiles.
+ */
+const mixPanels = (h: Highs, problem: ProfiledProblem, panels: ReadonlyArray<ReadonlyArray<number>>, covered: ReadonlyArray<boolean>, target?: ReadonlyArray<number>): Array<number> => {
+  const T = problem.profiles.length
+  const K = panels.length
+  // rows: 0 = Σ x = 1; 1 + t = profile t's probability (+ ε ≥ target, or − z ≥ 0)
+  const rowOf = new Array<number>(T).fill(-1)
+  let numRows = 1
+  for (let t = 0; t < T; t++) if (covered[t] && (target === undefined || target[t]! > 0)) rowOf[t] = numRows++
+  const starts = [0]
+  const indices: Array<number> = []
+  const values: Array<number> = []
+  for (const counts of panels) {
+    indices.push(0)
+    values.push(1)
+    counts.forEach((c, t) => {
+      if (c > 0 && rowOf[t]! >= 0) {
+        indices.push(rowOf[t]!)
+        values.push(c / problem.profiles[t]!.ids.length)
+      }
+    })
+    starts.push(indices.length)
+  }
+  for (let r = 1; r < numRows; r++) {
+    indices.push(r)
+    values.push(target === undefined ? -1 : 1)
+  }
+  starts.push(indices.length)
+  const rowLower = new Array<number>(numRows).fill(0)
+  rowLower[0] = 1
+  if (target !== undefined) for (let t = 0; t < T; t++) if (rowOf[t]! >= 0) rowLower[rowOf[t]!] = target[t]!
+  const rowUpper = new Array<number>(numRows).fill(h.infinity)
+  rowUpper[0] = 1
+  const model = h.createModel({
+    numCols: K + 1,
+    numRows,
+    sense: target === undefined ? h.constants.objectiveSense.maximize : h.constants.objectiveSense.minimize,
+    colCost: [...new Array<number>(K).fill(0), 1],
+    colLower: new Float64Array(K + 1),
+    colUpper: new Array<number>(K + 1).fill(h.infinity),
+    rowLower,
+    rowUpper,
+    matrix: { format: "csc", numRows, numCols: K + 1, starts, indices, values }
+  })
+  try {
+    // simplex: a vertex, so few panels carry the probability
+    model.options.set({ ...QUIET, solver: "simplex" })
+    model.run()
+    if (model.getModelStatus() !== h.constants.modelStatus.optimal) throw new Error(`HiGHS could not mix the panels (model status ${model.getModelStatus()})`)
+    const x = Array.from(model.getSolution().colValue.subarray(0, K), (v) => Math.min(1, Math.max(0, v)))
+    const total = x.reduce((s, v) => s + v, 0)
+    return x.map((v) => v / total)
+  } finally {
+    model.dispose()
+  }
+}
+
+const finish = (method: Distribution["method"], problem: ProfiledProblem, pool: PanelPool, weights: Array<number>, stats: Omit<DistributionStats, "panels" | "milps">): Distribution => {
+  const T = problem.profiles.length
+  const panels: Array<PanelShape> = []
+  const probability = new Array<number>(T).fill(0)
+  pool.panels.forEach((counts, k) => {
+    const w = weights[k]!
+    if (w <= 1e-9) return
+    panels.push({ probability: w, counts })
+    counts.forEach((c, t) => (probability[t]! += (w * c) / problem.profiles[t]!.ids.length))
+  })
+  // drop the dust and renormalize, so that sampling sees probabilities that sum to 1
+  const total = panels.reduce((s, p) => s + p.probability, 0)
+  const normalized = panels.map((p) => ({ probability: p.probability / total, counts: p.counts }))
+  return { method, problem, panels: normalized, profileProbabilities: probability.map((p) => p / total), stats: { panels: pool.panels.length, milps: pool.search.solves, ...stats } }
+}
+
+/**
+ * The leximin distribution: maximize the smallest selection probability, then the second
+ * smallest, and so on. Each stage is a column generation on the dual of "maximize the smallest
+ * unfixed probability, keeping the fixed ones": solve the dual LP over the known panels, ask the
+ * MILP for the panel that most violates it, add it, until none does (within EPS); the profiles
+ * with a positive dual weight are then fixed at the stage's optimum. A last LP mixes the panels
+ * found to give every profile its fixed probability.
+ *
+ * `problem` must admit a panel (see `PanelSearch.best`). Deterministic: the same problem gives the
+ * same distribution.
+ */
+export const leximin = (h: Highs, problem: ProfiledProblem, options: Options = {}): Distribution => stages(h, problem, "leximin", options)
+
+/**
+ * The maximin distribution: maximize the smallest selection probability among the people that
+ * some panel can include, and nothing more (the first stage of the leximin). Other probabilities
+ * are whatever the LP's vertex gives, so it is less fair than the leximin above the minimum.
+ */
+export const maximin = (h: Highs, problem: ProfiledProblem, options: Options = {}): Distribution => stages(h, problem, "maximin", options)
+
+const stages = (h: Highs, problem: ProfiledProblem, method: Distribution["method"], options: Options): Distribution => {
+  const T = problem.profiles.length
+  const search = new PanelSearch(h, problem)
+  try {
+    const pool = new PanelPool(search)
+    const covered = seedPanels(pool, problem, options.seedRounds ?? Math.min(3 * T, 40))
+    if (pool.panels.length === 0) throw new Error("no panel meets the quotas: check feasibility first")
+    // profiles no panel can include are fixed at 0 from the start
+    const fixed: Array<number | undefined> = covered.map((c) => (c ? undefined : 0))
+    let lps = 0
+    let stageCount = 0
+    let dual = new StageDual(h, problem, pool.panels, fixed)
+    try {
+      while (fixed.some((p) => p === undefined)) {
+        stageCount++
+        for (;;) {
+          const solution = dual.solve()
+          lps++
+          if (solution === undefined) {
+            // floating point made the fixed probabilities slightly out of reach: lower them a little
+            for (let t = 0; t < T; t++) if (fixed[t] !== undefined) fixed[t] = Math.max(0, fixed[t]! - RELAX)
+            dual.dispose()
+            dual = new StageDual(h, problem, pool.panels, fixed)
+            continue
+          }
+          const { y, cap, objective } = solution
+          const weights = Array.from(y, (v, t) => v / problem.profiles[t]!.ids.length)
+          const counts = search.best(weights)!
+          const value = counts.reduce((s, c, t) => s + c * weights[t]!, 0)
+          if (value <= cap + EPS || !pool.add(counts)) {
+            if (method === "maximin") {
+              return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered), { lps: lps + 1, stages: 1 })
+            }
+            const unfixed = fixed.filter((p) => p === undefined).length
+            // the reference fixes y_t > EPS; with hundreds of profiles sharing Σ y = 1 that can miss
+            // some, so the threshold scales down with their number
+            const threshold = Math.min(EPS, 0.01 / unfixed)
+            let progressed = false
+            for (let t = 0; t < T; t++) {
+              if (fixed[t] === undefined && y[t]! > threshold) {
+                fixed[t] = Math.max(0, objective)
+                progressed = true
+              }
+            }
+            if (!progressed) {
+              // numerically flat: fix the profile with the largest weight, which must be binding
+              let best = -1
+              for (let t = 0; t < T; t++) if (fixed[t] === undefined && (best < 0 || y[t]! > y[best]!)) best = t
+              fixed[best] = Math.max(0, objective)
+            }
+            break
+          }
+          dual.addPanel(counts)
+        }
+        if (fixed.some((p) => p === undefined)) {
+          dual.dispose()
+          dual = new StageDual(h, problem, pool.panels, fixed)
+        }
+      }
+    } finally {
+      dual.dispose()
+    }
+    const target = fixed.map((p) => p ?? 0)
+    return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered, target), { lps: lps + 1, stages: stageCount })
+  } finally {
+    search.dispose()
+  }
+}
