@@ -46,7 +46,8 @@ describe("convene results simulate, export and import --format kobo", () => {
     }
     const again = await conveneJson(ws, ["results", "export", "--format", "csv", "--out", join(ws, "again")])
     for (const name of ["tallies.csv", "ballots.csv", "recommendations.csv"]) expect(await readFile(join(ws, "again", name), "utf8")).toBe(await readFile(join(out, name), "utf8"))
-    expect(again.json.sites).toBe(3)
+    expect(again.json.csv.sites).toBe(3)
+    expect(again.json).toMatchObject({ formats: ["csv"], csv: { dir: join(ws, "again"), rows: { tallies: expect.any(Number) } } })
 
     const form = await convene(ws, ["results", "export", "--format", "xlsform", "--site", "sn-dakar"])
     expect(form.code, form.stderr).toBe(0)

@@ -39,9 +39,10 @@ describe("convene results report", () => {
     for (const f of r.json.files) expect(existsSync(f)).toBe(true)
     expect(r.json.files.map((f: string) => f.split("/").at(-1))).toEqual(["results-report-by-income.html", "results-report-by-income.csv", "results-report-by-income-recommendations.csv", "results-report-by-income.json"])
     expect(r.json.report.counted.sites).toBeGreaterThan(100)
-    expect(r.json.report.simulatedSites).toBe(r.json.report.counted.sites)
+    expect(r.json.formats).toEqual(["html", "csv", "json"])
+    expect(r.json.report.simulated_sites).toBe(r.json.report.counted.sites)
     // the simulation fills every site but the mirror dialogues, which have no results: nothing is left out
-    expect(r.json.report.leftOut).toEqual([])
+    expect(r.json.report.left_out).toEqual([])
     expect(r.json.report.analysis.groups.map((g: { key: string }) => g.key)).toEqual(["low", "lower-middle", "upper-middle", "high", "unclassified"])
     const html = await readFile(r.json.files[0], "utf8")
     expect(html).toContain('<html lang="fr" dir="ltr">')
@@ -83,6 +84,9 @@ describe("convene results report", () => {
     const r = await conveneJson(ws, ["results", "publish", "--out", "portal", "--as-of", "2027-06-01T00:00:00Z"])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.countries.length).toBeGreaterThan(50)
+    // --json: absolute paths of every file written, snake_case keys
+    expect(r.json.files).toContain(join(ws, "portal", "index.html"))
+    expect(r.json.simulated_sites).toBe(r.json.sites)
     const index = await readFile(join(ws, "portal", "index.html"), "utf8")
     expect(index).toContain('href="countries/SN.html"')
     const sn = await readFile(join(ws, "portal", "countries", "SN.html"), "utf8")

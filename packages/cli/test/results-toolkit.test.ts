@@ -64,6 +64,9 @@ describe("convene results toolkit", () => {
     const entries = await readdir(out)
     for (const k of r.json.toolkits) {
       expect(existsSync(k.zip)).toBe(true)
+      // --json: every file as an absolute path, each toolkit's then its zip
+      expect(k.files).toContain(join(k.dir, "brief.html"))
+      expect(r.json.files).toContain(k.zip)
       expect(entries).toContain(k.zip.split("/").at(-1))
     }
     expect(existsSync(join(out, "br"))).toBe(false)

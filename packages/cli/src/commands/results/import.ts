@@ -24,6 +24,7 @@ export default class ResultsImport extends ConveneCommand {
     "<%= config.bin %> results import recommendations.csv --json"
   ]
   static override args = { file: Args.string({ description: "The CSV file: table tallies, individual ballots or recommendations (the layouts above), or a KoboToolbox/ODK export with --format kobo.", required: true }) }
+  static override output = () => import("../../json/results.js").then((m) => m.imported)
   static override flags = {
     ...workspaceFlags,
     ...dryRunFlag,

@@ -5,6 +5,7 @@ export default class ResultsLog extends ConveneCommand {
   static override summary = "Show the results log: every change to the results, who made it, when, and the results before and after."
   static override description = "The log is append-only. With --json each entry carries the site's results before and after the change (as SiteResults)."
   static override examples = ["<%= config.bin %> results log", "<%= config.bin %> results log --site sn-dakar", "<%= config.bin %> results log --site sn-dakar --json"]
+  static override output = () => import("../../json/results.js").then((m) => m.log)
   static override flags = {
     ...workspaceFlags,
     site: Flags.string({ summary: "Only this site's changes." })

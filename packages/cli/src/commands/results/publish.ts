@@ -1,6 +1,6 @@
 import { RESULTS_WEIGHTINGS } from "@convene/core/domain/ResultsAnalysis"
 import { Flags } from "@oclif/core"
-import { relative } from "node:path"
+import { join, relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { counted } from "../../plural.js"
 
@@ -16,6 +16,7 @@ export default class ResultsPublishCommand extends ConveneCommand {
     "<%= config.bin %> results publish --out site/ --weight countries",
     "<%= config.bin %> results publish --as-of 2027-05-16T05:00:00Z   # rehearse the moment the embargo ends"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.published)
   static override flags = {
     ...workspaceFlags,
     out: Flags.string({ summary: "Output folder (default: the workspace's out/portal/)." }),
@@ -40,6 +41,15 @@ export default class ResultsPublishCommand extends ConveneCommand {
     for (const h of published.held) this.log(`  held: ${h.code} until ${h.until} (${counted(h.sites, "site")}); publish again after it`)
     if (published.simulatedSites > 0) this.warn(`${published.simulatedSites} of the ${published.sites} published sites hold results written by \`convene results simulate\`: not real votes (every page says so).`)
     this.log(`Open ${relative(process.cwd(), `${published.dir}/index.html`)} in a browser, or serve it: convene serve (at /portal/).`)
-    return { dir: published.dir, files: manifest.files, countries: published.countries, held: published.held, sites: published.sites, mirror: published.mirror, simulatedSites: published.simulatedSites }
+    return {
+      dir: published.dir,
+      files: manifest.files.map((f) => join(published.dir, f)),
+      embargoEnds: manifest.embargo_ends,
+      countries: published.countries,
+      held: published.held,
+      sites: published.sites,
+      mirror: published.mirror,
+      simulatedSites: published.simulatedSites
+    }
   }
 }

@@ -9,6 +9,7 @@ export default class ResultsReopen extends ConveneCommand {
     "<%= config.bin %> results reopen --site sn-dakar --reason 'table 3 counted twice'",
     "<%= config.bin %> results reopen --site br-recife --reason 'fellow sent a corrected sheet' --by 'Ana Lima' --json"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.reopened)
   static override flags = {
     ...workspaceFlags,
     site: Flags.string({ summary: "The site.", required: true }),

@@ -4,6 +4,7 @@ import { relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { counted } from "../../plural.js"
 import { checkedLocale } from "../../locale-flag.js"
+import { distinct, formatsFlag } from "../../formats-flag.js"
 
 export default class ResultsReportCommand extends ConveneCommand {
   static override summary = "The citizens' results: per question and group, shares with 95% cluster intervals, scale means and medians, ranking mean ranks and Borda points, each group against all sites, and the recommendations."
@@ -24,11 +25,12 @@ export default class ResultsReportCommand extends ConveneCommand {
     "<%= config.bin %> results report --internal   # before the embargo ends: watermarked, for staff",
     "<%= config.bin %> results report --as-of 2027-05-16T05:00:00Z   # rehearse the day after"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.report)
   static override flags = {
     ...workspaceFlags,
     by: Flags.string({ summary: "Group by none, country, region, subregion, format, income or group:FILE.", default: "none" }),
     weight: Flags.option({ summary: "Count every voter (ballots), every site (sites) or every country (countries) the same.", options: RESULTS_WEIGHTINGS, default: "ballots" as const })(),
-    format: Flags.option({ summary: "html, csv, json, or several separated by commas.", options: RESULTS_FORMATS, multiple: true, delimiter: ",", default: ["html" as const] })(),
+    format: formatsFlag(RESULTS_FORMATS, "html", "html, csv, json, or several separated by commas (e.g. html,csv)."),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
     locale: Flags.string({ summary: "Language of the page and the labels (default: the dialogue's source locale)." }),
     "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the other sites." }),
@@ -41,7 +43,7 @@ export default class ResultsReportCommand extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(ResultsReportCommand)
     const locale = await checkedLocale(flags.locale)
-    const formats = [...new Set(flags.format)]
+    const formats = distinct(flags.format)
     const { decodeResultsBy, resultsReport } = await import("@convene/core/results")
     const by = decodeResultsBy(flags.by)
     if (typeof by !== "string") throw by
@@ -84,6 +86,6 @@ export default class ResultsReportCommand extends ConveneCommand {
     if (report.simulatedSites > 0) this.warn(`${report.simulatedSites} of the ${report.counted.sites} counted sites hold results written by \`convene results simulate\`: not real votes.`)
     if (report.embargoed !== null) this.warn(`${report.embargoed.watermark}: every page and file says so.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
-    return { files, report }
+    return { formats, files, report }
   }
 }

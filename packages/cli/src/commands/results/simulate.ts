@@ -19,6 +19,7 @@ export default class ResultsSimulate extends ConveneCommand {
     "<%= config.bin %> results simulate --dry-run",
     "<%= config.bin %> results simulate --site gb-london --site sn-dakar --json"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.simulated)
   static override flags = {
     ...workspaceFlags,
     ...dryRunFlag,

@@ -9,6 +9,7 @@ export default class ResultsStatus extends ConveneCommand {
     "<%= config.bin %> results status --by country",
     "<%= config.bin %> results status --by region --as-of 2027-05-16T02:00:00Z --json"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.status)
   static override flags = {
     ...workspaceFlags,
     by: Flags.string({ summary: "Group by site, country or region.", options: ["site", "country", "region"], default: "region" }),

@@ -1,6 +1,6 @@
 import { RESULTS_WEIGHTINGS } from "@convene/core/domain/ResultsAnalysis"
 import { Flags } from "@oclif/core"
-import { relative } from "node:path"
+import { join, relative } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { counted } from "../../plural.js"
 
@@ -21,6 +21,7 @@ export default class ResultsToolkitCommand extends ConveneCommand {
     "<%= config.bin %> results toolkit --all --internal --as-of 2027-05-15T20:00:00Z",
     "<%= config.bin %> results toolkit --country EG,MA --json"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.toolkits)
   static override flags = {
     ...workspaceFlags,
     country: Flags.string({ summary: "Countries to write a toolkit for (ISO codes, several with commas).", multiple: true, delimiter: ",", exclusive: ["all"] }),
@@ -70,6 +71,8 @@ export default class ResultsToolkitCommand extends ConveneCommand {
     for (const h of summary.held) this.log(`  held: ${h.country} until ${h.until} (its own release time)`)
     const embargoed = summary.toolkits.find((k) => k.embargoed !== null)
     if (embargoed !== undefined) this.warn(`${embargoed.embargoed}: every file of ${summary.toolkits.filter((k) => k.embargoed !== null).length === 1 ? "this toolkit" : "these toolkits"} says so.`)
-    return summary
+    // absolute paths: each toolkit's files (the SDK names them within its folder), then its zip
+    const toolkits = summary.toolkits.map((k) => ({ ...k, files: k.files.map((f) => join(k.dir, f)) }))
+    return { ...summary, files: toolkits.flatMap((k) => [...k.files, k.zip]), toolkits }
   }
 }

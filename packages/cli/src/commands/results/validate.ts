@@ -10,6 +10,7 @@ export default class ResultsValidate extends ConveneCommand {
     "<%= config.bin %> results validate --all-submitted --by 'Ana Lima'",
     "<%= config.bin %> results validate --all-submitted --json"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.validated)
   static override flags = {
     ...workspaceFlags,
     site: Flags.string({ summary: "The site to validate (its draft or submitted results).", exactlyOne: ["site", "all-submitted"] }),
