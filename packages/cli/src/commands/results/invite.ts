@@ -18,6 +18,7 @@ export default class ResultsInvite extends ConveneCommand {
     "<%= config.bin %> results invite --site sn-dakar --dry-run",
     "SMTP_URL=smtp://user:pass@mail.example.org:587 CONVENE_SURVEY_URL=https://survey.example.org <%= config.bin %> results invite --all --rate 5"
   ]
+  static override output = () => import("../../json/results.js").then((m) => m.invited)
   static override flags = {
     ...workspaceFlags,
     site: Flags.string({ summary: "Only this site's fellow.", exclusive: ["all"] }),
