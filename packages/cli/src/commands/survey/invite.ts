@@ -15,6 +15,7 @@ export default class SurveyInvite extends SurveyMailCommand {
     "SMTP_URL=smtp://user:pass@mail.example.org:587 <%= config.bin %> survey invite --wave post --base-url https://survey.example.org --rate 5",
     "<%= config.bin %> survey invite --wave pre --base-url https://survey.example.org --resend-links   # after a wrong --base-url"
   ]
+  static override output = () => import("../../json/survey.js").then((m) => m.mailed)
   static override flags = {
     ...surveyMailFlags,
     "resend-links": Flags.boolean({ summary: "Mail the link again, at this --base-url, to those invited who have not answered yet." })

@@ -8,6 +8,7 @@ export default class SurveyRemind extends SurveyMailCommand {
     "<%= config.bin %> survey remind --wave pre",
     "<%= config.bin %> survey remind --wave post --site sn-dakar --base-url https://survey.example.org"
   ]
+  static override output = () => import("../../json/survey.js").then((m) => m.mailed)
   static override flags = surveyMailFlags
 
   async run() {

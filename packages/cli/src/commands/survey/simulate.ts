@@ -19,6 +19,7 @@ export default class SurveySimulate extends ConveneCommand {
     "<%= config.bin %> survey simulate --seed 7 --waves pre",
     "<%= config.bin %> survey simulate --participants 100000 --json"
   ]
+  static override output = () => import("../../json/survey.js").then((m) => m.simulated)
   static override flags = {
     ...workspaceFlags,
     seed: Flags.integer({ summary: "The seed: the same seed on the same registry gives the same answers.", default: 1, min: 0 }),
@@ -73,6 +74,6 @@ export default class SurveySimulate extends ConveneCommand {
       ["question", "measures", "change", "mirror"]
     )
     this.log(`⚠ ${WARNING}`)
-    return { warning: WARNING, ...summary }
+    return { warning: WARNING, ...summary, files: summary.registered > 0 && summary.participantsFile !== undefined ? [summary.participantsFile] : [] }
   }
 }
