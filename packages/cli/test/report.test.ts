@@ -32,6 +32,7 @@ describe("convene survey report", () => {
     const r = await conveneJson(ws, ["survey", "report", "--by", "region", "--format", "html,csv,json"])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.files).toHaveLength(3)
+    expect(r.json.formats).toEqual(["html", "csv", "json"])
     for (const f of r.json.files) expect(existsSync(f)).toBe(true)
     const html = await readFile(r.json.files.find((f: string) => f.endsWith(".html")), "utf8")
     expect(html).toContain("<svg")
@@ -39,12 +40,12 @@ describe("convene survey report", () => {
     for (const region of ["Africa", "Americas", "Asia", "Europe", "Oceania"]) expect(html).toContain(region)
     // simulated answers are never mistaken for real ones
     expect(html).toContain('class="simulated"')
-    expect(r.json.report.simulatedResponses).toBe(r.json.report.responses)
+    expect(r.json.report.simulated_responses).toBe(r.json.report.responses)
     const main = r.json.report.pools.find((p: { pool: string }) => p.pool === "main")
     const all = main.groups.find((g: { key: string }) => g.key === "all")
     expect(all.response.paired).toBeGreaterThan(100)
     // the simulation makes people learn: the knowledge index goes up
-    expect(all.knowledge.meanPost).toBeGreaterThan(all.knowledge.meanPre)
+    expect(all.knowledge.mean_post).toBeGreaterThan(all.knowledge.mean_pre)
     expect(r.json.report.pools.map((p: { pool: string }) => p.pool)).toContain("mirror")
     const csv = await readFile(r.json.files.find((f: string) => f.endsWith(".csv")), "utf8")
     expect(csv.split("\n")[0]).toBe("pool,by,group,group_label,question,question_type,wave,measure,option,value,n")

@@ -13,12 +13,13 @@ import { rendererFor } from "../kits/index.js"
 import { checkWave, loadInstrument } from "./Surveys.js"
 
 /**
- * Writes `<out>` (default `out/surveys/<instrument>-<wave>.xlsx`).
+ * Writes `<out>` (default `<dir>/<instrument>-<wave>.xlsx`, `dir` defaulting to the workspace's
+ * `out/surveys/`).
  *
  * @example
  * const { file } = yield* exportXlsForm(ws, { wave: "pre" })
  */
-export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Workspace, options: { readonly wave: string; readonly instrument?: string | undefined; readonly out?: string | undefined }) {
+export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Workspace, options: { readonly wave: string; readonly instrument?: string | undefined; readonly out?: string | undefined; readonly dir?: string | undefined }) {
   const { instrument } = yield* loadInstrument(ws, options.instrument)
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
   const renderer = yield* rendererFor(ws)
@@ -29,7 +30,7 @@ export const exportXlsForm = Effect.fn("SurveyForms.xlsform")(function*(ws: Work
       return Array.from({ length: points }, (_, i) => messages.format(`${key}.${i + 1}`, {}))
     }
   })
-  const file = options.out ?? join(ws.dir, "out", "surveys", `${instrument.id}-${wave}.xlsx`)
+  const file = options.out ?? join(options.dir ?? join(ws.dir, "out", "surveys"), `${instrument.id}-${wave}.xlsx`)
   yield* makeDir(dirname(file))
   // the .xlsx writer loads only when a workbook is written, not with the surveys
   yield* fileOp("write", file, async () => (await import("./XlsForm.js")).writeXlsForm(file, sheets))

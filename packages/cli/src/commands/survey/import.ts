@@ -19,6 +19,7 @@ export default class SurveyImport extends ConveneCommand {
     "<%= config.bin %> survey import paper-pre-dakar.csv --wave pre --dry-run",
     "<%= config.bin %> survey import late-entries.csv --wave post --skip-existing --json"
   ]
+  static override output = () => import("../../json/survey.js").then((m) => m.imported)
   static override args = { file: Args.string({ description: "The CSV file: answers typed from paper questionnaires, or a KoboToolbox/ODK export with --format kobo.", required: true }) }
   static override flags = {
     ...workspaceFlags,

@@ -7,6 +7,7 @@ import { ConveneCommand, workspaceFlags } from "../../base.js"
 import { instrumentFlag } from "../../survey-flags.js"
 import { counted } from "../../plural.js"
 import { checkedLocale } from "../../locale-flag.js"
+import { distinct, formatsFlag } from "../../formats-flag.js"
 
 /**
  * CONVENE_TIMING=1: a tracer that prints each finished span (each read of the report's
@@ -36,10 +37,11 @@ export default class SurveyReportCommand extends ConveneCommand {
     "<%= config.bin %> survey report --by category:gender --format json --out reports/",
     "<%= config.bin %> survey report --by country --include-mirror"
   ]
+  static override output = () => import("../../json/survey.js").then((m) => m.reported)
   static override flags = {
     ...workspaceFlags,
     by: Flags.string({ summary: "Group by site, country, region, subregion, format or category:<name>.", default: "all" }),
-    format: Flags.option({ summary: "html, csv, json, or several separated by commas.", options: REPORT_FORMATS, multiple: true, delimiter: ",", default: ["html" as const] })(),
+    format: formatsFlag(REPORT_FORMATS, "html", "html, csv, json, or several separated by commas."),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
     instrument: instrumentFlag,
     "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the randomly selected sites." }),
@@ -49,7 +51,7 @@ export default class SurveyReportCommand extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(SurveyReportCommand)
     const locale = await checkedLocale(flags.locale)
-    const formats = [...new Set(flags.format)]
+    const formats = distinct(flags.format)
     const { decodeReportBy, surveyReport, writeReport } = await import("@convene/core/report")
     const by = decodeReportBy(flags.by)
     if (typeof by !== "string") throw by
@@ -77,6 +79,6 @@ export default class SurveyReportCommand extends ConveneCommand {
     const suppressed = report.pools.flatMap((p) => p.groups).filter((g) => g.suppressed).length
     if (suppressed > 0) this.log(`${counted(suppressed, "group")} suppressed: fewer than ${report.suppressionThreshold} respondents, or hiding a smaller group from subtraction.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
-    return { files, report }
+    return { formats, files, report }
   }
 }

@@ -1,0 +1,205 @@
+/**
+ * The --json output of the survey commands (survey simulate, import, export, invite, remind,
+ * report; `survey serve` is `serve`, whose output is in schedule.ts). The report's schema describes the whole {@link SurveyReport} of
+ * @convene/core/domain/Report, figure by figure.
+ */
+import { WaveId } from "@convene/core/domain/Instrument"
+import { Count, Files, ById, nullable, Num, Obj, opt, Schema } from "./contract.js"
+
+const Str = Schema.String
+
+// ---------------------------------------------------------------------------------------------
+// survey simulate
+// ---------------------------------------------------------------------------------------------
+
+/** Responses simulated for one wave, by source. */
+const simulatedWave = Obj({
+  web: Count,
+  paper: Count,
+  kobo: Count,
+  total: Count,
+  skippedExisting: Count.annotate({ description: "Participants who had already answered the wave: left as they were." })
+})
+
+/** One pre → post effect built into the simulation. */
+const simulatedEffect = Obj({
+  question: Str,
+  role: Schema.Literals(["knowledge", "trust", "efficacy-internal", "efficacy-external", "attitude", "evaluation", "choice", "multiple", "number", "text"]),
+  post: Num.annotate({ description: "The change at randomly selected sites, in `unit`." }),
+  postMirror: Num.annotate({ description: "The change at mirror sites, in `unit`." }),
+  option: opt(Str.annotate({ description: "For a single choice: the option that gains the share." })),
+  unit: Schema.Literals(["points", "log-odds", "share"])
+})
+
+/** `survey simulate`: what was (with --dry-run, would be) registered and stored. */
+export const simulated = Obj({
+  warning: Str.annotate({ description: "These answers are made up: never report them as results." }),
+  simulated: Schema.Literal(true),
+  dry_run: opt(Schema.Literal(true)),
+  instrument: Str,
+  seed: Count,
+  waves: Schema.Array(WaveId),
+  participants: Count,
+  registered: Count.annotate({ description: "Simulated participants registered by this run (with --dry-run: that would be)." }),
+  participantsFile: opt(Str.annotate({ description: "The CSV the simulated participants were imported from (with --dry-run: where it would be written)." })),
+  responses: ById(simulatedWave).annotate({ description: "Responses stored, keyed by wave." }),
+  answers: Count,
+  effects: Schema.Array(simulatedEffect),
+  files: Files
+})
+
+// ---------------------------------------------------------------------------------------------
+// survey import
+// ---------------------------------------------------------------------------------------------
+
+/** `survey import`: what the import stored (with --dry-run, would store). */
+export const imported = Obj({
+  dryRun: opt(Schema.Literal(true)),
+  file: Str,
+  instrument: Str,
+  wave: Str,
+  rows: Count,
+  imported: Count,
+  skippedExisting: Count,
+  skippedUnapproved: Count,
+  answers: Count,
+  blank: Count,
+  sample: opt(Schema.Array(Str).annotate({ description: "With --dry-run: the participant codes of the first responses that would be stored." }))
+})
+
+// ---------------------------------------------------------------------------------------------
+// survey export
+// ---------------------------------------------------------------------------------------------
+
+/** `survey export`: the files written, in the order of --format. */
+export const exported = Obj({
+  formats: Schema.Array(Schema.Literals(["csv", "xlsform"])),
+  files: Files,
+  instrument: Str,
+  wave: nullable(Str).annotate({ description: "The wave exported (--wave), or null: every wave (csv only)." }),
+  rows: opt(Count.annotate({ description: "csv: the answers written (one row each)." })),
+  questions: opt(Count.annotate({ description: "xlsform: the questions of the wave in the form." })),
+  locales: opt(Schema.Array(Str).annotate({ description: "xlsform: the locales of the form's labels." }))
+})
+
+// ---------------------------------------------------------------------------------------------
+// survey invite, survey remind
+// ---------------------------------------------------------------------------------------------
+
+/** What invite and remind report in both runs, real and dry. */
+const waveFields = {
+  instrument: Str,
+  wave: Str,
+  participants: Count.annotate({ description: "invite: participants with an address; remind (and invite --resend-links): those invited who have not answered." }),
+  alreadyInvited: Count.annotate({ description: "invite: of `participants`, those invited to the wave before." }),
+  withoutEmail: Count.annotate({ description: "invite: participants without an e-mail address (they answer on paper)." }),
+  resentLinks: Schema.Boolean
+}
+
+/** A real run: what was queued and delivered. */
+const mailedWave = Obj({
+  ...waveFields,
+  queued: Count.annotate({ description: "Messages new to the send log." }),
+  known: Count.annotate({ description: "Messages the send log already held (their key)." }),
+  alreadySent: Count,
+  transport: Schema.Literals(["smtp", "outbox"]),
+  total: Count.annotate({ description: "Messages pending when delivery began." }),
+  sent: Count,
+  failed: Count,
+  deferred: Count,
+  uncertain: Count,
+  failures: Schema.Array(Obj({ key: Str, recipient: Str, permanent: Schema.Boolean, uncertain: Schema.Boolean, error: Str })).annotate({ description: "The first 50 failures and deferrals." }),
+  seconds: Num
+})
+
+/** A dry run (--dry-run): what a run would do; nothing stored or sent. */
+const previewedWave = Obj({
+  dry_run: Schema.Literal(true),
+  ...waveFields,
+  link_base: Str.annotate({ description: "Where the links would point: <base-url>/s/." }),
+  would_be_refused: opt(Obj({ message: Str, confirm: Str }).annotate({ description: "The real run would be refused (exit 4): why, and the flag that confirms it." })),
+  transport: Schema.Literals(["smtp", "outbox"]),
+  destination: Str.annotate({ description: "The SMTP host and port (no credentials), or the outbox folder." }),
+  messages: Count,
+  would_queue: Count,
+  would_send: Count,
+  already_sent: Count,
+  already_queued: Count,
+  uncertain: Count,
+  failed: Count,
+  sample: Schema.Array(Obj({ key: Str, to: Str, subject: Str, locale: Str, attachments: Count })).annotate({ description: "The first messages that would be sent (up to 5)." })
+})
+
+/** `survey invite` and `survey remind`: a real run, or (with `dry_run: true`) a dry run. */
+export const mailed = Schema.Union([previewedWave, mailedWave])
+
+// ---------------------------------------------------------------------------------------------
+// survey report
+// ---------------------------------------------------------------------------------------------
+
+const share = Obj({ value: Str, label: Str, count: Count, share: Num })
+
+/** The paired comparison pre → post of a numeric or ordinal question (or the knowledge index). */
+const pairedFields = {
+  n: Count,
+  meanPre: Num,
+  meanPost: Num,
+  meanChange: Num,
+  ci95: nullable(Schema.Tuple([Num, Num])).annotate({ description: "95% confidence interval of the mean change; null with too few or constant differences." }),
+  t: nullable(Num),
+  df: nullable(Count),
+  pT: nullable(Num).annotate({ description: "p-value of the paired t-test, in full precision." }),
+  wilcoxon: Obj({ v: Num, p: nullable(Num), method: Schema.Literals(["exact", "normal"]), zeros: Count }),
+  dz: nullable(Num).annotate({ description: "Cohen's d_z." }),
+  rankBiserial: nullable(Num).annotate({ description: "Matched-pairs rank-biserial correlation." })
+}
+const paired = Obj(pairedFields)
+const suppressedMark = Obj({ suppressed: Schema.Literal(true) })
+
+const questionWave = Obj({ n: Count, suppressed: Schema.Boolean, shares: Schema.Array(share), mean: nullable(Num), median: nullable(Num) })
+
+const questionResult = Obj({
+  id: Str,
+  type: Schema.Literals(["likert5", "likert7", "scale", "single", "multiple", "number", "text", "knowledge"]),
+  label: Str,
+  waves: ById(questionWave).annotate({ description: "Keyed by wave." }),
+  paired: Schema.Union([paired, suppressedMark, Obj({ unpaired: Schema.Literal(true) }), Schema.Null]).annotate({ description: "Pre → post, when both waves ask it; {suppressed: true} when hidden, {unpaired: true} when only one wave asks it." }),
+  shift: nullable(Schema.Array(Obj({ value: Str, label: Str, pre: Num, post: Num, change: Num }))).annotate({ description: "Single-choice and knowledge questions: shares among those who answered both waves." }),
+  mcnemar: nullable(Obj({ b: Count, c: Count, statistic: nullable(Num), p: nullable(Num), exactP: nullable(Num), method: Schema.Literals(["exact", "chi-square"]) })),
+  freeText: nullable(ById(Schema.Array(Obj({ text: Str, count: Count })))).annotate({ description: "Text questions: the answers with their counts, keyed by wave." })
+})
+
+const groupResult = Obj({
+  key: Str,
+  label: Str,
+  suppressed: Schema.Boolean,
+  response: Obj({
+    waves: ById(Obj({ registered: Count, invited: Count, answered: Count, rate: nullable(Num) })).annotate({ description: "Keyed by wave; empty when the group is suppressed." }),
+    paired: nullable(Count)
+  }),
+  knowledge: Schema.Union([Obj({ ...pairedFields, items: Count }), suppressedMark, Schema.Null]).annotate({ description: "The knowledge index (share of knowledge items correct), pre → post." }),
+  questions: Schema.Array(questionResult)
+})
+
+/** The whole impact report, as `--format json` holds it (with snake_case keys here). */
+const surveyReport = Obj({
+  instrument: Obj({ id: Str, version: Count, title: Str }),
+  dialogue: Str,
+  by: Str.annotate({ description: "all, site, country, region, subregion, format or category:<name>." }),
+  waves: Schema.Array(Str),
+  pairedWaves: nullable(Schema.Tuple([Str, Str])),
+  includeMirror: Schema.Boolean,
+  suppressionThreshold: Count,
+  locale: Str,
+  pools: Schema.Array(Obj({ pool: Schema.Literals(["main", "mirror"]), groups: Schema.Array(groupResult) })),
+  methods: Str,
+  simulatedResponses: Count.annotate({ description: "Responses written by `survey simulate`: not real answers." }),
+  responses: Count
+})
+
+/** `survey report`: the files written, in the order of --format, and the report itself. */
+export const reported = Obj({
+  formats: Schema.Array(Schema.Literals(["html", "csv", "json"])),
+  files: Files,
+  report: surveyReport
+})

@@ -1,0 +1,95 @@
+// The contract cases of the survey commands: invitations and reminders to the outbox (real and
+// dry runs, a refusal reported), a paper import, simulated answers, the exports, the report in
+// three formats, and the form server started, read and stopped.
+import { spawn } from "node:child_process"
+import { existsSync } from "node:fs"
+import { readFile, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { bin } from "../run.js"
+import type { Case, Ran } from "./case.js"
+
+/** The outbox (no SMTP_URL), links to a public address. */
+const outbox = { SMTP_URL: undefined, CONVENE_SURVEY_URL: "https://survey.example.org" }
+
+const expect = (ok: boolean, message: string): void => {
+  if (!ok) throw new Error(message)
+}
+
+/** Writes paper.csv: two questionnaires of participants without an e-mail address. */
+const paperCsv = async (dir: string): Promise<void> => {
+  const [header, ...lines] = (await readFile(join(dir, "participants.csv"), "utf8")).trim().split("\n")
+  const columns = header!.split(",")
+  const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v])))
+  const offline = rows.filter((r) => r["email"] === "" || r["email"] === undefined).slice(0, 2)
+  expect(offline.length === 2, "participants.csv has fewer than 2 participants without an e-mail address")
+  await writeFile(join(dir, "paper.csv"), `code,internet-use,hours-online\n${offline[0]!["code"]},several-times-a-day,3\n${offline[1]!["code"]},never,2.5\n`)
+}
+
+/** Starts the server, waits for its JSON on stdout, stops it with SIGINT. */
+const serveOnce = (dir: string, args: ReadonlyArray<string>): Promise<Ran> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1" } })
+    let stdout = ""
+    let stderr = ""
+    let stopping = false
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`survey serve printed no JSON in 60 s:\n${stdout}\n${stderr}`))
+    }, 60_000)
+    child.stdout.on("data", (d) => {
+      stdout += String(d)
+      if (stopping) return
+      try {
+        JSON.parse(stdout)
+      } catch {
+        return
+      }
+      stopping = true
+      child.kill("SIGINT")
+    })
+    child.stderr.on("data", (d) => (stderr += String(d)))
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? 1, stdout, stderr })
+    })
+  })
+
+export const surveyCases: ReadonlyArray<Case> = [
+  // over SMTP the default address (this machine) would be refused: a dry run says so, exit 0, no connection
+  {
+    args: ["survey", "invite", "--wave", "pre", "--dry-run"],
+    env: { SMTP_URL: "smtp://127.0.0.1:9", CONVENE_SURVEY_URL: undefined },
+    check: (j) => expect(j.dry_run === true && j.would_be_refused?.confirm === "--allow-localhost", "expected dry_run and would_be_refused")
+  },
+  { args: ["survey", "invite", "--wave", "pre", "--dry-run"], env: outbox, check: (j) => expect(j.already_invited === 0 && j.would_send === j.participants && j.link_base === "https://survey.example.org/s/", "dry run: expected everyone to be invited") },
+  { args: ["survey", "invite", "--wave", "pre"], env: outbox, check: (j) => expect(j.sent === j.participants && j.transport === "outbox" && j.without_email > 0, "expected every participant with an address invited") },
+  { args: ["survey", "remind", "--wave", "pre", "--dry-run"], env: outbox, check: (j) => expect(j.dry_run === true && j.would_send === j.participants, "expected every invited participant to be reminded") },
+  { args: ["survey", "remind", "--wave", "pre"], env: outbox },
+  { args: ["survey", "invite", "--wave", "during"], env: outbox, error: true, exit: 2 },
+  { args: ["survey", "import", "paper.csv", "--wave", "pre", "--dry-run"], before: paperCsv, check: (j) => expect(j.dry_run === true && j.imported === 2 && j.sample.length === 2, "expected 2 responses that would be imported") },
+  { args: ["survey", "import", "paper.csv", "--wave", "pre"], check: (j) => expect(j.imported === 2 && j.answers === 4 && j.skipped_existing === 0, "expected 2 responses imported") },
+  { args: ["survey", "import", "paper.csv", "--wave", "pre"], error: true, exit: 2 },
+  { args: ["survey", "simulate", "--seed", "3", "--participants", "260", "--dry-run"], check: (j) => expect(j.dry_run === true && j.registered > 0 && j.files.length === 0, "expected a dry run registering nobody") },
+  {
+    args: ["survey", "simulate", "--seed", "3", "--participants", "260"],
+    check: (j) => expect(j.registered > 0 && j.files.length === 1 && existsSync(j.files[0]) && j.responses.pre !== undefined, "expected simulated participants registered from one CSV")
+  },
+  { args: ["survey", "export", "--format", "csv,xlsform", "--wave", "pre"], check: (j) => expect(j.files.length === 2 && j.rows > 0 && j.questions > 0 && j.files.every((f: string) => existsSync(f)), "expected the CSV and the XLSForm") },
+  { args: ["survey", "export", "--format", "csv"], check: (j) => expect(j.wave === null && j.files.length === 1 && j.locales === undefined, "expected every wave in one CSV") },
+  { args: ["survey", "export", "--format", "xlsform"], error: true, exit: 2 },
+  {
+    args: ["survey", "report", "--by", "region", "--format", "html,csv,json"],
+    check: (j) => {
+      expect(j.files.length === 3 && j.formats.join() === "html,csv,json", "expected three files")
+      expect(j.report.simulated_responses > 0 && j.report.paired_waves?.join() === "pre,post", "expected simulated responses and paired waves")
+      const all = j.report.pools.find((p: { pool: string }) => p.pool === "main").groups.find((g: { key: string }) => g.key === "all")
+      expect(all.knowledge.mean_post > all.knowledge.mean_pre, "expected the knowledge index to go up")
+    }
+  },
+  { args: ["survey", "report", "--by", "planet"], error: true, exit: 2 },
+  {
+    args: ["survey", "serve", "--port", "0"],
+    run: serveOnce,
+    check: (j) => expect(/^http:\/\/127\.0\.0\.1:\d+$/.test(j.url) && j.port > 0 && j.surveys === `${j.url}/s/<token>`, "expected the server's address")
+  }
+]
