@@ -11,7 +11,7 @@ import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { ConnectionError, InputError, MigrationsPending, StoreError } from "../domain/Errors.js"
 import type { LockWait } from "./dialect/lock.js"
-import { migrationProvider } from "./migrations/index.js"
+import { migrationProvider, migrations } from "./migrations/index.js"
 import type { Tables } from "./Tables.js"
 
 /**
@@ -163,6 +163,24 @@ export const pendingMigrations = async (db: Kysely<Tables>): Promise<Array<strin
   (await (await migratorFor(db)).getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name)
 
 /**
+ * Whether every known migration has run, in one cheap look at the migration table (two short
+ * queries), so that opening an up-to-date database does not pay for Kysely's migrator (which
+ * creates its tables when missing, introspects the catalog and takes its lock row: eight
+ * statements). False whenever in doubt (no table, a migration missing, one unknown to this
+ * version): the caller then asks the migrator, which decides and reports as before.
+ */
+const migrationsUpToDate = async (db: Kysely<Tables>): Promise<boolean> => {
+  const { rows } = await sql<{ schema: string | null; present: boolean }>`
+    select current_schema() as schema, to_regclass(quote_ident(current_schema()) || '.kysely_migration') is not null as present`.execute(db)
+  const found = rows[0]
+  if (found === undefined || found.schema === null || !found.present) return false
+  const ran = await sql<{ name: string }>`select name from ${sql.table(`${found.schema}.kysely_migration`)}`.execute(db)
+  const known = Object.keys(migrations)
+  const names = new Set(ran.rows.map((r) => r.name))
+  return names.size === known.length && known.every((name) => names.has(name))
+}
+
+/**
  * When the store migrates the database it opens:
  * - `undefined` (the default): the embedded PGlite is migrated; a PostgreSQL with pending
  *   migrations is refused with {@link MigrationsPending}, since a shared server is migrated only
@@ -207,8 +225,10 @@ export class Database extends Context.Service<Database, DatabaseShape>()("conven
           try: async () => {
             const opened = await openDatabase(options)
             try {
-              if (config.migrate ?? opened.dialect === "pglite") await migrateToLatest(opened.db)
-              else if (config.migrate === undefined) {
+              if (config.migrate === false || (await migrationsUpToDate(opened.db))) {
+                // nothing to run or to check
+              } else if (config.migrate ?? opened.dialect === "pglite") await migrateToLatest(opened.db)
+              else {
                 const pending = await pendingMigrations(opened.db)
                 if (pending.length > 0) throw new MigrationsPending({ location: opened.location, pending })
               }
