@@ -62,7 +62,7 @@ convene("timeline", "status", "--as-of", "2027-04-20", "--by", "country")
 // the synchronized day across every zone
 convene("schedule", "plan")
 convene("schedule", "show", "--site", "np-kathmandu")
-for (const format of ["ics", "html", "json", "csv"]) convene("schedule", "export", "--format", format)
+convene("schedule", "export", "--format", "ics,html,json,csv")
 // every site's kit, in its own language, then mailed to its fellow (the outbox: no SMTP_URL)
 convene("kit", "check")
 convene("kit", "build", "--all")

@@ -35,7 +35,7 @@ describe("convene mail", () => {
   it("status on an empty send log", async () => {
     const r = await conveneJson(dir, ["mail", "status"], noMail)
     expect(r.code, r.stderr).toBe(0)
-    expect(r.json).toMatchObject({ destination: "outbox", total: 0, queued: 0, sent: 0, failed: 0, latestErrors: [] })
+    expect(r.json).toMatchObject({ transport: "outbox", destination: expect.stringMatching(/out[\\/]outbox$/), total: 0, queued: 0, sent: 0, failed: 0, latest_errors: [] })
     const text = await convene(dir, ["mail", "status"], noMail)
     expect(text.stdout).toContain("Mail goes to: outbox out/outbox.")
     expect(text.stdout).toContain("0 messages: 0 sent, 0 failed, 0 queued, 0 sending, 0 uncertain.")
@@ -88,9 +88,9 @@ describe("convene mail", () => {
     expect(status.code, status.stderr).toBe(0)
     expect(status.json).toMatchObject({
       uncertain: 2,
-      uncertainMessages: [
-        { key: "invite:u-1", recipient: "inviteu1@example.org", messageId: messageIdFor("invite:u-1") },
-        { key: "invite:u-2", recipient: "inviteu2@example.org", messageId: messageIdFor("invite:u-2") }
+      uncertain_messages: [
+        { key: "invite:u-1", recipient: "inviteu1@example.org", message_id: messageIdFor("invite:u-1") },
+        { key: "invite:u-2", recipient: "inviteu2@example.org", message_id: messageIdFor("invite:u-2") }
       ]
     })
     const marked = await convene(dir, ["mail", "flush", "--mark-sent", messageIdFor("invite:u-1")], noMail)

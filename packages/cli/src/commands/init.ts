@@ -8,7 +8,8 @@ export default class Init extends ConveneCommand {
   static override examples = [
     "<%= config.bin %> init my-dialogue",
     '<%= config.bin %> init my-dialogue --title "Our future with AI"',
-    "<%= config.bin %> init wti --example we-the-internet"
+    "<%= config.bin %> init wti --example we-the-internet",
+    "<%= config.bin %> init wti --example we-the-internet --json   # {dir, example, files}: the workspace and every file written"
   ]
   static override args = { dir: Args.string({ description: "The folder to create the workspace in (created if missing).", default: "." }) }
   static override flags = {
@@ -16,6 +17,7 @@ export default class Init extends ConveneCommand {
     title: Flags.string({ summary: "The dialogue's title (default: the folder name)." }),
     force: Flags.boolean({ summary: "Write into a folder that already holds files." })
   }
+  static override output = () => import("../json/schedule.js").then((m) => m.init)
 
   async run() {
     const { args, flags } = await this.parse(Init)
@@ -24,6 +26,7 @@ export default class Init extends ConveneCommand {
     this.log(`Created ${flags.example === undefined ? "a blank dialogue workspace" : `the ${flags.example} example`} in ${result.dir}:`)
     for (const f of result.files) this.log(`  ${f}`)
     this.log("\nNext: cd into it, then `convene fellows import fellows.csv`, `convene sites import sites.csv`, `convene timeline status`.")
-    return result
+    const { join } = await import("node:path")
+    return { dir: result.dir, example: flags.example ?? null, files: result.files.map((f) => join(result.dir, f)) }
   }
 }

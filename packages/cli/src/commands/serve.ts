@@ -9,14 +9,16 @@ export default class Serve extends ConveneCommand {
     "Security: Origin/Sec-Fetch-Site checks and a per-form token against CSRF, a body size limit (--max-body for survey forms; results forms take up to eight times as much, for a site's ballots), rate limits per link and, for unknown links, per client address; no stack traces in pages, no tokens in the request log (a link is logged by the first characters of its hash). Behind a proxy, pass --public-url and --trust-proxy. Several instances can share one PostgreSQL database (DATABASE_URL) behind a load balancer.",
     "The staff's live view of the results day: with a staff token (the environment variable CONVENE_STAFF_TOKEN, or --staff-token-file PATH; at least 24 characters), /live shows every site following the sun with its state, coverage per region and country, and provisional shares; /live.json gives the same data. Open /live?token=TOKEN once in a browser (the token is swapped for a cookie and leaves the address bar) or send Authorization: Bearer TOKEN. Without a token the live view does not exist (docs/results-live.md).",
     "The public results portal at /portal/ (/ leads there): until the embargo ends (convene.yaml results.release) a page that says when the results will be published, in UTC and in the reader's zone; after it, the files `convene results publish` wrote (out/portal/, or --portal DIR). A country released later keeps its page saying when until its own instant.",
-    "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command."
+    "GET /healthz answers ok, for load balancers. `convene survey serve` is the same command.",
+    "With --json, one line of JSON is printed on stdout once the server listens: {url, host, port, surveys, results, portal, live, live_json, healthz, as_of} (with --port 0, the port it chose); the request log then goes to stderr, and nothing more is printed on stdout."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> serve",
     "<%= config.bin %> serve --port 8080 --host 0.0.0.0",
     "<%= config.bin %> serve --as-of 2027-05-01T10:00:00Z   # rehearse before the wave opens",
     "DATABASE_URL=postgres://survey@db/convene <%= config.bin %> serve --host 0.0.0.0 --public-url https://survey.example.org --trust-proxy",
-    "CONVENE_STAFF_TOKEN=$(openssl rand -base64 32) <%= config.bin %> serve --as-of 2027-05-15T12:00:00Z   # the live view (/live), mid-day"
+    "CONVENE_STAFF_TOKEN=$(openssl rand -base64 32) <%= config.bin %> serve --as-of 2027-05-15T12:00:00Z   # the live view (/live), mid-day",
+    "<%= config.bin %> serve --port 0 --json | head -n 1   # one JSON line once it listens: {url, port, …}"
   ]
   static override flags = {
     ...workspaceFlags,
@@ -30,10 +32,12 @@ export default class Serve extends ConveneCommand {
     portal: Flags.string({ summary: "The folder of the published results portal served at /portal/ after the embargo (default: the workspace's out/portal/)." }),
     "as-of": Flags.string({ summary: "Serve as if it were this instant (ISO 8601, e.g. 2027-05-01T10:00:00Z), with time running on from there: a rehearsal before the wave opens. The wave windows are checked against it." })
   }
+  static override output = () => import("../json/schedule.js").then((m) => m.served)
 
   async run() {
     // `survey serve` is this command under its old name: parse with whichever class runs
     const { flags } = await this.parse(this.constructor as typeof Serve)
+    const json = this.jsonEnabled()
     await this.runInWorkspace(flags, async (ws) => {
       const [{ serveSurveys }, { withClockAsOf }] = await Promise.all([import("@convene/core/server"), import("@convene/core/infra")])
       if (flags["public-url"] !== undefined && !/^https?:\/\/[^/]+/.test(flags["public-url"])) this.error(`--public-url: expected an http(s) URL, got "${flags["public-url"]}".`, { exit: 2 })
@@ -50,9 +54,15 @@ export default class Serve extends ConveneCommand {
         maxBodyBytes: flags["max-body"] * 1024,
         maxResultsBodyBytes: flags["max-body"] * 8 * 1024,
         staffToken,
-        log: flags.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+        // with --json, stdout holds the one JSON line printed on listening: the request log goes to stderr
+        log: flags.quiet ? undefined : (line) => (json ? process.stderr : process.stdout).write(`${new Date().toISOString()} ${line}\n`),
         onListening: ({ host, port }) => {
           const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+          if (json) {
+            const live = staffToken === undefined ? null : `${base}/live`
+            const listening = { url: base, host, port, surveys: `${base}/s/<token>`, results: `${base}/results/<token>`, portal: `${base}/portal/`, live, liveJson: live === null ? null : `${base}/live.json`, healthz: `${base}/healthz`, asOf: asOf?.toISOString() ?? null }
+            process.stdout.write(`${JSON.stringify(this.toSuccessJson(listening))}\n`)
+          }
           process.stderr.write(`Form server on ${base}/s/<token> (surveys) and ${base}/results/<token> (results); the results portal on ${base}/portal/ — Ctrl-C stops it.\n`)
           if (staffToken !== undefined) process.stderr.write(`Live view for staff on ${base}/live (open ${base}/live?token=<the staff token> once) and ${base}/live.json.\n`)
         }

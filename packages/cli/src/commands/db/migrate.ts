@@ -8,6 +8,7 @@ export default class DbMigrate extends ConveneCommand {
   ].join("\n\n")
   static override examples = ["<%= config.bin %> db migrate", "<%= config.bin %> db migrate --database-url postgres://localhost/convene"]
   static override flags = { ...workspaceFlags }
+  static override output = () => import("../../json/schedule.js").then((m) => m.migrated)
 
   async run() {
     const { flags } = await this.parse(DbMigrate)
@@ -27,7 +28,7 @@ export default class DbMigrate extends ConveneCommand {
             : `Vacuumed the embedded database and rewrote ${reclaimed.rewritten.join(", ")}: ${mb(reclaimed.before)} MB → ${mb(reclaimed.after)} MB.`
         )
       }
-      return { dialect: opened.dialect, location: opened.location, applied: ran, ...(reclaimed === undefined ? {} : { reclaimed }) }
+      return { dialect: opened.dialect, location: opened.location, applied: ran, reclaimed: reclaimed ?? null }
     } finally {
       await opened.db.destroy()
     }

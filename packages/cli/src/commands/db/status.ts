@@ -4,6 +4,7 @@ export default class DbStatus extends ConveneCommand {
   static override summary = "List the database migrations and whether each has run, and the time-zone data in use."
   static override examples = ["<%= config.bin %> db status", "<%= config.bin %> db status --json"]
   static override flags = { ...workspaceFlags }
+  static override output = () => import("../../json/schedule.js").then((m) => m.dbStatus)
 
   async run() {
     const { flags } = await this.parse(DbStatus)
@@ -20,7 +21,7 @@ export default class DbStatus extends ConveneCommand {
       const { tzSources } = await import("@convene/core/tz")
       const tz = tzSources()
       this.log(`Time-zone data: tz ${tz.chosen.version} from ${tz.chosen.source} (package: ${tz.package.version}${tz.system === undefined ? "; no system zoneinfo with a known release" : `; ${tz.system.source}: ${tz.system.version}`}).`)
-      return { dialect: opened.dialect, location: opened.location, migrations, tz }
+      return { dialect: opened.dialect, location: opened.location, migrations, tz: { ...tz, system: tz.system ?? null } }
     } finally {
       await opened.db.destroy()
     }

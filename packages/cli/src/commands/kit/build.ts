@@ -28,6 +28,7 @@ export default class KitBuild extends ConveneCommand {
     out: Flags.string({ summary: "Output folder (default: the workspace's out/kits/)." }),
     force: Flags.boolean({ summary: "Rebuild even the kits whose inputs did not change." })
   }
+  static override output = () => import("../../json/kit.js").then((m) => m.built)
 
   async run() {
     const { flags } = await this.parse(KitBuild)
@@ -58,6 +59,6 @@ export default class KitBuild extends ConveneCommand {
       const other = result.kits.filter((k) => language(k.locale.used) !== language(k.locale.requested)).length
       this.log(`Built ${counted(result.built, "kit")} in ${out}/, skipped ${result.skipped} unchanged; ${result.kits.length - other} in their site's language, ${other} in the source locale for want of a catalog (\`convene kit check\` lists them).`)
     }
-    return result
+    return { ...result, files: result.kits.filter((k) => !k.skipped).map((k) => k.zip) }
   }
 }

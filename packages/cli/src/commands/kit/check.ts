@@ -22,6 +22,7 @@ export default class KitCheck extends ConveneCommand {
     strict: Flags.boolean({ summary: "Also fail (exit 1) when anything is missing; a broken file fails (exit 2) with or without it." }),
     verbose: Flags.boolean({ char: "v", summary: "List every missing key and every falling-back site." })
   }
+  static override output = () => import("../../json/kit.js").then((m) => m.checked)
 
   async run() {
     const { flags } = await this.parse(KitCheck)
@@ -80,7 +81,7 @@ export default class KitCheck extends ConveneCommand {
     }
     this.log(report.complete ? "\nEverything the dialogue's locales and sites use is translated." : "\nSomething is missing" + (flags.strict ? "." : " (--strict makes this an error)."))
     if (flags.strict && !report.complete) {
-      if (this.jsonEnabled()) this.logJson(report)
+      if (this.jsonEnabled()) this.logJson(this.toSuccessJson(report))
       this.exit(report.problems.length > 0 ? 2 : 1)
     }
     if (!flags.strict && report.problems.length > 0) process.exitCode = 2

@@ -27,6 +27,7 @@ export default class KitSend extends ConveneCommand {
     "link-base": Flags.string({ summary: "URL where the zips are published, for kits too large to attach." }),
     rate: Flags.string({ summary: "At most this many messages per second over SMTP (e.g. 5 or 0.5)." })
   }
+  static override output = () => import("../../json/kit.js").then((m) => m.sent)
 
   async run() {
     const { flags } = await this.parse(KitSend)

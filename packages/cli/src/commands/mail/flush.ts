@@ -37,6 +37,7 @@ Exit status: 0 when everything went out, 1 when some message failed, was deferre
       exclusive: ["resend-uncertain"]
     })
   }
+  static override output = () => import("../../json/kit.js").then((m) => m.flushed)
 
   async run() {
     const { flags, argv } = await this.parse(MailFlush)

@@ -18,6 +18,7 @@ export default class MailStatus extends ConveneCommand {
     purpose: Flags.string({ summary: "Only messages with this purpose, e.g. kit or survey-invite." }),
     errors: Flags.integer({ summary: "How many of the latest errors to list.", default: 10, min: 0 })
   }
+  static override output = () => import("../../json/kit.js").then((m) => m.status)
 
   async run() {
     const { flags } = await this.parse(MailStatus)
@@ -48,6 +49,6 @@ export default class MailStatus extends ConveneCommand {
       this.table(status.latestErrors.map((e) => ({ ...e, error: e.error.replace(/\s+/g, " ").slice(0, 100) })), ["key", "recipient", "status", "attempts", "error"])
     }
     if (status.queued > 0) this.log(`\n${counted(status.queued, "message")} still to go out: \`convene mail flush\` sends them.`)
-    return { destination: "smtpUrl" in transport ? "smtp" : "outbox", ...status }
+    return { transport: "smtpUrl" in transport ? ("smtp" as const) : ("outbox" as const), destination: "smtpUrl" in transport ? new URL(transport.smtpUrl).host : transport.outboxDir, ...status }
   }
 }

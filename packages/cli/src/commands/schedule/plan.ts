@@ -11,6 +11,7 @@ export default class SchedulePlan extends ConveneCommand {
     ...workspaceFlags,
     "include-mirror": Flags.boolean({ summary: "Plan mirror sites too (they normally hold their dialogue later, in the mirror phase)." })
   }
+  static override output = () => import("../../json/schedule.js").then((m) => m.planned)
 
   async run() {
     const { flags } = await this.parse(SchedulePlan)
@@ -30,6 +31,6 @@ export default class SchedulePlan extends ConveneCommand {
     for (const w of plan.warnings.slice(0, 20)) this.log(`  ${w.site}${w.block === undefined ? "" : `/${w.block}`}: ${w.message}`)
     if (plan.warnings.length > 20) this.log(`  … and ${plan.warnings.length - 20} more (see --json or \`convene schedule show --site ID\`)`)
     this.log("\n`convene schedule show` prints it; `convene schedule export --format json|csv` writes it.")
-    return { ...plan, tz }
+    return { ...plan, tz, mirrorLeftOut }
   }
 }

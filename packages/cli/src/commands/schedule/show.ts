@@ -5,6 +5,7 @@ export default class ScheduleShow extends ConveneCommand {
   static override summary = "Print the stored plan: sites in follow-the-sun order, or one site's day."
   static override examples = ["<%= config.bin %> schedule show", "<%= config.bin %> schedule show --site np-kathmandu", "<%= config.bin %> schedule show --json"]
   static override flags = { ...workspaceFlags, site: Flags.string({ summary: "Show this site's day, block by block." }) }
+  static override output = () => import("../../json/schedule.js").then((m) => m.shown)
 
   async run() {
     const { flags } = await this.parse(ScheduleShow)
@@ -23,7 +24,7 @@ export default class ScheduleShow extends ConveneCommand {
         this.table(site.moments.map((m) => ({ moment: m.id, local: `${m.start_local.slice(11)}–${m.end_local.slice(11)}`, date: m.start_local.slice(0, 10), joins: m.joins ? "yes" : "no (outside the window)" })), ["moment", "local", "date", "joins"])
       }
       for (const w of site.warnings) this.log(`⚠ ${w.block === undefined ? "" : `${w.block}: `}${w.message}`)
-      return plan
+      return { ...plan, stale, tz: tz ?? null }
     }
     this.log(`${plan.day}: ${plan.sites.length} sites in follow-the-sun order, ${plan.span.start_utc} → ${plan.span.end_utc} (${plan.span.hours} h)${tz === undefined ? "" : `, tz ${tz.version}`}\n`)
     this.table(
@@ -33,6 +34,6 @@ export default class ScheduleShow extends ConveneCommand {
     const peak = Math.max(...plan.hourly.map((h) => h.sites))
     this.log("\nSites in session per UTC hour:")
     for (const h of plan.hourly) this.log(`  ${h.hour_utc.slice(5, 16).replace("T", " ")}Z ${"█".repeat(Math.round((h.sites / peak) * 40)).padEnd(40)} ${h.sites}`)
-    return plan
+    return { ...plan, stale, tz: tz ?? null }
   }
 }

@@ -17,6 +17,7 @@ export default class ScheduleSlot extends ConveneCommand {
     date: Flags.string({ summary: "The date whose UTC offsets apply, YYYY-MM-DD (default: today)." }),
     top: Flags.integer({ summary: "How many slots to list.", default: 5, min: 1, max: 96 })
   }
+  static override output = () => import("../../json/schedule.js").then((m) => m.slots)
 
   async run() {
     const { flags } = await this.parse(ScheduleSlot)

@@ -17,6 +17,7 @@ export default class TimelineDone extends ConveneCommand {
     note: Flags.string({ summary: "A short note kept with the record." }),
     undo: Flags.boolean({ summary: "Forget the milestone at these sites instead." })
   }
+  static override output = () => import("../../json/schedule.js").then((m) => m.recorded)
 
   async run() {
     const { args, flags } = await this.parse(TimelineDone)

@@ -5,6 +5,7 @@ export default class TimelineShow extends ConveneCommand {
   static override summary = "Show the phases and milestones, and which phase is current."
   static override examples = ["<%= config.bin %> timeline show", "<%= config.bin %> timeline show --as-of 2027-05-15"]
   static override flags = { dir: workspaceFlags.dir, "as-of": Flags.string({ summary: "The date to judge by, YYYY-MM-DD (default: today)." }) }
+  static override output = () => import("../../json/schedule.js").then((m) => m.timeline)
 
   async run() {
     const { flags } = await this.parse(TimelineShow)

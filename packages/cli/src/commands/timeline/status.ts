@@ -14,6 +14,7 @@ export default class TimelineStatus extends ConveneCommand {
     "as-of": Flags.string({ summary: "The date to judge by, YYYY-MM-DD (default: today)." }),
     by: Flags.string({ summary: "Show sites, countries or both.", options: ["site", "country", "both"], default: "both" })
   }
+  static override output = () => import("../../json/schedule.js").then((m) => m.readiness)
 
   async run() {
     const { flags } = await this.parse(TimelineStatus)
