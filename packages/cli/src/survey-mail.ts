@@ -6,6 +6,7 @@ import { progressBar } from "./progress.js"
 import { baseUrlFlag, instrumentFlag, positive, rateFlag, waveFlag } from "./survey-flags.js"
 import { uncertainLine } from "./mail-uncertain.js"
 import { counted } from "./plural.js"
+import { printMailPreview } from "./mail-preview.js"
 
 export const surveyMailFlags = {
   ...workspaceFlags,
@@ -14,7 +15,8 @@ export const surveyMailFlags = {
   instrument: instrumentFlag,
   "base-url": baseUrlFlag,
   "allow-localhost": Flags.boolean({ summary: "Mail links to this machine (the default --base-url) over SMTP anyway: a rehearsal. Without it they are refused (exit 4); the outbox folder takes them." }),
-  rate: rateFlag
+  rate: rateFlag,
+  "dry-run": Flags.boolean({ summary: "Say who would be mailed (counts and the first recipients); store, queue and send nothing, open no connection." })
 }
 
 interface SurveyMailFlags {
@@ -27,20 +29,32 @@ interface SurveyMailFlags {
   readonly rate?: string | undefined
   readonly "resend-links"?: boolean | undefined
   readonly "allow-localhost"?: boolean | undefined
+  readonly "dry-run"?: boolean | undefined
 }
 
 /** A command that mails a survey wave: invitations or reminders. */
 export abstract class SurveyMailCommand extends ConveneCommand {
   protected async mailWave(kind: "invite" | "remind", flags: SurveyMailFlags) {
     const rate = await positive("rate", flags.rate)
-    const bar = progressBar(kind === "invite" ? "invitations" : "reminders", !this.jsonEnabled())
+    const dryRun = flags["dry-run"] === true
+    const bar = progressBar(kind === "invite" ? "invitations" : "reminders", !this.jsonEnabled() && !dryRun)
     const result = await this.runInWorkspace(flags, async (ws) => {
       const [surveys, { resolveMailTransport }] = await Promise.all([import("@convene/core/surveys"), import("@convene/core/mail")])
       const transport = resolveMailTransport(ws.dir, process.env)
-      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, resendLinks: flags["resend-links"] === true, allowLocalhost: flags["allow-localhost"] === true, onProgress: (d: number, t: number) => bar.tick(d, t) }
+      const options = { wave: flags.wave, site: flags.site, instrument: flags.instrument, baseUrl: flags["base-url"], transport, rate, resendLinks: flags["resend-links"] === true, allowLocalhost: flags["allow-localhost"] === true, dryRun, onProgress: (d: number, t: number) => bar.tick(d, t) }
       return kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
     })
     bar.done()
+    if ("dry_run" in result) {
+      const what = kind === "remind" ? "reminder" : flags["resend-links"] === true ? "corrected link" : "invitation"
+      this.log(
+        kind === "invite" && flags["resend-links"] !== true
+          ? `Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} with an address (${result.alreadyInvited} invited before), ${result.withoutEmail} without one.`
+          : `Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} invited and not answered yet.`
+      )
+      printMailPreview({ log: (l) => this.log(l), table: (r, c) => this.table(r, c) }, result, { what, linkBase: result.link_base })
+      return result
+    }
     if (kind === "invite") {
       if (flags["resend-links"] === true) this.log(`Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} invited and not answered yet; ${counted(result.sent, "corrected link")} sent to ${flags["base-url"]}, ${result.alreadySent} already sent there before, ${result.failed} failed, ${result.deferred} deferred.`)
       else this.log(`Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} with an address; ${counted(result.sent, "invitation")} sent, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred.`)

@@ -183,6 +183,14 @@ export const isLocalUrl = (url: string): boolean => {
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || host === "::" || /^127\./.test(host)
 }
 
+/** What a dry run says of a run that would be refused for safety (exit status 4), instead of failing. */
+export interface WouldBeRefused {
+  /** Why, e.g. "--base-url http://localhost:8080 is on this machine: …". */
+  readonly message: string
+  /** The flag that would confirm it, e.g. `--allow-localhost`. */
+  readonly confirm: string
+}
+
 /**
  * The check of the public address that mailed links point at (`--base-url`): an http(s) URL
  * (else an InputError), and not on this machine (else Refused, exit status 4: nobody could open

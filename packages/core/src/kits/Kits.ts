@@ -15,7 +15,7 @@ import type { TzInfo } from "../domain/ZoneRules.js"
 import { fileWork, makeDir, sha256 } from "../infra/Files.js"
 import { tzInUse } from "../infra/TzData.js"
 import type { Workspace } from "../infra/Workspace.js"
-import { type MailTransportOptions, type OutgoingMessage, sendMessages, supersedeQueued } from "../mail/index.js"
+import { countSupersedable, type MailPreview, type MailTransportOptions, type OutgoingMessage, previewMessages, sendMessages, supersedeQueued } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
 import { latestPlan, planSites, tzWarning } from "../schedule/index.js"
 import { readBallots } from "../results/index.js"
@@ -197,11 +197,15 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
   return { renderer, inputs, stored, unasked: unaskedVoteBlocks(ballots.ballots, ws.dialogue.agenda) }
 })
 
-const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions) {
+// with `dryRun` (kit send --dry-run), kits are rendered and zipped in memory and nothing is written
+const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions & { readonly dryRun?: boolean | undefined }) {
   const { renderer, inputs, stored, unasked } = yield* prepareKits(ws, options)
   const sites = inputs.map((i) => i.site)
   const out = options.outDir ?? join(ws.dir, "out", "kits")
-  yield* makeDir(out)
+  const dryRun = options.dryRun === true
+  /** The size of each zip a dry run would have written. */
+  const zipSizes = new Map<string, number>()
+  if (!dryRun) yield* makeDir(out)
   const warnings: Array<string> = []
   if (stored === undefined) warnings.push("No schedule is planned yet: times are computed now and the kits have no calendar file (run `convene schedule plan`).")
   else if (stored.stale) warnings.push("The stored schedule is stale (sites, day, agenda or moments changed): run `convene schedule plan` again.")
@@ -231,7 +235,23 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
       }
       const kit = yield* attempt(() => renderer.render(input))
       let files = kit.files
-      {
+      if (dryRun) {
+        const manifest = {
+          format: 1,
+          dialogue: ws.dialogue.id,
+          site: site.id,
+          locale: kit.locale,
+          inputs: kit.inputs,
+          inputs_hash: kit.inputsHash,
+          pdf: false,
+          files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) })),
+          ...(() => {
+            const tz = stored === undefined ? tzInUse() : stored.tz
+            return tz === undefined ? {} : { tz: { version: tz.version, source: tz.source } }
+          })()
+        }
+        zipSizes.set(site.id, zipKit(site.id, [...files, { path: "manifest.json", content: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) }]).length)
+      } else {
         const wanted = new Set(files.map((f) => f.path))
         const written = files
         yield* fileWork("write", dir, () => {
@@ -296,7 +316,7 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
     schedule: stored === undefined ? "computed" : stored.stale ? "stale" : "stored",
     warnings
   }
-  return { result, renderer, inputs, hashes: new Map(kits.map((k) => [k.site, k.inputsHash])) }
+  return { result, renderer, inputs, hashes: new Map(kits.map((k) => [k.site, k.inputsHash])), zipSizes }
 })
 
 /** How `kit send` mails the kits. */
@@ -312,6 +332,23 @@ export interface KitSendOptions {
   /** At most this many messages per second over SMTP. */
   readonly rate?: number | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
+  /**
+   * Work out the run without doing it: the kits that changed are rendered and zipped in memory
+   * (to know their size), and nothing is written, queued or sent; no connection is opened. The
+   * result is a {@link KitSendPreview}.
+   */
+  readonly dryRun?: boolean | undefined
+}
+
+/** What a dry run of `kit send` says: the kits it would build, the messages, and what the send log would do with them. */
+export interface KitSendPreview extends MailPreview {
+  /** Kits that changed since they were last built, and would be built first. */
+  readonly built: number
+  readonly attached: number
+  readonly linked: number
+  readonly noFellow: ReadonlyArray<string>
+  /** Queued messages of older kit versions that would be set aside. */
+  readonly superseded: number
 }
 
 /** The default attachment limit: most mail servers accept 10 MB. */
@@ -332,7 +369,8 @@ export const KIT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
  */
 export const sendKits = (ws: Workspace, options: KitSendOptions) =>
   Effect.scoped(Effect.gen(function*() {
-    const built = yield* buildKitsScoped(ws, { site: options.site, outDir: options.outDir })
+    const dryRun = options.dryRun === true
+    const built = yield* buildKitsScoped(ws, { site: options.site, outDir: options.outDir, dryRun })
     const limit = options.maxAttachmentBytes ?? KIT_ATTACHMENT_LIMIT
     const messages: Array<OutgoingMessage> = []
     const noFellow: Array<string> = []
@@ -343,7 +381,7 @@ export const sendKits = (ws: Workspace, options: KitSendOptions) =>
         noFellow.push(input.site.id)
         continue
       }
-      const bytes = yield* fileWork("read", kit.zip, () => statSync(kit.zip).size)
+      const bytes = built.zipSizes.get(input.site.id) ?? (yield* fileWork("read", kit.zip, () => statSync(kit.zip).size))
       const attach = bytes <= limit
       if (attach) attached++
       const intl = built.renderer.localeOf(input).intl
@@ -366,6 +404,11 @@ export const sendKits = (ws: Workspace, options: KitSendOptions) =>
     // a kit rebuilt since an earlier send was queued is a new version under a new key: the older
     // versions still queued are set aside explicitly, never sent with a zip they were not keyed with
     let superseded = 0
+    if (dryRun) {
+      for (const m of messages) superseded += yield* countSupersedable(m.key.slice(0, m.key.lastIndexOf(":") + 1), m.key)
+      const preview = yield* previewMessages(messages, options.transport)
+      return { built: built.result.built, attached, linked: messages.length - attached, noFellow, superseded, ...preview } satisfies KitSendPreview
+    }
     for (const m of messages) {
       const version = m.key.slice(m.key.lastIndexOf(":") + 1)
       superseded += (yield* supersedeQueued(m.key.slice(0, m.key.lastIndexOf(":") + 1), m.key, `superseded: the kit was rebuilt (now version ${version}); this older version is not sent`)).length

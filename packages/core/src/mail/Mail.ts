@@ -704,6 +704,94 @@ export const sendMessages = Effect.fn("Mail.send")(function*(
   return { ...enqueued, ...delivered }
 })
 
+/** One message a dry run would send: its recipient, subject and language (no body: it may hold links). */
+export interface MailSample {
+  readonly key: string
+  readonly to: string
+  readonly subject: string
+  readonly locale: string
+  readonly attachments: number
+}
+
+/**
+ * What {@link sendMessages} would do with these messages, worked out without writing or
+ * sending anything (a dry run): how many keys are new (`would_queue`), how many would go out
+ * in this run (`would_send`: the new ones and those of these keys still queued), and how many
+ * the send log already holds as sent, uncertain (never sent again on their own) or failed.
+ */
+export interface MailPreview {
+  readonly dry_run: true
+  /** Where they would go: `smtp` or `outbox` (no connection is opened). */
+  readonly transport: "smtp" | "outbox"
+  /** The SMTP host and port (no credentials), or the outbox folder. */
+  readonly destination: string
+  /** Distinct messages (keys) of the run. */
+  readonly messages: number
+  readonly would_queue: number
+  readonly would_send: number
+  readonly already_sent: number
+  /** Already in the send log as queued (an earlier run stopped, or deferred): sent by this run. */
+  readonly already_queued: number
+  /** In the send log as uncertain or being sent: not sent again on their own (`mail status`). */
+  readonly uncertain: number
+  /** In the send log as failed for good: not sent again. */
+  readonly failed: number
+  /** The first messages that would be sent (up to 5). */
+  readonly sample: ReadonlyArray<MailSample>
+}
+
+/** Where a transport delivers, for people: the SMTP host and port, or the outbox folder. */
+export const destinationOf = (transport: MailTransportOptions): string => ("smtpUrl" in transport ? new URL(transport.smtpUrl).host : transport.outboxDir)
+
+/**
+ * The dry run of {@link sendMessages}: checks the messages as enqueueing does (an
+ * {@link InputError} lists the malformed ones), reads the send log's status of their keys, and
+ * says what a real run would queue and send. Writes nothing, opens no connection.
+ *
+ * @example
+ * const preview = yield* previewMessages(messages, resolveMailTransport(ws.dir))
+ * // { dry_run: true, transport: "outbox", messages: 41, would_queue: 40, would_send: 40, already_sent: 1, sample: [...] }
+ */
+export const previewMessages = Effect.fn("Mail.preview")(function*(messages: ReadonlyArray<OutgoingMessage>, transport: MailTransportOptions) {
+  const problems = messages.flatMap(checkMessage)
+  if (problems.length > 0) {
+    return yield* new InputError({ summary: `${counted(problems.length, "problem")} in the messages to send; nothing would be queued.`, problems })
+  }
+  const unique = new Map<string, OutgoingMessage>()
+  for (const m of messages) if (!unique.has(m.key)) unique.set(m.key, m)
+  const repo = yield* MailRepo
+  const statuses = yield* repo.statusOfKeys([...unique.keys()])
+  let alreadySent = 0
+  let alreadyQueued = 0
+  let uncertain = 0
+  let failed = 0
+  const sample: Array<MailSample> = []
+  for (const m of unique.values()) {
+    const status = statuses.get(m.key)
+    if (status === "sent") alreadySent++
+    else if (status === "queued") alreadyQueued++
+    else if (status === "uncertain" || status === "sending") uncertain++
+    else if (status === "failed") failed++
+    if ((status === undefined || status === "queued") && sample.length < 5) {
+      sample.push({ key: m.key, to: typeof m.to === "object" ? m.to.address : m.to, subject: m.subject, locale: m.locale, attachments: m.attachments?.length ?? 0 })
+    }
+  }
+  const wouldQueue = unique.size - statuses.size
+  return {
+    dry_run: true,
+    transport: "smtpUrl" in transport ? "smtp" : "outbox",
+    destination: destinationOf(transport),
+    messages: unique.size,
+    would_queue: wouldQueue,
+    would_send: wouldQueue + alreadyQueued,
+    already_sent: alreadySent,
+    already_queued: alreadyQueued,
+    uncertain,
+    failed,
+    sample
+  } satisfies MailPreview
+})
+
 /** The send log's counts for one purpose (or all). */
 export interface MailCounts {
   readonly queued: number
@@ -862,6 +950,68 @@ export const confirmSent = Effect.fn("Mail.confirmSent")(function*(ids: Readonly
   }))
 })
 
+/** What `mail flush --dry-run` reports: what a flush would send, settle or leave, nothing done. */
+export interface FlushPreview {
+  readonly dry_run: true
+  readonly transport: "smtp" | "outbox"
+  readonly destination: string
+  /** Queued messages (of `purpose`) a flush would try to send, the uncertain ones requeued by `resendUncertain` included. */
+  readonly would_send: number
+  /** Of the queued ones, those that failed before (4xx, no connection) and would be retried. */
+  readonly deferred: number
+  /** Messages in doubt (uncertain, or left 'sending' by a run that stopped): sent again only with --resend-uncertain. */
+  readonly uncertain: number
+  /** How many of them --resend-uncertain would queue again (0 without it). */
+  readonly would_resend: number
+  /** What --mark-sent would do with each id given. */
+  readonly would_confirm: ReadonlyArray<ConfirmedMessage>
+  /** The first queued messages (up to 5). */
+  readonly sample: ReadonlyArray<MailSample & { readonly attempts: number }>
+}
+
+/**
+ * The dry run of a flush (with `resendUncertain` or `markSent` as `mail flush` takes them):
+ * counts what would be sent, retried or settled, and shows the first queued messages. Reads the
+ * send log only; opens no connection, writes no file.
+ *
+ * @example
+ * const preview = yield* previewFlush(resolveMailTransport(ws.dir), { purpose: "kit" })
+ * // { dry_run: true, transport: "outbox", would_send: 12, deferred: 1, uncertain: 0, ... }
+ */
+export const previewFlush = Effect.fn("Mail.previewFlush")(function*(
+  transport: MailTransportOptions,
+  options: { readonly purpose?: string; readonly resendUncertain?: boolean; readonly markSent?: ReadonlyArray<string> } = {}
+) {
+  const repo = yield* MailRepo
+  const counts = emptyCounts()
+  for (const g of yield* repo.countByPurposeAndStatus(options.purpose)) {
+    const status = g.status as "queued" | "sending" | "uncertain" | "sent" | "failed"
+    counts[status] += g.n
+    counts.deferred += g.deferred
+  }
+  const found = options.markSent === undefined || options.markSent.length === 0 ? [] : yield* repo.lookup(options.markSent)
+  const wouldConfirm = found.map((f): ConfirmedMessage => ({
+    id: f.id,
+    key: f.key,
+    result: f.status === undefined ? "unknown" : f.status === "uncertain" || f.status === "sending" ? "confirmed" : f.status === "sent" ? "already-sent" : "not-uncertain"
+  }))
+  // 'sending' rows of a live run are not taken by another; those of a dead run become uncertain
+  const uncertain = counts.uncertain + counts.sending
+  const wouldResend = options.resendUncertain === true ? uncertain : 0
+  const rows = yield* repo.queuedSample(options.purpose === undefined ? {} : { purpose: options.purpose }, 5)
+  return {
+    dry_run: true,
+    transport: "smtpUrl" in transport ? "smtp" : "outbox",
+    destination: destinationOf(transport),
+    would_send: counts.queued + wouldResend,
+    deferred: counts.deferred,
+    uncertain,
+    would_resend: wouldResend,
+    would_confirm: wouldConfirm,
+    sample: rows.map((r) => ({ key: r.idempotency_key, to: r.recipient, subject: r.subject, locale: r.locale, attachments: Number(r.attachments), attempts: r.attempts }))
+  } satisfies FlushPreview
+})
+
 /**
  * Sets aside the queued messages whose key starts with `prefix`, other than `keep`: older
  * versions of a message that changed (a kit rebuilt since), marked failed with `reason` and
@@ -874,4 +1024,15 @@ export const confirmSent = Effect.fn("Mail.confirmSent")(function*(ids: Readonly
 export const supersedeQueued = Effect.fn("Mail.supersedeQueued")(function*(prefix: string, keep: string, reason: string) {
   const repo = yield* MailRepo
   return yield* repo.supersede(prefix, keep, reason)
+})
+
+/**
+ * How many queued messages {@link supersedeQueued} would set aside: the dry run of `kit send`.
+ *
+ * @example
+ * yield* countSupersedable("kit:sn-dakar:awa@example.org:", "kit:sn-dakar:awa@example.org:5d41402abc4b2a76") // 1
+ */
+export const countSupersedable = Effect.fn("Mail.countSupersedable")(function*(prefix: string, keep: string) {
+  const repo = yield* MailRepo
+  return yield* repo.countSupersedable(prefix, keep)
 })

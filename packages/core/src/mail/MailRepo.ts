@@ -353,6 +353,40 @@ const make = (db: Db, run: Run, dialect: "pglite" | "postgres") => {
         return q.orderBy("last_attempt_at", "desc").orderBy("idempotency_key").limit(limit).execute()
       }),
 
+    /** The first queued messages, in key order (what a flush's dry run shows). */
+    queuedSample: (filter: SendLogFilter, limit: number) =>
+      run("reading queued messages", () =>
+        filtered(db.selectFrom("send_log").where("status", "=", "queued"), filter)
+          .select(["idempotency_key", "recipient", "subject", "locale", "attempts", sql<number>`jsonb_array_length(message -> 'attachments')`.as("attachments")])
+          .orderBy("idempotency_key")
+          .limit(limit)
+          .execute()
+      ),
+
+    /** The key and status of each id, a key or a Message-ID (with or without `<>`), without changing anything. */
+    lookup: (ids: ReadonlyArray<string>) =>
+      run("looking up messages", async () => {
+        const found: Array<{ id: string; key: string | undefined; status: string | undefined }> = []
+        for (const id of ids) {
+          const bare = id.replace(/^<|>$/g, "")
+          const row = await db
+            .selectFrom("send_log")
+            .select(["idempotency_key", "status"])
+            .where((eb) => eb.or([eb("idempotency_key", "=", id), eb("message_id", "=", `<${bare}>`)]))
+            .executeTakeFirst()
+          found.push({ id, key: row?.idempotency_key, status: row?.status })
+        }
+        return found
+      }),
+
+    /** How many queued messages {@link supersede} would set aside, without changing them. */
+    countSupersedable: (prefix: string, keep: string) =>
+      run("counting older versions of a message", async () => {
+        const rows = await sql<{ n: string }>`select count(*) as n from send_log
+          where starts_with(idempotency_key, ${prefix}) and idempotency_key <> ${keep} and status = 'queued' and ${leaseFree()}`.execute(db)
+        return Number(rows.rows[0]?.n ?? 0)
+      }),
+
     /** The status of the given keys (those in the log). */
     statusOfKeys: (keys: ReadonlyArray<string>) =>
       run("reading the status of known messages", async () => {

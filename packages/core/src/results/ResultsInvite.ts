@@ -6,11 +6,11 @@
 import * as Effect from "effect/Effect"
 import type { Fellow, Site } from "../domain/Registry.js"
 import { InputError, NotFound } from "../domain/Errors.js"
-import { linkBaseProblem } from "../domain/Values.js"
+import { linkBaseProblem, type WouldBeRefused } from "../domain/Values.js"
 import { sha256 } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor } from "../kits/index.js"
-import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
+import { type MailPreview, type MailTransportOptions, type OutgoingMessage, previewMessages, sendMessages } from "../mail/index.js"
 import { listRegistry } from "../registries/index.js"
 import { readBallots } from "./Ballots.js"
 import { resultsLinks } from "./ResultsLinks.js"
@@ -23,7 +23,11 @@ export interface ResultsInviteOptions {
   readonly baseUrl: string
   readonly transport: MailTransportOptions
   readonly rate?: number | undefined
-  /** Work out the messages, send and store nothing. */
+  /**
+   * Work out the messages, send and store nothing (no link, no send-log row, no connection):
+   * the result is a {@link ResultsInvitePreview}. A base URL that would be refused is reported
+   * as `would_be_refused` instead of failing.
+   */
   readonly dryRun?: boolean | undefined
   /** Accept a base URL on this machine (localhost, 127.0.0.1, ::1): for rehearsals only. */
   readonly allowLocalhost?: boolean | undefined
@@ -54,6 +58,16 @@ export interface ResultsInviteSummary {
   readonly uncertain: number
 }
 
+/** What a dry run of `results invite` says: the messages, and what the send log would do with them. */
+export interface ResultsInvitePreview extends MailPreview {
+  readonly baseUrl: string
+  readonly sites: number
+  readonly invitations: ReadonlyArray<ResultsInvitation>
+  /** Where the links would point: `<base-url>/results/` followed by each site's token. */
+  readonly link_base: string
+  readonly would_be_refused?: WouldBeRefused
+}
+
 
 /**
  * Mails the results link of one site (`site`) or of every site to its fellow, in the site's
@@ -65,8 +79,10 @@ export interface ResultsInviteSummary {
  * // { sites: 5, sent: 5, alreadySent: 0, ... }
  */
 export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspace, options: ResultsInviteOptions) {
-  const problem = linkBaseProblem(options.baseUrl, { allowLocalhost: options.allowLocalhost === true || options.dryRun === true, recipients: "fellows" })
-  if (problem !== undefined) return yield* problem
+  const problem = linkBaseProblem(options.baseUrl, { allowLocalhost: options.allowLocalhost === true, recipients: "fellows" })
+  // a dry run reports the refusal, with what the run would otherwise do; a bad address is still an input error
+  if (problem !== undefined && !(options.dryRun === true && problem._tag === "Refused")) return yield* problem
+  const wouldBeRefused: WouldBeRefused | undefined = problem?._tag === "Refused" ? { message: problem.what, confirm: problem.confirm } : undefined
   const { ballots } = yield* readBallots(ws.dir, ws.dialogue)
   if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md) before inviting fellows to enter results.", problems: [] })
   // the catalogs are checked before anything is stored
@@ -96,8 +112,18 @@ export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspa
       text: renderer.renderPage("mail", "results.text", site.id, site.locale, { ...values, subject })
     }
   })
-  const summary = { dryRun: options.dryRun === true, baseUrl: base, sites: sites.length, invitations }
-  if (options.dryRun === true) return { ...summary, queued: 0, alreadySent: 0, sent: 0, failed: 0, deferred: 0, uncertain: 0 } satisfies ResultsInviteSummary
+  if (options.dryRun === true) {
+    const preview = yield* previewMessages(messages, options.transport)
+    return {
+      baseUrl: base,
+      sites: sites.length,
+      invitations,
+      link_base: `${base}/results/`,
+      ...(wouldBeRefused === undefined ? {} : { would_be_refused: wouldBeRefused }),
+      ...preview
+    } satisfies ResultsInvitePreview
+  }
+  const summary = { dryRun: false, baseUrl: base, sites: sites.length, invitations }
   const delivered = yield* sendMessages(messages, options.transport, {
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })

@@ -19,7 +19,7 @@ export {
 export { type ReplaceOutcome, type ResultLogEntry, ResultsRepo, type SiteEntryCounts, type SiteResultStatus, type StatusChange, type StoredRecommendation } from "./ResultsRepo.js"
 export { type ResultsSimulationSummary, SIMULATE_BATCH, simulateResults, type SimulateResultsOptions } from "./ResultsSimulate.js"
 export { isLocalUrl } from "../domain/Values.js"
-export { inviteToResults, type ResultsInvitation, type ResultsInviteOptions, type ResultsInviteSummary } from "./ResultsInvite.js"
+export { inviteToResults, type ResultsInvitation, type ResultsInviteOptions, type ResultsInvitePreview, type ResultsInviteSummary } from "./ResultsInvite.js"
 export { type OpenedResultsLink, openResultsLink, type ResultsLink, resultsLinkKey, resultsLinks, resultsToken, resultsTokenHash, siteResults } from "./ResultsLinks.js"
 export { exportResults, type ExportResultsOptions, type ResultsExportSummary } from "./ResultsExport.js"
 export { type LeftOut, type ReportText, type ResultsReport, resultsReport, type ResultsReportOptions } from "./ResultsReport.js"

@@ -32,6 +32,13 @@ export interface SimulateOptions {
   /** Default: every wave of convene.yaml the instrument asks something in. */
   readonly waves?: ReadonlyArray<string> | undefined
   readonly onProgress?: ((done: number, total: number, step: "registering" | "answering") => void) | undefined
+  /**
+   * Work out the run without doing it: simulated participants are planned but not registered
+   * (no CSV is written), and the answers of registered participants go through the write path
+   * in a transaction that is rolled back. Nothing is stored; the counts are those a real run
+   * would store. The result has `dry_run: true`.
+   */
+  readonly dryRun?: boolean | undefined
 }
 
 /** Responses stored for one wave, by source. */
@@ -55,13 +62,15 @@ export interface SimulationSummary {
   readonly participants: number
   /** Simulated participants registered by this run (0 when there were enough). */
   readonly registered: number
-  /** The CSV the new participants were imported from. */
+  /** The CSV the new participants were imported from (a dry run: where it would be written). */
   readonly participantsFile?: string
   readonly responses: Readonly<Partial<Record<WaveId, SimulatedWaveCounts>>>
   /** Answers stored (questions answered, over every response). */
   readonly answers: number
   /** The pre→post effects built in, for checking a report against. */
   readonly effects: ReadonlyArray<SimulatedEffect>
+  /** A dry run: `registered` and the counts say what would be stored; nothing was. */
+  readonly dry_run?: true
 }
 
 /** Participants are simulated and stored in chunks of this many (one transaction per wave and source). */
@@ -96,10 +105,20 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
   let registry = yield* listRegistry("participants")
   let registered = 0
   let participantsFile: string | undefined
+  const dryRun = options.dryRun === true
+  // a dry run's planned participants: not registered, so their answers are counted, not stored
+  const planned = new Set<string>()
   if (options.participants !== undefined && options.participants > registry.length) {
     participantsFile = join(ws.dir, "out", "simulate", "participants.csv")
-    registered = yield* registerSimulated(options.seed, options.participants - registry.length, registry, participantsFile, options.onProgress)
-    registry = yield* listRegistry("participants")
+    if (dryRun) {
+      const plan = yield* planRegistrations(options.seed, options.participants - registry.length, registry)
+      for (const p of plan) planned.add(p.id)
+      registered = plan.length
+      registry = [...registry, ...plan.map((p): Participant => ({ id: p.id, site_id: p.site_id, code: p.code, education: p.education } as Participant))]
+    } else {
+      registered = yield* registerSimulated(options.seed, options.participants - registry.length, registry, participantsFile, options.onProgress)
+      registry = yield* listRegistry("participants")
+    }
   } else if (registry.length === 0) {
     return yield* new InputError({ summary: "There are no participants: pass --participants N to register simulated ones.", problems: [] })
   }
@@ -135,7 +154,9 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
       group.responses.push({ participant_id: r.participant_id, answers: r.answers })
     }
     for (const group of groups.values()) {
-      const stored = new Set(yield* storeResponses(instrument, group.wave, group.source, group.responses, { simulated: true }))
+      const toStore = dryRun ? group.responses.filter((r) => !planned.has(r.participant_id)) : group.responses
+      const stored = new Set(yield* storeResponses(instrument, group.wave, group.source, toStore, { simulated: true, dryRun }))
+      if (dryRun) for (const r of group.responses) if (planned.has(r.participant_id)) stored.add(r.participant_id)
       const c = counts.get(group.wave)!
       c[group.source] += stored.size
       c.total += stored.size
@@ -155,12 +176,13 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
     ...(participantsFile === undefined ? {} : { participantsFile }),
     responses: Object.fromEntries(counts),
     answers,
-    effects: simulatedEffects(instrument, options.seed)
+    effects: simulatedEffects(instrument, options.seed),
+    ...(dryRun ? { dry_run: true as const } : {})
   } satisfies SimulationSummary as SimulationSummary
 })
 
-/** Registers `count` simulated participants through the registry import, as a CSV written to `file`. */
-const registerSimulated = (seed: number, count: number, existing: ReadonlyArray<Participant>, file: string, onProgress: SimulateOptions["onProgress"]) =>
+/** The `count` simulated participants to register, planned (nothing written). */
+const planRegistrations = (seed: number, count: number, existing: ReadonlyArray<Participant>) =>
   Effect.gen(function*() {
     const sites = yield* listRegistry("sites")
     if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to register simulated participants at: import sites first (`convene sites import sites.csv`).", problems: [] })
@@ -170,13 +192,19 @@ const registerSimulated = (seed: number, count: number, existing: ReadonlyArray<
       if (m === null || !nextNumber.has(m[1]!)) continue
       nextNumber.set(m[1]!, Math.max(nextNumber.get(m[1]!)!, Number(m[2])))
     }
-    const planned = planSimulatedParticipants({
+    return planSimulatedParticipants({
       seed,
       count,
       sites: sites.map((s) => ({ id: s.id, capacity: Number(s.capacity) })),
       nextNumber,
       taken: new Set(existing.flatMap((p): Array<string> => (p.code === undefined ? [] : [p.code])))
     })
+  })
+
+/** Registers `count` simulated participants through the registry import, as a CSV written to `file`. */
+const registerSimulated = (seed: number, count: number, existing: ReadonlyArray<Participant>, file: string, onProgress: SimulateOptions["onProgress"]) =>
+  Effect.gen(function*() {
+    const planned = yield* planRegistrations(seed, count, existing)
     const columns = participantsRegistry.columns.map((c) => c.name)
     const text = formatCsv(columns, planned.map((p) => columns.map((c) => (p as unknown as Record<string, string | undefined>)[c] ?? "")))
     yield* writeFileIn(file, text)

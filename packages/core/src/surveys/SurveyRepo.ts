@@ -137,6 +137,24 @@ const make = (db: Kysely<Tables>, run: Run) => ({
       return existing
     }),
 
+  /** How many of these participants are already invited to the wave (what a dry run of `survey invite` reports). */
+  countInvited: (instrument: string, wave: string, participantIds: ReadonlyArray<string>) =>
+    run("counting invitations", async () => {
+      let n = 0
+      for (let i = 0; i < participantIds.length; i += READ_BATCH) {
+        const ids = participantIds.slice(i, i + READ_BATCH)
+        const row = await db
+          .selectFrom("survey_invitations")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .where("instrument", "=", instrument)
+          .where("wave", "=", wave)
+          .where("participant_id", "in", ids)
+          .executeTakeFirstOrThrow()
+        n += Number(row.n)
+      }
+      return n
+    }),
+
   /** Marks invitations as reminded at `at` (ISO time), in batches. */
   recordReminders: (instrument: string, wave: string, participantIds: ReadonlyArray<string>, at: string) =>
     run("recording reminders", async () => {

@@ -17,12 +17,12 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
 import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument.js"
 import { koboRows, paperRows } from "../domain/PaperAnswers.js"
-import { linkBaseProblem } from "../domain/Values.js"
+import { linkBaseProblem, type WouldBeRefused } from "../domain/Values.js"
 import type { ResponseSource } from "../domain/Simulation.js"
 import { displayPath, fileOp, fileWork, makeDir, sha256 } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { type KitRenderer, rendererFor } from "../kits/index.js"
-import { type MailTransportOptions, type OutgoingMessage, sendMessages } from "../mail/index.js"
+import { type MailPreview, type MailTransportOptions, type OutgoingMessage, previewMessages, sendMessages } from "../mail/index.js"
 import { listRegistry } from "../registries/index.js"
 import { type LoadedInstrument, readInstruments } from "./Instruments.js"
 import { EXPORT_PAGE, type ResponseToStore, type SurveyInvitation, type SurveyRecipient, SurveyRepo } from "./SurveyRepo.js"
@@ -103,6 +103,13 @@ export interface SurveyMailOptions {
    * it, such links are refused over SMTP (nobody could open them); the outbox folder takes them.
    */
   readonly allowLocalhost?: boolean | undefined
+  /**
+   * Work out the run without doing it: no token key, invitation, reminder or message is
+   * stored, nothing is sent, no connection is opened. The result says what would happen
+   * (`dry_run: true`, a {@link MailPreview}), and a refusal of the base URL is reported as
+   * `would_be_refused` instead of failing.
+   */
+  readonly dryRun?: boolean | undefined
 }
 
 /** About how long a wave's questionnaire takes: 20 seconds a question, rounded up to 5 minutes. */
@@ -152,7 +159,10 @@ export const remindSurvey = Effect.fn("Surveys.remind")(function*(ws: Workspace,
 const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: SurveyMailOptions, kind: "invite" | "remind") {
   // links to this machine reach nobody once they leave it: refused over SMTP, kept in the outbox
   const problem = linkBaseProblem(options.baseUrl, { allowLocalhost: options.allowLocalhost === true || !("smtpUrl" in options.transport), recipients: "participants" })
-  if (problem !== undefined) return yield* problem
+  const dryRun = options.dryRun === true
+  // a dry run reports the refusal (and what the run would otherwise do); a bad address is still an input error
+  if (problem !== undefined && !(dryRun && problem._tag === "Refused")) return yield* problem
+  const wouldBeRefused: WouldBeRefused | undefined = problem?._tag === "Refused" ? { message: problem.what, confirm: problem.confirm } : undefined
   const loaded = yield* loadInstrument(ws, options.instrument)
   const instrument = loaded.instrument
   const wave = yield* checkWave(ws.dialogue, instrument, options.wave)
@@ -163,12 +173,15 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
     const site = yield* listRegistry("sites", { id: options.site })
     if (site.length === 0) return yield* new InputError({ summary: `No site "${options.site}": \`convene sites list\` shows the registered sites.`, problems: [] })
   }
-  const key = yield* surveyTokenKey()
+  // a dry run creates no key: its links are never shown, only the address they start with
+  const key = dryRun ? ((yield* repo.readKey()) ?? "dry-run") : yield* surveyTokenKey()
   const resend = kind === "invite" && options.resendLinks === true
   const rows = yield* repo.recipients(instrument.id, wave, options.site, kind === "remind" || resend)
   const withoutEmail = kind === "invite" ? yield* repo.countWithoutEmail(options.site) : 0
   const tokens = rows.map((r) => surveyToken(key, instrument.id, wave, r.participant_id))
-  const alreadyInvited = kind === "invite" && !resend
+  const alreadyInvited = kind === "invite" && !resend && dryRun
+    ? yield* repo.countInvited(instrument.id, wave, rows.map((r) => r.participant_id))
+    : kind === "invite" && !resend
     ? yield* repo.storeInvitations(
         instrument.id,
         wave,
@@ -199,6 +212,20 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
       html: mail.html
     }
   })
+  if (dryRun) {
+    const preview = yield* previewMessages(messages, options.transport)
+    return {
+      instrument: instrument.id,
+      wave,
+      participants: rows.length,
+      alreadyInvited,
+      withoutEmail,
+      resentLinks: resend,
+      link_base: `${base}/s/`,
+      ...(wouldBeRefused === undefined ? {} : { would_be_refused: wouldBeRefused }),
+      ...preview
+    }
+  }
   const delivered = yield* sendMessages(messages, options.transport, {
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
@@ -231,7 +258,8 @@ export const storeResponses = Effect.fn("Surveys.storeResponses")(function*(
   wave: string,
   source: ResponseSource,
   responses: ReadonlyArray<ResponseToStore>,
-  options: { readonly simulated?: boolean } = {}
+  /** `dryRun`: stored in a transaction that is rolled back; returns who would be stored. */
+  options: { readonly simulated?: boolean; readonly dryRun?: boolean } = {}
 ) {
   return yield* SurveyRepo.use((repo) => repo.storeResponses(instrument, wave, source, responses, options))
 })

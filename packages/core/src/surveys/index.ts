@@ -20,6 +20,7 @@ export {
   surveyTokenKey,
   tokenHash
 } from "./Surveys.js"
+export type { WouldBeRefused } from "../domain/Values.js"
 
 /**
  * Writes an XLSForm workbook (.xlsx) to `file`, replacing it; the writer loads only when this is

@@ -6,12 +6,13 @@ import { counted } from "../../plural.js"
 import { progressBar } from "../../progress.js"
 import { positive } from "../../survey-flags.js"
 import { uncertainLine } from "../../mail-uncertain.js"
+import { printMailPreview } from "../../mail-preview.js"
 
 export default class ResultsInvite extends ConveneCommand {
   static override summary = "Mail each site's fellow the site's results link, in the site's language."
   static override description = [
     "Each site gets one unguessable link, <base-url>/results/<token> (192 bits derived from a key kept in the database; only a hash of it is stored), on which its fellow enters the tables' counts, the ballots and the recommendations, saves a draft and submits (`convene serve` serves it). The message goes to the site's fellow (sites.csv fellow_email, named from the fellows registry) in the site's locale, through the mail service: the outbox folder, or SMTP when SMTP_URL is set.",
-    "Running it again sends nothing twice: each message is keyed by site, fellow and link address. After a wrong --base-url, run it again with the right one: each fellow gets the corrected link once. A --base-url on this machine (localhost, 127.0.0.1) is refused, since no fellow could open it, unless --allow-localhost (a rehearsal). --dry-run lists the messages without sending or storing anything."
+    "Running it again sends nothing twice: each message is keyed by site, fellow and link address. After a wrong --base-url, run it again with the right one: each fellow gets the corrected link once. A --base-url on this machine (localhost, 127.0.0.1) is refused, since no fellow could open it, unless --allow-localhost (a rehearsal). --dry-run lists the messages and says how many would be sent and how many went out before, without sending or storing anything (no link, no send-log row, no SMTP connection); a --base-url that would be refused is reported (\"Would be refused\") and the dry run still exits 0."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> results invite --all --base-url https://survey.example.org",
@@ -25,7 +26,7 @@ export default class ResultsInvite extends ConveneCommand {
     all: Flags.boolean({ summary: "Every site's fellow.", exclusive: ["site"] }),
     "base-url": Flags.string({ summary: "The public address of the form server (convene serve); links are <url>/results/<token>.", env: "CONVENE_SURVEY_URL" }),
     "allow-localhost": Flags.boolean({ summary: "Accept a --base-url on this machine (a rehearsal: no fellow can open such a link)." }),
-    "dry-run": Flags.boolean({ summary: "List the messages; send and store nothing." }),
+    "dry-run": Flags.boolean({ summary: "List the messages and what the send log would do with them; store, queue and send nothing." }),
     rate: Flags.string({ summary: "At most this many messages per second over SMTP (e.g. 5 or 0.5)." })
   }
 
@@ -42,8 +43,8 @@ export default class ResultsInvite extends ConveneCommand {
       transport = resolveMailTransport(ws.dir, process.env)
       return inviteToResults(ws, {
         site: flags.site,
-        // a dry run shows who would be mailed: it needs no address
-        baseUrl: flags["base-url"] ?? "http://localhost:8080",
+        // a dry run shows who would be mailed: it needs no address (the placeholder is never refused)
+        baseUrl: flags["base-url"] ?? "https://base-url.invalid",
         transport,
         rate,
         dryRun: flags["dry-run"],
@@ -52,10 +53,12 @@ export default class ResultsInvite extends ConveneCommand {
       })
     })
     bar.done()
-    if (result.dryRun) {
-      this.log(`Dry run: ${counted(result.sites, "site")}, links at ${flags["base-url"] === undefined ? "<--base-url>" : result.baseUrl}/results/<token>; nothing was sent or stored.`)
-      this.table(result.invitations.map((i) => ({ site: i.site_id, fellow: i.fellow, email: i.email, locale: i.locale, subject: i.subject })), ["site", "fellow", "email", "locale", "subject"])
-      return result
+    if ("dry_run" in result) {
+      const linkBase = flags["base-url"] === undefined ? "<--base-url>/results/" : result.link_base
+      this.log(`${counted(result.sites, "site")}${result.invitations.length > 10 ? `, the first 10` : ""}:`)
+      this.table(result.invitations.slice(0, 10).map((i) => ({ site: i.site_id, fellow: i.fellow, email: i.email, locale: i.locale, subject: i.subject })), ["site", "fellow", "email", "locale", "subject"])
+      printMailPreview({ log: (l) => this.log(l), table: (r, c) => this.table(r, c) }, result, { what: "results link", linkBase, sample: false })
+      return { ...result, link_base: linkBase }
     }
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
     this.log(`${counted(result.sites, "site")}: ${counted(result.sent, "results link")} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred. Links: ${result.baseUrl}/results/<token> (convene serve).`)
