@@ -5,13 +5,13 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { type Kysely, sql } from "kysely"
-import { Migrator } from "kysely/migration"
+import type { Kysely } from "kysely"
+import type { Migrator } from "kysely/migration"
 import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { ConnectionError, InputError, MigrationsPending, StoreError } from "../domain/Errors.js"
 import type { LockWait } from "./dialect/lock.js"
-import { migrationProvider, migrations } from "./migrations/index.js"
+import { loadKysely, sql } from "./Sql.js"
 import type { Tables } from "./Tables.js"
 
 /**
@@ -65,6 +65,7 @@ const redact = (url: string): string => {
  * `ConnectionError` saying what was tried (never the password) and how to fix it.
  */
 export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseShape> => {
+  await loadKysely()
   if ("url" in options) {
     const { openPostgres } = await import("./dialect/postgres.js")
     return { db: await openPostgres(options.url), dialect: "postgres", location: redact(options.url) }
@@ -79,6 +80,7 @@ export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseSh
  * (two schemas, `?options=-c search_path=…`), it would find the other's table and fail.
  */
 const migratorFor = async (db: Kysely<Tables>): Promise<Migrator> => {
+  const [, { Migrator }, { migrationProvider }] = await Promise.all([loadKysely(), import("kysely/migration"), import("./migrations/index.js")])
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
   const schema = rows[0]?.schema
   return new Migrator({ db, provider: migrationProvider, ...(schema === undefined || schema === null ? {} : { migrationTableSchema: schema }) })
@@ -134,6 +136,7 @@ const folderBytes = async (dir: string): Promise<number> => {
  */
 export const reclaimSpace = async (opened: DatabaseShape): Promise<ReclaimedSpace | undefined> => {
   if (opened.dialect !== "pglite" || opened.location.startsWith("memory://")) return undefined
+  await loadKysely()
   const before = await folderBytes(opened.location)
   await sql`vacuum`.execute(opened.db)
   // an index with four times the pages its entries need (about 48 bytes each, 8 kB pages) is
@@ -170,6 +173,7 @@ export const pendingMigrations = async (db: Kysely<Tables>): Promise<Array<strin
  * version): the caller then asks the migrator, which decides and reports as before.
  */
 const migrationsUpToDate = async (db: Kysely<Tables>): Promise<boolean> => {
+  const [, { migrations }] = await Promise.all([loadKysely(), import("./migrations/index.js")])
   const { rows } = await sql<{ schema: string | null; present: boolean }>`
     select current_schema() as schema, to_regclass(quote_ident(current_schema()) || '.kysely_migration') is not null as present`.execute(db)
   const found = rows[0]
@@ -269,5 +273,8 @@ export const runnerOf = (db: Kysely<Tables>): Run => (operation, run) =>
  * }
  */
 export const repositoryLayer = <I, S>(tag: Context.Key<I, S>, make: (db: Kysely<Tables>, run: Run) => S): Layer.Layer<I, never, Database> =>
-  Layer.effect(tag, Effect.map(Database, ({ db }) => make(db, runnerOf(db))))
+  Layer.effect(tag, Effect.flatMap(Database, ({ db }) => Effect.map(withKysely, () => make(db, runnerOf(db)))))
+
+/** Loads Kysely before a repository is made (its statements use the `sql` tag of ./Sql.ts). */
+export const withKysely: Effect.Effect<void> = Effect.promise(() => loadKysely())
 

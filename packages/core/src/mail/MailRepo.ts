@@ -13,8 +13,9 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { type Kysely, type RawBuilder, sql } from "kysely"
-import { Database, type Run, runnerOf } from "../infra/Database.js"
+import type { Kysely, RawBuilder } from "kysely"
+import { Database, type Run, runnerOf, withKysely } from "../infra/Database.js"
+import { sql } from "../infra/Sql.js"
 import type { SendStatus, StoredMessage, Tables } from "../infra/Tables.js"
 import { counted } from "../domain/Plural.js"
 
@@ -96,7 +97,7 @@ const decodeRow = <R extends { message: unknown; status: string }>(r: R) => ({
 })
 
 /** What is kept of a message once it went out or failed for good: no text, HTML or attachment (they held links). */
-const PURGED = sql`jsonb_build_object('text', '', 'html', '', 'attachments', '[]'::jsonb, 'purged', true)
+const purged = () => sql`jsonb_build_object('text', '', 'html', '', 'attachments', '[]'::jsonb, 'purged', true)
   || case when message ? 'to_name' then jsonb_build_object('to_name', message -> 'to_name') else '{}'::jsonb end`
 
 const filtered = <Q extends { where: (...args: Array<any>) => Q }>(q: Q, filter: SendLogFilter): Q => {
@@ -255,7 +256,7 @@ const make = (db: Db, run: Run, dialect: "pglite" | "postgres") => {
             last_error = ${o.error}::text,
             last_attempt_at = now(),
             sent_at = case when ${o.status} = 'sent' then now() else sent_at end,
-            message = case when ${o.status} in ('sent', 'failed') then ${PURGED} else message end,
+            message = case when ${o.status} in ('sent', 'failed') then ${purged()} else message end,
             lease_owner = null,
             lease_until = null
           where idempotency_key = ${o.key} and (lease_owner = ${owner} or status = 'uncertain')`.execute(db)
@@ -321,7 +322,7 @@ const make = (db: Db, run: Run, dialect: "pglite" | "postgres") => {
               .executeTakeFirst()
             found.push({ id, key: row?.idempotency_key, status: row?.status })
             if (row?.status === "uncertain") {
-              await sql`update send_log set status = 'sent', sent_at = now(), message = ${PURGED},
+              await sql`update send_log set status = 'sent', sent_at = now(), message = ${purged()},
                   last_error = 'recorded as sent by the operator', lease_owner = null, lease_until = null
                 where idempotency_key = ${row.idempotency_key}`.execute(tx)
             }
@@ -405,7 +406,7 @@ const make = (db: Db, run: Run, dialect: "pglite" | "postgres") => {
     supersede: (prefix: string, keep: string, reason: string) =>
       run("setting aside older versions of a message", async () => {
         const rows = await sql<{ idempotency_key: string }>`update send_log
-            set status = 'failed', last_error = ${reason}, last_attempt_at = now(), message = ${PURGED}
+            set status = 'failed', last_error = ${reason}, last_attempt_at = now(), message = ${purged()}
           where starts_with(idempotency_key, ${prefix}) and idempotency_key <> ${keep} and status = 'queued' and ${leaseFree()}
           returning idempotency_key`.execute(db)
         return rows.rows.map((r) => r.idempotency_key)
@@ -424,5 +425,5 @@ export type MailRepoShape = ReturnType<typeof make>
  */
 export class MailRepo extends Context.Service<MailRepo, MailRepoShape>()("convene/MailRepo") {
   // built from the database itself: leases are held differently on PostgreSQL and on PGlite
-  static readonly layer = Layer.effect(MailRepo, Effect.map(Database, ({ db, dialect }) => make(db, runnerOf(db), dialect)))
+  static readonly layer = Layer.effect(MailRepo, Effect.flatMap(Database, ({ db, dialect }) => Effect.map(withKysely, () => make(db, runnerOf(db), dialect))))
 }

@@ -4,9 +4,10 @@
  * identical rows untouched, lookups, listing and removal; rows come back decoded as entities.
  */
 import * as Context from "effect/Context"
-import { type Kysely, sql, type Transaction } from "kysely"
+import type { Kysely, Transaction } from "kysely"
 import { decodeEntity, recordFromCells, type Registry } from "../domain/Registry.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
+import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
 
 type Db = Kysely<Tables> | Transaction<Tables>

@@ -5,9 +5,10 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { type Kysely, type RawBuilder, sql } from "kysely"
+import type { Kysely, RawBuilder } from "kysely"
 import type { ReportCounts } from "../domain/Report.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
+import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
 
 /** The paired waves, e.g. `["pre", "post"]`. */

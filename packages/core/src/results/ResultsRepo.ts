@@ -6,9 +6,10 @@
  */
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
-import { type Kysely, sql } from "kysely"
+import type { Kysely } from "kysely"
 import { type Recommendation, type ResultPart, type ResultStatus, SiteResults, type SiteQuestionTotals } from "../domain/Results.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
+import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
 
 /** Site ids per `in (…)` list. */

@@ -4,7 +4,7 @@
  * Several instances can serve one PostgreSQL database behind a load balancer: they share
  * nothing but the database (rate limits are per instance).
  */
-import { serve } from "@hono/node-server"
+import type { serve } from "@hono/node-server"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { AddressInfo } from "node:net"
@@ -78,9 +78,11 @@ export const serveSurveys = (ws: Workspace, options: ServeOptions) =>
       // the wave windows are checked on Effect's clock: `withClockAsOf` (survey serve --as-of) rehearses a later day
       const clock = yield* Clock.Clock
       const app = surveyApp(context, { now: () => new Date(clock.currentTimeMillisUnsafe()), ...options })
+      // the HTTP server (with node:http and its dependencies) loads only when a server starts
+      const { serve: listen } = yield* Effect.promise(() => import("@hono/node-server"))
       const server = yield* Effect.acquireRelease(
         Effect.callback<ReturnType<typeof serve>>((resume) => {
-          const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? "127.0.0.1" }, (info: AddressInfo) => {
+          const s = listen({ fetch: app.fetch, port: options.port, hostname: options.host ?? "127.0.0.1" }, (info: AddressInfo) => {
             options.onListening?.({ host: info.address, port: info.port })
             resume(Effect.succeed(s))
           })

@@ -5,11 +5,12 @@
  */
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
-import { type Kysely, sql } from "kysely"
+import type { Kysely } from "kysely"
 import { type Answers, StoredAnswers } from "../domain/Answers.js"
 import type { Instrument } from "../domain/Instrument.js"
 import type { ResponseSource } from "../domain/Simulation.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
+import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
 
 /** Rows per INSERT of responses and invitations: far below PostgreSQL's 65,535 parameters. */

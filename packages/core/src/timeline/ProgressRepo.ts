@@ -1,8 +1,9 @@
 /** The timeline's repository: milestone progress per site, recorded by `timeline done`, read by `timeline status`. */
 import * as Context from "effect/Context"
-import { type Kysely, sql } from "kysely"
+import type { Kysely } from "kysely"
 import type { Progress } from "../domain/Timeline.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
+import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
 
 const make = (db: Kysely<Tables>, run: Run) => ({
