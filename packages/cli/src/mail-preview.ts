@@ -21,22 +21,22 @@ interface Printer {
  */
 export const printMailPreview = (
   out: Printer,
-  preview: MailPreview & { readonly would_be_refused?: WouldBeRefused | undefined },
+  preview: MailPreview & { readonly wouldBeRefused?: WouldBeRefused | undefined },
   options: { readonly what: string; readonly linkBase?: string | undefined; readonly sample?: boolean }
 ): void => {
   const where = preview.transport === "smtp" ? `over SMTP (${preview.destination}; no connection was opened)` : `to the outbox ${relative(process.cwd(), preview.destination) || "."}/`
-  const parts = [`${preview.would_queue} new`]
-  if (preview.already_queued > 0) parts.push(`${preview.already_queued} queued by an earlier run`)
-  const kept = [`${preview.already_sent} already sent`]
+  const parts = [`${preview.wouldQueue} new`]
+  if (preview.alreadyQueued > 0) parts.push(`${preview.alreadyQueued} queued by an earlier run`)
+  const kept = [`${preview.alreadySent} already sent`]
   if (preview.uncertain > 0) kept.push(`${preview.uncertain} uncertain`)
   if (preview.failed > 0) kept.push(`${preview.failed} failed for good`)
-  out.log(`Dry run: ${counted(preview.would_send, options.what)} would be sent ${where} (${parts.join(", ")}); ${kept.join(", ")}, not sent again. Nothing was queued, sent or stored.`)
+  out.log(`Dry run: ${counted(preview.wouldSend, options.what)} would be sent ${where} (${parts.join(", ")}); ${kept.join(", ")}, not sent again. Nothing was queued, sent or stored.`)
   if (preview.sample.length > 0 && options.sample !== false) {
-    out.log(preview.sample.length < preview.would_send ? `The first ${preview.sample.length}:` : "They are:")
+    out.log(preview.sample.length < preview.wouldSend ? `The first ${preview.sample.length}:` : "They are:")
     out.table(preview.sample.map((m) => ({ to: m.to, locale: m.locale, subject: m.subject, ...(m.attachments > 0 ? { attached: m.attachments } : {}) })), ["to", "locale", "subject", ...(preview.sample.some((m) => m.attachments > 0) ? ["attached"] : [])])
   }
   if (options.linkBase !== undefined) out.log(`Links: ${options.linkBase}<token>`)
-  if (preview.would_be_refused !== undefined) {
-    out.log(`Would be refused (exit status 4 without --dry-run): ${preview.would_be_refused.message} Confirm a rehearsal with ${preview.would_be_refused.confirm}.`)
+  if (preview.wouldBeRefused !== undefined) {
+    out.log(`Would be refused (exit status 4 without --dry-run): ${preview.wouldBeRefused.message} Confirm a rehearsal with ${preview.wouldBeRefused.confirm}.`)
   }
 }

@@ -45,14 +45,14 @@ export abstract class SurveyMailCommand extends ConveneCommand {
       return kind === "invite" ? surveys.inviteToSurvey(ws, options) : surveys.remindSurvey(ws, options)
     })
     bar.done()
-    if ("dry_run" in result) {
+    if ("dryRun" in result) {
       const what = kind === "remind" ? "reminder" : flags["resend-links"] === true ? "corrected link" : "invitation"
       this.log(
         kind === "invite" && flags["resend-links"] !== true
           ? `Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} with an address (${result.alreadyInvited} invited before), ${result.withoutEmail} without one.`
           : `Wave ${result.wave} of ${result.instrument}: ${counted(result.participants, "participant")} invited and not answered yet.`
       )
-      printMailPreview({ log: (l) => this.log(l), table: (r, c) => this.table(r, c) }, result, { what, linkBase: result.link_base })
+      printMailPreview({ log: (l) => this.log(l), table: (r, c) => this.table(r, c) }, result, { what, linkBase: result.linkBase })
       return result
     }
     if (kind === "invite") {

@@ -80,14 +80,14 @@ const Sample = { key: Schema.String, to: Schema.String, subject: Schema.String, 
 
 /** What a dry run says of a batch of messages (kit send --dry-run). */
 const MailPreview = {
-  dry_run: Schema.Literal(true),
+  dryRun: Schema.Literal(true),
   transport: Transport,
   destination: Schema.String,
   messages: Count,
-  would_queue: Count,
-  would_send: Count,
-  already_sent: Count,
-  already_queued: Count,
+  wouldQueue: Count,
+  wouldSend: Count,
+  alreadySent: Count,
+  alreadyQueued: Count,
   uncertain: Count,
   failed: Count,
   sample: Schema.Array(Obj(Sample))
@@ -104,6 +104,7 @@ const Delivery = {
   deferred: Count,
   uncertain: Count,
   failures: Schema.Array(Failure),
+  files: Files.annotate({ description: "Into the outbox: the .eml files this run wrote (over SMTP: none)." }),
   seconds: Num
 }
 
@@ -160,14 +161,14 @@ const Confirmed = Obj({
 /** `mail flush`: what was delivered and settled; with --dry-run, what would be. */
 export const flushed = Schema.Union([
   Obj({
-    dry_run: Schema.Literal(true),
+    dryRun: Schema.Literal(true),
     transport: Transport,
     destination: Schema.String,
-    would_send: Count,
+    wouldSend: Count,
     deferred: Count,
     uncertain: Count,
-    would_resend: Count,
-    would_confirm: Schema.Array(Confirmed),
+    wouldResend: Count,
+    wouldConfirm: Schema.Array(Confirmed),
     sample: Schema.Array(Obj({ ...Sample, attempts: Count }))
   }),
   Obj({ ...Delivery, confirmed: Schema.Array(Confirmed), resent: Count })

@@ -323,28 +323,29 @@ const InviteSent = Obj({
   sent: Count,
   failed: Count,
   deferred: Count,
-  uncertain: Count.annotate({ description: "Links handed to the SMTP server by an earlier run that stopped before the answer: not sent again on their own (convene mail status)." })
+  uncertain: Count.annotate({ description: "Links handed to the SMTP server by an earlier run that stopped before the answer: not sent again on their own (convene mail status)." }),
+  files: Files.annotate({ description: "Into the outbox: the .eml files this run wrote (over SMTP: none)." })
 })
 
 /** --dry-run: the messages, and what the send log would do with them. */
 const InvitePreview = Obj({
-  dry_run: Schema.Literal(true),
+  dryRun: Schema.Literal(true),
   transport: Schema.Literals(["smtp", "outbox"]),
   destination: Schema.String.annotate({ description: "The SMTP host and port (no credentials), or the outbox folder." }),
   messages: Count,
-  would_queue: Count,
-  would_send: Count,
-  already_sent: Count,
-  already_queued: Count,
+  wouldQueue: Count,
+  wouldSend: Count,
+  alreadySent: Count,
+  alreadyQueued: Count,
   uncertain: Count,
   failed: Count,
   sample: Schema.Array(Obj({ key: Schema.String, to: Schema.String, subject: Schema.String, locale: Schema.String, attachments: Count })),
   baseUrl: Schema.String,
   sites: Count,
   invitations: Schema.Array(Invitation),
-  link_base: Schema.String.annotate({ description: "Where the links would point: <base-url>/results/ followed by each site's token." }),
-  would_be_refused: opt(Obj({ message: Schema.String, confirm: Schema.String }).annotate({ description: "The refusal the real run would meet (exit 4), and the flag that confirms it." }))
+  linkBase: Schema.String.annotate({ description: "Where the links would point: <base-url>/results/ followed by each site's token." }),
+  wouldBeRefused: opt(Obj({ message: Schema.String, confirm: Schema.String }).annotate({ description: "The refusal the real run would meet (exit 4), and the flag that confirms it." }))
 })
 
-/** `results invite`: the run (dry_run false) or its dry run (dry_run true). */
+/** `results invite`: the run (dryRun false) or its dry run (dryRun true). */
 export const invited = Schema.Union([InviteSent, InvitePreview])

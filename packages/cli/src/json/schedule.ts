@@ -44,7 +44,7 @@ export const served = Obj({
 
 /** `db migrate`: the migrations applied and the space given back, or with --dry-run those it would apply. */
 export const migrated = Schema.Union([
-  Obj({ dry_run: Schema.Literal(true), dialect: Dialect, location: Schema.String, would_apply: Schema.Array(Schema.String) }),
+  Obj({ dryRun: Schema.Literal(true), dialect: Dialect, location: Schema.String, wouldApply: Schema.Array(Schema.String) }),
   Obj({
     dialect: Dialect,
     location: Schema.String.annotate({ description: "The embedded database's folder, or the PostgreSQL URL without its password." }),

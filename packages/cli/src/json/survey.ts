@@ -35,7 +35,7 @@ const simulatedEffect = Obj({
 export const simulated = Obj({
   warning: Str.annotate({ description: "These answers are made up: never report them as results." }),
   simulated: Schema.Literal(true),
-  dry_run: opt(Schema.Literal(true)),
+  dryRun: opt(Schema.Literal(true)),
   instrument: Str,
   seed: Count,
   waves: Schema.Array(WaveId),
@@ -109,28 +109,29 @@ const mailedWave = Obj({
   deferred: Count,
   uncertain: Count,
   failures: Schema.Array(Obj({ key: Str, recipient: Str, permanent: Schema.Boolean, uncertain: Schema.Boolean, error: Str })).annotate({ description: "The first 50 failures and deferrals." }),
+  files: Files.annotate({ description: "Into the outbox: the .eml files this run wrote (over SMTP: none)." }),
   seconds: Num
 })
 
 /** A dry run (--dry-run): what a run would do; nothing stored or sent. */
 const previewedWave = Obj({
-  dry_run: Schema.Literal(true),
+  dryRun: Schema.Literal(true),
   ...waveFields,
-  link_base: Str.annotate({ description: "Where the links would point: <base-url>/s/." }),
-  would_be_refused: opt(Obj({ message: Str, confirm: Str }).annotate({ description: "The real run would be refused (exit 4): why, and the flag that confirms it." })),
+  linkBase: Str.annotate({ description: "Where the links would point: <base-url>/s/." }),
+  wouldBeRefused: opt(Obj({ message: Str, confirm: Str }).annotate({ description: "The real run would be refused (exit 4): why, and the flag that confirms it." })),
   transport: Schema.Literals(["smtp", "outbox"]),
   destination: Str.annotate({ description: "The SMTP host and port (no credentials), or the outbox folder." }),
   messages: Count,
-  would_queue: Count,
-  would_send: Count,
-  already_sent: Count,
-  already_queued: Count,
+  wouldQueue: Count,
+  wouldSend: Count,
+  alreadySent: Count,
+  alreadyQueued: Count,
   uncertain: Count,
   failed: Count,
   sample: Schema.Array(Obj({ key: Str, to: Str, subject: Str, locale: Str, attachments: Count })).annotate({ description: "The first messages that would be sent (up to 5)." })
 })
 
-/** `survey invite` and `survey remind`: a real run, or (with `dry_run: true`) a dry run. */
+/** `survey invite` and `survey remind`: a real run, or (with `dryRun: true`) a dry run. */
 export const mailed = Schema.Union([previewedWave, mailedWave])
 
 // ---------------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ export const kitCases: ReadonlyArray<Case> = [
   { args: ["kit", "build", "--site", "sn-dakar"], check: (j) => { if (j.skipped !== 1 || j.files.length !== 0) throw new Error("expected the kit skipped, no file written") } },
   { args: ["kit", "build"], error: true, exit: 2 },
   { args: ["kit", "send", "--site", "sn-dakar", "--dry-run"], env: outbox, check: (j) => { if (j.dry_run !== true || j.would_send !== 1) throw new Error(`dry_run ${j.dry_run}, would_send ${j.would_send}`) } },
-  { args: ["kit", "send", "--site", "sn-dakar"], env: outbox, check: (j) => { if (j.sent !== 1 || j.transport !== "outbox" || j.already_sent !== 0) throw new Error(`sent ${j.sent}`) } },
-  { args: ["kit", "send", "--site", "sn-dakar"], env: outbox, check: (j) => { if (j.sent !== 0 || j.already_sent !== 1) throw new Error(`sent ${j.sent}, already_sent ${j.already_sent}`) } },
+  { args: ["kit", "send", "--site", "sn-dakar"], env: outbox, check: (j) => { if (j.sent !== 1 || j.transport !== "outbox" || j.already_sent !== 0) throw new Error(`sent ${j.sent}`); if (j.files.length !== 1 || !existsSync(j.files[0])) throw new Error(`the outbox file: ${JSON.stringify(j.files)}`) } },
+  { args: ["kit", "send", "--site", "sn-dakar"], env: outbox, check: (j) => { if (j.sent !== 0 || j.already_sent !== 1 || j.files.length !== 0) throw new Error(`sent ${j.sent}, already_sent ${j.already_sent}, files ${j.files.length}`) } },
   {
     args: ["mail", "status"],
     env: outbox,

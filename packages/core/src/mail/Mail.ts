@@ -308,6 +308,8 @@ export interface DeliverySummary {
   readonly uncertain: number
   /** The first 50 failures and deferrals. */
   readonly failures: ReadonlyArray<DeliveryFailure>
+  /** Into the outbox: the `.eml` files this run wrote, absolute paths (over SMTP: none). */
+  readonly files: ReadonlyArray<string>
   readonly seconds: number
 }
 
@@ -562,6 +564,7 @@ const deliver = async (
   let deferred = 0
   let inDoubt = 0
   const failures: Array<DeliveryFailure> = []
+  const files: Array<string> = []
   let stop: Verdict | undefined
   let total = 0
   let storeFailure: unknown
@@ -582,8 +585,10 @@ const deliver = async (
 
       const settle = async (row: PendingRow, outcome: Outcome) => {
         await store(repo.recordOutcome(outcome, owner))
-        if (outcome.status === "sent") sent++
-        else {
+        if (outcome.status === "sent") {
+          sent++
+          if (!("smtpUrl" in transport)) files.push(join(transport.outboxDir, outboxFileName(row.idempotency_key)))
+        } else {
           if (outcome.status === "failed") failed++
           else if (outcome.status === "uncertain") inDoubt++
           else deferred++
@@ -651,7 +656,7 @@ const deliver = async (
     })
   }
   const uncertain = await count("uncertain")
-  return { transport: kind, total, sent, failed, deferred, uncertain, failures, seconds: 0 }
+  return { transport: kind, total, sent, failed, deferred, uncertain, failures, files, seconds: 0 }
 }
 
 /**
@@ -715,23 +720,23 @@ export interface MailSample {
 
 /**
  * What {@link sendMessages} would do with these messages, worked out without writing or
- * sending anything (a dry run): how many keys are new (`would_queue`), how many would go out
- * in this run (`would_send`: the new ones and those of these keys still queued), and how many
+ * sending anything (a dry run): how many keys are new (`wouldQueue`), how many would go out
+ * in this run (`wouldSend`: the new ones and those of these keys still queued), and how many
  * the send log already holds as sent, uncertain (never sent again on their own) or failed.
  */
 export interface MailPreview {
-  readonly dry_run: true
+  readonly dryRun: true
   /** Where they would go: `smtp` or `outbox` (no connection is opened). */
   readonly transport: "smtp" | "outbox"
   /** The SMTP host and port (no credentials), or the outbox folder. */
   readonly destination: string
   /** Distinct messages (keys) of the run. */
   readonly messages: number
-  readonly would_queue: number
-  readonly would_send: number
-  readonly already_sent: number
+  readonly wouldQueue: number
+  readonly wouldSend: number
+  readonly alreadySent: number
   /** Already in the send log as queued (an earlier run stopped, or deferred): sent by this run. */
-  readonly already_queued: number
+  readonly alreadyQueued: number
   /** In the send log as uncertain or being sent: not sent again on their own (`mail status`). */
   readonly uncertain: number
   /** In the send log as failed for good: not sent again. */
@@ -750,7 +755,7 @@ export const destinationOf = (transport: MailTransportOptions): string => ("smtp
  *
  * @example
  * const preview = yield* previewMessages(messages, resolveMailTransport(ws.dir))
- * // { dry_run: true, transport: "outbox", messages: 41, would_queue: 40, would_send: 40, already_sent: 1, sample: [...] }
+ * // { dryRun: true, transport: "outbox", messages: 41, wouldQueue: 40, wouldSend: 40, alreadySent: 1, sample: [...] }
  */
 export const previewMessages = Effect.fn("Mail.preview")(function*(messages: ReadonlyArray<OutgoingMessage>, transport: MailTransportOptions) {
   const problems = messages.flatMap(checkMessage)
@@ -778,14 +783,14 @@ export const previewMessages = Effect.fn("Mail.preview")(function*(messages: Rea
   }
   const wouldQueue = unique.size - statuses.size
   return {
-    dry_run: true,
+    dryRun: true,
     transport: "smtpUrl" in transport ? "smtp" : "outbox",
     destination: destinationOf(transport),
     messages: unique.size,
-    would_queue: wouldQueue,
-    would_send: wouldQueue + alreadyQueued,
-    already_sent: alreadySent,
-    already_queued: alreadyQueued,
+    wouldQueue,
+    wouldSend: wouldQueue + alreadyQueued,
+    alreadySent,
+    alreadyQueued,
     uncertain,
     failed,
     sample
@@ -952,19 +957,19 @@ export const confirmSent = Effect.fn("Mail.confirmSent")(function*(ids: Readonly
 
 /** What `mail flush --dry-run` reports: what a flush would send, settle or leave, nothing done. */
 export interface FlushPreview {
-  readonly dry_run: true
+  readonly dryRun: true
   readonly transport: "smtp" | "outbox"
   readonly destination: string
   /** Queued messages (of `purpose`) a flush would try to send, the uncertain ones requeued by `resendUncertain` included. */
-  readonly would_send: number
+  readonly wouldSend: number
   /** Of the queued ones, those that failed before (4xx, no connection) and would be retried. */
   readonly deferred: number
   /** Messages in doubt (uncertain, or left 'sending' by a run that stopped): sent again only with --resend-uncertain. */
   readonly uncertain: number
   /** How many of them --resend-uncertain would queue again (0 without it). */
-  readonly would_resend: number
+  readonly wouldResend: number
   /** What --mark-sent would do with each id given. */
-  readonly would_confirm: ReadonlyArray<ConfirmedMessage>
+  readonly wouldConfirm: ReadonlyArray<ConfirmedMessage>
   /** The first queued messages (up to 5). */
   readonly sample: ReadonlyArray<MailSample & { readonly attempts: number }>
 }
@@ -976,7 +981,7 @@ export interface FlushPreview {
  *
  * @example
  * const preview = yield* previewFlush(resolveMailTransport(ws.dir), { purpose: "kit" })
- * // { dry_run: true, transport: "outbox", would_send: 12, deferred: 1, uncertain: 0, ... }
+ * // { dryRun: true, transport: "outbox", wouldSend: 12, deferred: 1, uncertain: 0, ... }
  */
 export const previewFlush = Effect.fn("Mail.previewFlush")(function*(
   transport: MailTransportOptions,
@@ -1000,14 +1005,14 @@ export const previewFlush = Effect.fn("Mail.previewFlush")(function*(
   const wouldResend = options.resendUncertain === true ? uncertain : 0
   const rows = yield* repo.queuedSample(options.purpose === undefined ? {} : { purpose: options.purpose }, 5)
   return {
-    dry_run: true,
+    dryRun: true,
     transport: "smtpUrl" in transport ? "smtp" : "outbox",
     destination: destinationOf(transport),
-    would_send: counts.queued + wouldResend,
+    wouldSend: counts.queued + wouldResend,
     deferred: counts.deferred,
     uncertain,
-    would_resend: wouldResend,
-    would_confirm: wouldConfirm,
+    wouldResend: wouldResend,
+    wouldConfirm: wouldConfirm,
     sample: rows.map((r) => ({ key: r.idempotency_key, to: r.recipient, subject: r.subject, locale: r.locale, attachments: Number(r.attachments), attempts: r.attempts }))
   } satisfies FlushPreview
 })

@@ -26,7 +26,7 @@ export interface ResultsInviteOptions {
   /**
    * Work out the messages, send and store nothing (no link, no send-log row, no connection):
    * the result is a {@link ResultsInvitePreview}. A base URL that would be refused is reported
-   * as `would_be_refused` instead of failing.
+   * as `wouldBeRefused` instead of failing.
    */
   readonly dryRun?: boolean | undefined
   /** Accept a base URL on this machine (localhost, 127.0.0.1, ::1): for rehearsals only. */
@@ -45,7 +45,7 @@ export interface ResultsInvitation {
 
 /** What an invitation run did. */
 export interface ResultsInviteSummary {
-  readonly dryRun: boolean
+  readonly dryRun: false
   readonly baseUrl: string
   readonly sites: number
   readonly invitations: ReadonlyArray<ResultsInvitation>
@@ -56,6 +56,8 @@ export interface ResultsInviteSummary {
   readonly deferred: number
   /** Links handed to the SMTP server by an earlier run that stopped before the answer: not sent again on their own (`convene mail status`). */
   readonly uncertain: number
+  /** Into the outbox: the `.eml` files this run wrote (over SMTP: none). */
+  readonly files: ReadonlyArray<string>
 }
 
 /** What a dry run of `results invite` says: the messages, and what the send log would do with them. */
@@ -64,8 +66,8 @@ export interface ResultsInvitePreview extends MailPreview {
   readonly sites: number
   readonly invitations: ReadonlyArray<ResultsInvitation>
   /** Where the links would point: `<base-url>/results/` followed by each site's token. */
-  readonly link_base: string
-  readonly would_be_refused?: WouldBeRefused
+  readonly linkBase: string
+  readonly wouldBeRefused?: WouldBeRefused
 }
 
 
@@ -118,15 +120,15 @@ export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspa
       baseUrl: base,
       sites: sites.length,
       invitations,
-      link_base: `${base}/results/`,
-      ...(wouldBeRefused === undefined ? {} : { would_be_refused: wouldBeRefused }),
+      linkBase: `${base}/results/`,
+      ...(wouldBeRefused === undefined ? {} : { wouldBeRefused: wouldBeRefused }),
       ...preview
     } satisfies ResultsInvitePreview
   }
-  const summary = { dryRun: false, baseUrl: base, sites: sites.length, invitations }
+  const summary = { dryRun: false as const, baseUrl: base, sites: sites.length, invitations }
   const delivered = yield* sendMessages(messages, options.transport, {
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
   })
-  return { ...summary, queued: delivered.queued, alreadySent: delivered.alreadySent, sent: delivered.sent, failed: delivered.failed, deferred: delivered.deferred, uncertain: delivered.uncertain } satisfies ResultsInviteSummary
+  return { ...summary, queued: delivered.queued, alreadySent: delivered.alreadySent, sent: delivered.sent, failed: delivered.failed, deferred: delivered.deferred, uncertain: delivered.uncertain, files: delivered.files } satisfies ResultsInviteSummary
 })

@@ -36,7 +36,7 @@ export interface SimulateOptions {
    * Work out the run without doing it: simulated participants are planned but not registered
    * (no CSV is written), and the answers of registered participants go through the write path
    * in a transaction that is rolled back. Nothing is stored; the counts are those a real run
-   * would store. The result has `dry_run: true`.
+   * would store. The result has `dryRun: true`.
    */
   readonly dryRun?: boolean | undefined
 }
@@ -70,7 +70,7 @@ export interface SimulationSummary {
   /** The pre→post effects built in, for checking a report against. */
   readonly effects: ReadonlyArray<SimulatedEffect>
   /** A dry run: `registered` and the counts say what would be stored; nothing was. */
-  readonly dry_run?: true
+  readonly dryRun?: true
 }
 
 /** Participants are simulated and stored in chunks of this many (one transaction per wave and source). */
@@ -177,7 +177,7 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
     responses: Object.fromEntries(counts),
     answers,
     effects: simulatedEffects(instrument, options.seed),
-    ...(dryRun ? { dry_run: true as const } : {})
+    ...(dryRun ? { dryRun: true as const } : {})
   } satisfies SimulationSummary as SimulationSummary
 })
 

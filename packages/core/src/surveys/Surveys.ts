@@ -106,8 +106,8 @@ export interface SurveyMailOptions {
   /**
    * Work out the run without doing it: no token key, invitation, reminder or message is
    * stored, nothing is sent, no connection is opened. The result says what would happen
-   * (`dry_run: true`, a {@link MailPreview}), and a refusal of the base URL is reported as
-   * `would_be_refused` instead of failing.
+   * (`dryRun: true`, a {@link MailPreview}), and a refusal of the base URL is reported as
+   * `wouldBeRefused` instead of failing.
    */
   readonly dryRun?: boolean | undefined
 }
@@ -221,8 +221,8 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
       alreadyInvited,
       withoutEmail,
       resentLinks: resend,
-      link_base: `${base}/s/`,
-      ...(wouldBeRefused === undefined ? {} : { would_be_refused: wouldBeRefused }),
+      linkBase: `${base}/s/`,
+      ...(wouldBeRefused === undefined ? {} : { wouldBeRefused: wouldBeRefused }),
       ...preview
     }
   }

@@ -69,7 +69,7 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     expect(first).toMatchObject({ participants: 5, sent: 5 })
     expect((await remind())).toMatchObject({ sent: 0, alreadySent: 5 })
     const next = await runWith(shape, remindSurvey(ws, { wave: "pre", baseUrl: "https://survey.example.org", transport: { outboxDir: outbox() }, today: "2027-05-05" }))
-    expect(next.sent).toBe(5)
+    expect(next).toMatchObject({ sent: 5 })
   })
 
   it("resends corrected links after a wrong base URL, to those who have not answered, once (issue 13)", async () => {

@@ -31,7 +31,7 @@ export default class DbMigrate extends ConveneCommand {
             ? `Dry run: up to date, nothing to apply (${opened.dialect}: ${opened.location}).`
             : `Dry run: would apply ${counted(pending.length, "migration")}: ${pending.join(", ")} (${opened.dialect}: ${opened.location}). Nothing was applied.`
         )
-        return { dry_run: true as const, dialect: opened.dialect, location: opened.location, would_apply: pending }
+        return { dryRun: true as const, dialect: opened.dialect, location: opened.location, wouldApply: pending }
       }
       const ran = await migrateToLatest(opened.db)
       this.log(ran.length === 0 ? `Up to date (${opened.dialect}: ${opened.location}).` : `Applied ${ran.join(", ")} (${opened.dialect}: ${opened.location}).`)

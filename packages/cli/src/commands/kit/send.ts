@@ -67,7 +67,7 @@ export default class KitSend extends ConveneCommand {
       })
     })
     bar.done()
-    if ("dry_run" in result) {
+    if ("dryRun" in result) {
       this.log(`${counted(result.built, "kit")} changed and would be built first; ${counted(result.messages, "kit message")}: ${result.attached} with the zip attached, ${result.linked} with a link.`)
       if (result.noFellow.length > 0) this.warn(`No fellow registered for ${counted(result.noFellow.length, "site")}: ${result.noFellow.slice(0, 8).join(", ")}`)
       if (result.superseded > 0) this.log(`${counted(result.superseded, "queued message")} of an older kit version would be set aside (failed, "superseded").`)

@@ -91,17 +91,17 @@ Exit status: 0 when everything went out, 1 when some message failed, was deferre
         return { ...summary, confirmed, resent: requeued.length }
       })
     })
-    if ("dry_run" in result) {
-      for (const c of result.would_confirm) {
+    if ("dryRun" in result) {
+      for (const c of result.wouldConfirm) {
         const what = c.result === "confirmed" ? "would be recorded as sent" : c.result === "already-sent" ? "already sent: nothing to do" : c.result === "not-uncertain" ? "not uncertain (queued or failed): would be left as it is" : "no such key or Message-ID in the send log"
         this.log(`${c.id}${c.key !== undefined && c.key !== c.id ? ` (${c.key})` : ""}: ${what}.`)
       }
       const where = result.transport === "smtp" ? `over SMTP (${result.destination}; no connection was opened)` : `to the outbox ${relative(process.cwd(), result.destination) || "."}/`
       const retries = result.deferred > 0 ? `, ${result.deferred} of them retries after an error` : ""
-      const resent = result.would_resend > 0 ? `, ${result.would_resend} of them uncertain ones queued again (--resend-uncertain)` : ""
-      this.log(`Dry run: ${counted(result.would_send, "message")}${flags.purpose === undefined ? "" : ` with purpose ${flags.purpose}`} would be sent ${where}${retries}${resent}. Nothing was sent or changed.`)
+      const resent = result.wouldResend > 0 ? `, ${result.wouldResend} of them uncertain ones queued again (--resend-uncertain)` : ""
+      this.log(`Dry run: ${counted(result.wouldSend, "message")}${flags.purpose === undefined ? "" : ` with purpose ${flags.purpose}`} would be sent ${where}${retries}${resent}. Nothing was sent or changed.`)
       if (result.sample.length > 0) this.table(result.sample.map((m) => ({ key: m.key, to: m.to, subject: m.subject, attempts: m.attempts })), ["key", "to", "subject", "attempts"])
-      if (result.uncertain > 0 && result.would_resend === 0) this.log(`${counted(result.uncertain, "message")} uncertain: not sent again on their own (--resend-uncertain or --mark-sent).`)
+      if (result.uncertain > 0 && result.wouldResend === 0) this.log(`${counted(result.uncertain, "message")} uncertain: not sent again on their own (--resend-uncertain or --mark-sent).`)
       return result
     }
     for (const c of result.confirmed) {

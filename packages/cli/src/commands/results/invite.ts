@@ -53,12 +53,12 @@ export default class ResultsInvite extends ConveneCommand {
       })
     })
     bar.done()
-    if ("dry_run" in result) {
-      const linkBase = flags["base-url"] === undefined ? "<--base-url>/results/" : result.link_base
+    if (result.dryRun) {
+      const linkBase = flags["base-url"] === undefined ? "<--base-url>/results/" : result.linkBase
       this.log(`${counted(result.sites, "site")}${result.invitations.length > 10 ? `, the first 10` : ""}:`)
       this.table(result.invitations.slice(0, 10).map((i) => ({ site: i.site_id, fellow: i.fellow, email: i.email, locale: i.locale, subject: i.subject })), ["site", "fellow", "email", "locale", "subject"])
       printMailPreview({ log: (l) => this.log(l), table: (r, c) => this.table(r, c) }, result, { what: "results link", linkBase, sample: false })
-      return flags["base-url"] === undefined ? { ...result, baseUrl: "<--base-url>", link_base: linkBase } : result
+      return flags["base-url"] === undefined ? { ...result, baseUrl: "<--base-url>", linkBase: linkBase } : result
     }
     const where = "smtpUrl" in transport ? `over SMTP (${new URL(transport.smtpUrl).host})` : `to the outbox ${relative(process.cwd(), transport.outboxDir) || "."}/`
     this.log(`${counted(result.sites, "site")}: ${counted(result.sent, "results link")} sent ${where}, ${result.alreadySent} already sent before, ${result.failed} failed, ${result.deferred} deferred. Links: ${result.baseUrl}/results/<token> (convene serve).`)

@@ -58,7 +58,7 @@ export default class SurveySimulate extends ConveneCommand {
       })
     })
     bar?.done()
-    const dry = summary.dry_run === true
+    const dry = summary.dryRun === true
     if (dry) this.log("Dry run: nothing was registered or stored; a run without --dry-run would do this:")
     if (summary.registered > 0 && dry) {
       this.log(`Would register ${counted(summary.registered, "simulated participant")} (sim-<site>-NNNNN, no e-mail address) from ${relative(process.cwd(), summary.participantsFile ?? "") || summary.participantsFile}.`)
