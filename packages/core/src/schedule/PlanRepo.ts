@@ -72,8 +72,13 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         const revisions = new Map<string, EventRevision>()
         const changed: Array<{ uid: string; content_hash: string; sequence: number; modified_at: string }> = []
         const uids = [...hashes.keys()]
-        for (let i = 0; i < uids.length; i += 5000) {
-          const rows = await tx.selectFrom("calendar_events").selectAll().where("uid", "in", uids.slice(i, i + 5000)).execute()
+        // a whole export reads the table in one scan (140,000 events: 28 statements of 5,000
+        // bound uids cost seconds in the embedded database); one site's export looks its few up
+        if (uids.length > 5000) {
+          const rows = await tx.selectFrom("calendar_events").selectAll().execute()
+          for (const row of rows) if (hashes.has(row.uid)) stored.set(row.uid, { hash: row.content_hash, sequence: row.sequence, modified: row.modified_at })
+        } else if (uids.length > 0) {
+          const rows = await tx.selectFrom("calendar_events").selectAll().where("uid", "in", uids).execute()
           for (const row of rows) stored.set(row.uid, { hash: row.content_hash, sequence: row.sequence, modified: row.modified_at })
         }
         for (const [uid, hash] of hashes) {

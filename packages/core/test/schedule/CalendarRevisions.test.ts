@@ -93,6 +93,28 @@ describe.each(testDatabases)("calendar revisions on $name", (testDb) => {
     expect(readBack(siteCalendar(changed, changed.sites[0]!, stays)).get(`wti-${changed.sites[0]!.id}-${last}@convene`)!.sequence).toBe(1)
   })
 
+  it("keeps and raises SEQUENCE the same way on a large export (over 5,000 events: the stored revisions read in one scan)", async () => {
+    const ws = await kitWorkspace()
+    const zones = ["America/Havana", "Africa/Dakar", "Asia/Kolkata", "Australia/Lord_Howe"]
+    const sites = Array.from({ length: 480 }, (_, i) => ({ id: `s-${i}`, timezone: zones[i % zones.length] })) as unknown as Parameters<typeof planSites>[1]
+    const plan = planSites(ws.dialogue, sites)
+    const base = { dialogueId: "big", title: "We, the Internet" }
+    const first = await runWith(shape, calendarRevisions(plan, { ...base, stamp: "2026-12-01T10:00:00Z" }))
+    expect(first.revisions.size).toBeGreaterThan(5000)
+    expect([...first.revisions.values()].every((r) => r.sequence === 0)).toBe(true)
+    const agenda = ws.dialogue.agenda.map((b, i) => (i === 0 ? { ...b, title: `${b.title} (renamed)` } : b))
+    const changed = planSites({ ...ws.dialogue, agenda }, sites)
+    const next = await runWith(shape, calendarRevisions(changed, { ...base, stamp: "2026-12-02T08:00:00Z" }))
+    const first0 = ws.dialogue.agenda[0]!.id
+    for (const site of changed.sites) {
+      for (const b of site.blocks) {
+        expect(next.revisions.get(`big-${site.id}-${b.id}@convene`), `${site.id} ${b.id}`).toEqual(
+          b.id === first0 ? { sequence: 1, modified: "2026-12-02T08:00:00Z" } : { sequence: 0, modified: "2026-12-01T10:00:00Z" }
+        )
+      }
+    }
+  })
+
   it("writes LOCATION from the site and a French site's SUMMARY and DESCRIPTION in French, from the kit's catalogs, in all-sites.ics too", async () => {
     const ws = await kitWorkspace()
     await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
