@@ -119,9 +119,8 @@ class StageDual {
       rowUpper: [1],
       matrix: { format: "csr", numRows: 1, numCols: T + 1, starts: [0, indices.length], indices, values: indices.map(() => 1) }
     })
-    // an interior solution (barrier, no crossover), as the reference code asks of Gurobi: it has
-    // every y_t positive that can be, so a stage fixes as many profiles as it can
-    this.model.options.set({ ...QUIET, solver: "ipm", run_crossover: "off" })
+    // simplex while panels are added (each solve starts from the last basis)
+    this.model.options.set({ ...QUIET, solver: "simplex" })
     for (const p of panels) this.addPanel(p)
   }
   addPanel(counts: ReadonlyArray<number>): void {
@@ -138,9 +137,23 @@ class StageDual {
     this.model.addRow(-this.h.infinity, 0, { indices, values })
     this.rows++
   }
-  /** y, ŷ and the objective, or undefined when the LP has no optimum (the fixed probabilities are out of reach). */
-  solve(): { y: Float64Array; cap: number; objective: number } | undefined {
-    this.model.run()
+  /**
+   * y, ŷ and the objective, or undefined when the LP has no optimum (the fixed probabilities are
+   * out of reach). `interior` asks for an interior solution (barrier without crossover), as the
+   * reference code asks of Gurobi: every y_t that can be positive is, so the stage fixes as many
+   * profiles as it can. Otherwise a simplex vertex, fast to update as panels are added.
+   */
+  solve(interior = false): { y: Float64Array; cap: number; objective: number } | undefined {
+    if (interior) this.model.options.set({ solver: "ipm", run_crossover: "off" })
+    try {
+      this.model.run()
+    } catch (e) {
+      // HiGHS reports a numerical failure as an error status; the vertex below is still right
+      if (!interior) throw e
+    } finally {
+      if (interior) this.model.options.set({ solver: "simplex" })
+    }
+    if (interior && this.model.getModelStatus() !== this.h.constants.modelStatus.optimal) return this.solve(false)
     if (this.model.getModelStatus() !== this.h.constants.modelStatus.optimal) return undefined
     const x = this.model.getSolution().colValue
     const T = this.problem.profiles.length
@@ -272,14 +285,18 @@ const stages = (h: Highs, problem: ProfiledProblem, method: Distribution["method
             dual = new StageDual(h, problem, pool.panels, fixed)
             continue
           }
-          const { y, cap, objective } = solution
-          const weights = Array.from(y, (v, t) => v / problem.profiles[t]!.ids.length)
-          const counts = search.best(weights)!
-          const value = counts.reduce((s, c, t) => s + c * weights[t]!, 0)
-          if (value <= cap + EPS || !pool.add(counts)) {
+          const { cap, objective } = solution
+          const weights = Array.from(solution.y, (v, t) => v / problem.profiles[t]!.ids.length)
+          // any panel worth more than ŷ + EPS under the dual weights improves the LP
+          const { counts, improving } = search.search(weights, cap + EPS)!
+          if (!improving || !pool.add(counts)) {
             if (method === "maximin") {
               return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered), { lps: lps + 1, stages: 1 })
             }
+            // the dual weights of an interior solution of the same LP mark every profile to fix
+            const interior = dual.solve(true)
+            lps++
+            const { y } = interior ?? solution
             const unfixed = fixed.filter((p) => p === undefined).length
             // the reference fixes y_t > EPS; with hundreds of profiles sharing Σ y = 1 that can miss
             // some, so the threshold scales down with their number
