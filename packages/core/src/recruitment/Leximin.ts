@@ -44,7 +44,7 @@ export interface Distribution {
 }
 
 interface Options {
-  /** Multiplicative-weights rounds that seed the column generation with diverse panels (default: min(3·profiles, 40)). */
+  /** Multiplicative-weights rounds that seed the column generation with diverse panels (default: min(3·profiles, 10)). */
   readonly seedRounds?: number | undefined
 }
 
@@ -86,8 +86,9 @@ const seedPanels = (pool: PanelPool, problem: ProfiledProblem, rounds: number): 
   }
   // then take in the uncovered profiles, many per panel; those still out cannot be in any panel
   for (;;) {
-    const counts = pool.search.best(covered.map((c) => (c ? 0 : 1)))
-    if (counts === undefined) break
+    // any panel that takes in one more profile will do (a full solve of this MILP is slow)
+    const counts = pool.search.best(covered.map((c) => (c ? 0 : 1)), 0.5)
+    if (counts === undefined || counts.length === 0) break
     const fresh = counts.some((c, t) => c > 0 && !covered[t])
     if (!fresh) break
     pool.add(counts)
@@ -265,7 +266,7 @@ const stages = (h: Highs, problem: ProfiledProblem, method: Distribution["method
   const search = new PanelSearch(h, problem)
   try {
     const pool = new PanelPool(search)
-    const covered = seedPanels(pool, problem, options.seedRounds ?? Math.min(3 * T, 40))
+    const covered = seedPanels(pool, problem, options.seedRounds ?? Math.min(3 * T, 10))
     if (pool.panels.length === 0) throw new Error("no panel meets the quotas: check feasibility first")
     // profiles no panel can include are fixed at 0 from the start
     const fixed: Array<number | undefined> = covered.map((c) => (c ? undefined : 0))
