@@ -215,7 +215,7 @@ describe("the we-the-internet example", () => {
     expect(refused.stderr).toContain("Site zz-test has nothing that would be deleted with it. Not on a terminal")
     expect(refused.stderr).toContain("--yes")
     const dry = await conveneJson(dir, ["sites", "remove", "zz-test", "--dry-run"])
-    expect(dry.json).toMatchObject({ dryRun: true, registry: "sites", record: { id: "zz-test" }, cascade: [] })
+    expect(dry.json).toMatchObject({ dry_run: true, registry: "sites", record: { id: "zz-test" }, cascade: [] })
     expect((await convene(dir, ["sites", "remove", "zz-test", "--yes"])).code).toBe(0)
     const gone = await convene(dir, ["sites", "show", "zz-test"])
     expect(gone.code).toBe(2)
