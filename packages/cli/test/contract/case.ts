@@ -20,8 +20,11 @@ export interface Case {
   readonly env?: Record<string, string | undefined>
   /** Runs something first in the workspace (write a file, …). */
   readonly before?: (dir: string) => Promise<void>
-  /** Runs the command some other way (a server started and stopped): returns what it printed. */
-  readonly run?: (dir: string, args: ReadonlyArray<string>) => Promise<Ran>
+  /**
+   * Runs the command some other way (a server started and stopped): returns what it printed.
+   * `env` selects the database the test runs on (DATABASE_URL), to be passed to the process.
+   */
+  readonly run?: (dir: string, args: ReadonlyArray<string>, env: Record<string, string>) => Promise<Ran>
   /** Further checks on the parsed JSON. */
   readonly check?: (json: any, dir: string) => void | Promise<void>
 }

@@ -26,9 +26,9 @@ const paperCsv = async (dir: string): Promise<void> => {
 }
 
 /** Starts the server, waits for its JSON on stdout, stops it with SIGINT. */
-const serveOnce = (dir: string, args: ReadonlyArray<string>): Promise<Ran> =>
+const serveOnce = (dir: string, args: ReadonlyArray<string>, env: Record<string, string>): Promise<Ran> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1" } })
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1", ...env } })
     let stdout = ""
     let stderr = ""
     let stopping = false
