@@ -52,7 +52,7 @@ describe.each(testDatabases)("the results form on $name", (testDb) => {
       expect(second).toMatchObject({ sites: 5, sent: 0, queued: 0, alreadySent: 5 })
       expect(await readdir(outboxOf(ws))).toHaveLength(5)
       // one site only; a dry run sends and stores nothing
-      expect(await runWith(shape, invite({ site: "gb-london", baseUrl: "https://corrected.example.org", dryRun: true }))).toMatchObject({ dryRun: true, sites: 1, sent: 0 })
+      expect(await runWith(shape, invite({ site: "gb-london", baseUrl: "https://corrected.example.org", dryRun: true }))).toMatchObject({ dryRun: true, sites: 1, messages: 1 })
       expect(await readdir(outboxOf(ws))).toHaveLength(5)
     })
 
