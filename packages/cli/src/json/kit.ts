@@ -1,5 +1,6 @@
 /** The --json output of the kit and mail commands. */
 import { Count, Files, Num, nullable, Obj, Path, Schema } from "./contract.js"
+import { mailPreviewFields } from "./mail-preview.js"
 
 /** A problem at its file and line, as `kit check` reports it. */
 const Problem = Obj({
@@ -79,19 +80,7 @@ const Transport = Schema.Literals(["smtp", "outbox"])
 const Sample = { key: Schema.String, to: Schema.String, subject: Schema.String, locale: Schema.String, attachments: Count }
 
 /** What a dry run says of a batch of messages (kit send --dry-run). */
-const MailPreview = {
-  dryRun: Schema.Literal(true),
-  transport: Transport,
-  destination: Schema.String,
-  messages: Count,
-  wouldQueue: Count,
-  wouldSend: Count,
-  alreadySent: Count,
-  alreadyQueued: Count,
-  uncertain: Count,
-  failed: Count,
-  sample: Schema.Array(Obj(Sample))
-}
+const MailPreview = { dryRun: Schema.Literal(true), ...mailPreviewFields }
 
 const Failure = Obj({ key: Schema.String, recipient: Schema.String, permanent: Schema.Boolean, uncertain: Schema.Boolean, error: Schema.String })
 

@@ -6,6 +6,7 @@
 import { RESULTS_FORMATS, RESULTS_WEIGHTINGS } from "@convene/core/domain/ResultsAnalysis"
 import { ResultStatus, SiteResults } from "@convene/core/domain/Results"
 import { ById, Count, Files, nullable, Num, Obj, opt, Path, Schema } from "./contract.js"
+import { mailPreviewFields } from "./mail-preview.js"
 
 /** A key that may be absent, or present as `undefined` on the Type side (dropped from the JSON). */
 const maybe = <S extends Schema.Top>(schema: S) => Schema.optional(schema)
@@ -330,16 +331,7 @@ const InviteSent = Obj({
 /** --dry-run: the messages, and what the send log would do with them. */
 const InvitePreview = Obj({
   dryRun: Schema.Literal(true),
-  transport: Schema.Literals(["smtp", "outbox"]),
-  destination: Schema.String.annotate({ description: "The SMTP host and port (no credentials), or the outbox folder." }),
-  messages: Count,
-  wouldQueue: Count,
-  wouldSend: Count,
-  alreadySent: Count,
-  alreadyQueued: Count,
-  uncertain: Count,
-  failed: Count,
-  sample: Schema.Array(Obj({ key: Schema.String, to: Schema.String, subject: Schema.String, locale: Schema.String, attachments: Count })),
+  ...mailPreviewFields,
   baseUrl: Schema.String,
   sites: Count,
   invitations: Schema.Array(Invitation),

@@ -5,6 +5,7 @@
  */
 import { WaveId } from "@convene/core/domain/Instrument"
 import { Count, Files, ById, nullable, Num, Obj, opt, Schema } from "./contract.js"
+import { mailPreviewFields } from "./mail-preview.js"
 
 const Str = Schema.String
 
@@ -119,16 +120,7 @@ const previewedWave = Obj({
   ...waveFields,
   linkBase: Str.annotate({ description: "Where the links would point: <base-url>/s/." }),
   wouldBeRefused: opt(Obj({ message: Str, confirm: Str }).annotate({ description: "The real run would be refused (exit 4): why, and the flag that confirms it." })),
-  transport: Schema.Literals(["smtp", "outbox"]),
-  destination: Str.annotate({ description: "The SMTP host and port (no credentials), or the outbox folder." }),
-  messages: Count,
-  wouldQueue: Count,
-  wouldSend: Count,
-  alreadySent: Count,
-  alreadyQueued: Count,
-  uncertain: Count,
-  failed: Count,
-  sample: Schema.Array(Obj({ key: Str, to: Str, subject: Str, locale: Str, attachments: Count })).annotate({ description: "The first messages that would be sent (up to 5)." })
+  ...mailPreviewFields
 })
 
 /** `survey invite` and `survey remind`: a real run, or (with `dryRun: true`) a dry run. */
