@@ -1,49 +1,13 @@
 // The contract cases of init, serve, db, schedule and timeline. Run after the registries' group:
 // the example workspace has its sites.
-import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { isAbsolute } from "node:path"
-import { bin } from "../run.js"
-import type { Case, Ran } from "./case.js"
+import { type Case, serveOnce } from "./case.js"
 
 const allExist = (files: ReadonlyArray<string>): void => {
   const bad = files.filter((f) => !isAbsolute(f) || !existsSync(f))
   if (bad.length > 0) throw new Error(`not absolute, or missing: ${bad.slice(0, 3).join(", ")}`)
 }
-
-/** Starts the server with --json, waits for its one JSON line, checks /healthz answers, stops it with SIGINT. */
-const serveOnce = (dir: string, args: ReadonlyArray<string>, env: Record<string, string>): Promise<Ran> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1", ...env } })
-    let stdout = ""
-    let stderr = ""
-    let stopping = false
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`serve printed no JSON line within 120 s:\n${stdout}\n${stderr}`))
-    }, 120_000)
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString()
-      if (stopping || !stdout.includes("\n")) return
-      stopping = true
-      let url = ""
-      try {
-        url = (JSON.parse(stdout.slice(0, stdout.indexOf("\n"))) as { url: string }).url
-      } catch {
-        // the test reports stdout as not JSON
-      }
-      // the server answers before it is stopped
-      void fetch(`${url}/healthz`).then((r) => r.text(), (e: Error) => `no answer: ${e.message}`).then((health) => {
-        if (health.trim() !== "ok") stderr += `\n/healthz answered ${health}`
-        child.kill("SIGINT")
-      })
-    })
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
-    child.on("close", (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout, stderr })
-    })
-  })
 
 export const scheduleCases: ReadonlyArray<Case> = [
   {

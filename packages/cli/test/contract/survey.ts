@@ -1,12 +1,10 @@
 // The contract cases of the survey commands: invitations and reminders to the outbox (real and
 // dry runs, a refusal reported), a paper import, simulated answers, the exports, the report in
 // three formats, and the form server started, read and stopped.
-import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { bin } from "../run.js"
-import type { Case, Ran } from "./case.js"
+import { type Case, serveOnce } from "./case.js"
 
 /** The outbox (no SMTP_URL), links to a public address. */
 const outbox = { SMTP_URL: undefined, CONVENE_SURVEY_URL: "https://survey.example.org" }
@@ -24,35 +22,6 @@ const paperCsv = async (dir: string): Promise<void> => {
   expect(offline.length === 2, "participants.csv has fewer than 2 participants without an e-mail address")
   await writeFile(join(dir, "paper.csv"), `code,internet-use,hours-online\n${offline[0]!["code"]},several-times-a-day,3\n${offline[1]!["code"]},never,2.5\n`)
 }
-
-/** Starts the server, waits for its JSON on stdout, stops it with SIGINT. */
-const serveOnce = (dir: string, args: ReadonlyArray<string>, env: Record<string, string>): Promise<Ran> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1", ...env } })
-    let stdout = ""
-    let stderr = ""
-    let stopping = false
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`survey serve printed no JSON in 60 s:\n${stdout}\n${stderr}`))
-    }, 60_000)
-    child.stdout.on("data", (d) => {
-      stdout += String(d)
-      if (stopping) return
-      try {
-        JSON.parse(stdout)
-      } catch {
-        return
-      }
-      stopping = true
-      child.kill("SIGINT")
-    })
-    child.stderr.on("data", (d) => (stderr += String(d)))
-    child.on("exit", (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout, stderr })
-    })
-  })
 
 export const surveyCases: ReadonlyArray<Case> = [
   // over SMTP the default address (this machine) would be refused: a dry run says so, exit 0, no connection
