@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `convene` binary. The compile cache and oclif's manifest keep start-up small.
+// The `convene` binary. The compile cache, oclif's manifest and the bundled commands (lib/, made by
+// scripts/bundle-cli.mjs: a command reads a few dozen files instead of ~700) keep start-up small.
 import module from "node:module"
 import v8 from "node:v8"
 
@@ -16,5 +17,9 @@ process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0)
   throw error
 })
-const { execute } = await import("@oclif/core/execute")
+const { execute } = await import("../lib/execute.js").catch((error) => {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("lib/execute.js")) throw error
+  console.error("convene is not built: lib/execute.js is missing (in a checkout, run `pnpm run build`)")
+  process.exit(1)
+})
 await execute({ dir: import.meta.url })

@@ -9,7 +9,7 @@ import { convene, conveneJson } from "./run.js"
 
 let tmp: string
 beforeAll(async () => {
-  if (!existsSync(join(import.meta.dirname, "..", "dist", "commands"))) {
+  if (!existsSync(join(import.meta.dirname, "..", "lib", "commands"))) {
     throw new Error("The CLI is not built: run `pnpm run build` first (the test script does).")
   }
   tmp = await mkdtemp(join(tmpdir(), "convene-cli-"))

@@ -15,7 +15,7 @@ const noMail = { SMTP_URL: "", MAIL_FROM: "" }
 
 let dir: string
 beforeAll(async () => {
-  if (!existsSync(join(import.meta.dirname, "..", "dist", "commands", "mail"))) {
+  if (!existsSync(join(import.meta.dirname, "..", "lib", "commands", "mail"))) {
     throw new Error("The CLI is not built: run `pnpm run build` first (the test script does).")
   }
   const tmp = await mkdtemp(join(tmpdir(), "convene-cli-mail-"))

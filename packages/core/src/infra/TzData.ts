@@ -9,13 +9,10 @@
  * once, and each zone is unpacked, or its TZif file read, on first use.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs"
-import { createRequire } from "node:module"
 import { dirname, isAbsolute, join, normalize, sep } from "node:path"
-import { fileURLToPath } from "node:url"
+import { coreDir, coreRequire } from "./CoreDir.js"
 import { formatOffset, offsetMinutes } from "../domain/Zone.js"
 import { newerTz, type PackedTzData, packedRules, parseTzif, type TzInfo, type ZoneRules, type ZoneTable } from "../domain/ZoneRules.js"
-
-const require = createRequire(import.meta.url)
 
 /** What is known of a tz data source without loading its rules. */
 export interface TzSource extends TzInfo {
@@ -29,8 +26,8 @@ export interface TzSource extends TzInfo {
  * date library that convene never runs; in a checkout, the package itself (a devDependency).
  */
 const packageDir = (): string => {
-  const vendored = fileURLToPath(new URL("./vendor/moment-timezone/", import.meta.url))
-  return existsSync(join(vendored, "package.json")) ? vendored : dirname(require.resolve("moment-timezone/package.json"))
+  const vendored = join(coreDir(), "dist", "infra", "vendor", "moment-timezone")
+  return existsSync(join(vendored, "package.json")) ? vendored : dirname(coreRequire().resolve("moment-timezone/package.json"))
 }
 
 /** The package's release and its own version, e.g. `{ version: "2026f", source: "moment-timezone 0.6.6" }`. */

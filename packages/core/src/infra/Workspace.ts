@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs"
 import { cp, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises"
 import { dirname, join, relative, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { coreDir } from "./CoreDir.js"
 import { defaultDeliberationDay, defaultMilestones, defaultPhases, defaultWaves } from "../domain/Defaults.js"
 import { decodeDialogueYaml, type Dialogue } from "../domain/Dialogue.js"
 import { InputError, WorkspaceNotFound } from "../domain/Errors.js"
@@ -56,7 +56,7 @@ export const openWorkspace = async (from: string): Promise<Workspace> => {
  * when installed, at the repository root in a checkout.
  */
 export const assetsRoot = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url))
+  let dir = coreDir()
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, "templates", "workspace", DIALOGUE_FILE))) return dir
     dir = dirname(dir)

@@ -7,8 +7,8 @@
 import Handlebars from "handlebars"
 import { IntlMessageFormat } from "intl-messageformat"
 import { readFileSync } from "node:fs"
-import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
+import { coreRequire } from "../infra/CoreDir.js"
 import { siteCalendar } from "../schedule/index.js"
 import { type CatalogSet, resolveMessages, type Resolution } from "../domain/Catalog.js"
 import type { Dialogue } from "../domain/Dialogue.js"
@@ -105,8 +105,7 @@ const SCRIPT_OF: Readonly<Record<string, string>> = {
 /** The direction a language is written in. */
 export const directionOf = (locale: string): "ltr" | "rtl" => (RTL_LANGUAGES.has(languageOf(locale)) ? "rtl" : "ltr")
 
-const require = createRequire(import.meta.url)
-const fontFile = (pkg: string, file: string): string => join(dirname(require.resolve(`${pkg}/package.json`)), "files", file)
+const fontFile = (pkg: string, file: string): string => join(dirname(coreRequire().resolve(`${pkg}/package.json`)), "files", file)
 
 interface FontFace {
   readonly family: string

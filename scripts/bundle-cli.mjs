@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Building @convene/cli: bundles the compiled commands and hooks (packages/cli/dist, from tsc -b)
+// with everything they import — @convene/core, effect, kysely, yaml, pg, handlebars… — into
+// packages/cli/lib, which oclif loads (package.json `oclif.commands`). One command's start-up
+// then reads a few chunks instead of ~700 files (docs/performance.md, "CLI start-up"); esbuild
+// splits the code shared between commands into chunks, and modules loaded lazily (`import()`)
+// stay lazy.
+// Left out of the bundle and loaded from node_modules: @oclif/core (the same copy as oclif's own
+// `execute` and its plugins), PGlite and HiGHS (WebAssembly files found beside their modules),
+// playwright-core (optional, only for --pdf), pg-native (optional), and the Vega/pptxgenjs modules
+// of @convene/core (`@convene/core/vendor/*`: bundled into core's tarball at pack time). The
+// files @convene/core reads at run time (templates, examples, fonts, tz data) are found from its
+// package folder, not from the module's own location (infra/CoreDir.ts).
+// Usage: node scripts/bundle-cli.mjs [--out DIR] (after tsc -b; `pnpm run build` runs it)
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const cli = join(root, "packages", "cli")
+const dist = join(cli, "dist")
+const outAt = process.argv.indexOf("--out")
+const out = outAt === -1 ? join(cli, "lib") : process.argv[outAt + 1]
+if (!existsSync(join(dist, "commands"))) {
+  console.error(`bundle-cli: ${relative(process.cwd(), join(dist, "commands"))} does not exist: compile first (tsc -b)`)
+  process.exit(2)
+}
+const { build } = createRequire(join(root, "packages", "core", "package.json"))("esbuild")
+
+const walk = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : name.endsWith(".js") ? [path] : []
+  })
+const entryPoints = [
+  ...[...walk(join(dist, "commands")), ...walk(join(dist, "hooks"))].map((path) => ({ in: path, out: relative(dist, path).replace(/\.js$/, "") })),
+  // bin/run.js starts here: oclif's `execute`, the same copy of @oclif/core as the commands'
+  { in: join(dist, "execute.js"), out: "execute" }
+]
+
+/** @convene/core's vendor modules (Vega, pptxgenjs) stay outside, imported through the package. */
+const vendorExternal = {
+  name: "convene-vendor-external",
+  setup(b) {
+    b.onResolve({ filter: /\/infra\/vendor\/[^/]+\.js$/ }, (args) => {
+      const name = args.path.split("/").pop()
+      return { path: `@convene/core/vendor/${name.replace(/\.js$/, "")}`, external: true }
+    })
+  }
+}
+
+const started = Date.now()
+rmSync(out, { recursive: true, force: true })
+const result = await build({
+  entryPoints,
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  format: "esm",
+  target: "node22.12",
+  chunkNames: "chunks/[name]-[hash]",
+  // whitespace and syntax only: functions keep their names in stack traces
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "highs", "playwright-core", "pg-native"],
+  plugins: [vendorExternal],
+  // CommonJS parts (pg, nodemailer, handlebars) call require() for Node's built-ins
+  banner: { js: `import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);` },
+  logLevel: "warning",
+  metafile: true
+})
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
+const files = Object.keys(result.metafile.outputs).length
+console.log(`bundle-cli: ${entryPoints.length} entry points → ${files} files, ${(bytes / 1e6).toFixed(1)} MB in ${relative(process.cwd(), out) || "."} (${Date.now() - started} ms)`)
