@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import pg from "pg"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 let tmp: string
 beforeAll(async () => {
@@ -14,6 +14,7 @@ beforeAll(async () => {
   }
   tmp = await mkdtemp(join(tmpdir(), "convene-cli-"))
 })
+afterAll(dropTestStores)
 
 describe("convene --help", () => {
   it("lists the topics, and every command has examples", async () => {
@@ -106,6 +107,7 @@ describe("the we-the-internet example", () => {
     dir = join(tmp, "wti")
     const r = await convene(tmp, ["init", "wti", "--example", "we-the-internet"])
     expect(r.code, r.stderr).toBe(0)
+    await useTestStore(dir)
   })
 
   it("imports its four registries, and a re-import changes nothing", async () => {
@@ -276,9 +278,18 @@ describe("the we-the-internet example", () => {
     expect(csv.code).toBe(0)
     expect((await readFile(join(dir, "schedule", "schedule.csv"), "utf8")).split("\n")[0]).toBe("site,timezone,block,kind,start_local,end_local,start_utc,end_utc,utc_offset")
   })
+})
+
+describe("the embedded database (a workspace with no DATABASE_URL)", () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = join(tmp, "wti-embedded")
+    const r = await convene(tmp, ["init", "wti-embedded", "--example", "we-the-internet"])
+    expect(r.code, r.stderr).toBe(0)
+  })
 
   it("lets two commands share the embedded database one after the other, and survives a stale lock", async () => {
-    const [a, b] = await Promise.all([conveneJson(dir, ["sites", "import", "sites.csv"]), conveneJson(dir, ["fellows", "import", "fellows.csv"])])
+    const [a, b] = await Promise.all([conveneJson(dir, ["coalition", "import", "coalition.csv"]), conveneJson(dir, ["fellows", "import", "fellows.csv"])])
     expect(a.code, a.stderr).toBe(0)
     expect(b.code, b.stderr).toBe(0)
     // a lock left by a process that was killed (pid 2^22 + 1 is above Linux's pid_max)

@@ -6,13 +6,13 @@ import { existsSync, readdirSync, statSync } from "node:fs"
 import { mkdtemp } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, relative } from "node:path"
-import { openDatabase, pgliteDirOf } from "@convene/core/infra"
+import { type DatabaseOptions, openDatabase } from "@convene/core/infra"
 import { enqueueMessages } from "@convene/core/mail"
 import { ConveneStore } from "@convene/core/store"
 import * as Effect from "effect/Effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 const TABLES = [
   "coalition_partners", "fellows", "sites", "participants", "milestone_progress", "schedule_plans", "calendar_events", "send_log",
@@ -33,7 +33,7 @@ const files = (dir: string, base = dir, out: Array<string> = []): Array<string> 
 
 /** What a dry run must leave as it was: the row count of every table, the send log's keys and statuses, reminders, and the files under out/. */
 const snapshot = async (ws: string) => {
-  const opened = await openDatabase({ pgliteDir: pgliteDirOf(ws) })
+  const opened = await openDatabase(store)
   try {
     const counts: Record<string, number> = {}
     for (const t of TABLES) counts[t] = Number((await opened.db.selectFrom(t).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n)
@@ -52,6 +52,8 @@ let smtpUrl = ""
 const noMail = { SMTP_URL: "", MAIL_FROM: "", CONVENE_SURVEY_URL: "" }
 
 let ws: string
+/** The workspace's store (PostgreSQL in CI, else the embedded database), to read it from the SDK. */
+let store: DatabaseOptions
 let withEmail = 0
 beforeAll(async () => {
   smtp = createServer((socket) => {
@@ -64,6 +66,7 @@ beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-dry-run-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  store = await useTestStore(ws)
   for (const r of ["fellows", "sites", "participants"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
   const list = await conveneJson(ws, ["participants", "list"])
   withEmail = (list.json as Array<{ email?: string }>).filter((p) => p.email !== undefined && p.email !== "").length
@@ -71,6 +74,7 @@ beforeAll(async () => {
 }, 400_000)
 
 afterAll(async () => {
+  await dropTestStores()
   await new Promise((resolve) => smtp.close(resolve))
 })
 
@@ -156,7 +160,7 @@ describe("--dry-run", () => {
     await Effect.runPromise(
       enqueueMessages(
         ["dry:1", "dry:2", "dry:3"].map((key) => ({ key, purpose: "dry-test", to: `${key.replace(/\W/g, "")}@example.org`, locale: "en", subject: `Test ${key}`, text: "t", html: "<p>t</p>" }))
-      ).pipe(Effect.provide(ConveneStore.layer({ pgliteDir: pgliteDirOf(ws) })))
+      ).pipe(Effect.provide(ConveneStore.layer(store)))
     )
     const before = await snapshot(ws)
     const dry = await conveneJson(ws, ["mail", "flush", "--purpose", "dry-test", "--dry-run"], { ...noMail, SMTP_URL: smtpUrl })
@@ -198,10 +202,10 @@ describe("--dry-run", () => {
     expect(again.json.answers).toBe(0)
   }, 400_000)
 
-  it("db migrate on the embedded database: nothing to apply, and says so", async () => {
+  it("db migrate on an up-to-date database: nothing to apply, and says so", async () => {
     const r = await conveneJson(ws, ["db", "migrate", "--dry-run"])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.json).toMatchObject({ dry_run: true, dialect: "pglite", would_apply: [] })
+    expect(r.json).toMatchObject({ dry_run: true, dialect: "url" in store ? "postgres" : "pglite", would_apply: [] })
   }, 120_000)
 })
 

@@ -3,14 +3,15 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readFile, writeFile, mkdir } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 let ws: string
 beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-kit-cli-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
   expect((await convene(ws, ["schedule", "plan"])).code).toBe(0)
 }, 120_000)
@@ -128,3 +129,5 @@ describe("convene kit", () => {
     expect(status.json.sent).toBe(133)
   }, 120_000)
 })
+
+afterAll(dropTestStores)

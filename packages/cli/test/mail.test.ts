@@ -4,16 +4,18 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { openDatabase, pgliteDirOf } from "@convene/core/infra"
+import { type DatabaseOptions, openDatabase } from "@convene/core/infra"
 import { enqueueMessages, messageIdFor, outboxFileName } from "@convene/core/mail"
 import { ConveneStore } from "@convene/core/store"
 import * as Effect from "effect/Effect"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 const noMail = { SMTP_URL: "", MAIL_FROM: "" }
 
 let dir: string
+/** The workspace's store (PostgreSQL in CI, else the embedded database), filled from the SDK. */
+let store: DatabaseOptions
 beforeAll(async () => {
   if (!existsSync(join(import.meta.dirname, "..", "lib", "commands", "mail"))) {
     throw new Error("The CLI is not built: run `pnpm run build` first (the test script does).")
@@ -21,14 +23,16 @@ beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-cli-mail-"))
   dir = join(tmp, "ws")
   expect((await convene(tmp, ["init", dir])).code).toBe(0)
+  store = await useTestStore(dir)
 })
+afterAll(dropTestStores)
 
-/** Queues messages in the workspace's embedded database, as `kit send` does before delivering. */
+/** Queues messages in the workspace's store, as `kit send` does before delivering. */
 const enqueue = (keys: ReadonlyArray<string>, purpose: string) =>
   Effect.runPromise(
     enqueueMessages(
       keys.map((key) => ({ key, purpose, to: `${key.replace(/\W/g, "")}@example.org`, locale: "ar", subject: "دعوة إلى الحوار العالمي", text: "نص", html: "<p>نص</p>" }))
-    ).pipe(Effect.provide(ConveneStore.layer({ pgliteDir: pgliteDirOf(dir) })))
+    ).pipe(Effect.provide(ConveneStore.layer(store)))
   )
 
 describe("convene mail", () => {
@@ -74,7 +78,7 @@ describe("convene mail", () => {
   it("status lists uncertain messages; flush --mark-sent records one, --resend-uncertain sends the other (issue 13)", async () => {
     await enqueue(["invite:u-1", "invite:u-2"], "survey-invite")
     // as a run killed after handing both to the server leaves them: 'sending' under a lease no run holds
-    const opened = await openDatabase({ pgliteDir: pgliteDirOf(dir) })
+    const opened = await openDatabase(store)
     try {
       await opened.db
         .updateTable("send_log")

@@ -4,14 +4,15 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 let ws: string
 beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-report-cli-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites", "participants"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
 }, 120_000)
 
@@ -51,3 +52,5 @@ describe("convene survey report", () => {
     expect(csv.split("\n")[0]).toBe("pool,by,group,group_label,question,question_type,wave,measure,option,value,n")
   }, 120_000)
 })
+
+afterAll(dropTestStores)

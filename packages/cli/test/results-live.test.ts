@@ -5,8 +5,8 @@ import { spawn } from "node:child_process"
 import { mkdtemp, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { bin, convene } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bin, convene, dropTestStores, storeEnv, useTestStore } from "./run.js"
 
 const TOKEN = "cli-staff-token-0123456789abcdef"
 let ws: string
@@ -15,6 +15,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "convene-results-live-cli-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
 }, 120_000)
 
@@ -32,7 +33,7 @@ describe("convene serve with a staff token", () => {
   it("serves the live view mid-day behind the token from a file, and keeps it out of the log", async () => {
     const file = join(tmp, "staff-token")
     await writeFile(file, `${TOKEN}\n`)
-    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--staff-token-file", file, "--as-of", "2027-05-15T12:00:00Z"], { cwd: ws, env: { ...process.env, DATABASE_URL: "" } })
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--staff-token-file", file, "--as-of", "2027-05-15T12:00:00Z"], { cwd: ws, env: { ...process.env, DATABASE_URL: "", ...storeEnv(ws) } })
     let stderr = ""
     let stdout = ""
     child.stdout.on("data", (d) => (stdout += String(d)))
@@ -66,3 +67,5 @@ describe("convene serve with a staff token", () => {
     expect(stdout + stderr).not.toContain(TOKEN)
   }, 120_000)
 })
+
+afterAll(dropTestStores)

@@ -5,14 +5,15 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 let ws: string
 beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-results-offline-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
 }, 120_000)
 
@@ -78,3 +79,5 @@ describe("convene results simulate, export and import --format kobo", () => {
     expect(bad.stderr).toContain("4 votes but only 3 people present")
   }, 120_000)
 })
+
+afterAll(dropTestStores)

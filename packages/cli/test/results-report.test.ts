@@ -7,14 +7,15 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 let ws: string
 beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-results-report-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
 }, 120_000)
 
@@ -97,3 +98,5 @@ describe("convene results report", () => {
     expect(await readFile(join(ws, "portal", "countries", "SN.html"), "utf8")).toBe(sn)
   }, 180_000)
 })
+
+afterAll(dropTestStores)

@@ -7,8 +7,8 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createRequire } from "node:module"
-import { beforeAll, describe, expect, it } from "vitest"
-import { convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { convene, conveneJson, dropTestStores, useTestStore } from "./run.js"
 
 // fflate is core's zip library (the CLI does not depend on it): read the zips with it
 const { strFromU8, unzipSync } = createRequire(join(import.meta.dirname, "..", "..", "core", "package.json"))("fflate") as {
@@ -23,6 +23,7 @@ beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-results-toolkit-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites", "participants"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
   expect((await convene(ws, ["results", "simulate", "--seed", "2"])).code).toBe(0)
   // every site validated, then Brazil's reopened: back to draft
@@ -83,3 +84,5 @@ describe("convene results toolkit", () => {
     expect(r.json.toolkits.every((k: { embargoed: string | null }) => k.embargoed === null)).toBe(true)
   }, 300_000)
 })
+
+afterAll(dropTestStores)

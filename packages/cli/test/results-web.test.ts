@@ -5,14 +5,15 @@ import { spawn } from "node:child_process"
 import { mkdtemp, readdir, readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { bin, convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bin, convene, conveneJson, dropTestStores, storeEnv, useTestStore } from "./run.js"
 
 let ws: string
 beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-results-web-cli-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
 }, 120_000)
 
@@ -35,7 +36,7 @@ describe("convene results invite and convene serve", () => {
     const mail = (await readFile(join(ws, "out", "outbox", files[0]!), "utf8")).replace(/=\r?\n/g, "")
     const token = /https:\/\/survey\.example\.org\/results\/([A-Za-z0-9_-]{32})/.exec(mail)![1]!
 
-    const child = spawn(process.execPath, [bin, "serve", "--port", "0"], { cwd: ws, env: { ...process.env, DATABASE_URL: "" } })
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0"], { cwd: ws, env: { ...process.env, DATABASE_URL: "", ...storeEnv(ws) } })
     let stderr = ""
     let stdout = ""
     child.stdout.on("data", (d) => (stdout += String(d)))
@@ -60,3 +61,5 @@ describe("convene results invite and convene serve", () => {
     expect(stdout).not.toContain(token)
   }, 120_000)
 })
+
+afterAll(dropTestStores)

@@ -4,8 +4,8 @@ import { spawn } from "node:child_process"
 import { readdir, readFile, writeFile, mkdtemp } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
-import { bin, convene, conveneJson } from "./run.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bin, convene, conveneJson, dropTestStores, storeEnv, useTestStore } from "./run.js"
 
 let ws: string
 let offline: Array<{ code: string }> = []
@@ -13,6 +13,7 @@ beforeAll(async () => {
   const tmp = await mkdtemp(join(tmpdir(), "convene-survey-cli-"))
   ws = join(tmp, "dialogue")
   expect((await convene(tmp, ["init", ws, "--example", "we-the-internet"])).code).toBe(0)
+  await useTestStore(ws)
   for (const r of ["fellows", "sites", "participants"]) expect((await convene(ws, [r, "import", `${r}.csv`])).code).toBe(0)
   const list = await conveneJson(ws, ["participants", "list"])
   offline = (list.json as Array<{ code: string; email?: string; site_id: string }>).filter((p) => p.email === undefined || p.email === "")
@@ -80,7 +81,7 @@ describe("convene survey", () => {
   }, 60_000)
 
   it("serve: answers on a free port, refuses an unknown link, stops cleanly on SIGINT", async () => {
-    const child = spawn(process.execPath, [bin, "survey", "serve", "--port", "0"], { cwd: ws, env: { ...process.env, DATABASE_URL: "" } })
+    const child = spawn(process.execPath, [bin, "survey", "serve", "--port", "0"], { cwd: ws, env: { ...process.env, DATABASE_URL: "", ...storeEnv(ws) } })
     let stderr = ""
     let stdout = ""
     child.stdout.on("data", (d) => (stdout += String(d)))
@@ -107,3 +108,5 @@ describe("convene survey", () => {
     expect((await convene(ws, ["mail", "status"])).code).toBe(0)
   }, 60_000)
 })
+
+afterAll(dropTestStores)
