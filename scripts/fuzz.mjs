@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm fuzz`: the fuzz tests of packages/core/test/fuzz (docs/testing.md) with more inputs than
 // CI gives them. Environment:
-//   FUZZ_RUNS     inputs per importer (default 20,000; CI runs 2,000)
+//   FUZZ_RUNS     inputs per importer (default 20,000; the test suite and CI run 1,000)
 //   FUZZ_SEED     the seed (default CI's, 20261130, so a long run extends CI's inputs;
 //                 "random" for a new one, printed so that its findings can be made again)
 //   FUZZ_IMPORTS  accepted inputs per importer that go on through the database (default FUZZ_RUNS / 20)

@@ -46,9 +46,9 @@ export const importCommand = (name: RegistryName): typeof ConveneCommand =>
     async run() {
       const { args, flags } = await this.parse(ImportCommand)
       const path = resolve(args.file)
-      const summary = await this.runInWorkspace(flags, async () => {
+      const summary = await this.runInWorkspace(flags, async (ws) => {
         const { importRegistryFile } = await import("@convene/core/registries")
-        return importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path, dryRun: flags["dry-run"] })
+        return importRegistryFile(name, path, { displayName: relative(process.cwd(), path) || path, dryRun: flags["dry-run"], codebook: ws.dialogue.features })
       })
       const counts = `${summary.inserted} added, ${summary.updated} updated, ${summary.unchanged} unchanged`
       if (summary.dryRun === true) {
@@ -182,9 +182,9 @@ export const addCommand = (name: RegistryName): typeof ConveneCommand => {
     async run() {
       const { flags } = await this.parse(AddCommand)
       const values = flags as Record<string, string | undefined>
-      const added = await this.runInWorkspace(flags, async () => {
+      const added = await this.runInWorkspace(flags, async (ws) => {
         const [{ addRecord }, { recordFromCells }] = await Promise.all([import("@convene/core/registries"), import("@convene/core/domain/Registry")])
-        return addRecord(name, recordFromCells(registries[name].columns, (c) => values[c.name.replaceAll("_", "-")]))
+        return addRecord(name, recordFromCells(registries[name].columns, (c) => values[c.name.replaceAll("_", "-")]), { codebook: ws.dialogue.features })
       })
       this.log(`Added ${registries[name].noun} ${added.id}.`)
       return added

@@ -321,19 +321,19 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
     const client: RegistryClient<N> = {
       name,
       import: (file, importOptions = {}) =>
-        run(importRegistryFile(name, resolve(file), { displayName: file, ...(importOptions.onProgress === undefined ? {} : { onProgress: importOptions.onProgress }) })),
+        run(importRegistryFile(name, resolve(file), { displayName: file, codebook: dialogue?.features, ...(importOptions.onProgress === undefined ? {} : { onProgress: importOptions.onProgress }) })),
       importRecords: async (records, importOptions = {}) => {
         // the file import is the one all-or-nothing path (decode, references, uniqueness): feed it
         const folder = await mkdtemp(join(tmpdir(), "convene-records-"))
         try {
           const file = join(folder, `${name}.json`)
           await writeFile(file, JSON.stringify(records))
-          return await run(importRegistryFile(name, file, { displayName: importOptions.source ?? name, ...(importOptions.onProgress === undefined ? {} : { onProgress: importOptions.onProgress }) }))
+          return await run(importRegistryFile(name, file, { displayName: importOptions.source ?? name, codebook: dialogue?.features, ...(importOptions.onProgress === undefined ? {} : { onProgress: importOptions.onProgress }) }))
         } finally {
           await rm(folder, { recursive: true, force: true })
         }
       },
-      add: (record) => run(addRecord(name, { ...record })),
+      add: (record) => run(addRecord(name, { ...record }, { codebook: dialogue?.features })),
       list: (where = {}) => run(listRegistry(name, where)),
       show: (id) => run(showRecord(name, id)),
       remove: (id) => run(removeRecord(name, id)) as Promise<RegistryEntities[N]>,

@@ -71,7 +71,8 @@ export const checked = Obj({
     coverage: Schema.Array(Obj({ locale: Schema.String, total: Count, translated: Count, percent: Num, missing: Schema.Array(Problem) })),
     unasked: Schema.Array(Schema.String)
   }),
-  complete: Schema.Boolean.annotate({ description: "Nothing the dialogue's locales and sites use is missing (what --strict fails on)." })
+  complete: Schema.Boolean.annotate({ description: "Nothing the dialogue's locales and sites use is missing (what --strict fails on)." }),
+  warnings: Schema.Array(Schema.String).annotate({ description: "What does not make the check fail: no codebook (features: in convene.yaml), codebook labels missing in a declared locale." })
 })
 
 const Transport = Schema.Literals(["smtp", "outbox"])

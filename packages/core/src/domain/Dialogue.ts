@@ -3,6 +3,7 @@
  * synchronized moments, the timeline and the evaluation waves. Decoding reports `file:line`.
  */
 import * as Schema from "effect/Schema"
+import { Codebook } from "./Codebook.js"
 import { decodeYaml } from "./Yaml.js"
 import { Email, isCountryCode, LocalDate, LocalTime, Locale, Slug } from "./Values.js"
 
@@ -155,7 +156,12 @@ export const Dialogue = Schema.Struct({
     waves: Schema.Array(Wave).check(uniqueIds("wave"))
   }),
   /** The citizens' results: when they may be published (default: as the last site's day ends). */
-  results: Schema.optionalKey(Schema.Struct({ release: Schema.optionalKey(ResultsRelease) }))
+  results: Schema.optionalKey(Schema.Struct({ release: Schema.optionalKey(ResultsRelease) })),
+  /**
+   * The codebook: the participant features used for selection and reporting, with their allowed
+   * values and labels per locale (see `domain/Codebook.ts`). Without it, feature values are free text.
+   */
+  features: Schema.optionalKey(Codebook)
 })
 export type Dialogue = typeof Dialogue.Type
 

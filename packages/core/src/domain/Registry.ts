@@ -430,6 +430,8 @@ export interface RegistryDecoded<A> {
   readonly rows: ReadonlyArray<CsvEntity<A>>
   readonly rejected: ReadonlyArray<RejectedRow>
   readonly problems: ReadonlyArray<Problem>
+  /** A CSV's column names, in the file's order (for problems that name a column's position). */
+  readonly header?: ReadonlyArray<string>
 }
 
 /**
@@ -504,7 +506,7 @@ export const decodeRegistryCsv = <A extends { readonly id: string }>(
     if (!duplicate) rows.push({ line: record.line, entity: decoded.entity })
     else rejected.push({ line: record.line, input })
   }
-  return { rows, rejected, problems }
+  return { rows, rejected, problems, header: names }
 }
 
 /** Writes entities as a registry CSV, in the registry's column order. */

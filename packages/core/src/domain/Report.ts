@@ -3,6 +3,7 @@
  * merging of per-site counts into groups, suppression of small groups, labels, and the report's
  * figures computed from the merged histograms (with domain/Stats.ts). No IO: the counts come in.
  */
+import { type Codebook, featureOf, valueLabel } from "./Codebook.js"
 import { scaleOf } from "./Answers.js"
 import { InputError } from "./Errors.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./Instrument.js"
@@ -969,6 +970,8 @@ export interface ReportInput extends GroupContext {
   readonly counts: ReportCounts
   /** All responses to the instrument, and those written by `survey simulate`. */
   readonly responses: { readonly total: number; readonly simulated: number }
+  /** The dialogue's codebook: with `--by category:<feature>`, its values' labels and order. */
+  readonly codebook?: Codebook | undefined
 }
 
 /**
@@ -985,8 +988,16 @@ export const buildReport = (input: ReportInput): SurveyReport => {
   const countryNames = new Intl.DisplayNames([locale], { type: "region", fallback: "code" })
   const countryName = (c: string) => countryNames.of(c) ?? c
   const pools = mergeIntoGroups(input.counts, input.sites, { by, includeMirror: input.includeMirror, numericIds: pairedQuestions(instrument, input.pairedWaves).numeric, countryName })
+  // a category the codebook declares: its values' labels in the locale, in the codebook's order
+  const category = categoryOf(by)
+  const feature = category === null ? undefined : featureOf(input.codebook, category)
+  const rank = new Map(feature?.values.map((v, i) => [`${by}:${v.id}`, i]) ?? [])
+  const labelled = (g: GroupCounts): GroupCounts =>
+    feature === undefined || !rank.has(g.key) ? g : { ...g, label: valueLabel(feature, g.key.slice(by.length + 1), locale) }
   const order = (groups: Map<string, GroupCounts>) =>
-    [...groups.values()].sort((a, b) => (a.key === "all" ? -1 : b.key === "all" ? 1 : a.label.localeCompare(b.label, locale)))
+    [...groups.values()].map(labelled).sort((a, b) =>
+      a.key === "all" ? -1 : b.key === "all" ? 1 : (rank.get(a.key) ?? rank.size) - (rank.get(b.key) ?? rank.size) || a.label.localeCompare(b.label, locale)
+    )
   const { numeric, choice } = pairedQuestions(instrument, input.pairedWaves)
   const pattern = suppressionPattern(input.counts, input.sites, { by, waves: input.waves, pairedIds: [...numeric, ...choice], threshold: SUPPRESSION_THRESHOLD })
   return {

@@ -5,6 +5,7 @@
  * partials, unknown message keys) with file and line, and the ballots (`ballots/*.yaml`):
  * their labels per locale, unknown blocks and duplicate ids, each at its file and line.
  */
+import type { Codebook } from "../domain/Codebook.js"
 import * as Effect from "effect/Effect"
 import Handlebars from "handlebars"
 import { ballotCoverage } from "../domain/Ballot.js"
@@ -70,6 +71,28 @@ export interface KitCheckReport {
    * reported in `coverage` but does not make the check incomplete.
    */
   readonly complete: boolean
+  /**
+   * Warnings that do not make the check fail: no codebook (`features:` in convene.yaml), or a
+   * codebook label missing in a locale the dialogue declares.
+   */
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** What the codebook lacks: itself, or labels in the dialogue's locales (a feature or value without any label shows its id everywhere, which is fine). */
+const codebookWarnings = (codebook: Codebook | undefined, locales: ReadonlyArray<string>): Array<string> => {
+  if (codebook === undefined || codebook.length === 0) {
+    return ["No codebook: convene.yaml declares no `features:`, so participants' gender, age band, education and residence are free text and sites cannot be compared by category (docs/recruitment.md, \"The codebook\")."]
+  }
+  const warnings: Array<string> = []
+  for (const locale of locales) {
+    const missing: Array<string> = []
+    for (const f of codebook) {
+      if (f.label !== undefined && f.label[locale] === undefined) missing.push(f.id)
+      for (const v of f.values) if (v.label !== undefined && v.label[locale] === undefined) missing.push(`${f.id}.${v.id}`)
+    }
+    if (missing.length > 0) warnings.push(`The codebook has no ${locale} label for ${missing.length <= 6 ? missing.join(", ") : `${missing.slice(0, 6).join(", ")} and ${missing.length - 6} more`}: reports in ${locale} show the English label or the id.`)
+  }
+  return warnings
 }
 
 /** Checks one set of templates (built-ins + workspace, or with one site's overrides). */
@@ -172,6 +195,7 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
     siteCatalogs.every((s) => s.mismatched.length === 0) &&
     fallbacks.every((f) => f.kind === "region") &&
     ballots.check.coverage.every((c) => c.missing.length === 0)
-  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete } satisfies KitCheckReport
+  const warnings = codebookWarnings(ws.dialogue.features, [...new Set([source, ...ws.dialogue.locales])])
+  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete, warnings } satisfies KitCheckReport
 })
 

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { randomBytes } from "node:crypto"
 import { readFile } from "node:fs/promises"
+import { checkFeatureValues, type Codebook, PARTICIPANT_FEATURE_COLUMNS } from "../domain/Codebook.js"
 import { Conflict, InputError, NotFound, type Problem, type StoreError } from "../domain/Errors.js"
 import {
   CODE_ALPHABET,
@@ -147,7 +148,13 @@ const withParticipantCodes = (
 export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
   name: RegistryName,
   path: string,
-  options: { readonly displayName?: string; readonly onProgress?: (done: number, total: number) => void; readonly dryRun?: boolean } = {}
+  options: {
+    readonly displayName?: string
+    readonly onProgress?: (done: number, total: number) => void
+    readonly dryRun?: boolean
+    /** The dialogue's codebook (`features:` in convene.yaml): participants' feature values must be among its values. */
+    readonly codebook?: Codebook | undefined
+  } = {}
 ) {
   const registry = registryFor(name)
   const file = options.displayName ?? path
@@ -162,6 +169,7 @@ export const importRegistryFile = Effect.fn("Registries.importFile")(function*(
     ...decoded.rows.map((r) => ({ line: r.line, values: r.entity as Record<string, unknown> })),
     ...decoded.rejected.map((r) => ({ line: r.line, values: r.input }))
   ]
+  if (name === "participants") problems.push(...checkFeatureValues(options.codebook, checked, PARTICIPANT_FEATURE_COLUMNS, file, decoded.header))
   problems.push(...(yield* checkAgainstStore(registry, checked, file, decoded.problems)))
   if (problems.length > 0) {
     // a bad row counts once: by its line, or for a JSON item by its index ("[3]" of "[3].capacity")
@@ -251,11 +259,22 @@ export const showRecord = Effect.fn("Registries.show")(function*<N extends Regis
  * Adds one record from named values (e.g. command-line flags). Fails with {@link InputError}
  * naming each bad field, or {@link Conflict} when the id is taken.
  */
-export const addRecord = Effect.fn("Registries.add")(function*<N extends RegistryName>(name: N, input: Record<string, unknown>) {
+export const addRecord = Effect.fn("Registries.add")(function*<N extends RegistryName>(
+  name: N,
+  input: Record<string, unknown>,
+  options: {
+    /** The dialogue's codebook (`features:` in convene.yaml): a participant's feature values must be among its values. */
+    readonly codebook?: Codebook | undefined
+  } = {}
+) {
   const registry = registryFor(name)
   const decoded = decodeEntity(registry, input)
   if ("problems" in decoded) {
     return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems: decoded.problems })
+  }
+  const outside = name === "participants" ? checkFeatureValues(options.codebook, [{ line: 0, values: decoded.entity as Record<string, unknown> }], PARTICIPANT_FEATURE_COLUMNS) : []
+  if (outside.length > 0) {
+    return yield* new InputError({ summary: `Cannot add this ${registry.noun}.`, problems: outside.map(({ line: _line, ...p }) => p) })
   }
   const existing = yield* RegistryRepo.use((repo) => repo.findById(registry, decoded.entity.id))
   if (existing !== undefined) {

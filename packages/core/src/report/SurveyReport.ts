@@ -79,7 +79,8 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
       pairedWaves,
       sites,
       counts: { registered, invited, answered, paired, values, pairedValues, knowledge },
-      responses
+      responses,
+      codebook: ws.dialogue.features
     })
   ).pipe(Effect.withSpan("SurveyReport.statistics"))
 })

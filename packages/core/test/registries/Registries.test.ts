@@ -12,7 +12,7 @@ import { addRecord, describeCascade, exportRegistry, importRegistryFile, listReg
 import { sql } from "kysely"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 
-import { fellowsCsv, importFellowsAndSites, participantsCsv, sitesCsv } from "../support/registry-fixtures.js"
+import { dialogue, fellowsCsv, importFellowsAndSites, participantsCsv, sitesCsv } from "../support/registry-fixtures.js"
 
 let dir: string
 const file = async (name: string, text: string): Promise<string> => {
@@ -130,6 +130,24 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
       'dup-codes.csv:3: code: expected a unique value, "DUP-CODE-1" is already on line 2',
       expect.stringMatching(/^dup-codes\.csv:4: code: expected a unique value, "XYZ-LOWER-9" already belongs to participant p-9/)
     ])
+  })
+
+  it("refuses, all or nothing, participants whose feature values are not in the codebook, at FILE:LINE:COLUMN (issue 16)", async () => {
+    await importAll()
+    const codebook = dialogue.features
+    const bad = "id,site_id,gender,age_band,education,residence\np-20,sn-dakar,woman,25-34,secondary,urban\np-21,sn-dakar,F,30-39,secondary,Urban\np-22,sn-dakar,,,,\n"
+    const error = (await failWith(shape, importRegistryFile("participants", await file("codes.csv", bad), { displayName: "codes.csv", codebook }))) as InputError
+    expect(error.summary).toBe("codes.csv: 1 bad row; nothing was imported.")
+    expect(error.problems.map(formatProblem)).toEqual([
+      'codes.csv:3:3: gender: expected one of woman, man, non-binary, undisclosed (the codebook in convene.yaml), got "F"',
+      'codes.csv:3:4: age_band: expected one of 16-24, 25-34, 35-44, 45-54, 55-64, 65+ (the codebook in convene.yaml), got "30-39"',
+      'codes.csv:3:6: residence: expected one of urban, rural (the codebook in convene.yaml), got "Urban": did you mean "urban"?'
+    ])
+    expect(await runWith(shape, listRegistry("participants", { id: "p-20" }))).toEqual([])
+    // the same values are free text without a codebook, and `add` checks as import does
+    expect((await runWith(shape, importRegistryFile("participants", await file("codes.csv", bad), { displayName: "codes.csv" }))).inserted).toBe(3)
+    const refused = (await failWith(shape, addRecord("participants", { id: "p-23", site_id: "sn-dakar", gender: "female" }, { codebook }))) as InputError
+    expect(refused.problems.map(formatProblem)).toEqual(['gender: expected one of woman, man, non-binary, undisclosed (the codebook in convene.yaml), got "female"'])
   })
 
   it("upper-cases the codes stored before, and refuses, naming them, codes that differ only in case (migration 2026-11-30T03-codes)", async () => {

@@ -130,6 +130,10 @@ describe("complementary suppression", () => {
     const byGender = countsOf({ "in-delhi": { "6": 9 }, "in-mumbai": { "8": 2 }, "gb-london": { "3": 12 } }, (id) => (id === "in-mumbai" ? "man" : id === "in-delhi" ? "woman" : null))
     const report = reportOf(sites, byGender, "category:gender")
     expect(report.pools[0]!.groups.map((g) => [g.key, g.suppressed])).toEqual([["all", false], ["category:gender:(none)", false], ["category:gender:man", true], ["category:gender:woman", true]])
+    // with a codebook: the same groups and statuses, its labels in the report's locale and its order (women first)
+    const codebook = [{ id: "gender", values: [{ id: "woman", label: { en: "Woman", fr: "Femme" } }, { id: "man", label: { en: "Man", fr: "Homme" } }] }]
+    const coded = buildReport({ instrument, locale: "fr", waves: ["pre"], pairedWaves: null, dialogue: "Test", by: "category:gender", includeMirror: false, sites, counts: byGender, responses: { total: 1, simulated: 0 }, codebook })
+    expect(coded.pools[0]!.groups.map((g) => [g.key, g.label, g.suppressed])).toEqual([["all", expect.any(String), false], ["category:gender:woman", "Femme", true], ["category:gender:man", "Homme", true], ["category:gender:(none)", "(not recorded)", false]])
     // men (2) hide behind women (9, the smaller of the others): all − (not recorded) covers 11
     // the overall group keeps its status of the geographic reports
     expect(reportOf(sites, byGender, "site").pools[0]!.groups[0]!.suppressed).toBe(false)

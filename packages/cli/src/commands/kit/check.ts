@@ -79,6 +79,7 @@ export default class KitCheck extends ConveneCommand {
       this.log(`\n${counted(report.problems.length, "problem")} in catalogs and templates:`)
       for (const p of report.problems) this.log(`  ${formatProblem(p)}`)
     }
+    for (const w of report.warnings) this.warn(w)
     this.log(report.complete ? "\nEverything the dialogue's locales and sites use is translated." : "\nSomething is missing" + (flags.strict ? "." : " (--strict makes this an error)."))
     if (flags.strict && !report.complete) {
       if (this.jsonEnabled()) this.logJson(this.toSuccessJson(report))
