@@ -5,9 +5,12 @@
 // then reads a few chunks instead of ~700 files (docs/performance.md, "CLI start-up"); esbuild
 // splits the code shared between commands into chunks, and modules loaded lazily (`import()`)
 // stay lazy.
-// Left out of the bundle and loaded from node_modules: @oclif/core (the same copy as oclif's own
-// `execute` and its plugins), PGlite and HiGHS (WebAssembly files found beside their modules),
-// playwright-core (optional, only for --pdf), pg-native (optional), and the Vega/pptxgenjs modules
+// oclif's `execute` is bundled too, so that oclif and the commands share one copy of @oclif/core
+// (its plugins, help and autocomplete, load their own, as plugins of any oclif CLI do).
+// Left out of the bundle and loaded from node_modules: @oclif/plugin-not-found (only for a
+// mistyped command; it brings 0.6 MB of encoding tables), PGlite and HiGHS (WebAssembly files
+// found beside their modules), playwright-core (optional, only for --pdf), pg-native
+// (optional), and the Vega/pptxgenjs modules
 // of @convene/core (`@convene/core/vendor/*`: bundled into core's tarball at pack time). The
 // files @convene/core reads at run time (templates, examples, fonts, tz data) are found from its
 // package folder, not from the module's own location (infra/CoreDir.ts).
@@ -61,11 +64,12 @@ const result = await build({
   format: "esm",
   target: "node22.12",
   chunkNames: "chunks/[name]-[hash]",
-  // whitespace and syntax only: functions keep their names in stack traces
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // minified (the installed CLI carries this beside the libraries it bundles), but functions and
+  // classes keep their names, for stack traces and the errors' tags
+  minify: true,
+  keepNames: true,
   legalComments: "none",
-  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "highs", "playwright-core", "pg-native"],
+  external: ["@oclif/plugin-not-found", "@electric-sql/pglite", "@electric-sql/pglite/*", "highs", "playwright-core", "pg-native"],
   plugins: [vendorExternal],
   // CommonJS parts (pg, nodemailer, handlebars) call require() for Node's built-ins
   banner: { js: `import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);` },
