@@ -151,6 +151,17 @@ export abstract class ConveneCommand extends Command {
     throw squash(exit.cause)
   }
 
+  /**
+   * Runs an Effect that needs no store (files, pure work); a failure is thrown as the error
+   * itself, for {@link catch} to render, as {@link runInWorkspace} does.
+   */
+  protected async runEffect<A, E>(effect: Effect.Effect<A, E, never>): Promise<A> {
+    const [Eff, { squash }] = await Promise.all([import("effect/Effect"), import("effect/Cause")])
+    const exit = await Eff.runPromiseExit(effect)
+    if (exit._tag === "Success") return exit.value
+    throw squash(exit.cause)
+  }
+
   /** Prints a table of rows (text output only). */
   protected table(rows: ReadonlyArray<Record<string, unknown>>, columns: ReadonlyArray<string>): void {
     if (rows.length === 0) return

@@ -26,6 +26,10 @@ export const registryCases: ReadonlyArray<Case> = [
   { args: ["participants", "remove", "p-contract-1", "--yes"] },
   { args: ["sites", "remove", "sn-contract", "--yes"] },
   { args: ["fellows", "remove", "f-contract", "--yes"] },
+  { args: ["participants", "add", "--id", "p-contract-2", "--site-id", "sn-dakar", "--gender", "F"], error: true, exit: 2, check: (j) => { if (!String(j.problems?.[0]?.message).includes("the codebook")) throw new Error("expected the codebook's problem") } },
+  // recruitment targets from the example's census shares (no database)
+  { args: ["recruit", "targets", "--census", "census.csv", "--size", "40", "--tolerance", "0.02"], check: (j) => { if (j.targets.length !== 20 || j.files.length !== 1) throw new Error(`expected 20 targets and 1 file, got ${j.targets.length} and ${j.files.length}`) } },
+  { args: ["recruit", "targets", "--census", "no-such-census.csv", "--size", "40"], error: true, exit: 2 },
   { args: ["sites", "import", "no-such-file.csv"], error: true, exit: 2 },
   { args: ["sites", "list", "--nope"], error: true, exit: 2 }
 ]

@@ -10,3 +10,4 @@ export { type Distribution, type DistributionStats, leximin, maximin, type Panel
 export { legacyPanel } from "./Legacy.js"
 export { type Profile, type ProfiledProblem, profile, type QuotaRow } from "./Profiles.js"
 export { highs, PanelSearch } from "./Solver.js"
+export { type CensusTargets, censusTargets, targetsCsv } from "./Targets.js"
