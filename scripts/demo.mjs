@@ -48,6 +48,10 @@ convene("coalition", "import", "coalition.csv")
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
 convene("participants", "import", "participants.csv")
+// recruitment at one site: illustrative census shares become the targets of a panel of 40, then
+// the fair draw (leximin) from Dakar's candidate pool, with a published seed
+convene("recruit", "targets", "--census", "census.csv", "--size", "40", "--tolerance", "0.02")
+convene("recruit", "select", "--pool", "candidates.csv", "--targets", join("out", "recruitment", "targets.csv"), "--site", "sn-dakar", "--size", "40", "--seed", "2027-dakar")
 convene("db", "status")
 convene("timeline", "show", "--as-of", "2027-04-20")
 // fellows report their sites' progress during onboarding: most fellows are onboarded, about

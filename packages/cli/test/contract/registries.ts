@@ -1,4 +1,6 @@
 // The contract cases of the registry commands: every one of the six, on all four registries.
+import { writeFile } from "node:fs/promises"
+import { join } from "node:path"
 import type { Case } from "./case.js"
 
 const registries = ["coalition", "fellows", "sites", "participants"] as const
@@ -26,10 +28,21 @@ export const registryCases: ReadonlyArray<Case> = [
   { args: ["participants", "remove", "p-contract-1", "--yes"] },
   { args: ["sites", "remove", "sn-contract", "--yes"] },
   { args: ["fellows", "remove", "f-contract", "--yes"] },
-  { args: ["participants", "add", "--id", "p-contract-2", "--site-id", "sn-dakar", "--gender", "F"], error: true, exit: 2, check: (j) => { if (!String(j.problems?.[0]?.message).includes("the codebook")) throw new Error("expected the codebook's problem") } },
+  { args: ["participants", "add", "--id", "p-contract-2", "--site-id", "sn-dakar", "--gender", "F"], error: true, exit: 2, check: (j) => { if (!String(j.error.problems?.[0]?.message).includes("the codebook")) throw new Error("expected the codebook's problem") } },
   // recruitment targets from the example's census shares (no database)
   { args: ["recruit", "targets", "--census", "census.csv", "--size", "40", "--tolerance", "0.02"], check: (j) => { if (j.targets.length !== 20 || j.files.length !== 1) throw new Error(`expected 20 targets and 1 file, got ${j.targets.length} and ${j.files.length}`) } },
   { args: ["recruit", "targets", "--census", "no-such-census.csv", "--size", "40"], error: true, exit: 2 },
+  {
+    args: ["recruit", "select", "--pool", "candidates.csv", "--targets", "out/recruitment/targets.csv", "--site", "sn-dakar", "--size", "40", "--seed", "contract"],
+    check: (j) => { if (j.panel.length !== 40 || j.files.length !== 3 || j.method !== "leximin") throw new Error(`expected a leximin panel of 40 and 3 files, got ${j.panel.length}, ${j.files.length}, ${j.method}`) }
+  },
+  {
+    before: async (dir) => writeFile(join(dir, "tight-targets.csv"), "scope,feature,value,min,max\nall,gender,non-binary,5,6\n"),
+    args: ["recruit", "select", "--pool", "candidates.csv", "--targets", "tight-targets.csv", "--site", "sn-dakar", "--size", "40", "--seed", "contract"],
+    error: true,
+    exit: 2,
+    check: (j) => { if (j.error.code !== "InfeasibleQuotas") throw new Error(`expected InfeasibleQuotas, got ${j.error.code}`) }
+  },
   { args: ["sites", "import", "no-such-file.csv"], error: true, exit: 2 },
   { args: ["sites", "list", "--nope"], error: true, exit: 2 }
 ]

@@ -1,0 +1,195 @@
+/**
+ * `convene recruit select`: a draw from files — the candidate pool (`candidates.csv`) and the
+ * targets (`targets.csv`, as `recruit targets` writes them) — with a seed, and a record of it
+ * (method, seed, the inputs' SHA-256, every candidate's probability, the panel) that anyone can
+ * check later: the same files and seed give the same panel.
+ */
+import * as Effect from "effect/Effect"
+import type { Codebook } from "../domain/Codebook.js"
+import { featureOf, outsideCodebook } from "../domain/Codebook.js"
+import { formatCsv, parseCsv } from "../domain/Csv.js"
+import { InputError, type Problem } from "../domain/Errors.js"
+import type { Candidate, Feature, Quota, SelectionProblem } from "../domain/Quotas.js"
+import { TARGET_COLUMNS } from "../domain/Targets.js"
+import { readText, sha256 } from "../infra/Files.js"
+import { select, type Selection, type SelectionMethod } from "./Draw.js"
+
+/** Columns of the pool that are never features: identity, place, contact data and consent. */
+const NOT_FEATURES = new Set(["id", "site", "site_id", "name", "email", "phone", "address", "consent"])
+const YES = new Set(["yes", "y", "true", "1", "oui", "sí", "si"])
+
+/** One candidate of the pool file. */
+export interface PoolCandidate {
+  readonly line: number
+  readonly id: string
+  readonly site: string | undefined
+  readonly consent: boolean
+  readonly features: Readonly<Record<string, string>>
+}
+
+/**
+ * Reads candidates.csv: an `id` column, optionally `site` (or `site_id`) and `consent`
+ * (yes/no; without the column everyone has consented), and one column per feature. Contact
+ * columns (name, email, phone, address) may be present; they are never read. Values of a feature
+ * the codebook declares must be its own, at FILE:LINE:COLUMN.
+ */
+export const parsePool = (text: string, file: string, codebook?: Codebook): { readonly candidates: Array<PoolCandidate>; readonly features: Array<string>; readonly problems: Array<Problem> } => {
+  const parsed = parseCsv(text)
+  const problems: Array<Problem> = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
+  const [header, ...body] = parsed.records
+  if (header === undefined || !header.fields.map((f) => f.trim()).includes("id")) {
+    return { candidates: [], features: [], problems: [...problems, { file, line: 1, field: "header", message: "expected an id column, and one column per feature (e.g. id,site,consent,gender,age_band)" }] }
+  }
+  const names = header.fields.map((f) => f.trim())
+  const at = (n: string) => names.indexOf(n)
+  const siteAt = at("site") >= 0 ? at("site") : at("site_id")
+  const features = names.filter((n) => !NOT_FEATURES.has(n) && n !== "")
+  const candidates: Array<PoolCandidate> = []
+  const seen = new Map<string, number>()
+  for (const record of body) {
+    if (record.fields.every((f) => f.trim() === "")) continue
+    const cell = (i: number) => (i < 0 ? "" : (record.fields[i] ?? "").trim())
+    const id = cell(at("id"))
+    let bad = false
+    if (id === "") {
+      problems.push({ file, line: record.line, column: at("id") + 1, field: "id", message: "expected a candidate id" })
+      bad = true
+    } else if (seen.has(id)) {
+      problems.push({ file, line: record.line, column: at("id") + 1, field: "id", message: `expected a unique id, "${id}" is already on line ${seen.get(id)}` })
+      bad = true
+    }
+    seen.set(id, record.line)
+    const values: Record<string, string> = {}
+    for (const f of features) {
+      const v = cell(at(f))
+      const feature = featureOf(codebook, f)
+      if (v !== "" && feature !== undefined && !feature.values.some((x) => x.id === v)) {
+        problems.push({ file, line: record.line, column: at(f) + 1, field: f, message: outsideCodebook(feature, v) })
+        bad = true
+      }
+      values[f] = v
+    }
+    const consentText = cell(at("consent")).toLowerCase()
+    if (!bad) candidates.push({ line: record.line, id, site: siteAt < 0 ? undefined : cell(siteAt) || undefined, consent: at("consent") < 0 || YES.has(consentText), features: values })
+  }
+  return { candidates, features, problems }
+}
+
+/** One row of targets.csv. */
+export interface TargetRow {
+  readonly line: number
+  readonly scope: string
+  readonly feature: string
+  readonly value: string
+  readonly min: number
+  readonly max: number
+}
+
+/** Reads targets.csv (`scope,feature,value,min,max`), every bad cell at FILE:LINE:COLUMN. */
+export const parseTargets = (text: string, file: string): { readonly rows: Array<TargetRow>; readonly problems: Array<Problem> } => {
+  const parsed = parseCsv(text)
+  const problems: Array<Problem> = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
+  const [header, ...body] = parsed.records
+  const names = header?.fields.map((f) => f.trim()) ?? []
+  const missing = TARGET_COLUMNS.filter((c) => !names.includes(c))
+  if (header === undefined || missing.length > 0) return { rows: [], problems: [...problems, { file, line: header?.line ?? 1, field: "header", message: `expected ${TARGET_COLUMNS.join(",")}${missing.length > 0 ? `; missing ${missing.join(", ")}` : ""}` }] }
+  const rows: Array<TargetRow> = []
+  for (const record of body) {
+    if (record.fields.every((f) => f.trim() === "")) continue
+    const cell = (c: string) => (record.fields[names.indexOf(c)] ?? "").trim()
+    const count = (c: "min" | "max"): number | undefined => {
+      const t = cell(c)
+      if (/^\d{1,6}$/.test(t)) return Number(t)
+      problems.push({ file, line: record.line, column: names.indexOf(c) + 1, field: c, message: `expected a whole number of people, got ${JSON.stringify(t)}` })
+      return undefined
+    }
+    const [min, max] = [count("min"), count("max")]
+    for (const c of ["scope", "feature", "value"]) if (cell(c) === "") problems.push({ file, line: record.line, column: names.indexOf(c) + 1, field: c, message: "expected a value" })
+    if (min !== undefined && max !== undefined && min > max) problems.push({ file, line: record.line, field: "min", message: `expected min ≤ max, got ${min} > ${max}` })
+    else if (min !== undefined && max !== undefined && cell("scope") !== "" && cell("feature") !== "" && cell("value") !== "") rows.push({ line: record.line, scope: cell("scope"), feature: cell("feature"), value: cell("value"), min, max })
+  }
+  return { rows, problems }
+}
+
+/** What a draw from files did: the record to publish, and the panel. */
+export interface DrawRecord {
+  readonly method: SelectionMethod
+  readonly seed: string
+  readonly size: number
+  readonly scope: string
+  readonly site: string | null
+  readonly pool: { readonly file: string; readonly sha256: string; readonly candidates: number; readonly eligible: number }
+  readonly targets: { readonly file: string; readonly sha256: string; readonly quotas: number }
+  readonly features: ReadonlyArray<string>
+  readonly panel: ReadonlyArray<string>
+  readonly probabilities: ReadonlyArray<{ readonly id: string; readonly probability: number; readonly selected: boolean }>
+}
+
+/**
+ * Draws a panel of `size` from the pool file with the targets of `scope` (default `all`), by
+ * `method` (default leximin) with `seed`. Only candidates who consented (and, with `site`, of that
+ * site) are eligible. Fails with {@link InputError} on bad files, or `InfeasibleQuotas` naming a
+ * minimal set of conflicting bounds when no panel meets the targets; nobody is selected then.
+ */
+export const drawFromFiles = Effect.fn("Recruitment.drawFromFiles")(function*(options: {
+  readonly pool: string
+  readonly targets: string
+  readonly size: number
+  readonly seed: string
+  readonly scope?: string | undefined
+  readonly site?: string | undefined
+  readonly method?: SelectionMethod | undefined
+  readonly codebook?: Codebook | undefined
+  readonly displayNames?: { readonly pool?: string; readonly targets?: string } | undefined
+}) {
+  const poolFile = options.displayNames?.pool ?? options.pool
+  const targetsFile = options.displayNames?.targets ?? options.targets
+  const scope = options.scope ?? "all"
+  const [poolText, targetsText] = yield* Effect.all([readText(options.pool), readText(options.targets)])
+  const pool = parsePool(poolText, poolFile, options.codebook)
+  const targets = parseTargets(targetsText, targetsFile)
+  const problems = [...pool.problems, ...targets.problems]
+  const quotasRows = targets.rows.filter((r) => r.scope === scope)
+  if (problems.length === 0 && quotasRows.length === 0) {
+    const scopes = [...new Set(targets.rows.map((r) => r.scope))]
+    problems.push({ file: targetsFile, field: "scope", message: `expected targets for the scope "${scope}"; the file has ${scopes.length === 0 ? "none" : scopes.join(", ")} (--scope)` })
+  }
+  const used = [...new Set(quotasRows.map((r) => r.feature))]
+  for (const f of used) if (!pool.features.includes(f)) problems.push({ file: poolFile, line: 1, field: "header", message: `expected a column for the feature ${f}, which the targets of ${scope} bound` })
+  if (problems.length > 0) return yield* new InputError({ summary: "The draw's files have problems; nobody was selected.", problems })
+  const eligible = pool.candidates.filter((c) => c.consent && (options.site === undefined || c.site === options.site))
+  const features: Array<Feature> = used.map((f) => {
+    const declared = featureOf(options.codebook, f)
+    const values = declared?.values.map((v) => v.id) ?? [...new Set([...quotasRows.filter((r) => r.feature === f).map((r) => r.value), ...eligible.map((c) => c.features[f] ?? "")])].filter((v) => v !== "")
+    return { name: f, values }
+  })
+  const quotas: Array<Quota> = quotasRows.map((r) => ({ feature: r.feature, value: r.value, min: r.min, max: r.max }))
+  const candidates: Array<Candidate> = eligible.map((c) => ({ id: c.id, features: Object.fromEntries(used.map((f) => [f, c.features[f] ?? ""])) }))
+  const problem: SelectionProblem = { candidates, features, quotas, size: options.size }
+  const selection: Selection = yield* select(problem, { seed: options.seed, method: options.method })
+  const chosen = new Set(selection.panel)
+  const record: DrawRecord = {
+    method: selection.method,
+    seed: selection.seed,
+    size: options.size,
+    scope,
+    site: options.site ?? null,
+    pool: { file: poolFile, sha256: sha256(poolText), candidates: pool.candidates.length, eligible: eligible.length },
+    targets: { file: targetsFile, sha256: sha256(targetsText), quotas: quotas.length },
+    features: used,
+    panel: selection.panel,
+    probabilities: selection.probabilities.map((p) => ({ id: p.id, probability: Math.round(p.probability * 1e6) / 1e6, selected: chosen.has(p.id) }))
+  }
+  return record
+})
+
+/** The panel as CSV: id and the features the draw used (never contact data). */
+export const panelCsv = (record: DrawRecord, poolText: string): string => {
+  const pool = parsePool(poolText, "")
+  const byId = new Map(pool.candidates.map((c) => [c.id, c]))
+  return formatCsv(["id", ...record.features], record.panel.map((id) => [id, ...record.features.map((f) => byId.get(id)?.features[f] ?? "")]))
+}
+
+/** Every eligible candidate's selection probability as CSV (`id,probability,selected`). */
+export const probabilitiesCsv = (record: DrawRecord): string =>
+  formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"]))
