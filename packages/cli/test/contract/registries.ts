@@ -34,7 +34,7 @@ export const registryCases: ReadonlyArray<Case> = [
   { args: ["recruit", "targets", "--census", "no-such-census.csv", "--size", "40"], error: true, exit: 2 },
   {
     args: ["recruit", "select", "--pool", "candidates.csv", "--targets", "out/recruitment/targets.csv", "--site", "sn-dakar", "--size", "40", "--seed", "contract"],
-    check: (j) => { if (j.panel.length !== 40 || j.files.length !== 3 || j.method !== "leximin") throw new Error(`expected a leximin panel of 40 and 3 files, got ${j.panel.length}, ${j.files.length}, ${j.method}`) }
+    check: (j) => { if (j.panel.length !== 40 || j.files.length !== 5 || j.method !== "leximin") throw new Error(`expected a leximin panel of 40 and 5 files, got ${j.panel.length}, ${j.files.length}, ${j.method}`) }
   },
   {
     before: async (dir) => writeFile(join(dir, "tight-targets.csv"), "scope,feature,value,min,max\nall,gender,non-binary,5,6\n"),

@@ -85,18 +85,26 @@ export interface TargetRow {
   readonly max: number
 }
 
-/** Reads targets.csv (`scope,feature,value,min,max`), every bad cell at FILE:LINE:COLUMN. */
+/**
+ * Reads targets.csv (`scope,feature,value,min,max`), every bad cell at FILE:LINE:COLUMN. The
+ * Sortition Foundation's layouts are read too: `feature,value,min,max` (sortition-algorithms'
+ * features file) and `category,name,min,max` (its stratification app's categories file), whose
+ * rows all have the scope `all`.
+ */
 export const parseTargets = (text: string, file: string): { readonly rows: Array<TargetRow>; readonly problems: Array<Problem> } => {
   const parsed = parseCsv(text)
   const problems: Array<Problem> = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
   const [header, ...body] = parsed.records
-  const names = header?.fields.map((f) => f.trim()) ?? []
-  const missing = TARGET_COLUMNS.filter((c) => !names.includes(c))
-  if (header === undefined || missing.length > 0) return { rows: [], problems: [...problems, { file, line: header?.line ?? 1, field: "header", message: `expected ${TARGET_COLUMNS.join(",")}${missing.length > 0 ? `; missing ${missing.join(", ")}` : ""}` }] }
+  const given = header?.fields.map((f) => f.trim()) ?? []
+  // the Sortition Foundation's names for feature and value
+  const names = given.includes("category") && given.includes("name") && !given.includes("feature") ? given.map((n) => (n === "category" ? "feature" : n === "name" ? "value" : n)) : given
+  const unscoped = !names.includes("scope") && ["feature", "value", "min", "max"].every((c) => names.includes(c))
+  const missing = TARGET_COLUMNS.filter((c) => !names.includes(c) && !(unscoped && c === "scope"))
+  if (header === undefined || missing.length > 0) return { rows: [], problems: [...problems, { file, line: header?.line ?? 1, field: "header", message: `expected ${TARGET_COLUMNS.join(",")} (or the Sortition Foundation's feature,value,min,max)${missing.length > 0 ? `; missing ${missing.join(", ")}` : ""}` }] }
   const rows: Array<TargetRow> = []
   for (const record of body) {
     if (record.fields.every((f) => f.trim() === "")) continue
-    const cell = (c: string) => (record.fields[names.indexOf(c)] ?? "").trim()
+    const cell = (c: string) => (unscoped && c === "scope" ? "all" : (record.fields[names.indexOf(c)] ?? "").trim())
     const count = (c: "min" | "max"): number | undefined => {
       const t = cell(c)
       if (/^\d{1,6}$/.test(t)) return Number(t)
@@ -193,3 +201,19 @@ export const panelCsv = (record: DrawRecord, poolText: string): string => {
 /** Every eligible candidate's selection probability as CSV (`id,probability,selected`). */
 export const probabilitiesCsv = (record: DrawRecord): string =>
   formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"]))
+
+/**
+ * The draw's inputs in the Sortition Foundation's layouts, to check it with their tools
+ * (`python -m sortition_algorithms csv --features-csv features.csv --people-csv people.csv
+ * --number-wanted N`): the quotas of the scope as `feature,value,min,max`, and the eligible
+ * candidates as `id` and one column per feature (no contact data).
+ */
+export const sortitionFoundationFiles = (record: DrawRecord, poolText: string, targetsText: string): { readonly features: string; readonly people: string } => {
+  const targets = parseTargets(targetsText, "").rows.filter((r) => r.scope === record.scope)
+  const eligible = new Set(record.probabilities.map((p) => p.id))
+  const pool = parsePool(poolText, "").candidates.filter((c) => eligible.has(c.id))
+  return {
+    features: formatCsv(["feature", "value", "min", "max"], targets.map((t) => [t.feature, t.value, String(t.min), String(t.max)])),
+    people: formatCsv(["id", ...record.features], pool.map((c) => [c.id, ...record.features.map((f) => c.features[f] ?? "")]))
+  }
+}

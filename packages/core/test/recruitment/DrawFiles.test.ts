@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import type { Codebook } from "../../src/domain/Codebook.js"
 import { formatProblem } from "../../src/domain/Errors.js"
-import { drawFromFiles, parsePool, parseTargets } from "../../src/recruitment/index.js"
+import { drawFromFiles, parsePool, parseTargets, sortitionFoundationFiles } from "../../src/recruitment/index.js"
 
 const codebook: Codebook = [
   { id: "gender", values: [{ id: "woman" }, { id: "man" }] },
@@ -55,6 +55,23 @@ describe("a draw from files", () => {
     const other = await draw("seed-2")
     const probabilities = (x: typeof r) => x.probabilities.map(({ id, probability }) => [id, probability])
     expect(Exit.isSuccess(other) && probabilities(other.value)).toEqual(probabilities(r))
+  })
+
+  it("writes the draw's inputs in the Sortition Foundation's layouts, which read back as the same targets and draw", async () => {
+    const first = await draw("seed-1")
+    if (!Exit.isSuccess(first)) throw new Error(String(first.cause))
+    const sf = sortitionFoundationFiles(first.value, poolText, targetsText)
+    expect(sf.features.split("\n")[0]).toBe("feature,value,min,max")
+    expect(sf.people.split("\n")[0]).toBe("id,gender,residence")
+    expect(sf.people).not.toContain("@example.org")
+    expect(sf.people.trim().split("\n")).toHaveLength(24)
+    expect(parseTargets(sf.features, "features.csv").rows.map(({ line: _line, ...r }) => r)).toEqual(parseTargets(targetsText, "targets.csv").rows.map(({ line: _line, ...r }) => r))
+    // their older categories layout too
+    expect(parseTargets("category,name,min,max\ngender,woman,5,5\n", "categories.csv").rows).toEqual([{ line: 2, scope: "all", feature: "gender", value: "woman", min: 5, max: 5 }])
+    await writeFile(join(dir, "sf-people.csv"), sf.people)
+    await writeFile(join(dir, "sf-features.csv"), sf.features)
+    const again = await draw("seed-1", { pool: join(dir, "sf-people.csv"), targets: join(dir, "sf-features.csv"), site: undefined })
+    expect(Exit.isSuccess(again) && again.value.panel).toEqual(first.value.panel)
   })
 
   it("names a minimal set of bounds to relax when no panel meets the targets, and selects nobody", async () => {

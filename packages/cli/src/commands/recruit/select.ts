@@ -8,7 +8,7 @@ export default class RecruitSelect extends ConveneCommand {
   static override description = [
     "Reads the candidate pool (candidates.csv: id, optionally site and consent, one column per feature; contact columns are never read) and the targets (targets.csv, as `convene recruit targets` writes them), and selects exactly --size people who meet every target of --scope. Only candidates who consented (and, with --site, of that site) are eligible.",
     "leximin (the default) computes the fairest distribution over the panels that meet the targets — the smallest selection probability as large as possible, then the next — with the HiGHS solver, then samples one panel from it with --seed; maximin stops after the smallest; legacy is the greedy draw of older tools. The same files and seed give the same panel.",
-    "Writes panel.csv, probabilities.csv (every eligible candidate's probability of selection) and draw.json (the method, seed, the files' SHA-256 and the probabilities: what to publish so that anyone can check the draw). When no panel meets the targets, nobody is selected and the command names a minimal set of bounds to relax (exit 2)."
+    "Writes panel.csv, probabilities.csv (every eligible candidate's probability of selection), draw.json (the method, seed, the files' SHA-256 and the probabilities: what to publish so that anyone can check the draw), and the inputs in the Sortition Foundation's layouts (sortition-foundation/features.csv and people.csv), to check the draw with their sortition-algorithms. --targets also reads their feature,value,min,max layout (scope all). When no panel meets the targets, nobody is selected and the command names a minimal set of bounds to relax (exit 2)."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> recruit select --pool candidates.csv --targets out/recruitment/targets.csv --scope SN --site sn-dakar --size 40 --seed 2027-dakar",
@@ -32,7 +32,7 @@ export default class RecruitSelect extends ConveneCommand {
     const ws = await this.workspace(flags.dir)
     const pool = resolve(flags.pool)
     const targets = resolve(flags.targets)
-    const { drawFromFiles, panelCsv, probabilitiesCsv } = await import("@convene/core/recruitment")
+    const { drawFromFiles, panelCsv, probabilitiesCsv, sortitionFoundationFiles } = await import("@convene/core/recruitment")
     const shown = (p: string) => relative(process.cwd(), p) || p
     const record = await this.runEffect(drawFromFiles({
       pool,
@@ -48,13 +48,18 @@ export default class RecruitSelect extends ConveneCommand {
     const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "recruitment", `draw-${safe(record.scope)}${record.site === null ? "" : `-${safe(record.site)}`}-${safe(record.seed)}`))
     await mkdir(dir, { recursive: true })
-    const files = [join(dir, "panel.csv"), join(dir, "probabilities.csv"), join(dir, "draw.json")]
-    await writeFile(files[0]!, panelCsv(record, await readFile(pool, "utf8")))
+    const files = [join(dir, "panel.csv"), join(dir, "probabilities.csv"), join(dir, "draw.json"), join(dir, "sortition-foundation", "features.csv"), join(dir, "sortition-foundation", "people.csv")]
+    const [poolText, targetsText] = await Promise.all([readFile(pool, "utf8"), readFile(targets, "utf8")])
+    const sf = sortitionFoundationFiles(record, poolText, targetsText)
+    await mkdir(join(dir, "sortition-foundation"), { recursive: true })
+    await writeFile(files[0]!, panelCsv(record, poolText))
     await writeFile(files[1]!, probabilitiesCsv(record))
     await writeFile(files[2]!, JSON.stringify(record, null, 2) + "\n")
+    await writeFile(files[3]!, sf.features)
+    await writeFile(files[4]!, sf.people)
     const ps = record.probabilities.map((p) => p.probability)
     this.log(`Selected ${record.panel.length} of ${record.pool.eligible} eligible candidates (${record.method}, seed ${record.seed}); selection probabilities from ${Math.min(...ps).toFixed(3)} to ${Math.max(...ps).toFixed(3)}.`)
-    this.log(`Wrote ${shown(dir)}/: panel.csv, probabilities.csv, draw.json`)
+    this.log(`Wrote ${shown(dir)}/: panel.csv, probabilities.csv, draw.json, and the inputs in the Sortition Foundation's layouts (sortition-foundation/features.csv, people.csv)`)
     return { ...record, files }
   }
 }
