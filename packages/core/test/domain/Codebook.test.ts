@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { checkFeatureValues, type Codebook, featureLabel, featureOf, valueLabel } from "../../src/domain/Codebook.js"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
-import { formatProblem, InputError } from "../../src/domain/Errors.js"
+import { formatProblem } from "../../src/domain/Errors.js"
+import { problemsIn } from "../support/problems.js"
 
 const base = `id: d
 title: "A dialogue"
@@ -15,15 +16,7 @@ timeline: { phases: [], milestones: [] }
 evaluation: { waves: [] }
 `
 
-const problemsOf = (text: string): Array<string> => {
-  try {
-    decodeDialogueYaml(text, "convene.yaml")
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map(formatProblem)
-    throw e
-  }
-  return []
-}
+const problemsOf = (text: string): Array<string> => problemsIn(() => decodeDialogueYaml(text, "convene.yaml"))
 
 describe("the codebook (features: in convene.yaml)", () => {
   it("is optional, and decodes features with values and labels in order", () => {

@@ -2,20 +2,12 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
-import { formatProblem, InputError } from "../../src/domain/Errors.js"
+import { problemsIn } from "../support/problems.js"
 
 const root = join(import.meta.dirname, "..", "..", "..", "..")
 const example = readFileSync(join(root, "examples", "we-the-internet", "convene.yaml"), "utf8")
 
-const problemsOf = (text: string): Array<string> => {
-  try {
-    decodeDialogueYaml(text, "convene.yaml")
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map(formatProblem)
-    throw e
-  }
-  return []
-}
+const problemsOf = (text: string): Array<string> => problemsIn(() => decodeDialogueYaml(text, "convene.yaml"))
 
 describe("decodeDialogueYaml", () => {
   it("decodes the bundled example", () => {
