@@ -133,6 +133,19 @@ export interface DrawRecord {
   readonly probabilities: ReadonlyArray<{ readonly id: string; readonly probability: number; readonly selected: boolean }>
 }
 
+/** A draw from files: its record, and the files to write beside it (relative name → text). */
+export interface DrawFromFiles {
+  readonly record: DrawRecord
+  /**
+   * `panel.csv` (ids and the features used, no contact data), `probabilities.csv`
+   * (`id,probability,selected`), `draw.json` (the record), and the inputs in the Sortition
+   * Foundation's layouts, `sortition-foundation/features.csv` (`feature,value,min,max`) and
+   * `sortition-foundation/people.csv` (`id` and the features of the eligible candidates), to
+   * check the draw with their tools.
+   */
+  readonly files: Readonly<Record<string, string>>
+}
+
 /**
  * Draws a panel of `size` from the pool file with the targets of `scope` (default `all`), by
  * `method` (default leximin) with `seed`. Only candidates who consented (and, with `site`, of that
@@ -188,32 +201,17 @@ export const drawFromFiles = Effect.fn("Recruitment.drawFromFiles")(function*(op
     panel: selection.panel,
     probabilities: selection.probabilities.map((p) => ({ id: p.id, probability: Math.round(p.probability * 1e6) / 1e6, selected: chosen.has(p.id) }))
   }
-  return record
-})
-
-/** The panel as CSV: id and the features the draw used (never contact data). */
-export const panelCsv = (record: DrawRecord, poolText: string): string => {
-  const pool = parsePool(poolText, "")
-  const byId = new Map(pool.candidates.map((c) => [c.id, c]))
-  return formatCsv(["id", ...record.features], record.panel.map((id) => [id, ...record.features.map((f) => byId.get(id)?.features[f] ?? "")]))
-}
-
-/** Every eligible candidate's selection probability as CSV (`id,probability,selected`). */
-export const probabilitiesCsv = (record: DrawRecord): string =>
-  formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"]))
-
-/**
- * The draw's inputs in the Sortition Foundation's layouts, to check it with their tools
- * (`python -m sortition_algorithms csv --features-csv features.csv --people-csv people.csv
- * --number-wanted N`): the quotas of the scope as `feature,value,min,max`, and the eligible
- * candidates as `id` and one column per feature (no contact data).
- */
-export const sortitionFoundationFiles = (record: DrawRecord, poolText: string, targetsText: string): { readonly features: string; readonly people: string } => {
-  const targets = parseTargets(targetsText, "").rows.filter((r) => r.scope === record.scope)
-  const eligible = new Set(record.probabilities.map((p) => p.id))
-  const pool = parsePool(poolText, "").candidates.filter((c) => eligible.has(c.id))
-  return {
-    features: formatCsv(["feature", "value", "min", "max"], targets.map((t) => [t.feature, t.value, String(t.min), String(t.max)])),
-    people: formatCsv(["id", ...record.features], pool.map((c) => [c.id, ...record.features.map((f) => c.features[f] ?? "")]))
+  const byId = new Map(eligible.map((c) => [c.id, c]))
+  const featuresOf = (id: string) => used.map((f) => byId.get(id)?.features[f] ?? "")
+  const result: DrawFromFiles = {
+    record,
+    files: {
+      "panel.csv": formatCsv(["id", ...used], record.panel.map((id) => [id, ...featuresOf(id)])),
+      "probabilities.csv": formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"])),
+      "draw.json": JSON.stringify(record, null, 2) + "\n",
+      "sortition-foundation/features.csv": formatCsv(["feature", "value", "min", "max"], quotasRows.map((t) => [t.feature, t.value, String(t.min), String(t.max)])),
+      "sortition-foundation/people.csv": formatCsv(["id", ...used], eligible.map((c) => [c.id, ...featuresOf(c.id)]))
+    }
   }
-}
+  return result
+})

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import type { Codebook } from "../../src/domain/Codebook.js"
 import { formatProblem } from "../../src/domain/Errors.js"
-import { drawFromFiles, parsePool, parseTargets, sortitionFoundationFiles } from "../../src/recruitment/index.js"
+import { drawFromFiles, parsePool, parseTargets } from "../../src/recruitment/index.js"
 
 const codebook: Codebook = [
   { id: "gender", values: [{ id: "woman" }, { id: "man" }] },
@@ -38,7 +38,7 @@ describe("a draw from files", () => {
   it("selects exactly N who meet every target, among the site's consenting candidates; the same seed gives the same panel", async () => {
     const first = await draw("seed-1")
     if (!Exit.isSuccess(first)) throw new Error(String(first.cause))
-    const r = first.value
+    const r = first.value.record
     expect(r.panel).toHaveLength(10)
     expect(r.pool).toEqual({ file: "pool.csv", sha256: createHash("sha256").update(poolText).digest("hex"), candidates: 27, eligible: 23 })
     expect(r.panel.every((id) => id.startsWith("a") && id !== "a5")).toBe(true)
@@ -50,17 +50,21 @@ describe("a draw from files", () => {
     expect(r.probabilities).toHaveLength(23)
     expect(r.probabilities.reduce((n, p) => n + p.probability, 0)).toBeCloseTo(10, 4)
     const again = await draw("seed-1")
-    expect(Exit.isSuccess(again) && again.value.panel).toEqual(r.panel)
+    expect(Exit.isSuccess(again) && again.value.record.panel).toEqual(r.panel)
+    expect(Exit.isSuccess(again) && again.value.files).toEqual(first.value.files)
     // another seed samples another panel from the same distribution: the same probabilities
     const other = await draw("seed-2")
     const probabilities = (x: typeof r) => x.probabilities.map(({ id, probability }) => [id, probability])
-    expect(Exit.isSuccess(other) && probabilities(other.value)).toEqual(probabilities(r))
+    expect(Exit.isSuccess(other) && probabilities(other.value.record)).toEqual(probabilities(r))
   })
 
   it("writes the draw's inputs in the Sortition Foundation's layouts, which read back as the same targets and draw", async () => {
     const first = await draw("seed-1")
     if (!Exit.isSuccess(first)) throw new Error(String(first.cause))
-    const sf = sortitionFoundationFiles(first.value, poolText, targetsText)
+    const sf = { features: first.value.files["sortition-foundation/features.csv"]!, people: first.value.files["sortition-foundation/people.csv"]! }
+    // the panel file: the ids and the features used, no contact data
+    expect(first.value.files["panel.csv"]!.split("\n")[0]).toBe("id,gender,residence")
+    expect(first.value.files["panel.csv"]).not.toContain("@example.org")
     expect(sf.features.split("\n")[0]).toBe("feature,value,min,max")
     expect(sf.people.split("\n")[0]).toBe("id,gender,residence")
     expect(sf.people).not.toContain("@example.org")
@@ -71,7 +75,7 @@ describe("a draw from files", () => {
     await writeFile(join(dir, "sf-people.csv"), sf.people)
     await writeFile(join(dir, "sf-features.csv"), sf.features)
     const again = await draw("seed-1", { pool: join(dir, "sf-people.csv"), targets: join(dir, "sf-features.csv"), site: undefined })
-    expect(Exit.isSuccess(again) && again.value.panel).toEqual(first.value.panel)
+    expect(Exit.isSuccess(again) && again.value.record.panel).toEqual(first.value.record.panel)
   })
 
   it("names a minimal set of bounds to relax when no panel meets the targets, and selects nobody", async () => {

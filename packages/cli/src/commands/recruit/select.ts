@@ -1,6 +1,6 @@
 import { Flags } from "@oclif/core"
-import { mkdir, readFile, writeFile } from "node:fs/promises"
-import { join, relative, resolve } from "node:path"
+import { mkdir, writeFile } from "node:fs/promises"
+import { dirname, join, relative, resolve } from "node:path"
 import { ConveneCommand, workspaceFlags } from "../../base.js"
 
 export default class RecruitSelect extends ConveneCommand {
@@ -32,9 +32,9 @@ export default class RecruitSelect extends ConveneCommand {
     const ws = await this.workspace(flags.dir)
     const pool = resolve(flags.pool)
     const targets = resolve(flags.targets)
-    const { drawFromFiles, panelCsv, probabilitiesCsv, sortitionFoundationFiles } = await import("@convene/core/recruitment")
+    const { drawFromFiles } = await import("@convene/core/recruitment")
     const shown = (p: string) => relative(process.cwd(), p) || p
-    const record = await this.runEffect(drawFromFiles({
+    const { record, files: texts } = await this.runEffect(drawFromFiles({
       pool,
       targets,
       size: flags.size,
@@ -47,16 +47,13 @@ export default class RecruitSelect extends ConveneCommand {
     }))
     const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "recruitment", `draw-${safe(record.scope)}${record.site === null ? "" : `-${safe(record.site)}`}-${safe(record.seed)}`))
-    await mkdir(dir, { recursive: true })
-    const files = [join(dir, "panel.csv"), join(dir, "probabilities.csv"), join(dir, "draw.json"), join(dir, "sortition-foundation", "features.csv"), join(dir, "sortition-foundation", "people.csv")]
-    const [poolText, targetsText] = await Promise.all([readFile(pool, "utf8"), readFile(targets, "utf8")])
-    const sf = sortitionFoundationFiles(record, poolText, targetsText)
-    await mkdir(join(dir, "sortition-foundation"), { recursive: true })
-    await writeFile(files[0]!, panelCsv(record, poolText))
-    await writeFile(files[1]!, probabilitiesCsv(record))
-    await writeFile(files[2]!, JSON.stringify(record, null, 2) + "\n")
-    await writeFile(files[3]!, sf.features)
-    await writeFile(files[4]!, sf.people)
+    const files: Array<string> = []
+    for (const [name, text] of Object.entries(texts)) {
+      const file = join(dir, ...name.split("/"))
+      await mkdir(dirname(file), { recursive: true })
+      await writeFile(file, text)
+      files.push(file)
+    }
     const ps = record.probabilities.map((p) => p.probability)
     this.log(`Selected ${record.panel.length} of ${record.pool.eligible} eligible candidates (${record.method}, seed ${record.seed}); selection probabilities from ${Math.min(...ps).toFixed(3)} to ${Math.max(...ps).toFixed(3)}.`)
     this.log(`Wrote ${shown(dir)}/: panel.csv, probabilities.csv, draw.json, and the inputs in the Sortition Foundation's layouts (sortition-foundation/features.csv, people.csv)`)
