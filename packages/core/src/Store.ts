@@ -9,12 +9,13 @@ import { MailRepo } from "./mail/MailRepo.js"
 import { RegistryRepo } from "./registries/RegistryRepo.js"
 import { ReportRepo } from "./report/ReportRepo.js"
 import { ResultsRepo } from "./results/ResultsRepo.js"
+import { RecruitmentRepo } from "./recruitment/RecruitmentRepo.js"
 import { PlanRepo } from "./schedule/PlanRepo.js"
 import { SurveyRepo } from "./surveys/SurveyRepo.js"
 import { ProgressRepo } from "./timeline/ProgressRepo.js"
 
 /** Every repository, built on an open {@link Database}. */
-export const repositoriesLayer = Layer.mergeAll(RegistryRepo.layer, ProgressRepo.layer, PlanRepo.layer, MailRepo.layer, SurveyRepo.layer, ReportRepo.layer, ResultsRepo.layer)
+export const repositoriesLayer = Layer.mergeAll(RegistryRepo.layer, ProgressRepo.layer, PlanRepo.layer, MailRepo.layer, SurveyRepo.layer, ReportRepo.layer, ResultsRepo.layer, RecruitmentRepo.layer)
 
 /** What the store provides: the database and every repository. */
 export type Store = Database | Layer.Success<typeof repositoriesLayer>

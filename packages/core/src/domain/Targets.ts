@@ -141,3 +141,53 @@ export const targetsFromCensus = (shares: ReadonlyArray<CensusShare>, size: numb
     return { scope: s.scope, feature: s.feature, value: s.value, share: round(share, 6), ideal: round(ideal, 3), min, max }
   })
 }
+
+/** One row of targets.csv, as read (see recruitment/DrawFiles.ts `parseTargets`). */
+export interface TargetBound {
+  readonly line: number
+  readonly scope: string
+  readonly feature: string
+  readonly value: string
+  readonly min: number
+  readonly max: number
+}
+
+/** The targets that apply to one site's draw, and where they come from. */
+export interface SiteTargets {
+  /** The scope of targets.csv used: the site's id, its country, or `all`. */
+  readonly scope: string
+  /** `site`: its own rows; `country`: its country's rows (split by capacity when the country has several sites); `all`: the rows for every site. */
+  readonly from: "site" | "country" | "all"
+  /** The share of the country's bounds this site takes: its capacity over the country's (1 unless split). */
+  readonly share: number
+  readonly bounds: ReadonlyArray<TargetBound>
+}
+
+/**
+ * The targets of one site: the rows scoped to its id; else its country's, split over the
+ * country's sites in proportion to their capacity (`floor(min·share)` to `ceil(max·share)`,
+ * share = capacity / the country's capacity); else the rows scoped `all`. Undefined when none apply.
+ *
+ * @example
+ * targetsForSite(rows, { id: "sn-dakar", country: "SN", capacity: 60 }, [{ id: "sn-dakar", capacity: 60 }, { id: "sn-thies", capacity: 40 }])
+ * // { scope: "SN", from: "country", share: 0.6, bounds: [{ feature: "gender", value: "woman", min: 11, max: 13, … }, …] }
+ */
+export const targetsForSite = (
+  rows: ReadonlyArray<TargetBound>,
+  site: { readonly id: string; readonly country: string; readonly capacity: number },
+  countrySites: ReadonlyArray<{ readonly id: string; readonly capacity: number }>
+): SiteTargets | undefined => {
+  const own = rows.filter((r) => r.scope === site.id)
+  if (own.length > 0) return { scope: site.id, from: "site", share: 1, bounds: own }
+  const national = rows.filter((r) => r.scope === site.country)
+  if (national.length > 0) {
+    const total = countrySites.reduce((s, x) => s + x.capacity, 0)
+    const share = countrySites.length <= 1 || total <= 0 ? 1 : site.capacity / total
+    if (share === 1) return { scope: site.country, from: "country", share, bounds: national }
+    // a tiny epsilon keeps whole products whole despite floating point (0.6·20 = 12.000000000000002)
+    const bounds = national.map((r) => ({ ...r, min: Math.floor(r.min * share + 1e-9), max: Math.ceil(r.max * share - 1e-9) }))
+    return { scope: site.country, from: "country", share, bounds }
+  }
+  const all = rows.filter((r) => r.scope === "all")
+  return all.length > 0 ? { scope: "all", from: "all", share: 1, bounds: all } : undefined
+}

@@ -207,6 +207,57 @@ export interface ResultKeysTable {
   created_at: ColumnType<Date, never, never>
 }
 
+/** One volunteer of a site's candidate pool (see recruitment/). */
+export interface CandidatesTable {
+  id: string
+  site_id: string
+  consent: boolean
+  locale: string | null
+  /** The feature values as a JSON object. */
+  features: string
+}
+
+/** A candidate's contact data, kept apart from the pool. */
+export interface CandidateContactsTable {
+  candidate_id: string
+  name: string | null
+  email: string | null
+  phone: string | null
+}
+
+/** A site's draw: how it was made, and its record as JSON. */
+export interface DrawsTable {
+  site_id: string
+  method: string
+  seed: string
+  size: number
+  reserves: number
+  pool_sha256: string
+  targets_sha256: string
+  drawn_at: Generated<ColumnType<Date, never, never>>
+  record: string
+}
+
+/** A candidate's part in their site's draw. */
+export interface DrawCandidatesTable {
+  site_id: string
+  candidate_id: string
+  probability: number
+  role: string
+  reserve_rank: number | null
+  status: string | null
+  replaces: string | null
+  updated_at: ColumnType<Date, never, string>
+}
+
+/** Whether a participant came on the day. */
+export interface AttendanceTable {
+  participant_id: string
+  present: boolean
+  source: string
+  recorded_at: ColumnType<Date, never, string>
+}
+
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
   fellows: FellowsTable
@@ -223,4 +274,9 @@ export interface Tables {
   result_log: ResultLogTable
   result_links: ResultLinksTable
   result_keys: ResultKeysTable
+  candidates: CandidatesTable
+  candidate_contacts: CandidateContactsTable
+  draws: DrawsTable
+  draw_candidates: DrawCandidatesTable
+  attendance: AttendanceTable
 }

@@ -15,7 +15,7 @@ import { readText, sha256 } from "../infra/Files.js"
 import { select, type Selection, type SelectionMethod } from "./Draw.js"
 
 /** Columns of the pool that are never features: identity, place, contact data and consent. */
-const NOT_FEATURES = new Set(["id", "site", "site_id", "name", "email", "phone", "address", "consent"])
+const NOT_FEATURES = new Set(["id", "site", "site_id", "name", "email", "phone", "address", "consent", "locale"])
 const YES = new Set(["yes", "y", "true", "1", "oui", "sí", "si"])
 
 /** One candidate of the pool file. */
@@ -24,7 +24,11 @@ export interface PoolCandidate {
   readonly id: string
   readonly site: string | undefined
   readonly consent: boolean
+  /** The `locale` column, when the pool has one and the cell is filled. */
+  readonly locale?: string | undefined
   readonly features: Readonly<Record<string, string>>
+  /** Name, email and phone, when the pool has those columns (never used by a draw). */
+  readonly contact: { readonly name: string | null; readonly email: string | null; readonly phone: string | null }
 }
 
 /**
@@ -33,12 +37,12 @@ export interface PoolCandidate {
  * columns (name, email, phone, address) may be present; they are never read. Values of a feature
  * the codebook declares must be its own, at FILE:LINE:COLUMN.
  */
-export const parsePool = (text: string, file: string, codebook?: Codebook): { readonly candidates: Array<PoolCandidate>; readonly features: Array<string>; readonly problems: Array<Problem> } => {
+export const parsePool = (text: string, file: string, codebook?: Codebook): { readonly candidates: Array<PoolCandidate>; readonly features: Array<string>; readonly columns: Array<string>; readonly problems: Array<Problem> } => {
   const parsed = parseCsv(text)
   const problems: Array<Problem> = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }))
   const [header, ...body] = parsed.records
   if (header === undefined || !header.fields.map((f) => f.trim()).includes("id")) {
-    return { candidates: [], features: [], problems: [...problems, { file, line: 1, field: "header", message: "expected an id column, and one column per feature (e.g. id,site,consent,gender,age_band)" }] }
+    return { candidates: [], features: [], columns: [], problems: [...problems, { file, line: 1, field: "header", message: "expected an id column, and one column per feature (e.g. id,site,consent,gender,age_band)" }] }
   }
   const names = header.fields.map((f) => f.trim())
   const at = (n: string) => names.indexOf(n)
@@ -70,9 +74,20 @@ export const parsePool = (text: string, file: string, codebook?: Codebook): { re
       values[f] = v
     }
     const consentText = cell(at("consent")).toLowerCase()
-    if (!bad) candidates.push({ line: record.line, id, site: siteAt < 0 ? undefined : cell(siteAt) || undefined, consent: at("consent") < 0 || YES.has(consentText), features: values })
+    const orNull = (n: string) => cell(at(n)) || null
+    if (!bad) {
+      candidates.push({
+        line: record.line,
+        id,
+        site: siteAt < 0 ? undefined : cell(siteAt) || undefined,
+        consent: at("consent") < 0 || YES.has(consentText),
+        locale: cell(at("locale")) || undefined,
+        features: values,
+        contact: { name: orNull("name"), email: orNull("email")?.toLowerCase() ?? null, phone: orNull("phone") }
+      })
+    }
   }
-  return { candidates, features, problems }
+  return { candidates, features, columns: names, problems }
 }
 
 /** One row of targets.csv. */
@@ -117,6 +132,59 @@ export const parseTargets = (text: string, file: string): { readonly rows: Array
     else if (min !== undefined && max !== undefined && cell("scope") !== "" && cell("feature") !== "" && cell("value") !== "") rows.push({ line: record.line, scope: cell("scope"), feature: cell("feature"), value: cell("value"), min, max })
   }
   return { rows, problems }
+}
+
+/**
+ * The selection problem of a draw: the eligible candidates described by the features the bounds
+ * name (values from the codebook when it declares the feature, else those seen), the bounds as
+ * quotas, and the panel size.
+ */
+export const selectionProblemOf = (
+  eligible: ReadonlyArray<{ readonly id: string; readonly features: Readonly<Record<string, string>> }>,
+  bounds: ReadonlyArray<{ readonly feature: string; readonly value: string; readonly min: number; readonly max: number }>,
+  size: number,
+  codebook?: Codebook
+): SelectionProblem => {
+  const used = [...new Set(bounds.map((r) => r.feature))]
+  const features: Array<Feature> = used.map((f) => {
+    const declared = featureOf(codebook, f)
+    const values = declared?.values.map((v) => v.id) ?? [...new Set([...bounds.filter((r) => r.feature === f).map((r) => r.value), ...eligible.map((c) => c.features[f] ?? "")])].filter((v) => v !== "")
+    return { name: f, values }
+  })
+  const quotas: Array<Quota> = bounds.map((r) => ({ feature: r.feature, value: r.value, min: r.min, max: r.max }))
+  const candidates: Array<Candidate> = eligible.map((c) => ({ id: c.id, features: Object.fromEntries(used.map((f) => [f, c.features[f] ?? ""])) }))
+  return { candidates, features, quotas, size }
+}
+
+/**
+ * The files of a draw, relative name → text: `panel.csv` (ids and the features used, no contact
+ * data), `probabilities.csv` (`id,probability,selected`), `draw.json` (the record), and the inputs
+ * in the Sortition Foundation's layouts, `sortition-foundation/features.csv`
+ * (`feature,value,min,max`) and `sortition-foundation/people.csv` (`id` and the features of the
+ * eligible candidates), to check the draw with their tools.
+ */
+export const drawTexts = (
+  record: { readonly panel: ReadonlyArray<string>; readonly probabilities: ReadonlyArray<{ readonly id: string; readonly probability: number; readonly selected: boolean }> },
+  problem: SelectionProblem,
+  bounds: ReadonlyArray<{ readonly feature: string; readonly value: string; readonly min: number; readonly max: number }>
+): Record<string, string> => {
+  const used = problem.features.map((f) => f.name)
+  const byId = new Map(problem.candidates.map((c) => [c.id, c]))
+  const featuresOf = (id: string) => used.map((f) => byId.get(id)?.features[f] ?? "")
+  return {
+    "panel.csv": formatCsv(["id", ...used], record.panel.map((id) => [id, ...featuresOf(id)])),
+    "probabilities.csv": formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"])),
+    "draw.json": JSON.stringify(record, null, 2) + "\n",
+    "sortition-foundation/features.csv": formatCsv(["feature", "value", "min", "max"], bounds.map((t) => [t.feature, t.value, String(t.min), String(t.max)])),
+    "sortition-foundation/people.csv": peopleCsv(problem)
+  }
+}
+
+/** The eligible candidates in the Sortition Foundation's respondents layout: id and one column per feature, in id order. */
+export const peopleCsv = (problem: SelectionProblem): string => {
+  const used = problem.features.map((f) => f.name)
+  const sorted = [...problem.candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return formatCsv(["id", ...used], sorted.map((c) => [c.id, ...used.map((f) => c.features[f] ?? "")]))
 }
 
 /** What a draw from files did: the record to publish, and the panel. */
@@ -179,14 +247,7 @@ export const drawFromFiles = Effect.fn("Recruitment.drawFromFiles")(function*(op
   for (const f of used) if (!pool.features.includes(f)) problems.push({ file: poolFile, line: 1, field: "header", message: `expected a column for the feature ${f}, which the targets of ${scope} bound` })
   if (problems.length > 0) return yield* new InputError({ summary: "The draw's files have problems; nobody was selected.", problems })
   const eligible = pool.candidates.filter((c) => c.consent && (options.site === undefined || c.site === options.site))
-  const features: Array<Feature> = used.map((f) => {
-    const declared = featureOf(options.codebook, f)
-    const values = declared?.values.map((v) => v.id) ?? [...new Set([...quotasRows.filter((r) => r.feature === f).map((r) => r.value), ...eligible.map((c) => c.features[f] ?? "")])].filter((v) => v !== "")
-    return { name: f, values }
-  })
-  const quotas: Array<Quota> = quotasRows.map((r) => ({ feature: r.feature, value: r.value, min: r.min, max: r.max }))
-  const candidates: Array<Candidate> = eligible.map((c) => ({ id: c.id, features: Object.fromEntries(used.map((f) => [f, c.features[f] ?? ""])) }))
-  const problem: SelectionProblem = { candidates, features, quotas, size: options.size }
+  const problem = selectionProblemOf(eligible, quotasRows, options.size, options.codebook)
   const selection: Selection = yield* select(problem, { seed: options.seed, method: options.method })
   const chosen = new Set(selection.panel)
   const record: DrawRecord = {
@@ -196,22 +257,11 @@ export const drawFromFiles = Effect.fn("Recruitment.drawFromFiles")(function*(op
     scope,
     site: options.site ?? null,
     pool: { file: poolFile, sha256: sha256(poolText), candidates: pool.candidates.length, eligible: eligible.length },
-    targets: { file: targetsFile, sha256: sha256(targetsText), quotas: quotas.length },
+    targets: { file: targetsFile, sha256: sha256(targetsText), quotas: problem.quotas.length },
     features: used,
     panel: selection.panel,
     probabilities: selection.probabilities.map((p) => ({ id: p.id, probability: Math.round(p.probability * 1e6) / 1e6, selected: chosen.has(p.id) }))
   }
-  const byId = new Map(eligible.map((c) => [c.id, c]))
-  const featuresOf = (id: string) => used.map((f) => byId.get(id)?.features[f] ?? "")
-  const result: DrawFromFiles = {
-    record,
-    files: {
-      "panel.csv": formatCsv(["id", ...used], record.panel.map((id) => [id, ...featuresOf(id)])),
-      "probabilities.csv": formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"])),
-      "draw.json": JSON.stringify(record, null, 2) + "\n",
-      "sortition-foundation/features.csv": formatCsv(["feature", "value", "min", "max"], quotasRows.map((t) => [t.feature, t.value, String(t.min), String(t.max)])),
-      "sortition-foundation/people.csv": formatCsv(["id", ...used], eligible.map((c) => [c.id, ...featuresOf(c.id)]))
-    }
-  }
+  const result: DrawFromFiles = { record, files: drawTexts(record, problem, quotasRows) }
   return result
 })

@@ -49,10 +49,13 @@ const fromRow = <A extends AnyEntity>(registry: Registry<A>, row: Record<string,
 const tableOf = (registry: Registry<AnyEntity>): RegistryTable => registry.table as RegistryTable
 
 /**
+ * Upserts entities of a registry inside `db` (a transaction, usually): the one write path of a
+ * registry row. Exported for workflows whose other writes must share the transaction.
+ *
  * SQL: `insert into sites (...) values (...), ... on conflict (id) do update set ... = excluded....
  * where (sites.*) is distinct from (excluded.*) returning (xmax = 0) as inserted`
  */
-const upsertIn = async <A extends AnyEntity>(db: Db, registry: Registry<A>, entities: ReadonlyArray<A>, onBatch?: (done: number) => void): Promise<UpsertCounts> => {
+export const upsertIn = async <A extends AnyEntity>(db: Db, registry: Registry<A>, entities: ReadonlyArray<A>, onBatch?: (done: number) => void): Promise<UpsertCounts> => {
   let inserted = 0
   let updated = 0
   const columns = registry.columns.map((c) => c.name)

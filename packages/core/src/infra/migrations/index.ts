@@ -10,6 +10,7 @@ import * as mail from "./2026-11-30T01-mail.js"
 import * as codes from "./2026-11-30T03-codes.js"
 import * as scheduleTz from "./2026-11-30T04-schedule-tz.js"
 import * as calendar from "./2026-11-30T05-calendar.js"
+import * as recruitment from "./2026-12-01T00-recruitment.js"
 
 /** Every migration by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -21,7 +22,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026-11-30T01-mail": mail,
   "2026-11-30T03-codes": codes,
   "2026-11-30T04-schedule-tz": scheduleTz,
-  "2026-11-30T05-calendar": calendar
+  "2026-11-30T05-calendar": calendar,
+  "2026-12-01T00-recruitment": recruitment
 }
 
 /** A Kysely migration provider over {@link migrations}. */
