@@ -131,6 +131,8 @@ export interface SiteCount {
 export interface ReportCounts {
   /** Participants registered. */
   readonly registered: ReadonlyArray<SiteCount>
+  /** Participants recorded absent on the day (attendance); none where no attendance is recorded. */
+  readonly absent?: ReadonlyArray<SiteCount> | undefined
   /** E-mail invitations, per wave. */
   readonly invited: ReadonlyArray<SiteCount & { readonly wave: string }>
   /** Responses, per wave. */
@@ -211,6 +213,8 @@ export interface GroupCounts {
   readonly key: string
   readonly label: string
   registered: number
+  /** recorded absent on the day */
+  absent: number
   /** wave → invitations */
   readonly invited: Histogram
   /** wave → responses */
@@ -260,7 +264,7 @@ export const mergeIntoGroups = (
       const key = g.key === "all" ? "all" : `${by}:${g.key}`
       let acc = groups.get(key)
       if (acc === undefined) {
-        acc = { key, label: g.label, registered: 0, invited: new Map(), answered: new Map(), paired: 0, dist: new Map(), diffs: new Map(), trans: new Map(), know: { hist: new Map(), pre: 0, post: 0 } }
+        acc = { key, label: g.label, registered: 0, absent: 0, invited: new Map(), answered: new Map(), paired: 0, dist: new Map(), diffs: new Map(), trans: new Map(), know: { hist: new Map(), pre: 0, post: 0 } }
         groups.set(key, acc)
       }
       return acc
@@ -268,6 +272,9 @@ export const mergeIntoGroups = (
   }
   for (const r of counts.registered) {
     for (const a of accsFor(r.site_id, r.cat)) a.registered += r.n
+  }
+  for (const r of counts.absent ?? []) {
+    for (const a of accsFor(r.site_id, r.cat)) a.absent += r.n
   }
   for (const r of counts.invited) {
     for (const a of accsFor(r.site_id, r.cat)) add(a.invited, r.wave, r.n)
@@ -363,6 +370,8 @@ export interface GroupContext {
   readonly locale: string
   readonly waves: ReadonlyArray<WaveId>
   readonly pairedWaves: readonly [WaveId, WaveId] | null
+  /** The waves that open on or after the deliberation day: their response rates leave out those recorded absent. */
+  readonly afterDay?: ReadonlyArray<WaveId> | undefined
 }
 
 /**
@@ -382,7 +391,9 @@ export const groupResult = (acc: GroupCounts, context: GroupContext, hide: Group
   const response: Record<string, { registered: number; invited: number; answered: number; rate: number | null }> = {}
   for (const w of suppressed ? [] : waves) {
     const n = acc.answered.get(w) ?? 0
-    response[w] = { registered: acc.registered, invited: acc.invited.get(w) ?? 0, answered: n, rate: acc.registered === 0 ? null : n / acc.registered }
+    // after the day, those recorded absent are not expected to answer
+    const expected = context.afterDay?.includes(w) === true ? acc.registered - acc.absent : acc.registered
+    response[w] = { registered: expected, invited: acc.invited.get(w) ?? 0, answered: n, rate: expected <= 0 ? null : n / expected }
   }
   const questions: Array<QuestionResult> = instrument.questions.map((q) => {
     const perWave: Record<string, QuestionResult["waves"][string]> = {}
@@ -945,8 +956,9 @@ export const suppressionPattern = (
   }
 }
 
-const methodsText = (threshold: number, mirror: boolean, category: boolean): string =>
+const methodsText = (threshold: number, mirror: boolean, category: boolean, attendance = false): string =>
   [
+    attendance ? "Response rates of the waves after the deliberation day count only the participants expected to answer: those recorded absent on the day (attendance) are left out of the registered count." : "",
     "Paired comparisons use the participants who answered the question in both waves (pre and post), matched by their pseudonymous code.",
     "For numeric and ordinal questions (Likert scales coded 1 to 5 or 1 to 7, 0–10 scales, numbers): the mean paired change (post − pre) with a 95% confidence interval from Student's t distribution; the paired t-test; the Wilcoxon signed-rank test (zero differences dropped; exact p-value when fewer than 50 non-zero differences and no ties, otherwise the normal approximation with the tie-corrected variance and a continuity correction, as R's wilcox.test); Cohen's d_z (mean change / standard deviation of the changes) and the matched-pairs rank-biserial correlation (Kerby, 2014).",
     "For single-choice and knowledge questions: the shares of each option before and after among paired respondents, and McNemar's test where the question is binary (two options; knowledge items as correct / not correct), with continuity correction (and the exact binomial p-value for small discordant counts).",
@@ -1010,7 +1022,7 @@ export const buildReport = (input: ReportInput): SurveyReport => {
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     locale,
     pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map((g) => groupResult(g, input, pattern.of(input.includeMirror, pool, g.key))) })),
-    methods: methodsText(SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null),
+    methods: methodsText(SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null, (input.counts.absent ?? []).some((r) => r.n > 0)),
     simulatedResponses: input.responses.simulated,
     responses: input.responses.total
   }

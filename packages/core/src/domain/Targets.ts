@@ -164,9 +164,11 @@ export interface SiteTargets {
 }
 
 /**
- * The targets of one site: the rows scoped to its id; else its country's, split over the
- * country's sites in proportion to their capacity (`floor(min·share)` to `ceil(max·share)`,
- * share = capacity / the country's capacity); else the rows scoped `all`. Undefined when none apply.
+ * The targets of one site: the rows scoped to its id; else its country's; else the rows scoped
+ * `all`. Undefined when none apply. A country's rows bound one panel (as `recruit targets`
+ * computes them for a panel of N), unless `countrySites` is given: then they bound the country's
+ * panels together, and are split over its sites in proportion to their capacity
+ * (`floor(min·share)` to `ceil(max·share)`, share = capacity / the country's capacity).
  *
  * @example
  * targetsForSite(rows, { id: "sn-dakar", country: "SN", capacity: 60 }, [{ id: "sn-dakar", capacity: 60 }, { id: "sn-thies", capacity: 40 }])
@@ -175,14 +177,14 @@ export interface SiteTargets {
 export const targetsForSite = (
   rows: ReadonlyArray<TargetBound>,
   site: { readonly id: string; readonly country: string; readonly capacity: number },
-  countrySites: ReadonlyArray<{ readonly id: string; readonly capacity: number }>
+  countrySites?: ReadonlyArray<{ readonly id: string; readonly capacity: number }>
 ): SiteTargets | undefined => {
   const own = rows.filter((r) => r.scope === site.id)
   if (own.length > 0) return { scope: site.id, from: "site", share: 1, bounds: own }
   const national = rows.filter((r) => r.scope === site.country)
   if (national.length > 0) {
-    const total = countrySites.reduce((s, x) => s + x.capacity, 0)
-    const share = countrySites.length <= 1 || total <= 0 ? 1 : site.capacity / total
+    const total = countrySites?.reduce((s, x) => s + x.capacity, 0) ?? 0
+    const share = countrySites === undefined || countrySites.length <= 1 || total <= 0 ? 1 : site.capacity / total
     if (share === 1) return { scope: site.country, from: "country", share, bounds: national }
     // a tiny epsilon keeps whole products whole despite floating point (0.6·20 = 12.000000000000002)
     const bounds = national.map((r) => ({ ...r, min: Math.floor(r.min * share + 1e-9), max: Math.ceil(r.max * share - 1e-9) }))

@@ -6,9 +6,8 @@
 import * as Effect from "effect/Effect"
 import { parseCsv } from "../domain/Csv.js"
 import { InputError, type Problem } from "../domain/Errors.js"
-import { normaliseParticipantCode, participantsRegistry } from "../domain/Registry.js"
+import { normaliseParticipantCode } from "../domain/Registry.js"
 import { readText } from "../infra/Files.js"
-import { RegistryRepo } from "../registries/RegistryRepo.js"
 import { RecruitmentRepo } from "./RecruitmentRepo.js"
 
 const PRESENT = new Set(["yes", "y", "1", "true", "present", "oui", "sí", "si", "x"])
@@ -49,11 +48,11 @@ export const importAttendance = Effect.fn("Recruitment.importAttendance")(functi
   if (header === undefined || (idAt < 0 && codeAt < 0) || presentAt < 0) {
     return yield* new InputError({ summary: `${file}: nothing was imported.`, problems: [...problems, { file, line: header?.line ?? 1, field: "header", message: "expected a participant (or code) column and a present column (yes/no)" }] })
   }
-  const registry = yield* RegistryRepo
+  const repo = yield* RecruitmentRepo
   const cell = (fields: ReadonlyArray<string>, i: number) => (i < 0 ? "" : (fields[i] ?? "").trim())
   const rows = body.filter((r) => !r.fields.every((f) => f.trim() === ""))
-  const ids = yield* registry.existingValues(participantsRegistry, "id", rows.map((r) => cell(r.fields, idAt)).filter((v) => v !== ""))
-  const codes = yield* registry.existingValues(participantsRegistry, "code", rows.map((r) => normaliseParticipantCode(cell(r.fields, codeAt))).filter((v) => v !== ""))
+  const ids = new Set((yield* repo.participantsWhere("id", rows.map((r) => cell(r.fields, idAt)).filter((v) => v !== ""))).map((p) => p.id))
+  const codes = new Map((yield* repo.participantsWhere("code", rows.map((r) => normaliseParticipantCode(cell(r.fields, codeAt))).filter((v) => v !== ""))).map((p) => [p.code, p.id]))
   const seen = new Map<string, number>()
   const out: Array<{ participant_id: string; present: boolean; source: string }> = []
   for (const r of rows) {
@@ -78,7 +77,7 @@ export const importAttendance = Effect.fn("Recruitment.importAttendance")(functi
     const lines = new Set(problems.map((p) => p.line))
     return yield* new InputError({ summary: `${file}: ${lines.size} bad row${lines.size === 1 ? "" : "s"}; nothing was imported.`, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) })
   }
-  const counts = yield* RecruitmentRepo.use((repo) => repo.recordAttendance(out, { dryRun: options.dryRun === true }))
+  const counts = yield* repo.recordAttendance(out, { dryRun: options.dryRun === true })
   const summary: AttendanceImport = {
     file,
     rows: out.length,

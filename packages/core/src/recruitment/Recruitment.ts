@@ -8,12 +8,11 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { type Codebook, featureOf, outsideCodebook } from "../domain/Codebook.js"
 import { Conflict, InputError, NotFound, type Problem } from "../domain/Errors.js"
-import { type Participant, ParticipantId, participantsRegistry, type Site, sitesRegistry } from "../domain/Registry.js"
+import { type Participant, ParticipantId, type Site } from "../domain/Registry.js"
 import { bestReplacement, type BrokenBound, brokenBounds, drawReserves, type Person } from "../domain/Reserves.js"
 import { type SiteTargets, targetsForSite } from "../domain/Targets.js"
 import { readText, sha256 } from "../infra/Files.js"
-import { newParticipantCode } from "../registries/Registries.js"
-import { RegistryRepo } from "../registries/RegistryRepo.js"
+import { listRegistry, newParticipantCode, showRecord } from "../registries/index.js"
 import { seededRandom, select, type SelectionMethod } from "./Draw.js"
 import { drawTexts, parsePool, parseTargets, peopleCsv, selectionProblemOf } from "./DrawFiles.js"
 import { type DrawMember, type DrawStatus, RecruitmentRepo, type StoredCandidate, type StoredDraw } from "./RecruitmentRepo.js"
@@ -52,7 +51,7 @@ export const importCandidates = Effect.fn("Recruitment.importCandidates")(functi
   const header = pool.columns
   const siteColumn = header.includes("site") ? header.indexOf("site") : header.indexOf("site_id")
   if (pool.problems.length === 0 && siteColumn < 0) problems.push({ file, line: 1, field: "header", message: "expected a site column: the id of the site each candidate volunteers for" })
-  const sites = yield* RegistryRepo.use((repo) => repo.existingValues(sitesRegistry, "id", pool.candidates.flatMap((c) => (c.site === undefined ? [] : [c.site]))))
+  const sites = new Set((yield* listRegistry("sites")).map((s) => s.id as string))
   for (const c of pool.candidates) {
     if (!isParticipantId(c.id)) problems.push({ file, line: c.line, column: header.indexOf("id") + 1, field: "id", message: `expected a lowercase id of letters, digits and dashes (it becomes the participant id), got "${c.id}"` })
     if (siteColumn >= 0 && c.site === undefined) problems.push({ file, line: c.line, column: siteColumn + 1, field: "site", message: "expected the id of a registered site" })
@@ -98,11 +97,12 @@ export interface SiteDraw {
 }
 
 const targetsHelp = (site: Site, file: string): string =>
-  `Site ${site.id} has no targets in ${file}: add rows with the scope ${site.id}, ${site.country} (split over its sites by capacity) or all — for example \`convene recruit targets --census census.csv --size ${site.capacity} --out ${file}\`.`
+  `Site ${site.id} has no targets in ${file}: add rows with the scope ${site.id}, ${site.country} or all — for example \`convene recruit targets --census census.csv --size ${site.capacity} --out ${file}\`.`
 
 /**
  * Draws one site's panel from its stored pool (the candidates who consented) with the targets
- * of targets.csv that apply to it (its own, its country's split by capacity, or `all`), stores
+ * of targets.csv that apply to it (its own, its country's — split over the country's sites by
+ * capacity with `splitCountry` — or `all`), stores
  * it with `reserves` reserves and every candidate's probability, and returns the record and its
  * files. The size defaults to the site's capacity. Refused when someone of the site's earlier
  * draw has confirmed (a new draw would silently undo their place).
@@ -120,19 +120,19 @@ export const drawSite = Effect.fn("Recruitment.drawSite")(function*(options: {
   readonly method?: SelectionMethod | undefined
   readonly codebook?: Codebook | undefined
   readonly displayName?: string | undefined
+  /** A country's rows bound all its sites' panels together: split them over its sites by capacity. */
+  readonly splitCountry?: boolean | undefined
 }) {
   const targetsFile = options.displayName ?? options.targets
-  const registry = yield* RegistryRepo
   const repo = yield* RecruitmentRepo
-  const site = yield* registry.findById(sitesRegistry, options.site)
-  if (site === undefined) return yield* new NotFound({ what: "site", id: options.site, hint: "`convene sites list` shows them all." })
+  const site: Site = yield* showRecord("sites", options.site)
   const earlier = yield* repo.draw(site.id)
   const confirmed = earlier?.members.filter((m) => m.status === "confirmed").length ?? 0
   if (confirmed > 0) return yield* new Conflict({ reason: `Site ${site.id} already has a draw with ${confirmed} confirmed ${confirmed === 1 ? "person" : "people"}; a new draw would undo their place. Record declines with \`convene recruit decline ID --replace\` instead.` })
   const targetsText = yield* readText(options.targets)
   const parsed = parseTargets(targetsText, targetsFile)
   if (parsed.problems.length > 0) return yield* new InputError({ summary: `${targetsFile}: the targets have problems; nobody was selected.`, problems: parsed.problems })
-  const sameCountry = (yield* registry.listAll(sitesRegistry, { country: site.country })).filter((s) => s.format !== "mirror" || s.id === site.id)
+  const sameCountry = options.splitCountry === true ? (yield* listRegistry("sites", { country: site.country })).filter((s) => s.format !== "mirror" || s.id === site.id) : undefined
   const targets = targetsForSite(parsed.rows, site, sameCountry)
   if (targets === undefined) return yield* new InputError({ summary: targetsHelp(site, targetsFile), problems: [] })
   const pool = yield* repo.candidates(site.id)
@@ -238,7 +238,6 @@ export interface Confirmation {
  */
 export const confirmCandidates = Effect.fn("Recruitment.confirm")(function*(ids: ReadonlyArray<string>) {
   const repo = yield* RecruitmentRepo
-  const registry = yield* RegistryRepo
   const { siteOf, draws, candidates } = yield* drawsOf(ids)
   const problems: Array<Problem> = []
   const bySite = new Map<string, Array<string>>()
@@ -254,7 +253,7 @@ export const confirmCandidates = Effect.fn("Recruitment.confirm")(function*(ids:
   }
   if (problems.length > 0) return yield* new InputError({ summary: "Nobody was confirmed:", problems })
   const toAdd = [...bySite.values()].flat()
-  const existing = new Map<string, Participant>((yield* registry.findByIds(participantsRegistry, toAdd)).map((p) => [p.id, p]))
+  const existing = new Map((yield* repo.participantsWhere("id", toAdd)).map((p) => [p.id, p]))
   for (const id of toAdd) {
     const p = existing.get(id)
     if (p !== undefined && p.site_id !== siteOf.get(id)) problems.push({ field: id, message: `is already a participant of ${p.site_id}` })
@@ -265,7 +264,7 @@ export const confirmCandidates = Effect.fn("Recruitment.confirm")(function*(ids:
   const confirmed: Array<{ id: string; site: string; code: string }> = []
   for (const [site, members] of bySite) {
     const participants = members.map((id) => {
-      let code = existing.get(id)?.code as string | undefined
+      let code = existing.get(id)?.code
       while (code === undefined || used.has(code)) code = newParticipantCode()
       used.add(code)
       confirmed.push({ id, site, code })

@@ -10,7 +10,12 @@ import { type Participant, participantsRegistry } from "../domain/Registry.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
-import { BATCH_SIZE, upsertIn } from "../registries/RegistryRepo.js"
+// the registry's own write path for participant rows, so that a confirmation and the
+// participants it creates share one transaction
+import { upsertIn } from "../registries/index.js"
+
+/** Rows per INSERT or IN list. */
+const BATCH_SIZE = 1000
 
 type Db = Kysely<Tables> | Transaction<Tables>
 
@@ -200,6 +205,17 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         if (participants.remove.length > 0) await trx.deleteFrom("participants").where("id", "in", [...participants.remove]).execute()
         if (participants.add.length > 0) await upsertIn(trx, participantsRegistry, participants.add)
       })),
+
+  /** Registered participants among some ids or codes: id, site and code of each found. */
+  participantsWhere: (column: "id" | "code", values: ReadonlyArray<string>) =>
+    run("reading participants", async () => {
+      const out: Array<{ id: string; site_id: string; code: string }> = []
+      const unique = [...new Set(values)]
+      for (let start = 0; start < unique.length; start += BATCH_SIZE) {
+        out.push(...(await db.selectFrom("participants").select(["id", "site_id", "code"]).where(column, "in", unique.slice(start, start + BATCH_SIZE)).execute()))
+      }
+      return out
+    }),
 
   /** How many survey responses each of some participants has (to refuse removing one who answered). */
   responsesOf: (ids: ReadonlyArray<string>) =>

@@ -9,10 +9,10 @@ import type { Codebook } from "../domain/Codebook.js"
 import { featureLabel, featureOf, valueLabel } from "../domain/Codebook.js"
 import { formatCsv } from "../domain/Csv.js"
 import { InputError } from "../domain/Errors.js"
-import { type Site, sitesRegistry } from "../domain/Registry.js"
+import type { Site } from "../domain/Registry.js"
 import { parseCensus } from "../domain/Targets.js"
 import { readText } from "../infra/Files.js"
-import { RegistryRepo } from "../registries/RegistryRepo.js"
+import { listRegistry } from "../registries/index.js"
 import type { SiteDrawRecord } from "./Recruitment.js"
 import { RecruitmentRepo } from "./RecruitmentRepo.js"
 
@@ -63,7 +63,6 @@ export interface RepresentationReport {
 export const recruitmentReport = Effect.fn("Recruitment.report")(function*(options: { readonly by?: "site" | "country" | undefined; readonly census?: string | undefined; readonly censusName?: string | undefined; readonly codebook?: Codebook | undefined; readonly locale?: string | undefined } = {}) {
   const by = options.by ?? "site"
   const repo = yield* RecruitmentRepo
-  const registry = yield* RegistryRepo
   const censusFile = options.censusName ?? options.census ?? null
   let shares: ReturnType<typeof parseCensus>["shares"] = []
   if (options.census !== undefined) {
@@ -73,7 +72,7 @@ export const recruitmentReport = Effect.fn("Recruitment.report")(function*(optio
   }
   const drawn = yield* repo.drawnSites()
   if (drawn.length === 0) return yield* new InputError({ summary: "No site has a draw yet: nothing to report. Draw the panels first (`convene recruit select --site ID` or `--all`).", problems: [] })
-  const sites = new Map<string, Site>((yield* registry.findByIds(sitesRegistry, drawn)).map((s) => [s.id, s]))
+  const sites = new Map<string, Site>((yield* listRegistry("sites")).map((s) => [s.id, s]))
   const attendance = yield* repo.attendance()
   const presentById = new Map(attendance.map((a) => [a.participant_id, a.present]))
   const sitesWithAttendance = new Set(attendance.map((a) => a.site_id))

@@ -41,6 +41,14 @@ const make = (db: Kysely<Tables>, run: Run) => ({
     })
   ),
 
+  /** Participants recorded absent on the day (attendance), per site and category. */
+  absent: Effect.fn("ReportRepo.absent")((category: string | null) =>
+    run("counting no-shows", async (): Promise<ReportCounts["registered"]> => {
+      const { rows } = await sql<{ site_id: string; cat: string | null; n: string }>`select p.site_id, ${categoryColumn(category)} as cat, count(*) as n from participants p join attendance a on a.participant_id = p.id where not a.present group by 1, 2`.execute(db)
+      return rows.map((r) => ({ site_id: r.site_id, cat: r.cat, n: Number(r.n) }))
+    })
+  ),
+
   /** E-mail invitations to the instrument, per site, category and wave. */
   invited: Effect.fn("ReportRepo.invited")((instrument: string, category: string | null) =>
     run("counting invitations", async (): Promise<ReportCounts["invited"]> => {

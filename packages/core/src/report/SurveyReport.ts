@@ -56,6 +56,7 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
 
   // registered participants, e-mail invitations and answers, per site and category
   const registered = yield* repo.registered(category)
+  const absent = yield* repo.absent(category)
   const invited = yield* repo.invited(instrument.id, category)
   const answered = yield* repo.answered(instrument.id, category)
   const paired = pairedWaves === null ? [] : yield* repo.pairs(instrument.id, pairedWaves, category)
@@ -78,7 +79,8 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
       waves,
       pairedWaves,
       sites,
-      counts: { registered, invited, answered, paired, values, pairedValues, knowledge },
+      counts: { registered, absent, invited, answered, paired, values, pairedValues, knowledge },
+      afterDay: ws.dialogue.evaluation.waves.filter((w) => w.opens >= ws.dialogue.deliberation_day.date).map((w) => w.id),
       responses,
       codebook: ws.dialogue.features
     })

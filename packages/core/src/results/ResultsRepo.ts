@@ -286,14 +286,21 @@ const make = (db: Kysely<Tables>, run: Run) => {
         })
       }),
 
-    /** Per site that entered results: tables, people present, ballots cast. */
+    /**
+     * Per site that entered results: tables, people present, ballots cast. People present are
+     * those recorded present on the day where the site's attendance is recorded
+     * (`convene attendance import`), else the sum of its tables' counts.
+     */
     entryCounts: () =>
       run("counting results entries", async (): Promise<Array<SiteEntryCounts>> => {
         const rows = await sql<{ site_id: string; tables: string | number; present: string | number | null; ballots: string | number }>`
-          select site_id, json_array_length(tallies) as tables,
-            (select sum((t->>'present')::int) from json_array_elements(tallies) t) as present,
-            json_array_length(ballots) as ballots
-          from result_sites order by site_id`.execute(db)
+          select r.site_id, json_array_length(r.tallies) as tables,
+            coalesce(
+              (select count(*) filter (where a.present) from attendance a join participants p on p.id = a.participant_id where p.site_id = r.site_id having count(*) > 0),
+              (select sum((t->>'present')::int) from json_array_elements(r.tallies) t)
+            ) as present,
+            json_array_length(r.ballots) as ballots
+          from result_sites r order by r.site_id`.execute(db)
         return rows.rows.map((r) => ({ site_id: r.site_id, tables: Number(r.tables), present: Number(r.present ?? 0), ballots: Number(r.ballots) }))
       }),
 

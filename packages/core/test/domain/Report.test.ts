@@ -49,6 +49,19 @@ const counts: ReportCounts = {
 const report = (by: "site" | "country" | "category:gender", c: ReportCounts = counts) =>
   buildReport({ instrument, locale: "en", waves: ["pre", "post"], pairedWaves: ["pre", "post"], dialogue: "Test", by, includeMirror: false, sites, counts: c, responses: { total: 22, simulated: 0 } })
 
+describe("response rates with attendance", () => {
+  it("leaves those recorded absent out of the waves after the day, and says so", () => {
+    const withAbsent: ReportCounts = { ...counts, absent: [{ site_id: "sn-dakar", cat: null, n: 2 }] }
+    const built = buildReport({ instrument, locale: "en", waves: ["pre", "post"], pairedWaves: ["pre", "post"], afterDay: ["post"], dialogue: "Test", by: "site", includeMirror: false, sites, counts: withAbsent, responses: { total: 22, simulated: 0 } })
+    const dakar = built.pools[0]!.groups.find((g) => g.key === "site:sn-dakar")!
+    expect(dakar.response.waves["pre"]).toEqual({ registered: 10, invited: 0, answered: 6, rate: 0.6 })
+    expect(dakar.response.waves["post"]).toEqual({ registered: 8, invited: 0, answered: 6, rate: 0.75 })
+    expect(built.methods).toContain("recorded absent on the day")
+    // without attendance, nothing changes
+    expect(report("site").methods).not.toContain("recorded absent")
+  })
+})
+
 describe("the report's groups", () => {
   it("merges two sites' histograms into their country's counts", () => {
     const pools = mergeIntoGroups(counts, sites, { by: "country", includeMirror: false, numericIds: ["trust"], countryName: (c) => c })

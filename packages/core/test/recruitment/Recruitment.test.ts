@@ -70,7 +70,7 @@ describe.each(testDatabases)("recruitment on $name", (testDb) => {
 
   it("draws a site's panel with its country's targets split by capacity, reserves, and the same panel for the same seed", async () => {
     const { targets } = await setUp()
-    const first = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s1", size: 10, reserves: 4, codebook }))
+    const first = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s1", size: 10, reserves: 4, codebook, splitCountry: true }))
     const r = first.record
     expect(r.targets).toMatchObject({ scope: "SN", from: "country", share: 0.625 })
     // 8·0.625 = 5; rural 5..6 → 3..4; urban 10..11 → 6..7
@@ -91,7 +91,11 @@ describe.each(testDatabases)("recruitment on $name", (testDb) => {
     expect(first.files["panel.csv"]!.split("\n")[0]).toBe("id,gender,residence")
     expect(first.files["reserves.csv"]!.split("\n")[1]).toBe(`1,${r.reserves[0]}`)
     // drawn again with the same seed: the same panel and reserves
-    const second = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s1", size: 10, reserves: 4, codebook }))
+    const second = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s1", size: 10, reserves: 4, codebook, splitCountry: true }))
+    // without the split, Senegal's rows bound Dakar's panel as they are
+    const whole = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s1", size: 16, codebook }))
+    expect(whole.record.targets).toMatchObject({ scope: "SN", from: "country", share: 1 })
+    expect(whole.record.panel).toHaveLength(16)
     expect(second.record.panel).toEqual(r.panel)
     expect(second.record.reserves).toEqual(r.reserves)
     expect(second.record.pool.sha256).toBe(r.pool.sha256)
@@ -102,14 +106,14 @@ describe.each(testDatabases)("recruitment on $name", (testDb) => {
     await runWith(current(), importCandidates(await file("more.csv", "id,site,consent,gender,residence\nc-th-1,sn-thies,yes,woman,urban\n"), { codebook }))
     const noTargets = await file("t2.csv", "scope,feature,value,min,max\nnp-kathmandu,gender,woman,2,2\n")
     const error = (await failWith(current(), drawSite({ site: "sn-thies", targets: noTargets, seed: "x", displayName: "t2.csv" }))) as InputError
-    expect(error.message).toContain("Site sn-thies has no targets in t2.csv: add rows with the scope sn-thies, SN (split over its sites by capacity) or all")
+    expect(error.message).toContain("Site sn-thies has no targets in t2.csv: add rows with the scope sn-thies, SN or all")
     expect(error.message).toContain("convene recruit targets --census census.csv --size 60")
     void targets
   })
 
   it("confirms people into participants, replaces a decline with a reserve that keeps the quotas, and records attendance", async () => {
     const { targets } = await setUp()
-    const { record } = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s2", size: 10, reserves: 6, codebook }))
+    const { record } = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s2", size: 10, reserves: 6, codebook, splitCountry: true }))
     const [a, b, c, ...rest] = record.panel
     const confirmed = await runWith(current(), confirmCandidates([a!, b!]))
     expect(confirmed.confirmed.map((x) => x.id)).toEqual([a, b].sort())
@@ -135,7 +139,7 @@ describe.each(testDatabases)("recruitment on $name", (testDb) => {
     expect(withdrawn.participantRemoved).toBe(true)
     expect((await runWith(current(), listRegistry("participants", { site_id: "sn-dakar" }))).map((p) => p.id)).toEqual([a])
     // a new draw is refused once someone has confirmed
-    expect(String(await failWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s3", size: 10 })))).toContain("1 confirmed person")
+    expect(String(await failWith(current(), drawSite({ site: "sn-dakar", targets, seed: "s3", size: 10, splitCountry: true })))).toContain("1 confirmed person")
     // attendance: all or nothing, then recorded
     const code = participants.find((p) => p.id === a)!.code!
     const badSheet = (await failWith(current(), importAttendance(await file("att-bad.csv", `code,present\n${code},yes\nZZZZZZZZ,no\n${code.toLowerCase()},maybe\n`), { displayName: "att.csv" }))) as InputError

@@ -11,6 +11,8 @@ import type { Workspace } from "../../src/infra/Workspace.js"
 import { readBallots } from "../../src/results/Ballots.js"
 import { importResults, reopenResults, resultsLog, resultsStatus, storeResults, validateResults } from "../../src/results/Results.js"
 import { ResultsRepo } from "../../src/results/ResultsRepo.js"
+import { importAttendance } from "../../src/recruitment/Attendance.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
 import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
 import { registerWorkspace } from "../support/survey-workspace.js"
@@ -194,6 +196,11 @@ sn-dakar,5,9,data-protections,consent,1
     // the mirror site (ws-apia) is not expected
     expect(during.total).toMatchObject({ expected: 4, validated: 1, draft: 1, missing: 2, present: 27 })
     expect(during.sites.filter((s) => s.overdue).map((s) => s.site_id).sort()).toEqual(["eg-cairo", "in-delhi"])
+    // where attendance is recorded, the people present are those signed in, not the tables' sum
+    await runWith(shape, importRegistryFile("participants", await file("p.csv", "id,site_id\np-a,sn-dakar\np-b,sn-dakar\np-c,sn-dakar\n")))
+    await runWith(shape, importAttendance(await file("att.csv", "participant,present\np-a,yes\np-b,yes\np-c,no\n")))
+    const signedIn = await runWith(shape, withClockAsOf(new Date("2027-05-15T18:00:00Z"), resultsStatus(ws, { by: "site" })))
+    expect(signedIn.total.present).toBe(27 - 17 + 2)
     const before = await runWith(shape, withClockAsOf(new Date("2027-05-15T00:00:00Z"), resultsStatus(ws, { by: "country" })))
     expect(before.total.overdue).toBe(0)
     expect(before.groups.map((g) => g.group)).toEqual(["EG", "GB", "IN", "SN"])
