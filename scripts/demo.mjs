@@ -3,7 +3,7 @@
 // its registries, record some progress, plan the day, build every site's kit and mail them. Run through the real
 // `convene` binary, as a user would. Usage: node scripts/demo.mjs [DIR] (default: ./demo-dialogue)
 import { spawnSync } from "node:child_process"
-import { existsSync, rmSync } from "node:fs"
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -48,10 +48,20 @@ convene("coalition", "import", "coalition.csv")
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
 convene("participants", "import", "participants.csv")
-// recruitment at one site: illustrative census shares become the targets of a panel of 40, then
-// the fair draw (leximin) from Dakar's candidate pool, with a published seed
-convene("recruit", "targets", "--census", "census.csv", "--size", "40", "--tolerance", "0.02")
-convene("recruit", "select", "--pool", "candidates.csv", "--targets", join("out", "recruitment", "targets.csv"), "--site", "sn-dakar", "--size", "40", "--seed", "2027-dakar")
+// recruitment at three sites: illustrative census shares become the targets of a panel of 24,
+// the volunteers' pool is imported, and each panel is drawn fairly (leximin) with reserves and a
+// published seed; people confirm (and become participants), one declines and the best-fitting
+// reserve is called in and confirms
+convene("recruit", "targets", "--census", "census.csv", "--size", "24", "--tolerance", "0.02")
+convene("candidates", "import", "candidates.csv")
+convene("recruit", "select", "--all", "--size", "24", "--reserves", "4", "--seed", "2027")
+const panelOf = (site) => JSON.parse(readFileSync(join(dir, "out", "recruitment", site, "draw.json"), "utf8")).panel
+const dakar = panelOf("sn-dakar")
+convene("recruit", "confirm", ...dakar.slice(0, 23), ...panelOf("in-bengaluru"), ...panelOf("br-recife"))
+const declined = JSON.parse(convene("--quiet", "recruit", "decline", dakar[23], "--replace", "--json"))
+console.log(`  ${declined.declined} declined; reserve ${declined.replacement.id} called in (${declined.replacement.broken.length === 0 ? "every target kept" : "a target missed"})`)
+convene("recruit", "confirm", declined.replacement.id)
+convene("recruit", "status")
 convene("db", "status")
 convene("timeline", "show", "--as-of", "2027-04-20")
 // fellows report their sites' progress during onboarding: most fellows are onboarded, about
@@ -105,6 +115,12 @@ refused("results", "publish", "--as-of", "2027-05-15T20:00:00Z")
 convene("results", "report", "--by", "region", "--format", "html,csv,json", "--as-of", "2027-05-16T12:00:00Z")
 convene("results", "publish", "--as-of", "2027-05-16T12:00:00Z")
 convene("results", "toolkit", "--all", "--as-of", "2027-05-16T12:00:00Z")
+// who came on the day: Dakar's sign-in sheet (two no-shows), then how representative each panel
+// was from the census to the day
+const signedIn = [...dakar.slice(0, 23), declined.replacement.id]
+writeFileSync(join(dir, "attendance-dakar.csv"), ["participant,present", ...signedIn.map((id, i) => `${id},${i % 12 === 5 ? "no" : "yes"}`)].join("\n") + "\n")
+convene("attendance", "import", "attendance-dakar.csv")
+convene("recruit", "report", "--census", "census.csv", "--format", "html,csv,json")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
 convene("mail", "status")
@@ -115,6 +131,7 @@ console.log(`  Data:      ${join(dir, ".convene", "db")} (embedded PostgreSQL; s
 console.log(`  Schedule:  ${join(dir, "out", "schedule")} (schedule.html: the follow-the-sun chart; ics/: a calendar per site)`)
 console.log(`  Kits:      ${join(dir, "out", "kits")} (a folder and a zip per site; open eg-cairo/index.html)`)
 console.log(`  Mail:      ${join(dir, "out", "outbox")} (kits to fellows, survey invitations to participants; set SMTP_URL to send for real)`)
+console.log(`  Panels:    ${join(dir, "out", "recruitment")} (per site: the draw to publish; recruitment-report.html: census to attendees)`)
 console.log(`  Survey:    ${join(dir, "out", "surveys")} (the XLSForm); \`convene survey serve\` serves the links of the invitations`)
 console.log(`  Results:   ${join(dir, "out", "reports")} (results-report-by-region.html|csv|json: the citizens' votes; one site entered on the web form, one by CSV, the rest simulated)`)
 console.log(`  Portal:    ${join(dir, "out", "portal")} (open index.html: global, regional and country pages, open data; \`convene serve\` serves it after the embargo)`)
