@@ -10,7 +10,7 @@ import { featureOf, outsideCodebook } from "../domain/Codebook.js"
 import { formatCsv, parseCsv } from "../domain/Csv.js"
 import { InputError, type Problem } from "../domain/Errors.js"
 import type { Candidate, Feature, Quota, SelectionProblem } from "../domain/Quotas.js"
-import { TARGET_COLUMNS } from "../domain/Targets.js"
+import { TARGET_COLUMNS, type TargetBound } from "../domain/Targets.js"
 import { readText, sha256 } from "../infra/Files.js"
 import { select, type Selection, type SelectionMethod } from "./Draw.js"
 
@@ -90,15 +90,8 @@ export const parsePool = (text: string, file: string, codebook?: Codebook): { re
   return { candidates, features, columns: names, problems }
 }
 
-/** One row of targets.csv. */
-export interface TargetRow {
-  readonly line: number
-  readonly scope: string
-  readonly feature: string
-  readonly value: string
-  readonly min: number
-  readonly max: number
-}
+/** One row of targets.csv (the domain's {@link TargetBound}). */
+export type TargetRow = TargetBound
 
 /**
  * Reads targets.csv (`scope,feature,value,min,max`), every bad cell at FILE:LINE:COLUMN. The

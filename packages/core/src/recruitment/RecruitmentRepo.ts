@@ -17,8 +17,6 @@ import { upsertIn } from "../registries/index.js"
 /** Rows per INSERT or IN list. */
 const BATCH_SIZE = 1000
 
-type Db = Kysely<Tables> | Transaction<Tables>
-
 /** A candidate of the pool, without contact data. */
 export interface StoredCandidate {
   readonly id: string
@@ -79,51 +77,73 @@ const decodeFeatures = (text: string): Record<string, string> => JSON.parse(text
 
 const isoOf = (d: unknown): string => (d instanceof Date ? d.toISOString() : String(d))
 
+/** What an upsert did. */
+interface Counts {
+  readonly inserted: number
+  readonly updated: number
+  readonly unchanged: number
+}
+
+/**
+ * Upserts rows in batches in one transaction, counting from each batch's `returning (xmax = 0)`
+ * rows which were new and which changed (the others were equal, not written). A dry run writes
+ * everything (every constraint checked), counts, then rolls back.
+ */
+const countedWrite = async <R>(
+  db: Kysely<Tables>,
+  rows: ReadonlyArray<R>,
+  dryRun: boolean,
+  write: (trx: Transaction<Tables>, batch: ReadonlyArray<R>) => Promise<ReadonlyArray<{ readonly inserted: boolean }>>
+): Promise<Counts> => {
+  let counts: Counts | undefined
+  try {
+    return await db.transaction().execute(async (trx) => {
+      let inserted = 0
+      let updated = 0
+      for (let start = 0; start < rows.length; start += BATCH_SIZE) {
+        const written = await write(trx, rows.slice(start, start + BATCH_SIZE))
+        const fresh = written.filter((r) => r.inserted === true).length
+        inserted += fresh
+        updated += written.length - fresh
+      }
+      counts = { inserted, updated, unchanged: rows.length - inserted - updated }
+      if (dryRun) throw rollback
+      return counts
+    })
+  } catch (e) {
+    if (e === rollback && counts !== undefined) return counts
+    throw e
+  }
+}
+
 const make = (db: Kysely<Tables>, run: Run) => ({
   /**
    * Inserts or updates candidates by id, with their contact data, in one transaction: all or
    * nothing. Returns how many were new, changed or the same. A dry run writes, counts and rolls back.
    */
   importCandidates: (rows: ReadonlyArray<StoredCandidate & { readonly contact: CandidateContact }>, options: { readonly dryRun?: boolean } = {}) =>
-    run("importing candidates", async () => {
-      let counts: { inserted: number; updated: number; unchanged: number } | undefined
-      try {
-        return await db.transaction().execute(async (trx) => {
-          let inserted = 0
-          let updated = 0
-          for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-            const batch = rows.slice(start, start + BATCH_SIZE)
-            const written = await trx
-              .insertInto("candidates")
-              .values(batch.map((r) => ({ id: r.id, site_id: r.site_id, consent: r.consent, locale: r.locale, features: JSON.stringify(r.features) })))
-              .onConflict((oc) =>
-                oc.column("id").doUpdateSet({
-                  site_id: sql.ref("excluded.site_id"),
-                  consent: sql.ref("excluded.consent"),
-                  locale: sql.ref("excluded.locale"),
-                  features: sql.ref("excluded.features")
-                }).where(sql<boolean>`(candidates.*) is distinct from (excluded.*)`)
-              )
-              .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
-              .execute()
-            const fresh = written.filter((r) => r.inserted === true).length
-            inserted += fresh
-            updated += written.length - fresh
-            await trx
-              .insertInto("candidate_contacts")
-              .values(batch.map((r) => ({ candidate_id: r.id, ...r.contact })))
-              .onConflict((oc) => oc.column("candidate_id").doUpdateSet({ name: sql.ref("excluded.name"), email: sql.ref("excluded.email"), phone: sql.ref("excluded.phone") }))
-              .execute()
-          }
-          counts = { inserted, updated, unchanged: rows.length - inserted - updated }
-          if (options.dryRun === true) throw rollback
-          return counts
-        })
-      } catch (e) {
-        if (e === rollback && counts !== undefined) return counts
-        throw e
-      }
-    }),
+    run("importing candidates", () =>
+      countedWrite(db, rows, options.dryRun === true, async (trx, batch) => {
+        const written = await trx
+          .insertInto("candidates")
+          .values(batch.map((r) => ({ id: r.id, site_id: r.site_id, consent: r.consent, locale: r.locale, features: JSON.stringify(r.features) })))
+          .onConflict((oc) =>
+            oc.column("id").doUpdateSet({
+              site_id: sql.ref("excluded.site_id"),
+              consent: sql.ref("excluded.consent"),
+              locale: sql.ref("excluded.locale"),
+              features: sql.ref("excluded.features")
+            }).where(sql<boolean>`(candidates.*) is distinct from (excluded.*)`)
+          )
+          .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
+          .execute()
+        await trx
+          .insertInto("candidate_contacts")
+          .values(batch.map((r) => ({ candidate_id: r.id, ...r.contact })))
+          .onConflict((oc) => oc.column("candidate_id").doUpdateSet({ name: sql.ref("excluded.name"), email: sql.ref("excluded.email"), phone: sql.ref("excluded.phone") }))
+          .execute()
+        return written
+      })),
 
   /** The candidates of one site (or every site), by id, without contact data. */
   candidates: (siteId?: string) =>
@@ -227,31 +247,13 @@ const make = (db: Kysely<Tables>, run: Run) => ({
 
   /** Records attendance, replacing earlier records of the same participants, in one transaction. */
   recordAttendance: (rows: ReadonlyArray<AttendanceRow>, options: { readonly dryRun?: boolean } = {}) =>
-    run("recording attendance", async () => {
-      let counts: { inserted: number; updated: number; unchanged: number } | undefined
-      try {
-        return await db.transaction().execute(async (trx) => {
-          let inserted = 0
-          let updated = 0
-          for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-            const written = await trx.insertInto("attendance").values(rows.slice(start, start + BATCH_SIZE).map((r) => ({ ...r })))
-              .onConflict((oc) => oc.column("participant_id").doUpdateSet({ present: sql.ref("excluded.present"), source: sql.ref("excluded.source"), recorded_at: new Date().toISOString() })
-                .where(sql<boolean>`attendance.present is distinct from excluded.present`))
-              .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
-              .execute()
-            const fresh = written.filter((r) => r.inserted === true).length
-            inserted += fresh
-            updated += written.length - fresh
-          }
-          counts = { inserted, updated, unchanged: rows.length - inserted - updated }
-          if (options.dryRun === true) throw rollback
-          return counts
-        })
-      } catch (e) {
-        if (e === rollback && counts !== undefined) return counts
-        throw e
-      }
-    }),
+    run("recording attendance", () =>
+      countedWrite(db, rows, options.dryRun === true, (trx, batch) =>
+        trx.insertInto("attendance").values(batch.map((r) => ({ ...r })))
+          .onConflict((oc) => oc.column("participant_id").doUpdateSet({ present: sql.ref("excluded.present"), source: sql.ref("excluded.source"), recorded_at: new Date().toISOString() })
+            .where(sql<boolean>`attendance.present is distinct from excluded.present`))
+          .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
+          .execute())),
 
   /** Every attendance record (of one site's participants, with `siteId`). */
   attendance: (siteId?: string) =>

@@ -7,6 +7,18 @@ import { progressBar } from "../../progress.js"
 
 type Method = "leximin" | "maximin" | "legacy"
 
+/** Writes a draw's files (relative name → text) into `dir`; returns their paths. */
+const writeAll = async (dir: string, texts: Readonly<Record<string, string>>): Promise<Array<string>> => {
+  const files: Array<string> = []
+  for (const [name, text] of Object.entries(texts)) {
+    const file = join(dir, ...name.split("/"))
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, text)
+    files.push(file)
+  }
+  return files
+}
+
 export default class RecruitSelect extends ConveneCommand {
   static override summary = "Draw each site's panel fairly from its candidate pool, with reserves and a seed."
   static override description = [
@@ -71,13 +83,7 @@ export default class RecruitSelect extends ConveneCommand {
     const out = []
     for (const { record, files: texts } of draws) {
       const dir = resolve(flags.out === undefined ? join(ws.dir, "out", "recruitment", record.site) : flags.all ? join(flags.out, record.site) : flags.out)
-      const files: Array<string> = []
-      for (const [name, text] of Object.entries(texts)) {
-        const file = join(dir, ...name.split("/"))
-        await mkdir(dirname(file), { recursive: true })
-        await writeFile(file, text)
-        files.push(file)
-      }
+      const files = await writeAll(dir, texts)
       const ps = record.probabilities.map((p) => p.probability)
       this.log(`${record.site}: selected ${record.panel.length} of ${record.pool.eligible} eligible candidates and ${record.reserves.length} reserves (${record.method}, seed ${record.seed}, targets ${record.targets.scope}${record.targets.share === 1 ? "" : ` × ${record.targets.share}`}); selection probabilities ${Math.min(...ps).toFixed(3)}–${Math.max(...ps).toFixed(3)}. Wrote ${shown(dir)}/`)
       out.push({ ...record, files })
@@ -109,13 +115,7 @@ export default class RecruitSelect extends ConveneCommand {
     }))
     const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_")
     const dir = resolve(flags.out ?? join(ws.dir, "out", "recruitment", `draw-${safe(record.scope)}${record.site === null ? "" : `-${safe(record.site)}`}-${safe(record.seed)}`))
-    const files: Array<string> = []
-    for (const [name, text] of Object.entries(texts)) {
-      const file = join(dir, ...name.split("/"))
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(file, text)
-      files.push(file)
-    }
+    const files = await writeAll(dir, texts)
     const ps = record.probabilities.map((p) => p.probability)
     this.log(`Selected ${record.panel.length} of ${record.pool.eligible} eligible candidates (${record.method}, seed ${record.seed}); selection probabilities from ${Math.min(...ps).toFixed(3)} to ${Math.max(...ps).toFixed(3)}.`)
     this.log(`Wrote ${shown(dir)}/: panel.csv, probabilities.csv, draw.json, and the inputs in the Sortition Foundation's layouts (sortition-foundation/features.csv, people.csv)`)
