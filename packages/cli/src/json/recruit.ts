@@ -141,3 +141,6 @@ export const attendanceImported = Obj({
   unchanged: Count,
   dryRun: opt(Schema.Literal(true))
 })
+
+/** `recruit export`: the sites exported and the files written. */
+export const exported = Obj({ sites: Schema.Array(Schema.String), files: Files })

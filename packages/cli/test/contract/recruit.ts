@@ -38,6 +38,8 @@ export const recruitCases: ReadonlyArray<Case> = [
   { args: ["recruit", "decline", "PANEL:3", "--replace"], run: withPanel, check: (j) => { if (j.replacement === null || j.participant_removed !== false) throw new Error(`expected a replacement, got ${JSON.stringify(j)}`) } },
   { args: ["recruit", "decline", "PANEL:3"], run: withPanel, error: true, exit: 2 },
   { args: ["recruit", "status"] },
+  { args: ["recruit", "export", "--all"], check: (j) => { if (j.sites.length !== 3 || j.files.length !== 9) throw new Error(`expected 3 sites and 9 files, got ${j.sites.length}, ${j.files.length}`) } },
+  { args: ["recruit", "export", "--site", "sn-thies"], error: true, exit: 2 },
   { args: ["recruit", "status", "--site", "sn-dakar"], check: (j) => { if (j.sites[0].confirmed !== 3 || j.sites[0].declined !== 1 || j.sites[0].reserves_called !== 1) throw new Error(`unexpected status ${JSON.stringify(j.sites[0]).slice(0, 200)}`) } },
   {
     before: async (dir) => {

@@ -7,6 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { type Codebook, featureOf, outsideCodebook } from "../domain/Codebook.js"
+import { formatCsv } from "../domain/Csv.js"
 import { Conflict, InputError, NotFound, type Problem } from "../domain/Errors.js"
 import { type Participant, ParticipantId, type Site } from "../domain/Registry.js"
 import { bestReplacement, type BrokenBound, brokenBounds, drawReserves, type Person } from "../domain/Reserves.js"
@@ -386,4 +387,29 @@ export const recruitmentStatus = Effect.fn("Recruitment.status")(function*(siteI
     })
   }
   return out
+})
+
+/**
+ * A stored draw as files (relative name → text), from the store as it is now: `draw.json` (the
+ * record published at the draw), `probabilities.csv` (`id,probability,selected` for every
+ * eligible candidate) and `answers.csv` (everyone drawn or kept in reserve: role, status, reserve
+ * rank, whom they replace). Fails with NotFound when the site has no draw.
+ *
+ * @example
+ * const files = yield* exportDraw("sn-dakar")
+ * files["answers.csv"] // "id,role,status,reserve_rank,replaces,probability\nc-sn-dakar-002,panel,confirmed,,,0.314…"
+ */
+export const exportDraw = Effect.fn("Recruitment.exportDraw")(function*(siteId: string) {
+  const draw = yield* RecruitmentRepo.use((repo) => repo.draw(siteId))
+  if (draw === undefined) return yield* new NotFound({ what: "draw for site", id: siteId, hint: `\`convene recruit select --site ${siteId}\` draws its panel.` })
+  const record = draw.record as SiteDrawRecord
+  const files: Record<string, string> = {
+    "draw.json": JSON.stringify(record, null, 2) + "\n",
+    "probabilities.csv": formatCsv(["id", "probability", "selected"], record.probabilities.map((p) => [p.id, p.probability.toFixed(6), p.selected ? "yes" : "no"])),
+    "answers.csv": formatCsv(
+      ["id", "role", "status", "reserve_rank", "replaces", "probability"],
+      draw.members.filter((m) => m.role !== "pool").map((m) => [m.candidate_id, m.role, m.status ?? "", m.reserve_rank === null ? "" : String(m.reserve_rank), m.replaces ?? "", m.probability.toFixed(6)])
+    )
+  }
+  return files
 })

@@ -20,6 +20,7 @@ export {
   type Decline,
   declineCandidate,
   drawSite,
+  exportDraw,
   importCandidates,
   recruitmentStatus,
   type SiteDraw,

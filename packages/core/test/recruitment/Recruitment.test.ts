@@ -11,6 +11,7 @@ import {
   confirmCandidates,
   declineCandidate,
   drawSite,
+  exportDraw,
   importAttendance,
   importCandidates,
   recruitmentReport,
@@ -134,6 +135,10 @@ describe.each(testDatabases)("recruitment on $name", (testDb) => {
     expect(record.reserves).toContain(declined.replacement!.id)
     const [status] = await runWith(current(), recruitmentStatus("sn-dakar"))
     expect(status).toMatchObject({ size: 10, confirmed: 2, declined: 1, pending: 8, reserves_called: 1, reserves_left: 5, broken: [] })
+    // the export is the store as it is now: the replacement in reserve, answers per person
+    const files = await runWith(current(), exportDraw("sn-dakar"))
+    expect(files["answers.csv"]!.split("\n")).toContain(`${declined.replacement!.id},panel,pending,${record.reserves.indexOf(declined.replacement!.id) + 1},${c},${record.probabilities.find((p) => p.id === declined.replacement!.id)!.probability.toFixed(6)}`)
+    expect(files["probabilities.csv"]!.split("\n")).toHaveLength(29 + 2)
     // a confirmed person who withdraws leaves the participants
     const withdrawn = await runWith(current(), declineCandidate(b!))
     expect(withdrawn.participantRemoved).toBe(true)
