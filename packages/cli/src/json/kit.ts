@@ -46,6 +46,19 @@ const Extra = Obj({ key: Schema.String, file: Schema.String, line: Count })
 const Mismatched = Obj({ key: Schema.String, file: Schema.String, line: Count, message: Schema.String })
 
 /** `kit check`: coverage per locale, fallbacks, ballots and problems. */
+/** One entry of the adaptation register: a template or message a site changes. */
+export const Adaptation = Obj({
+  site: Schema.String,
+  kind: Schema.Literals(["template", "message"]),
+  item: Schema.String.annotate({ description: "A template path (kit/documents/tally-sheet.hbs) or a message as locale:key." }),
+  at: Schema.String.annotate({ description: "The site's version, as FILE[:LINE]." }),
+  status: Schema.Literals(["locked", "adaptable"]),
+  change: Schema.Literals(["changed", "added"]),
+  sha256: Schema.String,
+  diff: Schema.String,
+  approval: Schema.NullOr(Obj({ note: Schema.String, approved_at: Schema.String, by: Schema.String }))
+})
+
 export const checked = Obj({
   sourceLocale: Schema.String,
   coverage: Schema.Array(
@@ -72,8 +85,15 @@ export const checked = Obj({
     unasked: Schema.Array(Schema.String)
   }),
   complete: Schema.Boolean.annotate({ description: "Nothing the dialogue's locales and sites use is missing (what --strict fails on)." }),
-  warnings: Schema.Array(Schema.String).annotate({ description: "What does not make the check fail: no codebook (features: in convene.yaml), codebook labels missing in a declared locale." })
+  warnings: Schema.Array(Schema.String).annotate({ description: "What does not make the check fail: no codebook (features: in convene.yaml), codebook labels missing in a declared locale, locked changes waiting for approval." }),
+  adaptations: Schema.Array(Adaptation).annotate({ description: "The adaptation register: every template and message a site changes." })
 })
+
+/** `kit approve`: the change approved, with its approval. */
+export const approved = Adaptation
+
+/** `kit register`: the register, and the files written. */
+export const register = Obj({ adaptations: Schema.Array(Adaptation), files: Files })
 
 const Transport = Schema.Literals(["smtp", "outbox"])
 

@@ -3,6 +3,7 @@
  * synchronized moments, the timeline and the evaluation waves. Decoding reports `file:line`.
  */
 import * as Schema from "effect/Schema"
+import { AdaptationPolicy } from "./Adaptation.js"
 import { Codebook } from "./Codebook.js"
 import { decodeYaml } from "./Yaml.js"
 import { Email, isCountryCode, LocalDate, LocalTime, Locale, Slug } from "./Values.js"
@@ -161,7 +162,12 @@ export const Dialogue = Schema.Struct({
    * The codebook: the participant features used for selection and reporting, with their allowed
    * values and labels per locale (see `domain/Codebook.ts`). Without it, feature values are free text.
    */
-  features: Schema.optionalKey(Codebook)
+  features: Schema.optionalKey(Codebook),
+  /**
+   * Which kit templates and message keys sites may adapt and which are locked (see
+   * `domain/Adaptation.ts`); without it, the default policy.
+   */
+  adaptation: Schema.optionalKey(AdaptationPolicy)
 })
 export type Dialogue = typeof Dialogue.Type
 

@@ -258,6 +258,16 @@ export interface AttendanceTable {
   recorded_at: ColumnType<Date, never, string>
 }
 
+/** A staff approval of one version of a site's change to locked kit content. */
+export interface KitApprovalsTable {
+  site_id: string
+  item: string
+  sha256: string
+  note: string
+  approved_by: string
+  approved_at: Generated<ColumnType<Date, never, never>>
+}
+
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
   fellows: FellowsTable
@@ -279,4 +289,5 @@ export interface Tables {
   draws: DrawsTable
   draw_candidates: DrawCandidatesTable
   attendance: AttendanceTable
+  kit_approvals: KitApprovalsTable
 }

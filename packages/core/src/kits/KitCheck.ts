@@ -20,6 +20,8 @@ import { readInstruments } from "../surveys/index.js"
 import { displayPath, fileWork } from "../infra/Files.js"
 import { catalogsFor, type KitSources, readKitSources, type TemplateFile, templatesFor } from "./KitSources.js"
 import { unaskedVoteBlocks } from "./VoteSheets.js"
+import { type Adaptation, unapproved } from "../domain/Adaptation.js"
+import { adaptationRegister, policyProblems } from "./Adaptations.js"
 
 /** A site whose kit would not be (entirely) in its own locale. */
 export interface SiteFallback {
@@ -76,6 +78,12 @@ export interface KitCheckReport {
    * codebook label missing in a locale the dialogue declares.
    */
   readonly warnings: ReadonlyArray<string>
+  /**
+   * The adaptation register: every template and message a site changes, locked or adaptable, with
+   * a short diff and its approval. A locked change without an approval of its exact version makes
+   * the check incomplete (and `kit build` refuses).
+   */
+  readonly adaptations: ReadonlyArray<Adaptation>
 }
 
 /** What the codebook lacks: itself, or labels in the dialogue's locales (a feature or value without any label shows its id everywhere, which is fine). */
@@ -187,6 +195,8 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
   }
   const ballots = yield* checkBallots(ws, [...new Set([source, ...ws.dialogue.locales])].sort())
   problems.push(...ballots.problems)
+  problems.push(...policyProblems(ws, sources))
+  const adaptations = yield* adaptationRegister(ws, sources)
   // a catalog no declared locale and no site uses (convene's own partial hi and bn, on a blank
   // workspace) is listed, but nothing it lacks is missing from a kit
   const needed = new Set<string>([source, ...declared, ...fallbacks.map((f) => f.used), ...sites.map((s) => s.locale)])
@@ -194,8 +204,11 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
     coverage.every((c) => !needed.has(c.locale) || (c.missing.length === 0 && c.mismatched.length === 0)) &&
     siteCatalogs.every((s) => s.mismatched.length === 0) &&
     fallbacks.every((f) => f.kind === "region") &&
-    ballots.check.coverage.every((c) => c.missing.length === 0)
+    ballots.check.coverage.every((c) => c.missing.length === 0) &&
+    !adaptations.some(unapproved)
   const warnings = codebookWarnings(ws.dialogue.features, [...new Set([source, ...ws.dialogue.locales])])
-  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete, warnings } satisfies KitCheckReport
+  const waiting = adaptations.filter(unapproved)
+  if (waiting.length > 0) warnings.push(`${waiting.length} change${waiting.length === 1 ? "" : "s"} to locked content without an approval (${[...new Set(waiting.map((a) => a.site))].join(", ")}): \`kit build\` refuses them until staff approve that exact version (\`convene kit approve --site ID ITEM --note TEXT\`) or the site reverts it.`)
+  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete, warnings, adaptations } satisfies KitCheckReport
 })
 

@@ -23,6 +23,8 @@ import { readInstruments } from "../surveys/index.js"
 import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
 import { reloadRenderer } from "./Renderer.js"
 import { unaskedVoteBlocks } from "./VoteSheets.js"
+import { unapproved } from "../domain/Adaptation.js"
+import { adaptationRegister } from "./Adaptations.js"
 import { counted, plural } from "../domain/Plural.js"
 
 /** Which sites to build and how. */
@@ -81,6 +83,11 @@ export interface KitManifest {
    * rebuilds and re-mails nothing.
    */
   readonly tz?: TzInfo
+  /**
+   * The site's approved changes to locked content (the adaptation register's approved
+   * deviations), so that the results analysis can name the sites that deviated. Absent when none.
+   */
+  readonly deviations?: ReadonlyArray<{ readonly item: string; readonly sha256: string; readonly note: string; readonly approved_by: string; readonly approved_at: string }>
 }
 
 // DOS timestamps are local wall times: a date built from local fields writes the same bytes in every zone.
@@ -201,6 +208,18 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
 const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options: KitBuildOptions & { readonly dryRun?: boolean | undefined }) {
   const { renderer, inputs, stored, unasked } = yield* prepareKits(ws, options)
   const sites = inputs.map((i) => i.site)
+  // a change to locked content builds only once staff have approved that exact version
+  const register = yield* adaptationRegister(ws)
+  const building = new Set<string>(sites.map((s) => s.id))
+  const waiting = register.filter((a) => building.has(a.site) && unapproved(a))
+  if (waiting.length > 0) {
+    return yield* new InputError({
+      summary: `Nothing was built: ${waiting.length} change${waiting.length === 1 ? "" : "s"} to locked content ${waiting.length === 1 ? "has" : "have"} no approval. Staff approve one version with \`convene kit approve --site ID ITEM --note TEXT\` (\`convene kit check\` shows the register), or the site reverts it.`,
+      problems: waiting.map((a) => ({ file: a.at, field: `${a.site} ${a.item}`, message: `locked (${a.diff})` }))
+    })
+  }
+  const deviationsOf = (site: string) =>
+    register.filter((a) => a.site === site && a.status === "locked" && a.approval !== null).map((a) => ({ item: a.item, sha256: a.sha256, note: a.approval!.note, approved_by: a.approval!.by, approved_at: a.approval!.approved_at }))
   const out = options.outDir ?? join(ws.dir, "out", "kits")
   const dryRun = options.dryRun === true
   /** The size of each zip a dry run would have written. */
@@ -281,7 +300,8 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
           inputs_hash: kit.inputsHash,
           pdf,
           files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) })),
-          ...(tz === undefined ? {} : { tz: { version: tz.version, source: tz.source } })
+          ...(tz === undefined ? {} : { tz: { version: tz.version, source: tz.source } }),
+          ...(deviationsOf(site.id).length === 0 ? {} : { deviations: deviationsOf(site.id) })
         }
         const manifestFile: KitFile = { path: "manifest.json", content: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) }
         const zipped = zipKit(site.id, [...files, manifestFile])

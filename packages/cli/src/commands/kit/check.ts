@@ -10,6 +10,7 @@ export default class KitCheck extends ConveneCommand {
     "Overrides are validated too: a Handlebars syntax error, an unknown partial or an unknown message key is reported with its file and line.",
     "The ballots (ballots/*.yaml) are covered like the catalogs: per locale of convene.yaml, the share of their labels (questions, options, help, scale ends) translated, and each missing label at its FILE:LINE; a question tied to an unknown block or to a block that is not a vote, a duplicate question or option id, or a bad field is a problem at its FILE:LINE. Vote blocks without a question are listed (their tally sheets print blank).",
     "What counts as missing: a key, an argument, a site's language or a ballot label in the locales convene.yaml declares, its source locale and the locales its sites use. Catalogs nobody uses (convene ships partial hi and bn ones) are listed but never count.",
+    "The adaptation register lists, per site, every template and message the site changes (its sites/<id>/ folder), whether it is locked or adaptable (adaptation: in convene.yaml, else the default: vote sheets, questionnaires, the consent form, the topic, the agenda's sessions and the moments are locked), a short diff against the shared version, and its approval. A change to locked content that staff have not approved in this exact version (`convene kit approve`) makes the check incomplete, and `kit build` refuses to build it. A pattern of adaptation: that matches nothing is a problem at its convene.yaml line.",
     "Exit status: 2 when a catalog, template or ballot file is broken (each problem at its FILE:LINE), with or without --strict; otherwise 0, or with --strict 1 when anything is missing. Without --strict, something missing is a warning only: the exit status stays 0."
   ].join("\n\n")
   static override examples = [
@@ -75,6 +76,18 @@ export default class KitCheck extends ConveneCommand {
     this.log(`\nSites falling back: ${region.length} to their language, ${language.length} to another language.`)
     if (region.length > 0) this.log(`  to their language: ${list(region.map((f) => `${f.site} (${f.locale} → ${f.used})`), 6)}`)
     if (language.length > 0) this.log(`  to another language: ${list(language.map((f) => `${f.site} (${f.locale} → ${f.used})`), 6)}`)
+    const bySite = new Map<string, Array<(typeof report.adaptations)[number]>>()
+    for (const a of report.adaptations) bySite.set(a.site, [...(bySite.get(a.site) ?? []), a])
+    this.log(`\nAdaptation register: ${bySite.size === 0 ? "no site changes anything shared." : `${counted(report.adaptations.length, "change")} at ${counted(bySite.size, "site")}.`}`)
+    for (const [site, changes] of bySite) {
+      this.log(`  ${site}:`)
+      const shown = flags.verbose ? changes : changes.slice(0, 12)
+      for (const a of shown) {
+        const state = a.status === "adaptable" ? "adaptable" : a.approval === null ? "LOCKED, not approved" : `locked, approved (${a.approval.note})`
+        this.log(`    ${a.item} [${state}] ${a.change === "added" ? "added" : a.diff} — ${a.at}`)
+      }
+      if (shown.length < changes.length) this.log(`    … ${changes.length - shown.length} more (--verbose lists all)`)
+    }
     if (report.problems.length > 0) {
       this.log(`\n${counted(report.problems.length, "problem")} in catalogs and templates:`)
       for (const p of report.problems) this.log(`  ${formatProblem(p)}`)

@@ -11,6 +11,7 @@ import * as codes from "./2026-11-30T03-codes.js"
 import * as scheduleTz from "./2026-11-30T04-schedule-tz.js"
 import * as calendar from "./2026-11-30T05-calendar.js"
 import * as recruitment from "./2026-12-01T00-recruitment.js"
+import * as kitApprovals from "./2026-12-01T01-kit-approvals.js"
 
 /** Every migration by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -23,7 +24,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026-11-30T03-codes": codes,
   "2026-11-30T04-schedule-tz": scheduleTz,
   "2026-11-30T05-calendar": calendar,
-  "2026-12-01T00-recruitment": recruitment
+  "2026-12-01T00-recruitment": recruitment,
+  "2026-12-01T01-kit-approvals": kitApprovals
 }
 
 /** A Kysely migration provider over {@link migrations}. */
