@@ -78,7 +78,11 @@ convene("schedule", "plan")
 convene("schedule", "show", "--site", "np-kathmandu")
 convene("schedule", "export", "--format", "ics,html,json,csv")
 // every site's kit, in its own language, then mailed to its fellow (the outbox: no SMTP_URL)
+// local adaptation: London adapts its local context (adaptable); Nairobi adapts the instructions
+// of Session 2, which are locked, so staff approve that exact text before any kit is built
+convene("kit", "approve", "--site", "ke-nairobi", "en:agenda_blocks.digital-identity.instructions", "--note", "A local example for Session 2, reviewed by the method team")
 convene("kit", "check")
+convene("kit", "register", "--format", "csv,json")
 convene("kit", "build", "--all")
 convene("kit", "build", "--site", "eg-cairo")
 convene("kit", "send", "--all")

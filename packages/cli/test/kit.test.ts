@@ -100,7 +100,21 @@ describe("convene kit", () => {
     expect(again.json.skipped).toBe(1)
   })
 
-  it("build --all reports built and skipped; bad flags are refused", async () => {
+  it("build --all refuses the example's locked change until staff approve it, then reports built and skipped; bad flags are refused", async () => {
+    // Nairobi adapts the instructions of Session 2, which are locked: nothing is built until approved
+    const refused = await convene(ws, ["kit", "build", "--all"])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain("ke-nairobi en:agenda_blocks.digital-identity.instructions")
+    const register = await conveneJson(ws, ["kit", "register"])
+    expect(register.json.adaptations.map((a: { site: string; item: string; status: string }) => `${a.site} ${a.item} ${a.status}`)).toEqual([
+      "gb-london en:booklet.welcome adaptable",
+      "gb-london kit/partials/content/local-context.hbs adaptable",
+      "ke-nairobi en:agenda_blocks.digital-identity.instructions locked",
+      // written by the test before
+      "sn-dakar kit/partials/content/local-context.hbs adaptable"
+    ])
+    const approved = await convene(ws, ["kit", "approve", "--site", "ke-nairobi", "agenda_blocks.digital-identity.instructions", "--note", "A local example, reviewed"])
+    expect(approved.code, approved.stderr).toBe(0)
     const r = await conveneJson(ws, ["kit", "build", "--all"])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.built + r.json.skipped).toBe(133)

@@ -9,6 +9,9 @@ const outbox = { SMTP_URL: undefined }
 export const kitCases: ReadonlyArray<Case> = [
   { args: ["kit", "check"], check: (j) => { if (j.coverage.length === 0 || typeof j.source_locale !== "string") throw new Error("expected coverage and source_locale") } },
   { args: ["kit", "check", "--strict"], exit: [0, 1], check: (j) => { if (typeof j.complete !== "boolean") throw new Error("expected complete") } },
+  { args: ["kit", "register", "--format", "csv,json"], check: (j) => { if (j.adaptations.length !== 3 || j.files.length !== 2) throw new Error(`expected 3 changes and 2 files, got ${j.adaptations.length}, ${j.files.length}`) } },
+  { args: ["kit", "approve", "--site", "ke-nairobi", "en:agenda_blocks.digital-identity.instructions", "--note", "contract"], check: (j) => { if (j.approval === null || j.status !== "locked") throw new Error("expected a locked change, approved") } },
+  { args: ["kit", "approve", "--site", "ke-nairobi", "kit/documents/agenda.hbs", "--note", "contract"], error: true, exit: 2 },
   {
     args: ["kit", "build", "--site", "sn-dakar"],
     check: (j) => {
