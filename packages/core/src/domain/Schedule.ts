@@ -145,11 +145,20 @@ export const planDay = (input: {
   const windowStart = minutesOfDay(day.window.start)
   const windowEnd = minutesOfDay(day.window.end) <= windowStart ? 24 * 60 + minutesOfDay(day.window.end) : minutesOfDay(day.window.end)
   const windows = new Map(input.sites.map((s) => [s.id, windowOf(s, day)]))
+  const agendaMs = agenda.reduce((sum, b) => sum + b.minutes, 0) * MINUTE
+  // a site joins a moment only while it is in session — from its first block's start to its last
+  // block's end — and inside the day's window: the part of the window its own agenda covers
+  const sessions = new Map(input.sites.map((s) => {
+    const w = windows.get(s.id)!
+    const start = resolveLocal(s.timezone, { date: day.date, time: s.start_local ?? day.start_local }).utcMs
+    return [s.id, { ...w, startMs: Math.max(w.startMs, start), endMs: Math.min(w.endMs, start + agendaMs), sessionStartMs: start, sessionEndMs: start + agendaMs }]
+  }))
+  const joinsAt = (w: SiteWindow, startMs: number, minutes: number) => startMs >= w.startMs && startMs + minutes * MINUTE <= w.endMs
 
   // place the moments first: each site then says which it joins
   const placed = input.moments.map((m) => {
-    const startMs = m.at === "auto" ? bestMomentInstant([...windows.values()], m.minutes, day.date) : Date.parse(m.at)
-    const notJoining = [...windows.values()].filter((w) => !(startMs >= w.startMs && startMs + m.minutes * MINUTE <= w.endMs)).map((w) => w.id).sort()
+    const startMs = m.at === "auto" ? bestMomentInstant([...sessions.values()], m.minutes, day.date) : Date.parse(m.at)
+    const notJoining = [...sessions.values()].filter((w) => !joinsAt(w, startMs, m.minutes)).map((w) => w.id).sort()
     return { moment: m, startMs, notJoining }
   })
 
@@ -223,8 +232,21 @@ export const planDay = (input: {
         message: `the UTC offset changes during the day in ${zone}, from ${formatOffset(first.offset)} to ${formatOffset(endOffset)}: local times after the switch move by ${Math.abs(endOffset - first.offset)} minutes, durations do not`
       })
     }
-    const window = windows.get(site.id)!
-    const moments = placed.map(({ moment, startMs }) => ({ ...sitesMoment(zone, startMs, moment.minutes, window), id: moment.id }))
+    const session = sessions.get(site.id)!
+    const moments = placed.map(({ moment, startMs }) => ({ ...sitesMoment(zone, startMs, moment.minutes, session), id: moment.id }))
+    for (const { moment, startMs } of placed) {
+      // inside the window but outside the site's own session: the site has closed (or not opened)
+      if (joinsAt(windows.get(site.id)!, startMs, moment.minutes) && !joinsAt(session, startMs, moment.minutes)) {
+        const at = toLocal(zone, startMs)
+        const from = toLocal(zone, session.sessionStartMs)
+        const to = toLocal(zone, session.sessionEndMs)
+        warnings.push({
+          code: "moment-outside-session",
+          site: site.id,
+          message: `${moment.id} at ${at.time} local falls ${startMs < session.sessionStartMs ? "before" : "after"} the site's session (${from.time}–${to.time}): the site does not join it`
+        })
+      }
+    }
     sites.push({ id: site.id, timezone: zone, blocks, moments, warnings, startMs: resolved.utcMs, endMs: cursor })
     allWarnings.push(...warnings)
   }

@@ -23,7 +23,7 @@ export type PlannedBlock = typeof PlannedBlock.Type
 
 /** A warning about one site (and block, when it concerns one). */
 export const ScheduleWarning = Schema.Struct({
-  code: Schema.Literals(["dst-gap", "dst-overlap", "outside-window", "past-midnight", "other-date", "dst-transition"]),
+  code: Schema.Literals(["dst-gap", "dst-overlap", "outside-window", "past-midnight", "other-date", "dst-transition", "moment-outside-session"]),
   site: Schema.String,
   block: Schema.optional(Schema.String),
   message: Schema.String
@@ -36,7 +36,7 @@ export const SiteMoment = Schema.Struct({
   start_local: Schema.String,
   end_local: Schema.String,
   utc_offset: Schema.String,
-  /** Whether the whole moment falls inside the site's window on the day. */
+  /** Whether the whole moment falls inside the site's window on the day and inside its own session (its first block's start to its last block's end). */
   joins: Schema.Boolean
 })
 export type SiteMoment = typeof SiteMoment.Type

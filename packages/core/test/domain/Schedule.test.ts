@@ -75,12 +75,26 @@ describe("planDay", () => {
     const m = plan.moments[0]!
     expect(m.joining).toBe(3)
     expect(m.not_joining).toEqual(["honolulu"])
-    // windows 08:00-21:00 local are 06-19Z (Paris), 08-21Z (Dakar), 05-18Z (Nairobi), 18-07Z
-    // (Honolulu): at most three share a slot, and the ties go to the median of their middles
-    expect(m.start_utc).toBe("2027-05-15T12:15:00Z")
+    // the sessions (09:00 local, five hours, inside the 08:00-21:00 window) are 07-12Z (Paris),
+    // 09-14Z (Dakar), 06-11Z (Nairobi), 19-00Z (Honolulu): at most three share a slot
+    // (09:00-11:00Z), and the ties go to the median of their middles
+    expect(m.start_utc).toBe("2027-05-15T09:15:00Z")
     expect(Number(m.start_utc.slice(14, 16)) % 15).toBe(0)
     const dakar = plan.sites.find((s) => s.id === "dakar")!
-    expect(dakar.moments[0]).toMatchObject({ id: "greet", start_local: "2027-05-15T12:15", joins: true })
+    expect(dakar.moments[0]).toMatchObject({ id: "greet", start_local: "2027-05-15T09:15", joins: true })
+  })
+
+  it("judges joining against the site's own session, not only the window, and says so", () => {
+    // 12:00Z is 17:30 in Kolkata: inside the 08:00-21:00 window, but its session ended at 14:00
+    const moments = [{ id: "greet", title: "Greeting", minutes: 15, at: "2027-05-15T12:00Z" }] as Array<SyncMoment>
+    const plan = planDay({ rules, day: day("2027-05-15"), agenda, moments, sites: [{ id: "in", timezone: "Asia/Kolkata" }, { id: "ng", timezone: "Africa/Lagos" }] })
+    expect(plan.moments[0]).toMatchObject({ joining: 1, not_joining: ["in"] })
+    const kolkata = plan.sites.find((s) => s.id === "in")!
+    expect(kolkata.moments[0]).toMatchObject({ start_local: "2027-05-15T17:30", joins: false })
+    expect(kolkata.warnings).toEqual([{ code: "moment-outside-session", site: "in", message: "greet at 17:30 local falls after the site's session (09:00–14:00): the site does not join it" }])
+    // Lagos (13:00 local) is in session
+    expect(plan.sites.find((s) => s.id === "ng")!.moments[0]).toMatchObject({ joins: true })
+    expect(plan.sites.find((s) => s.id === "ng")!.warnings).toEqual([])
   })
 
   it("reports a fixed moment's local time at each site", () => {
