@@ -29,9 +29,23 @@ const boundKey = (feature: string, value: string, side: "min" | "max"): string =
 export class PanelSearch {
   /** How many MILPs this search has solved. */
   solves = 0
+  /** How many LP relaxations it has solved (the cheap pricing tried before the MILP). */
+  relaxations = 0
   private readonly model: Model
+  /** The same model without integrality, built on the first `search` with a target. */
+  private relaxed: Model | undefined
 
   constructor(private readonly h: Highs, private readonly problem: ProfiledProblem) {
+    this.model = this.build(true)
+    // the pricing decides when column generation stops, so it is solved to (near) optimality
+    // presolve and symmetry detection cost more than they save on these small, re-solved models
+    // (measured: 41 ms instead of 115–290 ms per solve on a 54-profile pool, on a busy machine)
+    this.model.options.set({ ...QUIET, mip_rel_gap: 1e-7, mip_abs_gap: 1e-9, presolve: "off", mip_detect_symmetry: false })
+  }
+
+  private build(integer: boolean): Model {
+    const h = this.h
+    const problem = this.problem
     const T = problem.profiles.length
     const rowsOf: Array<Array<number>> = problem.profiles.map(() => [0])
     problem.rows.forEach((r, i) => r.members.forEach((t) => rowsOf[t]!.push(i + 1)))
@@ -42,7 +56,7 @@ export class PanelSearch {
       starts.push(indices.length)
     }
     const numRows = problem.rows.length + 1
-    this.model = h.createModel({
+    return h.createModel({
       numCols: T,
       numRows,
       sense: h.constants.objectiveSense.maximize,
@@ -52,12 +66,8 @@ export class PanelSearch {
       rowLower: [problem.size, ...problem.rows.map((r) => (r.min > 0 ? r.min : -h.infinity))],
       rowUpper: [problem.size, ...problem.rows.map((r) => r.max)],
       matrix: { format: "csc", numRows, numCols: T, starts, indices, values: indices.map(() => 1) },
-      integrality: problem.profiles.map(() => h.constants.variableType.integer)
+      ...(integer ? { integrality: problem.profiles.map(() => h.constants.variableType.integer) } : {})
     })
-    // the pricing decides when column generation stops, so it is solved to (near) optimality
-    // presolve and symmetry detection cost more than they save on these small, re-solved models
-    // (measured: 41 ms instead of 115–290 ms per solve on a 54-profile pool, on a busy machine)
-    this.model.options.set({ ...QUIET, mip_rel_gap: 1e-7, mip_abs_gap: 1e-9, presolve: "off", mip_detect_symmetry: false })
   }
 
   /**
@@ -65,15 +75,27 @@ export class PanelSearch {
    * meets the quotas. With `target`, the search stops as soon as it has a panel worth more than
    * `target` (column generation needs any improving panel, not the best) or has proved that none
    * is worth more: then `improving` says which, and the counts are the best found so far.
+   *
+   * With a target, the LP relaxation comes first (a few milliseconds, warm-started): when its
+   * optimum is at most `target`, no panel is worth more; otherwise its solution, rounded
+   * (`roundRelaxed`), is usually a panel worth more. Only when neither settles it does the MILP run.
    */
   best(weights: ArrayLike<number>, target?: number): Array<number> | undefined {
     return this.search(weights, target)?.counts
   }
 
-  /** `best` with the outcome: whether the panel returned is worth more than `target`. */
-  search(weights: ArrayLike<number>, target?: number): { counts: Array<number>; improving: boolean } | undefined {
+  /**
+   * `best` with the outcome: whether the panel returned is worth more than `target`. With
+   * `alternatives`, up to that many other panels worth more than `target`, when the relaxation
+   * offers them cheaply (other roundings), in `others`.
+   */
+  search(weights: ArrayLike<number>, target?: number, alternatives = 0): { counts: Array<number>; improving: boolean; others?: Array<Array<number>> } | undefined {
     const T = this.problem.profiles.length
     if (T === 0) return undefined
+    if (target !== undefined) {
+      const quick = this.relax(weights, target, 1 + alternatives)
+      if (quick !== undefined) return quick
+    }
     this.model.changeColsCost({ kind: "range", from: 0, to: T - 1 }, Float64Array.from(weights))
     let provedNone = false
     if (target === undefined) this.model.run()
@@ -101,6 +123,50 @@ export class PanelSearch {
   }
 
   /**
+   * Panels near the best for `weights`, cheaply: the LP relaxation's solution rounded (up to
+   * `limit` roundings), no MILP; empty when no rounding keeps the quotas.
+   */
+  round(weights: ArrayLike<number>, limit = 1): Array<Array<number>> {
+    const model = this.relaxedModel()
+    const T = this.problem.profiles.length
+    model.changeColsCost({ kind: "range", from: 0, to: T - 1 }, Float64Array.from(weights))
+    try {
+      model.run()
+    } catch {
+      return []
+    }
+    this.relaxations++
+    if (model.getModelStatus() !== this.h.constants.modelStatus.optimal) return []
+    return roundRelaxed(this.problem, model.getSolution().colValue, weights, -Infinity, limit)
+  }
+
+  private relaxedModel(): Model {
+    if (this.relaxed === undefined) {
+      this.relaxed = this.build(false)
+      this.relaxed.options.set({ ...QUIET, solver: "simplex" })
+    }
+    return this.relaxed
+  }
+
+  /** The LP relaxation's verdict on `search`, or undefined when it settles nothing. */
+  private relax(weights: ArrayLike<number>, target: number, limit: number): { counts: Array<number>; improving: boolean; others?: Array<Array<number>> } | undefined {
+    const T = this.problem.profiles.length
+    const model = this.relaxedModel()
+    model.changeColsCost({ kind: "range", from: 0, to: T - 1 }, Float64Array.from(weights))
+    try {
+      model.run()
+    } catch {
+      return undefined
+    }
+    this.relaxations++
+    if (model.getModelStatus() !== this.h.constants.modelStatus.optimal) return undefined
+    // the relaxation bounds every panel's value
+    if (model.getObjectiveValue() <= target) return { counts: [], improving: false }
+    const [counts, ...others] = roundRelaxed(this.problem, model.getSolution().colValue, weights, target, limit)
+    return counts === undefined ? undefined : { counts, improving: true, others }
+  }
+
+  /**
    * Whether some panel of the right size meets `bounds` (and no other quota): the feasibility
    * oracle of the deletion filter. The model's own bounds are restored afterwards.
    */
@@ -120,8 +186,94 @@ export class PanelSearch {
     }
   }
 
-  /** Frees the model's WebAssembly memory. */
+  /** Frees the models' WebAssembly memory. */
   dispose(): void {
     this.model.dispose()
+    this.relaxed?.dispose()
   }
+}
+
+/**
+ * Up to `limit` panels worth more than `target` among the roundings of the relaxed counts `x`:
+ * every integral count kept, every fractional one rounded down or up (a vertex has at most one
+ * fractional count per row of the model, so a few dozen at most), chosen by a depth-first search,
+ * heaviest first, that keeps the size and every quota, within `nodeLimit` nodes. Empty when it
+ * finds none (the MILP then decides).
+ */
+export const roundRelaxed = (problem: ProfiledProblem, x: ArrayLike<number>, weights: ArrayLike<number>, target: number, limit = 1, nodeLimit = 20000): Array<Array<number>> => {
+  const T = problem.profiles.length
+  const rows = problem.rows
+  const R = rows.length
+  const base = new Array<number>(T)
+  const fractional: Array<number> = []
+  let need = problem.size
+  let value = 0
+  for (let t = 0; t < T; t++) {
+    const r = Math.round(x[t]!)
+    if (Math.abs(x[t]! - r) < 1e-6) base[t] = Math.max(0, Math.min(problem.profiles[t]!.ids.length, r))
+    else {
+      base[t] = Math.floor(x[t]!)
+      fractional.push(t)
+    }
+    need -= base[t]!
+    value += base[t]! * weights[t]!
+  }
+  if (need < 0 || need > fractional.length) return []
+  const isFractional = new Uint8Array(T)
+  for (const t of fractional) isFractional[t] = 1
+  // sum[i]: the row's count so far; open[i]: its fractional profiles not yet decided
+  const sum = new Array<number>(R).fill(0)
+  const open = new Array<number>(R).fill(0)
+  const rowsOf: Array<Array<number>> = fractional.map(() => [])
+  const slot = new Map(fractional.map((t, k) => [t, k]))
+  rows.forEach((row, i) => {
+    for (const t of row.members) {
+      sum[i]! += base[t]!
+      if (isFractional[t] === 1) {
+        rowsOf[slot.get(t)!]!.push(i)
+        open[i]!++
+      }
+    }
+  })
+  // heaviest first, so the first leaf found is a good one and the bound prunes early
+  const order = fractional.map((_, k) => k).sort((a, b) => weights[fractional[b]!]! - weights[fractional[a]!]! || fractional[a]! - fractional[b]!)
+  const F = order.length
+  const up = new Uint8Array(F)
+  const found: Array<Array<number>> = []
+  let nodes = 0
+  // true: stop the search (enough panels, or out of nodes)
+  const dfs = (j: number, need: number, value: number): boolean => {
+    if (++nodes > nodeLimit) return true
+    for (let i = 0; i < R; i++) if (sum[i]! > rows[i]!.max || sum[i]! + open[i]! < rows[i]!.min) return false
+    if (need === 0) {
+      if (value <= target) return false
+      for (let i = 0; i < R; i++) if (sum[i]! < rows[i]!.min) return false
+      const counts = base.slice()
+      fractional.forEach((t, k) => (counts[t]! += up[k]!))
+      found.push(counts)
+      return found.length >= limit
+    }
+    if (F - j < need) return false
+    let bound = value
+    for (let l = j; l < j + need; l++) bound += weights[fractional[order[l]!]!]!
+    if (bound <= target) return false
+    const k = order[j]!
+    const rs = rowsOf[k]!
+    for (const i of rs) open[i]!--
+    let fits = true
+    for (const i of rs) if (sum[i]! + 1 > rows[i]!.max) fits = false
+    let stop = false
+    if (fits) {
+      for (const i of rs) sum[i]!++
+      up[k] = 1
+      stop = dfs(j + 1, need - 1, value + weights[fractional[k]!]!)
+      up[k] = 0
+      for (const i of rs) sum[i]!--
+    }
+    if (!stop) stop = dfs(j + 1, need, value)
+    for (const i of rs) open[i]!++
+    return stop
+  }
+  dfs(0, need, value)
+  return found
 }

@@ -64,6 +64,41 @@ const maximinByEnumeration = async (problem: SelectionProblem): Promise<number> 
   return solution.ObjectiveValue
 }
 
+/**
+ * The leximin probabilities written independently, by the textbook method over every enumerated
+ * panel and over people: maximize the smallest unfixed probability z*, then fix exactly those
+ * people whose probability cannot exceed z* while everyone else keeps theirs (one LP each).
+ * Returns every coverable person's probability, sorted.
+ */
+const leximinByEnumeration = async (problem: SelectionProblem): Promise<Array<number>> => {
+  const h = await highs()
+  const panels = feasiblePanels(problem)
+  const people = [...new Set(panels.flat())].sort()
+  const fixed = new Map<string, number>()
+  const share = (id: string) => panels.flatMap((p, k) => (p.includes(id) ? [`x${k}`] : [])).join(" + ")
+  const lp = (objective: string, floor: number) => {
+    const lines = [
+      "Maximize",
+      ` obj: ${objective}`,
+      "Subject To",
+      ` one: ${panels.map((_, k) => `x${k}`).join(" + ")} = 1`,
+      ...people.map((id, i) => (fixed.has(id) ? ` p${i}: ${share(id)} >= ${fixed.get(id)! - 1e-9}` : objective === "z" ? ` p${i}: ${share(id)} - z >= 0` : ` p${i}: ${share(id)} >= ${floor - 1e-9}`)),
+      "End"
+    ]
+    const solution = h.solve(lines.join("\n"), { output_flag: false })
+    expect(solution.Status).toBe("Optimal")
+    return solution.ObjectiveValue
+  }
+  while (fixed.size < people.length) {
+    const z = lp("z", 0)
+    const open = people.filter((id) => !fixed.has(id))
+    const stuck = open.filter((id) => lp(share(id), z) <= z + 1e-7)
+    expect(stuck.length).toBeGreaterThan(0)
+    for (const id of stuck) fixed.set(id, z)
+  }
+  return [...fixed.values()].sort((a, b) => a - b)
+}
+
 const probabilityOf = (probabilities: ReadonlyArray<{ id: string; probability: number }>): Map<string, number> => new Map(probabilities.map((p) => [p.id, p.probability]))
 
 describe("leximin", () => {
@@ -94,6 +129,19 @@ describe("leximin", () => {
       // every panel of the distribution meets the quotas, and the probabilities of panels sum to 1
       expect(distribution.panels.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(1, 9)
       for (const shape of distribution.panels) expect(shape.counts.reduce((s, c) => s + c, 0)).toBe(size)
+    }
+  )
+
+  it.each([["pool-a", 9, 4], ["pool-b", 10, 5], ["pool-d", 11, 6], ["pool-e", 12, 6]] as const)(
+    "on %s (%i candidates, panel of %i) gives every coverable person the leximin probability of every enumerated panel",
+    async (seed, n, size) => {
+      const problem = smallProblem(seed, n, size)
+      const exact = await leximinByEnumeration(problem)
+      const coverable = new Set(feasiblePanels(problem).flat())
+      const draw = await run(select(problem, { seed }))
+      const computed = draw.probabilities.filter((p) => coverable.has(p.id)).map((p) => p.probability).sort((a, b) => a - b)
+      expect(computed.length).toBe(exact.length)
+      computed.forEach((p, i) => expect(Math.abs(p - exact[i]!)).toBeLessThan(2e-3))
     }
   )
 
