@@ -5,7 +5,7 @@
  */
 import { SchedulePlan } from "@convene/core/domain/SchedulePlan"
 import { SCHEDULE_FORMATS } from "@convene/core/domain/Schedule"
-import { ById, Count, Files, nullable, Obj, Path, Schema } from "./contract.js"
+import { ById, Count, Files, nullable, Obj, opt, Path, Schema } from "./contract.js"
 
 /** A tz release and where its rules were read. */
 const TzInfo = Obj({
@@ -101,7 +101,7 @@ export const slots = Obj({
 })
 
 const Phase = Obj({ id: Schema.String, title: Schema.String, start: Schema.String, end: Schema.String })
-const Milestone = Obj({ id: Schema.String, title: Schema.String, due: Schema.String })
+const Milestone = Obj({ id: Schema.String, title: Schema.String, due: opt(Schema.String), due_relative: opt(Schema.String).annotate({ description: "Days from each site's own deliberation day, e.g. -10d." }) })
 
 /** `timeline show`. */
 export const timeline = Obj({
@@ -117,7 +117,7 @@ const StateCounts = { done: Count, due: Count, overdue: Count }
 /** `timeline status`: readiness per milestone, site and country. */
 export const readiness = Obj({
   as_of: Schema.String,
-  milestones: Schema.Array(Obj({ id: Schema.String, title: Schema.String, due: Schema.String, done: Count, due_count: Count, overdue: Count })),
+  milestones: Schema.Array(Obj({ id: Schema.String, title: Schema.String, due: opt(Schema.String), due_relative: opt(Schema.String), done: Count, due_count: Count, overdue: Count })),
   sites: Schema.Array(
     Obj({
       site: Schema.String,

@@ -65,11 +65,25 @@ export const Phase = Schema.Struct({
 export type Phase = typeof Phase.Type
 
 /** A milestone every site must reach by its due date, e.g. venue booked. */
+/** Days before (`-10d`) or after (`+7d`, `7d`) a site's deliberation day; `0d` is the day itself. */
+export const RelativeDays = Schema.String.check(
+  Schema.makeFilter((s: string) => /^[+-]?\d{1,3}d$/.test(s) || `expected days relative to the deliberation day, such as -10d, 0d or +7d, got ${JSON.stringify(s)}`)
+)
+
+/**
+ * A milestone every site must reach: by a fixed date (`due`), or relative to each site's own
+ * deliberation day (`due_relative: -10d`), so that a site on another date (a national dialogue,
+ * a mirror) is not overdue before its day.
+ */
 export const Milestone = Schema.Struct({
   id: Slug,
   title: Title,
-  due: LocalDate
-})
+  due: Schema.optionalKey(LocalDate),
+  due_relative: Schema.optionalKey(RelativeDays)
+}).check(Schema.makeFilter((m) =>
+  (m.due === undefined) !== (m.due_relative === undefined) ||
+  { path: ["due"], issue: m.due === undefined ? "expected a due date (due: YYYY-MM-DD) or an offset from the deliberation day (due_relative: -10d)" : "expected either due or due_relative, not both" }
+))
 export type Milestone = typeof Milestone.Type
 
 /** An evaluation wave: pre (ex-ante), post (ex-post) or followup, open between two dates. */

@@ -8,7 +8,7 @@ import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { type CsvRecord, formatCsv, parseCsv, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
-import { CountryCode, Email, isLocale, LocalTime, Locale, Slug, TimeZone } from "./Values.js"
+import { CountryCode, Email, isLocale, LocalDate, LocalTime, Locale, Slug, TimeZone } from "./Values.js"
 import { plural } from "./Plural.js"
 
 // a NUL byte is refused by the database and any other control character but a line break
@@ -55,6 +55,10 @@ export type PartnerKind = typeof PartnerKind.Type
 /** How a site meets: face to face, online, both, or a self-organised mirror dialogue. */
 export const SiteFormat = Schema.Literals(["in-person", "online", "hybrid", "mirror"])
 export type SiteFormat = typeof SiteFormat.Type
+
+/** Why a site meets on its own date: `national` (a national dialogue on another day) or `mirror` (a mirror dialogue, later). */
+export const SiteDateReason = Schema.Literals(["national", "mirror"])
+export type SiteDateReason = typeof SiteDateReason.Type
 
 /** Seats at a site: a whole number from 1 to 10,000. */
 export const Capacity = Schema.Number.check(
@@ -161,8 +165,15 @@ export const Site = Schema.Struct({
   capacity: Capacity,
   format: SiteFormat,
   fellow_email: Email,
-  start_local: Schema.optionalKey(LocalTime)
-})
+  start_local: Schema.optionalKey(LocalTime),
+  /** The site's own date, when it does not meet on the dialogue's global day (with a reason). */
+  date: Schema.optionalKey(LocalDate),
+  /** Why the site meets on its own date: a national dialogue on another day, or a mirror dialogue. */
+  date_reason: Schema.optionalKey(SiteDateReason)
+}).check(Schema.makeFilter((s) =>
+  (s.date === undefined) === (s.date_reason === undefined) ||
+  (s.date === undefined ? { path: ["date"], issue: "expected a date: date_reason is given for a site's own date" } : { path: ["date_reason"], issue: "expected a reason for the site's own date: national or mirror" })
+))
 export type Site = typeof Site.Type
 
 /**
@@ -281,7 +292,9 @@ export const sitesRegistry: Registry<Site> = {
     col("capacity", "number of seats, 1 to 10000", { type: "integer" }),
     col("format", "in-person, online, hybrid or mirror"),
     col("fellow_email", "email of the fellow who runs the site"),
-    col("start_local", "local start HH:MM; empty for the dialogue's default", { optional: true })
+    col("start_local", "local start HH:MM; empty for the dialogue's default", { optional: true }),
+    col("date", "the site's own date YYYY-MM-DD; empty for the dialogue's global day", { optional: true }),
+    col("date_reason", "why the site has its own date: national or mirror (with date)", { optional: true })
   ],
   unique: [],
   references: [{ column: "fellow_email", registry: "fellows", target: "email" }],

@@ -23,7 +23,7 @@ export type PlannedBlock = typeof PlannedBlock.Type
 
 /** A warning about one site (and block, when it concerns one). */
 export const ScheduleWarning = Schema.Struct({
-  code: Schema.Literals(["dst-gap", "dst-overlap", "outside-window", "past-midnight", "other-date", "dst-transition", "moment-outside-session"]),
+  code: Schema.Literals(["dst-gap", "dst-overlap", "outside-window", "past-midnight", "other-date", "dst-transition", "moment-outside-session", "date-outside-phases"]),
   site: Schema.String,
   block: Schema.optional(Schema.String),
   message: Schema.String
@@ -45,6 +45,10 @@ export type SiteMoment = typeof SiteMoment.Type
 export const SitePlan = Schema.Struct({
   id: Schema.String,
   timezone: Schema.String,
+  /** The site's own date, when it does not meet on the global day (no synchronized moments then). */
+  date: Schema.optionalKey(Schema.String),
+  /** Why: `national` (a national dialogue on another day) or `mirror`. */
+  date_reason: Schema.optionalKey(Schema.Literals(["national", "mirror"])),
   blocks: Schema.Array(PlannedBlock),
   moments: Schema.Array(SiteMoment),
   warnings: Schema.Array(ScheduleWarning)
@@ -72,7 +76,7 @@ export type PlannedMoment = typeof PlannedMoment.Type
 export const SchedulePlan = Schema.Struct({
   day: Schema.String,
   window: Schema.Struct({ start: Schema.String, end: Schema.String }),
-  /** Sites in follow-the-sun order: by UTC start, then id. */
+  /** Sites on the global day in follow-the-sun order (by UTC start, then id), then the sites on their own dates, by date. */
   sites: Schema.Array(SitePlan),
   moments: Schema.Array(PlannedMoment),
   span: Schema.Struct({ start_utc: Schema.String, end_utc: Schema.String, hours: Schema.Number }),

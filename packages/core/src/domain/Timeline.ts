@@ -34,9 +34,29 @@ export const phaseOn = (phases: ReadonlyArray<Phase>, asOf: string): PhasePositi
 /** A milestone's state at one site: reached, still ahead, or late. */
 export type MilestoneState = "done" | "due" | "overdue"
 
-/** The state of a milestone at a site on `asOf`, given the date it was done (if it was). */
-export const milestoneState = (milestone: Milestone, doneOn: string | undefined, asOf: string): MilestoneState =>
-  doneOn !== undefined ? "done" : milestone.due < asOf ? "overdue" : "due"
+/** `date` moved by `days` calendar days. */
+const addDays = (date: string, days: number): string => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
+/**
+ * When a milestone is due at a site whose deliberation is on `day`: its fixed date, or the day
+ * moved by its offset. Undefined for a relative milestone at a site without a date (a mirror
+ * that has not set one yet): not due yet.
+ *
+ * @example
+ * dueOn({ id: "kit-built", title: "Kit built", due_relative: "-10d" }, "2027-05-22") // "2027-05-12"
+ */
+export const dueOn = (milestone: Milestone, day: string | undefined): string | undefined =>
+  milestone.due !== undefined ? milestone.due : day === undefined || milestone.due_relative === undefined ? undefined : addDays(day, Number(milestone.due_relative.slice(0, -1)))
+
+/** The state of a milestone at a site on `asOf`, given the date it was done (if it was) and the site's deliberation day. */
+export const milestoneState = (milestone: Milestone, doneOn: string | undefined, asOf: string, day?: string): MilestoneState => {
+  if (doneOn !== undefined) return "done"
+  const due = dueOn(milestone, day)
+  return due !== undefined && due < asOf ? "overdue" : "due"
+}
 
 /** Counts of milestone states. */
 export interface StateCounts {
@@ -78,16 +98,18 @@ export interface Progress {
 
 /**
  * Readiness of every site and country against the milestones on `asOf`. A site is on track
- * when none of its milestones is overdue.
+ * when none of its milestones is overdue. Relative milestones are due from each site's own
+ * deliberation day: its `date`, else `globalDay`.
  *
  * @example
  * readiness(sites, dialogue.timeline.milestones, progress, "2027-04-01").totals // { done: 120, due: 800, overdue: 45, ... }
  */
 export const readiness = (
-  sites: ReadonlyArray<{ readonly id: string; readonly country: string }>,
+  sites: ReadonlyArray<{ readonly id: string; readonly country: string; readonly date?: string | undefined; readonly format?: string | undefined }>,
   milestones: ReadonlyArray<Milestone>,
   progress: ReadonlyArray<Progress>,
-  asOf: string
+  asOf: string,
+  globalDay?: string
 ): Readiness => {
   const doneAt = new Map<string, string>()
   for (const p of progress) doneAt.set(`${p.site_id}\u0000${p.milestone_id}`, p.done_on)
@@ -97,7 +119,9 @@ export const readiness = (
     const states: Record<string, MilestoneState> = {}
     const counts = { done: 0, due: 0, overdue: 0 }
     for (const m of milestones) {
-      const state = milestoneState(m, doneAt.get(`${site.id}\u0000${m.id}`), asOf)
+      // a mirror without a date of its own has no deliberation day yet
+      const day = site.date ?? (site.format === "mirror" ? undefined : globalDay)
+      const state = milestoneState(m, doneAt.get(`${site.id}\u0000${m.id}`), asOf, day)
       states[m.id] = state
       counts[state]++
       perMilestone.get(m.id)![state]++

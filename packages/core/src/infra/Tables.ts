@@ -33,6 +33,8 @@ export interface SitesTable {
   format: string
   fellow_email: string
   start_local: string | null
+  date: string | null
+  date_reason: string | null
 }
 
 export interface ParticipantsTable {

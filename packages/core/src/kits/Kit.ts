@@ -469,7 +469,9 @@ export class KitRenderer {
       dialogue: {
         id: this.dialogue.id,
         title: this.dialogue.title,
-        date: longDate.format(atNoon(this.dialogue.deliberation_day.date))
+        // the site's own date (a national dialogue on another day, a mirror) when it has one
+        date: longDate.format(atNoon(plan.date ?? this.dialogue.deliberation_day.date)),
+        own_date: plan.date !== undefined
       },
       topic_name: optional("topic.name", this.dialogue.title),
       topic_points: prefixed("topic.background_points."),

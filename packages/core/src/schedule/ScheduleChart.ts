@@ -31,7 +31,11 @@ const kindColor: Record<string, string> = {
  * @example
  * await writeFile("out/schedule.html", scheduleHtml(plan, "We, the Internet"))
  */
-export const scheduleHtml = (plan: SchedulePlan, title: string): string => {
+export const scheduleHtml = (whole: SchedulePlan, title: string): string => {
+  // the chart is the global day; sites on their own dates are listed under it
+  const plan: SchedulePlan = { ...whole, sites: whole.sites.filter((s) => s.date === undefined) }
+  const ownDates = whole.sites.filter((s) => s.date !== undefined)
+  const ownDateList = ownDates.length === 0 ? "" : `<h2>Sites on their own dates</h2>\n<ul>${ownDates.map((s) => `<li><b>${escapeHtml(s.id)}</b> (${s.date_reason === "mirror" ? "mirror dialogue" : s.date_reason === "national" ? "national dialogue" : "own date"}): ${escapeHtml(s.date ?? "")}, ${escapeHtml(s.blocks[0]?.start_local.slice(11) ?? "")}–${escapeHtml(s.blocks.at(-1)?.end_local.slice(11) ?? "")} local (UTC${escapeHtml(s.blocks[0]?.utc_offset ?? "")}); no synchronized moment</li>`).join("")}</ul>`
   const start = Math.floor(Date.parse(plan.span.start_utc) / HOUR) * HOUR
   const end = Math.ceil(Date.parse(plan.span.end_utc) / HOUR) * HOUR
   const hours = Math.max(1, (end - start) / HOUR)
@@ -134,6 +138,7 @@ h1{font-size:1.3rem;margin:0 0 .3rem}
 <div class="chart"><svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet" role="img" aria-label="Follow-the-sun chart of ${plan.sites.length} sites">
 ${parts.join("\n")}
 </svg></div>
+${ownDateList}
 ${warnings}
 </body>
 </html>

@@ -14,13 +14,13 @@ import { formatCsv } from "../domain/Csv.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
-import { planDay, type SchedulePlan, type SitePlan } from "../domain/Schedule.js"
+import { planDay, type SchedulePlan, type ScheduleWarning, type SitePlan } from "../domain/Schedule.js"
 import { newerTz, type TzInfo, type ZoneRules } from "../domain/ZoneRules.js"
 import { tzInUse, zoneRules } from "../infra/TzData.js"
 import { listRegistry } from "../registries/index.js"
 
 /** What planning reads of a site. */
-type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local">
+type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local"> & Partial<Pick<Site, "date" | "date_reason">>
 
 /**
  * Plans the dialogue's day for some sites: the one planning function, used by `schedule plan`
@@ -32,22 +32,46 @@ type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local">
  * const plan = planSites(ws.dialogue, sites)
  * plan.sites[0].blocks[0].start_utc // "2027-05-14T19:00:00Z"
  */
-export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, moments: Dialogue["sync_moments"] = dialogue.sync_moments, rules: ZoneRules = zoneRules()): SchedulePlan =>
-  planDay({
-    day: dialogue.deliberation_day,
-    agenda: dialogue.agenda,
-    moments,
-    sites: sites.map((s) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local })),
-    rules
-  })
+export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, moments: Dialogue["sync_moments"] = dialogue.sync_moments, rules: ZoneRules = zoneRules()): SchedulePlan => {
+  const day = dialogue.deliberation_day
+  const toPlan = (s: SiteToPlan) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local })
+  const onGlobalDay = sites.filter((s) => s.date === undefined || s.date === day.date)
+  const global = planDay({ day, agenda: dialogue.agenda, moments, sites: onGlobalDay.map(toPlan), rules })
+  const others = sites.filter((s) => s.date !== undefined && s.date !== day.date)
+  if (others.length === 0) return global
+  // each other date planned on its own: the same agenda and window, no synchronized moment
+  const byDate = new Map<Dialogue["deliberation_day"]["date"], Array<SiteToPlan>>()
+  for (const s of others) byDate.set(s.date!, [...(byDate.get(s.date!) ?? []), s])
+  const phases = dialogue.timeline.phases
+  const first = phases.reduce<string | undefined>((m, p) => (m === undefined || p.start < m ? p.start : m), undefined)
+  const last = phases.reduce<string | undefined>((m, p) => (m === undefined || p.end > m ? p.end : m), undefined)
+  const extraSites: Array<SitePlan> = []
+  const warnings: Array<ScheduleWarning> = [...global.warnings]
+  for (const date of [...byDate.keys()].sort()) {
+    const group = byDate.get(date)!
+    const plan = planDay({ day: { ...day, date }, agenda: dialogue.agenda, moments: [], sites: group.map(toPlan), rules })
+    const reasons = new Map<string, SiteToPlan["date_reason"]>(group.map((s) => [s.id, s.date_reason]))
+    for (const site of plan.sites) {
+      const own: Array<ScheduleWarning> = [...site.warnings]
+      if (first !== undefined && last !== undefined && (date < first || date > last)) {
+        own.push({ code: "date-outside-phases", site: site.id, message: `the site's own date ${date} is outside the dialogue's phases (${first} to ${last})` })
+      }
+      const reason = reasons.get(site.id)
+      extraSites.push({ id: site.id, timezone: site.timezone, date, ...(reason === undefined ? {} : { date_reason: reason }), blocks: site.blocks, moments: [], warnings: own })
+      warnings.push(...own)
+    }
+  }
+  return { ...global, sites: [...global.sites, ...extraSites], warnings }
+}
 
 /** What a plan is computed from: the dialogue's day, agenda and moments, and the sites. */
 const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean, registered?: ReadonlyArray<Site>) {
   const all = registered ?? (yield* listRegistry("sites"))
-  const sites = all.filter((s) => includeMirror || s.format !== "mirror")
+  // a mirror site meets later: planned when it has its own date, or with includeMirror (on the global day)
+  const sites = all.filter((s) => includeMirror || s.format !== "mirror" || s.date !== undefined)
   // a site without its own start time hashes as null, as it always has: stored plans stay current
   const hash = createHash("sha256")
-    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => [s.id, s.timezone, s.start_local ?? null])]))
+    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => (s.date === undefined ? [s.id, s.timezone, s.start_local ?? null] : [s.id, s.timezone, s.start_local ?? null, s.date, s.date_reason ?? null]))]))
     .digest("hex")
   return { sites, mirror: all.length - sites.length, hash }
 })

@@ -56,5 +56,5 @@ export const timelineStatus = Effect.fn("Timeline.status")(function*(dialogue: D
   const sites = yield* listRegistry("sites")
   const recorded = yield* ProgressRepo.use((repo) => repo.all())
   const milestoneIds = new Set(dialogue.timeline.milestones.map((m) => m.id))
-  return readiness(sites, dialogue.timeline.milestones, recorded.filter((p) => milestoneIds.has(p.milestone_id)), asOf)
+  return readiness(sites, dialogue.timeline.milestones, recorded.filter((p) => milestoneIds.has(p.milestone_id)), asOf, dialogue.deliberation_day.date)
 })

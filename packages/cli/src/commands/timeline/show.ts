@@ -28,7 +28,16 @@ export default class TimelineShow extends ConveneCommand {
       : position._tag === "After" ? `After the last phase (${position.previous.title} ended ${position.previous.end}).`
       : "No phases are declared in convene.yaml."
     this.log(`\n${where}\n`)
-    this.table(milestones.map((m) => ({ id: m.id, due: m.due, " ": m.due < asOf ? "past" : "", title: m.title })), ["id", "due", " ", "title"])
+    const { dueOn } = await import("@convene/core/domain/Timeline")
+    const globalDay = ws.dialogue.deliberation_day.date
+    this.table(
+      milestones.map((m) => {
+        // a relative milestone: its date on the global day, and the offset every site's own day takes
+        const due = dueOn(m, globalDay)!
+        return { id: m.id, due: m.due_relative === undefined ? due : `${due} (${m.due_relative} from each site's day)`, " ": due < asOf ? "past" : "", title: m.title }
+      }),
+      ["id", "due", " ", "title"]
+    )
     return { as_of: asOf, current: current ?? null, position: position._tag, phases, milestones }
   }
 }
