@@ -10,6 +10,8 @@ export interface SiteDayEnd {
   readonly site_id: string
   readonly country: string
   readonly day_ends: string
+  /** A site on its own date (a national dialogue on another day): it holds back its country's results only. */
+  readonly own_date?: boolean | undefined
 }
 
 /** When the results may be published. */
@@ -44,7 +46,7 @@ export const embargoOf = (release: ResultsRelease | undefined, sites: ReadonlyAr
     rule = { kind: "at", at: iso(ends) }
   } else {
     const minutes = durationMinutes(release?.after_last_site ?? "0m")
-    const last = sites.reduce<SiteDayEnd | undefined>((a, s) => (a === undefined || Date.parse(s.day_ends) > Date.parse(a.day_ends) ? s : a), undefined)
+    const last = sites.filter((s) => s.own_date !== true).reduce<SiteDayEnd | undefined>((a, s) => (a === undefined || Date.parse(s.day_ends) > Date.parse(a.day_ends) ? s : a), undefined)
     // no site planned: nothing can be published before there is a day to end
     ends = last === undefined ? Number.POSITIVE_INFINITY : Date.parse(last.day_ends) + minutes * 60_000
     rule = { kind: "after_last_site", minutes, last_site: last?.site_id, last_day_ends: last === undefined ? undefined : iso(Date.parse(last.day_ends)) }
@@ -53,6 +55,15 @@ export const embargoOf = (release: ResultsRelease | undefined, sites: ReadonlyAr
   for (const [country, at] of Object.entries(release?.countries ?? {})) {
     const t = Date.parse(at)
     if (t > ends) countries[country] = iso(t)
+  }
+  // a site on its own later date (a national dialogue) holds back its country's results, not the world's
+  if (release?.at === undefined) {
+    const minutes = durationMinutes(release?.after_last_site ?? "0m")
+    for (const s of sites) {
+      if (s.own_date !== true || s.country === "") continue
+      const t = Date.parse(s.day_ends) + minutes * 60_000
+      if (t > ends && t > (countries[s.country] === undefined ? 0 : Date.parse(countries[s.country]!))) countries[s.country] = iso(t)
+    }
   }
   return {
     ends: Number.isFinite(ends) ? iso(ends) : "",

@@ -1,6 +1,7 @@
 /**
  * The dialogue's embargo on the results, computed from `convene.yaml`'s `results.release` and
- * every site's planned day (mirror dialogues, which meet later, do not hold it back).
+ * every site's planned day (mirror dialogues, which meet later, do not hold it back; a national
+ * dialogue on a later date holds back its own country's results only).
  */
 import * as Effect from "effect/Effect"
 import { type Embargo, embargoOf } from "../domain/Release.js"
@@ -21,7 +22,7 @@ export const resultsEmbargo = Effect.fn("Results.embargo")(function*(ws: Workspa
   const sites = (registered ?? (yield* listRegistry("sites"))).filter((s) => s.format !== "mirror")
   const plan = planSites(ws.dialogue, sites)
   const country = new Map<string, string>(sites.map((s) => [s.id, s.country]))
-  const ends = plan.sites.map((p) => ({ site_id: p.id, country: country.get(p.id) ?? "", day_ends: p.blocks.at(-1)?.end_utc ?? "" })).filter((s) => s.day_ends !== "")
+  const ends = plan.sites.map((p) => ({ site_id: p.id, country: country.get(p.id) ?? "", day_ends: p.blocks.at(-1)?.end_utc ?? "", own_date: p.date !== undefined })).filter((s) => s.day_ends !== "")
   const embargo: Embargo = embargoOf(ws.dialogue.results?.release, ends)
   return embargo
 })

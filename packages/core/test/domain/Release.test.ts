@@ -47,6 +47,14 @@ describe("the embargo", () => {
     expect(embargoOf(undefined, ends).ends).toBe("2027-05-16T03:00:00Z")
   })
 
+  it("lets a national dialogue on a later date hold back its own country's results, not the world's", () => {
+    const withOaxaca = [...ends, { site_id: "mx-oaxaca", country: "MX", day_ends: "2027-05-22T23:00:00Z", own_date: true }]
+    const embargo = embargoOf({ after_last_site: "2h" }, withOaxaca)
+    expect(embargo.ends).toBe("2027-05-16T05:00:00Z")
+    expect(embargo.countries).toEqual({ MX: "2027-05-23T01:00:00Z" })
+    expect([isReleased(embargo, Date.parse("2027-05-17T00:00:00Z")), isReleased(embargo, Date.parse("2027-05-17T00:00:00Z"), "MX")]).toEqual([true, false])
+  })
+
   it("takes a fixed instant, and keeps a country's results until its own later instant", () => {
     const embargo = embargoOf({ at: "2027-05-16T12:00Z", countries: { SN: "2027-05-17T09:00Z", US: "2027-05-16T08:00Z" }, licence: "CC BY 4.0" }, ends)
     expect(embargo.ends).toBe("2027-05-16T12:00:00Z")
