@@ -6,7 +6,7 @@
  * MILP, all solved by HiGHS. The structure and tolerances follow the authors' reference code
  * (find_distribution_leximin); the variables are profiles rather than people (see Profiles.ts).
  */
-import type { Highs } from "highs"
+import type { Basis, Highs } from "highs"
 import type { ProfiledProblem } from "./Profiles.js"
 import { PanelSearch, QUIET } from "./Solver.js"
 
@@ -117,8 +117,13 @@ const seedPanels = (pool: PanelPool, problem: ProfiledProblem, rounds: number): 
  */
 class StageDual {
   private readonly model
+  /** Which profiles the LP has as fixed (out of Σ y = 1, their probability in the objective). */
+  private readonly fixedHere: Array<boolean>
+  /** The basis of the last vertex before an interior solve. */
+  private vertex: Basis | undefined
   constructor(private readonly h: Highs, private readonly problem: ProfiledProblem, panels: ReadonlyArray<ReadonlyArray<number>>, fixed: ReadonlyArray<number | undefined>) {
     const T = problem.profiles.length
+    this.fixedHere = fixed.map((p) => p !== undefined)
     const indices: Array<number> = []
     for (let t = 0; t < T; t++) if (fixed[t] === undefined) indices.push(t)
     this.model = h.createModel({
@@ -150,13 +155,30 @@ class StageDual {
     this.model.addRow(-this.h.infinity, 0, { indices, values })
   }
   /**
+   * The next stage's LP from this one: the profiles fixed since move out of Σ y = 1 and into the
+   * objective, and the next solve starts from this stage's basis rather than from scratch.
+   */
+  fix(fixed: ReadonlyArray<number | undefined>): void {
+    if (this.vertex !== undefined) this.model.setBasis(this.vertex)
+    fixed.forEach((p, t) => {
+      if (p === undefined || this.fixedHere[t]) return
+      this.model.changeCoefficient(0, t, 0)
+      this.model.changeColCost(t, -p)
+      this.fixedHere[t] = true
+    })
+  }
+  /**
    * y, ŷ and the objective, or undefined when the LP has no optimum (the fixed probabilities are
    * out of reach). `interior` asks for an interior solution (barrier without crossover), as the
    * reference code asks of Gurobi: every y_t that can be positive is, so the stage fixes as many
    * profiles as it can. Otherwise a simplex vertex, fast to update as panels are added.
    */
   solve(interior = false): { y: Float64Array; cap: number; objective: number } | undefined {
-    if (interior) this.model.options.set({ solver: "ipm", run_crossover: "off" })
+    // the interior solve leaves no basis: keep the vertex's, for the next stage's first solve
+    if (interior) {
+      this.vertex = this.model.getBasis()
+      this.model.options.set({ solver: "ipm", run_crossover: "off" })
+    }
     try {
       this.model.run()
     } catch (e) {
@@ -343,10 +365,7 @@ const stages = (h: Highs, problem: ProfiledProblem, method: Distribution["method
             }
           }
         }
-        if (fixed.some((p) => p === undefined)) {
-          dual.dispose()
-          dual = new StageDual(h, problem, pool.panels, fixed)
-        }
+        if (fixed.some((p) => p === undefined)) dual.fix(fixed)
       }
     } finally {
       dual.dispose()
