@@ -74,7 +74,7 @@ describe("convene init", () => {
     for (const [i, line] of lines.entries()) {
       if (/^[a-z_]+:/.test(line)) expect(lines[i - 1], `no comment above "${line}"`).toMatch(/^#/)
     }
-    expect(await readFile(join(dir, "sites.csv"), "utf8")).toBe("id,name,city,country,timezone,locale,capacity,format,fellow_email,start_local,date,date_reason\n")
+    expect(await readFile(join(dir, "sites.csv"), "utf8")).toBe("id,name,city,country,timezone,locale,capacity,format,fellow_email,start_local,date,date_reason,other_locales\n")
     expect(await readFile(join(dir, "participants.csv"), "utf8")).toMatch(/^id,site_id,code,/)
     expect(existsSync(join(dir, "surveys"))).toBe(true)
     expect(await readFile(join(dir, ".env.example"), "utf8")).toContain("DATABASE_URL=")
@@ -147,13 +147,13 @@ describe("the we-the-internet example", () => {
     const good = (await readFile(join(dir, "sites.csv"), "utf8")).split("\n")
     const bad = [
       good[0],
-      "zz-1,Bad country,X,XX,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,,,",
-      "zz-2,Bad zone,X,SN,Mars/Olympus,fr-SN,100,in-person,nobody@example.org,,,",
-      "zz-3,Bad locale,X,SN,Africa/Dakar,fr_SN,100,in-person,nobody@example.org,,,",
-      "zz-4,Too big,X,SN,Africa/Dakar,fr-SN,20000,in-person,nobody@example.org,,,",
-      "zz-4,Duplicate,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,,,",
-      "zz-5,Bad email,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody-at-example.org,,,",
-      'zz-6,"Unbalanced,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,,,',
+      "zz-1,Bad country,X,XX,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,,,,",
+      "zz-2,Bad zone,X,SN,Mars/Olympus,fr-SN,100,in-person,nobody@example.org,,,,",
+      "zz-3,Bad locale,X,SN,Africa/Dakar,fr_SN,100,in-person,nobody@example.org,,,,",
+      "zz-4,Too big,X,SN,Africa/Dakar,fr-SN,20000,in-person,nobody@example.org,,,,",
+      "zz-4,Duplicate,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,,,,",
+      "zz-5,Bad email,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody-at-example.org,,,,",
+      'zz-6,"Unbalanced,X,SN,Africa/Dakar,fr-SN,100,in-person,nobody@example.org,,,,',
       ""
     ].join("\n")
     await writeFile(join(dir, "bad-sites.csv"), bad)
@@ -331,7 +331,7 @@ describe.skipIf(databaseUrl === undefined || databaseUrl === "")("--database-url
       const dir = join(tmp, "wti-postgres")
       expect((await convene(tmp, ["init", dir, "--example", "we-the-internet"])).code).toBe(0)
       const migrate = await conveneJson(dir, ["db", "migrate", "--database-url", u.toString()])
-      expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results", "2026-11-30T01-mail", "2026-11-30T03-codes", "2026-11-30T04-schedule-tz", "2026-11-30T05-calendar", "2026-12-01T00-recruitment", "2026-12-01T01-kit-approvals", "2026-12-01T02-site-dates"] })
+      expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results", "2026-11-30T01-mail", "2026-11-30T03-codes", "2026-11-30T04-schedule-tz", "2026-11-30T05-calendar", "2026-12-01T00-recruitment", "2026-12-01T01-kit-approvals", "2026-12-01T02-site-dates", "2026-12-01T03-site-locales"] })
       const r = await conveneJson(dir, ["fellows", "import", "fellows.csv", "--database-url", u.toString()])
       expect(r.code).toBe(0)
       const { rows } = await admin.query(`select count(*)::int as n from ${schema}.fellows`)

@@ -73,6 +73,19 @@ const Website = Schema.String.check(
   )
 )
 
+/** Space-separated BCP 47 locales a site also works in besides its own, e.g. `"wo-SN en"`: its kit is built in each. */
+export const OtherLocales = Schema.String.check(
+  Schema.makeFilter((s: string) => {
+    const tags = s.split(/\s+/).filter((t) => t !== "")
+    const bad = tags.filter((t) => !isLocale(t))
+    if (tags.length === 0) return "expected at least one BCP 47 locale"
+    return bad.length === 0 || `expected space-separated BCP 47 locales such as "wo-SN en", got ${JSON.stringify(bad.join(" "))}`
+  })
+)
+
+/** The other locales of a site as a list (none when the column is empty). */
+export const otherLocalesOf = (site: { readonly other_locales?: string | undefined }): Array<string> => (site.other_locales ?? "").split(/\s+/).filter((t) => t !== "")
+
 /** Space-separated BCP 47 tags of the languages a fellow works in, e.g. `"fr wo en"`. */
 export const Languages = Schema.String.check(
   Schema.makeFilter((s: string) => {
@@ -169,7 +182,9 @@ export const Site = Schema.Struct({
   /** The site's own date, when it does not meet on the dialogue's global day (with a reason). */
   date: Schema.optionalKey(LocalDate),
   /** Why the site meets on its own date: a national dialogue on another day, or a mirror dialogue. */
-  date_reason: Schema.optionalKey(SiteDateReason)
+  date_reason: Schema.optionalKey(SiteDateReason),
+  /** The other locales the site works in (e.g. Dakar: `wo-SN en` besides fr-SN): its kit is built in each. */
+  other_locales: Schema.optionalKey(OtherLocales)
 }).check(Schema.makeFilter((s) =>
   (s.date === undefined) === (s.date_reason === undefined) ||
   (s.date === undefined ? { path: ["date"], issue: "expected a date: date_reason is given for a site's own date" } : { path: ["date_reason"], issue: "expected a reason for the site's own date: national or mirror" })
@@ -294,7 +309,8 @@ export const sitesRegistry: Registry<Site> = {
     col("fellow_email", "email of the fellow who runs the site"),
     col("start_local", "local start HH:MM; empty for the dialogue's default", { optional: true }),
     col("date", "the site's own date YYYY-MM-DD; empty for the dialogue's global day", { optional: true }),
-    col("date_reason", "why the site has its own date: national or mirror (with date)", { optional: true })
+    col("date_reason", "why the site has its own date: national or mirror (with date)", { optional: true }),
+    col("other_locales", "other BCP 47 locales the site works in, space-separated, e.g. wo-SN en", { optional: true })
   ],
   unique: [],
   references: [{ column: "fellow_email", registry: "fellows", target: "email" }],

@@ -35,6 +35,7 @@ export interface SitesTable {
   start_local: string | null
   date: string | null
   date_reason: string | null
+  other_locales: string | null
 }
 
 export interface ParticipantsTable {

@@ -12,6 +12,7 @@ import { ballotCoverage } from "../domain/Ballot.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "../domain/Catalog.js"
 import type { Problem } from "../domain/Errors.js"
 import { languageOf } from "../domain/Values.js"
+import { otherLocalesOf } from "../domain/Registry.js"
 import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
@@ -190,8 +191,11 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
   const fallbacks: Array<SiteFallback> = []
   for (const s of sites) {
     const set = sources.sites.has(s.id) ? catalogsFor(sources, s.id) : base
-    const r = resolveMessages(set, s.locale, source)
-    if (r.used !== s.locale) fallbacks.push({ site: s.id, locale: s.locale, used: r.used, kind: languageOf(r.used) === languageOf(s.locale) ? "region" : "language" })
+    // the site's own locale and every other locale it works in (its kit is built in each)
+    for (const locale of [s.locale, ...otherLocalesOf(s).filter((l) => l !== s.locale)]) {
+      const r = resolveMessages(set, locale, source)
+      if (r.used !== locale) fallbacks.push({ site: s.id, locale, used: r.used, kind: languageOf(r.used) === languageOf(locale) ? "region" : "language" })
+    }
   }
   const ballots = yield* checkBallots(ws, [...new Set([source, ...ws.dialogue.locales])].sort())
   problems.push(...ballots.problems)
@@ -199,7 +203,7 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
   const adaptations = yield* adaptationRegister(ws, sources)
   // a catalog no declared locale and no site uses (convene's own partial hi and bn, on a blank
   // workspace) is listed, but nothing it lacks is missing from a kit
-  const needed = new Set<string>([source, ...declared, ...fallbacks.map((f) => f.used), ...sites.map((s) => s.locale)])
+  const needed = new Set<string>([source, ...declared, ...fallbacks.map((f) => f.used), ...sites.flatMap((s) => [s.locale, ...otherLocalesOf(s)])])
   const complete = problems.length === 0 &&
     coverage.every((c) => !needed.has(c.locale) || (c.missing.length === 0 && c.mismatched.length === 0)) &&
     siteCatalogs.every((s) => s.mismatched.length === 0) &&

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join, relative } from "node:path"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
-import type { Site } from "../domain/Registry.js"
+import { otherLocalesOf, type Site } from "../domain/Registry.js"
 import type { SchedulePlan } from "../domain/Schedule.js"
 import type { TzInfo } from "../domain/ZoneRules.js"
 import { fileWork, makeDir, sha256 } from "../infra/Files.js"
@@ -75,6 +75,8 @@ export interface KitManifest {
   readonly locale: KitLocale
   readonly inputs: RenderedKit["inputs"]
   readonly inputs_hash: string
+  /** The site's other locales, each a complete kit in the folder of that name (e.g. `wo-SN/`). */
+  readonly other_locales?: ReadonlyArray<string>
   readonly pdf: boolean
   readonly files: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
   /**
@@ -239,7 +241,11 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
     let done = 0
     for (const input of inputs) {
       const site = input.site
-      const { inputsHash } = yield* attempt(() => renderer.inputsOf(input))
+      // the site's other locales, each a kit of its own in a folder of the site's kit (unless the build asks for one locale)
+      const others = options.locale === undefined ? otherLocalesOf(site).filter((l) => l !== site.locale) : []
+      const { inputsHash: mainHash } = yield* attempt(() => renderer.inputsOf(input))
+      const otherHashes = yield* attempt(() => others.map((l) => renderer.inputsOf({ ...input, locale: l }).inputsHash))
+      const inputsHash = others.length === 0 ? mainHash : sha256([mainHash, ...others.map((l, i) => `${l}:${otherHashes[i]}`)].join("\n"))
       const dir = join(out, site.id)
       const zip = join(out, `${site.id}.zip`)
       const pdf = options.pdf === true
@@ -253,7 +259,8 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
         continue
       }
       const kit = yield* attempt(() => renderer.render(input))
-      let files = kit.files
+      const translated = yield* attempt(() => others.flatMap((l) => renderer.render({ ...input, locale: l }).files.map((f) => ({ ...f, path: `${l}/${f.path}` }))))
+      let files = [...kit.files, ...translated]
       if (dryRun) {
         const manifest = {
           format: 1,
@@ -261,7 +268,8 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
           site: site.id,
           locale: kit.locale,
           inputs: kit.inputs,
-          inputs_hash: kit.inputsHash,
+          inputs_hash: inputsHash,
+          ...(others.length === 0 ? {} : { other_locales: others }),
           pdf: false,
           files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) })),
           ...(() => {
@@ -297,7 +305,8 @@ const buildKitsScoped = Effect.fn("Kits.build")(function*(ws: Workspace, options
           site: site.id,
           locale: kit.locale,
           inputs: kit.inputs,
-          inputs_hash: kit.inputsHash,
+          inputs_hash: inputsHash,
+          ...(others.length === 0 ? {} : { other_locales: others }),
           pdf,
           files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: f.path, bytes: f.content.length, sha256: sha256(f.content) })),
           ...(tz === undefined ? {} : { tz: { version: tz.version, source: tz.source } }),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { decodeDialogueYaml, type Milestone } from "../../src/domain/Dialogue.js"
 import { decodeRegistryCsv, sitesRegistry } from "../../src/domain/Registry.js"
 import { dueOn, readiness } from "../../src/domain/Timeline.js"
+import { checkKits } from "../../src/kits/KitCheck.js"
 import { buildKits } from "../../src/kits/Kits.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { planSchedule, planSites } from "../../src/schedule/Schedules.js"
@@ -100,7 +101,7 @@ describe("the site registry", () => {
   })
 })
 
-describe.each(testDatabases)("a site's own date in its kit on $name", (testDb) => {
+describe.each(testDatabases)("a site's own date and languages in its kit on $name", (testDb) => {
   let shape: Awaited<ReturnType<typeof testDb.open>>
   beforeAll(async () => {
     shape = await testDb.open()
@@ -120,5 +121,29 @@ describe.each(testDatabases)("a site's own date in its kit on $name", (testDb) =
     const invitation = await readFile(join(ws.dir, "out", "kits", "in-delhi", "invitation-letter.html"), "utf8")
     expect(invitation).toContain("Saturday, May 29, 2027")
     expect(invitation).not.toContain("May 15, 2027")
+  })
+
+  it("builds a trilingual site's kit in each of its locales, and checks every one", async () => {
+    const [head, ...rows] = sitesCsv.trim().split("\n")
+    const trilingual = [`${head},other_locales`, ...rows.map((r) => (r.startsWith("sn-dakar,") ? `${r},wo-SN en` : `${r},`))].join("\n") + "\n"
+    const ws = await kitWorkspace({ "sites.csv": trilingual })
+    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    await runWith(shape, planSchedule(ws.dialogue))
+    const built = await runWith(shape, buildKits(ws, { site: "sn-dakar" }))
+    expect(built.built).toBe(1)
+    const kit = join(ws.dir, "out", "kits", "sn-dakar")
+    expect(await readFile(join(kit, "index.html"), "utf8")).toContain('lang="fr-SN"')
+    expect(await readFile(join(kit, "en", "index.html"), "utf8")).toContain('lang="en"')
+    expect(await readFile(join(kit, "wo-SN", "facilitator-guide.html"), "utf8")).toContain("<html")
+    const manifest = JSON.parse(await readFile(join(kit, "manifest.json"), "utf8"))
+    expect(manifest.other_locales).toEqual(["wo-SN", "en"])
+    expect(manifest.files.some((f: { path: string }) => f.path === "en/invitation-letter.html")).toBe(true)
+    // again: nothing changed, skipped
+    expect((await runWith(shape, buildKits(ws, { site: "sn-dakar" }))).skipped).toBe(1)
+    // kit check covers every locale: Wolof has no catalog, so its kit falls back to English
+    const check = await runWith(shape, checkKits(ws))
+    expect(check.fallbacks).toContainEqual({ site: "sn-dakar", locale: "wo-SN", used: "en", kind: "language" })
+    expect(check.fallbacks).toContainEqual({ site: "sn-dakar", locale: "fr-SN", used: "fr", kind: "region" })
   })
 })
