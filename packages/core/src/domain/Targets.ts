@@ -154,42 +154,54 @@ export interface TargetBound {
 
 /** The targets that apply to one site's draw, and where they come from. */
 export interface SiteTargets {
-  /** The scope of targets.csv used: the site's id, its country, or `all`. */
+  /** The scopes of targets.csv used, most specific first, e.g. `SN` or `SN, all`. */
   readonly scope: string
-  /** `site`: its own rows; `country`: its country's rows (split by capacity when the country has several sites); `all`: the rows for every site. */
+  /** Where the most specific rows come from: `site` (its own), `country` (its country's, split by capacity when asked), `all`. */
   readonly from: "site" | "country" | "all"
   /** The share of the country's bounds this site takes: its capacity over the country's (1 unless split). */
   readonly share: number
+  /** The bounds, each with the scope it comes from. */
   readonly bounds: ReadonlyArray<TargetBound>
 }
 
 /**
- * The targets of one site: the rows scoped to its id; else its country's; else the rows scoped
- * `all`. Undefined when none apply. A country's rows bound one panel (as `recruit targets`
- * computes them for a panel of N), unless `countrySites` is given: then they bound the country's
- * panels together, and are split over its sites in proportion to their capacity
- * (`floor(min·share)` to `ceil(max·share)`, share = capacity / the country's capacity).
+ * The targets of one site, feature by feature from the most specific scope that bounds the
+ * feature: the rows scoped to its id, else its country's, else those scoped `all` (so a country
+ * that only publishes its urban share keeps the world's age and gender targets). A country's rows
+ * bound one panel (as `recruit targets` computes them for a panel of N), unless `countrySites` is
+ * given: then they bound the country's panels together, and are split over its sites in
+ * proportion to their capacity (`floor(min·share)` to `ceil(max·share)`, share = capacity / the
+ * country's capacity). Undefined when no row applies.
  *
  * @example
  * targetsForSite(rows, { id: "sn-dakar", country: "SN", capacity: 60 }, [{ id: "sn-dakar", capacity: 60 }, { id: "sn-thies", capacity: 40 }])
- * // { scope: "SN", from: "country", share: 0.6, bounds: [{ feature: "gender", value: "woman", min: 11, max: 13, … }, …] }
+ * // { scope: "SN, all", from: "country", share: 0.6, bounds: [{ scope: "SN", feature: "residence", value: "urban", min: 11, max: 13, … }, …] }
  */
 export const targetsForSite = (
   rows: ReadonlyArray<TargetBound>,
   site: { readonly id: string; readonly country: string; readonly capacity: number },
   countrySites?: ReadonlyArray<{ readonly id: string; readonly capacity: number }>
 ): SiteTargets | undefined => {
-  const own = rows.filter((r) => r.scope === site.id)
-  if (own.length > 0) return { scope: site.id, from: "site", share: 1, bounds: own }
-  const national = rows.filter((r) => r.scope === site.country)
-  if (national.length > 0) {
-    const total = countrySites?.reduce((s, x) => s + x.capacity, 0) ?? 0
-    const share = countrySites === undefined || countrySites.length <= 1 || total <= 0 ? 1 : site.capacity / total
-    if (share === 1) return { scope: site.country, from: "country", share, bounds: national }
-    // a tiny epsilon keeps whole products whole despite floating point (0.6·20 = 12.000000000000002)
-    const bounds = national.map((r) => ({ ...r, min: Math.floor(r.min * share + 1e-9), max: Math.ceil(r.max * share - 1e-9) }))
-    return { scope: site.country, from: "country", share, bounds }
+  const total = countrySites?.reduce((s, x) => s + x.capacity, 0) ?? 0
+  const share = countrySites === undefined || countrySites.length <= 1 || total <= 0 ? 1 : site.capacity / total
+  const scopes = [
+    { scope: site.id, from: "site" as const },
+    { scope: site.country, from: "country" as const },
+    { scope: "all", from: "all" as const }
+  ]
+  const bounds: Array<TargetBound> = []
+  const used: Array<(typeof scopes)[number]> = []
+  const taken = new Set<string>()
+  for (const level of scopes) {
+    const here = rows.filter((r) => r.scope === level.scope && !taken.has(r.feature))
+    if (here.length === 0) continue
+    used.push(level)
+    for (const r of here) {
+      // a tiny epsilon keeps whole products whole despite floating point (0.6·20 = 12.000000000000002)
+      bounds.push(level.from === "country" && share !== 1 ? { ...r, min: Math.floor(r.min * share + 1e-9), max: Math.ceil(r.max * share - 1e-9) } : r)
+    }
+    for (const r of here) taken.add(r.feature)
   }
-  const all = rows.filter((r) => r.scope === "all")
-  return all.length > 0 ? { scope: "all", from: "all", share: 1, bounds: all } : undefined
+  if (used.length === 0) return undefined
+  return { scope: used.map((u) => u.scope).join(", "), from: used[0]!.from, share: used.some((u) => u.from === "country") ? share : 1, bounds }
 }

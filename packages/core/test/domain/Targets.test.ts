@@ -2,7 +2,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { Codebook } from "../../src/domain/Codebook.js"
 import { formatProblem } from "../../src/domain/Errors.js"
-import { parseCensus, targetsFromCensus } from "../../src/domain/Targets.js"
+import { parseCensus, targetsForSite, targetsFromCensus } from "../../src/domain/Targets.js"
 
 const codebook: Codebook = [
   { id: "gender", values: [{ id: "woman" }, { id: "man" }, { id: "non-binary" }] },
@@ -44,5 +44,33 @@ describe("census shares to targets", () => {
         expect(targets.reduce((n, t) => n + t.max, 0)).toBeGreaterThanOrEqual(size)
       })
     )
+  })
+})
+
+describe("the targets of one site", () => {
+  const rows = [
+    { line: 2, scope: "all", feature: "gender", value: "woman", min: 10, max: 11 },
+    { line: 3, scope: "all", feature: "residence", value: "urban", min: 12, max: 13 },
+    { line: 4, scope: "SN", feature: "residence", value: "urban", min: 9, max: 10 },
+    { line: 5, scope: "sn-dakar", feature: "gender", value: "woman", min: 8, max: 9 }
+  ]
+  const dakar = { id: "sn-dakar", country: "SN", capacity: 60 }
+  const thies = { id: "sn-thies", country: "SN", capacity: 40 }
+
+  it("takes each feature from the most specific scope that bounds it", () => {
+    const t = targetsForSite(rows, dakar)!
+    expect(t).toMatchObject({ scope: "sn-dakar, SN", from: "site", share: 1 })
+    expect(t.bounds.map((b) => `${b.scope} ${b.feature} ${b.min}-${b.max}`)).toEqual(["sn-dakar gender 8-9", "SN residence 9-10"])
+    const thiesTargets = targetsForSite(rows, thies)!
+    expect(thiesTargets).toMatchObject({ scope: "SN, all", from: "country" })
+    expect(thiesTargets.bounds.map((b) => `${b.scope} ${b.feature} ${b.min}-${b.max}`)).toEqual(["SN residence 9-10", "all gender 10-11"])
+    expect(targetsForSite(rows.filter((r) => r.scope !== "all"), { id: "gh-accra", country: "GH", capacity: 50 })).toBeUndefined()
+  })
+
+  it("splits a country's rows over its sites by capacity when asked, leaving the other scopes whole", () => {
+    const t = targetsForSite(rows, thies, [dakar, thies])!
+    // Thiès takes 40 of 100 seats: 9·0.4 = 3.6 → 3, 10·0.4 = 4
+    expect(t.share).toBe(0.4)
+    expect(t.bounds.map((b) => `${b.scope} ${b.feature} ${b.min}-${b.max}`)).toEqual(["SN residence 3-4", "all gender 10-11"])
   })
 })
