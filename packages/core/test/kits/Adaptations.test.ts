@@ -5,7 +5,7 @@
 // approved deviations in the kit's manifest, and a policy pattern that matches nothing at its line.
 import { readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeEach, describe, expect, it } from "vitest"
 import { classifier, globRegExp, shortDiff } from "../../src/domain/Adaptation.js"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
 import type { InputError } from "../../src/domain/Errors.js"
@@ -13,10 +13,8 @@ import { adaptationRegister, approveAdaptation } from "../../src/kits/Adaptation
 import { checkKits } from "../../src/kits/KitCheck.js"
 import { buildKits } from "../../src/kits/Kits.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
-import { importRegistryFile } from "../../src/registries/Registries.js"
-import { planSchedule } from "../../src/schedule/Schedules.js"
-import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { kitWorkspace } from "../support/kit-workspace.js"
+import { failWith, runWith, testDatabases } from "../support/databases.js"
+import { useKitSuite } from "../support/kit-workspace.js"
 
 describe("the adaptation policy (pure)", () => {
   it("matches template paths and message keys by glob, an adaptable pattern winning over a locked one", () => {
@@ -46,20 +44,12 @@ describe("the adaptation policy (pure)", () => {
 })
 
 describe.each(testDatabases)("the adaptation register on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
-  beforeAll(async () => {
-    shape = await testDb.open()
+  const suite = useKitSuite(testDb)
+  const setUp = suite.setUp
+  let shape: ReturnType<typeof suite.shape>
+  beforeEach(() => {
+    shape = suite.shape()
   })
-  afterAll(async () => shape?.dispose())
-  beforeEach(async () => truncateAll(shape))
-
-  const setUp = async (files: Readonly<Record<string, string>> = {}): Promise<Workspace> => {
-    const ws = await kitWorkspace(files)
-    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
-    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
-    await runWith(shape, planSchedule(ws.dialogue))
-    return ws
-  }
 
   // Dakar empties its tally sheet and renames Session 2: both locked; its welcome is adaptable
   const dakar = {

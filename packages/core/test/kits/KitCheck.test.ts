@@ -1,32 +1,21 @@
 // kit check: coverage per locale, missing, extra and mismatched keys, sites that fall back, and
 // broken overrides named by file and line. The sites come from every test database.
 import { join } from "node:path"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { beforeEach, describe, expect, it } from "vitest"
 import type { InputError } from "../../src/domain/Errors.js"
 import { checkKits } from "../../src/kits/KitCheck.js"
 import { buildKits } from "../../src/kits/Kits.js"
-import { importRegistryFile } from "../../src/registries/Registries.js"
-import { planSchedule } from "../../src/schedule/Schedules.js"
-import type { Workspace } from "../../src/infra/Workspace.js"
-import { failWith, runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
+import { failWith, runWith, testDatabases } from "../support/databases.js"
+import { exampleDir, useKitSuite } from "../support/kit-workspace.js"
 import { readFile } from "node:fs/promises"
 
 describe.each(testDatabases)("kit check on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
-  beforeAll(async () => {
-    shape = await testDb.open()
+  const suite = useKitSuite(testDb)
+  const setUp = suite.setUp
+  let shape: ReturnType<typeof suite.shape>
+  beforeEach(() => {
+    shape = suite.shape()
   })
-  afterAll(async () => shape?.dispose())
-  beforeEach(async () => truncateAll(shape))
-
-  const setUp = async (files: Readonly<Record<string, string>> = {}): Promise<Workspace> => {
-    const ws = await kitWorkspace(files)
-    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
-    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
-    await runWith(shape, planSchedule(ws.dialogue))
-    return ws
-  }
 
   it("kit check: coverage per locale, missing, extra and mismatched keys, and sites that fall back", async () => {
     const ws = await setUp({

@@ -5,16 +5,15 @@
 // and its invitation carry the site's date.
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { decodeDialogueYaml, type Milestone } from "../../src/domain/Dialogue.js"
 import { decodeRegistryCsv, sitesRegistry } from "../../src/domain/Registry.js"
 import { dueOn, readiness } from "../../src/domain/Timeline.js"
 import { checkKits } from "../../src/kits/KitCheck.js"
 import { buildKits } from "../../src/kits/Kits.js"
-import { importRegistryFile } from "../../src/registries/Registries.js"
 import { planSchedule, planSites } from "../../src/schedule/Schedules.js"
-import { runWith, testDatabases, truncateAll } from "../support/databases.js"
-import { exampleDir, kitWorkspace, sitesCsv } from "../support/kit-workspace.js"
+import { runWith, testDatabases } from "../support/databases.js"
+import { exampleDir, sitesCsv, useKitSuite } from "../support/kit-workspace.js"
 
 const dialogue = decodeDialogueYaml(await readFile(join(exampleDir, "convene.yaml"), "utf8"), "convene.yaml")
 
@@ -102,19 +101,13 @@ describe("the site registry", () => {
 })
 
 describe.each(testDatabases)("a site's own date and languages in its kit on $name", (testDb) => {
-  let shape: Awaited<ReturnType<typeof testDb.open>>
-  beforeAll(async () => {
-    shape = await testDb.open()
-  })
-  afterAll(async () => shape?.dispose())
-  beforeEach(async () => truncateAll(shape))
+  const { shape: db, setUp } = useKitSuite(testDb)
 
   it("plans and builds the kit of a national dialogue on its own date", async () => {
     const [head, ...rows] = sitesCsv.trim().split("\n")
     const withDates = [`${head},date,date_reason`, ...rows.map((r) => (r.startsWith("in-delhi,") ? `${r},2027-05-29,national` : `${r},,`))].join("\n") + "\n"
-    const ws = await kitWorkspace({ "sites.csv": withDates })
-    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
-    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    const ws = await setUp({ "sites.csv": withDates }, false)
+    const shape = db()
     const { plan } = await runWith(shape, planSchedule(ws.dialogue))
     expect(plan.sites.find((s) => s.id === "in-delhi")).toMatchObject({ date: "2027-05-29", moments: [] })
     await runWith(shape, buildKits(ws, { site: "in-delhi", locale: "en" }))
@@ -126,10 +119,8 @@ describe.each(testDatabases)("a site's own date and languages in its kit on $nam
   it("builds a trilingual site's kit in each of its locales, and checks every one", async () => {
     const [head, ...rows] = sitesCsv.trim().split("\n")
     const trilingual = [`${head},other_locales`, ...rows.map((r) => (r.startsWith("sn-dakar,") ? `${r},wo-SN en` : `${r},`))].join("\n") + "\n"
-    const ws = await kitWorkspace({ "sites.csv": trilingual })
-    await runWith(shape, importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
-    await runWith(shape, importRegistryFile("sites", join(ws.dir, "sites.csv")))
-    await runWith(shape, planSchedule(ws.dialogue))
+    const ws = await setUp({ "sites.csv": trilingual })
+    const shape = db()
     const built = await runWith(shape, buildKits(ws, { site: "sn-dakar" }))
     expect(built.built).toBe(1)
     const kit = join(ws.dir, "out", "kits", "sn-dakar")

@@ -5,8 +5,12 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
+import { beforeEach } from "vitest"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
+import { importRegistryFile } from "../../src/registries/Registries.js"
+import { planSchedule } from "../../src/schedule/Schedules.js"
+import { runWith, type TestDatabase, truncateAll, useTestDatabase } from "./databases.js"
 
 export const exampleDir = join(import.meta.dirname, "..", "..", "..", "..", "examples", "we-the-internet")
 
@@ -40,4 +44,22 @@ export const kitWorkspace = async (files: Readonly<Record<string, string>> = {})
   await writeTree(dir, { "convene.yaml": yaml, "fellows.csv": fellowsCsv, "sites.csv": sitesCsv, ...files })
   await cp(join(exampleDir, "locales"), join(dir, "locales"), { recursive: true })
   return { dir, file: join(dir, "convene.yaml"), text: yaml, dialogue: decodeDialogueYaml(yaml, "convene.yaml") }
+}
+
+/**
+ * A kit suite on one test database: the database opened before the suite and emptied before each
+ * test; `setUp(files)` makes a kit workspace with `files`, imports its fellows and sites and (by
+ * default) plans the day. `shape()` is the open database.
+ */
+export const useKitSuite = (testDb: TestDatabase) => {
+  const db = useTestDatabase(testDb)
+  beforeEach(async () => truncateAll(db()))
+  const setUp = async (files: Readonly<Record<string, string>> = {}, plan = true): Promise<Workspace> => {
+    const ws = await kitWorkspace(files)
+    await runWith(db(), importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
+    await runWith(db(), importRegistryFile("sites", join(ws.dir, "sites.csv")))
+    if (plan) await runWith(db(), planSchedule(ws.dialogue))
+    return ws
+  }
+  return { shape: db, setUp }
 }
