@@ -26,7 +26,7 @@ const simulatedWave = Obj({
 const simulatedEffect = Obj({
   question: Str,
   role: Schema.Literals(["knowledge", "trust", "efficacy-internal", "efficacy-external", "attitude", "evaluation", "choice", "multiple", "number", "text"]),
-  post: Num.annotate({ description: "The change at randomly selected sites, in `unit`." }),
+  post: Num.annotate({ description: "The change at the panel sites (not mirror dialogues), in `unit`." }),
   postMirror: Num.annotate({ description: "The change at mirror sites, in `unit`." }),
   option: opt(Str.annotate({ description: "For a single choice: the option that gains the share." })),
   unit: Schema.Literals(["points", "log-odds", "share"])

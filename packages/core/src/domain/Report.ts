@@ -106,7 +106,7 @@ export interface SurveyReport {
   readonly includeMirror: boolean
   readonly suppressionThreshold: number
   readonly locale: string
-  /** `main`: the randomly selected sites (with mirror ones when pooled); `mirror`: the mirror dialogues. */
+  /** `main`: the panel sites (with the mirror dialogues when pooled); `mirror`: the mirror dialogues. */
   readonly pools: ReadonlyArray<{ readonly pool: "main" | "mirror"; readonly groups: ReadonlyArray<GroupResult> }>
   readonly methods: string
   /** Responses written by `survey simulate`: a report that holds any says so loudly. */
@@ -968,7 +968,7 @@ const methodsText = (threshold: number, mirror: boolean, category: boolean, atte
     category
       ? `Participant categories cut across sites: the categories are suppressed on the same rule among themselves (all participants minus the shown categories covers nobody or at least ${threshold} respondents; pooled minus apart likewise), and the overall group keeps the status it has in every other report. Because the sites' figures are published too, suppressed categories that meet at the same site (or at sites the geographic reports cannot tell apart) are protected together: a set of them with fewer than ${threshold} respondents is joined by another category met at one of its sites. Two category groupings (say gender and age band) are never crossed with each other.`
       : "",
-    mirror ? "Mirror dialogues are pooled with the randomly selected sites (--include-mirror)." : "Mirror dialogues (sites whose format is mirror) are reported apart and never pooled with the randomly selected sites.",
+    mirror ? "Mirror dialogues are pooled with the panel sites (--include-mirror)." : "Mirror dialogues (sites whose format is mirror) are reported apart and never pooled with the panel sites.",
     "Regions and sub-regions follow the UN geoscheme (M49). p-values are not adjusted for multiple comparisons."
   ].filter((p) => p !== "").join("\n\n")
 

@@ -17,7 +17,7 @@ export type { SurveyReport } from "../domain/Report.js"
 export interface ReportOptions {
   readonly by?: ReportBy | undefined
   readonly instrument?: string | undefined
-  /** Pool mirror dialogues with the randomly selected sites (they are reported apart otherwise). */
+  /** Pool mirror dialogues with the panel sites (they are reported apart otherwise). */
   readonly includeMirror?: boolean | undefined
   /** The locale of labels (default: the instrument's source locale). */
   readonly locale?: string | undefined

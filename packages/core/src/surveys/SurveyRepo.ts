@@ -64,6 +64,14 @@ export interface ExportedResponse {
   readonly code: string
   readonly site_id: string
   readonly country: string
+  /** The site's format (`mirror` dialogues apart from the panel sites). */
+  readonly format: string
+  readonly gender: string | null
+  readonly age_band: string | null
+  readonly education: string | null
+  readonly residence: string | null
+  /** Whether the participant came on the day, where attendance is recorded; null otherwise. */
+  readonly present: boolean | null
   readonly wave: string
   readonly instrument_version: number
   readonly source: string
@@ -255,7 +263,8 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         .selectFrom("survey_responses as r")
         .innerJoin("participants as p", "p.id", "r.participant_id")
         .innerJoin("sites as s", "s.id", "p.site_id")
-        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "r.wave", "r.instrument_version", "r.source", "r.simulated", "r.answers"])
+        .leftJoin("attendance as a", "a.participant_id", "r.participant_id")
+        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "s.format", "p.gender", "p.age_band", "p.education", "p.residence", "a.present", "r.wave", "r.instrument_version", "r.source", "r.simulated", "r.answers"])
         .where("r.instrument", "=", instrument)
         .where("r.participant_id", ">", after)
         .orderBy("r.participant_id")

@@ -11,7 +11,8 @@ import { createWriteStream } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { dirname } from "node:path"
 import { answerText } from "../domain/Answers.js"
-import { formatCsvField } from "../domain/Csv.js"
+import { type Codebook, PARTICIPANT_FEATURE_COLUMNS } from "../domain/Codebook.js"
+import { formatCsv, formatCsvField } from "../domain/Csv.js"
 import { englishCountryName } from "../domain/Regions.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
@@ -19,7 +20,7 @@ import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument
 import { koboRows, paperRows } from "../domain/PaperAnswers.js"
 import { linkBaseProblem, type WouldBeRefused } from "../domain/Values.js"
 import type { ResponseSource } from "../domain/Simulation.js"
-import { displayPath, fileOp, fileWork, makeDir, sha256 } from "../infra/Files.js"
+import { displayPath, fileOp, fileWork, makeDir, sha256, writeFileIn } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { type KitRenderer, rendererFor } from "../kits/index.js"
 import { type MailPreview, type MailTransportOptions, type OutgoingMessage, previewMessages, sendMessages } from "../mail/index.js"
@@ -381,11 +382,35 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
   } satisfies SurveyImportSummary
 })
 
+/** The columns of the answers export, in order, with what each holds (the data dictionary's first part). */
+export const ANSWER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ["participant_code", "the participant's pseudonymous code (links their waves; no contact data is exported)"],
+  ["site", "the site's id"],
+  ["country", "ISO 3166-1 alpha-2 code (Namibia is NA: read it as text, see docs/surveys.md)"],
+  ["country_name", "the country's English short name"],
+  ["site_format", "in-person, online, hybrid, or mirror (mirror dialogues are not panel sites)"],
+  ["gender", "the participant's gender (codes below); empty when not recorded"],
+  ["age_band", "the participant's age band (codes below); empty when not recorded"],
+  ["education", "the participant's education (codes below); empty when not recorded"],
+  ["residence", "the participant's residence (codes below); empty when not recorded"],
+  ["attended", "yes or no where the site's attendance is recorded; empty otherwise"],
+  ["wave", "pre, post or followup"],
+  ["instrument", "the questionnaire's id"],
+  ["instrument_version", "the questionnaire's version"],
+  ["source", "web, paper or kobo"],
+  ["simulated", "yes for answers written by `convene survey simulate` (not real)"],
+  ["question", "the question's id (codes below)"],
+  ["value", "the answer: an option's code, a number, free text; a multiple choice's codes space-separated"]
+]
+
 /**
  * Writes every answer in tidy long form — participant code, site, country (ISO 3166-1 alpha-2),
  * country_name (English short name, so that Namibia's `NA` read as a missing value still shows),
- * wave, instrument, instrument version, source, simulated, question, value (multiple choices
- * space-separated) — with no contact data, streamed to `file`. Returns the number of rows.
+ * the site's format, the participant's four codebook features, whether they attended, wave,
+ * instrument, instrument version, source, simulated, question, value (multiple choices
+ * space-separated) — with no contact data, streamed to `file`. Beside it, `<name>.dictionary.csv`
+ * (`variable,code,label`): every column, every feature value and every question and option
+ * with their labels in the instrument's first locale. Returns the number of rows.
  */
 export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Workspace, file: string, options: { readonly instrument?: string | undefined; readonly wave?: string | undefined } = {}) {
   const loaded = yield* loadInstrument(ws, options.instrument)
@@ -404,7 +429,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
         else out.once("drain", resolve)
       })
     )
-  yield* write("participant_code,site,country,country_name,wave,instrument,instrument_version,source,simulated,question,value\n")
+  yield* write(`${ANSWER_COLUMNS.map(([c]) => c).join(",")}\n`)
   let after = ""
   let rows = 0
   for (;;) {
@@ -417,7 +442,8 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
     let chunk = ""
     for (const r of take) {
       const ids = Object.keys(r.answers).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))
-      const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${formatCsvField(englishCountryName(r.country))},${r.wave},${instrument.id},${r.instrument_version},${r.source},${r.simulated ? "yes" : "no"},`
+      const person = [r.format, r.gender ?? "", r.age_band ?? "", r.education ?? "", r.residence ?? "", r.present === null ? "" : r.present ? "yes" : "no"].map(formatCsvField).join(",")
+      const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${formatCsvField(englishCountryName(r.country))},${person},${r.wave},${instrument.id},${r.instrument_version},${r.source},${r.simulated ? "yes" : "no"},`
       for (const id of ids) {
         chunk += `${prefix}${formatCsvField(id)},${formatCsvField(answerText(r.answers[id]!))}\n`
         rows++
@@ -428,5 +454,27 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
     if (batch.length < EXPORT_PAGE) break
   }
   yield* fileOp("write", file, () => new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve()))))
-  return { file, rows, instrument: instrument.id }
+  const dictionary = file.replace(/\.csv$/i, "") + ".dictionary.csv"
+  yield* writeFileIn(dictionary, answersDictionary(instrument, ws.dialogue.features))
+  return { file, rows, instrument: instrument.id, dictionary }
 })
+
+/**
+ * The data dictionary of the answers export (`variable,code,label`): each column with what it
+ * holds, each codebook value of the four features, each question and each of its options, with
+ * labels in the instrument's first locale (the codebook's label in that locale, else English, else the code).
+ */
+export const answersDictionary = (instrument: Instrument, codebook: Codebook | undefined): string => {
+  const locale = instrument.locales[0]!
+  const label = (labels: Readonly<Record<string, string>> | undefined, fallback: string) => labels?.[locale] ?? labels?.["en"] ?? Object.values(labels ?? {})[0] ?? fallback
+  const rows: Array<Array<string>> = ANSWER_COLUMNS.map(([c, doc]) => [c, "", doc])
+  for (const f of codebook ?? []) {
+    if (!(PARTICIPANT_FEATURE_COLUMNS as ReadonlyArray<string>).includes(f.id)) continue
+    for (const v of f.values) rows.push([f.id, v.id, label(v.label, v.id)])
+  }
+  for (const q of instrument.questions) {
+    rows.push(["question", q.id, `${label(q.label, q.id)} (${q.type})`])
+    if ("options" in q) for (const o of q.options) rows.push([q.id, o.id, label(o.label, o.id)])
+  }
+  return formatCsv(["variable", "code", "label"], rows)
+}

@@ -39,7 +39,7 @@ export default class SurveyExport extends ConveneCommand {
       const [{ exportSurveyCsv, exportXlsForm }, Effect] = await Promise.all([import("@convene/core/surveys"), import("effect/Effect")])
       const csvName = wave === undefined ? "answers.csv" : `answers-${wave}.csv`
       return Effect.gen(function*() {
-        const written: Array<{ file: string; instrument: string; rows?: number; questions?: number; locales?: ReadonlyArray<string> }> = []
+        const written: Array<{ file: string; instrument: string; rows?: number; questions?: number; locales?: ReadonlyArray<string>; dictionary?: string }> = []
         for (const format of formats) {
           if (format === "csv") {
             const file = folder !== undefined ? join(folder, csvName) : resolve(flags.out ?? join(ws.dir, "out", "surveys", csvName))
@@ -61,6 +61,10 @@ export default class SurveyExport extends ConveneCommand {
       if (r.rows !== undefined) {
         rows = r.rows
         this.log(`Wrote ${counted(r.rows, "answer")} to ${shown}.`)
+        if (r.dictionary !== undefined) {
+          files.push(r.dictionary)
+          this.log(`Wrote its data dictionary (every column, code and label) to ${relative(process.cwd(), r.dictionary) || r.dictionary}.`)
+        }
       } else {
         questions = r.questions ?? 0
         locales = r.locales ?? []

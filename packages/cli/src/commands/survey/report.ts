@@ -44,7 +44,7 @@ export default class SurveyReportCommand extends ConveneCommand {
     format: formatsFlag(REPORT_FORMATS, "html", "html, csv, json, or several separated by commas."),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
     instrument: instrumentFlag,
-    "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the randomly selected sites." }),
+    "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the panel sites." }),
     locale: Flags.string({ summary: "Language of the question labels (default: the instrument's source locale)." })
   }
 
