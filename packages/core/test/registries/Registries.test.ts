@@ -83,9 +83,9 @@ describe.each(testDatabases)("registries on $name", (testDb) => {
       expect(await runWith(shape, listRegistry(registry))).toEqual(before)
       expect(await runWith(shape, exportRegistry(registry, "csv"))).toBe(csv)
     }
-    // the export writes every column, the optional date and date_reason (empty) included
+    // the export writes every column, the optional date, date_reason and other_locales (empty) included
     expect(await runWith(shape, exportRegistry("sites", "csv"))).toBe(
-      sitesCsv.split("\n").slice(0, 1).map((h) => `${h},date,date_reason`).concat(sitesCsv.split("\n").slice(1, -1).sort().map((r) => `${r},,`), [""]).join("\n")
+      sitesCsv.split("\n").slice(0, 1).map((h) => `${h},date,date_reason,other_locales`).concat(sitesCsv.split("\n").slice(1, -1).sort().map((r) => `${r},,,`), [""]).join("\n")
     )
   })
 
