@@ -43,8 +43,8 @@ export const surveyCases: ReadonlyArray<Case> = [
     args: ["survey", "simulate", "--seed", "3", "--participants", "260"],
     check: (j) => expect(j.registered > 0 && j.files.length === 1 && existsSync(j.files[0]) && j.responses.pre !== undefined, "expected simulated participants registered from one CSV")
   },
-  { args: ["survey", "export", "--format", "csv,xlsform", "--wave", "pre"], check: (j) => expect(j.files.length === 2 && j.rows > 0 && j.questions > 0 && j.files.every((f: string) => existsSync(f)), "expected the CSV and the XLSForm") },
-  { args: ["survey", "export", "--format", "csv"], check: (j) => expect(j.wave === null && j.files.length === 1 && j.locales === undefined, "expected every wave in one CSV") },
+  { args: ["survey", "export", "--format", "csv,xlsform", "--wave", "pre"], check: (j) => expect(j.files.length === 3 && j.files.some((f: string) => f.endsWith(".dictionary.csv")) && j.rows > 0 && j.questions > 0 && j.files.every((f: string) => existsSync(f)), "expected the CSV, its data dictionary and the XLSForm") },
+  { args: ["survey", "export", "--format", "csv"], check: (j) => expect(j.wave === null && j.files.length === 2 && j.files[1].endsWith("answers.dictionary.csv") && j.locales === undefined, "expected every wave in one CSV, and its data dictionary") },
   { args: ["survey", "export", "--format", "xlsform"], error: true, exit: 2 },
   {
     args: ["survey", "report", "--by", "region", "--format", "html,csv,json"],
