@@ -194,11 +194,14 @@ export const sitesWithCandidates = Effect.fn("Recruitment.sitesWithCandidates")(
 
 const memberOf = (draw: StoredDraw, id: string): DrawMember | undefined => draw.members.find((m) => m.candidate_id === id)
 
-/** The site whose draw holds each candidate; fails with NotFound for an unknown candidate or one not drawn. */
+/**
+ * The draws that hold some candidates, with every candidate of those sites (to check the
+ * quotas of a replacement); fails with NotFound for an unknown candidate.
+ */
 const drawsOf = Effect.fn("Recruitment.drawsOf")(function*(ids: ReadonlyArray<string>) {
   const repo = yield* RecruitmentRepo
-  const all = yield* repo.candidates()
-  const siteOf = new Map(all.map((c) => [c.id, c.site_id]))
+  const named = yield* repo.candidatesByIds(ids)
+  const siteOf = new Map(named.map((c) => [c.id, c.site_id]))
   const draws = new Map<string, StoredDraw>()
   for (const id of ids) {
     const site = siteOf.get(id)
@@ -209,7 +212,9 @@ const drawsOf = Effect.fn("Recruitment.drawsOf")(function*(ids: ReadonlyArray<st
       draws.set(site, draw)
     }
   }
-  return { siteOf, draws, candidates: new Map(all.map((c) => [c.id, c])) }
+  const candidates = new Map<string, StoredCandidate>()
+  for (const site of draws.keys()) for (const c of yield* repo.candidates(site)) candidates.set(c.id, c)
+  return { siteOf, draws, candidates }
 })
 
 const PARTICIPANT_COLUMNS = ["gender", "age_band", "education", "residence"] as const

@@ -154,6 +154,18 @@ const make = (db: Kysely<Tables>, run: Run) => ({
       return rows.map((r) => ({ id: r.id, site_id: r.site_id, consent: r.consent, locale: r.locale, features: decodeFeatures(r.features) }))
     }),
 
+  /** Some candidates by id (in batches), without contact data; unknown ids are left out. */
+  candidatesByIds: (ids: ReadonlyArray<string>) =>
+    run("reading candidates", async (): Promise<Array<StoredCandidate>> => {
+      const out: Array<StoredCandidate> = []
+      const unique = [...new Set(ids)]
+      for (let start = 0; start < unique.length; start += BATCH_SIZE) {
+        const rows = await db.selectFrom("candidates").selectAll().where("id", "in", unique.slice(start, start + BATCH_SIZE)).execute()
+        for (const r of rows) out.push({ id: r.id, site_id: r.site_id, consent: r.consent, locale: r.locale, features: decodeFeatures(r.features) })
+      }
+      return out
+    }),
+
   /** How many candidates each site has, and how many consented. */
   poolSizes: () =>
     run("counting the candidate pool", async () => {
