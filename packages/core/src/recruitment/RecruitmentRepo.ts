@@ -229,10 +229,21 @@ const make = (db: Kysely<Tables>, run: Run) => ({
   answer: (siteId: string, changes: ReadonlyArray<{ readonly candidate_id: string; readonly status: DrawStatus; readonly role?: DrawRole; readonly replaces?: string | null }>, participants: { readonly add: ReadonlyArray<Participant>; readonly remove: ReadonlyArray<string> }) =>
     run(`recording answers to the draw of ${siteId}`, () =>
       db.transaction().execute(async (trx) => {
+        // one UPDATE per distinct change (a confirmation of 150 people is one statement, not 150)
+        const groups = new Map<string, { change: (typeof changes)[number]; ids: Array<string> }>()
         for (const c of changes) {
-          await trx.updateTable("draw_candidates")
-            .set({ status: c.status, ...(c.role === undefined ? {} : { role: c.role }), ...(c.replaces === undefined ? {} : { replaces: c.replaces }), updated_at: new Date().toISOString() })
-            .where("site_id", "=", siteId).where("candidate_id", "=", c.candidate_id).execute()
+          const key = JSON.stringify([c.status, c.role ?? null, c.replaces === undefined ? "\u0000" : c.replaces])
+          const g = groups.get(key) ?? { change: c, ids: [] }
+          g.ids.push(c.candidate_id)
+          groups.set(key, g)
+        }
+        const now = new Date().toISOString()
+        for (const { change: c, ids } of groups.values()) {
+          for (let start = 0; start < ids.length; start += BATCH_SIZE) {
+            await trx.updateTable("draw_candidates")
+              .set({ status: c.status, ...(c.role === undefined ? {} : { role: c.role }), ...(c.replaces === undefined ? {} : { replaces: c.replaces }), updated_at: now })
+              .where("site_id", "=", siteId).where("candidate_id", "in", ids.slice(start, start + BATCH_SIZE)).execute()
+          }
         }
         if (participants.remove.length > 0) await trx.deleteFrom("participants").where("id", "in", [...participants.remove]).execute()
         if (participants.add.length > 0) await upsertIn(trx, participantsRegistry, participants.add)
