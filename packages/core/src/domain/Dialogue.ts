@@ -5,6 +5,7 @@
 import * as Schema from "effect/Schema"
 import { AdaptationPolicy } from "./Adaptation.js"
 import { Codebook } from "./Codebook.js"
+import { MirrorConfig } from "./Mirror.js"
 import { decodeYaml } from "./Yaml.js"
 import { Email, isCountryCode, LocalDate, LocalTime, Locale, Slug } from "./Values.js"
 
@@ -181,7 +182,12 @@ export const Dialogue = Schema.Struct({
    * Which kit templates and message keys sites may adapt and which are locked (see
    * `domain/Adaptation.ts`); without it, the default policy.
    */
-  adaptation: Schema.optionalKey(AdaptationPolicy)
+  adaptation: Schema.optionalKey(AdaptationPolicy),
+  /**
+   * Self-service mirror dialogues (see `domain/Mirror.ts`): approve confirmed registrations
+   * without staff (`auto_approve`), and the last day their results are accepted (`submission_deadline`).
+   */
+  mirror: Schema.optionalKey(MirrorConfig)
 })
 export type Dialogue = typeof Dialogue.Type
 

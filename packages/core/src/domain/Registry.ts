@@ -177,7 +177,8 @@ export const Site = Schema.Struct({
   locale: Locale,
   capacity: Capacity,
   format: SiteFormat,
-  fellow_email: Email,
+  /** The fellow who runs the site; absent only for a self-registered mirror (`date_reason: mirror`), whose organiser's contact stays with its registration. */
+  fellow_email: Schema.optionalKey(Email),
   start_local: Schema.optionalKey(LocalTime),
   /** The site's own date, when it does not meet on the dialogue's global day (with a reason). */
   date: Schema.optionalKey(LocalDate),
@@ -185,10 +186,17 @@ export const Site = Schema.Struct({
   date_reason: Schema.optionalKey(SiteDateReason),
   /** The other locales the site works in (e.g. Dakar: `wo-SN en` besides fr-SN): its kit is built in each. */
   other_locales: Schema.optionalKey(OtherLocales)
-}).check(Schema.makeFilter((s) =>
-  (s.date === undefined) === (s.date_reason === undefined) ||
-  (s.date === undefined ? { path: ["date"], issue: "expected a date: date_reason is given for a site's own date" } : { path: ["date_reason"], issue: "expected a reason for the site's own date: national or mirror" })
-))
+}).check(Schema.makeFilter((s) => {
+  const issues: Array<Schema.FilterIssue> = []
+  if ((s.date === undefined) !== (s.date_reason === undefined)) {
+    issues.push(s.date === undefined ? { path: ["date"], issue: "expected a date: date_reason is given for a site's own date" } : { path: ["date_reason"], issue: "expected a reason for the site's own date: national or mirror" })
+  }
+  // only a self-registered mirror dialogue runs without a fellow
+  if (s.fellow_email === undefined && s.date_reason !== "mirror") {
+    issues.push({ path: ["fellow_email"], issue: "expected a value (email of the fellow who runs the site; only a mirror dialogue, with date_reason mirror, may have none)" })
+  }
+  return issues
+}))
 export type Site = typeof Site.Type
 
 /**
@@ -306,7 +314,7 @@ export const sitesRegistry: Registry<Site> = {
     col("locale", "BCP 47 locale of the dialogue, e.g. fr-SN"),
     col("capacity", "number of seats, 1 to 10000", { type: "integer" }),
     col("format", "in-person, online, hybrid or mirror"),
-    col("fellow_email", "email of the fellow who runs the site"),
+    col("fellow_email", "email of the fellow who runs the site (empty only for a mirror dialogue, date_reason mirror)"),
     col("start_local", "local start HH:MM; empty for the dialogue's default", { optional: true }),
     col("date", "the site's own date YYYY-MM-DD; empty for the dialogue's global day", { optional: true }),
     col("date_reason", "why the site has its own date: national or mirror (with date)", { optional: true }),

@@ -31,7 +31,8 @@ export interface SitesTable {
   locale: string
   capacity: number
   format: string
-  fellow_email: string
+  /** Null only for a self-registered mirror (its organiser is in `mirrors`). */
+  fellow_email: string | null
   start_local: string | null
   date: string | null
   date_reason: string | null
@@ -271,6 +272,28 @@ export interface KitApprovalsTable {
   approved_at: Generated<ColumnType<Date, never, never>>
 }
 
+/** A mirror dialogue registered through the public form (see mirrors/MirrorRepo.ts). */
+export interface MirrorsTable {
+  id: Generated<number>
+  name: string
+  email: string
+  place: string
+  country: string
+  timezone: string
+  locale: string
+  date: string
+  participants: number
+  consented_at: ColumnType<Date, Date, Date>
+  status: ColumnType<string, string | undefined, string>
+  token_hash: string | null
+  created_at: ColumnType<Date, never, never>
+  updated_at: ColumnType<Date, Date | undefined, Date>
+  confirmed_at: ColumnType<Date | null, never, Date | null>
+  decided_at: ColumnType<Date | null, never, Date | null>
+  note: string | null
+  site_id: string | null
+}
+
 export interface Tables {
   coalition_partners: CoalitionPartnersTable
   fellows: FellowsTable
@@ -293,4 +316,5 @@ export interface Tables {
   draw_candidates: DrawCandidatesTable
   attendance: AttendanceTable
   kit_approvals: KitApprovalsTable
+  mirrors: MirrorsTable
 }

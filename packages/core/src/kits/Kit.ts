@@ -31,7 +31,7 @@ export const KIT_FORMAT = 3
 export interface KitInput {
   readonly site: Site
   /** The fellow who runs the site, when registered. */
-  readonly fellow: Pick<Fellow, "name" | "email"> | undefined
+  readonly fellow: { readonly name: string; readonly email: string } | undefined
   /** The site's planned day. */
   readonly plan: SitePlan
   /** The day's synchronized moments (their titles and shared instants). */
@@ -315,9 +315,12 @@ const intlLocaleFor = (requested: string, used: string): string => {
   return Intl.DateTimeFormat.supportedLocalesOf([candidate]).length > 0 ? candidate : used
 }
 
-/** The fellow as templates see it: the name and address, or the site's fellow address for both when none is registered. */
-const fellowOf = (input: KitInput): Pick<Fellow, "name" | "email"> =>
-  input.fellow === undefined ? { name: input.site.fellow_email, email: input.site.fellow_email } : { name: input.fellow.name, email: input.fellow.email }
+/**
+ * The fellow as templates see it: the name and address, or the site's fellow address for both
+ * when none is registered; empty for a mirror without a fellow nor an organiser given.
+ */
+const fellowOf = (input: KitInput): { readonly name: string; readonly email: string } =>
+  input.fellow === undefined ? { name: input.site.fellow_email ?? "", email: input.site.fellow_email ?? "" } : { name: input.fellow.name, email: input.fellow.email }
 
 /**
  * A site as its kit's hash sees it: every registry column in order, no start time as null. The
@@ -332,7 +335,7 @@ const hashedSite = (site: Site) => ({
   locale: site.locale,
   capacity: site.capacity,
   format: site.format,
-  fellow_email: site.fellow_email,
+  fellow_email: site.fellow_email ?? null,
   start_local: site.start_local ?? null
 })
 

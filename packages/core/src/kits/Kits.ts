@@ -43,6 +43,8 @@ export interface KitBuildOptions {
   readonly force?: boolean | undefined
   /** Called after each site, built or skipped. */
   readonly onProgress?: ((progress: { readonly done: number; readonly total: number; readonly site: string; readonly skipped: boolean }) => void) | undefined
+  /** The contact printed in the kit of a site without a fellow (a self-registered mirror: its organiser); else none. */
+  readonly contact?: { readonly name: string; readonly email: string } | undefined
 }
 
 /** One site's kit as written. */
@@ -186,7 +188,7 @@ const attempt = <A>(f: () => A): Effect.Effect<A, InputError> =>
 export const buildKits = (ws: Workspace, options: KitBuildOptions = {}) => Effect.scoped(buildKitsScoped(ws, options)).pipe(Effect.map((built) => built.result))
 
 /** The renderer and every site's inputs, read once for a build or a send. */
-const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: { readonly site?: string | undefined; readonly locale?: string | undefined }) {
+const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: { readonly site?: string | undefined; readonly locale?: string | undefined; readonly contact?: KitBuildOptions["contact"] }) {
   const renderer = yield* reloadRenderer(ws)
   const instruments = yield* readInstruments(ws.dir)
   const ballots = yield* readBallots(ws.dir, ws.dialogue)
@@ -194,7 +196,8 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
   const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
   const inputs: Array<KitInput> = sites.map((site) => ({
     site,
-    fellow: fellows.get(site.fellow_email),
+    // a mirror registered through the form has no fellow: its organiser, when the build is given one
+    fellow: site.fellow_email === undefined ? options.contact : fellows.get(site.fellow_email),
     plan: byId.get(site.id)!,
     moments: base.moments,
     storedPlan: stored === undefined ? undefined : { ...base, sites: [byId.get(site.id)!] },

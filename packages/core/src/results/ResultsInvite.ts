@@ -89,8 +89,13 @@ export const inviteToResults = Effect.fn("Results.invite")(function*(ws: Workspa
   if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md) before inviting fellows to enter results.", problems: [] })
   // the catalogs are checked before anything is stored
   const renderer = yield* rendererFor(ws)
-  const sites: ReadonlyArray<Site> = yield* listRegistry("sites", options.site === undefined ? {} : { id: options.site })
-  if (options.site !== undefined && sites.length === 0) return yield* new NotFound({ what: "site", id: options.site, hint: "`convene sites list` shows the registered sites." })
+  const named: ReadonlyArray<Site> = yield* listRegistry("sites", options.site === undefined ? {} : { id: options.site })
+  if (options.site !== undefined && named.length === 0) return yield* new NotFound({ what: "site", id: options.site, hint: "`convene sites list` shows the registered sites." })
+  // a self-registered mirror has no fellow: its organiser got the results link with the kit, on approval
+  const sites = named.filter((s): s is Site & { readonly fellow_email: Fellow["email"] } => s.fellow_email !== undefined)
+  if (options.site !== undefined && sites.length === 0) {
+    return yield* new InputError({ summary: `Site ${options.site} is a mirror dialogue without a fellow: its organiser was mailed the results link on approval (\`convene mirror approve\`).`, problems: [] })
+  }
   const fellows = new Map((yield* listRegistry("fellows")).map((f: Fellow) => [f.email, f]))
   const base = options.baseUrl.replace(/\/+$/, "")
   // a corrected address is a new message: keyed by the address the link points at
