@@ -343,13 +343,13 @@ export const createConvene = async (options: ConveneOptions = {}): Promise<Conve
     return client
   }
 
-  const latest = (): Promise<StoredPlan> => attempt(() => run(latestPlan(needDialogue())))
+  const latest = (): Promise<StoredPlan> => attempt(() => run(latestPlan(needDialogue(), undefined, workspace?.sessions)))
   // in a workspace: LOCATION, the titles in each site's language, SEQUENCE and LAST-MODIFIED (recorded)
   const calendarOf = (plan: SchedulePlan, computedAt: string | undefined) =>
     workspace === undefined ? Promise.resolve({ stamp: computedAt }) : run(calendarOptionsFor(workspace, plan, computedAt))
 
   const schedule: ScheduleClient = {
-    plan: (planOptions = {}) => attempt(() => run(planSchedule(needDialogue(), planOptions))),
+    plan: (planOptions = {}) => attempt(() => run(planSchedule(needDialogue(), { sessions: workspace?.sessions, ...planOptions }))),
     latest,
     siteCalendar: async (siteId) => {
       const d = needDialogue()

@@ -81,8 +81,36 @@ export type BallotFile = typeof BallotFile.Type
 export interface Ballots {
   readonly questions: ReadonlyArray<VoteQuestion>
   /** Question id → `{ file, line, index }` of its declaration (index in its file's `questions`), for messages and `kit check`. */
-  readonly origin: ReadonlyMap<string, { readonly file: string; readonly line: number; readonly index: number }>
+  readonly origin: ReadonlyMap<string, QuestionOrigin>
+  /**
+   * The questions of national sessions (`sites/<id>/site.yaml`, see `domain/NationalSession.ts`):
+   * question id → the sites that hold it. A question not in it is global: every site holds it.
+   */
+  readonly heldBy?: ReadonlyMap<string, ReadonlySet<string>> | undefined
 }
+
+/** Where a question is declared: file, line, and its index in the file's list at `list` (default `questions`). */
+export interface QuestionOrigin {
+  readonly file: string
+  readonly line: number
+  readonly index: number
+  /** The path of the list holding it (`["questions"]` in a ballot file, `["national_session", "questions"]` in a site.yaml). */
+  readonly list?: ReadonlyArray<string | number> | undefined
+}
+
+/** Whether a site holds a question: every site holds a global one; a national one, the sites of its session. */
+export const heldAt = (ballots: Ballots, question: string, site: string): boolean => ballots.heldBy?.get(question)?.has(site) ?? true
+
+/** Whether a question belongs to a national session (and so is never mixed into global comparisons). */
+export const isNational = (ballots: Ballots, question: string): boolean => ballots.heldBy?.has(question) ?? false
+
+/** The questions one site votes on: the global ones and its national session's. */
+export const ballotsForSite = (ballots: Ballots, site: string): Ballots =>
+  ballots.heldBy === undefined || ballots.heldBy.size === 0 ? ballots : { ...ballots, questions: ballots.questions.filter((q) => heldAt(ballots, q.id, site)) }
+
+/** Only the global questions: what every site votes on, and what global comparisons count. */
+export const globalBallots = (ballots: Ballots): Ballots =>
+  ballots.heldBy === undefined || ballots.heldBy.size === 0 ? ballots : { questions: ballots.questions.filter((q) => !ballots.heldBy!.has(q.id)), origin: ballots.origin }
 
 /** The scale points of a scale question, as option ids: "0" … "10" or "1" … "5". */
 export const scalePoints = (q: typeof ScaleVote.Type): Array<string> => (q.scale === "0-10" ? Array.from({ length: 11 }, (_, i) => String(i)) : ["1", "2", "3", "4", "5"])
@@ -106,36 +134,47 @@ export const maxChoices = (q: CountedQuestion): number => (q.type === "multiple"
  * file.questions[0].block // "vote-1"
  */
 export const decodeBallotYaml = (text: string, file: string, dialogue: Dialogue): BallotFile => {
-  const blocks = new Map(dialogue.agenda.map((b) => [b.id, b]))
-  const checked = BallotFile.check(
-    Schema.makeFilter((f) => {
-      const issues: Array<Schema.FilterIssue> = []
-      const ids = new Set<string>()
-      f.questions.forEach((q, i) => {
-        if (ids.has(q.id)) issues.push({ path: ["questions", i, "id"], issue: `expected a unique question id, "${q.id}" is repeated` })
-        ids.add(q.id)
-        const block = blocks.get(q.block)
-        const votes = dialogue.agenda.filter((b) => b.kind === "vote").map((b) => b.id)
-        if (block === undefined) issues.push({ path: ["questions", i, "block"], issue: `expected an agenda block of kind vote (${votes.join(", ") || "the agenda has none"}), got "${q.block}"` })
-        else if (block.kind !== "vote") issues.push({ path: ["questions", i, "block"], issue: `expected a block of kind vote, "${q.block}" is a ${block.kind} block (vote blocks: ${votes.join(", ") || "none"})` })
-        if ("options" in q) {
-          const seen = new Set<string>()
-          q.options.forEach((o, j) => {
-            if (seen.has(o.id)) issues.push({ path: ["questions", i, "options", j, "id"], issue: `expected a unique option id, "${o.id}" is repeated` })
-            seen.add(o.id)
-          })
-        }
-        if (q.type === "ranking" && q.collect !== "ballot") issues.push({ path: ["questions", i, "collect"], issue: "expected ballot: a ranking is collected on ballots, one per participant (a table cannot tally an order of preference)" })
-        if (q.type === "multiple" && q.max_choices > q.options.length) issues.push({ path: ["questions", i, "max_choices"], issue: `expected at most ${q.options.length} choices (the number of options)` })
-        if (q.label[dialogue.source_locale] === undefined) issues.push({ path: ["questions", i, "label"], issue: `expected a label in the source locale ${dialogue.source_locale}` })
-      })
-      return issues
-    })
-  )
+  const checked = BallotFile.check(Schema.makeFilter((f) => questionIssues(f.questions, dialogue.agenda, dialogue.source_locale, ["questions"])))
   // the type first: a question of an unknown type is named as such, rather than as a mismatch
   // against every type at once
   decodeYaml(BallotTypes, text, file, "a valid ballot file")
   return decodeYaml(checked, text, file, "a valid ballot file")
+}
+
+/**
+ * The problems of a list of vote questions against the agenda blocks they may be voted in:
+ * unique ids, every `block` a block of kind vote, unique option ids, a ranking on ballots,
+ * `max_choices` within the options, a label in the source locale. Paths start at `at`.
+ */
+export const questionIssues = (
+  questions: ReadonlyArray<VoteQuestion>,
+  agenda: ReadonlyArray<{ readonly id: string; readonly kind: string }>,
+  sourceLocale: string,
+  at: ReadonlyArray<string | number>
+): Array<Schema.FilterIssue> => {
+  const blocks = new Map(agenda.map((b) => [b.id, b]))
+  const votes = agenda.filter((b) => b.kind === "vote").map((b) => b.id)
+  const issues: Array<Schema.FilterIssue> = []
+  const ids = new Set<string>()
+  questions.forEach((q, i) => {
+    const path = [...at, i]
+    if (ids.has(q.id)) issues.push({ path: [...path, "id"], issue: `expected a unique question id, "${q.id}" is repeated` })
+    ids.add(q.id)
+    const block = blocks.get(q.block)
+    if (block === undefined) issues.push({ path: [...path, "block"], issue: `expected an agenda block of kind vote (${votes.join(", ") || "the agenda has none"}), got "${q.block}"` })
+    else if (block.kind !== "vote") issues.push({ path: [...path, "block"], issue: `expected a block of kind vote, "${q.block}" is a ${block.kind} block (vote blocks: ${votes.join(", ") || "none"})` })
+    if ("options" in q) {
+      const seen = new Set<string>()
+      q.options.forEach((o, j) => {
+        if (seen.has(o.id)) issues.push({ path: [...path, "options", j, "id"], issue: `expected a unique option id, "${o.id}" is repeated` })
+        seen.add(o.id)
+      })
+    }
+    if (q.type === "ranking" && q.collect !== "ballot") issues.push({ path: [...path, "collect"], issue: "expected ballot: a ranking is collected on ballots, one per participant (a table cannot tally an order of preference)" })
+    if (q.type === "multiple" && q.max_choices > q.options.length) issues.push({ path: [...path, "max_choices"], issue: `expected at most ${q.options.length} choices (the number of options)` })
+    if (q.label[sourceLocale] === undefined) issues.push({ path: [...path, "label"], issue: `expected a label in the source locale ${sourceLocale}` })
+  })
+  return issues
 }
 
 const BallotTypes = Schema.Struct({
@@ -155,7 +194,7 @@ export interface BallotSource {
 export const decodeBallots = (sources: ReadonlyArray<BallotSource>, dialogue: Dialogue): Ballots => {
   const problems: Array<Problem> = []
   const questions: Array<VoteQuestion> = []
-  const origin = new Map<string, { file: string; line: number; index: number }>()
+  const origin = new Map<string, QuestionOrigin>()
   for (const source of sources) {
     let decoded: BallotFile
     try {
@@ -194,7 +233,7 @@ export const ballotCoverage = (ballots: Ballots, sources: ReadonlyArray<BallotSo
   for (const q of ballots.questions) {
     const at = ballots.origin.get(q.id)!
     const locate = locators.get(at.file)
-    const lineOf = (path: ReadonlyArray<string | number>): number => (locate === undefined ? at.line : locate(["questions", at.index, ...path]))
+    const lineOf = (path: ReadonlyArray<string | number>): number => (locate === undefined ? at.line : locate([...(at.list ?? ["questions"]), at.index, ...path]))
     const need = (labels: Labels | undefined, path: ReadonlyArray<string | number>, what: string): void => {
       if (labels === undefined) return
       for (const l of locales) {

@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import { CONTROL_IN_TEXT, MAX_TEXT_LENGTH } from "./Answers.js"
-import { type Ballots, type CountedQuestion, isCounted, maxChoices, optionIds, type RecommendationsQuestion, type VoteQuestion } from "./Ballot.js"
+import { type Ballots, ballotsForSite, type CountedQuestion, heldAt, isCounted, maxChoices, optionIds, type RecommendationsQuestion, type VoteQuestion } from "./Ballot.js"
 import { eachCsvRecord, restoreCsvCell } from "./Csv.js"
 import type { Problem } from "./Errors.js"
 
@@ -156,7 +156,9 @@ export const recommendationVotesProblem = (q: RecommendationsQuestion, present: 
  * each with a field path such as `tallies.3.vote-1-access` or `ballots.b12.vote-2-data`. The CSV
  * reader reports the same checks at FILE:LINE:COLUMN.
  */
-export const checkSiteResults = (ballots: Ballots, results: SiteResults): Array<Problem> => {
+export const checkSiteResults = (all: Ballots, results: SiteResults): Array<Problem> => {
+  // the questions this site votes on: the global ones and its national session's
+  const ballots = ballotsForSite(all, results.site_id)
   const problems: Array<Problem> = []
   const byId = new Map(ballots.questions.map((q) => [q.id, q]))
   const tables = new Set<number>()
@@ -214,6 +216,9 @@ export const checkSiteResults = (ballots: Ballots, results: SiteResults): Array<
   }
   return problems
 }
+
+const notHeld = (question: string, site: string): string =>
+  `"${question}" is a question of a national session that ${site} does not hold (sites/<id>/site.yaml): enter it for the sites of that session only`
 
 const unknownQuestion = (ballots: Ballots, id: string, mode: "tally" | "ballot" | "recommendations"): string => {
   const q = ballots.questions.find((x) => x.id === id)
@@ -358,6 +363,10 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
         const count = wholeNumber(countRaw)
         const qid = f[iQuestion]!.trim()
         const q = byId.get(qid)
+        if (q !== undefined && !heldAt(ballots, qid, siteRaw)) {
+          problems.push({ ...at(line, "question"), message: notHeld(qid, siteRaw) })
+          return
+        }
         const optionRaw = f[iOption]!.trim()
         let ok = true
         if (table < 1) (ok = false), problems.push({ ...at(line, "table"), message: `expected ${(readTable(tableRaw) as { expected: string }).expected}` })
@@ -396,6 +405,10 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
         const ballot = cell(f, "ballot").trim()
         const qid = cell(f, "question").trim()
         const q = byId.get(qid)
+        if (q !== undefined && !heldAt(ballots, qid, siteRaw)) {
+          problems.push({ ...at(line, "question"), message: notHeld(qid, siteRaw) })
+          return
+        }
         if (ballot === "" || ballot.length > 64 || CONTROL_IN_TEXT.test(ballot)) {
           problems.push({ ...at(line, "ballot"), message: "expected a ballot id (at most 64 characters), unique within the site" })
           return
@@ -421,6 +434,10 @@ export const readResultsCsv = (text: string, file: string, ballots: Ballots, kno
       } else {
         const qid = col.has("question") ? cell(f, "question").trim() : recommendationQuestions[0]!.id
         const q = byId.get(qid)
+        if (q !== undefined && !heldAt(ballots, qid, siteRaw)) {
+          problems.push({ ...at(line, "question"), message: notHeld(qid, siteRaw) })
+          return
+        }
         if (q === undefined || q.type !== "recommendations") {
           problems.push({ ...at(line, "question"), message: unknownQuestion(ballots, qid, "recommendations") })
           return
@@ -507,7 +524,7 @@ export interface SiteQuestionTotals {
  */
 export const siteTotalsOf = (ballots: Ballots, results: SiteResults): Array<SiteQuestionTotals> => {
   const out: Array<SiteQuestionTotals> = []
-  for (const q of ballots.questions) {
+  for (const q of ballotsForSite(ballots, results.site_id).questions) {
     if (!isCounted(q)) continue
     const votes: Record<string, number> = {}
     let voters = 0

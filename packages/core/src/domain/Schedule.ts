@@ -16,6 +16,8 @@ export interface SiteToPlan {
   readonly id: string
   readonly timezone: string
   readonly start_local?: string | undefined
+  /** The site's own agenda when it differs from the shared one (a national session adds blocks). */
+  readonly agenda?: ReadonlyArray<AgendaBlock> | undefined
 }
 
 // The plan's shapes (schemas and types) live in SchedulePlan.ts, which the stored plan's
@@ -145,13 +147,16 @@ export const planDay = (input: {
   const windowStart = minutesOfDay(day.window.start)
   const windowEnd = minutesOfDay(day.window.end) <= windowStart ? 24 * 60 + minutesOfDay(day.window.end) : minutesOfDay(day.window.end)
   const windows = new Map(input.sites.map((s) => [s.id, windowOf(s, day)]))
-  const agendaMs = agenda.reduce((sum, b) => sum + b.minutes, 0) * MINUTE
+  const shared = new Set(agenda.map((b) => b.id))
+  const agendaOf = (s: SiteToPlan): ReadonlyArray<AgendaBlock> => s.agenda ?? agenda
+  const agendaMs = (s: SiteToPlan): number => agendaOf(s).reduce((sum, b) => sum + b.minutes, 0) * MINUTE
   // a site joins a moment only while it is in session — from its first block's start to its last
   // block's end — and inside the day's window: the part of the window its own agenda covers
   const sessions = new Map(input.sites.map((s) => {
     const w = windows.get(s.id)!
     const start = resolveLocal(s.timezone, { date: day.date, time: s.start_local ?? day.start_local }).utcMs
-    return [s.id, { ...w, startMs: Math.max(w.startMs, start), endMs: Math.min(w.endMs, start + agendaMs), sessionStartMs: start, sessionEndMs: start + agendaMs }]
+    const length = agendaMs(s)
+    return [s.id, { ...w, startMs: Math.max(w.startMs, start), endMs: Math.min(w.endMs, start + length), sessionStartMs: start, sessionEndMs: start + length }]
   }))
   const joinsAt = (w: SiteWindow, startMs: number, minutes: number) => startMs >= w.startMs && startMs + minutes * MINUTE <= w.endMs
 
@@ -167,13 +172,14 @@ export const planDay = (input: {
   for (const site of input.sites) {
     const warnings: Array<ScheduleWarning> = []
     const zone = site.timezone
+    const siteAgenda = agendaOf(site)
     const startTime = site.start_local ?? day.start_local
     const resolved = resolveLocal(zone, { date: day.date, time: startTime })
     if (resolved._tag === "Gap") {
       warnings.push({
         code: "dst-gap",
         site: site.id,
-        block: agenda[0]!.id,
+        block: siteAgenda[0]!.id,
         message: `${day.date} ${startTime} does not exist in ${zone} (clocks go forward): the day starts at ${resolved.shiftedTo.date} ${resolved.shiftedTo.time} instead`
       })
     } else if (resolved._tag === "Overlap") {
@@ -182,13 +188,13 @@ export const planDay = (input: {
       warnings.push({
         code: "dst-overlap",
         site: site.id,
-        block: agenda[0]!.id,
+        block: siteAgenda[0]!.id,
         message: `${day.date} ${startTime} happens twice in ${zone} (clocks go back): the first one (UTC${formatOffset(first.offset)}) was taken, not the second (UTC${formatOffset(second.offset)})`
       })
     }
     let cursor = resolved.utcMs
     const blocks: Array<PlannedBlock> = []
-    for (const block of agenda) {
+    for (const block of siteAgenda) {
       const startMs = cursor
       const endMs = cursor + block.minutes * MINUTE
       cursor = endMs
@@ -202,7 +208,8 @@ export const planDay = (input: {
         end_local: formatLocal(end),
         start_utc: formatUtc(startMs),
         end_utc: formatUtc(endMs),
-        utc_offset: formatOffset(start.offset)
+        utc_offset: formatOffset(start.offset),
+        ...(shared.has(block.id) ? {} : { national: true as const })
       })
       // minutes since local midnight of the day (a later date counts past 24:00)
       const dayOffset = (d: string) => (d === day.date ? 0 : d > day.date ? 24 * 60 : -24 * 60)

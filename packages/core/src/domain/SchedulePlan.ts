@@ -17,7 +17,9 @@ export const PlannedBlock = Schema.Struct({
   start_utc: Schema.String,
   end_utc: Schema.String,
   /** The UTC offset in force at the block's start, e.g. `+05:45`. */
-  utc_offset: Schema.String
+  utc_offset: Schema.String,
+  /** Set on the blocks of the site's national session (`sites/<id>/site.yaml`), not the shared agenda's. */
+  national: Schema.optionalKey(Schema.Literal(true))
 })
 export type PlannedBlock = typeof PlannedBlock.Type
 

@@ -9,7 +9,9 @@ import { coreDir } from "./CoreDir.js"
 import { defaultDeliberationDay, defaultMilestones, defaultPhases, defaultWaves } from "../domain/Defaults.js"
 import { decodeDialogueYaml, type Dialogue } from "../domain/Dialogue.js"
 import { InputError, WorkspaceNotFound } from "../domain/Errors.js"
+import type { NationalSessions } from "../domain/NationalSession.js"
 import { registries } from "../domain/Registry.js"
+import { readNationalSessions } from "./SiteFiles.js"
 
 /** The name of the file that marks a workspace. */
 export const DIALOGUE_FILE = "convene.yaml"
@@ -21,6 +23,11 @@ export interface Workspace {
   readonly dialogue: Dialogue
   /** `convene.yaml` as read, once, when the workspace was opened (kits hash it). */
   readonly text: string
+  /**
+   * The national sessions its sites declare (`sites/<id>/site.yaml`), read when it was opened;
+   * undefined in a workspace made by hand (then it has none).
+   */
+  readonly sessions?: NationalSessions | undefined
 }
 
 /**
@@ -48,7 +55,8 @@ export const openWorkspace = async (from: string): Promise<Workspace> => {
   const dir = findWorkspaceDir(from)
   const file = join(dir, DIALOGUE_FILE)
   const text = await readFile(file, "utf8")
-  return { dir, file, text, dialogue: decodeDialogueYaml(text, relative(process.cwd(), file) || file) }
+  const dialogue = decodeDialogueYaml(text, relative(process.cwd(), file) || file)
+  return { dir, file, text, dialogue, sessions: await readNationalSessions(dir, dialogue) }
 }
 
 /**

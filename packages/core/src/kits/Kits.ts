@@ -7,8 +7,10 @@ import * as Effect from "effect/Effect"
 import { zipSync, type Zippable } from "fflate"
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
+import { ballotsForSite } from "../domain/Ballot.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
+import { type NationalSessions, sessionOf } from "../domain/NationalSession.js"
 import { otherLocalesOf, type Site } from "../domain/Registry.js"
 import type { SchedulePlan } from "../domain/Schedule.js"
 import type { TzInfo } from "../domain/ZoneRules.js"
@@ -18,7 +20,7 @@ import type { Workspace } from "../infra/Workspace.js"
 import { countSupersedable, type MailPreview, type MailTransportOptions, type OutgoingMessage, previewMessages, sendMessages, supersedeQueued } from "../mail/index.js"
 import { countDistinct, listRegistry } from "../registries/index.js"
 import { latestPlan, planSites, tzWarning } from "../schedule/index.js"
-import { readBallots } from "../results/index.js"
+import { ballotsWithSessions, type LoadedBallots, readBallots } from "../results/index.js"
 import { readInstruments } from "../surveys/index.js"
 import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
 import { reloadRenderer } from "./Renderer.js"
@@ -144,14 +146,14 @@ const writeIfChanged = (file: string, content: Uint8Array): void => {
 }
 
 /** What every kit of a workspace is made from, read once. */
-const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId: string | undefined) {
+const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId: string | undefined, sessions: NationalSessions | undefined) {
   const sites = yield* listRegistry("sites", siteId === undefined ? {} : { id: siteId })
   if (siteId !== undefined && sites.length === 0) return yield* new NotFound({ what: "site", id: siteId, hint: "`convene sites list` shows the registered sites." })
   if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to build kits for: import them first (`convene sites import sites.csv`).", problems: [] })
   const fellows = yield* listRegistry("fellows")
   const counts = yield* countDistinct("sites", "country")
   // the staleness check needs every site: pass them when they were all read already
-  const stored = yield* latestPlan(dialogue, siteId === undefined ? sites : undefined).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
+  const stored = yield* latestPlan(dialogue, siteId === undefined ? sites : undefined, sessions).pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
   return { sites, fellows: new Map(fellows.map((f) => [f.email, f])), counts: { sites: counts.records, countries: counts.distinct }, stored }
 })
 
@@ -160,14 +162,14 @@ const kitInputs = Effect.fn("Kits.inputs")(function*(dialogue: Dialogue, siteId:
  * does not hold, such as mirror sites, are planned alone around the stored moments), otherwise
  * planned now by the same function `schedule plan` uses.
  */
-const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<Site>, stored: SchedulePlan | undefined) => {
+const sitePlans = (dialogue: Dialogue, sites: ReadonlyArray<Site>, stored: SchedulePlan | undefined, sessions: NationalSessions | undefined) => {
   const inPerson = sites.filter((s) => s.format !== "mirror")
-  const base = stored ?? planSites(dialogue, inPerson.length > 0 ? inPerson : sites)
+  const base = stored ?? planSites(dialogue, inPerson.length > 0 ? inPerson : sites, dialogue.sync_moments, undefined, sessions)
   const byId = new Map(base.sites.map((s) => [s.id, s]))
   const missing = sites.filter((s) => !byId.has(s.id))
   if (missing.length > 0) {
     const fixed = dialogue.sync_moments.map((m) => ({ ...m, at: base.moments.find((x) => x.id === m.id)?.start_utc.replace(/:00Z$/, "Z") ?? m.at }))
-    const extra = planSites(dialogue, missing, fixed)
+    const extra = planSites(dialogue, missing, fixed, undefined, sessions)
     for (const s of extra.sites) byId.set(s.id, s)
   }
   return { base, byId }
@@ -192,8 +194,14 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
   const renderer = yield* reloadRenderer(ws)
   const instruments = yield* readInstruments(ws.dir)
   const ballots = yield* readBallots(ws.dir, ws.dialogue)
-  const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site)
-  const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan)
+  const { sites, fellows, counts, stored } = yield* kitInputs(ws.dialogue, options.site, ws.sessions)
+  const { base, byId } = sitePlans(ws.dialogue, sites, stored?.plan, ws.sessions)
+  // a site's vote sheets: the global questions and its national session's
+  const withNational = yield* ballotsWithSessions(ws, ballots.ballots, sites)
+  const ballotsOf = (site: Site): LoadedBallots => {
+    const session = sessionOf(ws.sessions, site)
+    return session === undefined ? ballots : { ...ballots, ballots: ballotsForSite(withNational, site.id), sha256: sha256(`${ballots.sha256}\n${session.file}\n${session.text}`) }
+  }
   const inputs: Array<KitInput> = sites.map((site) => ({
     site,
     // a mirror registered through the form has no fellow: its organiser, when the build is given one
@@ -204,7 +212,7 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
     counts,
     locale: options.locale,
     instruments,
-    ballots
+    ballots: ballotsOf(site)
   }))
   return { renderer, inputs, stored, unasked: unaskedVoteBlocks(ballots.ballots, ws.dialogue.agenda) }
 })

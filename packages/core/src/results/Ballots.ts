@@ -7,6 +7,8 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { type BallotSource, type Ballots, decodeBallots } from "../domain/Ballot.js"
 import type { Dialogue } from "../domain/Dialogue.js"
+import { NO_NATIONAL_SESSIONS, withNationalQuestions } from "../domain/NationalSession.js"
+import type { Workspace } from "../infra/Workspace.js"
 import { type FileError, InputError } from "../domain/Errors.js"
 import { displayPath, listDir, readText, sha256 } from "../infra/Files.js"
 
@@ -39,3 +41,18 @@ export const readBallots = (workspaceDir: string, dialogue: Dialogue): Effect.Ef
     const ballots = yield* Effect.try({ try: () => decodeBallots(sources, dialogue), catch: (e) => (e instanceof InputError ? e : new InputError({ summary: "The ballots could not be read.", problems: [{ message: String(e) }] })) })
     return { ballots, sources, sha256: sha256(hashed.join("\n")) }
   })
+
+/**
+ * The ballots with every national session's questions added (`sites/<id>/site.yaml`), each
+ * held by the sites of its session (`heldBy`): what entry accepts and stores, site by site.
+ * Global comparisons read {@link readBallots}' `ballots` instead, which hold only the global
+ * questions.
+ *
+ * @example
+ * const all = yield* ballotsWithSessions(ws, loaded.ballots, sites)
+ * ballotsForSite(all, "mx-oaxaca").questions.length // the global questions and Mexico's
+ */
+export const ballotsWithSessions = (ws: Workspace, ballots: Ballots, sites: ReadonlyArray<{ readonly id: string; readonly country: string }>): Effect.Effect<Ballots, InputError> =>
+  ws.sessions === undefined
+    ? Effect.succeed(ballots)
+    : Effect.try({ try: () => withNationalQuestions(ballots, ws.sessions ?? NO_NATIONAL_SESSIONS, sites), catch: (e) => (e instanceof InputError ? e : new InputError({ summary: "The national sessions could not be read.", problems: [{ message: String(e) }] })) })

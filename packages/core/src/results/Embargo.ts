@@ -20,7 +20,7 @@ import { planSites } from "../schedule/index.js"
  */
 export const resultsEmbargo = Effect.fn("Results.embargo")(function*(ws: Workspace, registered?: ReadonlyArray<Site>) {
   const sites = (registered ?? (yield* listRegistry("sites"))).filter((s) => s.format !== "mirror")
-  const plan = planSites(ws.dialogue, sites)
+  const plan = planSites(ws.dialogue, sites, undefined, undefined, ws.sessions)
   const country = new Map<string, string>(sites.map((s) => [s.id, s.country]))
   const ends = plan.sites.map((p) => ({ site_id: p.id, country: country.get(p.id) ?? "", day_ends: p.blocks.at(-1)?.end_utc ?? "", own_date: p.date !== undefined })).filter((s) => s.day_ends !== "")
   const embargo: Embargo = embargoOf(ws.dialogue.results?.release, ends)

@@ -16,7 +16,7 @@ import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { planSites } from "../schedule/index.js"
 import { type ResultLogEntry, ResultsRepo, type StatusChange } from "./ResultsRepo.js"
-import { readBallots } from "./Ballots.js"
+import { ballotsWithSessions, readBallots } from "./Ballots.js"
 
 /** Who makes a change: a staff member (`staff:NAME`), a site's link (`link:SITE`), the simulation. */
 export type Actor = string
@@ -85,11 +85,13 @@ export interface ResultsImportSummary {
  * and recommendations, its ballots the ballots, of each site in it.
  */
 export const importResults = Effect.fn("Results.import")(function*(options: ImportResultsOptions) {
-  const { ballots } = yield* readBallots(options.workspace.dir, options.workspace.dialogue)
-  if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md).", problems: [] })
+  const loaded = yield* readBallots(options.workspace.dir, options.workspace.dialogue)
+  if (loaded.ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md).", problems: [] })
   const text = yield* readText(options.file)
   const file = displayPath(options.file)
   const sites = yield* listRegistry("sites")
+  // each site's rows may answer the global questions and its national session's
+  const ballots = yield* ballotsWithSessions(options.workspace, loaded.ballots, sites)
   if (options.site !== undefined && !sites.some((s) => s.id === options.site)) return yield* new NotFound({ what: "site", id: options.site })
   const known = new Set<string>(sites.map((s) => s.id))
   const read = options.format === "kobo"
@@ -194,7 +196,7 @@ export interface ResultsProgress {
 export const resultsStatus = Effect.fn("Results.status")(function*(workspace: Workspace, options: { readonly by: "site" | "country" | "region"; readonly includeMirror?: boolean | undefined }) {
   const now = yield* Clock.currentTimeMillis
   const sites = (yield* listRegistry("sites")).filter((s: Site) => options.includeMirror === true || s.format !== "mirror")
-  const plan = planSites(workspace.dialogue, sites)
+  const plan = planSites(workspace.dialogue, sites, undefined, undefined, workspace.sessions)
   const ends = new Map(plan.sites.map((p) => [p.id, p.blocks.at(-1)?.end_utc ?? ""]))
   const statuses = new Map((yield* ResultsRepo.use((repo) => repo.statuses())).map((s) => [s.site_id, s]))
   const counts = new Map((yield* ResultsRepo.use((repo) => repo.entryCounts())).map((c) => [c.site_id, c]))

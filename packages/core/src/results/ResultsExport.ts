@@ -13,7 +13,8 @@ import { fileOp, makeDir, writeFileIn } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { writeXlsFormFile } from "../surveys/index.js"
-import { readBallots } from "./Ballots.js"
+import { ballotsForSite } from "../domain/Ballot.js"
+import { ballotsWithSessions, readBallots } from "./Ballots.js"
 import { ResultsRepo } from "./ResultsRepo.js"
 
 /** What `results export` needs. */
@@ -52,9 +53,15 @@ const EXPORT_BATCH = 500
  */
 export const exportResults = Effect.fn("Results.export")(function*(options: ExportResultsOptions) {
   const ws = options.workspace
-  const { ballots, sha256 } = yield* readBallots(ws.dir, ws.dialogue)
-  if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md).", problems: [] })
-  const known = new Set<string>((yield* listRegistry("sites")).map((s) => s.id))
+  const loaded = yield* readBallots(ws.dir, ws.dialogue)
+  const sha256 = loaded.sha256
+  if (loaded.ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md).", problems: [] })
+  const registered = yield* listRegistry("sites")
+  const known = new Set<string>(registered.map((s) => s.id))
+  // the export holds every question a site voted on, national sessions' included (so it imports
+  // again as it was); the XLSForm of one site asks its national questions too
+  const all = yield* ballotsWithSessions(ws, loaded.ballots, registered)
+  const ballots = options.sites?.length === 1 ? ballotsForSite(all, options.sites[0]!) : options.format === "xlsform" ? loaded.ballots : all
   const unknown = options.sites?.find((id) => !known.has(id))
   if (unknown !== undefined) return yield* new NotFound({ what: "site", id: unknown })
 

@@ -172,7 +172,7 @@ export const livePlan = Effect.fn("Results.livePlan")(function*(ws: Workspace, r
   const all = registered ?? (yield* listRegistry("sites"))
   const sites = all.filter((s) => s.format !== "mirror")
   const byId = new Map<string, Site>(sites.map((s) => [s.id, s]))
-  const plan = planSites(ws.dialogue, sites)
+  const plan = planSites(ws.dialogue, sites, undefined, undefined, ws.sessions)
   const planned = plan.sites.flatMap((p): Array<LivePlannedSite> => {
     const s = byId.get(p.id)
     if (s === undefined) return []

@@ -7,6 +7,7 @@
 import * as Effect from "effect/Effect"
 import { join, resolve } from "node:path"
 import { isCounted } from "../domain/Ballot.js"
+import { sessionOf } from "../domain/NationalSession.js"
 import { InputError } from "../domain/Errors.js"
 import {
   type AnalysisSite,
@@ -71,10 +72,27 @@ export interface ResultsReport {
   readonly analysis: ResultsAnalysis
   /** The mirror dialogues on their own (when they are not pooled and some have results). */
   readonly mirror: VoteGroupResult | null
+  /**
+   * The national sessions' own questions (`sites/<id>/site.yaml`), each session on its own over
+   * the counted sites that hold it: never mixed into the global figures or the groups.
+   */
+  readonly national: ReadonlyArray<NationalResult>
+
   /** The methods note, one paragraph each, in the report's locale. */
   readonly methods: ReadonlyArray<string>
   /** Written before the embargo ended (`internal`): until when, and the watermark every page and file carries; null after it. */
   readonly embargoed: Embargoed | null
+}
+
+/** One national session's results: where it was held, and its questions counted over its sites. */
+export interface NationalResult {
+  /** `site`: one site's session; `country`: every site of a country. */
+  readonly scope: "site" | "country"
+  /** The site id, or the country code. */
+  readonly place: string
+  /** The site whose site.yaml declares it. */
+  readonly declared_by: string
+  readonly result: VoteGroupResult
 }
 
 /** Translates the report's own texts (`results_report.*` in the catalogs), falling back to English. */
@@ -157,6 +175,15 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
   const base = { questions: ballots.questions, totals, weight, seed, replicates: options.replicates ?? BOOTSTRAP_REPLICATES, locale, sourceLocale: ws.dialogue.source_locale }
   const analysis = yield* Effect.sync(() => analyseResults({ ...base, sites: counted, recommendations, by, userGroups })).pipe(Effect.withSpan("Results.report.analysis"))
   const mirrorResult = mirror.length === 0 ? null : (yield* Effect.sync(() => analyseResults({ ...base, sites: mirror, recommendations: [], by: "none" })).pipe(Effect.withSpan("Results.report.mirror"))).global
+  // each national session apart, over the counted sites that hold it
+  const national: Array<NationalResult> = []
+  for (const d of [...(ws.sessions?.bySite.values() ?? []), ...(ws.sessions?.byCountry.values() ?? [])]) {
+    const questions = d.session.questions ?? []
+    const holders = counted.filter((s) => sessionOf(ws.sessions, s) === d)
+    if (questions.length === 0 || holders.length === 0) continue
+    const result = analyseResults({ ...base, questions, sites: holders, recommendations: [], by: "none" }).global
+    national.push({ scope: d.session.scope ?? "site", place: d.session.scope === "country" ? d.session.country! : d.site, declared_by: d.site, result })
+  }
 
   // the report's own texts, in the locale (English where a catalog lacks a key)
   const renderer = yield* rendererFor(ws)
@@ -173,7 +200,8 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
     simulatedSites,
     analysis,
     mirror: mirrorResult,
-    methods: methodsNote(analysis, { leftOut, simulatedSites, counted: counted.length, includeUnvalidated: options.includeUnvalidated === true, includeMirror: options.includeMirror === true, hasCounted: ballots.questions.some(isCounted) }, t),
+    national,
+    methods: methodsNote(analysis, { leftOut, simulatedSites, counted: counted.length, includeUnvalidated: options.includeUnvalidated === true, includeMirror: options.includeMirror === true, hasCounted: ballots.questions.some(isCounted), national: national.length }, t),
     embargoed
   }
 
@@ -203,12 +231,13 @@ export const resultsReport = Effect.fn("Results.report")(function*(ws: Workspace
 /** The methods note: what was counted, how it was weighted, how the intervals were made. */
 const methodsNote = (
   a: ResultsAnalysis,
-  c: { readonly leftOut: ReadonlyArray<LeftOut>; readonly simulatedSites: number; readonly counted: number; readonly includeUnvalidated: boolean; readonly includeMirror: boolean; readonly hasCounted: boolean },
+  c: { readonly leftOut: ReadonlyArray<LeftOut>; readonly simulatedSites: number; readonly counted: number; readonly includeUnvalidated: boolean; readonly includeMirror: boolean; readonly hasCounted: boolean; readonly national: number },
   t: ReportText
 ): Array<string> => {
   const out: Array<string> = []
   out.push(t(c.includeUnvalidated ? "methods.counted_unvalidated" : "methods.counted", { sites: c.counted, mirror: c.includeMirror ? "pooled" : "apart" }))
   for (const l of c.leftOut) out.push(t("methods.left_out", { reason: l.reason, count: l.count }))
+  if (c.national > 0) out.push(t("methods.national", { count: c.national }))
   out.push(t(`methods.weight_${a.weight}`))
   out.push(t("methods.interval", { replicates: a.replicates, seed: a.seed, min: a.minSitesForInterval }))
   if (a.by !== "none") out.push(t("methods.comparison"))

@@ -18,7 +18,8 @@ const round = (x: number | null | undefined, digits = 6): string => (x === null 
 
 /**
  * The report as tidy CSV, one row per figure: `group_by` (`none` for the global figures,
- * `mirror` for the mirror dialogues reported apart), `group`, `question`, `option` (empty for a
+ * `mirror` for the mirror dialogues reported apart, `national:<site or country>` for a national
+ * session's own questions), `group`, `question`, `option` (empty for a
  * question's own figures), `measure`, `value`, `n` (the voters the figure is computed over).
  * Measures: sites, countries, voters; count, share, share_low, share_high and, per group,
  * share_diff, share_diff_low, share_diff_high; for scales mean (with the same suffixes) and
@@ -58,6 +59,7 @@ export const resultsCsv = (report: ResultsReport): string => {
   emit("none", report.analysis.global)
   for (const g of report.analysis.groups) emit(report.analysis.by, g)
   if (report.mirror !== null) emit("mirror", report.mirror)
+  for (const n of report.national) emit(`national:${n.place}`, n.result)
   return formatCsv(["group_by", "group", "question", "option", "measure", "value", "n"], rows)
 }
 
@@ -172,6 +174,14 @@ export const resultsHtml = async (report: ResultsReport, t: ReportText): Promise
   if (report.mirror !== null) {
     out.push(`<h2>${esc(t("mirror_heading"))}</h2><p class="muted">${esc(t("mirror_note", { sites: report.mirror.sites }))}</p>`)
     for (const q of report.mirror.questions) {
+      out.push(`<h3>${esc(q.label)}</h3><p class="muted">${esc(t("n_line", { voters: q.n.voters, sites: q.n.sites, countries: q.n.countries }))}</p>`)
+      if (q.n.voters > 0) out.push(questionTable(q, t))
+    }
+  }
+
+  for (const n of report.national) {
+    out.push(`<h2>${esc(t("national_heading", { place: n.place }))}</h2><p class="muted">${esc(t("national_note", { sites: n.result.sites }))}</p>`)
+    for (const q of n.result.questions) {
       out.push(`<h3>${esc(q.label)}</h3><p class="muted">${esc(t("n_line", { voters: q.n.voters, sites: q.n.sites, countries: q.n.countries }))}</p>`)
       if (q.n.voters > 0) out.push(questionTable(q, t))
     }

@@ -10,7 +10,8 @@ import type { ResultPart, SiteResults } from "../domain/Results.js"
 import { type SimulatedResultEffect, simulatedResultEffects, simulateSiteResults } from "../domain/ResultsSimulation.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
-import { readBallots } from "./Ballots.js"
+import { ballotsForSite } from "../domain/Ballot.js"
+import { ballotsWithSessions, readBallots } from "./Ballots.js"
 import { storeResults } from "./Results.js"
 import { ResultsRepo } from "./ResultsRepo.js"
 
@@ -65,7 +66,8 @@ const PARTS: ReadonlyArray<ResultPart> = ["tallies", "ballots", "recommendations
  * // { simulated: true, seed: 1, sites: 1999, skipped: 1, present: 165402, ballots: 165402, … }
  */
 export const simulateResults = Effect.fn("Results.simulate")(function*(options: SimulateResultsOptions) {
-  const { ballots } = yield* readBallots(options.workspace.dir, options.workspace.dialogue)
+  const loaded = yield* readBallots(options.workspace.dir, options.workspace.dialogue)
+  const ballots = loaded.ballots
   if (ballots.questions.length === 0) return yield* new InputError({ summary: "The workspace has no vote questions: add them in ballots/*.yaml (docs/results.md).", problems: [] })
   const registry = yield* listRegistry("sites")
   let sites = registry.filter((s) => options.includeMirror === true || s.format !== "mirror")
@@ -77,12 +79,14 @@ export const simulateResults = Effect.fn("Results.simulate")(function*(options: 
   }
   const entered = new Set<string>((yield* ResultsRepo.use((repo) => repo.statuses())).map((s) => s.site_id))
   const todo = sites.filter((s) => !entered.has(s.id))
+  // a site holding a national session votes on its questions too
+  const all = yield* ballotsWithSessions(options.workspace, ballots, registry)
   const totals = { tables: 0, present: 0, ballots: 0, recommendations: 0 }
   options.onProgress?.(0, todo.length)
   for (let i = 0; i < todo.length; i += SIMULATE_BATCH) {
     const batch = todo.slice(i, i + SIMULATE_BATCH)
-    const entries: Array<SiteResults> = batch.map((s) => simulateSiteResults(ballots, s, options.seed))
-    yield* storeResults(ballots, entries, PARTS, { actor: "simulation", action: "simulate", simulated: true, submit: true, dryRun: options.dryRun })
+    const entries: Array<SiteResults> = batch.map((s) => simulateSiteResults(ballotsForSite(all, s.id), s, options.seed))
+    yield* storeResults(all, entries, PARTS, { actor: "simulation", action: "simulate", simulated: true, submit: true, dryRun: options.dryRun })
     for (const e of entries) {
       totals.tables += e.tallies.length
       totals.present += e.tallies.reduce((a, t) => a + t.present, 0)

@@ -1,5 +1,5 @@
 /** The citizens' results: vote questions, entry (CSV, web, Kobo), checking, status, audit log. */
-export { type LoadedBallots, readBallots } from "./Ballots.js"
+export { ballotsWithSessions, type LoadedBallots, readBallots } from "./Ballots.js"
 export {
   type Actor,
   importResults,

@@ -12,6 +12,7 @@ import { PlanRepo } from "./PlanRepo.js"
 import { scheduleHtml } from "./ScheduleChart.js"
 import { formatCsv } from "../domain/Csv.js"
 import type { Dialogue } from "../domain/Dialogue.js"
+import { agendaWith, type NationalSessions, sessionOf } from "../domain/NationalSession.js"
 import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import { planDay, type SchedulePlan, type ScheduleWarning, type SitePlan } from "../domain/Schedule.js"
@@ -20,7 +21,7 @@ import { tzInUse, zoneRules } from "../infra/TzData.js"
 import { listRegistry } from "../registries/index.js"
 
 /** What planning reads of a site. */
-type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local"> & Partial<Pick<Site, "date" | "date_reason">>
+type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local"> & Partial<Pick<Site, "date" | "date_reason" | "country">>
 
 /**
  * Plans the dialogue's day for some sites: the one planning function, used by `schedule plan`
@@ -32,9 +33,16 @@ type SiteToPlan = Pick<Site, "id" | "timezone" | "start_local"> & Partial<Pick<S
  * const plan = planSites(ws.dialogue, sites)
  * plan.sites[0].blocks[0].start_utc // "2027-05-14T19:00:00Z"
  */
-export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, moments: Dialogue["sync_moments"] = dialogue.sync_moments, rules: ZoneRules = zoneRules()): SchedulePlan => {
+export const planSites = (
+  dialogue: Dialogue,
+  sites: ReadonlyArray<SiteToPlan>,
+  moments: Dialogue["sync_moments"] = dialogue.sync_moments,
+  rules: ZoneRules = zoneRules(),
+  sessions?: NationalSessions
+): SchedulePlan => {
   const day = dialogue.deliberation_day
-  const toPlan = (s: SiteToPlan) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local })
+  // a site holding a national session plans its own agenda: the shared blocks and the session's
+  const toPlan = (s: SiteToPlan) => ({ id: s.id, timezone: s.timezone, start_local: s.start_local, agenda: siteAgenda(dialogue, sessions, s) })
   const onGlobalDay = sites.filter((s) => s.date === undefined || s.date === day.date)
   const global = planDay({ day, agenda: dialogue.agenda, moments, sites: onGlobalDay.map(toPlan), rules })
   const others = sites.filter((s) => s.date !== undefined && s.date !== day.date)
@@ -64,14 +72,24 @@ export const planSites = (dialogue: Dialogue, sites: ReadonlyArray<SiteToPlan>, 
   return { ...global, sites: [...global.sites, ...extraSites], warnings }
 }
 
-/** What a plan is computed from: the dialogue's day, agenda and moments, and the sites. */
-const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean, registered?: ReadonlyArray<Site>) {
+/** A site's agenda when a national session changes it (`sites/<id>/site.yaml`), else undefined: the shared one. */
+export const siteAgenda = (dialogue: Dialogue, sessions: NationalSessions | undefined, site: { readonly id: string; readonly country?: string | undefined }) => {
+  const session = sessionOf(sessions, { id: site.id, country: site.country ?? "" })
+  return session === undefined ? undefined : agendaWith(dialogue.agenda, session.session)
+}
+
+/** What a plan is computed from: the dialogue's day, agenda and moments, the sites, and their national sessions. */
+const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, includeMirror: boolean, registered?: ReadonlyArray<Site>, sessions?: NationalSessions) {
   const all = registered ?? (yield* listRegistry("sites"))
   // a mirror site meets later: planned when it has its own date, or with includeMirror (on the global day)
   const sites = all.filter((s) => includeMirror || s.format !== "mirror" || s.date !== undefined)
   // a site without its own start time hashes as null, as it always has: stored plans stay current
   const hash = createHash("sha256")
-    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => (s.date === undefined ? [s.id, s.timezone, s.start_local ?? null] : [s.id, s.timezone, s.start_local ?? null, s.date, s.date_reason ?? null]))]))
+    .update(JSON.stringify([dialogue.deliberation_day, dialogue.agenda, dialogue.sync_moments, sites.map((s) => {
+      const own = siteAgenda(dialogue, sessions, s)
+      const row = s.date === undefined ? [s.id, s.timezone, s.start_local ?? null] : [s.id, s.timezone, s.start_local ?? null, s.date, s.date_reason ?? null]
+      return own === undefined ? row : [...row, own]
+    })]))
     .digest("hex")
   return { sites, mirror: all.length - sites.length, hash }
 })
@@ -85,9 +103,9 @@ const planInputs = Effect.fn("Schedules.inputs")(function*(dialogue: Dialogue, i
  * const { plan } = yield* planSchedule(workspace.dialogue)
  * plan.span // { start_utc: "2027-05-14T19:00:00Z", end_utc: "2027-05-16T04:00:00Z", hours: 33 }
  */
-export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dialogue, options: { readonly includeMirror?: boolean } = {}) {
+export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dialogue, options: { readonly includeMirror?: boolean; readonly sessions?: NationalSessions | undefined } = {}) {
   const includeMirror = options.includeMirror === true
-  const inputs = yield* planInputs(dialogue, includeMirror)
+  const inputs = yield* planInputs(dialogue, includeMirror, undefined, options.sessions)
   if (inputs.sites.length === 0) {
     return yield* new InputError({
       summary: inputs.mirror > 0
@@ -97,7 +115,7 @@ export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dial
     })
   }
   const rules = zoneRules()
-  const plan = planSites(dialogue, inputs.sites, dialogue.sync_moments, rules)
+  const plan = planSites(dialogue, inputs.sites, dialogue.sync_moments, rules, options.sessions)
   const tz: TzInfo = { version: rules.version, source: rules.source }
   yield* PlanRepo.use((repo) => repo.store({ plan, inputsHash: inputs.hash, includeMirror, tz }))
   return { plan, mirrorLeftOut: includeMirror ? 0 : inputs.mirror, tz }
@@ -110,10 +128,10 @@ export const planSchedule = Effect.fn("Schedules.plan")(function*(dialogue: Dial
  * `tz` is the tz release the plan was made with (undefined for plans made before convene
  * recorded it); `newerTz` the release now in use when it is newer than that, so callers can warn.
  */
-export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue, sites?: ReadonlyArray<Site>) {
+export const latestPlan = Effect.fn("Schedules.latest")(function*(dialogue?: Dialogue, sites?: ReadonlyArray<Site>, sessions?: NationalSessions) {
   const stored = yield* PlanRepo.use((repo) => repo.latest())
   if (stored === undefined) return yield* new NotFound({ what: "schedule plan", id: "latest", hint: "Run `convene schedule plan` first." })
-  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror, sites)).hash !== stored.inputsHash
+  const stale = dialogue === undefined ? false : (yield* planInputs(dialogue, stored.includeMirror, sites, sessions)).hash !== stored.inputsHash
   const now = tzInUse()
   const newer = stored.tz === undefined || newerTz(now.version, stored.tz.version) ? now : undefined
   return { plan: stored.plan, stale, tz: stored.tz, newerTz: newer, computedAt: stored.computedAt }

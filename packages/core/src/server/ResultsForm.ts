@@ -13,7 +13,7 @@ import type { Context, Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { compress } from "hono/compress"
 import { csrf } from "hono/csrf"
-import { type Ballots, type CountedQuestion, isCounted, maxChoices, optionIds, type RecommendationsQuestion, voteLabel } from "../domain/Ballot.js"
+import { type Ballots, ballotsForSite, type CountedQuestion, isCounted, maxChoices, optionIds, type RecommendationsQuestion, voteLabel } from "../domain/Ballot.js"
 import { CONTROL_IN_TEXT, MAX_TEXT_LENGTH } from "../domain/Answers.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import type { Site } from "../domain/Registry.js"
@@ -269,7 +269,10 @@ const stateOfBody = (body: Record<string, string | File | Array<string | File>>)
  */
 export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: FormServerParts): void => {
   const { renderer, dialogue, generic } = parts
-  const { ballots, run } = context
+  const { run } = context
+  // a site's form asks the global questions and its national session's
+  const ballotsOf = (siteId: string): Ballots => ballotsForSite(context.ballots, siteId)
+  const hasSession = (siteId: string): boolean => [...(context.ballots.heldBy?.values() ?? [])].some((held) => held.has(siteId))
 
   /** Finds the site of a request's link, or answers it (404, 429). */
   const open = async (c: Context): Promise<{ link: OpenedResultsLink; site: Site | undefined; token: string; hash: string } | Response> => {
@@ -310,6 +313,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
     placeholders?: { readonly site: string; readonly csrf: string }
   ): string => {
     const siteId = found.link.site_id
+    const ballots = ballotsOf(siteId)
     const locale = localeOf(found.site)
     const { messages } = renderer.messagesFor(siteId, locale)
     const t = (key: string, args: Record<string, unknown> = {}) => messages.format(`results_web.${key}`, args)
@@ -417,10 +421,10 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
   const SITE = "__convene_site__"
   const blankForm = (found: { link: OpenedResultsLink; site: Site | undefined; token: string; hash: string }): string => {
     const siteId = found.link.site_id
-    const key = `${renderer.hasOverrides(siteId) ? siteId : "*"}\u0000${localeOf(found.site)}`
+    const key = `${renderer.hasOverrides(siteId) || hasSession(siteId) ? siteId : "*"}\u0000${localeOf(found.site)}`
     let blank = blankForms.get(key)
     if (blank === undefined) {
-      blank = pageOf({ ...found, token: TOKEN }, formOfResults(ballots, emptyResults(siteId)), new Map(), undefined, { site: SITE, csrf: CSRF })
+      blank = pageOf({ ...found, token: TOKEN }, formOfResults(ballotsOf(siteId), emptyResults(siteId)), new Map(), undefined, { site: SITE, csrf: CSRF })
       blankForms.set(key, blank)
     }
     return blank.replaceAll(TOKEN, found.token).replace(CSRF, parts.formToken(context.key, found.hash)).replaceAll(SITE, escapeHtml(found.site?.name ?? siteId))
@@ -433,6 +437,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
     if (found instanceof Response) return found
     // nothing entered yet: no results to read
     if (found.link.status === null) return c.html(blankForm(found))
+    const ballots = ballotsOf(found.link.site_id)
     const stored = await run(siteResults(ballots, found.link.site_id))
     const notice = c.req.query("submitted") !== undefined ? "submitted" : c.req.query("saved") !== undefined ? "saved" : undefined
     return render(c, 200, found, formOfResults(ballots, stored), new Map(), notice)
@@ -451,6 +456,7 @@ export const addResultsForm = (app: Hono, context: ResultsFormContext, parts: Fo
       } catch {
         return generic(c, 400, "forbidden")
       }
+      const ballots = ballotsOf(found.link.site_id)
       const csrfField = body["_csrf"]
       if (!parts.sameToken(typeof csrfField === "string" ? csrfField : "", parts.formToken(context.key, found.hash))) return generic(c, 403, "forbidden")
       if (found.link.status === "validated") return render(c, 409, found, formOfResults(ballots, await run(siteResults(ballots, found.link.site_id))), new Map())

@@ -14,7 +14,7 @@ import type { Workspace } from "../infra/Workspace.js"
 import { rendererFor, templatesFor } from "../kits/index.js"
 import { listRegistry } from "../registries/index.js"
 import { InputError } from "../domain/Errors.js"
-import { livePlan, portalDir, readBallots, type ResultsRepo, resultsEmbargo, resultsLinkKey } from "../results/index.js"
+import { ballotsWithSessions, livePlan, portalDir, readBallots, type ResultsRepo, resultsEmbargo, resultsLinkKey } from "../results/index.js"
 import { readInstruments, type SurveyRepo, surveyTokenKey } from "../surveys/index.js"
 import { staffTokenProblem } from "./LiveView.js"
 import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
@@ -54,7 +54,8 @@ export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws
     instruments,
     key,
     css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? "",
-    results: { run, ballots, sites, key: resultsKey },
+    // the results form takes each site's national questions too; the live view counts the global ones
+    results: { run, ballots: yield* ballotsWithSessions(ws, ballots, registered), sites, key: resultsKey },
     live: options.live === true ? { run, ballots, plan: yield* livePlan(ws, registered) } : undefined,
     portal: { dir: options.portalDir ?? portalDir(ws), embargo: yield* resultsEmbargo(ws, registered), renderer, dialogue: ws.dialogue }
   } satisfies SurveyServerContext

@@ -6,6 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { beforeEach } from "vitest"
+import { readNationalSessions } from "../../src/infra/SiteFiles.js"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
@@ -43,7 +44,8 @@ export const kitWorkspace = async (files: Readonly<Record<string, string>> = {})
   const yaml = await readFile(join(exampleDir, "convene.yaml"), "utf8")
   await writeTree(dir, { "convene.yaml": yaml, "fellows.csv": fellowsCsv, "sites.csv": sitesCsv, ...files })
   await cp(join(exampleDir, "locales"), join(dir, "locales"), { recursive: true })
-  return { dir, file: join(dir, "convene.yaml"), text: yaml, dialogue: decodeDialogueYaml(yaml, "convene.yaml") }
+  const dialogue = decodeDialogueYaml(yaml, "convene.yaml")
+  return { dir, file: join(dir, "convene.yaml"), text: yaml, dialogue, sessions: await readNationalSessions(dir, dialogue) }
 }
 
 /**
@@ -58,7 +60,7 @@ export const useKitSuite = (testDb: TestDatabase) => {
     const ws = await kitWorkspace(files)
     await runWith(db(), importRegistryFile("fellows", join(ws.dir, "fellows.csv")))
     await runWith(db(), importRegistryFile("sites", join(ws.dir, "sites.csv")))
-    if (plan) await runWith(db(), planSchedule(ws.dialogue))
+    if (plan) await runWith(db(), planSchedule(ws.dialogue, { sessions: ws.sessions }))
     return ws
   }
   return { shape: db, setUp }

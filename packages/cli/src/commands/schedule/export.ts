@@ -38,7 +38,7 @@ export default class ScheduleExport extends ConveneCommand {
     const { plan, stale, tz, newerTz, calendar } = await this.runInWorkspace(flags, (opened) => {
       ws = opened
       return Effect.gen(function*() {
-        const latest = yield* latestPlan(ws.dialogue)
+        const latest = yield* latestPlan(ws.dialogue, undefined, ws.sessions)
         // SEQUENCE, LAST-MODIFIED, LOCATION and the titles in each site's language
         const calendar = formats.includes("ics") ? yield* calendarOptionsFor(ws, latest.plan, latest.computedAt) : undefined
         return { ...latest, calendar }

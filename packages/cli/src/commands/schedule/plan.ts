@@ -17,7 +17,7 @@ export default class SchedulePlan extends ConveneCommand {
     const { flags } = await this.parse(SchedulePlan)
     const { plan, mirrorLeftOut, tz } = await this.runInWorkspace(flags, async (ws) => {
       const { planSchedule } = await import("@convene/core/schedule")
-      return planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"] })
+      return planSchedule(ws.dialogue, { includeMirror: flags["include-mirror"], sessions: ws.sessions })
     })
     const first = plan.sites[0]!
     const last = plan.sites.at(-1)!

@@ -10,7 +10,7 @@ export default class ScheduleShow extends ConveneCommand {
   async run() {
     const { flags } = await this.parse(ScheduleShow)
     const { latestPlan, planForSite, tzWarning } = await import("@convene/core/schedule")
-    const { plan: stored, stale, tz, newerTz } = await this.runInWorkspace(flags, (ws) => latestPlan(ws.dialogue))
+    const { plan: stored, stale, tz, newerTz } = await this.runInWorkspace(flags, (ws) => latestPlan(ws.dialogue, undefined, ws.sessions))
     const plan = flags.site === undefined ? stored : planForSite(stored, flags.site)
     if (stale) this.warn("The stored plan is out of date: sites or the day in convene.yaml changed since it was made. Run `convene schedule plan` again.")
     const tzStale = tzWarning(tz, newerTz)
