@@ -9,6 +9,7 @@ import type { Codebook } from "../domain/Codebook.js"
 import * as Effect from "effect/Effect"
 import Handlebars from "handlebars"
 import { ballotCoverage } from "../domain/Ballot.js"
+import { sessionOf } from "../domain/NationalSession.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "../domain/Catalog.js"
 import type { Problem } from "../domain/Errors.js"
 import { languageOf } from "../domain/Values.js"
@@ -85,6 +86,40 @@ export interface KitCheckReport {
    * the check incomplete (and `kit build` refuses).
    */
   readonly adaptations: ReadonlyArray<Adaptation>
+  /**
+   * The national sessions (`sites/<id>/site.yaml`): where each is declared, the registered sites
+   * that hold it, its blocks and questions, and its labels missing in those sites' languages
+   * (which make the check incomplete, as the ballots' do).
+   */
+  readonly national: ReadonlyArray<NationalCheck>
+}
+
+/** One national session as `kit check` sees it. */
+export interface NationalCheck {
+  readonly file: string
+  readonly scope: "site" | "country"
+  /** The site id, or the country code. */
+  readonly place: string
+  /** The registered sites that hold it. */
+  readonly sites: ReadonlyArray<string>
+  readonly blocks: ReadonlyArray<string>
+  readonly questions: ReadonlyArray<string>
+  /** Each label missing in a language of the sites that hold it, at its file and line. */
+  readonly missing: ReadonlyArray<Problem>
+}
+
+/** The national sessions against the registered sites: who holds each, and the labels their languages lack. */
+const checkNational = (ws: Workspace, sites: ReadonlyArray<{ readonly id: string; readonly country: string; readonly locale: string; readonly other_locales?: string | undefined }>): Array<NationalCheck> => {
+  const declared = [...(ws.sessions?.bySite.values() ?? []), ...(ws.sessions?.byCountry.values() ?? [])]
+  return declared.map((d) => {
+    const holders = sites.filter((s) => sessionOf(ws.sessions, s) === d)
+    const questions = d.session.questions ?? []
+    // a label in the language (es) serves its regional locales (es-MX), as the kits print it
+    const languages = [...new Set(holders.flatMap((s) => [s.locale, ...otherLocalesOf(s)]).map(languageOf))].sort()
+    const origin = new Map(questions.map((q, index) => [q.id, { file: d.file, line: 0, index, list: ["national_session", "questions"] }]))
+    const missing = ballotCoverage({ questions, origin }, [{ file: d.file, text: d.text }], languages)
+    return { file: d.file, scope: d.session.scope ?? "site", place: d.session.scope === "country" ? d.session.country! : d.site, sites: holders.map((s) => s.id), blocks: d.session.blocks.map((b) => b.id), questions: questions.map((q) => q.id), missing }
+  })
 }
 
 /** What the codebook lacks: itself, or labels in the dialogue's locales (a feature or value without any label shows its id everywhere, which is fine). */
@@ -198,6 +233,7 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
     }
   }
   const ballots = yield* checkBallots(ws, [...new Set([source, ...ws.dialogue.locales])].sort())
+  const national = checkNational(ws, sites)
   problems.push(...ballots.problems)
   problems.push(...policyProblems(ws, sources))
   const adaptations = yield* adaptationRegister(ws, sources)
@@ -209,10 +245,12 @@ export const checkKits = Effect.fn("Kits.check")(function*(ws: Workspace, given?
     siteCatalogs.every((s) => s.mismatched.length === 0) &&
     fallbacks.every((f) => f.kind === "region") &&
     ballots.check.coverage.every((c) => c.missing.length === 0) &&
+    national.every((n) => n.missing.length === 0) &&
     !adaptations.some(unapproved)
   const warnings = codebookWarnings(ws.dialogue.features, [...new Set([source, ...ws.dialogue.locales])])
   const waiting = adaptations.filter(unapproved)
   if (waiting.length > 0) warnings.push(`${waiting.length} change${waiting.length === 1 ? "" : "s"} to locked content without an approval (${[...new Set(waiting.map((a) => a.site))].join(", ")}): \`kit build\` refuses them until staff approve that exact version (\`convene kit approve --site ID ITEM --note TEXT\`) or the site reverts it.`)
-  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete, warnings, adaptations } satisfies KitCheckReport
+  for (const n of national) if (n.sites.length === 0) warnings.push(`The national session of ${n.place} (${n.file}) is held by no registered site${n.scope === "country" ? ` of ${n.place}` : ""}.`)
+  return { sourceLocale: source, coverage, problems, siteCatalogs, fallbacks, ballots: ballots.check, complete, warnings, adaptations, national } satisfies KitCheckReport
 })
 

@@ -4,7 +4,7 @@
 // rule judged against that longer day); entry accepts its questions only from those sites, by
 // every way in; the results report counts it apart and never mixes it into the global figures.
 import * as Effect from "effect/Effect"
-import { readFile, writeFile } from "node:fs/promises"
+import { readdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { beforeEach, describe, expect, it } from "vitest"
 import { ballotsForSite, decodeBallots, globalBallots } from "../../src/domain/Ballot.js"
@@ -13,6 +13,8 @@ import type { InputError } from "../../src/domain/Errors.js"
 import { agendaWith, decodeSiteYaml, gatherSessions, withNationalQuestions } from "../../src/domain/NationalSession.js"
 import { checkSiteResults, readResultsCsv, type SiteResults } from "../../src/domain/Results.js"
 import { withClockAsOf } from "../../src/infra/Clock.js"
+import { checkKits } from "../../src/kits/KitCheck.js"
+import { buildKits } from "../../src/kits/Kits.js"
 import { readNationalSessions } from "../../src/infra/SiteFiles.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { ballotsWithSessions, readBallots } from "../../src/results/Ballots.js"
@@ -20,7 +22,7 @@ import { importResults, storeResults, validateResults } from "../../src/results/
 import { resultsReport } from "../../src/results/ResultsReport.js"
 import { planSites } from "../../src/schedule/Schedules.js"
 import { failWith, type OpenTestDatabase, runWith, testDatabases, truncateAll, useTestDatabase } from "../support/databases.js"
-import { exampleDir, kitWorkspace, sitesCsv } from "../support/kit-workspace.js"
+import { exampleDir, kitWorkspace, sitesCsv, useKitSuite } from "../support/kit-workspace.js"
 import { registerWorkspace } from "../support/survey-workspace.js"
 
 const dialogue = decodeDialogueYaml(await readFile(join(exampleDir, "convene.yaml"), "utf8"), "convene.yaml")
@@ -195,5 +197,29 @@ describe.each(testDatabases)("national sessions in the results on $name", (testD
     await writeFile(join(ws.dir, "sites", "mx-oaxaca", "site.yaml"), "national_session:\n  blocks: []\n")
     const problems = await readNationalSessions(ws.dir, ws.dialogue).then(() => [], (e: InputError) => e.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`))
     expect(problems).toEqual(["2: national_session.blocks: expected at least one agenda block"])
+  })
+})
+
+describe.each(testDatabases)("national sessions in the kits on $name", (testDb) => {
+  const suite = useKitSuite(testDb)
+  const sites = `${sitesCsv}mx-mexico-city,Mexico City assembly,Mexico City,MX,America/Mexico_City,es-MX,90,in-person,ada@example.org,\n`
+
+  it("prints the session's blocks and vote sheet in the kits of the sites that hold it, and kit check lists it", async () => {
+    const ws = await suite.setUp({ "ballots/votes.yaml": ballotsText, "sites.csv": sites, "sites/mx-oaxaca/site.yaml": mexico })
+    await runWith(suite.shape(), buildKits(ws))
+    const dir = (site: string) => join(ws.dir, "out", "kits", site)
+    const sheet = await readFile(join(dir("mx-mexico-city"), "tally-sheet-mx-vote.html"), "utf8")
+    expect(sheet).toContain("¿Debería México financiar redes comunitarias")
+    expect(await readFile(join(dir("mx-mexico-city"), "agenda.html"), "utf8")).toContain("National session: connecting rural Mexico")
+    expect(await readdir(dir("gb-london"))).not.toContain("tally-sheet-mx-vote.html")
+
+    const report = await runWith(suite.shape(), checkKits(ws))
+    expect(report.national).toEqual([{ file: expect.stringMatching(/sites\/mx-oaxaca\/site\.yaml$/), scope: "country", place: "MX", sites: ["mx-mexico-city"], blocks: ["mx-connectivity", "mx-vote"], questions: ["mx-community-networks"], missing: [] }])
+    // a label missing in the holders' language makes the check incomplete
+    await writeFile(join(ws.dir, "sites", "mx-oaxaca", "site.yaml"), mexico.replace(/\n\s+es: "¿Debería[^\n]*/, ""))
+    const reopened = { ...ws, sessions: await readNationalSessions(ws.dir, ws.dialogue) }
+    const again = await runWith(suite.shape(), checkKits(reopened))
+    expect(again.national[0]!.missing.map((p) => p.field)).toEqual(["mx-community-networks.label.es"])
+    expect(again.complete).toBe(false)
   })
 })

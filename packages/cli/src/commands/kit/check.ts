@@ -71,6 +71,12 @@ export default class KitCheck extends ConveneCommand {
       this.log("\nBallots: none (add ballots/*.yaml to print ballots and tally sheets with the questions).")
     }
     if (b.unasked.length > 0) this.log(`  vote blocks without a question (blank tally sheets): ${b.unasked.join(", ")}`)
+    for (const n of report.national) {
+      this.log(`\nNational session of ${n.place} (${n.file}): ${counted(n.blocks.length, "block")}, ${counted(n.questions.length, "question")}, held by ${n.sites.length === 0 ? "no registered site" : list(n.sites, 6)}; reported apart from the global questions.`)
+      const shown = flags.verbose ? n.missing : n.missing.slice(0, 8)
+      for (const m of shown) this.log(`  missing: ${formatProblem(m)}`)
+      if (shown.length < n.missing.length) this.log(`  … ${n.missing.length - shown.length} more (--verbose lists all)`)
+    }
     const region = report.fallbacks.filter((f) => f.kind === "region")
     const language = report.fallbacks.filter((f) => f.kind === "language")
     this.log(`\nSites falling back: ${region.length} to their language, ${language.length} to another language.`)
