@@ -7,6 +7,7 @@ import * as Layer from "effect/Layer"
 import { Database, type DatabaseOptions, type DatabaseShape, type MigrateConfig } from "./infra/Database.js"
 import { KitRepo } from "./kits/KitRepo.js"
 import { MailRepo } from "./mail/MailRepo.js"
+import { MirrorRepo } from "./mirrors/MirrorRepo.js"
 import { RegistryRepo } from "./registries/RegistryRepo.js"
 import { ReportRepo } from "./report/ReportRepo.js"
 import { ResultsRepo } from "./results/ResultsRepo.js"
@@ -16,7 +17,7 @@ import { SurveyRepo } from "./surveys/SurveyRepo.js"
 import { ProgressRepo } from "./timeline/ProgressRepo.js"
 
 /** Every repository, built on an open {@link Database}. */
-export const repositoriesLayer = Layer.mergeAll(RegistryRepo.layer, ProgressRepo.layer, PlanRepo.layer, MailRepo.layer, SurveyRepo.layer, ReportRepo.layer, ResultsRepo.layer, RecruitmentRepo.layer, KitRepo.layer)
+export const repositoriesLayer = Layer.mergeAll(RegistryRepo.layer, ProgressRepo.layer, PlanRepo.layer, MailRepo.layer, SurveyRepo.layer, ReportRepo.layer, ResultsRepo.layer, RecruitmentRepo.layer, KitRepo.layer, MirrorRepo.layer)
 
 /** What the store provides: the database and every repository. */
 export type Store = Database | Layer.Success<typeof repositoriesLayer>

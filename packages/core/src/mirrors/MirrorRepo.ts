@@ -41,7 +41,8 @@ export interface RegisteredMirror {
   readonly created: boolean
 }
 
-const OPEN = sql<boolean>`status in ('unconfirmed', 'pending')`
+// built per statement: Kysely's `sql` is loaded only when a database is opened (infra/Sql.ts)
+const OPEN = () => sql<boolean>`status in ('unconfirmed', 'pending')`
 
 const make = (db: Kysely<Tables>, run: Run) => ({
   /**
@@ -56,7 +57,11 @@ const make = (db: Kysely<Tables>, run: Run) => ({
       const row = await db
         .insertInto("mirrors")
         .values({ ...request, token_hash: tokenHash, consented_at: at, updated_at: at })
-        .onConflict((oc) => oc.column("email").where(OPEN).doUpdateSet({ token_hash: tokenHash, updated_at: at }))
+        // an unconfirmed one gets the new link; a pending one (already confirmed) keeps what it has
+        .onConflict((oc) => oc.column("email").where(OPEN()).doUpdateSet({
+          token_hash: sql<string | null>`case when mirrors.status = 'unconfirmed' then excluded.token_hash else mirrors.token_hash end`,
+          updated_at: at
+        }))
         .returningAll()
         .returning(sql<boolean>`(xmax = 0)`.as("created"))
         .executeTakeFirstOrThrow()
@@ -122,7 +127,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         .updateTable("mirrors")
         .set({ status: "rejected", token_hash: null, decided_at: at, updated_at: at, note })
         .where("id", "=", id)
-        .where(OPEN)
+        .where(OPEN())
         .returningAll()
         .executeTakeFirst()
       return row === undefined ? undefined : registrationOf(row)

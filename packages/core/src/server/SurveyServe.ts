@@ -16,6 +16,8 @@ import { listRegistry } from "../registries/index.js"
 import { InputError } from "../domain/Errors.js"
 import { ballotsWithSessions, livePlan, portalDir, readBallots, type ResultsRepo, resultsEmbargo, resultsLinkKey } from "../results/index.js"
 import { readInstruments, type SurveyRepo, surveyTokenKey } from "../surveys/index.js"
+import { resolveMailTransport } from "../mail/index.js"
+import { type MirrorServices } from "../mirrors/index.js"
 import { staffTokenProblem } from "./LiveView.js"
 import { surveyApp, type SurveyServerContext, type SurveyServerOptions } from "./SurveyServer.js"
 
@@ -46,6 +48,9 @@ export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws
   const resultsKey = yield* resultsLinkKey()
   const services = yield* Effect.context<SurveyRepo | ResultsRepo>()
   const instruments = new Map<string, Instrument>(loaded.map((l) => [l.instrument.id, l.instrument]))
+  // the mirror registration's workflows (register, confirm, approve) with every repository they use
+  const mirrorServices = yield* Effect.context<MirrorServices>()
+  const transport = yield* Effect.try({ try: () => resolveMailTransport(ws.dir), catch: (e) => (e instanceof InputError ? e : new InputError({ summary: String(e), problems: [] })) })
   const run = <A, E, R extends SurveyRepo | ResultsRepo>(effect: Effect.Effect<A, E, R>): Promise<A> => Effect.runPromise(Effect.provideContext(effect as Effect.Effect<A, E, SurveyRepo | ResultsRepo>, services))
   return {
     run,
@@ -55,6 +60,7 @@ export const surveyServerContext = Effect.fn("SurveyServe.context")(function*(ws
     key,
     css: templatesFor(renderer.sources, undefined).get("survey/survey.css")?.text ?? "",
     // the results form takes each site's national questions too; the live view counts the global ones
+    mirror: { ws, key, transport, run: <A, E>(effect: Effect.Effect<A, E, MirrorServices>): Promise<A> => Effect.runPromise(Effect.provideContext(effect, mirrorServices)) },
     results: { run, ballots: yield* ballotsWithSessions(ws, ballots, registered), sites, key: resultsKey },
     live: options.live === true ? { run, ballots, plan: yield* livePlan(ws, registered) } : undefined,
     portal: { dir: options.portalDir ?? portalDir(ws), embargo: yield* resultsEmbargo(ws, registered), renderer, dialogue: ws.dialogue }

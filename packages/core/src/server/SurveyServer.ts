@@ -19,11 +19,13 @@ import { type AnswerValue, CONTROL_IN_TEXT, decodeAnswer, MAX_TEXT_LENGTH, scale
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
+import { openResultsLink, resultsTokenHash } from "../results/index.js"
 import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
 import { intlZone } from "../infra/TzData.js"
 import { addLiveView, type LiveViewContext } from "./LiveView.js"
 import { addPortal, type PortalContext } from "./Portal.js"
 import { addResultsForm, type ResultsFormContext } from "./ResultsForm.js"
+import { addMirrorPage, type MirrorPageContext, mirrorResultsOpen } from "../mirrors/index.js"
 
 /** How the server behaves; every field has a default. */
 export interface SurveyServerOptions {
@@ -47,6 +49,10 @@ export interface SurveyServerOptions {
   readonly staffToken?: string | undefined
   /** How long one reading of the results serves every live viewer, in ms (default 5 s; 0: every request reads). */
   readonly liveCacheMs?: number | undefined
+  /** Mirror registrations (POST /mirror) per client address per minute (default 10). */
+  readonly mirrorPostsPerMinute?: number | undefined
+  /** Largest mirror registration body, in bytes (default 16 KiB). */
+  readonly maxMirrorBodyBytes?: number | undefined
 }
 
 /** What the server reads once at start. */
@@ -68,6 +74,8 @@ export interface SurveyServerContext {
   readonly live?: LiveViewContext | undefined
   /** The public results portal (`/portal/`): held until the embargo ends, then the published files. */
   readonly portal?: PortalContext | undefined
+  /** The public registration of mirror dialogues (`/mirror`). */
+  readonly mirror?: MirrorPageContext | undefined
 }
 
 /**
@@ -406,7 +414,36 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
     })
   }
   if (context.portal !== undefined) addPortal(app, context.portal, { now, notFound: (c) => generic(c, 404, "not_found") })
+  if (context.mirror !== undefined) {
+    addMirrorPage(app, context.mirror, {
+      renderer,
+      dialogue,
+      generic,
+      clientOf,
+      originAllowed,
+      posts: new Window(options.mirrorPostsPerMinute ?? 10),
+      failures,
+      now,
+      publicOrigin: options.publicOrigin,
+      maxBodyBytes: options.maxMirrorBodyBytes ?? 16 * 1024
+    })
+  }
   if (context.results !== undefined) {
+    // a mirror's results are accepted until the workspace's `mirror.submission_deadline` (in its own zone)
+    const deadline = dialogue.mirror?.submission_deadline
+    const results = context.results
+    if (deadline !== undefined) {
+      app.post("/results/:token", async (c, next) => {
+        const token = c.req.param("token") ?? ""
+        if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return next()
+        const link = await results.run(openResultsLink(resultsTokenHash(token)))
+        const site = link === undefined ? undefined : results.sites.get(link.site_id)
+        if (site === undefined || mirrorResultsOpen(dialogue.mirror, site, localDate(site.timezone, now()))) return next()
+        const { messages } = renderer.messagesFor(site.id, site.locale)
+        const closes = new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${deadline}T12:00:00Z`))
+        return page(c, 403, site.id, site.locale, { heading: messages.format("survey.closed_title", {}), body: messages.format("survey.closed_after", { closes }), kind: "closed" })
+      })
+    }
     addResultsForm(app, context.results, {
       renderer,
       dialogue,
