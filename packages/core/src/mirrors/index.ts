@@ -3,3 +3,4 @@ export { approveMirror, confirmMirror, dateIn, listMirrors, type MirrorApproval,
 export { MirrorRepo, type RegisteredMirror } from "./MirrorRepo.js"
 export { checkMirrorForm, MIRROR_FIELDS, type MirrorConfig, type MirrorField, type MirrorFieldError, type MirrorRegistration, mirrorResultsOpen, mirrorSiteOf, type MirrorStatus } from "../domain/Mirror.js"
 export { addMirrorPage, type MirrorPageContext, type MirrorPageParts, type MirrorServices, pickLocale } from "./MirrorPage.js"
+export { buildMirrorToolkit, TOOLKIT_BLANK } from "./Toolkit.js"

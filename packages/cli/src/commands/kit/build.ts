@@ -6,7 +6,7 @@ import { progressBar } from "../../progress.js"
 import { counted } from "../../plural.js"
 
 export default class KitBuild extends ConveneCommand {
-  static override summary = "Build the localized dialogue kit of one site or of every site."
+  static override summary = "Build the localized dialogue kit of one site or of every site, or the public mirror toolkit (--toolkit)."
   static override description = [
     "Each kit is a self-contained folder out/kits/<site>/ (facilitator guide, participant booklet, agenda, consent form, pre/post questionnaires, invitation letter, a participant ballot and a table tally sheet per vote and a recommendations sheet (from ballots/*.yaml), calendar file, index; fonts and styles bundled, A4 print styles), a zip out/kits/<site>.zip, and manifest.json with the hashes of every input, the locale used and its fallbacks.",
     "Messages come from the site's locale, then its language, then the dialogue's source locale (fr-SN → fr → en); dates and times are formatted in the site's locale and zone. Overrides: the workspace's templates/ and locales/, then sites/<id>/templates/ and sites/<id>/locales/.",
@@ -17,7 +17,8 @@ export default class KitBuild extends ConveneCommand {
     "<%= config.bin %> kit build --site sn-dakar",
     "<%= config.bin %> kit build --site sn-dakar --locale en --out /tmp/kits",
     "<%= config.bin %> kit build --all --pdf",
-    "<%= config.bin %> kit build --all --json | jq '.kits[] | {site, locale: .locale.used}'"
+    "<%= config.bin %> kit build --all --json | jq '.kits[] | {site, locale: .locale.used}'",
+    "<%= config.bin %> kit build --toolkit   # the public mirror toolkit: out/toolkit/mirror-toolkit-<locale>.zip"
   ]
   static override flags = {
     ...workspaceFlags,
@@ -26,13 +27,20 @@ export default class KitBuild extends ConveneCommand {
     locale: Flags.string({ summary: "Write the kits in this locale instead of each site's own (e.g. en, fr-SN)." }),
     pdf: Flags.boolean({ summary: "Also print every document to PDF through a system Chromium." }),
     out: Flags.string({ summary: "Output folder (default: the workspace's out/kits/)." }),
-    force: Flags.boolean({ summary: "Rebuild even the kits whose inputs did not change." })
+    force: Flags.boolean({ summary: "Rebuild even the kits whose inputs did not change." }),
+    toolkit: Flags.boolean({ summary: "Write the public mirror toolkit instead: a generic kit per locale of the dialogue, blanks for the site's details, zipped in out/toolkit/ (docs/mirror.md).", exclusive: ["site", "all", "locale", "pdf"] })
   }
   static override output = () => import("../../json/kit.js").then((m) => m.built)
 
   async run() {
     const { flags } = await this.parse(KitBuild)
-    if (flags.site === undefined && !flags.all) this.error("Say which kits to build: --site ID or --all.", { exit: 2 })
+    if (flags.toolkit) {
+      const toolkit = await this.runInWorkspace(flags, async (ws) => (await import("@convene/core/mirrors")).buildMirrorToolkit(ws, { outDir: flags.out === undefined ? undefined : resolve(flags.out) }))
+      for (const w of toolkit.warnings) this.warn(w)
+      this.log(`The mirror toolkit in ${counted(toolkit.kits.length, "locale")}: ${toolkit.kits.map((k) => relative(process.cwd(), k.zip) || k.zip).join(", ")}.`)
+      return { ...toolkit, files: toolkit.kits.map((k) => k.zip) }
+    }
+    if (flags.site === undefined && !flags.all) this.error("Say which kits to build: --site ID or --all (or --toolkit).", { exit: 2 })
     const locale = await checkedLocale(flags.locale)
     const bar = progressBar("kits", !this.jsonEnabled() && flags.all)
     const result = await this.runInWorkspace(flags, async (ws) => {
