@@ -127,6 +127,13 @@ convene("attendance", "import", "attendance-dakar.csv")
 convene("recruit", "report", "--census", "census.csv", "--format", "html,csv,json")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
+// a mirror dialogue registered by its organiser on the real form (double opt-in by mail), then
+// approved by staff: its site (no fellow), its kit on its own date, the organiser's mail; and the
+// public mirror toolkit
+step("node scripts/demo-mirror.mjs (the /mirror form, the confirmation link)", [join(root, "scripts", "demo-mirror.mjs"), dir, "2027-05-20T10:00:00Z"])
+const [mirror] = JSON.parse(convene("--quiet", "mirror", "list", "--status", "pending", "--json")).mirrors
+convene("mirror", "approve", String(mirror.id), "--note", "checked by phone", "--base-url", "https://results.we-the-internet.example")
+convene("kit", "build", "--toolkit")
 convene("mail", "status")
 convene("survey", "report", "--by", "region", "--format", "html,csv,json")
 console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
@@ -140,6 +147,7 @@ console.log(`  Survey:    ${join(dir, "out", "surveys")} (the XLSForm); \`conven
 console.log(`  Results:   ${join(dir, "out", "reports")} (results-report-by-region.html|csv|json: the citizens' votes; one site entered on the web form, one by CSV, the rest simulated)`)
 console.log(`  Portal:    ${join(dir, "out", "portal")} (open index.html: global, regional and country pages, open data; \`convene serve\` serves it after the embargo)`)
 console.log(`  Toolkits:  ${join(dir, "out", "toolkits")} (per country and region: a brief, a slide deck, the data)`)
+console.log(`  Mirrors:   ${join(dir, "out", "toolkit")} (the public mirror toolkit, a zip per language); \`convene serve\` serves the registration form at /mirror; \`convene mirror list\``)
 console.log(`  Report:    ${join(dir, "out", "reports")} (the impact report: HTML, CSV, JSON; the demo's answers come from a seeded generator)`)
 const launcher = join(root, "convene")
 console.log(`  Try:       cd ${dir} && ${existsSync(launcher) ? launcher : `node ${bin}`} schedule show --site np-kathmandu`)

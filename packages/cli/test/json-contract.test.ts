@@ -21,6 +21,7 @@ import { surveyCases } from "./contract/survey.js"
 import { scheduleCases } from "./contract/schedule.js"
 import { kitCases } from "./contract/kit.js"
 import { recruitCases } from "./contract/recruit.js"
+import { mirrorCases } from "./contract/mirror.js"
 import { convene } from "./run.js"
 
 const root = join(import.meta.dirname, "..", "..", "..")
@@ -31,7 +32,7 @@ const manifest = JSON.parse(readFileSync(join(import.meta.dirname, "..", "oclif.
 const commandIds = Object.entries(manifest.commands).filter(([, c]) => c.pluginName === "@convene/cli").map(([id]) => id)
 
 /** The groups of cases, in the order they run (later groups use what earlier ones made). */
-const groups: ReadonlyArray<readonly [string, ReadonlyArray<Case>]> = [["registries", registryCases], ["schedule+timeline+db+init", scheduleCases], ["kit+mail", kitCases], ["survey", surveyCases], ["results", resultsCases], ["recruitment", recruitCases]]
+const groups: ReadonlyArray<readonly [string, ReadonlyArray<Case>]> = [["registries", registryCases], ["schedule+timeline+db+init", scheduleCases], ["kit+mail", kitCases], ["survey", surveyCases], ["results", resultsCases], ["recruitment", recruitCases], ["mirror", mirrorCases]]
 
 const ajv = new Ajv2020({ allErrors: true, strict: false })
 const validators = new Map<string, ReturnType<typeof ajv.compile>>()
