@@ -31,7 +31,7 @@ const sites = new Map(JSON.parse(convene("sites", "list", "--json")).map((s) => 
 const participants = JSON.parse(convene("participants", "list", "--json"))
 const simulated = core.simulateAnswers(
   instrument,
-  participants.map((p) => ({ id: p.id, site_id: p.site_id, country: sites.get(p.site_id).country, format: sites.get(p.site_id).format, locale: p.locale, education: p.education })),
+  participants.map((p) => ({ id: p.id, site_id: p.site_id, country: sites.get(p.site_id).country, format: sites.get(p.site_id).format, locale: p.locale, education: p.education, role: p.role })),
   { seed: 1, waves: [wave] }
 ).filter((r) => r.wave === wave)
 const byId = new Map(participants.map((p) => [p.id, p]))

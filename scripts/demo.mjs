@@ -48,6 +48,14 @@ convene("coalition", "import", "coalition.csv")
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
 convene("participants", "import", "participants.csv")
+// the evaluation's control group: 12 people near each site with participants, who answer the
+// same waves on paper but do not deliberate (role control), so that the impact report can set
+// the panel's change against theirs (the difference-in-differences)
+const withPeople = [...new Set(readFileSync(join(dir, "participants.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[1]))]
+const GENDERS = ["woman", "man"]
+const AGES = ["16-24", "25-34", "35-44", "45-54", "55-64", "65+"]
+writeFileSync(join(dir, "control-group.csv"), ["id,site_id,gender,age_band,role", ...withPeople.flatMap((site) => Array.from({ length: 12 }, (_, i) => `c-${site}-${String(i + 1).padStart(2, "0")},${site},${GENDERS[i % 2]},${AGES[i % 6]},control`))].join("\n") + "\n")
+convene("participants", "import", "control-group.csv")
 // recruitment at three sites: illustrative census shares become the targets of a panel of 24,
 // the volunteers' pool is imported, and each panel is drawn fairly (leximin) with reserves and a
 // published seed; people confirm (and become participants), one declines and the best-fitting
@@ -127,6 +135,9 @@ convene("attendance", "import", "attendance-dakar.csv")
 convene("recruit", "report", "--census", "census.csv", "--format", "html,csv,json")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
+// three months later, the follow-up: does the change last?
+convene("survey", "invite", "--wave", "followup")
+answers("followup", "2027-08-20T12:00:00Z")
 // a mirror dialogue registered by its organiser on the real form (double opt-in by mail), then
 // approved by staff: its site (no fellow), its kit on its own date, the organiser's mail; and the
 // public mirror toolkit

@@ -56,6 +56,10 @@ export type PartnerKind = typeof PartnerKind.Type
 export const SiteFormat = Schema.Literals(["in-person", "online", "hybrid", "mirror"])
 export type SiteFormat = typeof SiteFormat.Type
 
+/** A participant's role in the evaluation: `panel` (deliberates), `control` (answers the waves only) or `mirror`. */
+export const ParticipantRole = Schema.Literals(["panel", "control", "mirror"])
+export type ParticipantRole = typeof ParticipantRole.Type
+
 /** Why a site meets on its own date: `national` (a national dialogue on another day) or `mirror` (a mirror dialogue, later). */
 export const SiteDateReason = Schema.Literals(["national", "mirror"])
 export type SiteDateReason = typeof SiteDateReason.Type
@@ -212,7 +216,12 @@ export const Participant = Schema.Struct({
   gender: Schema.optionalKey(Category),
   age_band: Schema.optionalKey(Category),
   education: Schema.optionalKey(Category),
-  residence: Schema.optionalKey(Category)
+  residence: Schema.optionalKey(Category),
+  /**
+   * Their role in the evaluation: `panel` (the default: they deliberate), `control` (they answer
+   * the same waves but do not deliberate: the report's comparison group) or `mirror`.
+   */
+  role: Schema.optionalKey(ParticipantRole)
 })
 export type Participant = typeof Participant.Type
 
@@ -340,11 +349,12 @@ export const participantsRegistry: Registry<Participant> = {
     col("gender", "demographic category", { optional: true }),
     col("age_band", "demographic category, e.g. 25-34", { optional: true }),
     col("education", "demographic category, e.g. secondary", { optional: true }),
-    col("residence", "demographic category: urban or rural", { optional: true })
+    col("residence", "demographic category: urban or rural", { optional: true }),
+    col("role", "panel (default: deliberates), control (answers the same waves, does not deliberate) or mirror", { optional: true })
   ],
   unique: [{ column: "code" }],
   references: [{ column: "site_id", registry: "sites", target: "id" }],
-  listColumns: ["id", "site_id", "code", "locale", "gender", "age_band", "education", "residence"]
+  listColumns: ["id", "site_id", "code", "locale", "gender", "age_band", "education", "residence", "role"]
 }
 
 /** All registries, by name. Fellows come before sites and sites before participants: that is the import order. */

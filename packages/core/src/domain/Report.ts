@@ -9,7 +9,7 @@ import { InputError } from "./Errors.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./Instrument.js"
 import { m49Of } from "./Regions.js"
 import type { Site } from "./Registry.js"
-import { effectSizes, mcnemar, mean, median, pairedT, wilcoxonSignedRank } from "./Stats.js"
+import { effectSizes, mcnemar, mean, median, pairedT, type SampleSummary, welchDifference, wilcoxonSignedRank } from "./Stats.js"
 
 /** How groups are formed. */
 export type ReportBy = "all" | "site" | "country" | "region" | "subregion" | "format" | `category:${string}`
@@ -60,6 +60,8 @@ export interface PairedResult {
   readonly wilcoxon: { readonly v: number; readonly p: number | null; readonly method: string; readonly zeros: number }
   readonly dz: number | null
   readonly rankBiserial: number | null
+  /** The standard deviation of the changes; null with one pair. */
+  readonly sdChange: number | null
 }
 
 /** One question in one group. */
@@ -72,6 +74,12 @@ export interface QuestionResult {
   readonly paired: PairedResult | { readonly suppressed: true } | { readonly unpaired: true } | null
   /** For single-choice and knowledge questions: post share minus pre share, per option, among people who answered both. */
   readonly shift: ReadonlyArray<{ readonly value: string; readonly label: string; readonly pre: number; readonly post: number; readonly change: number }> | null
+  /**
+   * Where the question is binary (two options, or a knowledge item correct / not): each paired
+   * respondent's change coded −1, 0 or +1 (the first option, or the correct answer, lost or
+   * gained), summarised: what the difference-in-differences compares. Null otherwise.
+   */
+  readonly binaryChange?: SampleSummary | null
   /** McNemar's test where the question is binary (two options, or knowledge correct / not). */
   readonly mcnemar: { readonly b: number; readonly c: number; readonly statistic: number | null; readonly p: number | null; readonly exactP: number | null; readonly method: string } | null
   /** Free-text answers with their counts (most frequent first), per wave; empty when suppressed. */
@@ -106,12 +114,139 @@ export interface SurveyReport {
   readonly includeMirror: boolean
   readonly suppressionThreshold: number
   readonly locale: string
-  /** `main`: the panel sites (with the mirror dialogues when pooled); `mirror`: the mirror dialogues. */
-  readonly pools: ReadonlyArray<{ readonly pool: "main" | "mirror"; readonly groups: ReadonlyArray<GroupResult> }>
+  /**
+   * `main`: the panel sites (with the mirror dialogues when pooled); `mirror`: the mirror
+   * dialogues; `control`: the control group (participants with role control), when there is one.
+   */
+  readonly pools: ReadonlyArray<{ readonly pool: ReportPool; readonly groups: ReadonlyArray<GroupResult> }>
+  /**
+   * The difference-in-differences of the paired waves, per group of the `main` pool that the
+   * control group has too: null without a control group.
+   */
+  readonly did?: ReadonlyArray<GroupDiD> | null
+  /** Every other declared wave pair (pre → followup, post → followup): its paired figures, per pool and group, and its difference-in-differences. */
+  readonly otherPairs?: ReadonlyArray<WavePairReport>
   readonly methods: string
   /** Responses written by `survey simulate`: a report that holds any says so loudly. */
   readonly simulatedResponses: number
   readonly responses: number
+}
+
+/** The report's pools: the panel sites, the mirror dialogues apart, the control group. */
+export type ReportPool = "main" | "mirror" | "control"
+
+/** One question's (or the knowledge index's) difference-in-differences in one group. */
+export interface DiffInDiff {
+  /** The question id, or `knowledge_index`. */
+  readonly question: string
+  readonly label: string
+  /** What is compared: the mean paired change (numeric, ordinal, the index) or the change in the binary share (−1/0/+1). */
+  readonly measure: "mean_change" | "binary_change"
+  readonly panel: { readonly n: number; readonly change: number }
+  readonly control: { readonly n: number; readonly change: number }
+  /** Panel change − control change, with Welch's standard error, df, p and 95% interval; null when either has no spread. */
+  readonly did: number
+  readonly welch: { readonly se: number; readonly df: number; readonly p: number; readonly ci95: readonly [number, number] } | null
+}
+
+/** One group's differences-in-differences; `suppressed` when the group (panel or control) is. */
+export interface GroupDiD {
+  readonly key: string
+  readonly label: string
+  readonly suppressed: boolean
+  readonly questions: ReadonlyArray<DiffInDiff | { readonly question: string; readonly label: string; readonly suppressed: true }>
+}
+
+/** The paired figures of one more wave pair (e.g. pre → followup). */
+export interface WavePairReport {
+  readonly waves: readonly [string, string]
+  readonly pools: ReadonlyArray<{ readonly pool: ReportPool; readonly groups: ReadonlyArray<PairGroup> }>
+  readonly did: ReadonlyArray<GroupDiD> | null
+}
+
+/** A group's paired figures for one wave pair: how many answered both, the knowledge index, each paired question. */
+export interface PairGroup {
+  readonly key: string
+  readonly label: string
+  readonly suppressed: boolean
+  readonly paired: number | null
+  readonly knowledge: GroupResult["knowledge"]
+  readonly questions: ReadonlyArray<Pick<QuestionResult, "id" | "type" | "label" | "paired" | "shift" | "mcnemar" | "binaryChange">>
+}
+
+/** A group's paired figures only (for the wave pairs after the first). */
+export const pairGroupOf = (g: GroupResult): PairGroup => ({
+  key: g.key,
+  label: g.label,
+  suppressed: g.suppressed,
+  paired: g.response.paired,
+  knowledge: g.knowledge,
+  questions: g.questions
+    // the questions paired in this pair: asked in both of its waves (suppressed ones included)
+    .filter((q) => (q.paired !== null && !("unpaired" in q.paired)) || q.shift !== null)
+    .map((q) => ({ id: q.id, type: q.type, label: q.label, paired: q.paired, shift: q.shift, mcnemar: q.mcnemar, ...(q.binaryChange === undefined ? {} : { binaryChange: q.binaryChange }) }))
+})
+
+/**
+ * The difference-in-differences of every group the panel and the control group share (by key):
+ * for each numeric or ordinal question, the knowledge index and each binary question (a knowledge
+ * item: correct or not) with paired figures in both, the panel's mean paired change minus the
+ * control group's, with Welch's 95% interval (unequal variances, the Welch–Satterthwaite df).
+ * A figure suppressed on either side is suppressed here.
+ *
+ * @example
+ * const did = differenceInDifferences(panelGroups, controlGroups)
+ * did[0].questions[0] // { question: "trust-parliament", panel: { n: 812, change: 0.41 }, control: { n: 240, change: 0.05 }, did: 0.36, welch: { ci95: [0.18, 0.54], … } }
+ */
+export const differenceInDifferences = (panel: ReadonlyArray<PairGroup | GroupResult>, control: ReadonlyArray<PairGroup | GroupResult>): Array<GroupDiD> => {
+  const controls = new Map(control.map((g) => [g.key, g]))
+  const out: Array<GroupDiD> = []
+  for (const p of panel) {
+    const c = controls.get(p.key)
+    if (c === undefined) continue
+    const suppressed = p.suppressed || c.suppressed
+    const questions: Array<GroupDiD["questions"][number]> = []
+    const compare = (question: string, label: string, a: unknown, b: unknown): void => {
+      const sa = summaryOf(a)
+      const sb = summaryOf(b)
+      if (sa === "none" || sb === "none") return
+      if (suppressed || sa === "suppressed" || sb === "suppressed") {
+        questions.push({ question, label, suppressed: true })
+        return
+      }
+      const w = welchDifference(sa.summary, sb.summary)
+      questions.push({
+        question,
+        label,
+        measure: sa.measure,
+        panel: { n: sa.summary.n, change: sa.summary.mean },
+        control: { n: sb.summary.n, change: sb.summary.mean },
+        did: sa.summary.mean - sb.summary.mean,
+        welch: w === null ? null : { se: w.se, df: w.df, p: w.p, ci95: w.ci95 }
+      })
+    }
+    compare("knowledge_index", "Knowledge index", p.knowledge, c.knowledge)
+    const cq = new Map(c.questions.map((q) => [q.id, q]))
+    for (const q of p.questions) {
+      const other = cq.get(q.id)
+      if (other === undefined) continue
+      // a binary question compares its −1/0/+1 changes; a suppressed one says so in `paired`
+      const side = (r: PairGroup["questions"][number]): unknown => (r.binaryChange !== undefined && r.binaryChange !== null ? { binary: r.binaryChange } : r.paired)
+      compare(q.id, q.label, side(q), side(other))
+    }
+    out.push({ key: p.key, label: p.label, suppressed, questions })
+  }
+  return out
+}
+
+/** A paired figure as a sample of changes, or why not. */
+const summaryOf = (x: unknown): "none" | "suppressed" | { readonly measure: DiffInDiff["measure"]; readonly summary: SampleSummary } => {
+  if (x === null || x === undefined || typeof x !== "object") return "none"
+  if ("suppressed" in x) return "suppressed"
+  if ("unpaired" in x) return "none"
+  if ("binary" in x) return { measure: "binary_change", summary: (x as { binary: SampleSummary }).binary }
+  const p = x as PairedResult
+  return p.sdChange === null ? "none" : { measure: "mean_change", summary: { n: p.n, mean: p.meanChange, sd: p.sdChange } }
 }
 
 /** What the report needs to know of a site. */
@@ -156,8 +291,30 @@ export const reportWaves = (instrument: Instrument, dialogueWaves: ReadonlyArray
   return { waves, pairedWaves: waves.includes("pre") && waves.includes("post") ? ["pre", "post"] : null }
 }
 
+/**
+ * Every pair of the waves an instrument asks something in, in the dialogue's order: pre → post,
+ * pre → followup, post → followup (with three waves).
+ *
+ * @example
+ * wavePairs(["pre", "post", "followup"]) // [["pre", "post"], ["pre", "followup"], ["post", "followup"]]
+ */
+export const wavePairs = (waves: ReadonlyArray<WaveId>): Array<readonly [WaveId, WaveId]> =>
+  waves.flatMap((a, i) => waves.slice(i + 1).map((b) => [a, b] as const))
+
+/** The methods note's paragraphs on the evaluation design: the control group and the wave pairs. */
+export const designText = (control: boolean, otherPairs: ReadonlyArray<readonly [string, string]>): string =>
+  [
+    control
+      ? "Control group: participants registered with the role control answer the same waves but do not deliberate. They are reported as a pool apart (suppressed on the same rule, among themselves) and never pooled with the panel. For each numeric or ordinal question, the knowledge index and each binary question (a knowledge item correct or not, a two-option question), the difference-in-differences is the panel's mean paired change minus the control group's, in each group both have; its 95% interval and p-value come from Welch's t on the two groups' changes (unequal variances, Welch–Satterthwaite degrees of freedom). A binary question's change is coded −1, 0 or +1 per respondent, so its difference-in-differences is in shares. It estimates the deliberation's effect net of what changed for everyone between the waves (the news, the season), under the assumption that both groups would have changed alike without the deliberation (parallel trends); the control group is not randomised by convene, so compare it with the panel (the report's response and category figures) before reading it causally."
+      : "No control group: the pre → post changes cannot be separated from what changed for everyone between the waves. Register participants with the role control (they answer the same waves without deliberating) to report the difference-in-differences.",
+    otherPairs.length === 0
+      ? ""
+      : `Every pair of waves is analysed, with the same paired statistics: besides ${"pre → post"}, ${otherPairs.map((p) => `${p[0]} → ${p[1]}`).join(" and ")}. A change that holds from pre to the follow-up persisted; one that shrinks from post to the follow-up faded. Each pair uses the participants who answered both of its waves, so attrition between waves changes who is compared.`
+  ].filter((p) => p !== "").join("\n\n")
+
 const NUMERIC_TYPES: ReadonlyArray<Question["type"]> = ["likert5", "likert7", "scale", "number"]
-const askedBoth = (q: Question): boolean => q.waves.includes("pre") && q.waves.includes("post")
+/** Whether a question is asked in both waves of a pair (pre and post by default). */
+const askedBoth = (q: Question, pair: readonly [string, string] | null = ["pre", "post"]): boolean => pair !== null && q.waves.includes(pair[0] as WaveId) && q.waves.includes(pair[1] as WaveId)
 
 /**
  * The questions compared pre against post: numeric and ordinal ones (changes), single-choice
@@ -168,9 +325,9 @@ export const pairedQuestions = (instrument: Instrument, pairedWaves: readonly [W
   readonly choice: ReadonlyArray<string>
   readonly knowledge: ReadonlyArray<Extract<Question, { type: "knowledge" }>>
 } => ({
-  numeric: pairedWaves === null ? [] : instrument.questions.filter((q) => NUMERIC_TYPES.includes(q.type) && askedBoth(q)).map((q) => q.id),
-  choice: pairedWaves === null ? [] : instrument.questions.filter((q) => (q.type === "single" || q.type === "knowledge") && askedBoth(q)).map((q) => q.id),
-  knowledge: instrument.questions.filter((q): q is Extract<Question, { type: "knowledge" }> => q.type === "knowledge" && askedBoth(q))
+  numeric: pairedWaves === null ? [] : instrument.questions.filter((q) => NUMERIC_TYPES.includes(q.type) && askedBoth(q, pairedWaves)).map((q) => q.id),
+  choice: pairedWaves === null ? [] : instrument.questions.filter((q) => (q.type === "single" || q.type === "knowledge") && askedBoth(q, pairedWaves)).map((q) => q.id),
+  knowledge: instrument.questions.filter((q): q is Extract<Question, { type: "knowledge" }> => q.type === "knowledge" && askedBoth(q, pairedWaves ?? ["pre", "post"]))
 })
 
 /**
@@ -360,7 +517,8 @@ const pairedOf = (diffs: Histogram, sums: { readonly pre: number; readonly post:
     pT: t.p,
     wilcoxon: { v: w.vPlus, p: w.p, method: w.method, zeros: w.zeros },
     dz: e.dz,
-    rankBiserial: e.rankBiserial
+    rankBiserial: e.rankBiserial,
+    sdChange: t.sdDiff
   }
 }
 
@@ -430,8 +588,9 @@ export const groupResult = (acc: GroupCounts, context: GroupContext, hide: Group
     let paired: QuestionResult["paired"] = null
     let shift: QuestionResult["shift"] = null
     let test: QuestionResult["mcnemar"] = null
-    const asked = pairedWaves !== null && askedBoth(q)
-    if (pairedWaves !== null && !asked && q.type !== "text" && q.waves.length > 0 && (q.waves.includes("pre") || q.waves.includes("post"))) paired = { unpaired: true }
+    let binary: SampleSummary | null = null
+    const asked = pairedWaves !== null && askedBoth(q, pairedWaves)
+    if (pairedWaves !== null && !asked && q.type !== "text" && q.waves.length > 0 && (q.waves.includes(pairedWaves[0]) || q.waves.includes(pairedWaves[1]))) paired = { unpaired: true }
     if (asked && numericIds.includes(q.id)) {
       const d = acc.diffs.get(q.id)
       const n = d === undefined ? 0 : total(d.hist)
@@ -462,11 +621,14 @@ export const groupResult = (acc: GroupCounts, context: GroupContext, hide: Group
           }
           const m = mcnemar(b, c)
           test = { b, c, statistic: m.statistic, p: m.p, exactP: m.exactP, method: m.method }
+          // changes of −1 (b), +1 (c) and 0 (the others): their mean is (c − b) / n
+          const changeMean = (c - b) / n
+          binary = { n, mean: changeMean, sd: n < 2 ? 0 : Math.sqrt(Math.max(0, ((b + c) - n * changeMean * changeMean) / (n - 1))) }
         }
         paired = null
       }
     }
-    return { id: q.id, type: q.type, label: label(q.label), waves: perWave, paired, shift, mcnemar: test, freeText: q.type === "text" ? freeText : null }
+    return { id: q.id, type: q.type, label: label(q.label), waves: perWave, paired, shift, ...(binary === null ? {} : { binaryChange: binary }), mcnemar: test, freeText: q.type === "text" ? freeText : null }
   })
   const knowN = total(acc.know.hist)
   const knowledgeResult = knowledgeItems.length === 0 || pairedWaves === null

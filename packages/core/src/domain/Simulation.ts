@@ -76,6 +76,7 @@ const pick = (weights: ReadonlyArray<number>, u: number): number => {
  * as written for a 5-point (attitudes), 7-point (efficacy) or 0–10 (trust) item and rescaled
  * for other scales; knowledge shifts are in log-odds of a correct answer. Mirror sites get
  * `mirrorFactor` of each pre→post effect; `followupFactor` of it remains at the followup wave.
+ * The control group (participants with role control) gets none of it: a flat control.
  */
 export const simulationModel = {
   response: { pre: 0.85, postAfterPre: 0.75, postAfterPreMirror: 0.65, postWithoutPre: 0.2, followupAfterPost: 0.6, followupWithoutPost: 0.1 },
@@ -225,6 +226,8 @@ export interface SimulatedParticipant {
   /** The participant's locale, else their site's: picks the language of free-text answers. */
   readonly locale?: string | null | undefined
   readonly education?: string | null | undefined
+  /** `control`: answers the waves without deliberating, so no effect is built in; anything else is the panel. */
+  readonly role?: string | null | undefined
 }
 
 /** Where a response came from, as recorded with it. */
@@ -249,6 +252,8 @@ const WAVE_ORDER: ReadonlyArray<WaveId> = ["pre", "post", "followup"]
 /** Site- and country-level offsets, drawn once per site from the seed, and the choice distributions they imply. */
 interface SiteTraits {
   readonly mirror: boolean
+  /** The share of each pre→post effect its participants get: 1, `mirrorFactor` at a mirror, 0 in the control group. */
+  readonly factor: number
   readonly online: boolean
   readonly trust: number
   readonly knowledge: number
@@ -334,7 +339,7 @@ const move = (from: ReadonlyArray<number>, to: ReadonlyArray<number>): { keep: n
   return { keep, redraw: redraw.map((r) => r / total) }
 }
 
-const choiceModel = (seed: number, q: Question & { readonly options: ReadonlyArray<{ readonly id: string }> }, country: string, mirror: boolean): ChoiceModel => {
+const choiceModel = (seed: number, q: Question & { readonly options: ReadonlyArray<{ readonly id: string }> }, country: string, factor: number): ChoiceModel => {
   const weights = streamFor(seed, "choice", q.id)
   const local = streamFor(seed, "choice", q.id, country)
   // Dirichlet(1)-like shares for the question, tilted per country, "I don't know" kept small
@@ -346,23 +351,26 @@ const choiceModel = (seed: number, q: Question & { readonly options: ReadonlyArr
   const pre = raw.map((w) => w / total)
   const gaining = gainingOption(seed, q)
   const waves = WAVE_ORDER.filter((w) => q.waves.includes(w))
-  const shares = new Map<WaveId, ReadonlyArray<number>>(waves.map((w) => [w, q.waves.includes("pre") && w !== "pre" ? shiftedShares(q.options, pre, gaining, effectAt(w, mirror)) : pre]))
+  const shares = new Map<WaveId, ReadonlyArray<number>>(waves.map((w) => [w, q.waves.includes("pre") && w !== "pre" ? shiftedShares(q.options, pre, gaining, effectAt(w, factor)) : pre]))
   const moves = new Map(waves.slice(1).map((w, i) => [w, move(shares.get(waves[i]!)!, shares.get(w)!)]))
   return { shares, moves }
 }
 
-const siteTraits = (seed: number, models: ReadonlyArray<QuestionModel>, site: string, country: string, format: string): SiteTraits => {
+const siteTraits = (seed: number, models: ReadonlyArray<QuestionModel>, site: string, country: string, format: string, control: boolean): SiteTraits => {
   const c = streamFor(seed, "country", country)
   const s = streamFor(seed, "site", site)
   const mirror = format === "mirror"
+  // the control group lives in the same place (the same site and country offsets) but does not deliberate
+  const factor = control ? 0 : mirror ? simulationModel.mirrorFactor : 1
   const choices = new Map<string, ChoiceModel>()
   const attitudes = new Map<string, number>()
   for (const m of models) {
-    if (m.q.type === "single") choices.set(m.q.id, choiceModel(seed, m.q, country, mirror))
+    if (m.q.type === "single") choices.set(m.q.id, choiceModel(seed, m.q, country, factor))
     if (m.role === "attitude") attitudes.set(m.q.id, 0.3 * normal(streamFor(seed, "attitude", m.q.id, country)))
   }
   return {
     mirror,
+    factor,
     online: format === "online",
     trust: 0.9 * normal(c) + 0.3 * normal(s),
     knowledge: 0.35 * normal(c) + 0.35 * normal(s),
@@ -405,9 +413,9 @@ const person = (seed: number, p: SimulatedParticipant, site: SiteTraits): Person
   return { knowledge, trust, efficacyInternal, efficacyExternal, experience, answered }
 }
 
-/** How much of the pre→post effect applies at a wave. */
-const effectAt = (wave: WaveId, mirror: boolean): number =>
-  (wave === "pre" ? 0 : wave === "post" ? 1 : simulationModel.followupFactor) * (mirror ? simulationModel.mirrorFactor : 1)
+/** How much of the pre→post effect applies at a wave, for participants who get `factor` of it. */
+const effectAt = (wave: WaveId, factor: number): number =>
+  (wave === "pre" ? 0 : wave === "post" ? 1 : simulationModel.followupFactor) * factor
 
 const language = (locale: string | null | undefined): string => (locale ?? "en").split("-")[0]!.toLowerCase()
 
@@ -435,7 +443,7 @@ const answersTo = (m: QuestionModel, p: SimulatedParticipant, site: SiteTraits, 
         const blank = optionalBlank()
         const wrongDraw = next()
         const wrongPick = next()
-        const correct = u < logistic(m.base + who.knowledge + edu + site.knowledge + k.postLogOdds * effectAt(wave, site.mirror))
+        const correct = u < logistic(m.base + who.knowledge + edu + site.knowledge + k.postLogOdds * effectAt(wave, site.factor))
         const dk = wave === "pre" ? k.dontKnowWhenWrongPre : k.dontKnowWhenWrongPost
         const value = correct ? q.correct : dontKnow !== undefined && (wrongDraw < dk || wrong.length === 0) ? dontKnow.id : (wrong[Math.floor(wrongPick * wrong.length)] ?? dontKnow ?? q.options[0]!).id
         put(sink, wave, q.id, blank ? undefined : value)
@@ -485,7 +493,7 @@ const answersTo = (m: QuestionModel, p: SimulatedParticipant, site: SiteTraits, 
       for (const wave of m.waves) {
         const e = normal(next)
         const blank = optionalBlank()
-        const waveShift = m.role === "evaluation" ? (wave === "followup" ? -0.04 * range : 0) : shift * effectAt(wave, site.mirror)
+        const waveShift = m.role === "evaluation" ? (wave === "followup" ? -0.04 * range : 0) : shift * effectAt(wave, site.factor)
         // (+ 0 turns a rounded -0 into 0)
         put(sink, wave, q.id, blank ? undefined : clamp(Math.round(mean + loading * latent + waveShift + noise * e), min, max) + 0)
       }
@@ -573,10 +581,11 @@ export const simulator = (instrument: Instrument, options: SimulationOptions): (
   return (participants) => {
     const out: Array<SimulatedResponse> = []
     for (const p of participants) {
-      const key = `${p.site_id}\u0000${p.country}\u0000${p.format}`
+      const control = p.role === "control"
+      const key = `${p.site_id}\u0000${p.country}\u0000${p.format}\u0000${control}`
       let site = sites.get(key)
       if (site === undefined) {
-        site = siteTraits(options.seed, models, p.site_id, p.country, p.format)
+        site = siteTraits(options.seed, models, p.site_id, p.country, p.format, control)
         sites.set(key, site)
       }
       const who = person(options.seed, p, site)
@@ -612,6 +621,8 @@ export interface SimulatedRegistration {
   readonly age_band: string
   readonly education: string
   readonly residence: string
+  /** `control` for the share drawn into the control group; absent for the panel. */
+  readonly role?: "control"
 }
 
 /** The id prefix of a site's simulated participants (ids stay within 63 characters). */
@@ -640,6 +651,8 @@ export const planSimulatedParticipants = (input: {
   readonly sites: ReadonlyArray<SimulationSite>
   readonly nextNumber: ReadonlyMap<string, number>
   readonly taken: Set<string>
+  /** The share (0 to 1) of them drawn, by the seed, into the control group (role control). */
+  readonly controlShare?: number | undefined
 }): Array<SimulatedRegistration> => {
   const total = input.sites.reduce((a, s) => a + s.capacity, 0)
   if (input.count <= 0 || total <= 0) return []
@@ -669,7 +682,9 @@ export const planSimulatedParticipants = (input: {
         for (let j = 0; j < 8; j++) code += CODE_ALPHABET[Math.floor(c() * CODE_ALPHABET.length)]
       }
       input.taken.add(code)
-      out.push({ id, site_id: q.site.id, code, gender: category(GENDER, next()), age_band: category(AGE, next()), education: category(EDUCATION, next()), residence: category(RESIDENCE, next()) })
+      const person: SimulatedRegistration = { id, site_id: q.site.id, code, gender: category(GENDER, next()), age_band: category(AGE, next()), education: category(EDUCATION, next()), residence: category(RESIDENCE, next()) }
+      // drawn from a stream of its own: the same seed gives the same people with or without a control group
+      out.push((input.controlShare ?? 0) > 0 && streamFor(input.seed, "control", id)() < input.controlShare! ? { ...person, role: "control" } : person)
     }
     used.set(prefix, n)
   }

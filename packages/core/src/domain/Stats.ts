@@ -128,6 +128,50 @@ export const pairedT = (diffs: ReadonlyArray<number>): PairedT => {
   return { n, meanDiff, sdDiff, t, df, p, ci95: [meanDiff - half, meanDiff + half] }
 }
 
+/** A sample summarised: its size, mean and standard deviation. */
+export interface SampleSummary {
+  readonly n: number
+  readonly mean: number
+  readonly sd: number
+}
+
+/** Welch's comparison of two means: their difference with its standard error, degrees of freedom, t, p and 95% interval. */
+export interface WelchDifference {
+  /** mean(a) − mean(b). */
+  readonly diff: number
+  readonly se: number
+  /** The Welch–Satterthwaite degrees of freedom. */
+  readonly df: number
+  readonly t: number
+  /** Two-sided p-value. */
+  readonly p: number
+  readonly ci95: readonly [number, number]
+}
+
+/**
+ * Welch's two-sample t on summaries (unequal variances), as R's `t.test(a, b)`: the difference
+ * of means, its standard error √(s²a/na + s²b/nb), the Welch–Satterthwaite degrees of freedom and
+ * the 95% interval from Student's t. Null when either sample has fewer than 2 values or both
+ * have no spread. The difference-in-differences of the survey report is this test on the paired
+ * changes of the panel (a) and of the control group (b).
+ *
+ * @example
+ * // a = [1, 2, 3, 4, 5], b = [2, 2, 3, 3]: R's t.test(a, b) gives t = 0.4082, df = 5.4118, 95% CI [−1.6029, 2.1029]
+ * welchDifference({ n: 5, mean: 3, sd: Math.sqrt(2.5) }, { n: 4, mean: 2.5, sd: Math.sqrt(1 / 3) })
+ */
+export const welchDifference = (a: SampleSummary, b: SampleSummary): WelchDifference | null => {
+  if (a.n < 2 || b.n < 2) return null
+  const va = (a.sd * a.sd) / a.n
+  const vb = (b.sd * b.sd) / b.n
+  const se = Math.sqrt(va + vb)
+  if (!(se > 0) || !Number.isFinite(se)) return null
+  const df = (va + vb) ** 2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1))
+  const diff = a.mean - b.mean
+  const t = diff / se
+  const half = jStat.studentt.inv(0.975, df) * se
+  return { diff, se, df, t, p: probability(2 * jStat.studentt.cdf(-Math.abs(t), df)), ci95: [diff - half, diff + half] }
+}
+
 /** The Wilcoxon signed-rank test of {@link wilcoxonSignedRank}. */
 export interface SignedRank {
   /** All pairs, zero differences included. */

@@ -49,6 +49,8 @@ export interface ParticipantsTable {
   age_band: string | null
   education: string | null
   residence: string | null
+  /** panel (null: panel), control or mirror */
+  role: string | null
 }
 
 export interface MilestoneProgressTable {

@@ -5,11 +5,28 @@
  */
 import * as Effect from "effect/Effect"
 import { InputError } from "../domain/Errors.js"
-import { buildReport, categoryOf, pairedQuestions, REPORT_CATEGORIES, type ReportBy, reportWaves } from "../domain/Report.js"
+import type { WaveId } from "../domain/Instrument.js"
+import {
+  buildReport,
+  categoryOf,
+  designText,
+  differenceInDifferences,
+  type GroupDiD,
+  type GroupResult,
+  pairedQuestions,
+  pairGroupOf,
+  REPORT_CATEGORIES,
+  type ReportBy,
+  type ReportCounts,
+  reportWaves,
+  type SurveyReport,
+  type WavePairReport,
+  wavePairs
+} from "../domain/Report.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { loadInstrument } from "../surveys/index.js"
-import { ReportRepo } from "./ReportRepo.js"
+import { ReportRepo, type ReportRole } from "./ReportRepo.js"
 
 export type { SurveyReport } from "../domain/Report.js"
 
@@ -53,36 +70,68 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
       problems: []
     })
   }
-
-  // registered participants, e-mail invitations and answers, per site and category
-  const registered = yield* repo.registered(category)
-  const absent = yield* repo.absent(category)
-  const invited = yield* repo.invited(instrument.id, category)
-  const answered = yield* repo.answered(instrument.id, category)
-  const paired = pairedWaves === null ? [] : yield* repo.pairs(instrument.id, pairedWaves, category)
-  // the heavy counting, run at once (PostgreSQL works on them in parallel; PGlite takes them in turn)
-  const questions = pairedQuestions(instrument, pairedWaves)
   const multiple = new Set(instrument.questions.filter((q) => q.type === "multiple").map((q) => q.id))
-  const [values, pairedValues, knowledge] = yield* Effect.all([
-    repo.values(instrument.id, category, multiple),
-    pairedWaves === null ? Effect.succeed([]) : repo.pairedValues(instrument.id, pairedWaves, [...questions.numeric, ...questions.choice], category),
-    pairedWaves === null ? Effect.succeed([]) : repo.knowledgeScores(instrument.id, pairedWaves, questions.knowledge, category)
-  ], { concurrency: "unbounded" })
 
-  return yield* Effect.sync(() =>
-    buildReport({
-      instrument,
-      dialogue: ws.dialogue.title,
-      by,
-      includeMirror: options.includeMirror === true,
-      locale,
-      waves,
-      pairedWaves,
-      sites,
-      counts: { registered, absent, invited, answered, paired, values, pairedValues, knowledge },
-      afterDay: ws.dialogue.evaluation.waves.filter((w) => w.opens >= ws.dialogue.deliberation_day.date).map((w) => w.id),
-      responses,
-      codebook: ws.dialogue.features
-    })
-  ).pipe(Effect.withSpan("SurveyReport.statistics"))
+  // the counts of one role that do not depend on a wave pair: registered, invited, answered, every value
+  const baseCounts = (role: ReportRole) =>
+    Effect.all({
+      registered: repo.registered(category, role),
+      absent: repo.absent(category, role),
+      invited: repo.invited(instrument.id, category, role),
+      answered: repo.answered(instrument.id, category, role),
+      values: repo.values(instrument.id, category, multiple, role)
+    }, { concurrency: "unbounded" })
+  // the paired counts of one role and one wave pair (PostgreSQL works on them in parallel; PGlite takes them in turn)
+  const pairCounts = (role: ReportRole, pair: readonly [WaveId, WaveId]) => {
+    const questions = pairedQuestions(instrument, pair)
+    return Effect.all({
+      paired: repo.pairs(instrument.id, pair, category, role),
+      pairedValues: repo.pairedValues(instrument.id, pair, [...questions.numeric, ...questions.choice], category, role),
+      knowledge: repo.knowledgeScores(instrument.id, pair, questions.knowledge, category, role)
+    }, { concurrency: "unbounded" })
+  }
+  const noPairs = { paired: [], pairedValues: [], knowledge: [] }
+  const afterDay = ws.dialogue.evaluation.waves.filter((w) => w.opens >= ws.dialogue.deliberation_day.date).map((w) => w.id)
+  const build = (counts: ReportCounts, pair: readonly [WaveId, WaveId] | null, includeMirror: boolean) =>
+    buildReport({ instrument, dialogue: ws.dialogue.title, by, includeMirror, locale, waves, pairedWaves: pair, sites, counts, afterDay, responses, codebook: ws.dialogue.features })
+
+  // the panel: every participant but the control group
+  const panel = yield* baseCounts("panel")
+  const panelPairs = pairedWaves === null ? noPairs : yield* pairCounts("panel", pairedWaves)
+  const main = yield* Effect.sync(() => build({ ...panel, ...panelPairs }, pairedWaves, options.includeMirror === true)).pipe(Effect.withSpan("SurveyReport.statistics"))
+
+  // the control group (role control), when there is one: a pool apart, suppressed on its own
+  // (no published figure adds it to the panel), and the panel's change minus its own
+  const controls = yield* repo.controls()
+  const control = controls === 0 ? undefined : yield* baseCounts("control")
+  const controlOf = (counts: ReportCounts, pair: readonly [WaveId, WaveId] | null) => build(counts, pair, true).pools.find((p) => p.pool === "main")?.groups ?? []
+  const mainGroups = (r: SurveyReport) => r.pools.find((p) => p.pool === "main")?.groups ?? []
+  let controlGroups: ReadonlyArray<GroupResult> = []
+  if (control !== undefined) {
+    const controlPairs = pairedWaves === null ? noPairs : yield* pairCounts("control", pairedWaves)
+    controlGroups = yield* Effect.sync(() => controlOf({ ...control, ...controlPairs }, pairedWaves)).pipe(Effect.withSpan("SurveyReport.control"))
+  }
+
+  // every other declared pair: pre → followup, post → followup
+  const otherPairs: Array<WavePairReport> = []
+  for (const pair of wavePairs(waves).filter((p) => pairedWaves === null || p[0] !== pairedWaves[0] || p[1] !== pairedWaves[1])) {
+    const counts = yield* pairCounts("panel", pair)
+    const report = yield* Effect.sync(() => build({ ...panel, ...counts }, pair, options.includeMirror === true)).pipe(Effect.withSpan("SurveyReport.pair"))
+    const pools = report.pools.map((p) => ({ pool: p.pool, groups: p.groups.map(pairGroupOf) }))
+    let did: ReadonlyArray<GroupDiD> | null = null
+    if (control !== undefined) {
+      const groups = controlOf({ ...control, ...(yield* pairCounts("control", pair)) }, pair).map(pairGroupOf)
+      pools.push({ pool: "control", groups })
+      did = differenceInDifferences(mainGroups(report).map(pairGroupOf), groups)
+    }
+    otherPairs.push({ waves: pair, pools, did })
+  }
+
+  return {
+    ...main,
+    pools: control === undefined ? main.pools : [...main.pools, { pool: "control" as const, groups: controlGroups }],
+    did: control === undefined ? null : differenceInDifferences(mainGroups(main), controlGroups),
+    otherPairs,
+    methods: `${main.methods}\n\n${designText(control !== undefined, otherPairs.map((p) => p.waves))}`
+  } satisfies SurveyReport as SurveyReport
 })

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import type { TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
-import type { GroupResult, PairedResult, QuestionResult, SurveyReport } from "../domain/Report.js"
+import type { GroupDiD, GroupResult, PairedResult, QuestionResult, SurveyReport, WavePairReport } from "../domain/Report.js"
 import * as vega from "../infra/vendor/vega.js"
 
 /** The report as JSON. */
@@ -31,8 +31,8 @@ export const reportCsv = (report: SurveyReport): string => {
   const rows: Array<Array<string>> = []
   const row = (pool: string, g: GroupResult, question: string, type: string, wave: string, measure: string, option: string, value: string, n: number | string) =>
     rows.push([pool, report.by, g.key, g.label, question, type, wave, measure, option, value, String(n)])
-  const paired = (pool: string, g: GroupResult, q: string, type: string, p: PairedResult) => {
-    const w = `${report.pairedWaves?.[0] ?? "pre"}-${report.pairedWaves?.[1] ?? "post"}`
+  const paired = (pool: string, g: GroupResult, q: string, type: string, p: PairedResult) => pairedRows(pool, g, q, type, p, `${report.pairedWaves?.[0] ?? "pre"}-${report.pairedWaves?.[1] ?? "post"}`)
+  const pairedRows = (pool: string, g: GroupResult, q: string, type: string, p: PairedResult, w: string) => {
     for (const [measure, value] of [
       ["mean_pre", p.meanPre], ["mean_post", p.meanPost], ["mean_change", p.meanChange], ["ci95_low", p.ci95?.[0]], ["ci95_high", p.ci95?.[1]],
       ["t", p.t], ["df", p.df], ["p_t_test", p.pT], ["wilcoxon_v", p.wilcoxon.v], ["p_wilcoxon", p.wilcoxon.p], ["d_z", p.dz], ["rank_biserial", p.rankBiserial]
@@ -78,6 +78,46 @@ export const reportCsv = (report: SurveyReport): string => {
         }
       }
     }
+  }
+  const did = (pool: string, pairName: string, groups: ReadonlyArray<GroupDiD>) => {
+    for (const g of groups) {
+      const gr = { key: g.key, label: g.label } as GroupResult
+      for (const q of g.questions) {
+        if ("suppressed" in q) {
+          row(pool, gr, q.question, "did", pairName, "suppressed", "", "1", "")
+          continue
+        }
+        for (const [measure, value, n] of [
+          ["panel_change", q.panel.change, q.panel.n], ["control_change", q.control.change, q.control.n], ["did", q.did, ""],
+          ["did_se", q.welch?.se, ""], ["did_df", q.welch?.df, ""], ["did_ci95_low", q.welch?.ci95[0], ""], ["did_ci95_high", q.welch?.ci95[1], ""], ["p_did_welch", q.welch?.p, ""]
+        ] as const) row(pool, gr, q.question, "did", pairName, measure, q.measure, measure.startsWith("p_") ? exact(value) : round(value), n)
+      }
+    }
+  }
+  if (report.did !== undefined && report.did !== null) did("did", `${report.pairedWaves?.[0] ?? "pre"}-${report.pairedWaves?.[1] ?? "post"}`, report.did)
+  for (const pair of report.otherPairs ?? []) {
+    const name = `${pair.waves[0]}-${pair.waves[1]}`
+    for (const { pool, groups } of pair.pools) {
+      for (const g of groups) {
+        const gr = { key: g.key, label: g.label } as GroupResult
+        if (g.suppressed) {
+          row(pool, gr, "", "", name, "suppressed", "", "1", "")
+          continue
+        }
+        if (g.paired !== null) row(pool, gr, "", "", name, "paired", "", String(g.paired), g.paired)
+        if (g.knowledge !== null) {
+          if ("suppressed" in g.knowledge) row(pool, gr, "knowledge_index", "index", name, "suppressed", "", "1", "")
+          else pairedRows(pool, gr, "knowledge_index", "index", g.knowledge, name)
+        }
+        for (const q of g.questions) {
+          if (q.paired !== null && "suppressed" in q.paired) row(pool, gr, q.id, q.type, name, "suppressed", "", "1", "")
+          else if (q.paired !== null && !("unpaired" in q.paired)) pairedRows(pool, gr, q.id, q.type, q.paired, name)
+          for (const x of q.shift ?? []) row(pool, gr, q.id, q.type, name, "share_change", x.value, round(x.change), "")
+          if (q.mcnemar !== null) row(pool, gr, q.id, q.type, name, "p_mcnemar", q.mcnemar.method, exact(q.mcnemar.p), "")
+        }
+      }
+    }
+    if (pair.did !== null) did("did", name, pair.did)
   }
   return formatCsv(["pool", "by", "group", "group_label", "question", "question_type", "wave", "measure", "option", "value", "n"], rows)
 }
@@ -182,7 +222,7 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
   }
   out.push(`<h1>${esc(report.instrument.title)}: impact report</h1><p class="muted">${esc(report.dialogue)} · instrument ${esc(report.instrument.id)} v${report.instrument.version} · waves ${report.waves.map(esc).join(", ")} · grouped by ${esc(report.by)}${report.includeMirror ? " · mirror dialogues pooled" : ""}</p>`)
   for (const { pool, groups } of report.pools) {
-    out.push(`<h2>${pool === "main" ? "Randomly selected sites" + (report.includeMirror ? " and mirror dialogues" : "") : "Mirror dialogues (reported apart)"}</h2>`)
+    out.push(`<h2>${pool === "main" ? "Panel sites" + (report.includeMirror ? " and mirror dialogues" : "") : pool === "control" ? "Control group (answers the waves, does not deliberate)" : "Mirror dialogues (reported apart)"}</h2>`)
     // response
     out.push(`<h3>Response</h3><table><thead><tr><th scope="col">Group</th>${report.waves.map((w) => `<th scope="col">${esc(w)}: answered / registered</th><th scope="col">rate</th><th scope="col">e-mail invitations</th>`).join("")}<th scope="col">paired (${esc(w0)} and ${esc(w1)})</th></tr></thead><tbody>`)
     for (const g of groups) {
@@ -276,8 +316,56 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
       }
     }
   }
+  if (report.did !== undefined && report.did !== null) out.push(didHtml(report.did, `${w0} → ${w1}`, why))
+  for (const pair of report.otherPairs ?? []) out.push(pairHtml(pair, why))
   out.push(`<h2>Methods</h2><div class="methods">${esc(report.methods)}</div>`)
   out.push("</body></html>\n")
+  return out.join("\n")
+}
+
+/** The difference-in-differences table: per group, each question's panel and control changes and their difference. */
+const didHtml = (groups: ReadonlyArray<GroupDiD>, pair: string, why: string): string => {
+  const out = [`<h2>Difference-in-differences (${esc(pair)}): the panel's change minus the control group's</h2><p class="muted">Mean paired change of the panel minus that of the control group, with Welch's 95% interval. Binary questions (knowledge items) in points of share answering correctly.</p>`]
+  out.push(`<table><thead><tr><th scope="col">Group</th><th scope="col">Question</th><th scope="col">panel: change (n)</th><th scope="col">control: change (n)</th><th scope="col">difference</th><th scope="col">95% CI</th><th scope="col">p (Welch)</th></tr></thead><tbody>`)
+  for (const g of groups) {
+    g.questions.forEach((q, i) => {
+      const scale = "suppressed" in q ? 1 : q.measure === "binary_change" || q.question === "knowledge_index" ? 100 : 1
+      const unit = scale === 100 ? " pts" : ""
+      const f = (x: number) => `${fmt(x * scale, scale === 100 ? 1 : 2)}${unit}`
+      out.push(`<tr><td>${i === 0 ? esc(g.label) : ""}</td><td>${esc(q.label)}</td>${"suppressed" in q ? `<td class="suppressed" colspan="5">${why}</td>` : `<td>${f(q.panel.change)} (${q.panel.n})</td><td>${f(q.control.change)} (${q.control.n})</td><td><strong>${f(q.did)}</strong></td><td>${q.welch === null ? "—" : `${f(q.welch.ci95[0])} to ${f(q.welch.ci95[1])}`}</td><td>${pFmt(q.welch?.p)}</td>`}</tr>`)
+    })
+    if (g.questions.length === 0) out.push(`<tr><td>${esc(g.label)}</td><td colspan="6" class="muted">no question with paired figures in both groups</td></tr>`)
+  }
+  out.push("</tbody></table>")
+  return out.join("\n")
+}
+
+/** Another wave pair (pre → followup, post → followup): its paired changes per pool and group, and its difference-in-differences. */
+const pairHtml = (pair: WavePairReport, why: string): string => {
+  const [a, b] = pair.waves
+  const out = [`<h2>${esc(a)} → ${esc(b)}</h2><p class="muted">The same paired statistics for the participants who answered both ${esc(a)} and ${esc(b)}: whether the changes persist, fade or grow.</p>`]
+  for (const { pool, groups } of pair.pools) {
+    out.push(`<h3>${pool === "main" ? "Panel sites" : pool === "control" ? "Control group" : "Mirror dialogues"}</h3><table><thead><tr><th scope="col">Group</th><th scope="col">Question</th><th scope="col">n</th><th scope="col">${esc(a)}</th><th scope="col">${esc(b)}</th><th scope="col">change</th><th scope="col">95% CI</th><th scope="col">p (t)</th></tr></thead><tbody>`)
+    for (const g of groups) {
+      if (g.suppressed) {
+        out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="7">${why}</td></tr>`)
+        continue
+      }
+      const rows: Array<[string, PairedResult | { suppressed: true } | { unpaired: true } | null, number]> = [
+        ["Knowledge index", g.knowledge, 100],
+        ...g.questions.map((q): [string, PairedResult | { suppressed: true } | { unpaired: true } | null, number] => [q.label, q.paired, 1])
+      ]
+      let first = true
+      for (const [label, p, scale] of rows) {
+        if (p === null || "unpaired" in p) continue
+        const f = (x: number | null) => (x === null ? "—" : scale === 100 ? `${fmt(x * 100, 1)}` : fmt(x))
+        out.push(`<tr><td>${first ? esc(g.label) : ""}</td><td>${esc(label)}</td>${"suppressed" in p ? `<td class="suppressed" colspan="6">${why}</td>` : `<td>${p.n}</td><td>${f(p.meanPre)}</td><td>${f(p.meanPost)}</td><td>${f(p.meanChange)}</td><td>${p.ci95 === null ? "—" : `${f(p.ci95[0])} to ${f(p.ci95[1])}`}</td><td>${pFmt(p.pT)}</td>`}</tr>`)
+        first = false
+      }
+    }
+    out.push("</tbody></table>")
+  }
+  if (pair.did !== null) out.push(didHtml(pair.did, `${a} → ${b}`, why))
   return out.join("\n")
 }
 

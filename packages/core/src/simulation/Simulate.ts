@@ -31,6 +31,12 @@ export interface SimulateOptions {
   readonly instrument?: string | undefined
   /** Default: every wave of convene.yaml the instrument asks something in. */
   readonly waves?: ReadonlyArray<string> | undefined
+  /**
+   * The share (0 to 1) of the simulated participants this run registers that form a control
+   * group (role control): they answer the same waves with no effect built in, so the report's
+   * difference-in-differences can be checked against the built-in effects.
+   */
+  readonly controlShare?: number | undefined
   readonly onProgress?: ((done: number, total: number, step: "registering" | "answering") => void) | undefined
   /**
    * Work out the run without doing it: simulated participants are planned but not registered
@@ -91,6 +97,9 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
     return yield* new InputError({ summary: `--seed: expected a whole number of 0 or more, got ${options.seed}.`, problems: [] })
   }
+  if (options.controlShare !== undefined && !(options.controlShare >= 0 && options.controlShare < 1)) {
+    return yield* new InputError({ summary: `--control: expected a share from 0 to below 1 (e.g. 0.3), got ${options.controlShare}.`, problems: [] })
+  }
   if (options.participants !== undefined && (!Number.isInteger(options.participants) || options.participants < 1 || options.participants > MAX_PARTICIPANTS)) {
     return yield* new InputError({ summary: `--participants: expected a whole number from 1 to ${MAX_PARTICIPANTS.toLocaleString("en")}, got ${options.participants}.`, problems: [] })
   }
@@ -111,12 +120,12 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
   if (options.participants !== undefined && options.participants > registry.length) {
     participantsFile = join(ws.dir, "out", "simulate", "participants.csv")
     if (dryRun) {
-      const plan = yield* planRegistrations(options.seed, options.participants - registry.length, registry)
+      const plan = yield* planRegistrations(options.seed, options.participants - registry.length, registry, options.controlShare)
       for (const p of plan) planned.add(p.id)
       registered = plan.length
-      registry = [...registry, ...plan.map((p): Participant => ({ id: p.id, site_id: p.site_id, code: p.code, education: p.education } as Participant))]
+      registry = [...registry, ...plan.map((p): Participant => ({ id: p.id, site_id: p.site_id, code: p.code, education: p.education, ...(p.role === undefined ? {} : { role: p.role }) } as Participant))]
     } else {
-      registered = yield* registerSimulated(options.seed, options.participants - registry.length, registry, participantsFile, options.onProgress)
+      registered = yield* registerSimulated(options.seed, options.participants - registry.length, registry, participantsFile, options.onProgress, options.controlShare)
       registry = yield* listRegistry("participants")
     }
   } else if (registry.length === 0) {
@@ -129,7 +138,7 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
     if (options.participants !== undefined && participants.length >= options.participants) break
     const site = sites.get(p.site_id)
     if (site === undefined) continue
-    participants.push({ id: p.id, site_id: p.site_id, country: site.country, format: site.format, locale: p.locale ?? site.locale, education: p.education ?? null })
+    participants.push({ id: p.id, site_id: p.site_id, country: site.country, format: site.format, locale: p.locale ?? site.locale, education: p.education ?? null, role: p.role ?? null })
   }
   const answered = yield* answeredIn(instrument.id, waves)
 
@@ -182,7 +191,7 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
 })
 
 /** The `count` simulated participants to register, planned (nothing written). */
-const planRegistrations = (seed: number, count: number, existing: ReadonlyArray<Participant>) =>
+const planRegistrations = (seed: number, count: number, existing: ReadonlyArray<Participant>, controlShare?: number) =>
   Effect.gen(function*() {
     const sites = yield* listRegistry("sites")
     if (sites.length === 0) return yield* new InputError({ summary: "There are no sites to register simulated participants at: import sites first (`convene sites import sites.csv`).", problems: [] })
@@ -197,14 +206,15 @@ const planRegistrations = (seed: number, count: number, existing: ReadonlyArray<
       count,
       sites: sites.map((s) => ({ id: s.id, capacity: Number(s.capacity) })),
       nextNumber,
-      taken: new Set(existing.flatMap((p): Array<string> => (p.code === undefined ? [] : [p.code])))
+      taken: new Set(existing.flatMap((p): Array<string> => (p.code === undefined ? [] : [p.code]))),
+      controlShare
     })
   })
 
 /** Registers `count` simulated participants through the registry import, as a CSV written to `file`. */
-const registerSimulated = (seed: number, count: number, existing: ReadonlyArray<Participant>, file: string, onProgress: SimulateOptions["onProgress"]) =>
+const registerSimulated = (seed: number, count: number, existing: ReadonlyArray<Participant>, file: string, onProgress: SimulateOptions["onProgress"], controlShare?: number) =>
   Effect.gen(function*() {
-    const planned = yield* planRegistrations(seed, count, existing)
+    const planned = yield* planRegistrations(seed, count, existing, controlShare)
     const columns = participantsRegistry.columns.map((c) => c.name)
     const text = formatCsv(columns, planned.map((p) => columns.map((c) => (p as unknown as Record<string, string | undefined>)[c] ?? "")))
     yield* writeFileIn(file, text)

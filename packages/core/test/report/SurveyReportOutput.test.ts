@@ -9,7 +9,7 @@ const hostile = `<script>alert("x")</script> & "Dakar"`
 
 const paired: PairedResult = {
   n: 40, meanPre: 3.1, meanPost: 4.6, meanChange: 1.5, ci95: [1.3, 1.7], t: 14.2, df: 39, pT: 3.2e-12,
-  wilcoxon: { v: 820, p: 1.234567890123e-9, method: "normal", zeros: 0 }, dz: 2.2, rankBiserial: 0.99
+  wilcoxon: { v: 820, p: 1.234567890123e-9, method: "normal", zeros: 0 }, dz: 2.2, rankBiserial: 0.99, sdChange: 0.68
 }
 
 const group: GroupResult = {

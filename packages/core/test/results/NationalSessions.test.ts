@@ -86,7 +86,7 @@ describe("the day of a site holding a national session", () => {
     { id: "mx-mexico-city", timezone: "America/Mexico_City", country: "MX" },
     { id: "mx-oaxaca", timezone: "America/Mexico_City", country: "MX", date: "2027-05-22", date_reason: "national" as const },
     { id: "co-bogota", timezone: "America/Bogota", country: "CO" }
-  ]
+  ] as never
 
   it("runs the session's blocks, marked national, and ends later; other countries keep the shared day", () => {
     const plan = planSites(dialogue, sites, dialogue.sync_moments, undefined, sessions)

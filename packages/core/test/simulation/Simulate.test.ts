@@ -35,7 +35,7 @@ describe.each(testDatabases)("survey simulate on $name", (testDb) => {
   it("registers the missing participants by capacity and stores their answers as real ones", async () => {
     const progress: Array<string> = []
     const summary = await runWith(shape, simulateSurvey(ws, { seed: 1, participants: 500, onProgress: (done, total, step) => progress.push(`${step} ${done}/${total}`) }))
-    expect(summary).toMatchObject({ simulated: true, instrument: "evaluation", seed: 1, waves: ["pre", "post"], participants: 500, registered: 492 })
+    expect(summary).toMatchObject({ simulated: true, instrument: "evaluation", seed: 1, waves: ["pre", "post", "followup"], participants: 500, registered: 492 })
     expect(progress.at(-1)).toBe("answering 500/500")
     expect(existsSync(join(ws.dir, "out", "simulate", "participants.csv"))).toBe(true)
 
@@ -50,7 +50,7 @@ describe.each(testDatabases)("survey simulate on $name", (testDb) => {
 
     // the counts returned are the rows stored, per wave and source
     const rows = await stored()
-    for (const wave of ["pre", "post"] as const) {
+    for (const wave of ["pre", "post", "followup"] as const) {
       const c = summary.responses[wave]!
       const inWave = rows.filter((r) => r.wave === wave)
       expect(c.total).toBe(inWave.length)
@@ -64,7 +64,7 @@ describe.each(testDatabases)("survey simulate on $name", (testDb) => {
 
     // what is stored is exactly what the pure simulation gives for these participants
     const people = await shape.db.selectFrom("participants as p").innerJoin("sites as s", "s.id", "p.site_id").select(["p.id", "p.site_id", "s.country", "s.format", "p.locale", "s.locale as site_locale", "p.education"]).orderBy("p.id").execute()
-    const expected = simulateAnswers(instrument, people.map((p) => ({ ...p, locale: p.locale ?? p.site_locale })), { seed: 1, waves: ["pre", "post"] })
+    const expected = simulateAnswers(instrument, people.map((p) => ({ ...p, locale: p.locale ?? p.site_locale })), { seed: 1, waves: ["pre", "post", "followup"] })
     expect(rows.map((r) => ({ participant_id: r.participant_id, wave: r.wave, source: r.source, answers: r.answers }))).toEqual(
       expected.map((r) => ({ participant_id: r.participant_id, wave: r.wave, source: r.source, answers: r.answers })).sort((a, b) => (a.participant_id < b.participant_id ? -1 : a.participant_id > b.participant_id ? 1 : a.wave < b.wave ? -1 : 1))
     )

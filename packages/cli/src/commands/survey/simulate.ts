@@ -20,7 +20,8 @@ export default class SurveySimulate extends ConveneCommand {
     "<%= config.bin %> survey simulate --participants 5000",
     "<%= config.bin %> survey simulate --seed 7 --waves pre",
     "<%= config.bin %> survey simulate --participants 100000 --json",
-    "<%= config.bin %> survey simulate --participants 5000 --dry-run   # the counts; nothing stored"
+    "<%= config.bin %> survey simulate --participants 5000 --dry-run   # the counts; nothing stored",
+    "<%= config.bin %> survey simulate --participants 5000 --control 0.3   # 30% of the new ones form a control group, with no effect"
   ]
   static override output = () => import("../../json/survey.js").then((m) => m.simulated)
   static override flags = {
@@ -29,6 +30,7 @@ export default class SurveySimulate extends ConveneCommand {
     participants: Flags.integer({ summary: "Simulate this many participants, registering simulated ones when fewer are registered.", min: 1, max: 1_000_000 }),
     instrument: instrumentFlag,
     waves: Flags.string({ summary: "Waves to simulate, separated by commas (default: every wave of convene.yaml the instrument asks)." }),
+    control: Flags.string({ summary: "With --participants: the share (0 to below 1) of the simulated participants registered now that form a control group (role control): they answer the same waves with no effect built in, so the report's difference-in-differences shows the panel's effect against a flat control." }),
     ...dryRunFlag
   }
 
@@ -46,6 +48,7 @@ export default class SurveySimulate extends ConveneCommand {
         instrument: flags.instrument,
         waves: flags.waves?.split(",").map((w) => w.trim()).filter((w) => w !== ""),
         dryRun: flags["dry-run"],
+        controlShare: flags.control === undefined ? undefined : Number(flags.control),
         onProgress: (done, total, now) => {
           if (total < 5000) return
           if (now !== step) {
