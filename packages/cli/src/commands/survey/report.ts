@@ -74,6 +74,16 @@ export default class SurveyReportCommand extends ConveneCommand {
       this.log(`Answers: ${rates}; ${overall.response.paired} answered both waves.`)
       const k = overall.knowledge
       if (k !== null && !("suppressed" in k)) this.log(`Knowledge index: ${(k.meanPre * 100).toFixed(1)} % → ${(k.meanPost * 100).toFixed(1)} % (change ${(k.meanChange * 100).toFixed(1)} points, 95% CI ${k.ci95 === null ? "—" : `${(k.ci95[0] * 100).toFixed(1)} to ${(k.ci95[1] * 100).toFixed(1)}`}).`)
+      // the control group's difference-in-differences, and how the change held at the follow-up
+      const did = report.did?.find((g) => g.key === "all")?.questions.find((q) => q.question === "knowledge_index")
+      const controlAll = report.pools.find((p) => p.pool === "control")?.groups.find((g) => g.key === "all")
+      if (controlAll !== undefined) this.log(`Control group: ${controlAll.suppressed ? "suppressed (too few respondents)" : `${controlAll.response.paired ?? 0} answered both waves`}.`)
+      if (did !== undefined && "did" in did) this.log(`Knowledge index, panel − control (difference-in-differences): ${(did.did * 100).toFixed(1)} points${did.welch === null ? "" : ` (95% CI ${(did.welch.ci95[0] * 100).toFixed(1)} to ${(did.welch.ci95[1] * 100).toFixed(1)}, Welch)`}.`)
+      for (const pair of report.otherPairs ?? []) {
+        const g = pair.pools.find((p) => p.pool === "main")?.groups.find((x) => x.key === "all")
+        const pk = g?.knowledge
+        if (g !== undefined && !g.suppressed && pk !== null && pk !== undefined && !("suppressed" in pk)) this.log(`Knowledge index ${pair.waves[0]} → ${pair.waves[1]}: change ${(pk.meanChange * 100).toFixed(1)} points (${pk.n} answered both).`)
+      }
     }
     if (report.simulatedResponses > 0) this.warn(`${report.simulatedResponses} of the ${report.responses} responses were written by \`convene survey simulate\`: not real answers.`)
     const suppressed = report.pools.flatMap((p) => p.groups).filter((g) => g.suppressed).length
