@@ -41,8 +41,11 @@ const registerThroughForm = (dir: string, args: ReadonlyArray<string>, env: Reco
           if (res.status !== 303) throw new Error(`POST /mirror answered ${res.status}`)
         }
         const [first] = confirmLinks(dir).filter((l) => l.startsWith(url))
-        const confirmed = await fetch(first!)
-        if (confirmed.status !== 200) throw new Error(`the confirmation link answered ${confirmed.status}`)
+        // the link's page confirms nothing; its button POSTs the token
+        const page = await fetch(first!)
+        const token = /name="token" value="([^"]+)"/.exec(await page.text())?.[1] ?? ""
+        const confirmed = await fetch(`${url}/mirror/confirm`, { method: "POST", body: new URLSearchParams({ token }), redirect: "manual", headers: { origin: url } })
+        if (confirmed.status !== 200) throw new Error(`the confirmation answered ${confirmed.status}`)
       })().then(() => child.kill("SIGINT"), (e: Error) => {
         child.kill("SIGINT")
         reject(e)

@@ -1,7 +1,8 @@
 /**
  * The public registration page of mirror dialogues on `convene serve`: `GET /mirror` (the form,
  * in the language of `?lang=` or Accept-Language), `POST /mirror`, `GET /mirror/sent` and
- * `GET /mirror/confirm?token=…` (the double opt-in). Plain HTML that works without JavaScript.
+ * `GET /mirror/confirm?token=…`, a page whose button POSTs to `/mirror/confirm` (the double opt-in:
+ * the GET confirms nothing, so a mail scanner opening the link cannot confirm). Plain HTML that works without JavaScript.
  * Protected like the other forms: Origin checks and a CSRF field bound by HMAC to a cookie, a
  * per-address rate limit on POST, a honeypot field, and a body size limit (413).
  */
@@ -16,7 +17,7 @@ import { MIRROR_FIELDS, type MirrorField, mirrorDateRange } from "../domain/Mirr
 import { languageOf } from "../domain/Values.js"
 import type { Workspace } from "../infra/Workspace.js"
 import type { KitRenderer } from "../kits/index.js"
-import { confirmMirror, dateIn, type MirrorMailOptions, type MirrorSubmission, registerMirror } from "./Mirrors.js"
+import { confirmMirror, dateIn, type MirrorMailOptions, type MirrorSubmission, registerMirror, unconfirmedMirror } from "./Mirrors.js"
 
 /** What the workflows of the page need from the store (the repositories approval uses too). */
 export type MirrorServices = Effect.Services<ReturnType<typeof confirmMirror>> | Effect.Services<ReturnType<typeof registerMirror>>
@@ -200,11 +201,40 @@ export const addMirrorPage = (app: Hono, context: MirrorPageContext, parts: Mirr
     return message(c, 200, locale, "sent", messages.format("mirror.sent_title", {}), messages.format("mirror.sent", {}))
   })
 
+  // the link in the mail opens a page with a button: only its POST confirms, so that a mail
+  // scanner or a link preview that opens the link confirms nothing
   app.get("/mirror/confirm", async (c) => {
     const client = parts.clientOf(c)
     const at = performance.now()
     if (parts.failures.exceeded(client, at)) return parts.generic(c, 429, "too_many")
     const token = c.req.query("token") ?? ""
+    const found = await context.run(unconfirmedMirror(token))
+    const locale = found === undefined ? localeOf(c) : found.locale
+    const { messages } = renderer.messagesFor("", locale)
+    const t = (key: string, args: Record<string, unknown> = {}) => messages.format(`mirror.${key}`, args)
+    if (found === undefined) {
+      parts.failures.hit(client, at)
+      return message(c, 404, locale, "invalid", t("invalid_title"), t("invalid"))
+    }
+    c.header("Referrer-Policy", "no-referrer")
+    return c.html(renderer.renderPage("survey", "mirror-confirm", "", locale, { heading: t("confirm_title"), body: t("confirm_body", { place: found.place, date: found.date }), button: t("confirm_button"), token, page_title: t("confirm_title") }))
+  })
+
+  app.post(
+    "/mirror/confirm",
+    bodyLimit({ maxSize: parts.maxBodyBytes, onError: (c) => parts.generic(c, 413, "too_large") }),
+    csrf({ origin: parts.originAllowed }),
+    async (c) => {
+    const client = parts.clientOf(c)
+    const at = performance.now()
+    if (parts.failures.exceeded(client, at)) return parts.generic(c, 429, "too_many")
+    let body: Awaited<ReturnType<typeof c.req.parseBody>>
+    try {
+      body = await c.req.parseBody()
+    } catch {
+      return parts.generic(c, 400, "forbidden")
+    }
+    const token = typeof body["token"] === "string" ? body["token"] : ""
     const done = await context.run(confirmMirror(context.ws, token, { baseUrl: baseUrl(c), transport: context.transport }))
     const locale = done.status === "invalid" ? localeOf(c) : done.registration.locale
     const { messages } = renderer.messagesFor("", locale)
@@ -214,7 +244,8 @@ export const addMirrorPage = (app: Hono, context: MirrorPageContext, parts: Mirr
       return message(c, 404, locale, "invalid", t("invalid_title"), t("invalid"))
     }
     return message(c, 200, locale, "confirmed", t("confirmed_title"), t(done.status === "approved" ? "approved" : "confirmed"))
-  })
+    }
+  )
 
   app.post(
     "/mirror",

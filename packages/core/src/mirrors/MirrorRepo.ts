@@ -84,6 +84,13 @@ const make = (db: Kysely<Tables>, run: Run) => ({
       return row === undefined ? undefined : registrationOf(row)
     }),
 
+  /** The unconfirmed registration a confirmation link names, read without confirming it. */
+  byToken: (tokenHash: string) =>
+    run("reading a mirror registration by its link", async () => {
+      const row = await db.selectFrom("mirrors").selectAll().where("token_hash", "=", tokenHash).where("status", "=", "unconfirmed").executeTakeFirst()
+      return row === undefined ? undefined : registrationOf(row)
+    }),
+
   /** Every registration (of one status), oldest first. */
   list: (status?: MirrorStatus) =>
     run("listing mirror registrations", async () => {

@@ -117,6 +117,16 @@ export type MirrorConfirmation =
  * const done = yield* confirmMirror(ws, token, { baseUrl, transport })
  * done.status // "pending"
  */
+/**
+ * The unconfirmed registration a confirmation link names, or undefined: what the link's page
+ * shows before the organiser presses "Confirm" (a GET never confirms, so that a mail scanner
+ * opening the link confirms nothing).
+ */
+export const unconfirmedMirror = Effect.fn("Mirrors.unconfirmed")(function*(token: string) {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined
+  return yield* MirrorRepo.use((repo) => repo.byToken(mirrorTokenHash(token)))
+})
+
 export const confirmMirror = Effect.fn("Mirrors.confirm")(function*(ws: Workspace, token: string, options: MirrorMailOptions) {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return { status: "invalid" } satisfies MirrorConfirmation as MirrorConfirmation
   const now = new Date(yield* Clock.currentTimeMillis)

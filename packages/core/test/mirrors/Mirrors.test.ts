@@ -104,6 +104,13 @@ describe.each(testDatabases)("mirror dialogues on $name", (testDb) => {
     return { status: res.status, location: res.headers.get("location"), html: await res.text() }
   }
   const confirmLink = (mail: string): string => /https?:\/\/[^\s"<>]+\/mirror\/confirm\?token=[A-Za-z0-9_-]+/.exec(mail)![0]!
+  /** Follows a confirmation link as a person does: opens it (which confirms nothing), then presses the button. */
+  const confirmVia = async (link: string): Promise<Response> => {
+    const page = await fetch(link)
+    if (page.status !== 200) return page
+    const token = /name="token" value="([^"]+)"/.exec(await page.text())?.[1] ?? ""
+    return fetch(`${origin}/mirror/confirm`, { method: "POST", body: new URLSearchParams({ token }), redirect: "manual", headers: { origin } })
+  }
 
   it("serves the form in the asked language and registers a mirror only once its e-mail link is followed", async () => {
     await start(await mirrorWorkspace())
@@ -127,12 +134,23 @@ describe.each(testDatabases)("mirror dialogues on $name", (testDb) => {
     const link = confirmLink(mail!)
     expect(link.startsWith(`${origin}/mirror/confirm?token=`)).toBe(true)
 
-    const confirmed = await fetch(link)
+    // opening the link (a person, or a mail scanner) confirms nothing: its page has a button
+    const opened = await fetch(link)
+    expect(opened.status).toBe(200)
+    const page = await opened.text()
+    expect(page).toContain("Confirmez votre dialogue miroir")
+    expect(page).toContain('<form method="post" action="/mirror/confirm">')
+    expect(await runWith(shape, listMirrors("unconfirmed"))).toHaveLength(1)
+    // the button's POST needs the page's origin
+    const token = /name="token" value="([^"]+)"/.exec(page)![1]!
+    expect((await fetch(`${origin}/mirror/confirm`, { method: "POST", body: new URLSearchParams({ token }), redirect: "manual", headers: { origin: "https://evil.example" } })).status).toBe(403)
+    const confirmed = await confirmVia(link)
     expect(confirmed.status).toBe(200)
     expect(await confirmed.text()).toContain("votre adresse e-mail est confirmée")
     expect(await runWith(shape, listMirrors("pending"))).toHaveLength(1)
     // a link works once
     expect((await fetch(link)).status).toBe(404)
+    expect((await confirmVia(link)).status).toBe(404)
     expect((await fetch(`${origin}/mirror/confirm?token=not-a-real-token-at-all`)).status).toBe(404)
   })
 
@@ -150,7 +168,7 @@ describe.each(testDatabases)("mirror dialogues on $name", (testDb) => {
     expect(sent).toHaveLength(2)
     const newLink = sent.map(confirmLink).find((l) => l !== oldLink)!
     expect((await fetch(oldLink)).status).toBe(404)
-    expect((await fetch(newLink)).status).toBe(200)
+    expect((await confirmVia(newLink)).status).toBe(200)
     // confirmed: a third registration from the address sends nothing more
     expect((await post(valid)).status).toBe(303)
     expect(await mails(ws)).toHaveLength(2)
@@ -198,7 +216,7 @@ describe.each(testDatabases)("mirror dialogues on $name", (testDb) => {
   it("approves a confirmed registration: a mirror site without a fellow, its kit and the organiser's mail", async () => {
     await start(await mirrorWorkspace())
     await post(valid)
-    await fetch(confirmLink((await mails(ws))[0]!))
+    await confirmVia(confirmLink((await mails(ws))[0]!))
     const [pending] = await runWith(shape, listMirrors("pending"))
     const mail = { baseUrl: "https://survey.example.org", transport: { outboxDir: outboxOf(ws) } }
     const dry = await runWith(shape, approveMirror(ws, pending!.id, { ...mail, dryRun: true }))
@@ -242,7 +260,7 @@ describe.each(testDatabases)("mirror dialogues on $name", (testDb) => {
   it("approves at once with mirror.auto_approve, and closes a mirror's results after submission_deadline", async () => {
     await start(await mirrorWorkspace("mirror:\n  auto_approve: true\n  submission_deadline: 2027-05-19"))
     await post(valid)
-    const confirmed = await fetch(confirmLink((await mails(ws))[0]!))
+    const confirmed = await confirmVia(confirmLink((await mails(ws))[0]!))
     expect(confirmed.status).toBe(200)
     expect(await confirmed.text()).toContain("approuvé")
     const [approved] = await runWith(shape, listMirrors("approved"))
