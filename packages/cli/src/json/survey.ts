@@ -144,10 +144,13 @@ const pairedFields = {
   pT: nullable(Num).annotate({ description: "p-value of the paired t-test, in full precision." }),
   wilcoxon: Obj({ v: Num, p: nullable(Num), method: Schema.Literals(["exact", "normal"]), zeros: Count }),
   dz: nullable(Num).annotate({ description: "Cohen's d_z." }),
-  rankBiserial: nullable(Num).annotate({ description: "Matched-pairs rank-biserial correlation." })
+  rankBiserial: nullable(Num).annotate({ description: "Matched-pairs rank-biserial correlation." }),
+  sdChange: nullable(Num).annotate({ description: "Standard deviation of the changes; null with one pair." })
 }
 const paired = Obj(pairedFields)
 const suppressedMark = Obj({ suppressed: Schema.Literal(true) })
+
+const sampleSummary = Obj({ n: Count, mean: Num, sd: Num })
 
 const questionWave = Obj({ n: Count, suppressed: Schema.Boolean, shares: Schema.Array(share), mean: nullable(Num), median: nullable(Num) })
 
@@ -158,6 +161,7 @@ const questionResult = Obj({
   waves: ById(questionWave).annotate({ description: "Keyed by wave." }),
   paired: Schema.Union([paired, suppressedMark, Obj({ unpaired: Schema.Literal(true) }), Schema.Null]).annotate({ description: "Pre → post, when both waves ask it; {suppressed: true} when hidden, {unpaired: true} when only one wave asks it." }),
   shift: nullable(Schema.Array(Obj({ value: Str, label: Str, pre: Num, post: Num, change: Num }))).annotate({ description: "Single-choice and knowledge questions: shares among those who answered both waves." }),
+  binaryChange: opt(nullable(sampleSummary).annotate({ description: "Binary questions (two options, knowledge items): each pair's change coded −1, 0, +1, summarised." })),
   mcnemar: nullable(Obj({ b: Count, c: Count, statistic: nullable(Num), p: nullable(Num), exactP: nullable(Num), method: Schema.Literals(["exact", "chi-square"]) })),
   freeText: nullable(ById(Schema.Array(Obj({ text: Str, count: Count })))).annotate({ description: "Text questions: the answers with their counts, keyed by wave." })
 })
@@ -174,6 +178,67 @@ const groupResult = Obj({
   questions: Schema.Array(questionResult)
 })
 
+const pool = Schema.Literals(["main", "mirror", "control"]).annotate({ description: "main: the panel sites; mirror: the mirror dialogues apart; control: the control group (role control)." })
+
+/** One question's difference-in-differences in one group. */
+const diffInDiff = Schema.Union([
+  Obj({
+    question: Str.annotate({ description: "The question id, or knowledge_index." }),
+    label: Str,
+    measure: Schema.Literals(["mean_change", "binary_change"]),
+    panel: Obj({ n: Count, change: Num }),
+    control: Obj({ n: Count, change: Num }),
+    did: Num.annotate({ description: "Panel change − control change." }),
+    welch: nullable(Obj({ se: Num, df: Num, p: Num, ci95: Schema.Tuple([Num, Num]) })).annotate({ description: "Welch's standard error, degrees of freedom, p-value and 95% interval; null when neither group's changes vary." })
+  }),
+  Obj({ question: Str, label: Str, suppressed: Schema.Literal(true) })
+])
+const groupDiD = Obj({ key: Str, label: Str, suppressed: Schema.Boolean, questions: Schema.Array(diffInDiff) })
+
+/** A group's paired figures for one more wave pair. */
+const pairGroup = Obj({
+  key: Str,
+  label: Str,
+  suppressed: Schema.Boolean,
+  paired: nullable(Count),
+  knowledge: Schema.Union([Obj({ ...pairedFields, items: Count }), suppressedMark, Schema.Null]),
+  questions: Schema.Array(Obj({
+    id: Str,
+    type: Str,
+    label: Str,
+    paired: Schema.Union([paired, suppressedMark, Obj({ unpaired: Schema.Literal(true) }), Schema.Null]),
+    shift: nullable(Schema.Array(Obj({ value: Str, label: Str, pre: Num, post: Num, change: Num }))),
+    mcnemar: nullable(Obj({ b: Count, c: Count, statistic: nullable(Num), p: nullable(Num), exactP: nullable(Num), method: Schema.Literals(["exact", "chi-square"]) })),
+    binaryChange: opt(nullable(sampleSummary))
+  }))
+})
+
+const sampleCell = Schema.Union([Obj({ n: Count, share: Num }), suppressedMark])
+/** The representativeness section (`--census`, or a codebook): census, panel and respondents per feature value. */
+export const sampleReport = Obj({
+  census: nullable(Str).annotate({ description: "The census file, or null without one." }),
+  features: Schema.Array(Str),
+  waves: Schema.Array(Str),
+  threshold: Count,
+  groups: Schema.Array(Obj({
+    key: Str,
+    label: Str,
+    scope: nullable(Str).annotate({ description: "The census scope used: a site id, a country code or all." }),
+    totals: Obj({ registered: Count, waves: ById(Count) }),
+    rows: Schema.Array(Obj({
+      feature: Str,
+      value: Str,
+      label: Str,
+      census: nullable(Num),
+      registered: sampleCell,
+      waves: ById(sampleCell),
+      ratio: ById(nullable(Num)).annotate({ description: "Per wave: respondents' share / census share." }),
+      weight: ById(nullable(Num)).annotate({ description: "Per wave: the post-stratification weight, census share / respondents' share, capped at 5." }),
+      under: Schema.Array(Str).annotate({ description: "The waves whose respondents under-represent the value (ratio below 0.8)." })
+    }))
+  }))
+})
+
 /** The whole impact report, as `--format json` holds it (with snake_case keys here). */
 const surveyReport = Obj({
   instrument: Obj({ id: Str, version: Count, title: Str }),
@@ -184,10 +249,33 @@ const surveyReport = Obj({
   includeMirror: Schema.Boolean,
   suppressionThreshold: Count,
   locale: Str,
-  pools: Schema.Array(Obj({ pool: Schema.Literals(["main", "mirror"]), groups: Schema.Array(groupResult) })),
+  pools: Schema.Array(Obj({ pool, groups: Schema.Array(groupResult) })),
+  did: opt(nullable(Schema.Array(groupDiD)).annotate({ description: "The difference-in-differences of the paired waves per group the panel and the control group share; null without a control group." })),
+  otherPairs: opt(Schema.Array(Obj({ waves: Schema.Tuple([Str, Str]), pools: Schema.Array(Obj({ pool, groups: Schema.Array(pairGroup) })), did: nullable(Schema.Array(groupDiD)) })).annotate({ description: "Every other wave pair (pre → followup, post → followup)." })),
+  sample: opt(sampleReport),
+  weighted: opt(Obj({
+    feature: Str,
+    weights: ById(ById(Num)).annotate({ description: "Per wave: value → weight (census share / respondents' share, capped at 5)." }),
+    waves: ById(Schema.Array(Obj({
+      question: Str,
+      label: Str,
+      n: Count,
+      weightedN: Num,
+      mean: opt(Obj({ unweighted: Num, weighted: nullable(Num) })),
+      shares: opt(Schema.Array(Obj({ value: Str, unweighted: Num, weighted: nullable(Num) })))
+    }))).annotate({ description: "Per wave: each question's estimate, unweighted and post-stratified." }),
+    pairs: Schema.Array(Obj({ waves: Schema.Tuple([Str, Str]), questions: Schema.Array(Obj({ question: Str, label: Str, n: Count, unweighted: Num, weighted: nullable(Num) })) }))
+  }).annotate({ description: "The overall group's estimates post-stratified on one feature (--weight census:<feature>)." })),
   methods: Str,
   simulatedResponses: Count.annotate({ description: "Responses written by `survey simulate`: not real answers." }),
   responses: Count
+})
+
+/** `report sample`: the files written and the representativeness section. */
+export const sampled = Obj({
+  formats: Schema.Array(Schema.Literals(["html", "csv", "json"])),
+  files: Files,
+  sample: sampleReport
 })
 
 /** `survey report`: the files written, in the order of --format, and the report itself. */

@@ -49,7 +49,8 @@ export const surveyCases: ReadonlyArray<Case> = [
   {
     args: ["survey", "report", "--by", "region", "--format", "html,csv,json"],
     check: (j) => {
-      expect(j.files.length === 3 && j.formats.join() === "html,csv,json", "expected three files")
+      // the example has a codebook: the representativeness section's CSV comes with the report's
+      expect(j.files.length === 4 && j.formats.join() === "html,csv,json" && j.files[2].endsWith("-sample.csv"), "expected the three formats and the representativeness CSV")
       expect(j.report.simulated_responses > 0 && j.report.paired_waves?.join() === "pre,post", "expected simulated responses and paired waves")
       // few respondents here: some groups are suppressed ({suppressed: true}), the others show their figures
       const groups = j.report.pools.flatMap((p: { groups: Array<any> }) => p.groups)
@@ -59,6 +60,21 @@ export const surveyCases: ReadonlyArray<Case> = [
     }
   },
   { args: ["survey", "report", "--by", "planet"], error: true, exit: 2 },
+  {
+    args: ["survey", "report", "--census", "census.csv", "--format", "csv"],
+    check: (j) => {
+      expect(j.files.length === 2 && j.files[1].endsWith("-sample.csv"), "expected the report's CSV and its representativeness CSV")
+      expect(j.report.sample?.census === "census.csv" && j.report.sample.groups[0].rows.some((r: any) => r.census !== null), "expected the census shares in the representativeness section")
+    }
+  },
+  {
+    args: ["report", "sample", "--census", "census.csv", "--by", "country", "--format", "html,json"],
+    check: (j) => {
+      expect(j.files.length === 2 && j.sample.groups[0].key === "all", "expected two files and the overall group first")
+      expect(j.sample.groups[0].rows.every((r: any) => Array.isArray(r.under) && ("suppressed" in r.registered || r.registered.n >= 5)), "expected each row's flags and no count below 5 shown")
+    }
+  },
+  { args: ["report", "sample", "--census", "no-such-census.csv"], error: true, exit: [1, 2] },
   {
     args: ["survey", "serve", "--port", "0"],
     run: serveOnce,

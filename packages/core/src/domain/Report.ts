@@ -9,6 +9,7 @@ import { InputError } from "./Errors.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "./Instrument.js"
 import { m49Of } from "./Regions.js"
 import type { Site } from "./Registry.js"
+import type { SampleReport, WeightedReport } from "./Representativeness.js"
 import { effectSizes, mcnemar, mean, median, pairedT, type SampleSummary, welchDifference, wilcoxonSignedRank } from "./Stats.js"
 
 /** How groups are formed. */
@@ -126,6 +127,10 @@ export interface SurveyReport {
   readonly did?: ReadonlyArray<GroupDiD> | null
   /** Every other declared wave pair (pre → followup, post → followup): its paired figures, per pool and group, and its difference-in-differences. */
   readonly otherPairs?: ReadonlyArray<WavePairReport>
+  /** The representativeness section (census, panel, respondents per wave), when asked (`--census`, or always with a codebook). */
+  readonly sample?: SampleReport
+  /** The overall group's estimates post-stratified on one feature (`--weight census:<feature>`), beside the unweighted ones. */
+  readonly weighted?: WeightedReport
   readonly methods: string
   /** Responses written by `survey simulate`: a report that holds any says so loudly. */
   readonly simulatedResponses: number

@@ -27,6 +27,9 @@ import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { loadInstrument } from "../surveys/index.js"
 import { ReportRepo, type ReportRole } from "./ReportRepo.js"
+import { type SampleReport, surveySample } from "./SampleReport.js"
+import { type WeightedInput, type WeightedReport, weightedEstimates } from "../domain/Representativeness.js"
+import { labelIn } from "../domain/Instrument.js"
 
 export type { SurveyReport } from "../domain/Report.js"
 
@@ -38,6 +41,17 @@ export interface ReportOptions {
   readonly includeMirror?: boolean | undefined
   /** The locale of labels (default: the instrument's source locale). */
   readonly locale?: string | undefined
+  /**
+   * census.csv: adds the representativeness section (census against the panel and each wave's
+   * respondents, per codebook feature). Without it the section still compares the respondents
+   * with the registered panel, when the dialogue has a codebook.
+   */
+  readonly census?: string | undefined
+  /**
+   * Post-stratify the overall group's estimates on this participant feature (with `census`):
+   * each respondent weighted by census share / respondents' share of their value, per wave.
+   */
+  readonly weight?: string | undefined
 }
 
 /**
@@ -63,6 +77,7 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
   const repo = yield* ReportRepo
 
   const sites = yield* listRegistry("sites")
+  const siteById = new Map<string, (typeof sites)[number]>(sites.map((s) => [s.id, s]))
   const responses = yield* repo.responses(instrument.id)
   if (responses.total === 0) {
     return yield* new InputError({
@@ -127,8 +142,68 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
     otherPairs.push({ waves: pair, pools, did })
   }
 
+  // post-stratified estimates of the overall group on one feature, from the same counts split by its values
+  const weightedOn = (feature: string, sample: SampleReport) =>
+    Effect.gen(function*() {
+      const inPool = (siteId: string) => {
+        const s = siteById.get(siteId)
+        return s !== undefined && (s.format !== "mirror" || options.includeMirror === true)
+      }
+      const weights: Record<string, Record<string, number>> = {}
+      for (const r of sample.groups.find((g) => g.key === "all")?.rows.filter((x) => x.feature === feature) ?? []) {
+        for (const w of sample.waves) if (r.weight[w] !== null && r.weight[w] !== undefined) (weights[w] ??= {})[r.value] = r.weight[w]!
+      }
+      const kinds: Array<WeightedInput["questions"][number]> = instrument.questions.flatMap((q): Array<WeightedInput["questions"][number]> =>
+        ["likert5", "likert7", "scale", "number"].includes(q.type) ? [{ id: q.id, label: labelIn(q.label, locale, instrument), kind: "numeric" }]
+        : (q.type === "single" || q.type === "knowledge") ? [{ id: q.id, label: labelIn(q.label, locale, instrument), kind: "choice", options: q.options.map((o) => o.id) }]
+        : [])
+      const values = new Map<string, Map<string, Map<string, Map<string, number>>>>()
+      for (const r of yield* repo.values(instrument.id, feature, multiple, "panel")) {
+        if (!inPool(r.site_id) || typeof r.value !== "string") continue
+        const byQ = values.get(r.wave) ?? new Map()
+        values.set(r.wave, byQ)
+        const byCat = byQ.get(r.question) ?? new Map()
+        byQ.set(r.question, byCat)
+        const answers = byCat.get(r.cat ?? "") ?? new Map()
+        byCat.set(r.cat ?? "", answers)
+        answers.set(r.value, (answers.get(r.value) ?? 0) + r.n)
+      }
+      const pairs = []
+      for (const pair of wavePairs(waves)) {
+        const numeric = pairedQuestions(instrument, pair).numeric
+        const changes = new Map<string, Map<string, Map<number, number>>>()
+        for (const r of yield* repo.pairedValues(instrument.id, pair, numeric, feature, "panel")) {
+          if (!inPool(r.site_id)) continue
+          const d = Number(r.post) - Number(r.pre)
+          if (!Number.isFinite(d)) continue
+          const byCat = changes.get(r.question) ?? new Map()
+          changes.set(r.question, byCat)
+          const hist = byCat.get(r.cat ?? "") ?? new Map()
+          byCat.set(r.cat ?? "", hist)
+          hist.set(d, (hist.get(d) ?? 0) + r.n)
+        }
+        pairs.push({ waves: pair, changes })
+      }
+      return weightedEstimates({ feature, weights, questions: kinds, values, pairs })
+    })
+
+  // representativeness: with a census, or with a codebook (then against the registered panel)
+  const sample = options.census !== undefined || ws.dialogue.features !== undefined
+    ? yield* surveySample(ws, { instrument: instrument.id, by: by.startsWith("category:") ? "all" : by, census: options.census, includeMirror: options.includeMirror, locale })
+    : undefined
+
+  let weighted: WeightedReport | undefined
+  if (options.weight !== undefined) {
+    const feature = options.weight
+    if (sample === undefined || sample.census === null) return yield* new InputError({ summary: "--weight census needs the census: add --census census.csv.", problems: [] })
+    if (!sample.features.includes(feature)) return yield* new InputError({ summary: `--weight census:${feature}: expected a participant feature of the report (${sample.features.join(", ")}).`, problems: [] })
+    weighted = yield* weightedOn(feature, sample)
+  }
+
   return {
     ...main,
+    ...(sample === undefined ? {} : { sample }),
+    ...(weighted === undefined ? {} : { weighted }),
     pools: control === undefined ? main.pools : [...main.pools, { pool: "control" as const, groups: controlGroups }],
     did: control === undefined ? null : differenceInDifferences(mainGroups(main), controlGroups),
     otherPairs,

@@ -10,6 +10,7 @@ import type { TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
 import type { GroupDiD, GroupResult, PairedResult, QuestionResult, SurveyReport, WavePairReport } from "../domain/Report.js"
 import * as vega from "../infra/vendor/vega.js"
+import { sampleCsv, sampleHtml } from "./SampleReportOutput.js"
 
 /** The report as JSON. */
 export const reportJson = (report: SurveyReport): string => `${JSON.stringify(report, null, 2)}\n`
@@ -118,6 +119,29 @@ export const reportCsv = (report: SurveyReport): string => {
       }
     }
     if (pair.did !== null) did("did", name, pair.did)
+  }
+  // the post-stratified estimates of the overall group: pool `weighted:<feature>`
+  if (report.weighted !== undefined) {
+    const pool = `weighted:${report.weighted.feature}`
+    const all = { key: "all", label: "All participants" } as GroupResult
+    for (const [wave, estimates] of Object.entries(report.weighted.waves)) {
+      for (const e of estimates) {
+        if (e.mean !== undefined) {
+          row(pool, all, e.question, "", wave, "mean", "", round(e.mean.unweighted), e.n)
+          row(pool, all, e.question, "", wave, "mean_weighted", "", round(e.mean.weighted), e.n)
+        }
+        for (const x of e.shares ?? []) {
+          row(pool, all, e.question, "", wave, "share", x.value, round(x.unweighted), e.n)
+          row(pool, all, e.question, "", wave, "share_weighted", x.value, round(x.weighted), e.n)
+        }
+      }
+    }
+    for (const p of report.weighted.pairs) {
+      for (const q of p.questions) {
+        row(pool, all, q.question, "", `${p.waves[0]}-${p.waves[1]}`, "mean_change", "", round(q.unweighted), q.n)
+        row(pool, all, q.question, "", `${p.waves[0]}-${p.waves[1]}`, "mean_change_weighted", "", round(q.weighted), q.n)
+      }
+    }
   }
   return formatCsv(["pool", "by", "group", "group_label", "question", "question_type", "wave", "measure", "option", "value", "n"], rows)
 }
@@ -317,6 +341,8 @@ export const reportHtml = async (report: SurveyReport): Promise<string> => {
     }
   }
   if (report.did !== undefined && report.did !== null) out.push(didHtml(report.did, `${w0} → ${w1}`, why))
+  if (report.sample !== undefined) out.push(sampleHtml(report.sample, why))
+  if (report.weighted !== undefined) out.push(weightedHtml(report.weighted))
   for (const pair of report.otherPairs ?? []) out.push(pairHtml(pair, why))
   out.push(`<h2>Methods</h2><div class="methods">${esc(report.methods)}</div>`)
   out.push("</body></html>\n")
@@ -369,6 +395,25 @@ const pairHtml = (pair: WavePairReport, why: string): string => {
   return out.join("\n")
 }
 
+/** The post-stratified estimates beside the unweighted ones. */
+const weightedHtml = (w: NonNullable<SurveyReport["weighted"]>): string => {
+  const out = [`<h2>Post-stratified on ${esc(w.feature)}: every participant (the overall group)</h2><p class="muted">Each respondent is weighted by the census share of their ${esc(w.feature)} over its share among the wave's respondents (capped at 5), so that the respondents match the census on ${esc(w.feature)}. Respondents whose value the census lacks, or is not recorded, are left out of the weighted figures. Point estimates only: their intervals would need the design effect of the weights.</p>`]
+  for (const [wave, estimates] of Object.entries(w.waves)) {
+    const numeric = estimates.filter((e) => e.mean !== undefined)
+    if (numeric.length === 0) continue
+    out.push(`<h3>${esc(wave)}: weights ${Object.entries(w.weights[wave] ?? {}).map(([v, x]) => `${esc(v)} ${fmt(x)}`).join(", ")}</h3><table><thead><tr><th scope="col">Question</th><th scope="col">n</th><th scope="col">mean</th><th scope="col">weighted</th></tr></thead><tbody>`)
+    for (const e of numeric) out.push(`<tr><td>${esc(e.label)}</td><td>${e.n}</td><td>${fmt(e.mean!.unweighted)}</td><td>${fmt(e.mean!.weighted)}</td></tr>`)
+    out.push("</tbody></table>")
+  }
+  for (const p of w.pairs) {
+    if (p.questions.length === 0) continue
+    out.push(`<h3>${esc(p.waves[0])} → ${esc(p.waves[1])}: mean paired change</h3><table><thead><tr><th scope="col">Question</th><th scope="col">pairs</th><th scope="col">change</th><th scope="col">weighted</th></tr></thead><tbody>`)
+    for (const q of p.questions) out.push(`<tr><td>${esc(q.label)}</td><td>${q.n}</td><td>${fmt(q.unweighted)}</td><td>${fmt(q.weighted)}</td></tr>`)
+    out.push("</tbody></table>")
+  }
+  return out.join("\n")
+}
+
 /** Writes the report in the formats asked into `dir`; returns the files. */
 export const writeReport = async (report: SurveyReport, dir: string, formats: ReadonlyArray<"html" | "csv" | "json">): Promise<Array<string>> => {
   await mkdir(dir, { recursive: true })
@@ -378,6 +423,12 @@ export const writeReport = async (report: SurveyReport, dir: string, formats: Re
     const file = join(dir, `${base}.${f}`)
     await writeFile(file, f === "json" ? reportJson(report) : f === "csv" ? reportCsv(report) : await reportHtml(report))
     files.push(file)
+    // the representativeness section has columns of its own
+    if (f === "csv" && report.sample !== undefined) {
+      const sample = join(dir, `${base}-sample.csv`)
+      await writeFile(sample, sampleCsv(report.sample))
+      files.push(sample)
+    }
   }
   return files
 }

@@ -4,6 +4,8 @@
  */
 export {
   decodeReportBy,
+  type DiffInDiff,
+  type GroupDiD,
   type GroupResult,
   type PairedResult,
   type QuestionResult,
@@ -13,8 +15,12 @@ export {
   type ReportBy,
   type ReportShare,
   SUPPRESSION_THRESHOLD,
-  type SurveyReport
+  type SurveyReport,
+  type WavePairReport
 } from "../domain/Report.js"
+export { type SampleRow, type SampleGroup, UNDER_REPRESENTED_RATIO, WEIGHT_CAP } from "../domain/Representativeness.js"
+export { type SampleOptions, type SampleReport, surveySample } from "./SampleReport.js"
+export { sampleCsv, samplePage } from "./SampleReportOutput.js"
 export { type ReportOptions, surveyReport } from "./SurveyReport.js"
 
 /**
@@ -29,4 +35,4 @@ export const writeReport = async (
   dir: string,
   formats: ReadonlyArray<(typeof import("../domain/Report.js").REPORT_FORMATS)[number]>
 ): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats)
-export { ReportRepo } from "./ReportRepo.js"
+export { ReportRepo, type ReportRole } from "./ReportRepo.js"

@@ -1,3 +1,4 @@
+import { InputError } from "@convene/core/domain/Errors"
 import { REPORT_FORMATS } from "@convene/core/domain/Report"
 import type { Workspace } from "@convene/core/infra"
 import { Flags } from "@oclif/core"
@@ -29,13 +30,17 @@ export default class SurveyReportCommand extends ConveneCommand {
   static override description = [
     "Per wave: registered, invited, answered, response rate; and the paired n (answered pre and post). Per question and group: the distributions before and after; for numeric and ordinal questions the mean and median, the mean paired change with a 95% CI, the paired t-test, the Wilcoxon signed-rank test (exact for small n), Cohen's d_z and the matched-pairs rank-biserial; for single-choice questions the shift in shares, with McNemar's test where binary. The knowledge index (share of knowledge items correct) pre against post, paired.",
     "--by site|country|region|subregion|format|category:<gender|age_band|education|residence>: regions and sub-regions follow the UN geoscheme (M49). Every report also has the overall group. Groups with fewer than 5 respondents are shown as suppressed (no figures, no counts, no free text), and so are the other groups that would let one work them out by subtraction (a country minus its shown sites, all participants minus the shown sites, a pooled report minus one with mirror dialogues apart): the same groups whatever --by is. Mirror dialogues are reported apart unless --include-mirror.",
-    "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure) or json; several with commas."
+    "A control group (participants with role control: they answer the waves without deliberating) is reported apart, with the difference-in-differences (the panel's mean paired change minus the control group's, Welch's 95% interval) per group; with a followup wave, every pair (pre→post, pre→followup, post→followup) is analysed.",
+    "--census census.csv (scope,feature,value,share) adds the representativeness section: per codebook feature, the census share against the registered panel and each wave's respondents, the under-represented values flagged, and the post-stratification weights (also `convene report sample`). With a codebook and no census, the section compares the respondents with the panel.",
+    "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure; the representativeness section in <name>-sample.csv) or json; several with commas."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> survey report",
     "<%= config.bin %> survey report --by region --format html,csv",
     "<%= config.bin %> survey report --by category:gender --format json --out reports/",
-    "<%= config.bin %> survey report --by country --include-mirror"
+    "<%= config.bin %> survey report --by country --include-mirror",
+    "<%= config.bin %> survey report --census census.csv --format html,csv   # with the representativeness section",
+    "<%= config.bin %> survey report --census census.csv --weight census:age_band   # and estimates post-stratified on age band"
   ]
   static override output = () => import("../../json/survey.js").then((m) => m.reported)
   static override flags = {
@@ -45,7 +50,9 @@ export default class SurveyReportCommand extends ConveneCommand {
     out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
     instrument: instrumentFlag,
     "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the panel sites." }),
-    locale: Flags.string({ summary: "Language of the question labels (default: the instrument's source locale)." })
+    locale: Flags.string({ summary: "Language of the question labels (default: the instrument's source locale)." }),
+    census: Flags.string({ summary: "census.csv (scope,feature,value,share): adds the representativeness section, census against the panel and each wave's respondents." }),
+    weight: Flags.string({ summary: "census:<feature> (with --census): adds the overall group's estimates post-stratified on that participant feature (e.g. census:gender), beside the unweighted ones." })
   }
 
   async run() {
@@ -60,7 +67,9 @@ export default class SurveyReportCommand extends ConveneCommand {
     const report = await this.runInWorkspace(flags, async (opened) => {
       ws = opened
       if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
-      const program = surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale })
+      const weight = flags.weight === undefined ? undefined : /^census:(.+)$/.exec(flags.weight)?.[1]
+      if (flags.weight !== undefined && weight === undefined) throw new InputError({ summary: `--weight: expected census:<feature>, such as census:gender, got "${flags.weight}".`, problems: [{ field: "--weight", message: "expected census:<feature>" }] })
+      const program = surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale, census: flags.census === undefined ? undefined : resolve(flags.census), weight })
       return process.env["CONVENE_TIMING"] === "1" ? (await import("effect/Effect")).withTracer(program, await stepTimer()) : program
     })
     if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
@@ -88,6 +97,8 @@ export default class SurveyReportCommand extends ConveneCommand {
     if (report.simulatedResponses > 0) this.warn(`${report.simulatedResponses} of the ${report.responses} responses were written by \`convene survey simulate\`: not real answers.`)
     const suppressed = report.pools.flatMap((p) => p.groups).filter((g) => g.suppressed).length
     if (suppressed > 0) this.log(`${counted(suppressed, "group")} suppressed: fewer than ${report.suppressionThreshold} respondents, or hiding a smaller group from subtraction.`)
+    const under = (report.sample?.groups.find((g) => g.key === "all")?.rows ?? []).filter((r) => r.under.length > 0)
+    if (under.length > 0) this.log(`Under-represented among the respondents (below ${0.8} of the census share): ${under.map((r) => `${r.label} (${r.under.join(", ")})`).join("; ")}.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
     return { formats, files, report }
   }
