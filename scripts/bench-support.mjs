@@ -34,12 +34,12 @@ export const benchDatabase = async (name) => {
 export const KINDS = ["likert5", "likert7", "scale", "single", "multiple", "number", "knowledge", "likert5", "scale", "text"]
 
 /** An instrument of `count` questions of every type, asked before and after, as YAML. */
-export const benchInstrumentYaml = (count) => {
+export const benchInstrumentYaml = (count, waves = ["pre", "post"]) => {
   const options = (n) => Array.from({ length: n }, (_, i) => `      - { id: o${i + 1}, label: { en: "Option ${i + 1}" } }`).join("\n")
   const questions = Array.from({ length: count }, (_, i) => {
     const type = KINDS[i % KINDS.length]
     const extra = type === "single" || type === "multiple" ? `\n    options:\n${options(4)}` : type === "knowledge" ? `\n    options:\n${options(3)}\n    correct: o2` : type === "number" ? "\n    min: 0\n    max: 24" : ""
-    return `  - id: q${String(i + 1).padStart(2, "0")}\n    type: ${type}\n    required: ${type !== "text"}\n    waves: [pre, post]\n    label: { en: "Question ${i + 1}" }${extra}`
+    return `  - id: q${String(i + 1).padStart(2, "0")}\n    type: ${type}\n    required: ${type !== "text"}\n    waves: [${waves.join(", ")}]\n    label: { en: "Question ${i + 1}" }${extra}`
   })
   return `id: bench\nversion: 1\nlocales: [en]\ntitle: { en: "Benchmark survey" }\nquestions:\n${questions.join("\n")}\n`
 }

@@ -146,7 +146,7 @@ const [mirror] = JSON.parse(convene("--quiet", "mirror", "list", "--status", "pe
 convene("mirror", "approve", String(mirror.id), "--note", "checked by phone", "--base-url", "https://results.we-the-internet.example")
 convene("kit", "build", "--toolkit")
 convene("mail", "status")
-convene("survey", "report", "--by", "region", "--format", "html,csv,json")
+convene("survey", "report", "--by", "region", "--census", "census.csv", "--format", "html,csv,json")
 console.log(`\n✓ The example dialogue ran end to end in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 console.log(`  Workspace: ${dir}`)
 console.log(`  Data:      ${join(dir, ".convene", "db")} (embedded PostgreSQL; set DATABASE_URL to use a server)`)

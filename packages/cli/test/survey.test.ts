@@ -79,7 +79,7 @@ describe("convene survey", () => {
     expect(dictionary).toContain("question,hours-online,")
     expect(out.json.rows).toBe(6)
     const csv = await readFile(out.json.files[0], "utf8")
-    expect(csv.split("\n")[0]).toBe("participant_code,site,country,country_name,site_format,gender,age_band,education,residence,attended,wave,instrument,instrument_version,source,simulated,question,value")
+    expect(csv.split("\n")[0]).toBe("participant_code,site,country,country_name,site_format,gender,age_band,education,residence,role,attended,wave,instrument,instrument_version,source,simulated,question,value")
     expect(csv).toContain(`${b!.code},`)
     expect(csv).toContain(",pre,evaluation,1,paper,no,hours-online,2.5")
     expect(csv).toContain(",pre,evaluation,1,kobo,no,internet-use,about-once-a-day")

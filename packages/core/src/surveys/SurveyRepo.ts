@@ -70,6 +70,8 @@ export interface ExportedResponse {
   readonly age_band: string | null
   readonly education: string | null
   readonly residence: string | null
+  /** panel (null), control or mirror */
+  readonly role: string | null
   /** Whether the participant came on the day, where attendance is recorded; null otherwise. */
   readonly present: boolean | null
   readonly wave: string
@@ -264,7 +266,7 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         .innerJoin("participants as p", "p.id", "r.participant_id")
         .innerJoin("sites as s", "s.id", "p.site_id")
         .leftJoin("attendance as a", "a.participant_id", "r.participant_id")
-        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "s.format", "p.gender", "p.age_band", "p.education", "p.residence", "a.present", "r.wave", "r.instrument_version", "r.source", "r.simulated", "r.answers"])
+        .select(["r.participant_id", "p.code", "p.site_id", "s.country", "s.format", "p.gender", "p.age_band", "p.education", "p.residence", "p.role", "a.present", "r.wave", "r.instrument_version", "r.source", "r.simulated", "r.answers"])
         .where("r.instrument", "=", instrument)
         .where("r.participant_id", ">", after)
         .orderBy("r.participant_id")

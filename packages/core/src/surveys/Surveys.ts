@@ -393,6 +393,7 @@ export const ANSWER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["age_band", "the participant's age band (codes below); empty when not recorded"],
   ["education", "the participant's education (codes below); empty when not recorded"],
   ["residence", "the participant's residence (codes below); empty when not recorded"],
+  ["role", "panel (deliberated), control (answered the waves without deliberating: the comparison group) or mirror"],
   ["attended", "yes or no where the site's attendance is recorded; empty otherwise"],
   ["wave", "pre, post or followup"],
   ["instrument", "the questionnaire's id"],
@@ -406,7 +407,8 @@ export const ANSWER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 /**
  * Writes every answer in tidy long form — participant code, site, country (ISO 3166-1 alpha-2),
  * country_name (English short name, so that Namibia's `NA` read as a missing value still shows),
- * the site's format, the participant's four codebook features, whether they attended, wave,
+ * the site's format, the participant's four codebook features, their role (panel, control,
+ * mirror), whether they attended, wave,
  * instrument, instrument version, source, simulated, question, value (multiple choices
  * space-separated) — with no contact data, streamed to `file`. Beside it, `<name>.dictionary.csv`
  * (`variable,code,label`): every column, every feature value and every question and option
@@ -442,7 +444,7 @@ export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Work
     let chunk = ""
     for (const r of take) {
       const ids = Object.keys(r.answers).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))
-      const person = [r.format, r.gender ?? "", r.age_band ?? "", r.education ?? "", r.residence ?? "", r.present === null ? "" : r.present ? "yes" : "no"].map(formatCsvField).join(",")
+      const person = [r.format, r.gender ?? "", r.age_band ?? "", r.education ?? "", r.residence ?? "", r.role ?? "panel", r.present === null ? "" : r.present ? "yes" : "no"].map(formatCsvField).join(",")
       const prefix = `${formatCsvField(r.code)},${formatCsvField(r.site_id)},${r.country},${formatCsvField(englishCountryName(r.country))},${person},${r.wave},${instrument.id},${r.instrument_version},${r.source},${r.simulated ? "yes" : "no"},`
       for (const id of ids) {
         chunk += `${prefix}${formatCsvField(id)},${formatCsvField(answerText(r.answers[id]!))}\n`

@@ -145,10 +145,10 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const out = join(ws.dir, "out", "answers.csv")
     const exported = await runWith(shape, exportSurveyCsv(ws, out))
     const text = await readFile(out, "utf8")
-    expect(text.split("\n")[0]).toBe("participant_code,site,country,country_name,site_format,gender,age_band,education,residence,attended,wave,instrument,instrument_version,source,simulated,question,value")
+    expect(text.split("\n")[0]).toBe("participant_code,site,country,country_name,site_format,gender,age_band,education,residence,role,attended,wave,instrument,instrument_version,source,simulated,question,value")
     expect(exported.rows).toBe(summary.answers)
     // the site's format and the participant's features (any, empty when not recorded), no attendance recorded
-    expect(text).toMatch(new RegExp(`INBBBB33,in-delhi,IN,India,online,[^,]*,[^,]*,[^,]*,[^,]*,,pre,evaluation,1,paper,no,${scale.id},1`))
+    expect(text).toMatch(new RegExp(`INBBBB33,in-delhi,IN,India,online,[^,]*,[^,]*,[^,]*,[^,]*,panel,,pre,evaluation,1,paper,no,${scale.id},1`))
     const dictionary = await readFile(exported.dictionary, "utf8")
     expect(dictionary).toContain(`question,${scale.id},`)
     expect(dictionary).toContain("gender,woman,Woman")
@@ -164,7 +164,7 @@ describe.each(testDatabases)("surveys on $name", (testDb) => {
     const out = join(ws.dir, "out", "answers-na.csv")
     await runWith(shape, exportSurveyCsv(ws, out))
     const csv = await readFile(out, "utf8")
-    expect(csv).toContain(`NAAAAA11,na-windhoek,NA,Namibia,online,,,,,,pre,evaluation,1,web,no,${scale.id},3\n`)
+    expect(csv).toContain(`NAAAAA11,na-windhoek,NA,Namibia,online,,,,,panel,,pre,evaluation,1,web,no,${scale.id},3\n`)
   })
 
   it("exports a free-text answer that looks like a formula neutralised, and a negative number as a number (issue 13)", async () => {
