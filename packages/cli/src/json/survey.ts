@@ -249,6 +249,8 @@ const surveyReport = Obj({
   includeMirror: Schema.Boolean,
   suppressionThreshold: Count,
   locale: Str,
+  dir: opt(Schema.Literals(["ltr", "rtl"]).annotate({ description: "The direction of the report's language (rtl for Arabic)." })),
+  country: opt(Str.annotate({ description: "A per-country report (--split country): the country's ISO code." })),
   pools: Schema.Array(Obj({ pool, groups: Schema.Array(groupResult) })),
   did: opt(nullable(Schema.Array(groupDiD)).annotate({ description: "The difference-in-differences of the paired waves per group the panel and the control group share; null without a control group." })),
   otherPairs: opt(Schema.Array(Obj({ waves: Schema.Tuple([Str, Str]), pools: Schema.Array(Obj({ pool, groups: Schema.Array(pairGroup) })), did: nullable(Schema.Array(groupDiD)) })).annotate({ description: "Every other wave pair (pre → followup, post → followup)." })),
@@ -282,5 +284,11 @@ export const sampled = Obj({
 export const reported = Obj({
   formats: Schema.Array(Schema.Literals(["html", "csv", "json"])),
   files: Files,
-  report: surveyReport
+  report: surveyReport,
+  countries: opt(Schema.Array(Obj({
+    country: Str.annotate({ description: "ISO 3166-1 alpha-2 code." }),
+    locale: Str.annotate({ description: "The locale its sites speak (the most common)." }),
+    language: Str.annotate({ description: "The catalog language the report is written in (fr for fr-SN; the dialogue's source locale without a catalog)." }),
+    files: Files
+  })).annotate({ description: "--split country: each country's report files (report-<instrument>-<CC>.<format>), in its language." }))
 })

@@ -115,6 +115,13 @@ export interface SurveyReport {
   readonly includeMirror: boolean
   readonly suppressionThreshold: number
   readonly locale: string
+  /** The direction of the report's language (rtl for Arabic): the HTML page's `dir`. */
+  readonly dir?: "ltr" | "rtl"
+  /**
+   * A per-country report (`--split country`): the country's ISO code. Its groups are the
+   * country's own group (first) and its sites, with the global report's suppression.
+   */
+  readonly country?: string
   /**
    * `main`: the panel sites (with the mirror dialogues when pooled); `mirror`: the mirror
    * dialogues; `control`: the control group (participants with role control), when there is one.
@@ -307,14 +314,10 @@ export const wavePairs = (waves: ReadonlyArray<WaveId>): Array<readonly [WaveId,
   waves.flatMap((a, i) => waves.slice(i + 1).map((b) => [a, b] as const))
 
 /** The methods note's paragraphs on the evaluation design: the control group and the wave pairs. */
-export const designText = (control: boolean, otherPairs: ReadonlyArray<readonly [string, string]>): string =>
+export const designText = (t: SurveyReportWords, control: boolean, otherPairs: ReadonlyArray<readonly [string, string]>): string =>
   [
-    control
-      ? "Control group: participants registered with the role control answer the same waves but do not deliberate. They are reported as a pool apart (suppressed on the same rule, among themselves) and never pooled with the panel. For each numeric or ordinal question, the knowledge index and each binary question (a knowledge item correct or not, a two-option question), the difference-in-differences is the panel's mean paired change minus the control group's, in each group both have; its 95% interval and p-value come from Welch's t on the two groups' changes (unequal variances, Welch–Satterthwaite degrees of freedom). A binary question's change is coded −1, 0 or +1 per respondent, so its difference-in-differences is in shares. It estimates the deliberation's effect net of what changed for everyone between the waves (the news, the season), under the assumption that both groups would have changed alike without the deliberation (parallel trends); the control group is not randomised by convene, so compare it with the panel (the report's response and category figures) before reading it causally."
-      : "No control group: the pre → post changes cannot be separated from what changed for everyone between the waves. Register participants with the role control (they answer the same waves without deliberating) to report the difference-in-differences.",
-    otherPairs.length === 0
-      ? ""
-      : `Every pair of waves is analysed, with the same paired statistics: besides ${"pre → post"}, ${otherPairs.map((p) => `${p[0]} → ${p[1]}`).join(" and ")}. A change that holds from pre to the follow-up persisted; one that shrinks from post to the follow-up faded. Each pair uses the participants who answered both of its waves, so attrition between waves changes who is compared.`
+    control ? t("design_control") : t("design_no_control"),
+    otherPairs.length === 0 ? "" : t("design_pairs", { pairs: otherPairs.map((p) => `${p[0]} → ${p[1]}`).join(", ") })
   ].filter((p) => p !== "").join("\n\n")
 
 const NUMERIC_TYPES: ReadonlyArray<Question["type"]> = ["likert5", "likert7", "scale", "number"]
@@ -1123,20 +1126,24 @@ export const suppressionPattern = (
   }
 }
 
-const methodsText = (threshold: number, mirror: boolean, category: boolean, attendance = false): string =>
+/**
+ * The report's own words: a catalog key under `survey_report.` and its ICU values, formatted in
+ * the report's locale (the workflow reads them from the catalogs; the domain stays without IO).
+ */
+export type SurveyReportWords = (key: string, values?: Record<string, unknown>) => string
+
+const methodsText = (t: SurveyReportWords, threshold: number, mirror: boolean, category: boolean, attendance = false): string =>
   [
-    attendance ? "Response rates of the waves after the deliberation day count only the participants expected to answer: those recorded absent on the day (attendance) are left out of the registered count." : "",
-    "Paired comparisons use the participants who answered the question in both waves (pre and post), matched by their pseudonymous code.",
-    "For numeric and ordinal questions (Likert scales coded 1 to 5 or 1 to 7, 0–10 scales, numbers): the mean paired change (post − pre) with a 95% confidence interval from Student's t distribution; the paired t-test; the Wilcoxon signed-rank test (zero differences dropped; exact p-value when fewer than 50 non-zero differences and no ties, otherwise the normal approximation with the tie-corrected variance and a continuity correction, as R's wilcox.test); Cohen's d_z (mean change / standard deviation of the changes) and the matched-pairs rank-biserial correlation (Kerby, 2014).",
-    "For single-choice and knowledge questions: the shares of each option before and after among paired respondents, and McNemar's test where the question is binary (two options; knowledge items as correct / not correct), with continuity correction (and the exact binomial p-value for small discordant counts).",
-    "The knowledge index is each participant's share of knowledge items answered correctly among those answered; it is compared pre against post, paired.",
-    `Privacy: a group with fewer than ${threshold} respondents in a wave is shown as suppressed, never as numbers, and its free-text answers are not shown; paired results need ${threshold} pairs. A group with fewer than ${threshold} respondents in every wave shows no counts either (not even how many registered or answered).`,
-    `Complementary suppression: other groups are suppressed too, so that no suppressed figure can be worked out by subtraction — a country's figures minus those of its shown sites, all participants minus the shown sites, a region minus its shown countries, a format minus its sites, a pooled report minus one with mirror dialogues apart. Any such difference covers either nobody or at least ${threshold} respondents. The suppressed groups are chosen once over every grouping (site, country, sub-region, region, format, all participants; mirror dialogues apart and pooled), whatever grouping a report shows, so that reports grouped differently reveal nothing together either. Each wave, each paired question and the knowledge index is protected on its own; a suppressed group is suppressed in all of them. A suppressed group is marked "suppressed" whether it is small itself or hidden to protect another one.`,
-    category
-      ? `Participant categories cut across sites: the categories are suppressed on the same rule among themselves (all participants minus the shown categories covers nobody or at least ${threshold} respondents; pooled minus apart likewise), and the overall group keeps the status it has in every other report. Because the sites' figures are published too, suppressed categories that meet at the same site (or at sites the geographic reports cannot tell apart) are protected together: a set of them with fewer than ${threshold} respondents is joined by another category met at one of its sites. Two category groupings (say gender and age band) are never crossed with each other.`
-      : "",
-    mirror ? "Mirror dialogues are pooled with the panel sites (--include-mirror)." : "Mirror dialogues (sites whose format is mirror) are reported apart and never pooled with the panel sites.",
-    "Regions and sub-regions follow the UN geoscheme (M49). p-values are not adjusted for multiple comparisons."
+    attendance ? t("methods_attendance") : "",
+    t("methods_paired"),
+    t("methods_numeric"),
+    t("methods_choice"),
+    t("methods_knowledge"),
+    t("methods_privacy", { threshold }),
+    t("methods_complementary", { threshold }),
+    category ? t("methods_category", { threshold }) : "",
+    mirror ? t("methods_mirror_pooled") : t("methods_mirror_apart"),
+    t("methods_regions")
   ].filter((p) => p !== "").join("\n\n")
 
 /** Everything the report is computed from. */
@@ -1151,6 +1158,8 @@ export interface ReportInput extends GroupContext {
   readonly responses: { readonly total: number; readonly simulated: number }
   /** The dialogue's codebook: with `--by category:<feature>`, its values' labels and order. */
   readonly codebook?: Codebook | undefined
+  /** The report's own words in its locale (`survey_report.*`); without it, the methods note holds the catalog keys. */
+  readonly text?: SurveyReportWords | undefined
 }
 
 /**
@@ -1189,8 +1198,37 @@ export const buildReport = (input: ReportInput): SurveyReport => {
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     locale,
     pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map((g) => groupResult(g, input, pattern.of(input.includeMirror, pool, g.key))) })),
-    methods: methodsText(SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null, (input.counts.absent ?? []).some((r) => r.n > 0)),
+    methods: methodsText(input.text ?? ((key) => key), SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null, (input.counts.absent ?? []).some((r) => r.n > 0)),
     simulatedResponses: input.responses.simulated,
     responses: input.responses.total
+  }
+}
+
+/**
+ * A country's report cut from the global reports by site and by country (same words, same
+ * locale): the country's group first, then its sites, in every pool, pair and
+ * difference-in-differences. Each group keeps the status the global reports give it, so nothing
+ * they suppress is published. Null when the country has no group.
+ *
+ * @example
+ * countryReport(bySite, byCountry, "SN", new Set(["sn-dakar", "sn-thies"]))?.pools[0].groups.map((g) => g.key) // ["country:SN", "site:sn-dakar", "site:sn-thies"]
+ */
+export const countryReport = (bySite: SurveyReport, byCountry: SurveyReport, country: string, siteIds: ReadonlySet<string>): SurveyReport | null => {
+  const ours = (g: { readonly key: string }) => g.key.startsWith("site:") && siteIds.has(g.key.slice("site:".length))
+  const keep = <G extends { readonly key: string }>(sites: ReadonlyArray<G>, countries: ReadonlyArray<G>): Array<G> =>
+    sites.some(ours) ? [...countries.filter((g) => g.key === `country:${country}`), ...sites.filter(ours)] : []
+  const poolsOf = <G extends { readonly key: string }>(sites: ReadonlyArray<{ readonly pool: ReportPool; readonly groups: ReadonlyArray<G> }>, countries: ReadonlyArray<{ readonly pool: ReportPool; readonly groups: ReadonlyArray<G> }>) =>
+    sites.map((p) => ({ pool: p.pool, groups: keep(p.groups, countries.find((q) => q.pool === p.pool)?.groups ?? []) })).filter((p) => p.groups.length > 0)
+  const pools = poolsOf(bySite.pools, byCountry.pools)
+  if (pools.length === 0) return null
+  const didOf = (sites: ReadonlyArray<GroupDiD> | null | undefined, countries: ReadonlyArray<GroupDiD> | null | undefined) => (sites === null || sites === undefined ? null : keep(sites, countries ?? []))
+  const { sample: _sample, weighted: _weighted, ...rest } = bySite
+  return {
+    ...rest,
+    by: "site",
+    country,
+    pools,
+    did: didOf(bySite.did, byCountry.did),
+    otherPairs: (bySite.otherPairs ?? []).map((p, i) => ({ waves: p.waves, pools: poolsOf(p.pools, byCountry.otherPairs?.[i]?.pools ?? []), did: didOf(p.did, byCountry.otherPairs?.[i]?.did) }))
   }
 }

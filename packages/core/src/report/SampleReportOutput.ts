@@ -4,6 +4,7 @@
  */
 import { formatCsv } from "../domain/Csv.js"
 import { type Cell, type SampleReport, UNDER_REPRESENTED_RATIO, WEIGHT_CAP } from "../domain/Representativeness.js"
+import { builtInReportText, type PageText, pageText } from "./SurveyReportText.js"
 
 const round = (x: number | null | undefined, digits = 6): string => (x === null || x === undefined || !Number.isFinite(x) ? "" : String(Number(x.toFixed(digits))))
 
@@ -39,17 +40,19 @@ export const sampleCsv = (sample: SampleReport): string => {
 }
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!)
-const pct = (x: number | null | undefined): string => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)} %`)
 
-/** The section as HTML: per group, a table of feature values against the census, the panel and each wave. */
-export const sampleHtml = (sample: SampleReport, why: string): string => {
-  const out = [`<h2>Representativeness: the census, the panel and the respondents</h2><p class="muted">Per feature value: its share in the census${sample.census === null ? " (no census given: <code>--census census.csv</code> adds it)" : ` (${esc(sample.census)}, the group's most specific scope)`}, among the registered participants of the panel (the control group apart), and among each wave's respondents, with the ratio of that share to the census share. A value below ${UNDER_REPRESENTED_RATIO} of its census share is flagged <span class="flag">under-represented</span>. The weight (census share / respondents' share, capped at ${WEIGHT_CAP}) is what post-stratification on that feature gives each respondent with the value.</p>`]
-  const cell = (c: Cell | undefined): string => (c === undefined ? "<td></td>" : "suppressed" in c ? `<td class="suppressed">${why}</td>` : `<td>${c.n} <small>(${pct(c.share)})</small></td>`)
+/** The section as HTML: per group, a table of feature values against the census, the panel and each wave, in the words and numbers of `w`. */
+export const sampleHtml = (sample: SampleReport, why: string, w: PageText = pageText(builtInReportText())): string => {
+  const { t, fmt, pct, int } = w
+  const census = sample.census === null ? t("sample_no_census") : t("sample_census", { file: sample.census })
+  const out = [`<h2>${esc(t("sample_title"))}</h2><p class="muted">${esc(t("sample_note", { census, ratio: fmt(UNDER_REPRESENTED_RATIO, 1), cap: fmt(WEIGHT_CAP, 0) }))}</p>`]
+  const cell = (c: Cell | undefined): string => (c === undefined ? "<td></td>" : "suppressed" in c ? `<td class="suppressed">${why}</td>` : `<td>${int(c.n)} <small>(${pct(c.share)})</small></td>`)
   for (const g of sample.groups) {
-    out.push(`<h3>${esc(g.label)}</h3><p class="muted">Registered ${g.totals.registered}; respondents ${sample.waves.map((w) => `${esc(w)} ${g.totals.waves[w] ?? 0}`).join(", ")}${g.scope === null ? "" : `; census scope ${esc(g.scope)}`}.</p>`)
-    out.push(`<table><thead><tr><th scope="col">Feature value</th><th scope="col">census</th><th scope="col">registered</th>${sample.waves.map((w) => `<th scope="col">${esc(w)}</th><th scope="col">ratio</th><th scope="col">weight</th>`).join("")}</tr></thead><tbody>`)
+    const waves = sample.waves.map((x) => `${x} ${int(g.totals.waves[x] ?? 0)}`).join(", ")
+    out.push(`<h3>${esc(g.key === "all" ? t("all_participants") : g.label)}</h3><p class="muted">${esc(g.scope === null ? t("sample_totals", { registered: int(g.totals.registered), waves }) : t("sample_totals_scope", { registered: int(g.totals.registered), waves, scope: g.scope }))}</p>`)
+    out.push(`<table><thead><tr><th scope="col">${esc(t("col_feature_value"))}</th><th scope="col">${esc(t("col_census"))}</th><th scope="col">${esc(t("col_registered"))}</th>${sample.waves.map((x) => `<th scope="col">${esc(x)}</th><th scope="col">${esc(t("col_ratio"))}</th><th scope="col">${esc(t("col_weight"))}</th>`).join("")}</tr></thead><tbody>`)
     for (const r of g.rows) {
-      out.push(`<tr><td>${esc(r.label)}</td><td>${pct(r.census)}</td>${cell(r.registered)}${sample.waves.map((w) => `${cell(r.waves[w])}<td${r.under.includes(w) ? ' class="flag" title="under-represented"' : ""}>${r.ratio[w] === null || r.ratio[w] === undefined ? "—" : r.ratio[w]!.toFixed(2)}</td><td>${r.weight[w] === null || r.weight[w] === undefined ? "—" : r.weight[w]!.toFixed(2)}</td>`).join("")}</tr>`)
+      out.push(`<tr><td>${esc(r.label)}</td><td>${pct(r.census)}</td>${cell(r.registered)}${sample.waves.map((x) => `${cell(r.waves[x])}<td${r.under.includes(x) ? ` class="flag" title="${esc(t("under_represented"))}"` : ""}>${r.ratio[x] === null || r.ratio[x] === undefined ? "—" : fmt(r.ratio[x]!, 2)}</td><td>${r.weight[x] === null || r.weight[x] === undefined ? "—" : fmt(r.weight[x]!, 2)}</td>`).join("")}</tr>`)
     }
     out.push("</tbody></table>")
   }

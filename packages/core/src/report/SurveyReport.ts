@@ -9,6 +9,7 @@ import type { WaveId } from "../domain/Instrument.js"
 import {
   buildReport,
   categoryOf,
+  countryReport,
   designText,
   differenceInDifferences,
   type GroupDiD,
@@ -17,6 +18,7 @@ import {
   pairGroupOf,
   REPORT_CATEGORIES,
   type ReportBy,
+  type SurveyReportWords,
   type ReportCounts,
   reportWaves,
   type SurveyReport,
@@ -24,12 +26,14 @@ import {
   wavePairs
 } from "../domain/Report.js"
 import type { Workspace } from "../infra/Workspace.js"
+import { type SurveyReportText, surveyReportText } from "./SurveyReportText.js"
 import { listRegistry } from "../registries/index.js"
 import { loadInstrument } from "../surveys/index.js"
 import { ReportRepo, type ReportRole } from "./ReportRepo.js"
 import { type SampleReport, surveySample } from "./SampleReport.js"
 import { type WeightedInput, type WeightedReport, weightedEstimates } from "../domain/Representativeness.js"
 import { labelIn } from "../domain/Instrument.js"
+import { toolkitLocaleOf } from "../domain/Toolkit.js"
 
 export type { SurveyReport } from "../domain/Report.js"
 
@@ -66,81 +70,10 @@ export interface ReportOptions {
  * report.pools[0].groups[0].knowledge // { n: 812, meanPre: 0.48, meanPost: 0.63, meanChange: 0.15, ci95: [...], ... }
  */
 export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Workspace, options: ReportOptions = {}) {
-  const { instrument } = yield* loadInstrument(ws, options.instrument)
-  const by: ReportBy = options.by ?? "all"
-  const category = categoryOf(by)
-  if (category !== null && !(REPORT_CATEGORIES as ReadonlyArray<string>).includes(category)) {
-    return yield* new InputError({ summary: `--by category:${category}: expected one of ${REPORT_CATEGORIES.map((c) => `category:${c}`).join(", ")}.`, problems: [] })
-  }
-  const locale = options.locale ?? instrument.locales[0]!
-  const { waves, pairedWaves } = reportWaves(instrument, ws.dialogue.evaluation.waves.map((w) => w.id))
-  const repo = yield* ReportRepo
-
-  const sites = yield* listRegistry("sites")
-  const siteById = new Map<string, (typeof sites)[number]>(sites.map((s) => [s.id, s]))
-  const responses = yield* repo.responses(instrument.id)
-  if (responses.total === 0) {
-    return yield* new InputError({
-      summary: `There are no answers to the instrument ${instrument.id} yet: nothing to report. Collect some (\`convene survey serve\`, \`convene survey import\`), or simulate them for a trial run (\`convene survey simulate\`).`,
-      problems: []
-    })
-  }
-  const multiple = new Set(instrument.questions.filter((q) => q.type === "multiple").map((q) => q.id))
-
-  // the counts of one role that do not depend on a wave pair: registered, invited, answered, every value
-  const baseCounts = (role: ReportRole) =>
-    Effect.all({
-      registered: repo.registered(category, role),
-      absent: repo.absent(category, role),
-      invited: repo.invited(instrument.id, category, role),
-      answered: repo.answered(instrument.id, category, role),
-      values: repo.values(instrument.id, category, multiple, role)
-    }, { concurrency: "unbounded" })
-  // the paired counts of one role and one wave pair (PostgreSQL works on them in parallel; PGlite takes them in turn)
-  const pairCounts = (role: ReportRole, pair: readonly [WaveId, WaveId]) => {
-    const questions = pairedQuestions(instrument, pair)
-    return Effect.all({
-      paired: repo.pairs(instrument.id, pair, category, role),
-      pairedValues: repo.pairedValues(instrument.id, pair, [...questions.numeric, ...questions.choice], category, role),
-      knowledge: repo.knowledgeScores(instrument.id, pair, questions.knowledge, category, role)
-    }, { concurrency: "unbounded" })
-  }
-  const noPairs = { paired: [], pairedValues: [], knowledge: [] }
-  const afterDay = ws.dialogue.evaluation.waves.filter((w) => w.opens >= ws.dialogue.deliberation_day.date).map((w) => w.id)
-  const build = (counts: ReportCounts, pair: readonly [WaveId, WaveId] | null, includeMirror: boolean) =>
-    buildReport({ instrument, dialogue: ws.dialogue.title, by, includeMirror, locale, waves, pairedWaves: pair, sites, counts, afterDay, responses, codebook: ws.dialogue.features })
-
-  // the panel: every participant but the control group
-  const panel = yield* baseCounts("panel")
-  const panelPairs = pairedWaves === null ? noPairs : yield* pairCounts("panel", pairedWaves)
-  const main = yield* Effect.sync(() => build({ ...panel, ...panelPairs }, pairedWaves, options.includeMirror === true)).pipe(Effect.withSpan("SurveyReport.statistics"))
-
-  // the control group (role control), when there is one: a pool apart, suppressed on its own
-  // (no published figure adds it to the panel), and the panel's change minus its own
-  const controls = yield* repo.controls()
-  const control = controls === 0 ? undefined : yield* baseCounts("control")
-  const controlOf = (counts: ReportCounts, pair: readonly [WaveId, WaveId] | null) => build(counts, pair, true).pools.find((p) => p.pool === "main")?.groups ?? []
-  const mainGroups = (r: SurveyReport) => r.pools.find((p) => p.pool === "main")?.groups ?? []
-  let controlGroups: ReadonlyArray<GroupResult> = []
-  if (control !== undefined) {
-    const controlPairs = pairedWaves === null ? noPairs : yield* pairCounts("control", pairedWaves)
-    controlGroups = yield* Effect.sync(() => controlOf({ ...control, ...controlPairs }, pairedWaves)).pipe(Effect.withSpan("SurveyReport.control"))
-  }
-
-  // every other declared pair: pre → followup, post → followup
-  const otherPairs: Array<WavePairReport> = []
-  for (const pair of wavePairs(waves).filter((p) => pairedWaves === null || p[0] !== pairedWaves[0] || p[1] !== pairedWaves[1])) {
-    const counts = yield* pairCounts("panel", pair)
-    const report = yield* Effect.sync(() => build({ ...panel, ...counts }, pair, options.includeMirror === true)).pipe(Effect.withSpan("SurveyReport.pair"))
-    const pools = report.pools.map((p) => ({ pool: p.pool, groups: p.groups.map(pairGroupOf) }))
-    let did: ReadonlyArray<GroupDiD> | null = null
-    if (control !== undefined) {
-      const groups = controlOf({ ...control, ...(yield* pairCounts("control", pair)) }, pair).map(pairGroupOf)
-      pools.push({ pool: "control", groups })
-      did = differenceInDifferences(mainGroups(report).map(pairGroupOf), groups)
-    }
-    otherPairs.push({ waves: pair, pools, did })
-  }
+  const c = yield* reportCounts(ws, options)
+  const { instrument, by, locale, waves, multiple, siteById, repo } = c
+  const text = yield* surveyReportText(ws, locale)
+  const main = yield* Effect.sync(() => c.assemble(by, locale, text)).pipe(Effect.withSpan("SurveyReport.statistics"))
 
   // post-stratified estimates of the overall group on one feature, from the same counts split by its values
   const weightedOn = (feature: string, sample: SampleReport) =>
@@ -203,10 +136,138 @@ export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Worksp
   return {
     ...main,
     ...(sample === undefined ? {} : { sample }),
-    ...(weighted === undefined ? {} : { weighted }),
-    pools: control === undefined ? main.pools : [...main.pools, { pool: "control" as const, groups: controlGroups }],
-    did: control === undefined ? null : differenceInDifferences(mainGroups(main), controlGroups),
-    otherPairs,
-    methods: `${main.methods}\n\n${designText(control !== undefined, otherPairs.map((p) => p.waves))}`
+    ...(weighted === undefined ? {} : { weighted })
   } satisfies SurveyReport as SurveyReport
+})
+
+const reportCounts = Effect.fn("SurveyReport.counts")(function*(ws: Workspace, options: ReportOptions) {
+  const { instrument } = yield* loadInstrument(ws, options.instrument)
+  const by: ReportBy = options.by ?? "all"
+  const category = categoryOf(by)
+  if (category !== null && !(REPORT_CATEGORIES as ReadonlyArray<string>).includes(category)) {
+    return yield* new InputError({ summary: `--by category:${category}: expected one of ${REPORT_CATEGORIES.map((c) => `category:${c}`).join(", ")}.`, problems: [] })
+  }
+  const locale = options.locale ?? instrument.locales[0]!
+  const { waves, pairedWaves } = reportWaves(instrument, ws.dialogue.evaluation.waves.map((w) => w.id))
+  const repo = yield* ReportRepo
+
+  const sites = yield* listRegistry("sites")
+  const siteById = new Map<string, (typeof sites)[number]>(sites.map((s) => [s.id, s]))
+  const responses = yield* repo.responses(instrument.id)
+  if (responses.total === 0) {
+    return yield* new InputError({
+      summary: `There are no answers to the instrument ${instrument.id} yet: nothing to report. Collect some (\`convene survey serve\`, \`convene survey import\`), or simulate them for a trial run (\`convene survey simulate\`).`,
+      problems: []
+    })
+  }
+  const multiple = new Set(instrument.questions.filter((q) => q.type === "multiple").map((q) => q.id))
+
+  // the counts of one role that do not depend on a wave pair: registered, invited, answered, every value
+  const baseCounts = (role: ReportRole) =>
+    Effect.all({
+      registered: repo.registered(category, role),
+      absent: repo.absent(category, role),
+      invited: repo.invited(instrument.id, category, role),
+      answered: repo.answered(instrument.id, category, role),
+      values: repo.values(instrument.id, category, multiple, role)
+    }, { concurrency: "unbounded" })
+  // the paired counts of one role and one wave pair (PostgreSQL works on them in parallel; PGlite takes them in turn)
+  const pairCounts = (role: ReportRole, pair: readonly [WaveId, WaveId]) => {
+    const questions = pairedQuestions(instrument, pair)
+    return Effect.all({
+      paired: repo.pairs(instrument.id, pair, category, role),
+      pairedValues: repo.pairedValues(instrument.id, pair, [...questions.numeric, ...questions.choice], category, role),
+      knowledge: repo.knowledgeScores(instrument.id, pair, questions.knowledge, category, role)
+    }, { concurrency: "unbounded" })
+  }
+  const noPairs = { paired: [], pairedValues: [], knowledge: [] }
+  const afterDay = ws.dialogue.evaluation.waves.filter((w) => w.opens >= ws.dialogue.deliberation_day.date).map((w) => w.id)
+  const build = (by: ReportBy, locale: string, t: SurveyReportWords, counts: ReportCounts, pair: readonly [WaveId, WaveId] | null, includeMirror: boolean) =>
+    buildReport({ instrument, dialogue: ws.dialogue.title, by, includeMirror, locale, waves, pairedWaves: pair, sites, counts, afterDay, responses, codebook: ws.dialogue.features, text: t })
+
+  // the panel: every participant but the control group; the control group (role control), when there is one
+  const panel = yield* baseCounts("panel")
+  const panelPairs = pairedWaves === null ? noPairs : yield* pairCounts("panel", pairedWaves)
+  const controls = yield* repo.controls()
+  const control = controls === 0 ? undefined : yield* baseCounts("control")
+  const controlPairs = control === undefined || pairedWaves === null ? noPairs : yield* pairCounts("control", pairedWaves)
+  // every other declared pair: pre → followup, post → followup
+  const others: Array<{ pair: readonly [WaveId, WaveId]; panel: Pick<ReportCounts, "paired" | "pairedValues" | "knowledge">; control: Pick<ReportCounts, "paired" | "pairedValues" | "knowledge"> | undefined }> = []
+  for (const pair of wavePairs(waves).filter((p) => pairedWaves === null || p[0] !== pairedWaves[0] || p[1] !== pairedWaves[1])) {
+    others.push({ pair, panel: yield* pairCounts("panel", pair), control: control === undefined ? undefined : yield* pairCounts("control", pair) })
+  }
+  const includeMirror = options.includeMirror === true
+
+  /**
+   * The report from the counts, grouped by `by` with its labels and words in `locale`: pure,
+   * so that one reading of the database serves several groupings and languages (--split country).
+   */
+  const assemble = (by: ReportBy, locale: string, text: SurveyReportText): SurveyReport => {
+    const main = build(by, locale, text.t, { ...panel, ...panelPairs }, pairedWaves, includeMirror)
+    // the control group: a pool apart, suppressed on its own (no published figure adds it to the panel), and the panel's change minus its own
+    const controlOf = (counts: ReportCounts, pair: readonly [WaveId, WaveId] | null) => build(by, locale, text.t, counts, pair, true).pools.find((p) => p.pool === "main")?.groups ?? []
+    const mainGroups = (r: SurveyReport) => r.pools.find((p) => p.pool === "main")?.groups ?? []
+    const controlGroups: ReadonlyArray<GroupResult> = control === undefined ? [] : controlOf({ ...control, ...controlPairs }, pairedWaves)
+    const otherPairs: Array<WavePairReport> = others.map(({ pair, panel: counts, control: controlCounts }) => {
+      const report = build(by, locale, text.t, { ...panel, ...counts }, pair, includeMirror)
+      const pools = report.pools.map((p) => ({ pool: p.pool, groups: p.groups.map(pairGroupOf) }))
+      let did: ReadonlyArray<GroupDiD> | null = null
+      if (control !== undefined && controlCounts !== undefined) {
+        const groups = controlOf({ ...control, ...controlCounts }, pair).map(pairGroupOf)
+        pools.push({ pool: "control", groups })
+        did = differenceInDifferences(mainGroups(report).map(pairGroupOf), groups)
+      }
+      return { waves: pair, pools, did }
+    })
+    return {
+      ...main,
+      dir: text.dir,
+      pools: control === undefined ? main.pools : [...main.pools, { pool: "control" as const, groups: controlGroups }],
+      did: control === undefined ? null : differenceInDifferences(mainGroups(main), controlGroups),
+      otherPairs,
+      methods: `${main.methods}\n\n${designText(text.t, control !== undefined, otherPairs.map((p) => p.waves))}`
+    } satisfies SurveyReport as SurveyReport
+  }
+  return { instrument, by, locale, waves, multiple, sites, siteById, repo, assemble }
+})
+
+
+/** One file of `survey report --split country`: a country's report, in its language. */
+export interface CountrySurveyReport {
+  readonly country: string
+  /** The locale its sites speak (the most common; as for toolkits), before the catalogs' fallback. */
+  readonly locale: string
+  readonly report: SurveyReport
+  readonly text: SurveyReportText
+}
+
+/**
+ * One report per country, in the language of its sites (fr-SN → fr; a language without a
+ * catalog → the dialogue's source locale): the country's own group and its sites' groups, cut
+ * from the global reports by country and by site, so that every figure the global reports
+ * suppress stays suppressed (the suppressed groups are chosen once over every grouping). The
+ * database is read once; each language's reports are computed once.
+ *
+ * @example
+ * const reports = yield* surveyReportsByCountry(ws, {})
+ * reports.find((r) => r.country === "SN")?.text.lang // "fr"
+ */
+export const surveyReportsByCountry = Effect.fn("SurveyReport.byCountry")(function*(ws: Workspace, options: Omit<ReportOptions, "by" | "census" | "weight"> = {}) {
+  const c = yield* reportCounts(ws, { ...options, by: "site" })
+  const byLanguage = new Map<string, { readonly bySite: SurveyReport; readonly byCountry: SurveyReport }>()
+  const countries = new Map<string, Array<(typeof c.sites)[number]>>()
+  for (const s of c.sites) countries.set(s.country, [...(countries.get(s.country) ?? []), s])
+  const out: Array<CountrySurveyReport> = []
+  for (const [country, sites] of [...countries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const locale = toolkitLocaleOf(sites, ws.dialogue.source_locale)
+    const text = yield* surveyReportText(ws, locale)
+    let both = byLanguage.get(text.lang)
+    if (both === undefined) {
+      both = yield* Effect.sync(() => ({ bySite: c.assemble("site", text.lang, text), byCountry: c.assemble("country", text.lang, text) })).pipe(Effect.withSpan("SurveyReport.language"))
+      byLanguage.set(text.lang, both)
+    }
+    const report = countryReport(both.bySite, both.byCountry, country, new Set(sites.map((s) => s.id)))
+    if (report !== null) out.push({ country, locale, report, text })
+  }
+  return out
 })

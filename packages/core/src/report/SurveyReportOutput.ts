@@ -10,6 +10,7 @@ import type { TopLevelSpec } from "vega-lite"
 import { formatCsv } from "../domain/Csv.js"
 import type { GroupDiD, GroupResult, PairedResult, QuestionResult, SurveyReport, WavePairReport } from "../domain/Report.js"
 import * as vega from "../infra/vendor/vega.js"
+import { builtInReportText, type PageText, pageText, type SurveyReportText } from "./SurveyReportText.js"
 import { sampleCsv, sampleHtml } from "./SampleReportOutput.js"
 
 /** The report as JSON. */
@@ -157,13 +158,9 @@ const svgOf = async (spec: TopLevelSpec): Promise<string> => {
 }
 
 const COLORS = { neg2: "#b2182b", neg1: "#ef8a62", neutral: "#d9d9d9", pos1: "#67a9cf", pos2: "#2166ac" }
-const fmt = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits))
-/** A p-value for the HTML page, already escaped: "&lt; 0.001" below 0.001 (the CSV and JSON carry it in full). */
-const pFmt = (p: number | null | undefined): string => (p === null || p === undefined ? "—" : p < 0.001 ? "&lt; 0.001" : p.toFixed(3))
-const pct = (x: number | null | undefined): string => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)} %`)
 
 /** Diverging stacked bars, pre against post, for one Likert or 0–10 question of one group. */
-const divergingSpec = (q: QuestionResult): TopLevelSpec | undefined => {
+const divergingSpec = (q: QuestionResult, w: PageText): TopLevelSpec | undefined => {
   const waves = Object.entries(q.waves).filter(([, w]) => !w.suppressed && w.n > 0)
   if (waves.length === 0) return undefined
   const rows: Array<Record<string, unknown>> = []
@@ -186,7 +183,7 @@ const divergingSpec = (q: QuestionResult): TopLevelSpec | undefined => {
     mark: { type: "bar" },
     encoding: {
       y: { field: "wave", type: "nominal", title: null, sort: null },
-      x: { field: "start", type: "quantitative", title: "% of respondents (disagree ← → agree)", scale: { domain: [-100, 100] } },
+      x: { field: "start", type: "quantitative", title: w.t("axis_likert"), scale: { domain: [-100, 100] } },
       x2: { field: "end" },
       color: { field: "color", type: "nominal", scale: null, legend: null },
       tooltip: [{ field: "option" }, { field: "share" }]
@@ -208,220 +205,232 @@ const dotSpec = (points: ReadonlyArray<{ group: string; change: number; low: num
 }) as TopLevelSpec
 
 /** Response rate per group and wave. */
-const responseSpec = (groups: ReadonlyArray<GroupResult>): TopLevelSpec => ({
+const responseSpec = (groups: ReadonlyArray<GroupResult>, w: PageText, label: (g: { key: string; label: string }) => string): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
   width: 460,
   data: {
-    values: groups.flatMap((g) => Object.entries(g.response.waves).map(([wave, r]) => ({ group: g.label, wave, rate: r.rate === null ? 0 : r.rate * 100 })))
+    values: groups.flatMap((g) => Object.entries(g.response.waves).map(([wave, r]) => ({ group: label(g), wave, rate: r.rate === null ? 0 : r.rate * 100 })))
   },
   mark: "bar",
   encoding: {
     y: { field: "group", type: "nominal", title: null, sort: null },
     yOffset: { field: "wave", type: "nominal" },
-    x: { field: "rate", type: "quantitative", title: "% of registered participants who answered", scale: { domain: [0, 100] } },
-    color: { field: "wave", type: "nominal", scale: { range: ["#9ecae1", "#08519c", "#6baed6"] }, title: "wave" }
+    x: { field: "rate", type: "quantitative", title: w.t("axis_response"), scale: { domain: [0, 100] } },
+    color: { field: "wave", type: "nominal", scale: { range: ["#9ecae1", "#08519c", "#6baed6"] }, title: w.t("legend_wave") }
   }
 }) as TopLevelSpec
 
 const CSS = `body{font-family:system-ui,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:#1d2430;max-width:70rem;margin:0 auto;padding:1.5rem;line-height:1.45}
 h1{color:#0b5a40}h2{border-bottom:2px solid #0b5a40;padding-bottom:.2rem;margin-top:2.5rem}h3{margin-top:2rem}
-table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}th,td{border-bottom:1px solid #d5d9e0;padding:.25rem .5rem;text-align:right;vertical-align:top}td{white-space:nowrap}th:first-child,td:first-child{text-align:left}
-thead th{color:#4a5361}.suppressed{color:#8a3b00;font-style:italic}.muted{color:#5b6472;font-size:.9rem}.chart{margin:.4rem 0 1rem;overflow-x:auto}
-.methods{background:#f6f7f9;border-left:4px solid #0b5a40;padding:.6rem 1rem;white-space:pre-line}details{margin:.4rem 0}summary{cursor:pointer}
+table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}th,td{border-bottom:1px solid #d5d9e0;padding:.25rem .5rem;text-align:end;vertical-align:top}td{white-space:nowrap}th:first-child,td:first-child{text-align:start}
+thead th{color:#4a5361}.suppressed{color:#8a3b00;font-style:italic}.muted{color:#5b6472;font-size:.9rem}.chart{margin:.4rem 0 1rem;overflow-x:auto}.chart svg{direction:ltr}
+.methods{background:#f6f7f9;border-inline-start:4px solid #0b5a40;padding:.6rem 1rem;white-space:pre-line}details{margin:.4rem 0}summary{cursor:pointer}
 ul.free{columns:2;font-size:.9rem}.simulated{background:#fff4ce;border:2px solid #8a3b00;padding:.6rem 1rem;font-weight:700}@media print{.chart{break-inside:avoid}}`
 
 /**
- * The report as one self-contained HTML page: no external asset, charts as inline SVG.
+ * The report as one self-contained HTML page: no external asset, charts as inline SVG, its own
+ * words from the catalogs (`survey_report.*`) and its numbers in the report's locale (English
+ * from core's catalog when no text is given); `dir="rtl"` for Arabic.
  */
-export const reportHtml = async (report: SurveyReport): Promise<string> => {
+export const reportHtml = async (report: SurveyReport, text: SurveyReportText = builtInReportText()): Promise<string> => {
+  const w = pageText(text)
+  const { t, fmt, pct, pFmt, int, range } = w
   const out: Array<string> = []
   const w0 = report.pairedWaves?.[0] ?? "pre"
   const w1 = report.pairedWaves?.[1] ?? "post"
   // the same words for every suppressed cell: whether it is small itself or hides another is not said
-  const why = `suppressed (fewer than ${report.suppressionThreshold}, or to protect a smaller group)`
-  out.push(`<!doctype html><html lang="${esc(report.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.instrument.title)} — impact report</title><style>${CSS}</style></head><body>`)
+  const why = esc(t("suppressed", { threshold: report.suppressionThreshold }))
+  const short = esc(t("suppressed_short"))
+  const label = (g: { key: string; label: string }) => (g.key === "all" ? t("all_participants") : g.label)
+  const countryName = report.country === undefined ? undefined : new Intl.DisplayNames([text.intl], { type: "region", fallback: "code" }).of(report.country) ?? report.country
+  const title = countryName === undefined ? t("title", { instrument: report.instrument.title }) : t("title_country", { instrument: report.instrument.title, country: countryName })
+  out.push(`<!doctype html><html lang="${esc(text.lang)}" dir="${text.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body>`)
   if (report.simulatedResponses > 0) {
-    const which = report.simulatedResponses === report.responses ? `All ${report.responses} responses` : `${report.simulatedResponses} of the ${report.responses} responses`
-    out.push(`<p class="simulated" role="alert">⚠ ${which} in this report were written by <code>convene survey simulate</code>: they are not real answers and must not be reported as results.</p>`)
+    out.push(`<p class="simulated" role="alert">⚠ ${esc(report.simulatedResponses === report.responses ? t("simulated_all", { total: report.responses }) : t("simulated_some", { count: report.simulatedResponses, total: report.responses }))}</p>`)
   }
-  out.push(`<h1>${esc(report.instrument.title)}: impact report</h1><p class="muted">${esc(report.dialogue)} · instrument ${esc(report.instrument.id)} v${report.instrument.version} · waves ${report.waves.map(esc).join(", ")} · grouped by ${esc(report.by)}${report.includeMirror ? " · mirror dialogues pooled" : ""}</p>`)
+  out.push(`<h1>${esc(title)}</h1><p class="muted">${esc(t("subtitle", { dialogue: report.dialogue, id: report.instrument.id, version: report.instrument.version, waves: report.waves.join(", "), by: report.by, mirror: report.includeMirror ? "pooled" : "apart" }))}</p>`)
+  if (report.country !== undefined) out.push(`<p class="muted">${esc(t("country_scope", { country: countryName }))}</p>`)
   for (const { pool, groups } of report.pools) {
-    out.push(`<h2>${pool === "main" ? "Panel sites" + (report.includeMirror ? " and mirror dialogues" : "") : pool === "control" ? "Control group (answers the waves, does not deliberate)" : "Mirror dialogues (reported apart)"}</h2>`)
+    out.push(`<h2>${esc(pool === "main" ? t("pool_main", { mirror: report.includeMirror ? "pooled" : "apart" }) : pool === "control" ? t("pool_control") : t("pool_mirror"))}</h2>`)
     // response
-    out.push(`<h3>Response</h3><table><thead><tr><th scope="col">Group</th>${report.waves.map((w) => `<th scope="col">${esc(w)}: answered / registered</th><th scope="col">rate</th><th scope="col">e-mail invitations</th>`).join("")}<th scope="col">paired (${esc(w0)} and ${esc(w1)})</th></tr></thead><tbody>`)
+    out.push(`<h3>${esc(t("response"))}</h3><table><thead><tr><th scope="col">${esc(t("col_group"))}</th>${report.waves.map((x) => `<th scope="col">${esc(t("col_answered", { wave: x }))}</th><th scope="col">${esc(t("col_rate"))}</th><th scope="col">${esc(t("col_invited"))}</th>`).join("")}<th scope="col">${esc(t("col_paired", { a: w0, b: w1 }))}</th></tr></thead><tbody>`)
     for (const g of groups) {
-      out.push(`<tr><td>${esc(g.label)}</td>${report.waves.map((w) => {
-        const r = g.response.waves[w]
-        return g.suppressed || r === undefined ? `<td class="suppressed" colspan="3">${why}</td>` : `<td>${r.answered} / ${r.registered}</td><td>${pct(r.rate)}</td><td>${r.invited}</td>`
-      }).join("")}<td>${g.response.paired ?? ""}</td></tr>`)
+      out.push(`<tr><td>${esc(label(g))}</td>${report.waves.map((x) => {
+        const r = g.response.waves[x]
+        return g.suppressed || r === undefined ? `<td class="suppressed" colspan="3">${why}</td>` : `<td>${int(r.answered)} / ${int(r.registered)}</td><td>${pct(r.rate)}</td><td>${int(r.invited)}</td>`
+      }).join("")}<td>${g.response.paired === null ? "" : int(g.response.paired)}</td></tr>`)
     }
     out.push("</tbody></table>")
     const shown = groups.filter((g) => !g.suppressed).slice(0, 60)
-    if (shown.length > 0) out.push(`<div class="chart">${await svgOf(responseSpec(shown))}</div>`)
+    if (shown.length > 0) out.push(`<div class="chart">${await svgOf(responseSpec(shown, w, label))}</div>`)
     // knowledge index
     const know = groups.filter((g) => g.knowledge !== null)
     if (know.length > 0) {
-      out.push(`<h3>Knowledge index</h3><p class="muted">Share of knowledge items answered correctly, ${esc(w0)} against ${esc(w1)}, among those who answered both.</p><table><thead><tr><th scope="col">Group</th><th scope="col">n</th><th scope="col">${esc(w0)}</th><th scope="col">${esc(w1)}</th><th scope="col">change</th><th scope="col">95% CI</th><th scope="col">p (t)</th><th scope="col">p (Wilcoxon)</th><th scope="col">d<sub>z</sub></th></tr></thead><tbody>`)
+      out.push(`<h3>${esc(t("knowledge"))}</h3><p class="muted">${esc(t("knowledge_note", { a: w0, b: w1 }))}</p><table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_n"))}</th><th scope="col">${esc(w0)}</th><th scope="col">${esc(w1)}</th><th scope="col">${esc(t("col_change"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_t"))}</th><th scope="col">${esc(t("col_p_wilcoxon"))}</th><th scope="col">d<sub>z</sub></th></tr></thead><tbody>`)
       const points: Array<{ group: string; change: number; low: number; high: number }> = []
       for (const g of know) {
         const k = g.knowledge!
-        if ("suppressed" in k) out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="8">${why}</td></tr>`)
+        if ("suppressed" in k) out.push(`<tr><td>${esc(label(g))}</td><td class="suppressed" colspan="8">${why}</td></tr>`)
         else {
-          out.push(`<tr><td>${esc(g.label)}</td><td>${k.n}</td><td>${pct(k.meanPre)}</td><td>${pct(k.meanPost)}</td><td>${fmt(k.meanChange * 100, 1)} pts</td><td>${k.ci95 === null ? "—" : `${fmt(k.ci95[0] * 100, 1)} to ${fmt(k.ci95[1] * 100, 1)}`}</td><td>${pFmt(k.pT)}</td><td>${pFmt(k.wilcoxon.p)}</td><td>${fmt(k.dz)}</td></tr>`)
-          if (k.ci95 !== null) points.push({ group: g.label, change: k.meanChange * 100, low: k.ci95[0] * 100, high: k.ci95[1] * 100 })
+          out.push(`<tr><td>${esc(label(g))}</td><td>${int(k.n)}</td><td>${pct(k.meanPre)}</td><td>${pct(k.meanPost)}</td><td>${esc(t("points", { value: fmt(k.meanChange * 100, 1) }))}</td><td>${k.ci95 === null ? "—" : esc(range(fmt(k.ci95[0] * 100, 1), fmt(k.ci95[1] * 100, 1)))}</td><td>${pFmt(k.pT)}</td><td>${pFmt(k.wilcoxon.p)}</td><td>${fmt(k.dz)}</td></tr>`)
+          if (k.ci95 !== null) points.push({ group: label(g), change: k.meanChange * 100, low: k.ci95[0] * 100, high: k.ci95[1] * 100 })
         }
       }
       out.push("</tbody></table>")
-      if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), "change in knowledge index (points), 95% CI"))}</div>`)
+      if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), t("axis_knowledge")))}</div>`)
     }
     // questions
-    out.push("<h3>Questions</h3>")
+    out.push(`<h3>${esc(t("questions"))}</h3>`)
     const overall = groups.find((g) => g.key === "all") ?? groups[0]!
     for (const [qi, q] of overall.questions.entries()) {
       out.push(`<h4 id="${esc(pool)}-${esc(q.id)}">${esc(q.label)} <span class="muted">(${esc(q.id)}, ${esc(q.type)})</span></h4>`)
       if (["likert5", "likert7", "scale"].includes(q.type) && !overall.suppressed) {
-        const spec = divergingSpec(q)
+        const spec = divergingSpec(q, w)
         if (spec !== undefined) out.push(`<div class="chart">${await svgOf(spec)}</div>`)
       }
       const numeric = ["likert5", "likert7", "scale", "number"].includes(q.type)
       if (numeric) {
-        out.push(`<table><thead><tr><th scope="col">Group</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th scope="col">${esc(w)}: mean</th><th scope="col">median</th><th scope="col">n</th>`).join("")}<th scope="col">paired n</th><th scope="col">mean change</th><th scope="col">95% CI</th><th scope="col">p (t)</th><th scope="col">p (Wilcoxon)</th><th scope="col">d<sub>z</sub></th><th scope="col">rank-biserial</th></tr></thead><tbody>`)
+        out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th>${report.waves.filter((x) => x in q.waves).map((x) => `<th scope="col">${esc(t("col_mean", { wave: x }))}</th><th scope="col">${esc(t("col_median"))}</th><th scope="col">${esc(t("col_n"))}</th>`).join("")}<th scope="col">${esc(t("col_paired_n"))}</th><th scope="col">${esc(t("col_mean_change"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_t"))}</th><th scope="col">${esc(t("col_p_wilcoxon"))}</th><th scope="col">d<sub>z</sub></th><th scope="col">${esc(t("col_rank_biserial"))}</th></tr></thead><tbody>`)
         const points: Array<{ group: string; change: number; low: number; high: number }> = []
         for (const g of groups) {
           const gq = g.questions[qi]!
-          const waveCells = report.waves.filter((w) => w in gq.waves).map((w) => {
-            const s = gq.waves[w]!
-            return s.suppressed ? `<td class="suppressed" colspan="3">suppressed</td>` : `<td>${fmt(s.mean)}</td><td>${fmt(s.median, 1)}</td><td>${s.n}</td>`
+          const waveCells = report.waves.filter((x) => x in gq.waves).map((x) => {
+            const s = gq.waves[x]!
+            return s.suppressed ? `<td class="suppressed" colspan="3">${short}</td>` : `<td>${fmt(s.mean)}</td><td>${fmt(s.median, 1)}</td><td>${int(s.n)}</td>`
           }).join("")
           const p = gq.paired
-          const pairedCells = p === null ? `<td colspan="7"></td>` : "unpaired" in p ? `<td colspan="7" class="muted">not asked in both waves: unpaired</td>` : "suppressed" in p ? `<td class="suppressed" colspan="7">${why}</td>`
-            : `<td>${p.n}</td><td>${fmt(p.meanChange)}</td><td>${p.ci95 === null ? "—" : `${fmt(p.ci95[0])} to ${fmt(p.ci95[1])}`}</td><td>${pFmt(p.pT)}</td><td>${pFmt(p.wilcoxon.p)}${p.wilcoxon.method === "exact" ? " (exact)" : ""}</td><td>${fmt(p.dz)}</td><td>${fmt(p.rankBiserial)}</td>`
-          if (p !== null && !("unpaired" in p) && !("suppressed" in p) && p.ci95 !== null) points.push({ group: g.label, change: p.meanChange, low: p.ci95[0], high: p.ci95[1] })
-          out.push(`<tr><td>${esc(g.label)}</td>${waveCells}${pairedCells}</tr>`)
+          const pairedCells = p === null ? `<td colspan="7"></td>` : "unpaired" in p ? `<td colspan="7" class="muted">${esc(t("unpaired"))}</td>` : "suppressed" in p ? `<td class="suppressed" colspan="7">${why}</td>`
+            : `<td>${int(p.n)}</td><td>${fmt(p.meanChange)}</td><td>${p.ci95 === null ? "—" : esc(range(fmt(p.ci95[0]), fmt(p.ci95[1])))}</td><td>${pFmt(p.pT)}</td><td>${pFmt(p.wilcoxon.p)}${p.wilcoxon.method === "exact" ? ` ${esc(t("exact"))}` : ""}</td><td>${fmt(p.dz)}</td><td>${fmt(p.rankBiserial)}</td>`
+          if (p !== null && !("unpaired" in p) && !("suppressed" in p) && p.ci95 !== null) points.push({ group: label(g), change: p.meanChange, low: p.ci95[0], high: p.ci95[1] })
+          out.push(`<tr><td>${esc(label(g))}</td>${waveCells}${pairedCells}</tr>`)
         }
         out.push("</tbody></table>")
-        if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), `mean change (${w1} − ${w0}), 95% CI`))}</div>`)
+        if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), t("axis_mean_change", { a: w0, b: w1 })))}</div>`)
       } else if (q.type !== "text") {
         // choices: shares per wave, shift among pairs, McNemar where binary
-        out.push(`<table><thead><tr><th scope="col">Group</th><th scope="col">Option</th>${report.waves.filter((w) => w in q.waves).map((w) => `<th scope="col">${esc(w)}</th>`).join("")}<th scope="col">change among pairs</th></tr></thead><tbody>`)
+        out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_option"))}</th>${report.waves.filter((x) => x in q.waves).map((x) => `<th scope="col">${esc(x)}</th>`).join("")}<th scope="col">${esc(t("col_shift"))}</th></tr></thead><tbody>`)
         for (const g of groups) {
           const gq = g.questions[qi]!
-          const waves = report.waves.filter((w) => w in gq.waves)
-          if (waves.every((w) => gq.waves[w]!.suppressed)) {
-            out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="${waves.length + 2}">suppressed</td></tr>`)
+          const waves = report.waves.filter((x) => x in gq.waves)
+          if (waves.every((x) => gq.waves[x]!.suppressed)) {
+            out.push(`<tr><td>${esc(label(g))}</td><td class="suppressed" colspan="${waves.length + 2}">${short}</td></tr>`)
             continue
           }
           const options = gq.waves[waves[0]!]!.shares.length > 0 ? gq.waves[waves[0]!]!.shares : gq.waves[waves.at(-1)!]!.shares
           options.forEach((o, i) => {
             const shift = gq.shift?.find((s) => s.value === o.value)
-            out.push(`<tr><td>${i === 0 ? esc(g.label) : ""}</td><td>${esc(o.label)}</td>${waves.map((w) => {
-              const s = gq.waves[w]!
-              return s.suppressed ? `<td class="suppressed">suppressed</td>` : `<td>${pct(s.shares.find((x) => x.value === o.value)?.share)}</td>`
-            }).join("")}<td>${shift === undefined ? "" : `${fmt(shift.change * 100, 1)} pts`}</td></tr>`)
+            out.push(`<tr><td>${i === 0 ? esc(label(g)) : ""}</td><td>${esc(o.label)}</td>${waves.map((x) => {
+              const s = gq.waves[x]!
+              return s.suppressed ? `<td class="suppressed">${short}</td>` : `<td>${pct(s.shares.find((y) => y.value === o.value)?.share)}</td>`
+            }).join("")}<td>${shift === undefined ? "" : esc(t("points", { value: fmt(shift.change * 100, 1) }))}</td></tr>`)
           })
-          if (gq.mcnemar !== null) out.push(`<tr><td></td><td colspan="${waves.length + 2}" class="muted">McNemar: b = ${gq.mcnemar.b}, c = ${gq.mcnemar.c}, χ² = ${fmt(gq.mcnemar.statistic)}, p = ${pFmt(gq.mcnemar.p)} (exact p = ${pFmt(gq.mcnemar.exactP)})</td></tr>`)
-          if (gq.paired !== null && "unpaired" in gq.paired) out.push(`<tr><td></td><td colspan="${waves.length + 2}" class="muted">not asked in both waves: unpaired</td></tr>`)
+          if (gq.mcnemar !== null) out.push(`<tr><td></td><td colspan="${waves.length + 2}" class="muted">${esc(t("mcnemar", { b: int(gq.mcnemar.b), c: int(gq.mcnemar.c), chi2: fmt(gq.mcnemar.statistic), p: "\u0000p\u0000", exact: "\u0000e\u0000" })).replace("\u0000p\u0000", pFmt(gq.mcnemar.p)).replace("\u0000e\u0000", pFmt(gq.mcnemar.exactP))}</td></tr>`)
+          if (gq.paired !== null && "unpaired" in gq.paired) out.push(`<tr><td></td><td colspan="${waves.length + 2}" class="muted">${esc(t("unpaired"))}</td></tr>`)
         }
         out.push("</tbody></table>")
       } else {
         // free text per group, with counts
         for (const g of groups) {
           const gq = g.questions[qi]!
-          for (const [w, texts] of Object.entries(gq.freeText ?? {})) {
-            const s = gq.waves[w]!
+          for (const [x, texts] of Object.entries(gq.freeText ?? {})) {
+            const s = gq.waves[x]!
             if (s.suppressed) {
-              out.push(`<p class="suppressed">${esc(g.label)}, ${esc(w)}: ${why}</p>`)
+              out.push(`<p class="suppressed">${esc(label(g))}, ${esc(x)}: ${why}</p>`)
               continue
             }
             if (texts.length === 0) continue
-            out.push(`<details><summary>${esc(g.label)}, ${esc(w)}: ${s.n === 1 ? "1 answer" : `${s.n} answers`}, ${texts.length} distinct</summary><ul class="free">${texts.slice(0, 200).map((t) => `<li>${esc(t.text)}${t.count > 1 ? ` <span class="muted">× ${t.count}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">… and ${texts.length - 200} more (see the CSV)</p>` : ""}</details>`)
+            out.push(`<details><summary>${esc(t("free_text", { group: label(g), wave: x, n: s.n, distinct: texts.length }))}</summary><ul class="free">${texts.slice(0, 200).map((y) => `<li>${esc(y.text)}${y.count > 1 ? ` <span class="muted">× ${int(y.count)}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">${esc(t("free_text_more", { count: texts.length - 200 }))}</p>` : ""}</details>`)
           }
         }
       }
     }
   }
-  if (report.did !== undefined && report.did !== null) out.push(didHtml(report.did, `${w0} → ${w1}`, why))
-  if (report.sample !== undefined) out.push(sampleHtml(report.sample, why))
-  if (report.weighted !== undefined) out.push(weightedHtml(report.weighted))
-  for (const pair of report.otherPairs ?? []) out.push(pairHtml(pair, why))
-  out.push(`<h2>Methods</h2><div class="methods">${esc(report.methods)}</div>`)
+  if (report.did !== undefined && report.did !== null) out.push(didHtml(report.did, `${w0} → ${w1}`, why, w, label))
+  if (report.sample !== undefined) out.push(sampleHtml(report.sample, why, w))
+  if (report.weighted !== undefined) out.push(weightedHtml(report.weighted, w))
+  for (const pair of report.otherPairs ?? []) out.push(pairHtml(pair, why, w, label))
+  out.push(`<h2>${esc(t("methods"))}</h2><div class="methods">${esc(report.methods)}</div>`)
   out.push("</body></html>\n")
   return out.join("\n")
 }
 
 /** The difference-in-differences table: per group, each question's panel and control changes and their difference. */
-const didHtml = (groups: ReadonlyArray<GroupDiD>, pair: string, why: string): string => {
-  const out = [`<h2>Difference-in-differences (${esc(pair)}): the panel's change minus the control group's</h2><p class="muted">Mean paired change of the panel minus that of the control group, with Welch's 95% interval. Binary questions (knowledge items) in points of share answering correctly.</p>`]
-  out.push(`<table><thead><tr><th scope="col">Group</th><th scope="col">Question</th><th scope="col">panel: change (n)</th><th scope="col">control: change (n)</th><th scope="col">difference</th><th scope="col">95% CI</th><th scope="col">p (Welch)</th></tr></thead><tbody>`)
+const didHtml = (groups: ReadonlyArray<GroupDiD>, pair: string, why: string, w: PageText, label: (g: { key: string; label: string }) => string): string => {
+  const { t, fmt, int, pFmt, range } = w
+  const out = [`<h2>${esc(t("did_title", { pair }))}</h2><p class="muted">${esc(t("did_note"))}</p>`]
+  out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_panel_change"))}</th><th scope="col">${esc(t("col_control_change"))}</th><th scope="col">${esc(t("col_difference"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_welch"))}</th></tr></thead><tbody>`)
   for (const g of groups) {
     g.questions.forEach((q, i) => {
       const scale = "suppressed" in q ? 1 : q.measure === "binary_change" || q.question === "knowledge_index" ? 100 : 1
-      const unit = scale === 100 ? " pts" : ""
-      const f = (x: number) => `${fmt(x * scale, scale === 100 ? 1 : 2)}${unit}`
-      out.push(`<tr><td>${i === 0 ? esc(g.label) : ""}</td><td>${esc(q.label)}</td>${"suppressed" in q ? `<td class="suppressed" colspan="5">${why}</td>` : `<td>${f(q.panel.change)} (${q.panel.n})</td><td>${f(q.control.change)} (${q.control.n})</td><td><strong>${f(q.did)}</strong></td><td>${q.welch === null ? "—" : `${f(q.welch.ci95[0])} to ${f(q.welch.ci95[1])}`}</td><td>${pFmt(q.welch?.p)}</td>`}</tr>`)
+      const f = (x: number) => (scale === 100 ? t("points", { value: fmt(x * scale, 1) }) : fmt(x, 2))
+      const qLabel = q.question === "knowledge_index" ? t("knowledge") : q.label
+      out.push(`<tr><td>${i === 0 ? esc(label(g)) : ""}</td><td>${esc(qLabel)}</td>${"suppressed" in q ? `<td class="suppressed" colspan="5">${why}</td>` : `<td>${esc(f(q.panel.change))} (${int(q.panel.n)})</td><td>${esc(f(q.control.change))} (${int(q.control.n)})</td><td><strong>${esc(f(q.did))}</strong></td><td>${q.welch === null ? "—" : esc(range(f(q.welch.ci95[0]), f(q.welch.ci95[1])))}</td><td>${pFmt(q.welch?.p)}</td>`}</tr>`)
     })
-    if (g.questions.length === 0) out.push(`<tr><td>${esc(g.label)}</td><td colspan="6" class="muted">no question with paired figures in both groups</td></tr>`)
+    if (g.questions.length === 0) out.push(`<tr><td>${esc(label(g))}</td><td colspan="6" class="muted">${esc(t("did_none"))}</td></tr>`)
   }
   out.push("</tbody></table>")
   return out.join("\n")
 }
 
 /** Another wave pair (pre → followup, post → followup): its paired changes per pool and group, and its difference-in-differences. */
-const pairHtml = (pair: WavePairReport, why: string): string => {
+const pairHtml = (pair: WavePairReport, why: string, w: PageText, label: (g: { key: string; label: string }) => string): string => {
+  const { t, fmt, int, pFmt, range } = w
   const [a, b] = pair.waves
-  const out = [`<h2>${esc(a)} → ${esc(b)}</h2><p class="muted">The same paired statistics for the participants who answered both ${esc(a)} and ${esc(b)}: whether the changes persist, fade or grow.</p>`]
+  const out = [`<h2>${esc(a)} → ${esc(b)}</h2><p class="muted">${esc(t("pair_note", { a, b }))}</p>`]
   for (const { pool, groups } of pair.pools) {
-    out.push(`<h3>${pool === "main" ? "Panel sites" : pool === "control" ? "Control group" : "Mirror dialogues"}</h3><table><thead><tr><th scope="col">Group</th><th scope="col">Question</th><th scope="col">n</th><th scope="col">${esc(a)}</th><th scope="col">${esc(b)}</th><th scope="col">change</th><th scope="col">95% CI</th><th scope="col">p (t)</th></tr></thead><tbody>`)
+    out.push(`<h3>${esc(pool === "main" ? t("pool_main_short") : pool === "control" ? t("pool_control_short") : t("pool_mirror_short"))}</h3><table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_n"))}</th><th scope="col">${esc(a)}</th><th scope="col">${esc(b)}</th><th scope="col">${esc(t("col_change"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_t"))}</th></tr></thead><tbody>`)
     for (const g of groups) {
       if (g.suppressed) {
-        out.push(`<tr><td>${esc(g.label)}</td><td class="suppressed" colspan="7">${why}</td></tr>`)
+        out.push(`<tr><td>${esc(label(g))}</td><td class="suppressed" colspan="7">${why}</td></tr>`)
         continue
       }
       const rows: Array<[string, PairedResult | { suppressed: true } | { unpaired: true } | null, number]> = [
-        ["Knowledge index", g.knowledge, 100],
+        [t("knowledge"), g.knowledge, 100],
         ...g.questions.map((q): [string, PairedResult | { suppressed: true } | { unpaired: true } | null, number] => [q.label, q.paired, 1])
       ]
       let first = true
-      for (const [label, p, scale] of rows) {
+      for (const [rowLabel, p, scale] of rows) {
         if (p === null || "unpaired" in p) continue
-        const f = (x: number | null) => (x === null ? "—" : scale === 100 ? `${fmt(x * 100, 1)}` : fmt(x))
-        out.push(`<tr><td>${first ? esc(g.label) : ""}</td><td>${esc(label)}</td>${"suppressed" in p ? `<td class="suppressed" colspan="6">${why}</td>` : `<td>${p.n}</td><td>${f(p.meanPre)}</td><td>${f(p.meanPost)}</td><td>${f(p.meanChange)}</td><td>${p.ci95 === null ? "—" : `${f(p.ci95[0])} to ${f(p.ci95[1])}`}</td><td>${pFmt(p.pT)}</td>`}</tr>`)
+        const f = (x: number | null) => (x === null ? "—" : scale === 100 ? fmt(x * 100, 1) : fmt(x))
+        out.push(`<tr><td>${first ? esc(label(g)) : ""}</td><td>${esc(rowLabel)}</td>${"suppressed" in p ? `<td class="suppressed" colspan="6">${why}</td>` : `<td>${int(p.n)}</td><td>${f(p.meanPre)}</td><td>${f(p.meanPost)}</td><td>${f(p.meanChange)}</td><td>${p.ci95 === null ? "—" : esc(range(f(p.ci95[0]), f(p.ci95[1])))}</td><td>${pFmt(p.pT)}</td>`}</tr>`)
         first = false
       }
     }
     out.push("</tbody></table>")
   }
-  if (pair.did !== null) out.push(didHtml(pair.did, `${a} → ${b}`, why))
+  if (pair.did !== null) out.push(didHtml(pair.did, `${a} → ${b}`, why, w, label))
   return out.join("\n")
 }
 
 /** The post-stratified estimates beside the unweighted ones. */
-const weightedHtml = (w: NonNullable<SurveyReport["weighted"]>): string => {
-  const out = [`<h2>Post-stratified on ${esc(w.feature)}: every participant (the overall group)</h2><p class="muted">Each respondent is weighted by the census share of their ${esc(w.feature)} over its share among the wave's respondents (capped at 5), so that the respondents match the census on ${esc(w.feature)}. Respondents whose value the census lacks, or is not recorded, are left out of the weighted figures. Point estimates only: their intervals would need the design effect of the weights.</p>`]
-  for (const [wave, estimates] of Object.entries(w.waves)) {
+const weightedHtml = (weighted: NonNullable<SurveyReport["weighted"]>, w: PageText): string => {
+  const { t, fmt, int } = w
+  const out = [`<h2>${esc(t("weighted_title", { feature: weighted.feature }))}</h2><p class="muted">${esc(t("weighted_note", { feature: weighted.feature, cap: fmt(5, 0) }))}</p>`]
+  for (const [wave, estimates] of Object.entries(weighted.waves)) {
     const numeric = estimates.filter((e) => e.mean !== undefined)
     if (numeric.length === 0) continue
-    out.push(`<h3>${esc(wave)}: weights ${Object.entries(w.weights[wave] ?? {}).map(([v, x]) => `${esc(v)} ${fmt(x)}`).join(", ")}</h3><table><thead><tr><th scope="col">Question</th><th scope="col">n</th><th scope="col">mean</th><th scope="col">weighted</th></tr></thead><tbody>`)
-    for (const e of numeric) out.push(`<tr><td>${esc(e.label)}</td><td>${e.n}</td><td>${fmt(e.mean!.unweighted)}</td><td>${fmt(e.mean!.weighted)}</td></tr>`)
+    out.push(`<h3>${esc(t("weighted_weights", { wave, weights: Object.entries(weighted.weights[wave] ?? {}).map(([v, x]) => `${v} ${fmt(x)}`).join(", ") }))}</h3><table><thead><tr><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_n"))}</th><th scope="col">${esc(t("col_mean_plain"))}</th><th scope="col">${esc(t("col_weighted"))}</th></tr></thead><tbody>`)
+    for (const e of numeric) out.push(`<tr><td>${esc(e.label)}</td><td>${int(e.n)}</td><td>${fmt(e.mean!.unweighted)}</td><td>${fmt(e.mean!.weighted)}</td></tr>`)
     out.push("</tbody></table>")
   }
-  for (const p of w.pairs) {
+  for (const p of weighted.pairs) {
     if (p.questions.length === 0) continue
-    out.push(`<h3>${esc(p.waves[0])} → ${esc(p.waves[1])}: mean paired change</h3><table><thead><tr><th scope="col">Question</th><th scope="col">pairs</th><th scope="col">change</th><th scope="col">weighted</th></tr></thead><tbody>`)
-    for (const q of p.questions) out.push(`<tr><td>${esc(q.label)}</td><td>${q.n}</td><td>${fmt(q.unweighted)}</td><td>${fmt(q.weighted)}</td></tr>`)
+    out.push(`<h3>${esc(t("weighted_change", { a: p.waves[0], b: p.waves[1] }))}</h3><table><thead><tr><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_pairs"))}</th><th scope="col">${esc(t("col_change"))}</th><th scope="col">${esc(t("col_weighted"))}</th></tr></thead><tbody>`)
+    for (const q of p.questions) out.push(`<tr><td>${esc(q.label)}</td><td>${int(q.n)}</td><td>${fmt(q.unweighted)}</td><td>${fmt(q.weighted)}</td></tr>`)
     out.push("</tbody></table>")
   }
   return out.join("\n")
 }
 
 /** Writes the report in the formats asked into `dir`; returns the files. */
-export const writeReport = async (report: SurveyReport, dir: string, formats: ReadonlyArray<"html" | "csv" | "json">): Promise<Array<string>> => {
+export const writeReport = async (report: SurveyReport, dir: string, formats: ReadonlyArray<"html" | "csv" | "json">, text?: SurveyReportText): Promise<Array<string>> => {
   await mkdir(dir, { recursive: true })
   const files: Array<string> = []
-  const base = `report-${report.instrument.id}${report.by === "all" ? "" : `-by-${report.by.replace(/[^a-z0-9_-]+/gi, "-")}`}`
+  // a per-country file (--split country) is named after its country: report-<instrument>-<CC>
+  const base = `report-${report.instrument.id}${report.country !== undefined ? `-${report.country}` : report.by === "all" ? "" : `-by-${report.by.replace(/[^a-z0-9_-]+/gi, "-")}`}`
   for (const f of formats) {
     const file = join(dir, `${base}.${f}`)
-    await writeFile(file, f === "json" ? reportJson(report) : f === "csv" ? reportCsv(report) : await reportHtml(report))
+    await writeFile(file, f === "json" ? reportJson(report) : f === "csv" ? reportCsv(report) : await reportHtml(report, text))
     files.push(file)
     // the representativeness section has columns of its own
     if (f === "csv" && report.sample !== undefined) {

@@ -21,10 +21,12 @@ export {
 export { type SampleRow, type SampleGroup, UNDER_REPRESENTED_RATIO, WEIGHT_CAP } from "../domain/Representativeness.js"
 export { type SampleOptions, type SampleReport, surveySample } from "./SampleReport.js"
 export { sampleCsv, samplePage } from "./SampleReportOutput.js"
-export { type ReportOptions, surveyReport } from "./SurveyReport.js"
+export { type CountrySurveyReport, type ReportOptions, surveyReport, surveyReportsByCountry } from "./SurveyReport.js"
+export { builtInReportText, type SurveyReportText, surveyReportText } from "./SurveyReportText.js"
 
 /**
- * Writes the report as HTML, CSV and/or JSON into `dir`; returns the files written. Vega and
+ * Writes the report as HTML, CSV and/or JSON into `dir`; returns the files written. The HTML
+ * page's words come from `text` (`surveyReportText(ws, locale)`; core's English without it). Vega and
  * Vega-Lite (several MB of code) load on the first call, not when the SDK is imported.
  *
  * @example
@@ -33,6 +35,7 @@ export { type ReportOptions, surveyReport } from "./SurveyReport.js"
 export const writeReport = async (
   report: import("../domain/Report.js").SurveyReport,
   dir: string,
-  formats: ReadonlyArray<(typeof import("../domain/Report.js").REPORT_FORMATS)[number]>
-): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats)
+  formats: ReadonlyArray<(typeof import("../domain/Report.js").REPORT_FORMATS)[number]>,
+  text?: import("./SurveyReportText.js").SurveyReportText
+): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats, text)
 export { ReportRepo, type ReportRole } from "./ReportRepo.js"

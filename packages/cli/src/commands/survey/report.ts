@@ -32,13 +32,17 @@ export default class SurveyReportCommand extends ConveneCommand {
     "--by site|country|region|subregion|format|category:<gender|age_band|education|residence>: regions and sub-regions follow the UN geoscheme (M49). Every report also has the overall group. Groups with fewer than 5 respondents are shown as suppressed (no figures, no counts, no free text), and so are the other groups that would let one work them out by subtraction (a country minus its shown sites, all participants minus the shown sites, a pooled report minus one with mirror dialogues apart): the same groups whatever --by is. Mirror dialogues are reported apart unless --include-mirror.",
     "A control group (participants with role control: they answer the waves without deliberating) is reported apart, with the difference-in-differences (the panel's mean paired change minus the control group's, Welch's 95% interval) per group; with a followup wave, every pair (pre→post, pre→followup, post→followup) is analysed.",
     "--census census.csv (scope,feature,value,share) adds the representativeness section: per codebook feature, the census share against the registered panel and each wave's respondents, the under-represented values flagged, and the post-stratification weights (also `convene report sample`). With a codebook and no census, the section compares the respondents with the panel.",
-    "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure; the representativeness section in <name>-sample.csv) or json; several with commas."
+    "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure; the representativeness section in <name>-sample.csv) or json; several with commas.",
+    "--locale picks the language of the question labels and of the report's own text (headings, labels, the methods note, chart axes: from the catalogs, en, fr, es, ar, hi and bn; Arabic pages are right to left; numbers formatted for the locale). The CSV and JSON keep their codes (measures, pools) in English.",
+    "--split country also writes one report per country, report-<instrument>-<CC>.<format>, in the language of its sites (their most common locale, with the catalogs' fallback as for kits: fr-SN → fr, a language without a catalog → the dialogue's source locale). Each holds the country's own group and its sites' groups, with the global report's suppression: a figure suppressed there is suppressed here. Per-country files leave out the representativeness section and the post-stratified estimates."
   ].join("\n\n")
   static override examples = [
     "<%= config.bin %> survey report",
     "<%= config.bin %> survey report --by region --format html,csv",
     "<%= config.bin %> survey report --by category:gender --format json --out reports/",
     "<%= config.bin %> survey report --by country --include-mirror",
+    "<%= config.bin %> survey report --locale fr   # the report's text and labels in French",
+    "<%= config.bin %> survey report --split country   # and one report per country, in its language",
     "<%= config.bin %> survey report --census census.csv --format html,csv   # with the representativeness section",
     "<%= config.bin %> survey report --census census.csv --weight census:age_band   # and estimates post-stratified on age band"
   ]
@@ -50,7 +54,8 @@ export default class SurveyReportCommand extends ConveneCommand {
     out: Flags.string({ summary: "Output folder (default: the workspace's out/reports/)." }),
     instrument: instrumentFlag,
     "include-mirror": Flags.boolean({ summary: "Pool the mirror dialogues with the panel sites." }),
-    locale: Flags.string({ summary: "Language of the question labels (default: the instrument's source locale)." }),
+    locale: Flags.string({ summary: "Language of the report's text and question labels (default: the instrument's source locale)." }),
+    split: Flags.string({ summary: "country: also write one report per country, in the language of its sites.", options: ["country"] }),
     census: Flags.string({ summary: "census.csv (scope,feature,value,share): adds the representativeness section, census against the panel and each wave's respondents." }),
     weight: Flags.string({ summary: "census:<feature> (with --census): adds the overall group's estimates post-stratified on that participant feature (e.g. census:gender), beside the unweighted ones." })
   }
@@ -59,22 +64,35 @@ export default class SurveyReportCommand extends ConveneCommand {
     const { flags } = await this.parse(SurveyReportCommand)
     const locale = await checkedLocale(flags.locale)
     const formats = distinct(flags.format)
-    const { decodeReportBy, surveyReport, writeReport } = await import("@convene/core/report")
+    const { decodeReportBy, surveyReport, surveyReportsByCountry, surveyReportText, writeReport } = await import("@convene/core/report")
+    const Effect = await import("effect/Effect")
     const by = decodeReportBy(flags.by)
     if (typeof by !== "string") throw by
     const started = performance.now()
     let ws!: Workspace
-    const report = await this.runInWorkspace(flags, async (opened) => {
+    const { report, text, countries } = await this.runInWorkspace(flags, async (opened) => {
       ws = opened
       if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
       const weight = flags.weight === undefined ? undefined : /^census:(.+)$/.exec(flags.weight)?.[1]
       if (flags.weight !== undefined && weight === undefined) throw new InputError({ summary: `--weight: expected census:<feature>, such as census:gender, got "${flags.weight}".`, problems: [{ field: "--weight", message: "expected census:<feature>" }] })
-      const program = surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale, census: flags.census === undefined ? undefined : resolve(flags.census), weight })
-      return process.env["CONVENE_TIMING"] === "1" ? (await import("effect/Effect")).withTracer(program, await stepTimer()) : program
+      const program = Effect.gen(function*() {
+        const report = yield* surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale, census: flags.census === undefined ? undefined : resolve(flags.census), weight })
+        const text = yield* surveyReportText(ws, report.locale)
+        const countries = flags.split === "country" ? yield* surveyReportsByCountry(ws, { instrument: flags.instrument, includeMirror: flags["include-mirror"] }) : []
+        return { report, text, countries }
+      })
+      return process.env["CONVENE_TIMING"] === "1" ? Effect.withTracer(program, await stepTimer()) : program
     })
     if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
     const dir = resolve(flags.out ?? join(ws.dir, "out", "reports"))
-    const files = await writeReport(report, dir, formats)
+    const files = await writeReport(report, dir, formats, text)
+    // --split country: one report per country, in its language
+    const perCountry: Array<{ country: string; locale: string; language: string; files: Array<string> }> = []
+    for (const [i, c] of countries.entries()) {
+      const written = await writeReport(c.report, dir, formats, c.text)
+      perCountry.push({ country: c.country, locale: c.locale, language: c.text.lang, files: written })
+      if (!this.jsonEnabled()) process.stderr.write(`[${i + 1}/${countries.length}] ${c.country} (${c.text.lang}): ${written.map((f) => relative(process.cwd(), f) || f).join(", ")}\n`)
+    }
     const main = report.pools.find((p) => p.pool === "main")
     const overall = main?.groups.find((g) => g.key === "all")
     if (overall?.suppressed === true) this.log("The overall group is suppressed: too few respondents.")
@@ -100,6 +118,7 @@ export default class SurveyReportCommand extends ConveneCommand {
     const under = (report.sample?.groups.find((g) => g.key === "all")?.rows ?? []).filter((r) => r.under.length > 0)
     if (under.length > 0) this.log(`Under-represented among the respondents (below ${0.8} of the census share): ${under.map((r) => `${r.label} (${r.under.join(", ")})`).join("; ")}.`)
     this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
-    return { formats, files, report }
+    if (flags.split === "country") this.log(`Wrote ${counted(perCountry.length, "country report")} in ${counted(new Set(perCountry.map((c) => c.language)).size, "language")}, into ${relative(process.cwd(), dir) || dir}.`)
+    return { formats, files, report, ...(flags.split === "country" ? { countries: perCountry } : {}) }
   }
 }
