@@ -250,7 +250,7 @@ export interface CountrySurveyReport {
  *
  * @example
  * const reports = yield* surveyReportsByCountry(ws, {})
- * reports.find((r) => r.country === "SN")?.text.lang // "fr"
+ * reports.find((r) => r.country === "SN")?.text.language // "fr"
  */
 export const surveyReportsByCountry = Effect.fn("SurveyReport.byCountry")(function*(ws: Workspace, options: Omit<ReportOptions, "by" | "census" | "weight"> = {}) {
   const c = yield* reportCounts(ws, { ...options, by: "site" })
@@ -261,10 +261,10 @@ export const surveyReportsByCountry = Effect.fn("SurveyReport.byCountry")(functi
   for (const [country, sites] of [...countries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const locale = toolkitLocaleOf(sites, ws.dialogue.source_locale)
     const text = yield* surveyReportText(ws, locale)
-    let both = byLanguage.get(text.lang)
+    let both = byLanguage.get(text.language)
     if (both === undefined) {
-      both = yield* Effect.sync(() => ({ bySite: c.assemble("site", text.lang, text), byCountry: c.assemble("country", text.lang, text) })).pipe(Effect.withSpan("SurveyReport.language"))
-      byLanguage.set(text.lang, both)
+      both = yield* Effect.sync(() => ({ bySite: c.assemble("site", text.language, text), byCountry: c.assemble("country", text.language, text) })).pipe(Effect.withSpan("SurveyReport.language"))
+      byLanguage.set(text.language, both)
     }
     const report = countryReport(both.bySite, both.byCountry, country, new Set(sites.map((s) => s.id)))
     if (report !== null) out.push({ country, locale, report, text })

@@ -15,6 +15,8 @@ import { rendererFor } from "../kits/index.js"
 export interface SurveyReportText {
   readonly t: SurveyReportWords
   /** The catalog language used (fr for fr-SN; the dialogue's source locale without a catalog). */
+  readonly language: string
+  /** The page's `lang`: the locale asked when its catalog serves it (fr-SN), else the one used. */
   readonly lang: string
   /** The locale given to Intl for numbers and names. */
   readonly intl: string
@@ -27,14 +29,14 @@ export interface SurveyReportText {
  *
  * @example
  * const text = yield* surveyReportText(ws, "ar-EG")
- * text.dir // "rtl"
+ * text.dir // "rtl"; text.language // "ar"
  */
 export const surveyReportText = Effect.fn("SurveyReport.text")(function*(ws: Workspace, locale: string) {
   const renderer = yield* rendererFor(ws)
   const local = renderer.messagesFor("", locale)
   const english = renderer.messagesFor("", "en")
   const t: SurveyReportWords = (key, values = {}) => (local.messages.has(`survey_report.${key}`) ? local.messages : english.messages).format(`survey_report.${key}`, values)
-  return { t, lang: local.lang, intl: local.messages.intl, dir: local.dir } satisfies SurveyReportText as SurveyReportText
+  return { t, language: local.used, lang: local.lang, intl: local.messages.intl, dir: local.dir } satisfies SurveyReportText as SurveyReportText
 })
 
 let english: SurveyReportText | undefined
@@ -60,7 +62,7 @@ export const builtInReportText = (): SurveyReportText => {
     const out = f.format(values)
     return Array.isArray(out) ? out.join("") : String(out)
   }
-  english = { t, lang: "en", intl: "en", dir: "ltr" }
+  english = { t, language: "en", lang: "en", intl: "en", dir: "ltr" }
   return english
 }
 

@@ -90,8 +90,8 @@ export default class SurveyReportCommand extends ConveneCommand {
     const perCountry: Array<{ country: string; locale: string; language: string; files: Array<string> }> = []
     for (const [i, c] of countries.entries()) {
       const written = await writeReport(c.report, dir, formats, c.text)
-      perCountry.push({ country: c.country, locale: c.locale, language: c.text.lang, files: written })
-      if (!this.jsonEnabled()) process.stderr.write(`[${i + 1}/${countries.length}] ${c.country} (${c.text.lang}): ${written.map((f) => relative(process.cwd(), f) || f).join(", ")}\n`)
+      perCountry.push({ country: c.country, locale: c.locale, language: c.text.language, files: written })
+      if (!this.jsonEnabled()) process.stderr.write(`[${i + 1}/${countries.length}] ${c.country} (${c.text.language}): ${written.map((f) => relative(process.cwd(), f) || f).join(", ")}\n`)
     }
     const main = report.pools.find((p) => p.pool === "main")
     const overall = main?.groups.find((g) => g.key === "all")
