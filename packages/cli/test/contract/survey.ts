@@ -61,6 +61,19 @@ export const surveyCases: ReadonlyArray<Case> = [
   },
   { args: ["survey", "report", "--by", "planet"], error: true, exit: 2 },
   {
+    args: ["survey", "report", "--split", "country", "--locale", "fr", "--format", "html,json"],
+    check: (j) => {
+      // the global report in French, then one report per country in the language of its sites
+      expect(j.report.locale === "fr" && j.report.dir === "ltr" && j.report.country === undefined, "expected the global report in French")
+      const countries: Array<any> = j.countries ?? []
+      expect(countries.length > 0 && countries.every((c) => c.files.length === 2 && c.files.every((f: string) => existsSync(f) && f.includes(`report-evaluation-${c.country}.`))), "expected report-evaluation-<CC>.html and .json per country")
+      const sn = countries.find((c) => c.country === "SN")
+      const eg = countries.find((c) => c.country === "EG")
+      expect(sn?.language === "fr" && eg?.language === "ar", "expected Senegal in French and Egypt in Arabic")
+    }
+  },
+  { args: ["survey", "report", "--split", "region"], error: true, exit: 2 },
+  {
     args: ["survey", "report", "--census", "census.csv", "--format", "csv"],
     check: (j) => {
       expect(j.files.length === 2 && j.files[1].endsWith("-sample.csv"), "expected the report's CSV and its representativeness CSV")

@@ -1132,7 +1132,8 @@ export const suppressionPattern = (
  */
 export type SurveyReportWords = (key: string, values?: Record<string, unknown>) => string
 
-const methodsText = (t: SurveyReportWords, threshold: number, mirror: boolean, category: boolean, attendance = false): string =>
+/** The methods note on the statistics and the suppression, in the words of `t`. */
+export const reportMethods = (t: SurveyReportWords, threshold: number, mirror: boolean, category: boolean, attendance = false): string =>
   [
     attendance ? t("methods_attendance") : "",
     t("methods_paired"),
@@ -1198,7 +1199,7 @@ export const buildReport = (input: ReportInput): SurveyReport => {
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     locale,
     pools: (["main", "mirror"] as const).filter((p) => pools.has(p)).map((pool) => ({ pool, groups: order(pools.get(pool)!).map((g) => groupResult(g, input, pattern.of(input.includeMirror, pool, g.key))) })),
-    methods: methodsText(input.text ?? ((key) => key), SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null, (input.counts.absent ?? []).some((r) => r.n > 0)),
+    methods: reportMethods(input.text ?? ((key) => key), SUPPRESSION_THRESHOLD, input.includeMirror, categoryOf(by) !== null, (input.counts.absent ?? []).some((r) => r.n > 0)),
     simulatedResponses: input.responses.simulated,
     responses: input.responses.total
   }
@@ -1230,5 +1231,54 @@ export const countryReport = (bySite: SurveyReport, byCountry: SurveyReport, cou
     pools,
     did: didOf(bySite.did, byCountry.did),
     otherPairs: (bySite.otherPairs ?? []).map((p, i) => ({ waves: p.waves, pools: poolsOf(p.pools, byCountry.otherPairs?.[i]?.pools ?? []), did: didOf(p.did, byCountry.otherPairs?.[i]?.did) }))
+  }
+}
+
+/**
+ * The same report with its labels in another locale: the instrument's title, question and
+ * option labels, country names, and the methods note given. The figures, groups and statuses
+ * are the report's own (they do not depend on the language): --split country computes them once
+ * and writes them in every country's language.
+ *
+ * @example
+ * relabelReport(report, instrument, "fr", methods).pools[0].groups[0].label // "Sénégal" (was "Senegal")
+ */
+export const relabelReport = (report: SurveyReport, instrument: Instrument, locale: string, methods: string): SurveyReport => {
+  const countryNames = new Intl.DisplayNames([locale], { type: "region", fallback: "code" })
+  const byId = new Map<string, Question>(instrument.questions.map((q) => [q.id, q]))
+  const label = (labels: Record<string, string>) => labelIn(labels, locale, instrument)
+  const questionLabel = (id: string, old: string) => {
+    const q = byId.get(id)
+    return q === undefined ? old : label(q.label)
+  }
+  const optionLabel = (id: string, value: string, old: string) => {
+    const q = byId.get(id)
+    const o = q !== undefined && "options" in q ? q.options.find((x) => x.id === value) : undefined
+    return o === undefined ? old : label(o.label)
+  }
+  const groupLabel = (key: string, old: string) => (key.startsWith("country:") ? countryNames.of(key.slice("country:".length)) ?? old : old)
+  const shift = (id: string, s: QuestionResult["shift"]) => s === null ? null : s.map((x) => ({ ...x, label: optionLabel(id, x.value, x.label) }))
+  const question = (q: QuestionResult): QuestionResult => ({
+    ...q,
+    label: questionLabel(q.id, q.label),
+    waves: Object.fromEntries(Object.entries(q.waves).map(([w, x]) => [w, { ...x, shares: x.shares.map((y) => ({ ...y, label: optionLabel(q.id, y.value, y.label) })) }])),
+    shift: shift(q.id, q.shift)
+  })
+  const did = (groups: ReadonlyArray<GroupDiD> | null | undefined) =>
+    groups === null || groups === undefined ? groups : groups.map((g) => ({ ...g, label: groupLabel(g.key, g.label), questions: g.questions.map((q) => ({ ...q, label: questionLabel(q.question, q.label) })) }))
+  return {
+    ...report,
+    locale,
+    instrument: { ...report.instrument, title: label(instrument.title) },
+    pools: report.pools.map((p) => ({ pool: p.pool, groups: p.groups.map((g) => ({ ...g, label: groupLabel(g.key, g.label), questions: g.questions.map(question) })) })),
+    ...(report.did === undefined ? {} : { did: did(report.did) }),
+    ...(report.otherPairs === undefined ? {} : {
+      otherPairs: report.otherPairs.map((pair) => ({
+        waves: pair.waves,
+        pools: pair.pools.map((p) => ({ pool: p.pool, groups: p.groups.map((g) => ({ ...g, label: groupLabel(g.key, g.label), questions: g.questions.map((q) => ({ ...q, label: questionLabel(q.id, q.label), shift: shift(q.id, q.shift) })) })) })),
+        did: did(pair.did) ?? null
+      }))
+    }),
+    methods
   }
 }

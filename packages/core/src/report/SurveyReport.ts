@@ -10,6 +10,9 @@ import {
   buildReport,
   categoryOf,
   countryReport,
+  relabelReport,
+  reportMethods,
+  SUPPRESSION_THRESHOLD,
   designText,
   differenceInDifferences,
   type GroupDiD,
@@ -70,7 +73,11 @@ export interface ReportOptions {
  * report.pools[0].groups[0].knowledge // { n: 812, meanPre: 0.48, meanPost: 0.63, meanChange: 0.15, ci95: [...], ... }
  */
 export const surveyReport = Effect.fn("SurveyReport.build")(function*(ws: Workspace, options: ReportOptions = {}) {
-  const c = yield* reportCounts(ws, options)
+  return yield* reportFrom(ws, options, yield* reportCounts(ws, options))
+})
+
+/** The report from counts already read. */
+const reportFrom = Effect.fn("SurveyReport.assemble")(function*(ws: Workspace, options: ReportOptions, c: ReportCountsRead) {
   const { instrument, by, locale, waves, multiple, siteById, repo } = c
   const text = yield* surveyReportText(ws, locale)
   const main = yield* Effect.sync(() => c.assemble(by, locale, text)).pipe(Effect.withSpan("SurveyReport.statistics"))
@@ -228,8 +235,15 @@ const reportCounts = Effect.fn("SurveyReport.counts")(function*(ws: Workspace, o
       methods: `${main.methods}\n\n${designText(text.t, control !== undefined, otherPairs.map((p) => p.waves))}`
     } satisfies SurveyReport as SurveyReport
   }
-  return { instrument, by, locale, waves, multiple, sites, siteById, repo, assemble }
+  // the methods note in other words (the report's figures do not depend on them)
+  const attendance = (panel.absent ?? []).some((r) => r.n > 0)
+  const methodsFor = (text: SurveyReportText) =>
+    `${reportMethods(text.t, SUPPRESSION_THRESHOLD, includeMirror, false, attendance)}\n\n${designText(text.t, control !== undefined, others.map((o) => o.pair))}`
+  return { instrument, by, locale, waves, multiple, sites, siteById, repo, assemble, methodsFor }
 })
+
+/** What {@link reportCounts} read: the counts, and the report they make in any grouping and language. */
+type ReportCountsRead = Effect.Success<ReturnType<typeof reportCounts>>
 
 
 /** One file of `survey report --split country`: a country's report, in its language. */
@@ -253,21 +267,39 @@ export interface CountrySurveyReport {
  * reports.find((r) => r.country === "SN")?.text.language // "fr"
  */
 export const surveyReportsByCountry = Effect.fn("SurveyReport.byCountry")(function*(ws: Workspace, options: Omit<ReportOptions, "by" | "census" | "weight"> = {}) {
-  const c = yield* reportCounts(ws, { ...options, by: "site" })
-  const byLanguage = new Map<string, { readonly bySite: SurveyReport; readonly byCountry: SurveyReport }>()
+  return yield* countriesFrom(ws, yield* reportCounts(ws, { ...options, by: "site" }))
+})
+
+/**
+ * The report and, from the same reading of the database, one report per country
+ * (`survey report --split country`). A report by participant category reads its own counts.
+ *
+ * @example
+ * const { report, countries } = yield* surveyReportWithCountries(ws, { by: "region" })
+ */
+export const surveyReportWithCountries = Effect.fn("SurveyReport.withCountries")(function*(ws: Workspace, options: ReportOptions = {}) {
+  const c = yield* reportCounts(ws, options)
+  const report = yield* reportFrom(ws, options, c)
+  const countries = yield* countriesFrom(ws, categoryOf(c.by) === null ? c : yield* reportCounts(ws, { ...options, by: "site" }))
+  return { report, countries }
+})
+
+const countriesFrom = Effect.fn("SurveyReport.countries")(function*(ws: Workspace, c: ReportCountsRead) {
+  // the figures once, by site and by country; then each country's cut in its language
+  const source = yield* surveyReportText(ws, c.locale)
+  const { bySite, byCountry } = yield* Effect.sync(() => ({ bySite: c.assemble("site", c.locale, source), byCountry: c.assemble("country", c.locale, source) })).pipe(Effect.withSpan("SurveyReport.bySiteAndCountry"))
   const countries = new Map<string, Array<(typeof c.sites)[number]>>()
   for (const s of c.sites) countries.set(s.country, [...(countries.get(s.country) ?? []), s])
+  const methods = new Map<string, string>()
   const out: Array<CountrySurveyReport> = []
   for (const [country, sites] of [...countries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const locale = toolkitLocaleOf(sites, ws.dialogue.source_locale)
     const text = yield* surveyReportText(ws, locale)
-    let both = byLanguage.get(text.language)
-    if (both === undefined) {
-      both = yield* Effect.sync(() => ({ bySite: c.assemble("site", text.language, text), byCountry: c.assemble("country", text.language, text) })).pipe(Effect.withSpan("SurveyReport.language"))
-      byLanguage.set(text.language, both)
-    }
-    const report = countryReport(both.bySite, both.byCountry, country, new Set(sites.map((s) => s.id)))
-    if (report !== null) out.push({ country, locale, report, text })
+    const cut = countryReport(bySite, byCountry, country, new Set(sites.map((s) => s.id)))
+    if (cut === null) continue
+    const note = methods.get(text.language) ?? c.methodsFor(text)
+    methods.set(text.language, note)
+    out.push({ country, locale, report: { ...relabelReport(cut, c.instrument, text.language, note), dir: text.dir }, text })
   }
   return out
 })

@@ -151,10 +151,29 @@ const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
 
 /** Renders a Vega-Lite spec to an SVG string, in Node, without a browser. */
 const svgOf = async (spec: TopLevelSpec): Promise<string> => {
-  const view = new vega.View(vega.parse(vega.compile(spec).spec), { renderer: "none" })
+  const { data, ...shape } = spec as TopLevelSpec & { data?: { values?: Array<Record<string, unknown>> } }
+  const view = new vega.View(runtimeOf(shape), { renderer: "none" })
+  view.data("source", data?.values ?? [])
   const svg = await view.toSVG()
   view.finalize()
   return svg
+}
+
+/**
+ * The parsed Vega dataflow of a chart's shape (its spec without its data), compiled once: the
+ * per-country reports draw the same charts, with other figures, a hundred times over, and
+ * compiling Vega-Lite costs more than drawing.
+ */
+const runtimes = new Map<string, ReturnType<typeof vega.parse>>()
+const runtimeOf = (shape: Omit<TopLevelSpec, "data">): ReturnType<typeof vega.parse> => {
+  const key = JSON.stringify(shape)
+  let runtime = runtimes.get(key)
+  if (runtime === undefined) {
+    if (runtimes.size > 500) runtimes.clear()
+    runtime = vega.parse(vega.compile({ ...shape, data: { name: "source" } } as TopLevelSpec).spec)
+    runtimes.set(key, runtime)
+  }
+  return runtime
 }
 
 const COLORS = { neg2: "#b2182b", neg1: "#ef8a62", neutral: "#d9d9d9", pos1: "#67a9cf", pos2: "#2166ac" }

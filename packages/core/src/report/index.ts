@@ -21,7 +21,7 @@ export {
 export { type SampleRow, type SampleGroup, UNDER_REPRESENTED_RATIO, WEIGHT_CAP } from "../domain/Representativeness.js"
 export { type SampleOptions, type SampleReport, surveySample } from "./SampleReport.js"
 export { sampleCsv, samplePage } from "./SampleReportOutput.js"
-export { type CountrySurveyReport, type ReportOptions, surveyReport, surveyReportsByCountry } from "./SurveyReport.js"
+export { type CountrySurveyReport, type ReportOptions, surveyReport, surveyReportsByCountry, surveyReportWithCountries } from "./SurveyReport.js"
 export { builtInReportText, type SurveyReportText, surveyReportText } from "./SurveyReportText.js"
 
 /**

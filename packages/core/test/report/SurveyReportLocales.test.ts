@@ -116,6 +116,13 @@ describe.each(testDatabases)("the survey report in other languages on $name", (t
     const sn = countries.find((c) => c.country === "SN")!.report
     expect(sn.country).toBe("SN")
     expect(sn.pools[0]!.groups.map((g) => g.key)).toEqual(["country:SN", "site:sn-dakar"])
+    // the figures are computed once and relabelled per language: Senegal's groups are those of the French reports by site and by country
+    const frBySite = await runWith(shape, surveyReport(ws, { by: "site", locale: "fr" }))
+    const frByCountry = await runWith(shape, surveyReport(ws, { by: "country", locale: "fr" }))
+    expect(sn.pools[0]!.groups[1]).toEqual(frBySite.pools[0]!.groups.find((g) => g.key === "site:sn-dakar"))
+    expect(sn.pools[0]!.groups[0]).toEqual(frByCountry.pools[0]!.groups.find((g) => g.key === "country:SN"))
+    expect(sn.otherPairs![0]!.pools[0]!.groups).toEqual([frByCountry.otherPairs![0]!.pools[0]!.groups.find((g) => g.key === "country:SN"), frBySite.otherPairs![0]!.pools[0]!.groups.find((g) => g.key === "site:sn-dakar")])
+    expect(sn.methods).toBe(frBySite.methods)
     for (const c of countries) {
       for (const [key, suppressed] of statuses(c.report)) {
         expect(global.has(key), key).toBe(true)

@@ -64,7 +64,7 @@ export default class SurveyReportCommand extends ConveneCommand {
     const { flags } = await this.parse(SurveyReportCommand)
     const locale = await checkedLocale(flags.locale)
     const formats = distinct(flags.format)
-    const { decodeReportBy, surveyReport, surveyReportsByCountry, surveyReportText, writeReport } = await import("@convene/core/report")
+    const { decodeReportBy, surveyReport, surveyReportWithCountries, surveyReportText, writeReport } = await import("@convene/core/report")
     const Effect = await import("effect/Effect")
     const by = decodeReportBy(flags.by)
     if (typeof by !== "string") throw by
@@ -76,9 +76,10 @@ export default class SurveyReportCommand extends ConveneCommand {
       const weight = flags.weight === undefined ? undefined : /^census:(.+)$/.exec(flags.weight)?.[1]
       if (flags.weight !== undefined && weight === undefined) throw new InputError({ summary: `--weight: expected census:<feature>, such as census:gender, got "${flags.weight}".`, problems: [{ field: "--weight", message: "expected census:<feature>" }] })
       const program = Effect.gen(function*() {
-        const report = yield* surveyReport(ws, { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale, census: flags.census === undefined ? undefined : resolve(flags.census), weight })
+        const options = { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale, census: flags.census === undefined ? undefined : resolve(flags.census), weight }
+        // --split country: the per-country reports from the same reading of the database
+        const { report, countries } = flags.split === "country" ? yield* surveyReportWithCountries(ws, options) : { report: yield* surveyReport(ws, options), countries: [] }
         const text = yield* surveyReportText(ws, report.locale)
-        const countries = flags.split === "country" ? yield* surveyReportsByCountry(ws, { instrument: flags.instrument, includeMirror: flags["include-mirror"] }) : []
         return { report, text, countries }
       })
       return process.env["CONVENE_TIMING"] === "1" ? Effect.withTracer(program, await stepTimer()) : program
