@@ -32,7 +32,9 @@ describe("convene survey report", () => {
     expect(`${sim.stdout}${sim.stderr}`.toLowerCase()).toContain("simulated")
     const r = await conveneJson(ws, ["survey", "report", "--by", "region", "--format", "html,csv,json"])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.json.files).toHaveLength(3)
+    // the example has a codebook: the representativeness section's CSV comes with the report's
+    expect(r.json.files).toHaveLength(4)
+    expect(r.json.files[2]).toMatch(/-sample\.csv$/)
     expect(r.json.formats).toEqual(["html", "csv", "json"])
     for (const f of r.json.files) expect(existsSync(f)).toBe(true)
     const html = await readFile(r.json.files.find((f: string) => f.endsWith(".html")), "utf8")
