@@ -317,7 +317,7 @@ export const wavePairs = (waves: ReadonlyArray<WaveId>): Array<readonly [WaveId,
 export const designText = (t: SurveyReportWords, control: boolean, otherPairs: ReadonlyArray<readonly [string, string]>): string =>
   [
     control ? t("design_control") : t("design_no_control"),
-    otherPairs.length === 0 ? "" : t("design_pairs", { pairs: otherPairs.map((p) => `${p[0]} → ${p[1]}`).join(", ") })
+    otherPairs.length === 0 ? "" : t("design_pairs", { pairs: otherPairs.map((p) => `${t("wave", { wave: p[0] })} → ${t("wave", { wave: p[1] })}`).join(", ") })
   ].filter((p) => p !== "").join("\n\n")
 
 const NUMERIC_TYPES: ReadonlyArray<Question["type"]> = ["likert5", "likert7", "scale", "number"]

@@ -43,14 +43,14 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", 
 
 /** The section as HTML: per group, a table of feature values against the census, the panel and each wave, in the words and numbers of `w`. */
 export const sampleHtml = (sample: SampleReport, why: string, w: PageText = pageText(builtInReportText())): string => {
-  const { t, fmt, pct, int } = w
+  const { t, fmt, pct, int, wave } = w
   const census = sample.census === null ? t("sample_no_census") : t("sample_census", { file: sample.census })
   const out = [`<h2>${esc(t("sample_title"))}</h2><p class="muted">${esc(t("sample_note", { census, ratio: fmt(UNDER_REPRESENTED_RATIO, 1), cap: fmt(WEIGHT_CAP, 0) }))}</p>`]
   const cell = (c: Cell | undefined): string => (c === undefined ? "<td></td>" : "suppressed" in c ? `<td class="suppressed">${why}</td>` : `<td>${int(c.n)} <small>(${pct(c.share)})</small></td>`)
   for (const g of sample.groups) {
-    const waves = sample.waves.map((x) => `${x} ${int(g.totals.waves[x] ?? 0)}`).join(", ")
+    const waves = sample.waves.map((x) => `${wave(x)} ${int(g.totals.waves[x] ?? 0)}`).join(", ")
     out.push(`<h3>${esc(g.key === "all" ? t("all_participants") : g.label)}</h3><p class="muted">${esc(g.scope === null ? t("sample_totals", { registered: int(g.totals.registered), waves }) : t("sample_totals_scope", { registered: int(g.totals.registered), waves, scope: g.scope }))}</p>`)
-    out.push(`<table><thead><tr><th scope="col">${esc(t("col_feature_value"))}</th><th scope="col">${esc(t("col_census"))}</th><th scope="col">${esc(t("col_registered"))}</th>${sample.waves.map((x) => `<th scope="col">${esc(x)}</th><th scope="col">${esc(t("col_ratio"))}</th><th scope="col">${esc(t("col_weight"))}</th>`).join("")}</tr></thead><tbody>`)
+    out.push(`<table><thead><tr><th scope="col">${esc(t("col_feature_value"))}</th><th scope="col">${esc(t("col_census"))}</th><th scope="col">${esc(t("col_registered"))}</th>${sample.waves.map((x) => `<th scope="col">${esc(wave(x))}</th><th scope="col">${esc(t("col_ratio"))}</th><th scope="col">${esc(t("col_weight"))}</th>`).join("")}</tr></thead><tbody>`)
     for (const r of g.rows) {
       out.push(`<tr><td>${esc(r.label)}</td><td>${pct(r.census)}</td>${cell(r.registered)}${sample.waves.map((x) => `${cell(r.waves[x])}<td${r.under.includes(x) ? ` class="flag" title="${esc(t("under_represented"))}"` : ""}>${r.ratio[x] === null || r.ratio[x] === undefined ? "—" : fmt(r.ratio[x]!, 2)}</td><td>${r.weight[x] === null || r.weight[x] === undefined ? "—" : fmt(r.weight[x]!, 2)}</td>`).join("")}</tr>`)
     }

@@ -179,7 +179,7 @@ const runtimeOf = (shape: Omit<TopLevelSpec, "data">): ReturnType<typeof vega.pa
 const COLORS = { neg2: "#b2182b", neg1: "#ef8a62", neutral: "#d9d9d9", pos1: "#67a9cf", pos2: "#2166ac" }
 
 /** Diverging stacked bars, pre against post, for one Likert or 0–10 question of one group. */
-const divergingSpec = (q: QuestionResult, w: PageText): TopLevelSpec | undefined => {
+const divergingSpec = (q: QuestionResult, page: PageText): TopLevelSpec | undefined => {
   const waves = Object.entries(q.waves).filter(([, w]) => !w.suppressed && w.n > 0)
   if (waves.length === 0) return undefined
   const rows: Array<Record<string, unknown>> = []
@@ -190,7 +190,7 @@ const divergingSpec = (q: QuestionResult, w: PageText): TopLevelSpec | undefined
     let left = -w.shares.filter((_, i) => i < mid).reduce((s, x) => s + x.share, 0) - (k % 2 === 1 ? w.shares[Math.floor(mid)]!.share / 2 : 0)
     w.shares.forEach((s, i) => {
       const color = i < mid ? (i < mid / 2 ? COLORS.neg2 : COLORS.neg1) : i > mid ? (i > mid + (k - 1 - mid) / 2 ? COLORS.pos2 : COLORS.pos1) : COLORS.neutral
-      rows.push({ wave, option: `${s.value} ${s.label}`, order: i, start: left * 100, end: (left + s.share) * 100, color, share: (s.share * 100).toFixed(1) })
+      rows.push({ wave: page.wave(wave), option: `${s.value} ${s.label}`, order: i, start: left * 100, end: (left + s.share) * 100, color, share: (s.share * 100).toFixed(1) })
       left += s.share
     })
   }
@@ -202,7 +202,7 @@ const divergingSpec = (q: QuestionResult, w: PageText): TopLevelSpec | undefined
     mark: { type: "bar" },
     encoding: {
       y: { field: "wave", type: "nominal", title: null, sort: null },
-      x: { field: "start", type: "quantitative", title: w.t("axis_likert"), scale: { domain: [-100, 100] } },
+      x: { field: "start", type: "quantitative", title: page.t("axis_likert"), scale: { domain: [-100, 100] } },
       x2: { field: "end" },
       color: { field: "color", type: "nominal", scale: null, legend: null },
       tooltip: [{ field: "option" }, { field: "share" }]
@@ -228,7 +228,7 @@ const responseSpec = (groups: ReadonlyArray<GroupResult>, w: PageText, label: (g
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
   width: 460,
   data: {
-    values: groups.flatMap((g) => Object.entries(g.response.waves).map(([wave, r]) => ({ group: label(g), wave, rate: r.rate === null ? 0 : r.rate * 100 })))
+    values: groups.flatMap((g) => Object.entries(g.response.waves).map(([x, r]) => ({ group: label(g), wave: w.wave(x), rate: r.rate === null ? 0 : r.rate * 100 })))
   },
   mark: "bar",
   encoding: {
@@ -253,10 +253,11 @@ ul.free{columns:2;font-size:.9rem}.simulated{background:#fff4ce;border:2px solid
  */
 export const reportHtml = async (report: SurveyReport, text: SurveyReportText = builtInReportText()): Promise<string> => {
   const w = pageText(text)
-  const { t, fmt, pct, pFmt, int, range } = w
+  const { t, fmt, pct, pFmt, int, range, wave } = w
   const out: Array<string> = []
-  const w0 = report.pairedWaves?.[0] ?? "pre"
-  const w1 = report.pairedWaves?.[1] ?? "post"
+  // the paired waves, by name in the report's language
+  const w0 = wave(report.pairedWaves?.[0] ?? "pre")
+  const w1 = wave(report.pairedWaves?.[1] ?? "post")
   // the same words for every suppressed cell: whether it is small itself or hides another is not said
   const why = esc(t("suppressed", { threshold: report.suppressionThreshold }))
   const short = esc(t("suppressed_short"))
@@ -267,12 +268,12 @@ export const reportHtml = async (report: SurveyReport, text: SurveyReportText = 
   if (report.simulatedResponses > 0) {
     out.push(`<p class="simulated" role="alert">⚠ ${esc(report.simulatedResponses === report.responses ? t("simulated_all", { total: report.responses }) : t("simulated_some", { count: report.simulatedResponses, total: report.responses }))}</p>`)
   }
-  out.push(`<h1>${esc(title)}</h1><p class="muted">${esc(t("subtitle", { dialogue: report.dialogue, id: report.instrument.id, version: report.instrument.version, waves: report.waves.join(", "), by: report.by, mirror: report.includeMirror ? "pooled" : "apart" }))}</p>`)
+  out.push(`<h1>${esc(title)}</h1><p class="muted">${esc(t("subtitle", { dialogue: report.dialogue, id: report.instrument.id, version: report.instrument.version, waves: report.waves.map(wave).join(", "), by: t("grouping", { by: report.by }), mirror: report.includeMirror ? "pooled" : "apart" }))}</p>`)
   if (report.country !== undefined) out.push(`<p class="muted">${esc(t("country_scope", { country: countryName }))}</p>`)
   for (const { pool, groups } of report.pools) {
     out.push(`<h2>${esc(pool === "main" ? t("pool_main", { mirror: report.includeMirror ? "pooled" : "apart" }) : pool === "control" ? t("pool_control") : t("pool_mirror"))}</h2>`)
     // response
-    out.push(`<h3>${esc(t("response"))}</h3><table><thead><tr><th scope="col">${esc(t("col_group"))}</th>${report.waves.map((x) => `<th scope="col">${esc(t("col_answered", { wave: x }))}</th><th scope="col">${esc(t("col_rate"))}</th><th scope="col">${esc(t("col_invited"))}</th>`).join("")}<th scope="col">${esc(t("col_paired", { a: w0, b: w1 }))}</th></tr></thead><tbody>`)
+    out.push(`<h3>${esc(t("response"))}</h3><table><thead><tr><th scope="col">${esc(t("col_group"))}</th>${report.waves.map((x) => `<th scope="col">${esc(t("col_answered", { wave: wave(x) }))}</th><th scope="col">${esc(t("col_rate"))}</th><th scope="col">${esc(t("col_invited"))}</th>`).join("")}<th scope="col">${esc(t("col_paired", { a: w0, b: w1 }))}</th></tr></thead><tbody>`)
     for (const g of groups) {
       out.push(`<tr><td>${esc(label(g))}</td>${report.waves.map((x) => {
         const r = g.response.waves[x]
@@ -309,7 +310,7 @@ export const reportHtml = async (report: SurveyReport, text: SurveyReportText = 
       }
       const numeric = ["likert5", "likert7", "scale", "number"].includes(q.type)
       if (numeric) {
-        out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th>${report.waves.filter((x) => x in q.waves).map((x) => `<th scope="col">${esc(t("col_mean", { wave: x }))}</th><th scope="col">${esc(t("col_median"))}</th><th scope="col">${esc(t("col_n"))}</th>`).join("")}<th scope="col">${esc(t("col_paired_n"))}</th><th scope="col">${esc(t("col_mean_change"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_t"))}</th><th scope="col">${esc(t("col_p_wilcoxon"))}</th><th scope="col">d<sub>z</sub></th><th scope="col">${esc(t("col_rank_biserial"))}</th></tr></thead><tbody>`)
+        out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th>${report.waves.filter((x) => x in q.waves).map((x) => `<th scope="col">${esc(t("col_mean", { wave: wave(x) }))}</th><th scope="col">${esc(t("col_median"))}</th><th scope="col">${esc(t("col_n"))}</th>`).join("")}<th scope="col">${esc(t("col_paired_n"))}</th><th scope="col">${esc(t("col_mean_change"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_t"))}</th><th scope="col">${esc(t("col_p_wilcoxon"))}</th><th scope="col">d<sub>z</sub></th><th scope="col">${esc(t("col_rank_biserial"))}</th></tr></thead><tbody>`)
         const points: Array<{ group: string; change: number; low: number; high: number }> = []
         for (const g of groups) {
           const gq = g.questions[qi]!
@@ -327,7 +328,7 @@ export const reportHtml = async (report: SurveyReport, text: SurveyReportText = 
         if (points.length > 0) out.push(`<div class="chart">${await svgOf(dotSpec(points.slice(0, 60), t("axis_mean_change", { a: w0, b: w1 })))}</div>`)
       } else if (q.type !== "text") {
         // choices: shares per wave, shift among pairs, McNemar where binary
-        out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_option"))}</th>${report.waves.filter((x) => x in q.waves).map((x) => `<th scope="col">${esc(x)}</th>`).join("")}<th scope="col">${esc(t("col_shift"))}</th></tr></thead><tbody>`)
+        out.push(`<table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_option"))}</th>${report.waves.filter((x) => x in q.waves).map((x) => `<th scope="col">${esc(wave(x))}</th>`).join("")}<th scope="col">${esc(t("col_shift"))}</th></tr></thead><tbody>`)
         for (const g of groups) {
           const gq = g.questions[qi]!
           const waves = report.waves.filter((x) => x in gq.waves)
@@ -354,11 +355,11 @@ export const reportHtml = async (report: SurveyReport, text: SurveyReportText = 
           for (const [x, texts] of Object.entries(gq.freeText ?? {})) {
             const s = gq.waves[x]!
             if (s.suppressed) {
-              out.push(`<p class="suppressed">${esc(label(g))}, ${esc(x)}: ${why}</p>`)
+              out.push(`<p class="suppressed">${esc(label(g))}, ${esc(wave(x))}: ${why}</p>`)
               continue
             }
             if (texts.length === 0) continue
-            out.push(`<details><summary>${esc(t("free_text", { group: label(g), wave: x, n: s.n, distinct: texts.length }))}</summary><ul class="free">${texts.slice(0, 200).map((y) => `<li>${esc(y.text)}${y.count > 1 ? ` <span class="muted">× ${int(y.count)}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">${esc(t("free_text_more", { count: texts.length - 200 }))}</p>` : ""}</details>`)
+            out.push(`<details><summary>${esc(t("free_text", { group: label(g), wave: wave(x), n: s.n, distinct: texts.length }))}</summary><ul class="free">${texts.slice(0, 200).map((y) => `<li>${esc(y.text)}${y.count > 1 ? ` <span class="muted">× ${int(y.count)}</span>` : ""}</li>`).join("")}</ul>${texts.length > 200 ? `<p class="muted">${esc(t("free_text_more", { count: texts.length - 200 }))}</p>` : ""}</details>`)
           }
         }
       }
@@ -394,7 +395,7 @@ const didHtml = (groups: ReadonlyArray<GroupDiD>, pair: string, why: string, w: 
 /** Another wave pair (pre → followup, post → followup): its paired changes per pool and group, and its difference-in-differences. */
 const pairHtml = (pair: WavePairReport, why: string, w: PageText, label: (g: { key: string; label: string }) => string): string => {
   const { t, fmt, int, pFmt, range } = w
-  const [a, b] = pair.waves
+  const [a, b] = pair.waves.map(w.wave) as [string, string]
   const out = [`<h2>${esc(a)} → ${esc(b)}</h2><p class="muted">${esc(t("pair_note", { a, b }))}</p>`]
   for (const { pool, groups } of pair.pools) {
     out.push(`<h3>${esc(pool === "main" ? t("pool_main_short") : pool === "control" ? t("pool_control_short") : t("pool_mirror_short"))}</h3><table><thead><tr><th scope="col">${esc(t("col_group"))}</th><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_n"))}</th><th scope="col">${esc(a)}</th><th scope="col">${esc(b)}</th><th scope="col">${esc(t("col_change"))}</th><th scope="col">${esc(t("col_ci"))}</th><th scope="col">${esc(t("col_p_t"))}</th></tr></thead><tbody>`)
@@ -423,18 +424,18 @@ const pairHtml = (pair: WavePairReport, why: string, w: PageText, label: (g: { k
 
 /** The post-stratified estimates beside the unweighted ones. */
 const weightedHtml = (weighted: NonNullable<SurveyReport["weighted"]>, w: PageText): string => {
-  const { t, fmt, int } = w
+  const { t, fmt, int, wave: waveName } = w
   const out = [`<h2>${esc(t("weighted_title", { feature: weighted.feature }))}</h2><p class="muted">${esc(t("weighted_note", { feature: weighted.feature, cap: fmt(5, 0) }))}</p>`]
   for (const [wave, estimates] of Object.entries(weighted.waves)) {
     const numeric = estimates.filter((e) => e.mean !== undefined)
     if (numeric.length === 0) continue
-    out.push(`<h3>${esc(t("weighted_weights", { wave, weights: Object.entries(weighted.weights[wave] ?? {}).map(([v, x]) => `${v} ${fmt(x)}`).join(", ") }))}</h3><table><thead><tr><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_n"))}</th><th scope="col">${esc(t("col_mean_plain"))}</th><th scope="col">${esc(t("col_weighted"))}</th></tr></thead><tbody>`)
+    out.push(`<h3>${esc(t("weighted_weights", { wave: waveName(wave), weights: Object.entries(weighted.weights[wave] ?? {}).map(([v, x]) => `${v} ${fmt(x)}`).join(", ") }))}</h3><table><thead><tr><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_n"))}</th><th scope="col">${esc(t("col_mean_plain"))}</th><th scope="col">${esc(t("col_weighted"))}</th></tr></thead><tbody>`)
     for (const e of numeric) out.push(`<tr><td>${esc(e.label)}</td><td>${int(e.n)}</td><td>${fmt(e.mean!.unweighted)}</td><td>${fmt(e.mean!.weighted)}</td></tr>`)
     out.push("</tbody></table>")
   }
   for (const p of weighted.pairs) {
     if (p.questions.length === 0) continue
-    out.push(`<h3>${esc(t("weighted_change", { a: p.waves[0], b: p.waves[1] }))}</h3><table><thead><tr><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_pairs"))}</th><th scope="col">${esc(t("col_change"))}</th><th scope="col">${esc(t("col_weighted"))}</th></tr></thead><tbody>`)
+    out.push(`<h3>${esc(t("weighted_change", { a: waveName(p.waves[0]), b: waveName(p.waves[1]) }))}</h3><table><thead><tr><th scope="col">${esc(t("col_question"))}</th><th scope="col">${esc(t("col_pairs"))}</th><th scope="col">${esc(t("col_change"))}</th><th scope="col">${esc(t("col_weighted"))}</th></tr></thead><tbody>`)
     for (const q of p.questions) out.push(`<tr><td>${esc(q.label)}</td><td>${int(q.n)}</td><td>${fmt(q.unweighted)}</td><td>${fmt(q.weighted)}</td></tr>`)
     out.push("</tbody></table>")
   }

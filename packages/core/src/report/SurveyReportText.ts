@@ -79,6 +79,8 @@ export interface PageText {
   readonly pFmt: (p: number | null | undefined) => string
   /** "low to high". */
   readonly range: (low: string, high: string) => string
+  /** A wave's name (pre, post, followup) in the report's language. */
+  readonly wave: (id: string) => string
 }
 
 /** The page's words and Intl number formats for a report text. */
@@ -98,6 +100,7 @@ export const pageText = (text: SurveyReportText): PageText => {
     pct: (x) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : percent.format(x)),
     int: (x) => count.format(x),
     pFmt: (p) => (p === null || p === undefined ? "—" : p < 0.001 ? `&lt; ${fmt(0.001, 3)}` : fmt(p, 3)),
-    range: (low, high) => text.t("range", { low, high })
+    range: (low, high) => text.t("range", { low, high }),
+    wave: (id) => text.t("wave", { wave: id })
   }
 }

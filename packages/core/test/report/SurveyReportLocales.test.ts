@@ -20,7 +20,11 @@ import { exampleDir, kitWorkspace } from "../support/kit-workspace.js"
 
 const LANGUAGES = ["en", "fr", "es", "ar", "hi", "bn"] as const
 const catalogDir = join(import.meta.dirname, "..", "..", "..", "..", "templates", "locales")
-const placeholders = (text: string): string => [...new Set([...text.matchAll(/\{(\w+)[,}]/g)].map((m) => m[1]))].sort().join(",")
+// the message's arguments, from its parsed form (a select's branch text is not an argument)
+type Element = { readonly type: number; readonly value?: unknown; readonly options?: Record<string, { readonly value: ReadonlyArray<Element> }> }
+const argumentsOf = (elements: ReadonlyArray<Element>): Array<string> =>
+  elements.flatMap((e) => [...(e.type === 0 || e.type === 7 ? [] : [String(e.value)]), ...Object.values(e.options ?? {}).flatMap((o) => argumentsOf(o.value))])
+const placeholders = (text: string): string => [...new Set(argumentsOf(new IntlMessageFormat(text, "en").getAst() as ReadonlyArray<Element>))].sort().join(",")
 
 describe("the survey_report catalog", () => {
   it("has every key in all six catalogs, each a valid ICU message with the English placeholders", async () => {
