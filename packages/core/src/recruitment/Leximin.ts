@@ -1,14 +1,15 @@
 /**
  * Fair selection probabilities: the leximin distribution over the panels that meet the quotas
  * (Flanigan, Gölz, Gupta, Hennig & Procaccia, "Fair algorithms for selecting citizens'
- * assemblies", Nature 596, 2021), and the maximin one it refines. Column generation over panels:
+ * assemblies", Nature 596, 2021), and the maximin one it refines. The leximin is computed first
+ * over the quota polytope, then realised by panels (see `leximin`). Column generation over panels:
  * the master problems are LPs, the pricing problem (the panel maximizing a weighted count) is a
  * MILP, all solved by HiGHS. The structure and tolerances follow the authors' reference code
  * (find_distribution_leximin); the variables are profiles rather than people (see Profiles.ts).
  */
 import type { Basis, Highs } from "highs"
 import type { ProfiledProblem } from "./Profiles.js"
-import { PanelSearch, QUIET } from "./Solver.js"
+import { PanelSearch, QUIET, roundRelaxed } from "./Solver.js"
 
 /** A column-generation gap below this ends a stage, as in the reference code. */
 const EPS = 0.0005
@@ -22,6 +23,14 @@ const RELAX = 0.0001
  */
 const SMOOTH = 0.9
 const MIXES = [0.25, 0.5, 0.75, 1]
+/** The decomposition prices panels worth more than the master's panels by at least this. */
+const PRICING_GAP = 1e-9
+/**
+ * The relaxation's leximin is accepted when panels reach every profile's probability within this:
+ * the reference code's own column-generation gap (EPS), so no less exact than its leximin;
+ * otherwise the stages below run.
+ */
+const ACCEPT = EPS
 
 /** One panel of a distribution, as how many people it takes from each profile. */
 export interface PanelShape {
@@ -258,6 +267,260 @@ const mixPanels = (h: Highs, problem: ProfiledProblem, panels: ReadonlyArray<Rea
   }
 }
 
+/**
+ * The leximin over the quota polytope: expected counts `e[t] ∈ [0, |t|]` with `Σ e = size` and
+ * every quota row, no integrality. Every distribution over panels has its expected counts in this
+ * polytope, so its leximin is at least as good as any distribution's (an upper bound, in leximin
+ * order). It is a sequence of small LPs (one column per profile, no panels): maximize the smallest
+ * unfixed probability z, then fix every profile whose row has a positive dual (it is at z in every
+ * optimum), and again. Returns each profile's probability, or undefined when HiGHS fails.
+ */
+const relaxedLeximin = (h: Highs, problem: ProfiledProblem): { probabilities: Array<number>; stages: number } | undefined => {
+  const T = problem.profiles.length
+  const R = problem.rows.length
+  const size = (t: number): number => problem.profiles[t]!.ids.length
+  // rows: 0 = Σ e = size; 1 + i = quota i; 1 + R + t = e_t − |t|·z ≥ 0 while t is unfixed
+  const rowsOf: Array<Array<number>> = problem.profiles.map((_, t) => [0])
+  problem.rows.forEach((r, i) => r.members.forEach((t) => rowsOf[t]!.push(1 + i)))
+  const starts = [0]
+  const indices: Array<number> = []
+  const values: Array<number> = []
+  for (let t = 0; t < T; t++) {
+    for (const r of rowsOf[t]!) {
+      indices.push(r)
+      values.push(1)
+    }
+    indices.push(1 + R + t)
+    values.push(1)
+    starts.push(indices.length)
+  }
+  for (let t = 0; t < T; t++) {
+    indices.push(1 + R + t)
+    values.push(-size(t))
+  }
+  starts.push(indices.length)
+  const numRows = 1 + R + T
+  const model = h.createModel({
+    numCols: T + 1,
+    numRows,
+    sense: h.constants.objectiveSense.maximize,
+    colCost: [...new Array<number>(T).fill(0), 1],
+    colLower: new Float64Array(T + 1),
+    colUpper: [...problem.profiles.map((p) => p.ids.length), 1],
+    rowLower: [problem.size, ...problem.rows.map((r) => (r.min > 0 ? r.min : -h.infinity)), ...new Array<number>(T).fill(0)],
+    rowUpper: [problem.size, ...problem.rows.map((r) => r.max), ...new Array<number>(T).fill(h.infinity)],
+    matrix: { format: "csc", numRows, numCols: T + 1, starts, indices, values }
+  })
+  try {
+    model.options.set({ ...QUIET, solver: "simplex" })
+    const fixed: Array<number | undefined> = new Array(T).fill(undefined)
+    let unfixed = T
+    let stages = 0
+    while (unfixed > 0) {
+      stages++
+      try {
+        model.run()
+      } catch {
+        return undefined
+      }
+      if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined
+      const { colValue, rowDual } = model.getSolution()
+      const z = Math.max(0, Math.min(1, colValue[T]!))
+      const fix = (t: number): void => {
+        fixed[t] = z
+        unfixed--
+        // keep p_t ≥ z (a hair below, so that floating point keeps the next LP feasible), out of z's rows
+        model.changeColBounds(t, Math.max(0, size(t) * z * (1 - 1e-9) - 1e-12), size(t))
+        model.changeRowBounds(1 + R + t, -h.infinity, h.infinity)
+      }
+      let best = -1
+      const before = unfixed
+      for (let t = 0; t < T; t++) {
+        if (fixed[t] !== undefined) continue
+        const d = Math.abs(rowDual[1 + R + t]!)
+        if (best < 0 || d > Math.abs(rowDual[1 + R + best]!)) best = t
+        if (d > 1e-9) fix(t)
+      }
+      // a positive dual always exists at an optimum below 1 (or z = 1 and every profile is at 1)
+      if (unfixed === before) {
+        if (z >= 1 - 1e-9) for (let t = 0; t < T; t++) if (fixed[t] === undefined) fix(t)
+        else fix(best)
+      }
+    }
+    return { probabilities: fixed.map((p) => p ?? 0), stages }
+  } finally {
+    model.dispose()
+  }
+}
+
+/**
+ * A distribution over panels that gives every profile `target[t]`, by column generation: the
+ * master LP `minimize ε: Σ_k x_k = 1, Σ_k x_k·c_k(t)/|t| + ε ≥ target[t]` over the panels found,
+ * the pricing `PanelSearch.search` with the master's duals. Returns the weights of `pool.panels`
+ * and the shortfall ε; ε stays above 0 when the target lies outside what panels can reach.
+ */
+const decompose = (h: Highs, problem: ProfiledProblem, pool: PanelPool, target: ReadonlyArray<number>): { weights: Array<number>; shortfall: number; lps: number } => {
+  const T = problem.profiles.length
+  const size = (t: number): number => problem.profiles[t]!.ids.length
+  const rowOf = new Array<number>(T).fill(-1)
+  const rowTargets: Array<number> = [1]
+  for (let t = 0; t < T; t++) {
+    if (target[t]! > 0) {
+      rowOf[t] = rowTargets.length
+      rowTargets.push(target[t]!)
+    }
+  }
+  const numRows = rowTargets.length
+  const model = h.createModel({
+    numCols: 1,
+    numRows,
+    sense: h.constants.objectiveSense.minimize,
+    colCost: [1],
+    colLower: [-h.infinity],
+    colUpper: [h.infinity],
+    rowLower: rowTargets,
+    rowUpper: [1, ...new Array<number>(numRows - 1).fill(h.infinity)],
+    matrix: { format: "csc", numRows, numCols: 1, starts: [0, numRows - 1], indices: rowTargets.slice(1).map((_, i) => i + 1), values: new Array<number>(numRows - 1).fill(1) }
+  })
+  const addColumn = (counts: ReadonlyArray<number>): void => {
+    const indices = [0]
+    const values = [1]
+    counts.forEach((c, t) => {
+      if (c > 0 && rowOf[t]! >= 0) {
+        indices.push(rowOf[t]!)
+        values.push(c / size(t))
+      }
+    })
+    model.addCol(0, 0, h.infinity, { indices, values })
+  }
+  try {
+    model.options.set({ ...QUIET, solver: "simplex", presolve: "off" })
+    let added = 0
+    const sync = (): void => {
+      for (; added < pool.panels.length; added++) addColumn(pool.panels[added]!)
+    }
+    sync()
+    let lps = 0
+    let center: Float64Array | undefined
+    for (;;) {
+      model.run()
+      lps++
+      if (model.getModelStatus() !== h.constants.modelStatus.optimal) throw new Error(`HiGHS could not mix the panels (model status ${model.getModelStatus()})`)
+      const { colValue, rowDual } = model.getSolution()
+      const shortfall = colValue[0]!
+      const x = Array.from(colValue.subarray(1), (v) => Math.max(0, v))
+      if (shortfall <= ACCEPT) return { weights: x, shortfall, lps }
+      // the duals of the target rows sum to 1 (ε's column); their sign follows HiGHS's convention
+      const y = new Float64Array(T)
+      let sum = 0
+      for (let t = 0; t < T; t++) if (rowOf[t]! >= 0) sum += y[t] = rowDual[rowOf[t]!]!
+      const sign = sum < 0 ? -1 : 1
+      const weights = Array.from(y, (v, t) => Math.max(0, sign * v) / size(t))
+      // every panel the master uses is worth the same under these weights: the value to beat
+      let reference = -Infinity
+      x.forEach((v, k) => {
+        if (v > 1e-9) reference = Math.max(reference, pool.panels[k]!.reduce((s, c, t) => s + c * weights[t]!, 0))
+      })
+      const { counts, improving } = pool.search.search(weights, reference + PRICING_GAP)!
+      if (!improving || !pool.add(counts)) return { weights: x, shortfall, lps }
+      // more panels priced at points between these duals and a running average of the earlier ones
+      const yy = Float64Array.from(y, (v) => Math.max(0, sign * v))
+      if (center === undefined) center = yy
+      else for (let t = 0; t < T; t++) center[t] = SMOOTH * center[t]! + (1 - SMOOTH) * yy[t]!
+      for (const alpha of MIXES) {
+        const mixed = Array.from(center, (c, t) => (alpha * c + (1 - alpha) * yy[t]!) / size(t))
+        for (const extra of pool.search.round(mixed)) {
+          const value = extra.reduce((s, c, t) => s + c * weights[t]!, 0)
+          if (value > reference + PRICING_GAP) pool.add(extra)
+        }
+      }
+      sync()
+    }
+  } finally {
+    model.dispose()
+  }
+}
+
+/**
+ * Panels mixing to `expected` (a point of the quota polytope), peeled off one at a time: take a
+ * panel `q` that rounds the current point within its face (every count at 0 or |t| kept, every
+ * quota at its bound kept there), move the point away from `q` until it meets another face of the
+ * polytope, so that `q` and the new point mix to the old one, and again. Each step reaches a
+ * smaller face, so at most one step per dimension. Stops when the point is a panel itself, or
+ * when no rounding fits (the point is then outside what panels can reach, or the rounding search
+ * gave up): `rest` is the weight not yet given to panels.
+ */
+const peel = (problem: ProfiledProblem, search: PanelSearch, expected: ReadonlyArray<number>): { panels: Array<Array<number>>; weights: Array<number>; rest: number } => {
+  const T = problem.profiles.length
+  const rows = problem.rows
+  const size = (t: number): number => problem.profiles[t]!.ids.length
+  const e = Float64Array.from(expected)
+  const panels: Array<Array<number>> = []
+  const weights: Array<number> = []
+  let rest = 1
+  // the panels found so far, tried again before any solve
+  const distinct: Array<Array<number>> = []
+  let last: Array<number> | undefined
+  const snap = (v: number): number => {
+    const r = Math.round(v)
+    return Math.abs(v - r) < 1e-7 ? r : v
+  }
+  for (let t = 0; t < T; t++) e[t] = Math.max(0, Math.min(size(t), snap(e[t]!)))
+  for (let step = 0; step <= T + rows.length + 1 && rest > 1e-12; step++) {
+    // the quotas the point is at stay there: the panel must meet them exactly
+    const sums = rows.map((r) => r.members.reduce((s, t) => s + e[t]!, 0))
+    const face = rows.map((r, i) => {
+      const s = sums[i]!
+      if (r.min > 0 && Math.abs(s - r.min) < 1e-6) return { ...r, max: r.min }
+      if (Math.abs(s - r.max) < 1e-6) return { ...r, min: r.max }
+      return r
+    })
+    // round up the largest fractions first: the panel nearest the point
+    const order = Array.from(e, (v) => v - Math.floor(v))
+    // the last panel often still rounds the point (the point moved away from it): no solve then
+    const fits = (c: ReadonlyArray<number>): boolean =>
+      c.every((v, t) => v >= Math.floor(e[t]!) && v <= Math.ceil(e[t]!)) &&
+      face.every((r) => {
+        const s = r.members.reduce((s, t) => s + c[t]!, 0)
+        return s >= r.min && s <= r.max
+      })
+    let q = last !== undefined && fits(last) ? last : undefined
+    for (let k = distinct.length - 1; q === undefined && k >= 0; k--) if (fits(distinct[k]!)) q = distinct[k]!
+    q ??= search.within(order, Array.from(e, Math.floor), Array.from(e, Math.ceil), face.map((r) => r.min), face.map((r) => r.max))
+    // (a panel from an interrupted MILP is checked like any other)
+    if (q === undefined || !fits(q)) break
+    if (q !== last && !distinct.includes(q)) distinct.push(q)
+    last = q
+    const d = Array.from(e, (v, t) => v - q[t]!)
+    // how far the point can move away from q: the ratio test against the bounds and the quotas
+    let mu = Infinity
+    for (let t = 0; t < T; t++) {
+      if (d[t]! < -1e-12) mu = Math.min(mu, e[t]! / -d[t]!)
+      else if (d[t]! > 1e-12) mu = Math.min(mu, (size(t) - e[t]!) / d[t]!)
+    }
+    rows.forEach((r, i) => {
+      // a quota the point is at moves by floating-point dust only (q meets it exactly)
+      if (face[i]!.min === face[i]!.max) return
+      const dr = r.members.reduce((s, t) => s + d[t]!, 0)
+      if (dr < -1e-9 && r.min > 0) mu = Math.min(mu, Math.max(0, sums[i]! - r.min) / -dr)
+      else if (dr > 1e-9) mu = Math.min(mu, Math.max(0, r.max - sums[i]!) / dr)
+    })
+    if (mu === Infinity) {
+      // the point is the panel
+      panels.push(q)
+      weights.push(rest)
+      rest = 0
+      break
+    }
+    const lambda = mu / (1 + mu)
+    panels.push(q)
+    weights.push(rest * lambda)
+    rest *= 1 - lambda
+    for (let t = 0; t < T; t++) e[t] = Math.max(0, Math.min(size(t), snap(e[t]! + mu * d[t]!)))
+  }
+  return { panels, weights, rest }
+}
+
 const finish = (method: Distribution["method"], problem: ProfiledProblem, pool: PanelPool, weights: Array<number>, stats: Omit<DistributionStats, "panels" | "milps">): Distribution => {
   const T = problem.profiles.length
   const panels: Array<PanelShape> = []
@@ -276,103 +539,139 @@ const finish = (method: Distribution["method"], problem: ProfiledProblem, pool: 
 
 /**
  * The leximin distribution: maximize the smallest selection probability, then the second
- * smallest, and so on. Each stage is a column generation on the dual of "maximize the smallest
- * unfixed probability, keeping the fixed ones": solve the dual LP over the known panels, ask the
- * MILP for the panel that most violates it, add it, until none does (within EPS); the profiles
- * with a positive dual weight are then fixed at the stage's optimum. A last LP mixes the panels
- * found to give every profile its fixed probability.
+ * smallest, and so on.
+ *
+ * First over the quota polytope (`relaxedLeximin`: small LPs over profiles, no panels), which
+ * bounds what any distribution over panels can give; then panels that mix to those probabilities
+ * (`peel` for a head start, `decompose` by column generation). When they reach every probability
+ * within ACCEPT, no distribution can do better: that is the leximin. Otherwise (the quotas'
+ * integrality keeps panels from the relaxation's optimum) the reference code's stages run, from the
+ * panels found: each stage is a column generation on the dual of "maximize the smallest unfixed
+ * probability, keeping the fixed ones": solve the dual LP over the known panels, ask the MILP for
+ * the panel that most violates it, add it, until none does (within EPS); the profiles with a
+ * positive dual weight are then fixed at the stage's optimum. A last LP mixes the panels found to
+ * give every profile its fixed probability.
  *
  * `problem` must admit a panel (see `PanelSearch.best`). Deterministic: the same problem gives the
  * same distribution.
  */
-export const leximin = (h: Highs, problem: ProfiledProblem, options: Options = {}): Distribution => stages(h, problem, "leximin", options)
+export const leximin = (h: Highs, problem: ProfiledProblem, options: Options = {}): Distribution => {
+  const search = new PanelSearch(h, problem)
+  try {
+    const pool = new PanelPool(search)
+    const relaxed = relaxedLeximin(h, problem)
+    if (relaxed !== undefined) {
+      // the first panels: roundings of the relaxation's expected counts, else the nearest panel
+      const sizes = problem.profiles.map((p) => p.ids.length)
+      const expected = relaxed.probabilities.map((p, t) => p * sizes[t]!)
+      const w = relaxed.probabilities.map((p, t) => p / sizes[t]!)
+      for (const counts of roundRelaxed(problem, expected, w, -Infinity, 10)) pool.add(counts)
+      if (pool.panels.length === 0) for (const counts of search.round(w)) pool.add(counts)
+      if (pool.panels.length === 0) {
+        const counts = search.best(w)
+        if (counts === undefined) throw new Error("no panel meets the quotas: check feasibility first")
+        pool.add(counts)
+      }
+      const peeled = peel(problem, search, expected)
+      for (const counts of peeled.panels) pool.add(counts)
+      const mix = decompose(h, problem, pool, relaxed.probabilities)
+      // panels reach the relaxation's leximin, which no distribution can beat: it is the leximin
+      if (mix.shortfall <= ACCEPT) return finish("leximin", problem, pool, mix.weights, { lps: relaxed.stages + mix.lps, stages: relaxed.stages })
+    }
+    return stages(h, problem, "leximin", options, pool)
+  } finally {
+    search.dispose()
+  }
+}
 
 /**
  * The maximin distribution: maximize the smallest selection probability among the people that
  * some panel can include, and nothing more (the first stage of the leximin). Other probabilities
  * are whatever the LP's vertex gives, so it is less fair than the leximin above the minimum.
  */
-export const maximin = (h: Highs, problem: ProfiledProblem, options: Options = {}): Distribution => stages(h, problem, "maximin", options)
-
-const stages = (h: Highs, problem: ProfiledProblem, method: Distribution["method"], options: Options): Distribution => {
-  const T = problem.profiles.length
+export const maximin = (h: Highs, problem: ProfiledProblem, options: Options = {}): Distribution => {
   const search = new PanelSearch(h, problem)
   try {
-    const pool = new PanelPool(search)
-    const covered = seedPanels(pool, problem, options.seedRounds ?? Math.min(3 * T, 10))
-    if (pool.panels.length === 0) throw new Error("no panel meets the quotas: check feasibility first")
-    // profiles no panel can include are fixed at 0 from the start
-    const fixed: Array<number | undefined> = covered.map((c) => (c ? undefined : 0))
-    let lps = 0
-    let stageCount = 0
-    let dual = new StageDual(h, problem, pool.panels, fixed)
-    try {
-      while (fixed.some((p) => p === undefined)) {
-        stageCount++
-        let center: Float64Array | undefined
-        for (;;) {
-          const solution = dual.solve()
-          lps++
-          if (solution === undefined) {
-            // floating point made the fixed probabilities slightly out of reach: lower them a little
-            for (let t = 0; t < T; t++) if (fixed[t] !== undefined) fixed[t] = Math.max(0, fixed[t]! - RELAX)
-            dual.dispose()
-            dual = new StageDual(h, problem, pool.panels, fixed)
-            continue
-          }
-          const { cap, objective } = solution
-          const weights = Array.from(solution.y, (v, t) => v / problem.profiles[t]!.ids.length)
-          // any panel worth more than ŷ + EPS under the dual weights improves the LP
-          const { counts, improving, others = [] } = search.search(weights, cap + EPS, options.alternatives ?? 0)!
-          if (!improving || !pool.add(counts)) {
-            if (method === "maximin") {
-              return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered), { lps: lps + 1, stages: 1 })
-            }
-            // the dual weights of an interior solution of the same LP mark every profile to fix
-            const interior = dual.solve(true)
-            lps++
-            const { y } = interior ?? solution
-            const unfixed = fixed.filter((p) => p === undefined).length
-            // the reference fixes y_t > EPS; with hundreds of profiles sharing Σ y = 1 that can miss
-            // some, so the threshold scales down with their number
-            const threshold = Math.min(EPS, 0.01 / unfixed)
-            let progressed = false
-            for (let t = 0; t < T; t++) {
-              if (fixed[t] === undefined && y[t]! > threshold) {
-                fixed[t] = Math.max(0, objective)
-                progressed = true
-              }
-            }
-            if (!progressed) {
-              // numerically flat: fix the profile with the largest weight, which must be binding
-              let best = -1
-              for (let t = 0; t < T; t++) if (fixed[t] === undefined && (best < 0 || y[t]! > y[best]!)) best = t
-              fixed[best] = Math.max(0, objective)
-            }
-            break
-          }
-          dual.addPanel(counts)
-          for (const other of others) if (pool.add(other)) dual.addPanel(other)
-          // more panels that cut off this dual solution, priced at points between it and the
-          // earlier ones (smoothed duals), which tend to be the panels of the final distribution
-          if (center === undefined) center = Float64Array.from(solution.y)
-          else for (let t = 0; t < T; t++) center[t] = SMOOTH * center[t]! + (1 - SMOOTH) * solution.y[t]!
-          for (const alpha of MIXES) {
-            const mixed = Array.from(center, (c, t) => (alpha * c + (1 - alpha) * solution.y[t]!) / problem.profiles[t]!.ids.length)
-            for (const extra of search.round(mixed)) {
-              const value = extra.reduce((s, c, t) => s + c * weights[t]!, 0)
-              if (value > cap + EPS && pool.add(extra)) dual.addPanel(extra)
-            }
-          }
-        }
-        if (fixed.some((p) => p === undefined)) dual.fix(fixed)
-      }
-    } finally {
-      dual.dispose()
-    }
-    const target = fixed.map((p) => p ?? 0)
-    return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered, target), { lps: lps + 1, stages: stageCount })
+    return stages(h, problem, "maximin", options, new PanelPool(search))
   } finally {
     search.dispose()
   }
+}
+
+const stages = (h: Highs, problem: ProfiledProblem, method: Distribution["method"], options: Options, pool: PanelPool): Distribution => {
+  const T = problem.profiles.length
+  const search = pool.search
+  const covered = seedPanels(pool, problem, options.seedRounds ?? Math.min(3 * T, 10))
+  if (pool.panels.length === 0) throw new Error("no panel meets the quotas: check feasibility first")
+  // profiles no panel can include are fixed at 0 from the start
+  const fixed: Array<number | undefined> = covered.map((c) => (c ? undefined : 0))
+  let lps = 0
+  let stageCount = 0
+  let dual = new StageDual(h, problem, pool.panels, fixed)
+  try {
+    while (fixed.some((p) => p === undefined)) {
+      stageCount++
+      let center: Float64Array | undefined
+      for (;;) {
+        const solution = dual.solve()
+        lps++
+        if (solution === undefined) {
+          // floating point made the fixed probabilities slightly out of reach: lower them a little
+          for (let t = 0; t < T; t++) if (fixed[t] !== undefined) fixed[t] = Math.max(0, fixed[t]! - RELAX)
+          dual.dispose()
+          dual = new StageDual(h, problem, pool.panels, fixed)
+          continue
+        }
+        const { cap, objective } = solution
+        const weights = Array.from(solution.y, (v, t) => v / problem.profiles[t]!.ids.length)
+        // any panel worth more than ŷ + EPS under the dual weights improves the LP
+        const { counts, improving, others = [] } = search.search(weights, cap + EPS, options.alternatives ?? 0)!
+        if (!improving || !pool.add(counts)) {
+          if (method === "maximin") {
+            return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered), { lps: lps + 1, stages: 1 })
+          }
+          // the dual weights of an interior solution of the same LP mark every profile to fix
+          const interior = dual.solve(true)
+          lps++
+          const { y } = interior ?? solution
+          const unfixed = fixed.filter((p) => p === undefined).length
+          // the reference fixes y_t > EPS; with hundreds of profiles sharing Σ y = 1 that can miss
+          // some, so the threshold scales down with their number
+          const threshold = Math.min(EPS, 0.01 / unfixed)
+          let progressed = false
+          for (let t = 0; t < T; t++) {
+            if (fixed[t] === undefined && y[t]! > threshold) {
+              fixed[t] = Math.max(0, objective)
+              progressed = true
+            }
+          }
+          if (!progressed) {
+            // numerically flat: fix the profile with the largest weight, which must be binding
+            let best = -1
+            for (let t = 0; t < T; t++) if (fixed[t] === undefined && (best < 0 || y[t]! > y[best]!)) best = t
+            fixed[best] = Math.max(0, objective)
+          }
+          break
+        }
+        dual.addPanel(counts)
+        for (const other of others) if (pool.add(other)) dual.addPanel(other)
+        // more panels that cut off this dual solution, priced at points between it and the
+        // earlier ones (smoothed duals), which tend to be the panels of the final distribution
+        if (center === undefined) center = Float64Array.from(solution.y)
+        else for (let t = 0; t < T; t++) center[t] = SMOOTH * center[t]! + (1 - SMOOTH) * solution.y[t]!
+        for (const alpha of MIXES) {
+          const mixed = Array.from(center, (c, t) => (alpha * c + (1 - alpha) * solution.y[t]!) / problem.profiles[t]!.ids.length)
+          for (const extra of search.round(mixed)) {
+            const value = extra.reduce((s, c, t) => s + c * weights[t]!, 0)
+            if (value > cap + EPS && pool.add(extra)) dual.addPanel(extra)
+          }
+        }
+      }
+      if (fixed.some((p) => p === undefined)) dual.fix(fixed)
+    }
+  } finally {
+    dual.dispose()
+  }
+  const target = fixed.map((p) => p ?? 0)
+  return finish(method, problem, pool, mixPanels(h, problem, pool.panels, covered, target), { lps: lps + 1, stages: stageCount })
 }

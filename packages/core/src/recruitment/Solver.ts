@@ -186,6 +186,59 @@ export class PanelSearch {
     }
   }
 
+  /**
+   * A panel maximizing `Σ weights[t]·c[t]` with `lower[t] ≤ c[t] ≤ upper[t]` and the quota rows
+   * narrowed to `[rowMin[i], rowMax[i]]` (a face of the quota polytope), or undefined when none
+   * exists. The model's own bounds are restored afterwards. Without `exact`, only the relaxation's
+   * vertex rounded is tried (no MILP): undefined may then also mean that the rounding found none.
+   */
+  within(weights: ArrayLike<number>, lower: ArrayLike<number>, upper: ArrayLike<number>, rowMin: ReadonlyArray<number>, rowMax: ReadonlyArray<number>, exact = true): Array<number> | undefined {
+    const h = this.h
+    const T = this.problem.profiles.length
+    const rows = this.problem.rows
+    const cols = { kind: "range", from: 0, to: T - 1 } as const
+    const range = { kind: "range", from: 1, to: rows.length } as const
+    // first the relaxation's vertex, rounded: it has few fractional counts, so the rounding is quick
+    const relaxed = this.relaxedModel()
+    relaxed.changeColsBounds(cols, Float64Array.from(lower), Float64Array.from(upper))
+    if (rows.length > 0) relaxed.changeRowsBounds(range, rowMin.map((m) => (m > 0 ? m : -h.infinity)), rowMax)
+    try {
+      relaxed.changeColsCost(cols, Float64Array.from(weights))
+      relaxed.run()
+      this.relaxations++
+      if (relaxed.getModelStatus() !== this.h.constants.modelStatus.optimal) return undefined
+      const face = { ...this.problem, rows: rows.map((r, i) => ({ ...r, min: rowMin[i]!, max: rowMax[i]! })) }
+      const rounded = roundRelaxed(face, relaxed.getSolution().colValue, weights, -Infinity, 1)[0]
+      if (rounded !== undefined) return rounded
+    } catch {
+      // numerical trouble in the relaxation: the MILP below decides
+    } finally {
+      relaxed.changeColsBounds(cols, new Float64Array(T), this.problem.profiles.map((p) => p.ids.length))
+      if (rows.length > 0) relaxed.changeRowsBounds(range, rows.map((r) => (r.min > 0 ? r.min : -h.infinity)), rows.map((r) => r.max))
+    }
+    if (!exact) return undefined
+    this.model.changeColsBounds(cols, Float64Array.from(lower), Float64Array.from(upper))
+    if (rows.length > 0) this.model.changeRowsBounds(range, rowMin.map((m) => (m > 0 ? m : -h.infinity)), rowMax)
+    try {
+      this.model.changeColsCost(cols, Float64Array.from(weights))
+      // any panel in the face will do: stop at the first one found
+      this.model.run({
+        [this.h.constants.callbackType.mipInterrupt]: (event) => {
+          const primal = event.data.mip_primal_bound
+          if (primal !== undefined && Number.isFinite(primal)) event.interrupt()
+        }
+      })
+      this.solves++
+      const status = this.model.getModelStatus()
+      const { modelStatus } = this.h.constants
+      if (status !== modelStatus.optimal && status !== modelStatus.interrupted) return undefined
+      return Array.from(this.model.getSolution().colValue, (v) => Math.round(v))
+    } finally {
+      this.model.changeColsBounds(cols, new Float64Array(T), this.problem.profiles.map((p) => p.ids.length))
+      if (rows.length > 0) this.model.changeRowsBounds(range, rows.map((r) => (r.min > 0 ? r.min : -h.infinity)), rows.map((r) => r.max))
+    }
+  }
+
   /** Frees the models' WebAssembly memory. */
   dispose(): void {
     this.model.dispose()
