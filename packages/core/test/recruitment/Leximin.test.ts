@@ -102,6 +102,27 @@ const leximinByEnumeration = async (problem: SelectionProblem): Promise<Array<nu
 const probabilityOf = (probabilities: ReadonlyArray<{ id: string; probability: number }>): Map<string, number> => new Map(probabilities.map((p) => [p.id, p.probability]))
 
 describe("leximin", () => {
+  it("gives candidates with the same features the same probability, on a pool where most profiles are alone", async () => {
+    // three yes/no features: seven single-person profiles and one profile of five people
+    const random = seededRandom("profiles")
+    const features = ["a", "b", "c"].map((name) => ({ name, values: ["yes", "no"] }))
+    const lonely = Array.from({ length: 7 }, (_, i) => ({ id: `s${i}`, features: { a: i & 1 ? "yes" : "no", b: i & 2 ? "yes" : "no", c: i & 4 ? "yes" : "no" } }))
+    const crowd = Array.from({ length: 5 }, (_, i) => ({ id: `t${i}`, features: { a: "yes", b: "yes", c: "yes" } }))
+    const problem: SelectionProblem = {
+      candidates: [...lonely, ...crowd].sort(() => random() - 0.5),
+      features,
+      quotas: features.flatMap((f) => [{ feature: f.name, value: "yes", min: 2, max: 3 }, { feature: f.name, value: "no", min: 1, max: 2 }]),
+      size: 4
+    }
+    const draw = await run(select(problem, { seed: 3 }))
+    const crowdProbabilities = draw.probabilities.filter((p) => p.id.startsWith("t")).map((p) => p.probability)
+    for (const p of crowdProbabilities) expect(p).toBeCloseTo(crowdProbabilities[0]!, 9)
+    expect(draw.probabilities.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(4, 6)
+    // within the reference code's tolerance of the maximin optimum of every enumerated panel
+    const smallest = Math.min(...draw.probabilities.map((p) => p.probability))
+    expect(smallest).toBeGreaterThan((await maximinByEnumeration(problem)) - 0.0005 - 1e-9)
+  })
+
   it("gives the closed-form probabilities when the quotas force them: 2 of 3 women, 2 of 6 men", async () => {
     const problem: SelectionProblem = {
       candidates: [...["w1", "w2", "w3"].map((id) => ({ id, features: { gender: "woman" } })), ...["m1", "m2", "m3", "m4", "m5", "m6"].map((id) => ({ id, features: { gender: "man" } }))],
