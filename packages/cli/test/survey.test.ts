@@ -84,7 +84,7 @@ describe("convene survey", () => {
     expect(csv).toContain(",pre,evaluation,1,paper,no,hours-online,2.5")
     expect(csv).toContain(",pre,evaluation,1,kobo,no,internet-use,about-once-a-day")
     // the participant's features come with the answers (never the contact data)
-    expect(csv.split("\n")[1]!.split(",")).toHaveLength(17)
+    expect(csv.split("\n")[1]!.split(",")).toHaveLength(18)
     expect(csv).not.toContain("@")
   }, 60_000)
 
