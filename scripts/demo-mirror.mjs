@@ -54,10 +54,10 @@ try {
   console.log(`  POST /mirror: ${posted.status} → ${posted.headers.get("location")}; the confirmation mail is in the outbox`)
   // the link opens a page with a button (opening it confirms nothing: a mail scanner cannot);
   // the organiser presses it
-  const page = await fetch(link)
-  const token = /name="token" value="([^"]+)"/.exec(await page.text())?.[1] ?? ""
+  const opened = await fetch(link)
+  const token = /name="token" value="([^"]+)"/.exec(await opened.text())?.[1] ?? ""
   const confirmed = await fetch(`${origin}/mirror/confirm`, { method: "POST", body: new URLSearchParams({ token }), redirect: "manual", headers: { origin } })
-  console.log(`  the link followed (${page.status}) and its button pressed: ${confirmed.status} (${confirmed.status === 200 ? "confirmed, pending staff approval" : "refused"})`)
+  console.log(`  the link followed (${opened.status}) and its button pressed: ${confirmed.status} (${confirmed.status === 200 ? "confirmed, pending staff approval" : "refused"})`)
   if (confirmed.status !== 200) throw new Error(`the confirmation link answered ${confirmed.status}`)
 } finally {
   await new Promise((resolve) => {
