@@ -331,7 +331,7 @@ describe.skipIf(databaseUrl === undefined || databaseUrl === "")("--database-url
       const dir = join(tmp, "wti-postgres")
       expect((await convene(tmp, ["init", dir, "--example", "we-the-internet"])).code).toBe(0)
       const migrate = await conveneJson(dir, ["db", "migrate", "--database-url", u.toString()])
-      expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results", "2026-11-30T01-mail", "2026-11-30T03-codes", "2026-11-30T04-schedule-tz", "2026-11-30T05-calendar", "2026-12-01T00-recruitment", "2026-12-01T01-kit-approvals", "2026-12-01T02-site-dates", "2026-12-01T03-site-locales", "2026-12-01T05-mirrors", "2026-12-01T06-participant-roles"] })
+      expect(migrate.json).toMatchObject({ dialect: "postgres", applied: ["2026-11-22T00-registries", "2026-11-22T01-schedule-plans", "2026-11-25T00-send-log", "2026-11-25T01-surveys", "2026-11-30T00-results", "2026-11-30T01-mail", "2026-11-30T03-codes", "2026-11-30T04-schedule-tz", "2026-11-30T05-calendar", "2026-12-01T00-recruitment", "2026-12-01T01-kit-approvals", "2026-12-01T02-site-dates", "2026-12-01T03-site-locales", "2026-12-01T05-mirrors", "2026-12-01T06-participant-roles", "2026-12-01T07-organiser-surveys"] })
       const r = await conveneJson(dir, ["fellows", "import", "fellows.csv", "--database-url", u.toString()])
       expect(r.code).toBe(0)
       const { rows } = await admin.query(`select count(*)::int as n from ${schema}.fellows`)

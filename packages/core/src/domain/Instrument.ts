@@ -46,6 +46,14 @@ export type Question = typeof Question.Type
 export type QuestionType = Question["type"]
 
 /**
+ * Who answers an instrument: `participants` (the default: the evaluation's pre/post waves) or
+ * `organisers` (the fellows and the facilitators the sites list: the organisers' questionnaire,
+ * reported apart; see `domain/Organisers.ts`).
+ */
+export const Respondents = Schema.Literals(["participants", "organisers"])
+export type Respondents = typeof Respondents.Type
+
+/**
  * A survey instrument.
  *
  * @example
@@ -54,6 +62,8 @@ export type QuestionType = Question["type"]
  */
 export const Instrument = Schema.Struct({
   id: Slug,
+  /** Who answers it: participants (default) or organisers (fellows and facilitators). */
+  respondents: Schema.optionalKey(Respondents),
   version: Schema.Number.check(Schema.isInt({ message: "expected a whole version number" }), Schema.isGreaterThanOrEqualTo(1, { message: "expected a version of 1 or more" })),
   locales: Schema.Array(Locale).check(Schema.isMinLength(1, { message: "expected at least one locale, the first being the source" })),
   title: Labels,
@@ -88,6 +98,9 @@ export type Instrument = typeof Instrument.Type
 
 /** Parses and validates an instrument file. Throws `InputError` naming `file:line` for each problem. */
 export const decodeInstrumentYaml = (text: string, file: string): Instrument => decodeYaml(Instrument, text, file, "a valid survey instrument")
+
+/** Who answers an instrument (participants unless it says `respondents: organisers`). */
+export const respondentsOf = (instrument: Instrument): Respondents => instrument.respondents ?? "participants"
 
 /** The questions a wave asks, in order. */
 export const questionsFor = (instrument: Instrument, wave: WaveId): Array<Question> => instrument.questions.filter((q) => q.waves.includes(wave))

@@ -22,6 +22,7 @@ import * as Schema from "effect/Schema"
 import { type Ballots, questionIssues, type QuestionOrigin, VoteQuestion } from "./Ballot.js"
 import { AgendaBlock, type Dialogue } from "./Dialogue.js"
 import { InputError, type Problem } from "./Errors.js"
+import { Facilitator } from "./Organisers.js"
 import { CountryCode, Slug } from "./Values.js"
 import { decodeYaml, yamlLocator } from "./Yaml.js"
 
@@ -40,7 +41,9 @@ export type NationalSession = typeof NationalSession.Type
 
 /** `sites/<id>/site.yaml`: what a site declares of its own besides the registry. */
 export const SiteFile = Schema.Struct({
-  national_session: Schema.optionalKey(NationalSession)
+  national_session: Schema.optionalKey(NationalSession),
+  /** The site's facilitators, for the organisers' questionnaire (`domain/Organisers.ts`). */
+  facilitators: Schema.optionalKey(Schema.Array(Facilitator))
 })
 export type SiteFile = typeof SiteFile.Type
 

@@ -169,6 +169,35 @@ export interface SurveyResponsesTable {
   submitted_at: ColumnType<Date, string | undefined, string>
 }
 
+/** An organiser's invitation to an organisers' questionnaire (a fellow or a facilitator). */
+export interface OrganiserInvitationsTable {
+  respondent_id: string
+  kind: "fellow" | "facilitator"
+  instrument: string
+  wave: string
+  token_hash: string
+  site_id: string
+  country: string
+  locale: string
+  timezone: string
+  invited_at: ColumnType<Date, string | undefined, string>
+  reminded_at: ColumnType<Date | null, string | null | undefined, string | null>
+}
+
+/** An organiser's answers to an organisers' questionnaire. */
+export interface OrganiserResponsesTable {
+  respondent_id: string
+  kind: "fellow" | "facilitator"
+  site_id: string
+  country: string
+  instrument: string
+  instrument_version: number
+  wave: string
+  source: "web" | "paper" | "kobo"
+  answers: ColumnType<Record<string, unknown>, string, string>
+  submitted_at: ColumnType<Date, string | undefined, string>
+}
+
 export interface ResultSitesTable {
   site_id: string
   status: "draft" | "submitted" | "validated"
@@ -319,4 +348,6 @@ export interface Tables {
   attendance: AttendanceTable
   kit_approvals: KitApprovalsTable
   mirrors: MirrorsTable
+  organiser_invitations: OrganiserInvitationsTable
+  organiser_responses: OrganiserResponsesTable
 }

@@ -11,7 +11,8 @@ import { decodeDialogueYaml, type Dialogue } from "../domain/Dialogue.js"
 import { InputError, WorkspaceNotFound } from "../domain/Errors.js"
 import type { NationalSessions } from "../domain/NationalSession.js"
 import { registries } from "../domain/Registry.js"
-import { readNationalSessions } from "./SiteFiles.js"
+import type { ListedFacilitator } from "../domain/Organisers.js"
+import { readSiteFiles } from "./SiteFiles.js"
 
 /** The name of the file that marks a workspace. */
 export const DIALOGUE_FILE = "convene.yaml"
@@ -28,6 +29,11 @@ export interface Workspace {
    * undefined in a workspace made by hand (then it has none).
    */
   readonly sessions?: NationalSessions | undefined
+  /**
+   * The facilitators its sites list (`sites/<id>/site.yaml`): with the fellows, the respondents
+   * of an organisers' questionnaire; undefined in a workspace made by hand (then it has none).
+   */
+  readonly facilitators?: ReadonlyArray<ListedFacilitator> | undefined
 }
 
 /**
@@ -56,7 +62,8 @@ export const openWorkspace = async (from: string): Promise<Workspace> => {
   const file = join(dir, DIALOGUE_FILE)
   const text = await readFile(file, "utf8")
   const dialogue = decodeDialogueYaml(text, relative(process.cwd(), file) || file)
-  return { dir, file, text, dialogue, sessions: await readNationalSessions(dir, dialogue) }
+  const { sessions, facilitators } = await readSiteFiles(dir, dialogue)
+  return { dir, file, text, dialogue, sessions, facilitators }
 }
 
 /**

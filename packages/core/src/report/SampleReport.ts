@@ -13,7 +13,7 @@ import { type CensusShare, parseCensus } from "../domain/Targets.js"
 import { displayPath, readText } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
-import { loadInstrument } from "../surveys/index.js"
+import { loadParticipantsInstrument } from "../surveys/index.js"
 import { ReportRepo } from "./ReportRepo.js"
 
 export type { SampleReport } from "../domain/Representativeness.js"
@@ -42,7 +42,7 @@ export interface SampleOptions {
  * sample.groups[0].rows.filter((r) => r.under.length > 0) // the values the respondents under-represent
  */
 export const surveySample = Effect.fn("SurveyReport.sample")(function*(ws: Workspace, options: SampleOptions = {}) {
-  const { instrument } = yield* loadInstrument(ws, options.instrument)
+  const { instrument } = yield* loadParticipantsInstrument(ws, options.instrument, "the sample report compares participants with the census.")
   const by: ReportBy = options.by ?? "all"
   if (by.startsWith("category:")) return yield* new InputError({ summary: "The representativeness section compares categories already: group it by site, country, region, subregion or format.", problems: [] })
   const locale = options.locale ?? instrument.locales[0]!

@@ -20,7 +20,7 @@ import type { Dialogue } from "../domain/Dialogue.js"
 import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
 import type { KitRenderer, Messages } from "../kits/index.js"
 import { openResultsLink, resultsTokenHash } from "../results/index.js"
-import { invitationByTokenHash, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
+import { invitationByTokenHash, storeOrganiserResponses, storeResponses, type SurveyInvitation, type SurveyRepo, tokenHash } from "../surveys/index.js"
 import { intlZone } from "../infra/TzData.js"
 import { addLiveView, type LiveViewContext } from "./LiveView.js"
 import { addPortal, type PortalContext } from "./Portal.js"
@@ -320,7 +320,8 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
         token: found.token,
         csrf: csrfValue ?? formToken(context.key, found.hash),
         questions,
-        errors: errorList
+        errors: errorList,
+        organiser: invitation.organiser !== undefined
       }),
       status as 200
     )
@@ -397,7 +398,12 @@ export const surveyApp = (context: SurveyServerContext, options: SurveyServerOpt
       }
       if (Object.keys(errors).length > 0) return form(c, 422, found, values, errors)
       // one response per participant, instrument and wave: of two submitted at once, one is stored
-      const stored = await run(storeResponses(instrument, invitation.wave, "web", [{ participant_id: invitation.participant_id, answers }]))
+      const stored = await run(
+        invitation.organiser === undefined
+          ? storeResponses(instrument, invitation.wave, "web", [{ participant_id: invitation.participant_id, answers }])
+          // an organiser's answers go to their own table, with their kind, site and country
+          : storeOrganiserResponses(instrument, invitation.wave, "web", [{ respondent_id: invitation.participant_id, kind: invitation.organiser.kind, site_id: invitation.site_id, country: invitation.organiser.country, answers }])
+      )
       if (stored.length === 0) {
         const existing = await lookup(found.hash)
         return already(c, invitation, existing?.submitted_at ?? now(), 409)

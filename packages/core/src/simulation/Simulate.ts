@@ -21,7 +21,7 @@ import {
 import { writeFileIn } from "../infra/Files.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { importRegistryFile, listRegistry } from "../registries/index.js"
-import { answeredIn, checkWave, loadInstrument, type ResponseToStore, storeResponses } from "../surveys/index.js"
+import { answeredIn, checkWave, loadParticipantsInstrument, type ResponseToStore, storeResponses } from "../surveys/index.js"
 
 /** What `survey simulate` needs. */
 export interface SimulateOptions {
@@ -103,7 +103,7 @@ export const simulateSurvey = Effect.fn("Simulate.survey")(function*(ws: Workspa
   if (options.participants !== undefined && (!Number.isInteger(options.participants) || options.participants < 1 || options.participants > MAX_PARTICIPANTS)) {
     return yield* new InputError({ summary: `--participants: expected a whole number from 1 to ${MAX_PARTICIPANTS.toLocaleString("en")}, got ${options.participants}.`, problems: [] })
   }
-  const loaded = yield* loadInstrument(ws, options.instrument)
+  const loaded = yield* loadParticipantsInstrument(ws, options.instrument, "organisers answer through their form, on paper or in Kobo (`convene survey import`); nothing simulates them.")
   const instrument = loaded.instrument
   const requested = options.waves ?? ws.dialogue.evaluation.waves.map((w) => w.id).filter((w) => questionsFor(instrument, w).length > 0)
   if (requested.length === 0) return yield* new InputError({ summary: `No evaluation wave of convene.yaml asks a question of ${instrument.id}.`, problems: [] })

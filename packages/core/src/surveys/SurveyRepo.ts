@@ -8,6 +8,7 @@ import * as Schema from "effect/Schema"
 import type { Kysely } from "kysely"
 import { type Answers, StoredAnswers } from "../domain/Answers.js"
 import type { Instrument } from "../domain/Instrument.js"
+import type { OrganiserKind } from "../domain/Organisers.js"
 import type { ResponseSource } from "../domain/Simulation.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import { sql } from "../infra/Sql.js"
@@ -30,7 +31,10 @@ export interface ResponseToStore {
 
 /** An invitation as the form server finds it by its token's hash, with its response's time if answered. */
 export interface SurveyInvitation {
+  /** The participant's id, or (an organisers' questionnaire) the fellow's or facilitator's. */
   readonly participant_id: string
+  /** Set for an organisers' questionnaire: who answers (their answers are stored apart). */
+  readonly organiser?: { readonly kind: OrganiserKind; readonly country: string } | undefined
   readonly instrument: string
   readonly wave: string
   readonly site_id: string
@@ -56,6 +60,36 @@ export interface InvitationToStore {
   readonly site_id: string
   readonly locale: string
   readonly timezone: string
+}
+
+/** An organiser's invitation to store: the token's hash, never the token. */
+export interface OrganiserInvitationToStore {
+  readonly respondent_id: string
+  readonly kind: OrganiserKind
+  readonly token_hash: string
+  readonly site_id: string
+  readonly country: string
+  readonly locale: string
+  readonly timezone: string
+}
+
+/** An organiser's response to store, with who they are (kind, site, country). */
+export interface OrganiserResponseToStore {
+  readonly respondent_id: string
+  readonly kind: OrganiserKind
+  readonly site_id: string
+  readonly country: string
+  readonly answers: Answers
+}
+
+/** An organiser's stored response as the organisers' report reads it (no name, no address). */
+export interface StoredOrganiserResponse {
+  readonly kind: OrganiserKind
+  readonly site_id: string
+  readonly country: string
+  readonly wave: string
+  readonly source: string
+  readonly answers: Answers
 }
 
 /** A stored response with what the tidy export prints beside it (no contact data). */
@@ -88,6 +122,20 @@ const decodeAnswers = (x: unknown): Answers => (typeof x === "string" ? decodeSt
 
 /** Thrown inside a dry run's transaction to roll it back. */
 const rollback = Symbol("dry run")
+
+/** Runs `work` in a transaction, then rolls it back (a dry run: every constraint is checked, nothing stays). */
+const rolledBack = async <A>(db: Kysely<Tables>, work: (trx: Kysely<Tables>) => Promise<A>): Promise<A> => {
+  let out: { value: A } | undefined
+  try {
+    await db.transaction().execute(async (trx) => {
+      out = { value: await work(trx) }
+      throw rollback
+    })
+  } catch (e) {
+    if (e !== rollback || out === undefined) throw e
+  }
+  return out!.value
+}
 
 const make = (db: Kysely<Tables>, run: Run) => ({
   /** The survey key, or undefined before the first invitation. */
@@ -203,21 +251,126 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         if (responses.length >= ANALYZE_FROM) await sql`analyze survey_responses`.execute(trx)
         return stored
       }
-      if (options.dryRun === true) {
-        // a dry run stores everything (so every constraint is checked), then rolls it back
-        let stored: Array<string> | undefined
-        try {
-          await db.transaction().execute(async (trx) => {
-            stored = await storeIn(trx)
-            throw rollback
-          })
-        } catch (e) {
-          if (e !== rollback || stored === undefined) throw e
-        }
-        return stored!
-      }
+      if (options.dryRun === true) return rolledBack(db, storeIn)
       // one statement is atomic by itself: the form server's single response needs no transaction
       return responses.length <= INSERT_BATCH ? storeIn(db) : db.transaction().execute(storeIn)
+    }),
+
+  /** Stores organisers' invitations; an existing one is left as it is. Returns how many existed. */
+  storeOrganiserInvitations: (instrument: string, wave: string, invitations: ReadonlyArray<OrganiserInvitationToStore>) =>
+    run("storing invitations", async () => {
+      let existing = 0
+      for (let i = 0; i < invitations.length; i += INSERT_BATCH) {
+        const values = invitations.slice(i, i + INSERT_BATCH).map((v) => ({ ...v, instrument, wave }))
+        const inserted = await db
+          .insertInto("organiser_invitations")
+          .values(values)
+          .onConflict((oc) => oc.columns(["respondent_id", "instrument", "wave"]).doNothing())
+          .returning("respondent_id")
+          .execute()
+        existing += values.length - inserted.length
+      }
+      return existing
+    }),
+
+  /** Of these organisers, those invited to the wave; with `unanswered`, only those who have not answered it. */
+  organisersInvited: (instrument: string, wave: string, respondentIds: ReadonlyArray<string>, unanswered: boolean) =>
+    run("reading invitations", async () => {
+      const found = new Set<string>()
+      for (let i = 0; i < respondentIds.length; i += READ_BATCH) {
+        let q = db
+          .selectFrom("organiser_invitations as i")
+          .select("i.respondent_id")
+          .where("i.instrument", "=", instrument)
+          .where("i.wave", "=", wave)
+          .where("i.respondent_id", "in", respondentIds.slice(i, i + READ_BATCH))
+        if (unanswered) {
+          q = q.where((eb) => eb.not(eb.exists(eb.selectFrom("organiser_responses as r").select("r.respondent_id").whereRef("r.respondent_id", "=", "i.respondent_id").whereRef("r.instrument", "=", "i.instrument").whereRef("r.wave", "=", "i.wave"))))
+        }
+        for (const r of await q.execute()) found.add(r.respondent_id)
+      }
+      return found
+    }),
+
+  /** Marks organisers' invitations as reminded at `at` (ISO time). */
+  recordOrganiserReminders: (instrument: string, wave: string, respondentIds: ReadonlyArray<string>, at: string) =>
+    run("recording reminders", async () => {
+      for (let i = 0; i < respondentIds.length; i += READ_BATCH) {
+        await db.updateTable("organiser_invitations").set({ reminded_at: at }).where("instrument", "=", instrument).where("wave", "=", wave).where("respondent_id", "in", respondentIds.slice(i, i + READ_BATCH)).execute()
+      }
+    }),
+
+  /**
+   * The one write path of organisers' responses — web form, paper, Kobo: all or nothing; an
+   * organiser who already answered the wave is skipped. Returns the respondents stored.
+   */
+  storeOrganiserResponses: (instrument: Instrument, wave: string, source: ResponseSource, responses: ReadonlyArray<OrganiserResponseToStore>, options: { readonly dryRun?: boolean } = {}) =>
+    run("storing responses", async () => {
+      const storeIn = async (trx: Kysely<Tables>): Promise<Array<string>> => {
+        const stored: Array<string> = []
+        for (let i = 0; i < responses.length; i += INSERT_BATCH) {
+          const rows = responses.slice(i, i + INSERT_BATCH).map((r) => ({
+            respondent_id: r.respondent_id,
+            kind: r.kind,
+            site_id: r.site_id,
+            country: r.country,
+            instrument: instrument.id,
+            instrument_version: instrument.version,
+            wave,
+            source,
+            answers: JSON.stringify(r.answers)
+          }))
+          const done = await trx.insertInto("organiser_responses").values(rows).onConflict((oc) => oc.columns(["respondent_id", "instrument", "wave"]).doNothing()).returning("respondent_id").execute()
+          for (const d of done) stored.push(d.respondent_id)
+        }
+        return stored
+      }
+      if (options.dryRun === true) return rolledBack(db, storeIn)
+      return responses.length <= INSERT_BATCH ? storeIn(db) : db.transaction().execute(storeIn)
+    }),
+
+  /** Of these organisers, those who already answered the wave: how and when. */
+  organiserEarlierResponses: (instrument: string, wave: string, respondentIds: ReadonlyArray<string>) =>
+    run("looking for earlier answers", async () => {
+      const existing = new Map<string, { readonly source: string; readonly at: Date }>()
+      for (let i = 0; i < respondentIds.length; i += READ_BATCH) {
+        const found = await db
+          .selectFrom("organiser_responses")
+          .select(["respondent_id", "source", "submitted_at"])
+          .where("instrument", "=", instrument)
+          .where("wave", "=", wave)
+          .where("respondent_id", "in", respondentIds.slice(i, i + READ_BATCH))
+          .execute()
+        for (const f of found) existing.set(f.respondent_id, { source: f.source, at: new Date(f.submitted_at) })
+      }
+      return existing
+    }),
+
+  /** Every organiser's response to an instrument, by site then kind (no id, no name, no address). */
+  organiserResponses: (instrument: string) =>
+    run("reading organisers' answers", async (): Promise<Array<StoredOrganiserResponse>> => {
+      const rows = await db
+        .selectFrom("organiser_responses")
+        .select(["kind", "site_id", "country", "wave", "source", "answers"])
+        .where("instrument", "=", instrument)
+        .orderBy("country")
+        .orderBy("site_id")
+        .orderBy("kind")
+        .orderBy("submitted_at")
+        .execute()
+      return rows.map((r) => ({ ...r, answers: decodeAnswers(r.answers) }))
+    }),
+
+  /** Organisers invited to an instrument, per wave and kind. */
+  organisersInvitedCounts: (instrument: string) =>
+    run("counting invitations", async () => {
+      const rows = await db
+        .selectFrom("organiser_invitations")
+        .select(["wave", "kind", (eb) => eb.fn.countAll<string>().as("n")])
+        .where("instrument", "=", instrument)
+        .groupBy(["wave", "kind"])
+        .execute()
+      return rows.map((r) => ({ wave: r.wave, kind: r.kind, n: Number(r.n) }))
     }),
 
   /** Participant ids by code, for the codes that are registered (looked up in batches). */
@@ -298,7 +451,33 @@ const make = (db: Kysely<Tables>, run: Run) => ({
         )
         .where("i.token_hash", "=", hash)
         .executeTakeFirst()
-      return row === undefined ? undefined : { ...row, submitted_at: row.submitted_at === null ? null : new Date(row.submitted_at) }
+      if (row !== undefined) return { ...row, submitted_at: row.submitted_at === null ? null : new Date(row.submitted_at) }
+      // not a participant's link: an organiser's, found the same way in their own table
+      const o = await db
+        .selectFrom("organiser_invitations as i")
+        .select(["i.respondent_id", "i.kind", "i.country", "i.instrument", "i.wave", "i.site_id", "i.locale", "i.timezone"])
+        .select((eb) =>
+          eb
+            .selectFrom("organiser_responses as r")
+            .select("r.submitted_at")
+            .whereRef("r.respondent_id", "=", "i.respondent_id")
+            .whereRef("r.instrument", "=", "i.instrument")
+            .whereRef("r.wave", "=", "i.wave")
+            .as("submitted_at")
+        )
+        .where("i.token_hash", "=", hash)
+        .executeTakeFirst()
+      if (o === undefined) return undefined
+      return {
+        participant_id: o.respondent_id,
+        organiser: { kind: o.kind, country: o.country },
+        instrument: o.instrument,
+        wave: o.wave,
+        site_id: o.site_id,
+        locale: o.locale,
+        timezone: o.timezone,
+        submitted_at: o.submitted_at === null ? null : new Date(o.submitted_at)
+      }
     })
 })
 

@@ -16,7 +16,7 @@ import { formatCsv, formatCsvField } from "../domain/Csv.js"
 import { englishCountryName } from "../domain/Regions.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { type FileError, InputError, type Problem, type StoreError } from "../domain/Errors.js"
-import { type Instrument, questionsFor, type WaveId } from "../domain/Instrument.js"
+import { type Instrument, questionsFor, respondentsOf, type WaveId } from "../domain/Instrument.js"
 import { koboRows, paperRows } from "../domain/PaperAnswers.js"
 import { linkBaseProblem, type WouldBeRefused } from "../domain/Values.js"
 import type { ResponseSource } from "../domain/Simulation.js"
@@ -26,27 +26,46 @@ import { type KitRenderer, rendererFor } from "../kits/index.js"
 import { type MailPreview, type MailTransportOptions, type OutgoingMessage, previewMessages, sendMessages } from "../mail/index.js"
 import { listRegistry } from "../registries/index.js"
 import { type LoadedInstrument, readInstruments } from "./Instruments.js"
-import { EXPORT_PAGE, type ResponseToStore, type SurveyInvitation, type SurveyRecipient, SurveyRepo } from "./SurveyRepo.js"
+import { organiserAudience, organisersOf } from "./Organisers.js"
+import { EXPORT_PAGE, type OrganiserResponseToStore, type ResponseToStore, type SurveyInvitation, type SurveyRecipient, SurveyRepo } from "./SurveyRepo.js"
 import { counted } from "../domain/Plural.js"
 
 export type { ResponseToStore } from "./SurveyRepo.js"
 
 /**
- * The instrument to use: the one named, or the workspace's only one. Fails with
- * {@link InputError} when there is none, several and no name, or an unknown name.
+ * The instrument to use: the one named, or else the workspace's only participants' instrument
+ * (an organisers' questionnaire is always named). Fails with {@link InputError} when there is
+ * none, several and no name, or an unknown name.
  */
 export const loadInstrument = (ws: Workspace, id?: string): Effect.Effect<LoadedInstrument, InputError | FileError> =>
   Effect.gen(function*() {
     const all = yield* readInstruments(ws.dir)
     if (all.length === 0) return yield* new InputError({ summary: "There is no survey instrument: add one as surveys/<id>.yaml (docs/configuration.md shows the format).", problems: [] })
     if (id === undefined) {
-      if (all.length === 1) return all[0]!
-      return yield* new InputError({ summary: `There are ${all.length} instruments (${all.map((i) => i.instrument.id).join(", ")}): say which with --instrument.`, problems: [] })
+      const forParticipants = all.filter((i) => respondentsOf(i.instrument) === "participants")
+      if (forParticipants.length === 1) return forParticipants[0]!
+      const organisers = all.filter((i) => respondentsOf(i.instrument) === "organisers").map((i) => i.instrument.id)
+      return yield* new InputError({
+        summary: forParticipants.length === 0
+          ? `The workspace has no participants' questionnaire, only the organisers' (${organisers.join(", ")}): say which with --instrument.`
+          : `There are ${forParticipants.length} participants' instruments (${forParticipants.map((i) => i.instrument.id).join(", ")}): say which with --instrument.`,
+        problems: []
+      })
     }
     const found = all.find((i) => i.instrument.id === id)
     if (found === undefined) return yield* new InputError({ summary: `No instrument "${id}": the workspace has ${all.map((i) => i.instrument.id).join(", ")}.`, problems: [] })
     return found
   })
+
+/**
+ * {@link loadInstrument}, refusing an organisers' questionnaire for what only participants'
+ * instruments have (`why` says what to use instead).
+ */
+export const loadParticipantsInstrument = (ws: Workspace, id: string | undefined, why: string): Effect.Effect<LoadedInstrument, InputError | FileError> =>
+  Effect.flatMap(loadInstrument(ws, id), (loaded) =>
+    respondentsOf(loaded.instrument) === "organisers"
+      ? Effect.fail(new InputError({ summary: `${loaded.instrument.id} is an organisers' questionnaire (respondents: organisers): ${why}`, problems: [] }))
+      : Effect.succeed(loaded))
 
 /** Checks that the dialogue has the wave and the instrument asks something in it. */
 export const checkWave = (dialogue: Dialogue, instrument: Instrument, wave: string): Effect.Effect<WaveId, InputError> => {
@@ -119,12 +138,13 @@ const minutesFor = (n: number): number => Math.max(5, Math.ceil((n * 20) / 60 / 
 const renderSurveyMail = (
   renderer: KitRenderer,
   kind: "invite" | "remind",
-  row: SurveyRecipient,
-  values: { dialogue: string; wave: string; link: string; closes: string; minutes: number }
+  row: SurveyRecipient & { readonly code?: string },
+  values: { dialogue: string; wave: string; link: string; closes: string; minutes: number; code: string | null }
 ) => {
   const { messages, used } = renderer.messagesFor(row.site_id, row.locale)
   const closes = new Intl.DateTimeFormat(messages.intl, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${values.closes}T12:00:00Z`))
-  const context = { ...values, kind, closes, site: row.site_name }
+  // an organiser (fellow or facilitator) is written to as one, with their code for a paper copy
+  const context = { ...values, kind, closes, site: row.site_name, organiser: row.code !== undefined }
   const subject = messages.format(`mail_survey.${kind}.subject`, { dialogue: values.dialogue, wave: values.wave })
   return {
     subject,
@@ -134,9 +154,35 @@ const renderSurveyMail = (
   }
 }
 
+/** Who a wave's invitations or reminders go to, and how their invitations are stored. */
+export interface SurveyAudience {
+  /** Those with an address (with `onlyUnanswered`, those invited who have not answered), by id. */
+  readonly rows: ReadonlyArray<SurveyRecipient & { readonly code?: string }>
+  /** How many have no address. */
+  readonly withoutEmail: number
+  readonly countInvited: (ids: ReadonlyArray<string>) => Effect.Effect<number, StoreError>
+  /** Stores the invitations; returns how many existed. */
+  readonly storeInvitations: (invitations: ReadonlyArray<{ readonly recipient: SurveyRecipient; readonly token_hash: string }>) => Effect.Effect<number, StoreError>
+  readonly recordReminders: (ids: ReadonlyArray<string>, at: string) => Effect.Effect<void, StoreError>
+}
+
+const participantAudience = Effect.fn("Surveys.participantAudience")(function*(instrument: string, wave: string, site: string | undefined, onlyUnanswered: boolean) {
+  const repo = yield* SurveyRepo
+  return {
+    rows: yield* repo.recipients(instrument, wave, site, onlyUnanswered),
+    withoutEmail: yield* repo.countWithoutEmail(site),
+    countInvited: (ids) => repo.countInvited(instrument, wave, ids),
+    storeInvitations: (invitations) =>
+      repo.storeInvitations(instrument, wave, invitations.map(({ recipient: r, token_hash }) => ({ participant_id: r.participant_id, token_hash, site_id: r.site_id, locale: r.locale, timezone: r.timezone }))),
+    recordReminders: (ids, at) => repo.recordReminders(instrument, wave, ids, at)
+  } satisfies SurveyAudience
+})
+
 /**
- * Invites every participant with an e-mail address (of one site, or all) to a wave: one token
- * each, stored as a hash, and a message in their locale through the mail service. Idempotent:
+ * Invites every participant with an e-mail address (of one site, or all) to a wave — or, for an
+ * organisers' questionnaire (`respondents: organisers`), every fellow and listed facilitator with
+ * an address: one token each, stored as a hash, and a message in their locale through the mail
+ * service. Idempotent:
  * the token is derived and the message keyed by instrument, wave and participant, so running
  * it again invites nobody twice. Over SMTP, refuses (Refused, exit status 4) links to an address
  * on this machine unless `allowLocalhost`: nobody could open them.
@@ -177,17 +223,17 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
   // a dry run creates no key: its links are never shown, only the address they start with
   const key = dryRun ? ((yield* repo.readKey()) ?? "dry-run") : yield* surveyTokenKey()
   const resend = kind === "invite" && options.resendLinks === true
-  const rows = yield* repo.recipients(instrument.id, wave, options.site, kind === "remind" || resend)
-  const withoutEmail = kind === "invite" ? yield* repo.countWithoutEmail(options.site) : 0
+  // who is written to: participants, or (an organisers' questionnaire) the fellows and facilitators
+  const audience: SurveyAudience = respondentsOf(instrument) === "organisers"
+    ? yield* organiserAudience(ws, instrument.id, wave, options.site, kind === "remind" || resend)
+    : yield* participantAudience(instrument.id, wave, options.site, kind === "remind" || resend)
+  const rows = audience.rows
+  const withoutEmail = kind === "invite" ? audience.withoutEmail : 0
   const tokens = rows.map((r) => surveyToken(key, instrument.id, wave, r.participant_id))
   const alreadyInvited = kind === "invite" && !resend && dryRun
-    ? yield* repo.countInvited(instrument.id, wave, rows.map((r) => r.participant_id))
+    ? yield* audience.countInvited(rows.map((r) => r.participant_id))
     : kind === "invite" && !resend
-    ? yield* repo.storeInvitations(
-        instrument.id,
-        wave,
-        rows.map((r, i) => ({ participant_id: r.participant_id, token_hash: tokenHash(tokens[i]!), site_id: r.site_id, locale: r.locale, timezone: r.timezone }))
-      )
+    ? yield* audience.storeInvitations(rows.map((r, i) => ({ recipient: r, token_hash: tokenHash(tokens[i]!) })))
     : 0
   const closes = ws.dialogue.evaluation.waves.find((w) => w.id === wave)!.closes
   const minutes = minutesFor(questionsFor(instrument, wave).length)
@@ -202,7 +248,7 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
         ? `survey-invite:${instrument.id}:${wave}:${participant}:link-${linkKey}`
         : `survey-invite:${instrument.id}:${wave}:${participant}`
   const messages: Array<OutgoingMessage> = rows.map((r, i) => {
-    const mail = renderSurveyMail(renderer, kind, r, { dialogue: ws.dialogue.title, wave, link: `${base}/s/${tokens[i]}`, closes, minutes })
+    const mail = renderSurveyMail(renderer, kind, r, { dialogue: ws.dialogue.title, wave, link: `${base}/s/${tokens[i]}`, closes, minutes, code: r.code ?? null })
     return {
       key: keyOf(r.participant_id),
       purpose: `survey-${kind}`,
@@ -233,7 +279,7 @@ const mailWave = Effect.fn("Surveys.mail")(function*(ws: Workspace, options: Sur
   })
   if (kind === "remind" && rows.length > 0) {
     const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-    yield* repo.recordReminders(instrument.id, wave, rows.map((r) => r.participant_id), at)
+    yield* audience.recordReminders(rows.map((r) => r.participant_id), at)
   }
   return {
     instrument: instrument.id,
@@ -263,6 +309,24 @@ export const storeResponses = Effect.fn("Surveys.storeResponses")(function*(
   options: { readonly simulated?: boolean; readonly dryRun?: boolean } = {}
 ) {
   return yield* SurveyRepo.use((repo) => repo.storeResponses(instrument, wave, source, responses, options))
+})
+
+/**
+ * Stores organisers' responses through their one write path (see
+ * `SurveyRepo.storeOrganiserResponses`): all or nothing; an organiser who already answered the
+ * wave is skipped. Returns the respondents stored.
+ *
+ * @example
+ * yield* storeOrganiserResponses(instrument, "post", "web", [{ respondent_id: "f-sn-diallo", kind: "fellow", site_id: "sn-dakar", country: "SN", answers: { preparation: 4 } }])
+ */
+export const storeOrganiserResponses = Effect.fn("Surveys.storeOrganiserResponses")(function*(
+  instrument: Instrument,
+  wave: string,
+  source: ResponseSource,
+  responses: ReadonlyArray<OrganiserResponseToStore>,
+  options: { readonly dryRun?: boolean } = {}
+) {
+  return yield* SurveyRepo.use((repo) => repo.storeOrganiserResponses(instrument, wave, source, responses, options))
 })
 
 /**
@@ -337,11 +401,17 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
     : paperRows(text, shown, instrument, wave)
   const problems: Array<Problem> = [...parsed.problems]
   const repo = yield* SurveyRepo
-  // participant codes → ids, in batches
-  const ids = yield* repo.participantIdsByCode([...new Set(parsed.rows.map((r) => r.code))])
-  for (const r of parsed.rows) if (!ids.has(r.code)) problems.push({ file: shown, line: r.line, column: r.codeColumn, field: "code", message: `no participant has the code "${r.code}"` })
+  const organisers = respondentsOf(instrument) === "organisers"
+  // codes → ids: participants' in batches from the registry; organisers' from their list
+  const respondents = organisers ? new Map((yield* organisersOf(ws)).map((r) => [r.code, r])) : undefined
+  const ids = respondents !== undefined
+    ? new Map([...respondents].map(([code, r]) => [code, r.id]))
+    : yield* repo.participantIdsByCode([...new Set(parsed.rows.map((r) => r.code))])
+  const who = organisers ? "organiser (fellow or facilitator listed in a site file)" : "participant"
+  for (const r of parsed.rows) if (!ids.has(r.code)) problems.push({ file: shown, line: r.line, column: r.codeColumn, field: "code", message: `no ${who} has the code "${r.code}"` })
   const known = parsed.rows.filter((r) => ids.has(r.code))
-  const existing = yield* repo.earlierResponses(instrument.id, wave, known.map((r) => ids.get(r.code)!))
+  const knownIds = known.map((r) => ids.get(r.code)!)
+  const existing = organisers ? yield* repo.organiserEarlierResponses(instrument.id, wave, knownIds) : yield* repo.earlierResponses(instrument.id, wave, knownIds)
   let skippedExisting = 0
   const toStore: Array<ResponseToStore> = []
   for (const r of known) {
@@ -364,7 +434,17 @@ export const importSurveyAnswers = Effect.fn("Surveys.import")(function*(ws: Wor
       problems: problems.slice(0, MAX_PROBLEMS_SHOWN)
     })
   }
-  yield* repo.storeResponses(instrument, wave, options.format === "kobo" ? "kobo" : "paper", toStore, { dryRun: options.dryRun === true })
+  const source = options.format === "kobo" ? "kobo" : "paper"
+  if (respondents !== undefined) {
+    const byId = new Map([...respondents.values()].map((r) => [r.id, r]))
+    const rows = toStore.map((t) => {
+      const r = byId.get(t.participant_id)!
+      return { respondent_id: r.id, kind: r.kind, site_id: r.site_id, country: r.country, answers: t.answers }
+    })
+    yield* repo.storeOrganiserResponses(instrument, wave, source, rows, { dryRun: options.dryRun === true })
+  } else {
+    yield* repo.storeResponses(instrument, wave, source, toStore, { dryRun: options.dryRun === true })
+  }
   const answers = toStore.reduce((n, r) => n + Object.keys(r.answers).length, 0)
   const codes = new Map([...ids].map(([code, id]) => [id, code]))
   const rehearsal = options.dryRun === true ? { dryRun: true as const, sample: toStore.slice(0, 5).map((r) => codes.get(r.participant_id)!) } : {}
@@ -415,7 +495,7 @@ export const ANSWER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
  * with their labels in the instrument's first locale. Returns the number of rows.
  */
 export const exportSurveyCsv = Effect.fn("Surveys.exportCsv")(function*(ws: Workspace, file: string, options: { readonly instrument?: string | undefined; readonly wave?: string | undefined } = {}) {
-  const loaded = yield* loadInstrument(ws, options.instrument)
+  const loaded = yield* loadParticipantsInstrument(ws, options.instrument, "its answers are listed by `convene survey report --instrument <id>` (CSV, JSON or HTML), without names.")
   const instrument = loaded.instrument
   const order = new Map(instrument.questions.map((q, i) => [q.id, i]))
   const repo = yield* SurveyRepo

@@ -1,7 +1,8 @@
 /** The evaluation surveys: instruments, invitations and reminders, paper and Kobo imports, exports. */
 export { type LoadedInstrument, readInstruments } from "./Instruments.js"
 export { exportXlsForm } from "./SurveyForms.js"
-export { type SurveyInvitation, SurveyRepo } from "./SurveyRepo.js"
+export { organisersOf } from "./Organisers.js"
+export { type OrganiserResponseToStore, type StoredOrganiserResponse, type SurveyInvitation, SurveyRepo } from "./SurveyRepo.js"
 export {
   answeredIn,
   checkWave,
@@ -10,11 +11,14 @@ export {
   invitationByTokenHash,
   inviteToSurvey,
   loadInstrument,
+  loadParticipantsInstrument,
   remindSurvey,
   type ResponseToStore,
+  storeOrganiserResponses,
   storeResponses,
   type SurveyImportOptions,
   type SurveyImportSummary,
+  type SurveyAudience,
   type SurveyMailOptions,
   surveyToken,
   surveyTokenKey,

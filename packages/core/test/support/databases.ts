@@ -78,7 +78,7 @@ export const failWith = async <A, E>(shape: DatabaseShape, program: Effect.Effec
 /** Empties every table between tests. */
 export const truncateAll = async (shape: DatabaseShape): Promise<void> => {
   const { sql } = await import("kysely")
-  await sql`truncate mirrors, kit_approvals, attendance, draw_candidates, draws, candidate_contacts, candidates, survey_responses, survey_invitations, schedule_plans, calendar_events, milestone_progress, participants, sites, fellows, coalition_partners, result_log, result_keys cascade`.execute(shape.db)
+  await sql`truncate organiser_responses, organiser_invitations, mirrors, kit_approvals, attendance, draw_candidates, draws, candidate_contacts, candidates, survey_responses, survey_invitations, schedule_plans, calendar_events, milestone_progress, participants, sites, fellows, coalition_partners, result_log, result_keys cascade`.execute(shape.db)
 }
 
 /** An open test database, as `TestDatabase.open` gives it. */

@@ -16,6 +16,7 @@ import * as siteDates from "./2026-12-01T02-site-dates.js"
 import * as siteLocales from "./2026-12-01T03-site-locales.js"
 import * as mirrors from "./2026-12-01T05-mirrors.js"
 import * as participantRoles from "./2026-12-01T06-participant-roles.js"
+import * as organiserSurveys from "./2026-12-01T07-organiser-surveys.js"
 
 /** Every migration by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -33,7 +34,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026-12-01T02-site-dates": siteDates,
   "2026-12-01T03-site-locales": siteLocales,
   "2026-12-01T05-mirrors": mirrors,
-  "2026-12-01T06-participant-roles": participantRoles
+  "2026-12-01T06-participant-roles": participantRoles,
+  "2026-12-01T07-organiser-surveys": organiserSurveys
 }
 
 /** A Kysely migration provider over {@link migrations}. */
