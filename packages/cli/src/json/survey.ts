@@ -280,11 +280,48 @@ export const sampled = Obj({
   sample: sampleReport
 })
 
+const byRole = Obj({ all: Count, fellow: Count, facilitator: Count })
+
+/** The organisers' report (an instrument with respondents: organisers): @convene/core/domain/OrganiserReport. */
+const organiserReport = Obj({
+  kind: Schema.Literal("organisers"),
+  dialogue: Str,
+  instrument: Obj({ id: Str, version: Count, title: Str }),
+  locale: Str,
+  waves: Schema.Array(Str),
+  response: Schema.Array(Obj({
+    wave: Str,
+    listed: byRole.annotate({ description: "Respondents listed: fellows who run a site, facilitators in the site files." }),
+    invited: byRole,
+    answered: byRole,
+    sources: ById(Count).annotate({ description: "Answers by source: web, paper, kobo." })
+  })),
+  questions: Schema.Array(Obj({
+    wave: Str,
+    question: Str,
+    label: Str,
+    type: Str,
+    groups: Schema.Array(Obj({
+      role: Schema.Literals(["all", "fellow", "facilitator"]),
+      n: Count,
+      mean: nullable(Num),
+      median: nullable(Num),
+      answers: Schema.Array(Obj({ value: Str, label: Str, n: Count, share: Num }))
+    }))
+  })),
+  freeText: Schema.Array(Obj({
+    wave: Str,
+    question: Str,
+    label: Str,
+    answers: Schema.Array(Obj({ role: Schema.Literals(["fellow", "facilitator"]), country: Str, text: Str }))
+  })).annotate({ description: "Every free-text answer, with the writer's role and country (never a name)." })
+})
+
 /** `survey report`: the files written, in the order of --format, and the report itself. */
 export const reported = Obj({
   formats: Schema.Array(Schema.Literals(["html", "csv", "json"])),
   files: Files,
-  report: surveyReport,
+  report: Schema.Union([surveyReport, organiserReport]).annotate({ description: "The impact report; for an organisers' questionnaire (respondents: organisers), the organisers' report (kind: organisers)." }),
   countries: opt(Schema.Array(Obj({
     country: Str.annotate({ description: "ISO 3166-1 alpha-2 code." }),
     locale: Str.annotate({ description: "The locale its sites speak (the most common)." }),

@@ -39,3 +39,6 @@ export const writeReport = async (
   text?: import("./SurveyReportText.js").SurveyReportText
 ): Promise<Array<string>> => (await import("./SurveyReportOutput.js")).writeReport(report, dir, formats, text)
 export { ReportRepo, type ReportRole } from "./ReportRepo.js"
+export { type OrganiserReportOptions, organisersReport, organisersReportText } from "./OrganiserReport.js"
+export { organiserReportCsv, organiserReportHtml, organiserTextCsv, writeOrganiserReport } from "./OrganiserReportOutput.js"
+export { ORGANISER_ROLES, type OrganiserFreeText, type OrganiserQuestion, type OrganiserReport, type OrganiserResponse } from "../domain/OrganiserReport.js"

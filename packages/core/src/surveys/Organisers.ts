@@ -51,3 +51,9 @@ export const organiserAudience = Effect.fn("Surveys.organiserAudience")(function
     recordReminders: (ids, at) => repo.recordOrganiserReminders(instrument, wave, ids, at)
   } satisfies SurveyAudience
 })
+
+/** Every organiser's answers to an instrument, by country, site and role (no id, no name, no address). */
+export const organiserAnswers = (instrument: string) => SurveyRepo.use((repo) => repo.organiserResponses(instrument))
+
+/** How many organisers were invited to an instrument, per wave and kind. */
+export const organiserInvitations = (instrument: string) => SurveyRepo.use((repo) => repo.organisersInvitedCounts(instrument))

@@ -1,7 +1,7 @@
 /** The evaluation surveys: instruments, invitations and reminders, paper and Kobo imports, exports. */
 export { type LoadedInstrument, readInstruments } from "./Instruments.js"
 export { exportXlsForm } from "./SurveyForms.js"
-export { organisersOf } from "./Organisers.js"
+export { organiserAnswers, organiserInvitations, organisersOf } from "./Organisers.js"
 export { type OrganiserResponseToStore, type StoredOrganiserResponse, type SurveyInvitation, SurveyRepo } from "./SurveyRepo.js"
 export {
   answeredIn,

@@ -34,6 +34,7 @@ export default class SurveyReportCommand extends ConveneCommand {
     "--census census.csv (scope,feature,value,share) adds the representativeness section: per codebook feature, the census share against the registered panel and each wave's respondents, the under-represented values flagged, and the post-stratification weights (also `convene report sample`). With a codebook and no census, the section compares the respondents with the panel.",
     "--format html (default; one self-contained page, charts rendered to SVG with Vega-Lite), csv (tidy, one row per figure; the representativeness section in <name>-sample.csv) or json; several with commas.",
     "--locale picks the language of the question labels and of the report's own text (headings, labels, the methods note, chart axes: from the catalogs, en, fr, es, ar, hi and bn; Arabic pages are right to left; numbers formatted for the locale). The CSV and JSON keep their codes (measures, pools) in English.",
+    "An organisers' questionnaire (an instrument with respondents: organisers, answered by the fellows and the facilitators the site files list) has a report of its own with --instrument <id>: response per role (all organisers, fellows, facilitators), each question's counts, shares, mean and median per role, and every free-text answer with the writer's role and country, never a name (CSV: report-<id>.csv and report-<id>-text.csv).",
     "--split country also writes one report per country, report-<instrument>-<CC>.<format>, in the language of its sites (their most common locale, with the catalogs' fallback as for kits: fr-SN → fr, a language without a catalog → the dialogue's source locale). Each holds the country's own group and its sites' groups, with the global report's suppression: a figure suppressed there is suppressed here. Per-country files leave out the representativeness section and the post-stratified estimates."
   ].join("\n\n")
   static override examples = [
@@ -44,7 +45,8 @@ export default class SurveyReportCommand extends ConveneCommand {
     "<%= config.bin %> survey report --locale fr   # the report's text and labels in French",
     "<%= config.bin %> survey report --split country   # and one report per country, in its language",
     "<%= config.bin %> survey report --census census.csv --format html,csv   # with the representativeness section",
-    "<%= config.bin %> survey report --census census.csv --weight census:age_band   # and estimates post-stratified on age band"
+    "<%= config.bin %> survey report --census census.csv --weight census:age_band   # and estimates post-stratified on age band",
+    "<%= config.bin %> survey report --instrument organisers --locale fr   # the organisers' questionnaire, reported apart"
   ]
   static override output = () => import("../../json/survey.js").then((m) => m.reported)
   static override flags = {
@@ -64,26 +66,44 @@ export default class SurveyReportCommand extends ConveneCommand {
     const { flags } = await this.parse(SurveyReportCommand)
     const locale = await checkedLocale(flags.locale)
     const formats = distinct(flags.format)
-    const { decodeReportBy, surveyReport, surveyReportWithCountries, surveyReportText, writeReport } = await import("@convene/core/report")
+    const { decodeReportBy, organisersReport, organisersReportText, surveyReport, surveyReportWithCountries, surveyReportText, writeOrganiserReport, writeReport } = await import("@convene/core/report")
+    const { loadInstrument } = await import("@convene/core/surveys")
     const Effect = await import("effect/Effect")
     const by = decodeReportBy(flags.by)
     if (typeof by !== "string") throw by
     const started = performance.now()
     let ws!: Workspace
-    const { report, text, countries } = await this.runInWorkspace(flags, async (opened) => {
+    const computed = await this.runInWorkspace(flags, async (opened) => {
       ws = opened
       if (!this.jsonEnabled()) process.stderr.write("Counting answers in the database…\n")
       const weight = flags.weight === undefined ? undefined : /^census:(.+)$/.exec(flags.weight)?.[1]
       if (flags.weight !== undefined && weight === undefined) throw new InputError({ summary: `--weight: expected census:<feature>, such as census:gender, got "${flags.weight}".`, problems: [{ field: "--weight", message: "expected census:<feature>" }] })
       const program = Effect.gen(function*() {
+        // an organisers' questionnaire (respondents: organisers) has a report of its own
+        const named = flags.instrument === undefined ? undefined : (yield* loadInstrument(ws, flags.instrument)).instrument
+        if (named?.respondents === "organisers") {
+          const unused = (["split", "census", "weight"] as const).filter((f) => flags[f] !== undefined).concat(flags.by !== "all" ? ["by" as never] : [])
+          if (unused.length > 0) return yield* new InputError({ summary: `${named.id} is an organisers' questionnaire: its report is by role, without ${unused.map((f) => `--${f}`).join(", ")}.`, problems: unused.map((f) => ({ field: `--${f}`, message: "not available for an organisers' questionnaire" })) })
+          const report = yield* organisersReport(ws, { instrument: named.id, locale })
+          return { organisers: { report, text: yield* organisersReportText(ws, report.locale) } }
+        }
         const options = { by, instrument: flags.instrument, includeMirror: flags["include-mirror"], locale, census: flags.census === undefined ? undefined : resolve(flags.census), weight }
         // --split country: the per-country reports from the same reading of the database
         const { report, countries } = flags.split === "country" ? yield* surveyReportWithCountries(ws, options) : { report: yield* surveyReport(ws, options), countries: [] }
         const text = yield* surveyReportText(ws, report.locale)
-        return { report, text, countries }
+        return { impact: { report, text, countries } }
       })
       return process.env["CONVENE_TIMING"] === "1" ? Effect.withTracer(program, await stepTimer()) : program
     })
+    if (computed.organisers !== undefined) {
+      const { report, text } = computed.organisers
+      const files = await writeOrganiserReport(report, resolve(flags.out ?? join(ws.dir, "out", "reports")), formats, text)
+      for (const r of report.response) this.log(`${r.wave}: ${r.answered.all} of ${r.listed.all} organisers answered (${counted(r.answered.fellow, "fellow")}, ${counted(r.answered.facilitator, "facilitator")}).`)
+      this.log(`${counted(report.freeText.reduce((n, f) => n + f.answers.length, 0), "free-text answer")} listed.`)
+      this.log(`Wrote ${files.map((f) => relative(process.cwd(), f) || f).join(", ")}`)
+      return { formats, files, report }
+    }
+    const { report, text, countries } = computed.impact!
     if (!this.jsonEnabled()) process.stderr.write(`Computed in ${((performance.now() - started) / 1000).toFixed(1)} s; writing ${formats.join(", ")}…\n`)
     const dir = resolve(flags.out ?? join(ws.dir, "out", "reports"))
     const files = await writeReport(report, dir, formats, text)
