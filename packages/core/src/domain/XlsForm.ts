@@ -5,7 +5,7 @@
  */
 import { MAX_TEXT_LENGTH } from "./Answers.js"
 import { InputError, type Problem } from "./Errors.js"
-import { type Instrument, labelIn, type Labels, type Question, questionsFor, type WaveId } from "./Instrument.js"
+import { type Instrument, labelIn, type Labels, type Question, questionsFor, respondentsOf, type WaveId } from "./Instrument.js"
 
 /** The rows of an XLSForm's three sheets, and each sheet's columns in order. */
 export interface XlsFormSheets {
@@ -49,6 +49,8 @@ export const isXmlName = (name: string): boolean => /^[A-Za-z_][A-Za-z0-9._-]*$/
 // The form's own words, for the locales of the example dialogue; others fall back to English.
 interface FormWords {
   readonly participantCode: string
+  /** The code's label on an organisers' questionnaire (`respondents: organisers`). */
+  readonly organiserCode: string
   readonly codeConstraint: string
   readonly numberConstraint: (min: string, max: string) => string
   readonly textConstraint: (max: string) => string
@@ -57,24 +59,28 @@ interface FormWords {
 const words: Record<string, FormWords> = {
   en: {
     participantCode: "Participant code",
+    organiserCode: "Organiser code",
     codeConstraint: "Enter a code of 4 to 32 letters, digits or dashes, without spaces.",
     numberConstraint: (min, max) => `Enter a number from ${min} to ${max}.`,
     textConstraint: (max) => `Write at most ${max} characters.`
   },
   fr: {
     participantCode: "Code participant",
+    organiserCode: "Code d’organisateur",
     codeConstraint: "Saisissez un code de 4 à 32 lettres, chiffres ou tirets, sans espace.",
     numberConstraint: (min, max) => `Saisissez un nombre de ${min} à ${max}.`,
     textConstraint: (max) => `Écrivez au plus ${max} caractères.`
   },
   es: {
     participantCode: "Código de participante",
+    organiserCode: "Código de organizador",
     codeConstraint: "Introduzca un código de 4 a 32 letras, cifras o guiones, sin espacios.",
     numberConstraint: (min, max) => `Introduzca un número entre ${min} y ${max}.`,
     textConstraint: (max) => `Escriba como máximo ${max} caracteres.`
   },
   ar: {
     participantCode: "رمز المشارك",
+    organiserCode: "رمز المنظّم",
     codeConstraint: "أدخل رمزًا من 4 إلى 32 حرفًا أو رقمًا أو شرطة، دون مسافات.",
     numberConstraint: (min, max) => `أدخل رقمًا من ${min} إلى ${max}.`,
     textConstraint: (max) => `اكتب نصًا لا يتجاوز ${max} حرف.`
@@ -171,7 +177,8 @@ export const xlsFormSheets = (instrument: Instrument, wave: WaveId, options: Xls
     {
       type: "text",
       name: PARTICIPANT_CODE,
-      ...labelsOf(inEvery((w) => w.participantCode)),
+      // the same field for both kinds of respondents (imports read one name); its label says whose code
+      ...labelsOf(inEvery((w) => (respondentsOf(instrument) === "organisers" ? w.organiserCode : w.participantCode))),
       required: "yes",
       constraint: `regex(., '${PARTICIPANT_CODE_PATTERN}')`,
       ...messagesOf((w) => w.codeConstraint)

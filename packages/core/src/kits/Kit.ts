@@ -12,7 +12,7 @@ import { coreRequire } from "../infra/CoreDir.js"
 import { siteCalendar } from "../schedule/index.js"
 import { type CatalogSet, resolveMessages, type Resolution } from "../domain/Catalog.js"
 import type { Dialogue } from "../domain/Dialogue.js"
-import { type Instrument, labelIn, type Question, questionsFor, type WaveId } from "../domain/Instrument.js"
+import { type Instrument, labelIn, type Question, questionsFor, type Respondents, respondentsOf, type WaveId } from "../domain/Instrument.js"
 import type { LoadedInstrument } from "../surveys/index.js"
 import type { LoadedBallots } from "../results/index.js"
 import { InputError, type Problem } from "../domain/Errors.js"
@@ -25,7 +25,7 @@ import { catalogsFor, hasSiteOverrides, type KitSources, type TemplateFile, temp
 import { type VoteBlock, voteSheetsOf } from "./VoteSheets.js"
 
 /** Bumped when the renderer changes what it writes, so that every kit rebuilds. */
-export const KIT_FORMAT = 3
+export const KIT_FORMAT = 4
 
 /** Everything one site's kit is made of, besides templates and catalogs. */
 export interface KitInput {
@@ -45,6 +45,18 @@ export interface KitInput {
   readonly instruments?: ReadonlyArray<LoadedInstrument> | undefined
   /** The vote questions (`ballots/*.yaml`): the ballots, tally and recommendations sheets come from them. */
   readonly ballots?: LoadedBallots | undefined
+  /**
+   * The site's organisers — its fellow and the facilitators its `site.yaml` lists — with their
+   * codes: the printed organisers' questionnaire lists them, so each can write their own code.
+   */
+  readonly organisers?: ReadonlyArray<KitOrganiser> | undefined
+}
+
+/** One organiser of a site as its kit prints them: who they are and the code they answer under. */
+export interface KitOrganiser {
+  readonly kind: "fellow" | "facilitator"
+  readonly name: string
+  readonly code: string
 }
 
 /** One file of a kit, by its path inside the kit's folder. */
@@ -76,6 +88,7 @@ export interface RenderedKit {
 
 /**
  * The document templates of a kit, in reading order. `questionnaire` is written once per wave;
+ * `organiser-questionnaire` once per wave an organisers' instrument asks questions in;
  * `ballot` and `tally-sheet` once per vote block that has questions of that collection (a vote
  * block without any question gets a blank tally sheet); `recommendations` once per vote block
  * with a recommendations question.
@@ -87,11 +100,16 @@ export const KIT_DOCUMENTS = [
   "agenda",
   "consent-form",
   "questionnaire",
+  "organiser-questionnaire",
   "invitation-letter",
   "ballot",
   "tally-sheet",
   "recommendations"
 ] as const
+
+/** The waves, of those declared, in which an organisers' instrument asks questions: each gets a printed organisers' questionnaire. */
+const organiserWaves = <W extends { readonly id: string }>(input: KitInput, waves: ReadonlyArray<W>): Array<W> =>
+  waves.filter((w) => (input.instruments ?? []).some((i) => respondentsOf(i.instrument) === "organisers" && questionsFor(i.instrument, w.id as WaveId).length > 0))
 
 const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "ks"])
 const SCRIPT_OF: Readonly<Record<string, string>> = {
@@ -452,6 +470,7 @@ export class KitRenderer {
       { id: "agenda", file: "agenda.html", title: t("documents.agenda") },
       { id: "consent-form", file: "consent-form.html", title: t("documents.consent_form") },
       ...waves.map((w) => ({ id: `questionnaire-${w.id}`, file: `questionnaire-${w.id}.html`, title: t("documents.questionnaire", { wave: w.id }) })),
+      ...organiserWaves(input, waves).map((w) => ({ id: `organiser-questionnaire-${w.id}`, file: `organiser-questionnaire-${w.id}.html`, title: t("documents.organiser_questionnaire", { wave: w.id }) })),
       { id: "invitation-letter", file: "invitation-letter.html", title: t("documents.invitation_letter") },
       ...voteDocs
     ]
@@ -495,9 +514,9 @@ export class KitRenderer {
     }
   }
 
-  /** The printed questions of one wave, from every instrument, in the kit's language. */
-  private questions(input: KitInput, wave: string, messages: Messages, locale: string) {
-    const instruments = input.instruments ?? []
+  /** The printed questions of one wave, from every instrument of these respondents, in the kit's language. */
+  private questions(input: KitInput, wave: string, messages: Messages, locale: string, respondents: Respondents) {
+    const instruments = (input.instruments ?? []).filter((i) => respondentsOf(i.instrument) === respondents)
     if (instruments.length === 0) return null
     const t = (key: string, values: Record<string, unknown> = {}): string => messages.format(key, values)
     const number = new Intl.NumberFormat(messages.intl)
@@ -560,7 +579,14 @@ export class KitRenderer {
     html("participant-booklet", "participant-booklet", {})
     html("agenda", "agenda", {})
     html("consent-form", "consent-form", {})
-    for (const wave of context.waves) html(`questionnaire-${wave.id}`, "questionnaire", { wave, questions: this.questions(input, wave.id, messages, locale.requested) })
+    for (const wave of context.waves) html(`questionnaire-${wave.id}`, "questionnaire", { wave, questions: this.questions(input, wave.id, messages, locale.requested, "participants") })
+    for (const wave of organiserWaves(input, context.waves)) {
+      html(`organiser-questionnaire-${wave.id}`, "organiser-questionnaire", {
+        wave,
+        questions: this.questions(input, wave.id, messages, locale.requested, "organisers"),
+        organisers: (input.organisers ?? []).map((o) => ({ ...o, role: messages.format(`organiser_questionnaire.role.${o.kind}`, {}) }))
+      })
+    }
     html("invitation-letter", "invitation-letter", {})
     for (const sheet of context.sheets.ballots) html(sheet.doc, "ballot", { sheet })
     for (const sheet of context.sheets.tallies) html(sheet.doc, "tally-sheet", { sheet })
@@ -609,6 +635,7 @@ export class KitRenderer {
       templates: set.hash,
       catalogs,
       instruments: Object.fromEntries((input.instruments ?? []).map((i) => [i.file, i.sha256])),
+      organisers: sha256(JSON.stringify(input.organisers ?? [])),
       ballots: input.ballots?.sha256 ?? NO_BALLOTS
     }
     return { inputs, inputsHash: sha256(JSON.stringify(inputs)) }

@@ -11,6 +11,7 @@ import { ballotsForSite } from "../domain/Ballot.js"
 import type { Dialogue } from "../domain/Dialogue.js"
 import { InputError, NotFound } from "../domain/Errors.js"
 import { type NationalSessions, sessionOf } from "../domain/NationalSession.js"
+import { organiserRespondents } from "../domain/Organisers.js"
 import { otherLocalesOf, type Site } from "../domain/Registry.js"
 import type { SchedulePlan } from "../domain/Schedule.js"
 import type { TzInfo } from "../domain/ZoneRules.js"
@@ -22,7 +23,7 @@ import { countDistinct, listRegistry } from "../registries/index.js"
 import { latestPlan, planSites, tzWarning } from "../schedule/index.js"
 import { ballotsWithSessions, type LoadedBallots, readBallots } from "../results/index.js"
 import { readInstruments } from "../surveys/index.js"
-import type { KitFile, KitInput, KitLocale, RenderedKit } from "./Kit.js"
+import type { KitFile, KitInput, KitLocale, KitOrganiser, RenderedKit } from "./Kit.js"
 import { reloadRenderer } from "./Renderer.js"
 import { unaskedVoteBlocks } from "./VoteSheets.js"
 import { unapproved } from "../domain/Adaptation.js"
@@ -202,6 +203,12 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
     const session = sessionOf(ws.sessions, site)
     return session === undefined ? ballots : { ...ballots, ballots: ballotsForSite(withNational, site.id), sha256: sha256(`${ballots.sha256}\n${session.file}\n${session.text}`) }
   }
+  // a site's fellow and the facilitators its site.yaml lists, with their codes, for the printed organisers' questionnaire
+  const organisersOf = (site: Site): Array<KitOrganiser> => {
+    const fellow = site.fellow_email === undefined ? undefined : fellows.get(site.fellow_email)
+    return organiserRespondents({ fellows: fellow === undefined ? [] : [fellow], sites: [site], facilitators: (ws.facilitators ?? []).filter((f) => f.site === site.id) }, site.id)
+      .map((o) => ({ kind: o.kind, name: o.name, code: o.code }))
+  }
   const inputs: Array<KitInput> = sites.map((site) => ({
     site,
     // a mirror registered through the form has no fellow: its organiser, when the build is given one
@@ -212,7 +219,8 @@ const prepareKits = Effect.fn("Kits.prepare")(function*(ws: Workspace, options: 
     counts,
     locale: options.locale,
     instruments,
-    ballots: ballotsOf(site)
+    ballots: ballotsOf(site),
+    organisers: organisersOf(site)
   }))
   return { renderer, inputs, stored, unasked: unaskedVoteBlocks(ballots.ballots, ws.dialogue.agenda) }
 })

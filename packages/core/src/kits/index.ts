@@ -1,5 +1,5 @@
 /** Localized dialogue kits: sources (templates, catalogs), the renderer, build, check and send. */
-export { directionOf, fontsFor, KIT_DOCUMENTS, KIT_FORMAT, type KitFile, type KitInput, type KitLocale, KitRenderer, Messages, type RenderedKit } from "./Kit.js"
+export { directionOf, fontsFor, KIT_DOCUMENTS, KIT_FORMAT, type KitFile, type KitInput, type KitLocale, type KitOrganiser, KitRenderer, Messages, type RenderedKit } from "./Kit.js"
 export { type BallotCheck, type BallotCoverage, checkKits, type KitCheckReport, type NationalCheck, type SiteFallback } from "./KitCheck.js"
 export { type KitSources, readKitSources, type SourceLayer, type TemplateFile, templatesFor } from "./KitSources.js"
 export { type BuiltKit, buildKits, KIT_ATTACHMENT_LIMIT, type KitBuildOptions, type KitBuildResult, type KitManifest, type KitSendOptions, type KitSendPreview, sendKits, zipKit } from "./Kits.js"

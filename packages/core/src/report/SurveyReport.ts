@@ -31,7 +31,7 @@ import {
 import type { Workspace } from "../infra/Workspace.js"
 import { type SurveyReportText, surveyReportText } from "./SurveyReportText.js"
 import { listRegistry } from "../registries/index.js"
-import { loadInstrument } from "../surveys/index.js"
+import { loadParticipantsInstrument } from "../surveys/index.js"
 import { ReportRepo, type ReportRole } from "./ReportRepo.js"
 import { type SampleReport, surveySample } from "./SampleReport.js"
 import { type WeightedInput, type WeightedReport, weightedEstimates } from "../domain/Representativeness.js"
@@ -148,7 +148,7 @@ const reportFrom = Effect.fn("SurveyReport.assemble")(function*(ws: Workspace, o
 })
 
 const reportCounts = Effect.fn("SurveyReport.counts")(function*(ws: Workspace, options: ReportOptions) {
-  const { instrument } = yield* loadInstrument(ws, options.instrument)
+  const { instrument } = yield* loadParticipantsInstrument(ws, options.instrument, "its answers are reported with `convene survey report --instrument <id>`, which gives the organisers' report (organisersReport in the SDK).")
   const by: ReportBy = options.by ?? "all"
   const category = categoryOf(by)
   if (category !== null && !(REPORT_CATEGORIES as ReadonlyArray<string>).includes(category)) {
