@@ -3,7 +3,7 @@
 // its registries, record some progress, plan the day, build every site's kit and mail them. Run through the real
 // `convene` binary, as a user would. Usage: node scripts/demo.mjs [DIR] (default: ./demo-dialogue)
 import { spawnSync } from "node:child_process"
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -39,6 +39,29 @@ const refused = (...args) => {
     process.exit(1)
   }
   console.log(`  refused: ${r.stderr.trim().split("\n")[0]}`)
+}
+
+// The paper questionnaires of two in three organisers: each fellow who runs a site (code: their id
+// in upper case) and each facilitator of a site file. Answers follow a fixed pattern.
+function organisersPaper() {
+  const rowsOf = (file) => {
+    const [header, ...lines] = readFileSync(join(dir, file), "utf8").trim().split("\n")
+    const columns = header.split(",")
+    // the example's registries have no quoted field: a plain split reads them
+    return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v])))
+  }
+  const running = new Set(rowsOf("sites.csv").map((s) => s.fellow_email))
+  const fellows = rowsOf("fellows.csv").filter((f) => running.has(f.email)).map((f) => f.id)
+  const facilitators = readdirSync(join(dir, "sites")).flatMap((site) => {
+    const file = join(dir, "sites", site, "site.yaml")
+    return existsSync(file) ? [...readFileSync(file, "utf8").matchAll(/- \{ id: ([a-z0-9-]+), name:/g)].map((m) => m[1]) : []
+  })
+  const adaptation = ["none", "little", "little", "much", "rewrote"]
+  const problems = ["connectivity", "timing", "no-shows connectivity", "translation", "none", "venue timing"]
+  const improve = ["", "More time before each vote", "", "Send the printed kit a week earlier", "", "A call with other fellows before the day"]
+  const rows = [...fellows, ...facilitators].filter((id, i) => i % 3 !== 2 && /^[a-z0-9-]{4,32}$/.test(id)).map((id, i) =>
+    [id.toUpperCase(), 3 + (i % 3), 3 + ((i + 1) % 3), 4 + (i % 2), 2 + (i % 4), 5 + (i % 6), adaptation[i % 5], problems[i % 6], improve[i % 6]].join(","))
+  return ["code,preparation,support,kit-useful,enough-time,quality,kit-adaptation,problems,improve", ...rows].join("\n") + "\n"
 }
 
 if (existsSync(dir)) rmSync(dir, { recursive: true, force: true })
@@ -135,6 +158,14 @@ convene("attendance", "import", "attendance-dakar.csv")
 convene("recruit", "report", "--census", "census.csv", "--format", "html,csv,json")
 convene("survey", "invite", "--wave", "post")
 answers("post", "2027-05-20T12:00:00Z")
+// the organisers' questionnaire (surveys/organisers.yaml, respondents: organisers): every fellow
+// and every facilitator the site files list is invited by mail (those with an address); here two
+// in three answer on the kit's paper form, typed in by code (a fixed pattern, so every run shows
+// the same report), then the organisers' report, apart from the participants' evaluation
+convene("survey", "invite", "--instrument", "organisers", "--wave", "post")
+writeFileSync(join(dir, "organisers-paper.csv"), organisersPaper())
+convene("survey", "import", "organisers-paper.csv", "--instrument", "organisers", "--wave", "post")
+convene("survey", "report", "--instrument", "organisers", "--format", "html,csv,json")
 // three months later, the follow-up: does the change last?
 convene("survey", "invite", "--wave", "followup")
 answers("followup", "2027-08-20T12:00:00Z")

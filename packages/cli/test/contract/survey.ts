@@ -23,6 +23,11 @@ const paperCsv = async (dir: string): Promise<void> => {
   await writeFile(join(dir, "paper.csv"), `code,internet-use,hours-online\n${offline[0]!["code"]},several-times-a-day,3\n${offline[1]!["code"]},never,2.5\n`)
 }
 
+/** Writes organisers-paper.csv: the paper questionnaires of two facilitators the example's Dakar lists. */
+const organisersCsv = async (dir: string): Promise<void> => {
+  await writeFile(join(dir, "organisers-paper.csv"), "code,preparation,support,kit-useful,enough-time,quality,improve\nSN-DAKAR-FAYE,4,5,4,2,7,Plus de temps pour les votes\nSN-DAKAR-SARR,3,4,5,3,8,\n")
+}
+
 export const surveyCases: ReadonlyArray<Case> = [
   // over SMTP the default address (this machine) would be refused: a dry run says so, exit 0, no connection
   {
@@ -88,6 +93,19 @@ export const surveyCases: ReadonlyArray<Case> = [
     }
   },
   { args: ["report", "sample", "--census", "no-such-census.csv"], error: true, exit: [1, 2] },
+  // the organisers' questionnaire: invited by mail, two facilitators of Dakar on paper, reported apart
+  { args: ["survey", "invite", "--instrument", "organisers", "--wave", "post"], env: outbox, check: (j) => expect(j.sent > 0 && j.without_email > 0 && j.transport === "outbox", "expected the organisers with an address invited") },
+  { args: ["survey", "import", "organisers-paper.csv", "--instrument", "organisers", "--wave", "post"], before: organisersCsv, check: (j) => expect(j.imported === 2 && j.instrument === "organisers", "expected 2 organisers' questionnaires imported") },
+  {
+    args: ["survey", "report", "--instrument", "organisers", "--locale", "fr", "--format", "html,csv,json"],
+    check: (j) => {
+      expect(j.report.kind === "organisers" && j.report.locale === "fr" && j.files.every((f: string) => existsSync(f)), "expected the organisers' report in French")
+      const post = j.report.response.find((r: any) => r.wave === "post")
+      expect(post?.answered.facilitator === 2 && post.answered.fellow === 0, "expected the two facilitators' answers")
+      expect(j.report.free_text.some((f: any) => f.answers.some((a: any) => a.role === "facilitator" && a.country === "SN")), "expected a free-text answer from Senegal")
+    }
+  },
+  { args: ["survey", "report", "--instrument", "organisers", "--weight", "census", "--census", "census.csv"], error: true, exit: 2 },
   {
     args: ["survey", "serve", "--port", "0"],
     run: serveOnce,

@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { beforeEach } from "vitest"
-import { readNationalSessions } from "../../src/infra/SiteFiles.js"
+import { readSiteFiles } from "../../src/infra/SiteFiles.js"
 import { decodeDialogueYaml } from "../../src/domain/Dialogue.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
@@ -45,7 +45,8 @@ export const kitWorkspace = async (files: Readonly<Record<string, string>> = {})
   await writeTree(dir, { "convene.yaml": yaml, "fellows.csv": fellowsCsv, "sites.csv": sitesCsv, ...files })
   await cp(join(exampleDir, "locales"), join(dir, "locales"), { recursive: true })
   const dialogue = decodeDialogueYaml(yaml, "convene.yaml")
-  return { dir, file: join(dir, "convene.yaml"), text: yaml, dialogue, sessions: await readNationalSessions(dir, dialogue) }
+  const { sessions, facilitators } = await readSiteFiles(dir, dialogue)
+  return { dir, file: join(dir, "convene.yaml"), text: yaml, dialogue, sessions, facilitators }
 }
 
 /**
