@@ -10,7 +10,7 @@ import { type Instrument, labelIn, type Question, questionsFor, type WaveId } fr
 import { m49Of } from "./Regions.js"
 import type { Site } from "./Registry.js"
 import type { SampleReport, WeightedReport } from "./Representativeness.js"
-import { effectSizes, mcnemar, mean, median, pairedT, type SampleSummary, welchDifference, wilcoxonSignedRank } from "./Stats.js"
+import { effectSizes, frequencyMeanMedian, mcnemar, pairedT, type SampleSummary, welchDifference, wilcoxonSignedRank } from "./Stats.js"
 
 /** How groups are formed. */
 export type ReportBy = "all" | "site" | "country" | "region" | "subregion" | "format" | `category:${string}`
@@ -582,15 +582,16 @@ export const groupResult = (acc: GroupCounts, context: GroupContext, hide: Group
         : scale !== undefined
         ? Array.from({ length: scale.max - scale.min + 1 }, (_, i) => String(scale.min + i))
         : [...h.keys()].sort((x, y) => Number(x) - Number(y))
-      const values = numeric && !waveSuppressed ? expand(h) : []
+      // the mean and median from the counts themselves: no list of every answer to sort
+      const figures = numeric && !waveSuppressed && total(h) > 0 ? frequencyMeanMedian([...h].map(([v, n]) => [Number(v), n] as const)) : null
       perWave[w] = waveSuppressed
         ? { n: 0, suppressed: true, shares: [], mean: null, median: null }
         : {
             n: answers,
             suppressed: false,
             shares: order.map((v) => ({ value: v, label: optionLabel(q, v), count: h.get(v) ?? 0, share: answers === 0 ? 0 : (h.get(v) ?? 0) / answers })),
-            mean: values.length > 0 ? mean(values) : null,
-            median: values.length > 0 ? median(values) : null
+            mean: figures?.mean ?? null,
+            median: figures?.median ?? null
           }
     }
     let paired: QuestionResult["paired"] = null

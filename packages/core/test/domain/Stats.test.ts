@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { effectSizes, mcnemar, mean, median, pairedT, sd, shares, SIGNED_RANK_EXACT_BELOW, variance, wilcoxonSignedRank } from "../../src/domain/Stats.js"
+import { effectSizes, frequencyMeanMedian, mcnemar, mean, median, pairedT, sd, shares, SIGNED_RANK_EXACT_BELOW, variance, wilcoxonSignedRank } from "../../src/domain/Stats.js"
 
 // Student (1908), "The probable error of a mean", Biometrika 6: extra hours of sleep with two
 // soporifics in the same ten patients (R's `sleep` data set).
@@ -33,6 +33,22 @@ describe("descriptive statistics", () => {
     expect(median([5, 1, 3])).toBe(3)
     expect(variance(xs)).toBeCloseTo(32 / 7, 12)
     expect(sd(xs)).toBeCloseTo(Math.sqrt(32 / 7), 12)
+  })
+  it("gives a frequency table's mean and median as those of the values it counts (property)", () => {
+    // the report's figures come from counts (value → count), never from a list of every answer
+    expect(frequencyMeanMedian([[9, 1], [4, 3], [2, 1], [5, 2], [7, 1], [3, 0]])).toEqual({ mean: 5, median: 4.5 })
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -24, max: 24 }), fc.integer({ min: 0, max: 30 })), { minLength: 1, maxLength: 12 }), (table) => {
+        const values = table.flatMap(([v, n]) => Array.from({ length: n }, () => v))
+        fc.pre(values.length > 0)
+        const got = frequencyMeanMedian(table)
+        expect(got.median).toBe(median(values))
+        expect(got.mean).toBeCloseTo(mean(values), 10)
+      })
+    )
+    expect(() => frequencyMeanMedian([[3, 0]])).toThrow(/expected at least 1 value, got 0/)
+    expect(() => frequencyMeanMedian([[3, 1.5]])).toThrow(/count of 3 is 1.5/)
+    expect(() => frequencyMeanMedian([[Number.NaN, 1]])).toThrow(/a value is NaN/)
   })
   it("refuses too few values and non-finite values, naming the index", () => {
     expect(() => mean([])).toThrow(/mean: expected at least 1 value, got 0/)
