@@ -9,7 +9,7 @@ import { sql } from "kysely"
 import { beforeEach, describe, expect, it } from "vitest"
 import type { InputError } from "../../src/domain/Errors.js"
 import { decodeInstrumentYaml, type Instrument } from "../../src/domain/Instrument.js"
-import { gatherFacilitators, organiserCode, organiserRespondents } from "../../src/domain/Organisers.js"
+import { type Facilitator, gatherFacilitators, organiserCode, organiserRespondents } from "../../src/domain/Organisers.js"
 import type { Workspace } from "../../src/infra/Workspace.js"
 import { organisersReport } from "../../src/report/OrganiserReport.js"
 import { surveyReport } from "../../src/report/SurveyReport.js"
@@ -54,7 +54,7 @@ describe("organisers: codes and respondents", () => {
         { id: "sn-dakar", name: "Dakar", country: "SN", timezone: "Africa/Dakar", locale: "fr-SN", fellow_email: "awa@example.org" }
       ],
       facilitators: [
-        { site: "sn-dakar", file: "sites/sn-dakar/site.yaml", facilitator: { id: "sn-dakar-sarr", name: "Fatou Sarr", locale: "wo-SN" } },
+        { site: "sn-dakar", file: "sites/sn-dakar/site.yaml", facilitator: { id: "sn-dakar-sarr", name: "Fatou Sarr", locale: "wo-SN" } as Facilitator },
         { site: "xx-gone", file: "sites/xx-gone/site.yaml", facilitator: { id: "xx-gone-one", name: "Nobody" } }
       ]
     })
