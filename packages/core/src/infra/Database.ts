@@ -100,9 +100,15 @@ export interface MigrationStatus {
  */
 export const migrateToLatest = async (db: Kysely<Tables>): Promise<Array<string>> => {
   const migrator = await migratorFor(db)
-  const { error, results } = await migrator.migrateToLatest()
-  if (error !== undefined) throw error
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName)
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest()
+    // Kysely's migrator first lists the tables of every schema it may use; a schema another
+    // client drops meanwhile fails that listing (invalid_schema_name, 3F000) before anything
+    // ran, so it is tried again (seen on a PostgreSQL shared by parallel test files)
+    if (error !== undefined && attempt < 3 && (error as { code?: unknown }).code === "3F000") continue
+    if (error !== undefined) throw error
+    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName)
+  }
 }
 
 /** What {@link reclaimSpace} did: the embedded database folder's size before and after, in bytes, and the tables it rewrote. */
