@@ -216,6 +216,30 @@ describe.each(testDatabases)("kits on $name", (testDb) => {
     expect(error.message).toMatch(/evaluation\.yaml:\d+: version: expected/)
   })
 
+  it("prints the organisers' questionnaire apart, with the site's organisers and their codes, never in the participants' (issue 18)", async () => {
+    const { exampleDir } = await import("../support/kit-workspace.js")
+    const evaluation = await readFile(join(exampleDir, "surveys", "evaluation.yaml"), "utf8")
+    const organisers = await readFile(join(exampleDir, "surveys", "organisers.yaml"), "utf8")
+    const ws = await setUp({
+      "surveys/evaluation.yaml": evaluation,
+      "surveys/organisers.yaml": organisers,
+      "sites/sn-dakar/site.yaml": "facilitators:\n  - { id: sn-dakar-faye, name: \"Ibrahima Faye\" }\n"
+    })
+    await runWith(shape, buildKits(ws, { site: "sn-dakar" }))
+    const { decodeInstrumentYaml, questionsFor } = await import("../../src/domain/Instrument.js")
+    const count = (page: string): number => page.split("<fieldset").length - 1
+    const post = await html(ws, "sn-dakar", "questionnaire-post")
+    expect(count(post)).toBe(questionsFor(decodeInstrumentYaml(evaluation, "evaluation.yaml"), "post").length)
+    const theirs = await html(ws, "sn-dakar", "organiser-questionnaire-post")
+    expect(count(theirs)).toBe(questionsFor(decodeInstrumentYaml(organisers, "organisers.yaml"), "post").length)
+    // the fellow (f-sn) and the facilitator, each with the code they write on the form
+    expect(theirs).toContain("<code>F-SN</code>")
+    expect(theirs).toContain("Ibrahima Faye</td><td><code>SN-DAKAR-FAYE</code>")
+    expect(theirs).toContain("Questionnaire des organisateurs après le dialogue")
+    // the organisers' instrument asks nothing before the day: no such page for the pre wave
+    await expect(html(ws, "sn-dakar", "organiser-questionnaire-pre")).rejects.toThrow(/ENOENT/)
+  })
+
   it("--pdf fails with a clear message when Chromium is not installed", async () => {
     const ws = await setUp()
     const error = await failWith(shape, buildKits(ws, { site: "gb-london", pdf: true, chromium: "/nonexistent/chromium" })) as InputError
