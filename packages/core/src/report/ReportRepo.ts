@@ -1,21 +1,28 @@
 /**
  * The report's repository: the counts and histograms the impact report is computed from, per
- * site and participant category, counted in SQL. Each method is a named span ("ReportRepo.…").
+ * site and participant category: the registry's counts in SQL, the answers read once and
+ * tallied (`tally`). Each method is a named span ("ReportRepo.…").
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
 import type { Kysely, RawBuilder } from "kysely"
+import { answerTally, type TallySpec } from "../domain/AnswerTally.js"
 import type { ReportCounts } from "../domain/Report.js"
 import { repositoryLayer, type Run } from "../infra/Database.js"
 import { sql } from "../infra/Sql.js"
 import type { Tables } from "../infra/Tables.js"
 
-/** The paired waves, e.g. `["pre", "post"]`. */
-type Waves = readonly [string, string]
+/** Responses read per page by `tally` (a participant has one per wave, so a page holds thousands of participants). */
+const TALLY_PAGE = 20_000
 
-// a multiple choice's value, as jsonb_each_text writes it: the JSON array of the options chosen
-const decodeChoices = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(Schema.String)))
+interface TallyRow {
+  readonly id: string
+  readonly site_id: string
+  readonly cat: string | null
+  readonly role: string | null
+  readonly wave: string
+  readonly answers: Record<string, unknown>
+}
 
 /** The participants' category column of `--by category:<name>` (checked by the caller), or null. */
 const categoryColumn = (category: string | null): RawBuilder<string | null> =>
@@ -82,87 +89,53 @@ const make = (db: Kysely<Tables>, run: Run) => ({
     })
   ),
 
-  /** Participants who answered both paired waves, per site and category. */
-  pairs: Effect.fn("ReportRepo.pairs")((instrument: string, waves: Waves, category: string | null, role: ReportRole = "panel") =>
-    run("counting pairs", async (): Promise<ReportCounts["paired"]> => {
-      const { rows } = await sql<{ site_id: string; cat: string | null; n: string }>`select p.site_id, ${categoryColumn(category)} as cat, count(*) as n from survey_responses a join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${waves[1]} join participants p on p.id = a.participant_id where a.instrument = ${instrument} and a.wave = ${waves[0]} and ${roleIs(role)} group by 1, 2`.execute(db)
-      return rows.map((r) => ({ site_id: r.site_id, cat: r.cat, n: Number(r.n) }))
-    })
-  ),
-
   /**
-   * Every answer's value, counted per site, category, wave and question (free text included).
-   * The values of the questions in `multiple` (multiple choice) come back as their lists of options.
+   * Every response to the instrument, read once in pages ordered by participant (so that memory
+   * stays bounded), and counted by {@link answerTally}: each answer's value per wave and
+   * question, and for every wave pair of `spec` the participants who answered both, their
+   * (before, after) values and the changes of their knowledge index — for the panel and the
+   * control group apart. One pass over the answers instead of a query per role, pair and measure:
+   * the database's part is an index scan, the counting is the tally's. `pageSize` (responses per
+   * page) is for tests that cross page boundaries; a page one participant fills is read again larger.
    */
-  values: Effect.fn("ReportRepo.values")((instrument: string, category: string | null, multiple: ReadonlySet<string>, role: ReportRole = "panel") =>
-    run("counting answers per value", async (): Promise<ReportCounts["values"]> => {
-      const { rows } = await sql<{ site_id: string; cat: string | null; wave: string; question: string; value: string; n: string }>`select p.site_id, ${categoryColumn(category)} as cat, r.wave, e.key as question, e.value as value, count(*) as n from survey_responses r join participants p on p.id = r.participant_id cross join lateral jsonb_each_text(r.answers) e where r.instrument = ${instrument} and ${roleIs(role)} group by 1, 2, 3, 4, 5`.execute(db)
-      // values come as text: a multiple choice is its JSON array of option ids
-      return rows.map((r) => ({
-        site_id: r.site_id,
-        cat: r.cat,
-        wave: r.wave,
-        question: r.question,
-        value: multiple.has(r.question) && r.value.startsWith("[") ? decodeChoices(r.value) : r.value,
-        n: Number(r.n)
-      }))
-    })
-  ),
-
-  /**
-   * Each paired answer's (pre, post) values, counted per site, category and question: changes
-   * and transitions come from it. The pairs are joined once (materialized), then each question
-   * read from both.
-   */
-  pairedValues: Effect.fn("ReportRepo.pairedValues")((instrument: string, waves: Waves, questions: ReadonlyArray<string>, category: string | null, role: ReportRole = "panel") =>
-    questions.length === 0 ? Effect.succeed<ReportCounts["pairedValues"]>([]) : run("counting paired answers", async (): Promise<ReportCounts["pairedValues"]> => {
-      // every (pair, question) is counted, then those where a wave has no answer are dropped:
-      // filtering with `pa ? key` before grouping made PostgreSQL expect a few hundred rows and
-      // sort millions of them on disk; without it, it hashes them (4.7 s instead of 9.2 s for the
-      // 100,000 pairs of bench-report.mjs, EXPLAIN ANALYZE)
-      const { rows } = await sql<{ site_id: string; cat: string | null; question: string; pre: string; post: string; n: string }>`
-        with pairs as materialized (
-          select p.site_id, ${categoryColumn(category)} as cat, a.answers as pa, b.answers as pb
-          from survey_responses a
-          join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${waves[1]}
-          join participants p on p.id = a.participant_id
-          where a.instrument = ${instrument} and a.wave = ${waves[0]} and ${roleIs(role)}
-        ),
-        counted as (
-          select site_id, cat, k.key as question, pa ->> k.key as pre, pb ->> k.key as post, count(*) as n
-          from pairs cross join unnest(array[${sql.join(questions)}]::text[]) as k(key)
-          group by 1, 2, 3, 4, 5
-        )
-        select * from counted where pre is not null and post is not null`.execute(db)
-      return rows.map((r) => ({ site_id: r.site_id, cat: r.cat, question: r.question, pre: r.pre, post: r.post, n: Number(r.n) }))
-    })
-  ),
-
-  /**
-   * The knowledge index (share of the items answered correctly among those answered) of each
-   * participant who answered both waves: its change post − pre counted per site and category,
-   * with the sums of the pre and post indexes.
-   */
-  knowledgeScores: Effect.fn("ReportRepo.knowledgeScores")((instrument: string, waves: Waves, items: ReadonlyArray<{ readonly id: string; readonly correct: string }>, category: string | null, role: ReportRole = "panel") =>
-    items.length === 0 ? Effect.succeed<ReportCounts["knowledge"]>([]) : run("scoring knowledge", async (): Promise<ReportCounts["knowledge"]> => {
-      const { rows } = await sql<{ site_id: string; cat: string | null; diff: string | number; pre_sum: string | number; post_sum: string | number; n: string }>`
-        with k(key, correct) as (values ${sql.join(items.map((q) => sql`(${q.id}, ${q.correct})`))}),
-        scores as (
-          select a.participant_id,
-            (count(*) filter (where a.answers ->> k.key = k.correct))::numeric / nullif(count(a.answers -> k.key), 0) as pre,
-            (count(*) filter (where b.answers ->> k.key = k.correct))::numeric / nullif(count(b.answers -> k.key), 0) as post
-          from survey_responses a
-          join survey_responses b on b.participant_id = a.participant_id and b.instrument = a.instrument and b.wave = ${waves[1]}
-          cross join k
-          where a.instrument = ${instrument} and a.wave = ${waves[0]}
-          group by a.participant_id
-        )
-        select p.site_id, ${categoryColumn(category)} as cat, round(s.post - s.pre, 9) as diff, sum(s.pre) as pre_sum, sum(s.post) as post_sum, count(*) as n
-        from scores s join participants p on p.id = s.participant_id
-        where s.pre is not null and s.post is not null and ${roleIs(role)}
-        group by 1, 2, 3`.execute(db)
-      // numeric comes as text from PostgreSQL
-      return rows.map((r) => ({ site_id: r.site_id, cat: r.cat, diff: Number(r.diff), preSum: Number(r.pre_sum), postSum: Number(r.post_sum), n: Number(r.n) }))
+  tally: Effect.fn("ReportRepo.tally")((instrument: string, category: string | null, spec: TallySpec, pageSize: number = TALLY_PAGE) =>
+    run("counting answers", async () => {
+      const tally = answerTally(spec)
+      const page = (from: string | null, limit: number) =>
+        sql<TallyRow>`
+          select p.id, p.site_id, ${categoryColumn(category)} as cat, p.role, r.wave, r.answers
+          from survey_responses r join participants p on p.id = r.participant_id
+          where r.instrument = ${instrument}${from === null ? sql`` : sql` and r.participant_id >= ${from} and p.id >= ${from}`}
+          order by r.participant_id
+          limit ${limit}`.execute(db)
+      let limit = Math.max(1, pageSize)
+      let next = page(null, limit)
+      let from: string | null = null
+      for (;;) {
+        const { rows } = await next
+        // the last participant's responses may go on in the next page: they start it, and the
+        // database reads it while this one is counted
+        let end = rows.length
+        const more = rows.length === limit
+        if (more) {
+          const last = rows[end - 1]!.id
+          while (end > 0 && rows[end - 1]!.id === last) end--
+          if (end === 0) {
+            // one participant fills the page: read it again, larger
+            next = page(from, (limit *= 2))
+            continue
+          }
+          next = page((from = last), limit)
+        }
+        for (let i = 0; i < end;) {
+          const first = rows[i]!
+          const responses = new Map<string, Record<string, unknown>>()
+          for (; i < end && rows[i]!.id === first.id; i++) responses.set(rows[i]!.wave, rows[i]!.answers)
+          tally.add({ site_id: first.site_id, cat: first.cat, control: first.role === "control" }, responses)
+        }
+        if (!more) break
+      }
+      return tally.result()
     })
   )
 })

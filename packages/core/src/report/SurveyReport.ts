@@ -1,6 +1,6 @@
 /**
  * The impact report behind `convene survey report`: loads the instrument, reads the counts per
- * site through {@link ReportRepo} (the database does the heavy counting) and computes the report
+ * site through {@link ReportRepo} (every answer read once, in pages, and tallied) and computes the report
  * with domain/Report.ts (merging into groups, suppression, statistics).
  */
 import * as Effect from "effect/Effect"
@@ -97,8 +97,14 @@ const reportFrom = Effect.fn("SurveyReport.assemble")(function*(ws: Workspace, o
         ["likert5", "likert7", "scale", "number"].includes(q.type) ? [{ id: q.id, label: labelIn(q.label, locale, instrument), kind: "numeric" }]
         : (q.type === "single" || q.type === "knowledge") ? [{ id: q.id, label: labelIn(q.label, locale, instrument), kind: "choice", options: q.options.map((o) => o.id) }]
         : [])
+      const pairsOfWaves = wavePairs(waves)
+      const tallied = (yield* repo.tally(instrument.id, feature, {
+        questions: instrument.questions.map((q) => q.id),
+        multiple,
+        pairs: pairsOfWaves.map((pair) => ({ waves: pair, questions: pairedQuestions(instrument, pair).numeric, knowledge: [] }))
+      })).panel
       const values = new Map<string, Map<string, Map<string, Map<string, number>>>>()
-      for (const r of yield* repo.values(instrument.id, feature, multiple, "panel")) {
+      for (const r of tallied.values) {
         if (!inPool(r.site_id) || typeof r.value !== "string") continue
         const byQ = values.get(r.wave) ?? new Map()
         values.set(r.wave, byQ)
@@ -109,10 +115,9 @@ const reportFrom = Effect.fn("SurveyReport.assemble")(function*(ws: Workspace, o
         answers.set(r.value, (answers.get(r.value) ?? 0) + r.n)
       }
       const pairs = []
-      for (const pair of wavePairs(waves)) {
-        const numeric = pairedQuestions(instrument, pair).numeric
+      for (const [i, pair] of pairsOfWaves.entries()) {
         const changes = new Map<string, Map<string, Map<number, number>>>()
-        for (const r of yield* repo.pairedValues(instrument.id, pair, numeric, feature, "panel")) {
+        for (const r of tallied.pairs[i]!.pairedValues) {
           if (!inPool(r.site_id)) continue
           const d = Number(r.post) - Number(r.pre)
           if (!Number.isFinite(d)) continue
@@ -169,6 +174,16 @@ const reportCounts = Effect.fn("SurveyReport.counts")(function*(ws: Workspace, o
   }
   const multiple = new Set(instrument.questions.filter((q) => q.type === "multiple").map((q) => q.id))
 
+  // every answer read once: each value, and every wave pair's paired counts, for the panel and the control group
+  const pairsOfWaves = wavePairs(waves)
+  const tallied = yield* repo.tally(instrument.id, category, {
+    questions: instrument.questions.map((q) => q.id),
+    multiple,
+    pairs: pairsOfWaves.map((pair) => {
+      const questions = pairedQuestions(instrument, pair)
+      return { waves: pair, questions: [...questions.numeric, ...questions.choice], knowledge: questions.knowledge.map((q) => ({ id: q.id, correct: q.correct })) }
+    })
+  })
   // the counts of one role that do not depend on a wave pair: registered, invited, answered, every value
   const baseCounts = (role: ReportRole) =>
     Effect.all({
@@ -176,17 +191,11 @@ const reportCounts = Effect.fn("SurveyReport.counts")(function*(ws: Workspace, o
       absent: repo.absent(category, role),
       invited: repo.invited(instrument.id, category, role),
       answered: repo.answered(instrument.id, category, role),
-      values: repo.values(instrument.id, category, multiple, role)
+      values: Effect.succeed(tallied[role].values)
     }, { concurrency: "unbounded" })
-  // the paired counts of one role and one wave pair (PostgreSQL works on them in parallel; PGlite takes them in turn)
-  const pairCounts = (role: ReportRole, pair: readonly [WaveId, WaveId]) => {
-    const questions = pairedQuestions(instrument, pair)
-    return Effect.all({
-      paired: repo.pairs(instrument.id, pair, category, role),
-      pairedValues: repo.pairedValues(instrument.id, pair, [...questions.numeric, ...questions.choice], category, role),
-      knowledge: repo.knowledgeScores(instrument.id, pair, questions.knowledge, category, role)
-    }, { concurrency: "unbounded" })
-  }
+  // the paired counts of one role and one wave pair
+  const pairCounts = (role: ReportRole, pair: readonly [WaveId, WaveId]): Pick<ReportCounts, "paired" | "pairedValues" | "knowledge"> =>
+    tallied[role].pairs[pairsOfWaves.findIndex((p) => p[0] === pair[0] && p[1] === pair[1])]!
   const noPairs = { paired: [], pairedValues: [], knowledge: [] }
   const afterDay = ws.dialogue.evaluation.waves.filter((w) => w.opens >= ws.dialogue.deliberation_day.date).map((w) => w.id)
   const build = (by: ReportBy, locale: string, t: SurveyReportWords, counts: ReportCounts, pair: readonly [WaveId, WaveId] | null, includeMirror: boolean) =>
@@ -194,14 +203,14 @@ const reportCounts = Effect.fn("SurveyReport.counts")(function*(ws: Workspace, o
 
   // the panel: every participant but the control group; the control group (role control), when there is one
   const panel = yield* baseCounts("panel")
-  const panelPairs = pairedWaves === null ? noPairs : yield* pairCounts("panel", pairedWaves)
+  const panelPairs = pairedWaves === null ? noPairs : pairCounts("panel", pairedWaves)
   const controls = yield* repo.controls()
   const control = controls === 0 ? undefined : yield* baseCounts("control")
-  const controlPairs = control === undefined || pairedWaves === null ? noPairs : yield* pairCounts("control", pairedWaves)
+  const controlPairs = control === undefined || pairedWaves === null ? noPairs : pairCounts("control", pairedWaves)
   // every other declared pair: pre → followup, post → followup
   const others: Array<{ pair: readonly [WaveId, WaveId]; panel: Pick<ReportCounts, "paired" | "pairedValues" | "knowledge">; control: Pick<ReportCounts, "paired" | "pairedValues" | "knowledge"> | undefined }> = []
-  for (const pair of wavePairs(waves).filter((p) => pairedWaves === null || p[0] !== pairedWaves[0] || p[1] !== pairedWaves[1])) {
-    others.push({ pair, panel: yield* pairCounts("panel", pair), control: control === undefined ? undefined : yield* pairCounts("control", pair) })
+  for (const pair of pairsOfWaves.filter((p) => pairedWaves === null || p[0] !== pairedWaves[0] || p[1] !== pairedWaves[1])) {
+    others.push({ pair, panel: pairCounts("panel", pair), control: control === undefined ? undefined : pairCounts("control", pair) })
   }
   const includeMirror = options.includeMirror === true
 

@@ -5,9 +5,11 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sql } from "kysely"
 import type { InputError } from "../../src/domain/Errors.js"
+import { jsonbText } from "../../src/domain/AnswerTally.js"
 import { decodeInstrumentYaml } from "../../src/domain/Instrument.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import type { GroupResult, PairedResult } from "../../src/domain/Report.js"
+import { ReportRepo } from "../../src/report/ReportRepo.js"
 import { surveyReport } from "../../src/report/SurveyReport.js"
 import { reportCsv, reportHtml, reportJson } from "../../src/report/SurveyReportOutput.js"
 import { storeResponses } from "../../src/surveys/Surveys.js"
@@ -73,6 +75,14 @@ describe.each(testDatabases)("the survey report on $name", (testDb) => {
     for (const r of ["fellows", "sites", "participants"] as const) await runWith(shape, importRegistryFile(r, join(ws.dir, `${r}.csv`)))
   })
   afterAll(async () => shape?.dispose())
+
+  it("writes stored answers as the database's ->> does (the report's tally counts by that text)", async () => {
+    const values: ReadonlyArray<unknown> = ["agree", "", "é ü 漢", 4, -2.5, 0.1, 1e-7, -1.5e-7, 1e21, 123456789.125, true, false, ["a", "b"], [1, [2, "x"]], { bb: 1, a: [true, null], c: "x" }]
+    for (const v of values) {
+      const { rows } = await sql<{ text: string | null }>`select (${JSON.stringify({ v })}::jsonb) ->> 'v' as text`.execute(shape.db)
+      expect(jsonbText(v), JSON.stringify(v)).toBe(rows[0]!.text)
+    }
+  })
 
   it("says clearly when there is nothing to report", async () => {
     const error = await failWith(shape, surveyReport(ws)) as InputError
@@ -164,5 +174,17 @@ describe.each(testDatabases)("the survey report on $name", (testDb) => {
     expect(html).toContain("suppressed")
     expect(html).toContain("Methods")
     expect(html).toContain("More time to talk")
+  })
+
+  it("reads the answers in pages without losing or doubling a participant split between two pages", async () => {
+    const spec = { questions: ["trust", "efficacy", "k1", "k2", "vote"], multiple: new Set<string>(), pairs: [{ waves: ["pre", "post"] as const, questions: ["trust", "vote"], knowledge: [{ id: "k1", correct: "b" }, { id: "k2", correct: "y" }] }] }
+    const tallyWith = (pageSize?: number) => runWith(shape, ReportRepo.use((repo) => repo.tally("mini", null, spec, pageSize)))
+    // every list sorted, so that only the counts compare, not the order they were met in
+    const canonical = (t: unknown) => JSON.stringify(t, (_, v: unknown) => (Array.isArray(v) ? v.map((x) => JSON.stringify(x)).sort() : v))
+    const whole = await tallyWith()
+    // 27 + 6 participants answered pre, 23 + 6 of them post (the earlier test stored them)
+    expect(whole.panel.pairs[0]!.paired.reduce((s, r) => s + r.n, 0)).toBe(29)
+    // pages of 1 to 5 responses: a participant's two cut apart, or filling a page alone
+    for (const pageSize of [1, 2, 3, 5]) expect(canonical(await tallyWith(pageSize)), `pages of ${pageSize}`).toBe(canonical(whole))
   })
 })
