@@ -8,7 +8,7 @@ import { InputError } from "../domain/Errors.js"
 import { activeBounds, type Bound, checkPanel, checkProblem, conflictingBounds, InfeasibleQuotas, type SelectionProblem } from "../domain/Quotas.js"
 import { type Distribution, leximin, maximin } from "./Leximin.js"
 import { legacyPanel } from "./Legacy.js"
-import { profile } from "./Profiles.js"
+import { type ProfiledProblem, profile } from "./Profiles.js"
 import { highs, PanelSearch } from "./Solver.js"
 
 /** How the panel is drawn: the fair `leximin` (default), `maximin`, or the old greedy `legacy`. */
@@ -125,9 +125,10 @@ export const findConflicts = Effect.fn("Recruitment.findConflicts")(function*(pr
 /**
  * The selection distribution of a problem by `method` ("leximin" or "maximin"). Fails with
  * `InputError` for a malformed problem or a pool smaller than the panel, and with
- * `InfeasibleQuotas` (a minimal set of bounds to relax) when no panel meets the quotas.
+ * `InfeasibleQuotas` (a minimal set of bounds to relax) when no panel meets the quotas. With
+ * `compute`, the distribution itself is computed there (a worker thread), the checks here.
  */
-export const selectionDistribution = Effect.fn("Recruitment.selectionDistribution")(function*(problem: SelectionProblem, method: "leximin" | "maximin" = "leximin") {
+export const selectionDistribution = Effect.fn("Recruitment.selectionDistribution")(function*(problem: SelectionProblem, method: "leximin" | "maximin" = "leximin", compute?: DistributionCompute | undefined) {
   const bad = invalid(problem)
   if (bad !== undefined) return yield* Effect.fail(bad)
   const h = yield* Effect.promise(() => highs())
@@ -144,8 +145,15 @@ export const selectionDistribution = Effect.fn("Recruitment.selectionDistributio
   if (conflicts.length > 0 || profiled.profiles.length === 0) {
     return yield* Effect.fail(new InfeasibleQuotas({ size: problem.size, conflicts, issues: checkProblem(problem).filter((i) => i.kind === "infeasible") }))
   }
+  if (compute !== undefined) return yield* Effect.promise(() => compute(profiled, method))
   return method === "leximin" ? leximin(h, profiled) : maximin(h, profiled)
 })
+
+/**
+ * Where a distribution is computed, when not in this thread: for example a worker of
+ * {@link distributionWorkers}. It must give what `leximin`/`maximin` give.
+ */
+export type DistributionCompute = (problem: ProfiledProblem, method: "leximin" | "maximin") => Promise<Distribution>
 
 /**
  * Draws a panel: the distribution by `method`, then one panel sampled from it with `seed`. The
@@ -156,7 +164,7 @@ export const selectionDistribution = Effect.fn("Recruitment.selectionDistributio
  * draw.panel          // ["c0012", "c0031", …] 150 ids
  * draw.probabilities  // [{ id: "c0001", probability: 0.0741 }, …]
  */
-export const select = Effect.fn("Recruitment.select")(function*(problem: SelectionProblem, options: { readonly seed: string | number; readonly method?: SelectionMethod | undefined; readonly legacyRuns?: number | undefined }) {
+export const select = Effect.fn("Recruitment.select")(function*(problem: SelectionProblem, options: { readonly seed: string | number; readonly method?: SelectionMethod | undefined; readonly legacyRuns?: number | undefined; readonly compute?: DistributionCompute | undefined }) {
   const method = options.method ?? "leximin"
   const seed = String(options.seed)
   const random = seededRandom(seed)
@@ -173,7 +181,7 @@ export const select = Effect.fn("Recruitment.select")(function*(problem: Selecti
     }
     selection = { method, seed, panel, probabilities: legacyProbabilities(problem, seed, options.legacyRuns ?? 1000) }
   } else {
-    const distribution = yield* selectionDistribution(problem, method)
+    const distribution = yield* selectionDistribution(problem, method, options.compute)
     selection = { method, seed, panel: samplePanel(distribution, random), probabilities: marginals(distribution), distribution }
   }
   const wrong = checkPanel(problem, selection.panel)

@@ -8,13 +8,14 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { type Codebook, featureOf, outsideCodebook } from "../domain/Codebook.js"
 import { formatCsv } from "../domain/Csv.js"
-import { Conflict, InputError, NotFound, type Problem } from "../domain/Errors.js"
+import { Conflict, InputError, isConveneError, NotFound, type Problem } from "../domain/Errors.js"
 import { type Participant, ParticipantId, type Site } from "../domain/Registry.js"
 import { bestReplacement, type BrokenBound, brokenBounds, drawReserves, type Person } from "../domain/Reserves.js"
 import { type SiteTargets, targetsForSite } from "../domain/Targets.js"
 import { readText, sha256 } from "../infra/Files.js"
 import { listRegistry, newParticipantCode, showRecord } from "../registries/index.js"
-import { seededRandom, select, type SelectionMethod } from "./Draw.js"
+import { type DistributionCompute, seededRandom, select, type SelectionMethod } from "./Draw.js"
+import { defaultDrawWorkers, distributionWorkers } from "./DistributionWorkers.js"
 import { drawTexts, parsePool, parseTargets, peopleCsv, selectionProblemOf } from "./DrawFiles.js"
 import { type DrawMember, type DrawStatus, RecruitmentRepo, type StoredCandidate, type StoredDraw } from "./RecruitmentRepo.js"
 
@@ -123,6 +124,8 @@ export const drawSite = Effect.fn("Recruitment.drawSite")(function*(options: {
   readonly displayName?: string | undefined
   /** A country's rows bound all its sites' panels together: split them over its sites by capacity. */
   readonly splitCountry?: boolean | undefined
+  /** Where the distribution is computed, when not in this thread (see `drawSites`). */
+  readonly compute?: DistributionCompute | undefined
 }) {
   const targetsFile = options.displayName ?? options.targets
   const repo = yield* RecruitmentRepo
@@ -148,7 +151,7 @@ export const drawSite = Effect.fn("Recruitment.drawSite")(function*(options: {
   const eligible = pool.filter((c) => c.consent)
   const size = options.size ?? site.capacity
   const problem = selectionProblemOf(eligible, targets.bounds, size, options.codebook)
-  const selection = yield* select(problem, { seed: options.seed, method: options.method })
+  const selection = yield* select(problem, { seed: options.seed, method: options.method, compute: options.compute })
   const features = problem.features.map((f) => f.name)
   const chosen = new Set(selection.panel)
   const people = new Map(problem.candidates.map((c) => [c.id, c]))
@@ -184,6 +187,53 @@ export const drawSite = Effect.fn("Recruitment.drawSite")(function*(options: {
   const files = { ...drawTexts(record, problem, targets.bounds), "reserves.csv": reserves.map((id, i) => `${i + 1},${id}`).reduce((s, l) => s + l + "\n", "rank,id\n") }
   const out: SiteDraw = { record, files }
   return out
+})
+
+/** What {@link drawSites} did: the sites drawn, and those that could not be, with why. */
+export interface SitesDraw {
+  readonly draws: ReadonlyArray<SiteDraw>
+  readonly failures: ReadonlyArray<{ readonly site: string; readonly message: string }>
+}
+
+/**
+ * Draws the panels of many sites (`recruit select --all`), `workers` at a time: each site's
+ * distribution is computed in a worker thread of its own (the leximin of one site is long,
+ * single-threaded solver work; the sites are independent), while reading the pool and storing the
+ * draw stay here. Each site draws with the seed `SEED/<site>`, so that the panels are the same
+ * whatever the number of workers. A site that cannot be drawn (no targets, quotas no panel meets)
+ * is listed in `failures` and the others are drawn; any other failure stops the draw. `onDrawn`
+ * hears each site as it is done. A panel is stored as soon as its site is drawn.
+ *
+ * @example
+ * const { draws, failures } = yield* drawSites({ sites: ["sn-dakar", "eg-cairo"], targets: "targets.csv", seed: "2027", reserves: 5, workers: 2 })
+ */
+export const drawSites = Effect.fn("Recruitment.drawSites")(function*(options: Omit<Parameters<typeof drawSite>[0], "site" | "compute"> & {
+  readonly sites: ReadonlyArray<string>
+  /** How many sites to draw at once (default: one per core); 1 draws in this thread. */
+  readonly workers?: number | undefined
+  readonly onDrawn?: ((site: string, done: number, total: number) => void) | undefined
+}) {
+  const { sites, workers: asked, onDrawn, ...common } = options
+  const workers = Math.max(1, Math.min(asked ?? defaultDrawWorkers(), sites.length))
+  const useWorkers = workers > 1 && (common.method ?? "leximin") !== "legacy"
+  let done = 0
+  const drawAll = (compute: DistributionCompute | undefined) =>
+    Effect.forEach(sites, (site) =>
+      Effect.result(drawSite({ ...common, site, seed: `${options.seed}/${site}`, compute })).pipe(
+        Effect.tap(() => Effect.sync(() => onDrawn?.(site, ++done, sites.length)))
+      ), { concurrency: workers })
+  const results = useWorkers
+    ? yield* Effect.acquireUseRelease(Effect.sync(() => distributionWorkers(workers)), (pool) => drawAll(pool.compute), (pool) => Effect.promise(() => pool.close()))
+    : yield* drawAll(undefined)
+  const draws: Array<SiteDraw> = []
+  const failures: Array<{ site: string; message: string }> = []
+  for (const [i, result] of results.entries()) {
+    if (result._tag === "Success") draws.push(result.success)
+    // what stops one site is reported with it; anything else (the database gone) stops the command
+    else if (isConveneError(result.failure)) failures.push({ site: sites[i]!, message: result.failure.message })
+    else return yield* Effect.fail(result.failure)
+  }
+  return { draws, failures } satisfies SitesDraw as SitesDraw
 })
 
 /** The sites that have candidates, in id order: what `recruit select --all` draws. */

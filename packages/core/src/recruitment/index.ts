@@ -5,8 +5,9 @@
  * conflicting quotas when no panel meets them; the candidate pool, each site's draw with its
  * reserves, the answers of the people drawn and attendance, stored; the representativeness report.
  */
-export { findConflicts, legacyProbabilities, marginals, samplePanel, seededRandom, select, type Selection, selectionDistribution, type SelectionMethod } from "./Draw.js"
+export { type DistributionCompute, findConflicts, legacyProbabilities, marginals, samplePanel, seededRandom, select, type Selection, selectionDistribution, type SelectionMethod } from "./Draw.js"
 export { type Distribution, type DistributionStats, leximin, maximin, type PanelShape } from "./Leximin.js"
+export { defaultDrawWorkers, distributionWorkers, type DistributionWorkers } from "./DistributionWorkers.js"
 export { legacyPanel } from "./Legacy.js"
 export { type Profile, type ProfiledProblem, profile, type QuotaRow } from "./Profiles.js"
 export { highs, PanelSearch } from "./Solver.js"
@@ -20,12 +21,14 @@ export {
   type Decline,
   declineCandidate,
   drawSite,
+  drawSites,
   exportDraw,
   importCandidates,
   recruitmentStatus,
   type SiteDraw,
   type SiteDrawRecord,
   type SiteRecruitment,
+  type SitesDraw,
   sitesWithCandidates
 } from "./Recruitment.js"
 export { type CandidateContact, type DrawMember, type DrawRole, type DrawStatus, RecruitmentRepo, type StoredCandidate, type StoredDraw } from "./RecruitmentRepo.js"

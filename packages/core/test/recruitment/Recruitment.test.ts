@@ -11,6 +11,7 @@ import {
   confirmCandidates,
   declineCandidate,
   drawSite,
+  drawSites,
   exportDraw,
   importAttendance,
   importCandidates,
@@ -100,6 +101,32 @@ describe.each(testDatabases)("recruitment on $name", (testDb) => {
     expect(second.record.panel).toEqual(r.panel)
     expect(second.record.reserves).toEqual(r.reserves)
     expect(second.record.pool.sha256).toBe(r.pool.sha256)
+  })
+
+  it("draws many sites at once in worker threads: the same panels and probabilities as one by one, a site that cannot be drawn reported apart", async () => {
+    await setUp()
+    // sn-thies has one candidate, fewer than the panel: it fails; the others are drawn
+    await runWith(current(), importCandidates(await file("more.csv", "id,site,consent,gender,residence\nc-th-1,sn-thies,yes,woman,urban\n"), { codebook }))
+    const targets = await file("all.csv", "scope,feature,value,min,max\nall,gender,woman,5,5\nall,gender,man,5,5\nall,residence,rural,2,5\nall,residence,urban,5,8\n")
+    const sites = ["np-kathmandu", "sn-dakar", "sn-thies"]
+    const options = { sites, targets, seed: "many", size: 10, reserves: 2, codebook }
+    const heard: Array<string> = []
+    const parallel = await runWith(current(), drawSites({ ...options, workers: 2, onDrawn: (site, done, total) => heard.push(`${done}/${total}`) }))
+    const inThread = await runWith(current(), drawSites({ ...options, workers: 1 }))
+    expect(heard).toEqual(["1/3", "2/3", "3/3"])
+    expect(parallel.draws.map((d) => d.record.site)).toEqual(["np-kathmandu", "sn-dakar"])
+    expect(parallel.failures.map((f) => f.site)).toEqual(["sn-thies"])
+    expect(inThread.failures).toEqual(parallel.failures)
+    for (const [i, d] of parallel.draws.entries()) {
+      const same = inThread.draws[i]!.record
+      expect(d.record.seed).toBe(`many/${d.record.site}`)
+      expect(d.record.panel).toEqual(same.panel)
+      expect(d.record.reserves).toEqual(same.reserves)
+      expect(d.record.probabilities).toEqual(same.probabilities)
+    }
+    // and each panel is the one a single-site draw with that seed gives
+    const dakar = await runWith(current(), drawSite({ site: "sn-dakar", targets, seed: "many/sn-dakar", size: 10, reserves: 2, codebook }))
+    expect(dakar.record.panel).toEqual(parallel.draws[1]!.record.panel)
   })
 
   it("refuses a site without targets, saying how to add them", async () => {

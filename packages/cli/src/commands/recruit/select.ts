@@ -22,7 +22,7 @@ const writeAll = async (dir: string, texts: Readonly<Record<string, string>>): P
 export default class RecruitSelect extends ConveneCommand {
   static override summary = "Draw each site's panel fairly from its candidate pool, with reserves and a seed."
   static override description = [
-    "From the stored pool (`convene candidates import`): --site ID (or --all) draws exactly --size people (default: the site's capacity) among its candidates who consented, meeting every target that applies to the site in targets.csv — feature by feature, its own rows (scope = the site id), else its country's, else the rows scoped all — and --reserves reserves, each shadowing a panel member's features so that a decline can be replaced without breaking a quota. The draw is stored (who is on the panel, the reserves in order, every candidate's selection probability), ready for `recruit confirm` and `recruit decline`. A site where someone has already confirmed is not drawn again. A country's rows bound each of its sites' panels as they are; with --split-country they bound the country's panels together, and each site takes a share in proportion to its capacity.",
+    "From the stored pool (`convene candidates import`): --site ID (or --all) draws exactly --size people (default: the site's capacity) among its candidates who consented, meeting every target that applies to the site in targets.csv — feature by feature, its own rows (scope = the site id), else its country's, else the rows scoped all — and --reserves reserves, each shadowing a panel member's features so that a decline can be replaced without breaking a quota. The draw is stored (who is on the panel, the reserves in order, every candidate's selection probability), ready for `recruit confirm` and `recruit decline`. A site where someone has already confirmed is not drawn again. With --all, the sites are drawn several at once (--workers, default one per core), each with the seed SEED/<site>, so that the panels do not depend on how many are drawn at once. A country's rows bound each of its sites' panels as they are; with --split-country they bound the country's panels together, and each site takes a share in proportion to its capacity.",
     "leximin (the default) computes the fairest distribution over the panels that meet the targets — the smallest selection probability as large as possible, then the next — with the HiGHS solver, then samples one panel from it with --seed; maximin stops after the smallest; legacy is the greedy draw of older tools. The same pool, targets and seed give the same panel.",
     "Writes, per site, out/recruitment/<site>/: panel.csv, reserves.csv, probabilities.csv, draw.json (method, seed, the inputs' SHA-256, the probabilities: what to publish so that anyone can check the draw) and the inputs in the Sortition Foundation's layouts (sortition-foundation/features.csv and people.csv). When no panel meets the targets, nobody is selected and the command names a minimal set of bounds to relax (exit 2).",
     "From files instead: --pool candidates.csv --targets targets.csv --size N [--scope S] [--site ID] draws without storing anything (to try targets, or to check a published draw)."
@@ -30,6 +30,7 @@ export default class RecruitSelect extends ConveneCommand {
   static override examples = [
     "<%= config.bin %> recruit select --site sn-dakar --reserves 5 --seed 2027-dakar",
     "<%= config.bin %> recruit select --all --reserves 10 --seed 2027 --targets out/recruitment/targets.csv",
+    "<%= config.bin %> recruit select --all --seed 2027 --workers 4",
     "<%= config.bin %> recruit select --site sn-dakar --size 40 --seed 7 --method maximin --json",
     "<%= config.bin %> recruit select --pool candidates.csv --targets targets.csv --scope SN --site sn-dakar --size 40 --seed 2027-dakar"
   ]
@@ -45,6 +46,7 @@ export default class RecruitSelect extends ConveneCommand {
     "split-country": Flags.boolean({ summary: "A country's targets bound all its sites' panels together: split them over its sites by capacity.", exclusive: ["pool"] }),
     pool: Flags.string({ summary: "Draw from this pool file instead of the stored pool; nothing is stored." }),
     scope: Flags.string({ summary: "With --pool: which targets apply (a scope of targets.csv; default all).", dependsOn: ["pool"] }),
+    workers: Flags.integer({ summary: "With --all: how many sites to draw at once, each in a worker thread (default: one per core).", min: 1, max: 64, dependsOn: ["all"] }),
     out: Flags.string({ summary: "The folder for the draw's files (default: out/recruitment/<site>/, or with --pool out/recruitment/draw-<scope>[-<site>]-<seed>)." })
   }
   static override output = () => import("../../json/recruit.js").then((m) => m.selectedAny)
@@ -58,26 +60,12 @@ export default class RecruitSelect extends ConveneCommand {
     if (!existsSync(targets)) this.error(`No targets at ${relative(process.cwd(), targets) || targets}: write them with \`convene recruit targets --census census.csv --size N\`, or give --targets FILE.`, { exit: 2 })
     const shown = (p: string) => relative(process.cwd(), p) || p
     const bar = progressBar("drawing panels", !this.jsonEnabled() && flags.all)
-    const failures: Array<{ site: string; message: string }> = []
-    const draws = await this.runInWorkspace(flags, async () => {
-      const [{ drawSite, sitesWithCandidates }, Effect, { isConveneError }] = await Promise.all([import("@convene/core/recruitment"), import("effect/Effect"), import("@convene/core/domain/Errors")])
-      return Effect.gen(function*() {
-        const sites = flags.all ? yield* sitesWithCandidates() : [flags.site!]
-        const done = []
-        for (const [i, site] of sites.entries()) {
-          const draw = drawSite({ site, targets, seed: flags.all ? `${flags.seed}/${site}` : flags.seed, size: flags.size, reserves: flags.reserves, method: flags.method as Method | undefined, codebook: ws.dialogue.features, displayName: shown(targets), splitCountry: flags["split-country"] })
-          if (!flags.all) done.push(yield* draw)
-          else {
-            // with --all a site that cannot be drawn is reported, and the others are drawn
-            const result = yield* Effect.result(draw)
-            if (result._tag === "Success") done.push(result.success)
-            else if (isConveneError(result.failure)) failures.push({ site, message: result.failure.message })
-            else return yield* Effect.fail(result.failure)
-          }
-          bar.tick(i + 1, sites.length, site)
-        }
-        return done
-      })
+    const { draws, failures } = await this.runInWorkspace(flags, async () => {
+      const [{ drawSite, drawSites, sitesWithCandidates }, Effect] = await Promise.all([import("@convene/core/recruitment"), import("effect/Effect")])
+      const common = { targets, size: flags.size, reserves: flags.reserves, method: flags.method as Method | undefined, codebook: ws.dialogue.features, displayName: shown(targets), splitCountry: flags["split-country"] }
+      if (!flags.all) return Effect.map(drawSite({ ...common, site: flags.site!, seed: flags.seed }), (draw) => ({ draws: [draw], failures: [] }))
+      // with --all a site that cannot be drawn is reported, and the others are drawn, several at once
+      return Effect.flatMap(sitesWithCandidates(), (sites) => drawSites({ ...common, sites, seed: flags.seed, workers: flags.workers, onDrawn: (site, done, total) => bar.tick(done, total, site) }))
     })
     bar.done()
     const out = []
