@@ -4,7 +4,8 @@
 // against the census (more educated, older, more connected), quotas of ±1 around the census share
 // of a panel of 150 — and how its time grows with the pool size and the number of features.
 // Target: under 20 s for 2,000 candidates, 6 features, a panel of 150. Floor: `node -e 0`.
-// Usage: node scripts/bench-recruit.mjs [--quick | POOLxFEATURES …] (after pnpm run build), e.g. 500x6
+// Usage: node scripts/bench-recruit.mjs [--quick | POOLxFEATURES …] [--workers] (after pnpm run build), e.g. 500x6
+// --workers also times two sites of each case in this thread against two worker threads.
 import { execFileSync } from "node:child_process"
 import { pathToFileURL } from "node:url"
 import { checkPanel } from "../packages/core/dist/domain/Quotas.js"
@@ -71,4 +72,24 @@ for (const [poolSize, featureCount] of cases) {
       `${seconds.toFixed(2)} s — ${stats.stages} stages, ${stats.milps} MILPs, ${stats.lps} LPs, ${stats.panels} panels found, ${draw.distribution.panels.length} in the distribution; ` +
       `smallest probability ${Math.min(...probabilities).toFixed(4)}, floor ${floorMs().toFixed(0)} ms`
   )
+}
+
+// --workers: two sites' distributions of each case (seeds a and b), one after the other in this
+// thread and at once in two worker threads (what `recruit select --all` does), and whether they agree
+if (process.argv.includes("--workers")) {
+  const { distributionWorkers, leximin, profile } = await import("../packages/core/dist/recruitment/index.js")
+  const h = await highs()
+  for (const [poolSize, featureCount] of cases) {
+    const problems = ["a", "b"].map((s) => profile(benchProblem(poolSize, featureCount, 150, s)))
+    let started = performance.now()
+    const inThread = problems.map((p) => leximin(h, p))
+    const one = (performance.now() - started) / 1000
+    started = performance.now()
+    const workers = distributionWorkers(2)
+    const parallel = await Promise.all(problems.map((p) => workers.compute(p, "leximin")))
+    const two = (performance.now() - started) / 1000
+    await workers.close()
+    const same = JSON.stringify(inThread.map((d) => d.profileProbabilities)) === JSON.stringify(parallel.map((d) => d.profileProbabilities))
+    console.log(`  two sites of ${poolSize} × ${featureCount}: ${one.toFixed(2)} s in this thread, ${two.toFixed(2)} s in two workers (${(one / two).toFixed(2)}×, worker start-up included); the same probabilities: ${same}; floor ${floorMs().toFixed(0)} ms`)
+  }
 }
