@@ -5,6 +5,7 @@
  * is a profiled problem, sent by structured clone, and comes back as its distribution — the same
  * one, to the last digit, as computed in the main thread (the computation is deterministic).
  */
+import { existsSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import { Worker } from "node:worker_threads"
@@ -37,6 +38,8 @@ export const defaultDrawWorkers = (): number => Math.max(1, availableParallelism
  */
 export const distributionWorkers = (size: number): DistributionWorkers => {
   const file = join(coreDir(), "dist", "recruitment", "DistributionWorker.js")
+  // a checkout of the sources that was never built has no worker to start: say so, not "module not found" from a thread
+  if (!existsSync(file)) throw new Error(`The draw's worker thread is not built (${file} is missing): run \`pnpm run build\`, or draw one site at a time (workers: 1, \`--workers 1\`).`)
   const pending = new Map<number, { resolve: (d: Distribution) => void; reject: (e: Error) => void }>()
   const queue: Array<DistributionJob> = []
   const idle: Array<Worker> = []
