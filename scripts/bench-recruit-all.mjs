@@ -5,7 +5,8 @@
 // panel of SIZE (leximin) with reserves — one site at a time (--workers 1), then as many at once as
 // the machine has cores — then `recruit status`. Floors measured in the same run:
 // `node -e 0` and `convene sites list` (the CLI's start and the embedded open every command pays).
-// Usage: node scripts/bench-recruit-all.mjs [SITES=100] [POOL=200] [SIZE=24] [FEATURES=4|6] (after pnpm run build)
+// Usage: node scripts/bench-recruit-all.mjs [SITES=100] [POOL=200] [SIZE=24] [FEATURES=4|6] [TOLERANCE=0.02] [--parallel-only] (after pnpm run build)
+// --parallel-only: only the default (a worker per core), without the one-at-a-time run to compare with
 import { execFileSync } from "node:child_process"
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
@@ -13,7 +14,9 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const [sitesWanted, poolSize, size, featureCount] = [Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 200), Number(process.argv[4] ?? 24), Number(process.argv[5] ?? 4)]
+const parallelOnly = process.argv.includes("--parallel-only")
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"))
+const [sitesWanted, poolSize, size, featureCount, tolerance] = [Number(positional[0] ?? 100), Number(positional[1] ?? 200), Number(positional[2] ?? 24), Number(positional[3] ?? 4), Number(positional[4] ?? 0.02)]
 if (featureCount !== 4 && featureCount !== 6) throw new Error("FEATURES: 4 (the example's codebook) or 6 (with region and connectivity, 24 values: issue 16's case)")
 const ws = join(root, "out", "bench-recruit-all")
 rmSync(ws, { recursive: true, force: true })
@@ -75,25 +78,25 @@ const time = (f) => {
 }
 convene("fellows", "import", "fellows.csv")
 convene("sites", "import", "sites.csv")
-convene("recruit", "targets", "--census", "census.csv", "--size", String(size), "--tolerance", "0.02")
+convene("recruit", "targets", "--census", "census.csv", "--size", String(size), "--tolerance", String(tolerance))
 const [, floorNode] = time(() => execFileSync(process.execPath, ["-e", "0"]))
 const [, floorCli] = time(() => convene("sites", "list", "--json"))
 const [, imported] = time(() => convene("candidates", "import", "candidates.csv"))
 // one site at a time (--workers 1), then as many at once as the machine has cores (the default):
 // the same panels either way
 const select = (...extra) => time(() => convene("recruit", "select", "--all", "--size", String(size), "--reserves", "4", "--seed", "bench", "--json", ...extra))
-const [outOne, drawnOne] = select("--workers", "1")
+const [outOne, drawnOne] = parallelOnly ? [undefined, NaN] : select("--workers", "1")
 const [out, drawn] = select()
 const result = JSON.parse(out)
 const panels = (r) => JSON.stringify(r.draws.map((d) => [d.site, d.panel, d.reserves]))
-if (panels(result) !== panels(JSON.parse(outOne))) throw new Error("the draws with one worker and with several differ")
+if (outOne !== undefined && panels(result) !== panels(JSON.parse(outOne))) throw new Error("the draws with one worker and with several differ")
 const [, status] = time(() => convene("recruit", "status", "--json"))
 const s = (ms) => `${(ms / 1000).toFixed(2).padStart(7)} s`
-console.log(`Node ${process.version}: ${sites.length} sites × ${poolSize} volunteers (${featureCount} features), panels of ${size} with 4 reserves`)
+console.log(`Node ${process.version}: ${sites.length} sites × ${poolSize} volunteers (${featureCount} features), panels of ${size} with 4 reserves, census targets ± ${tolerance}`)
 console.log(`  node -e 0                              ${s(floorNode)}`)
 console.log(`  convene sites list (floor)             ${s(floorCli)}`)
 console.log(`  convene candidates import (${sites.length * poolSize} rows) ${s(imported)}  (${(imported / floorCli).toFixed(1)}× the CLI floor)`)
-console.log(`  convene recruit select --all --workers 1 ${s(drawnOne)}  (${(drawnOne / floorCli).toFixed(1)}× the CLI floor; ${(drawnOne / sites.length / 1000).toFixed(2)} s per site)`)
-console.log(`  convene recruit select --all (${availableParallelism()} workers) ${s(drawn)}  (${(drawn / floorCli).toFixed(1)}× the CLI floor; ${(drawn / sites.length / 1000).toFixed(2)} s per site; ${(drawnOne / drawn).toFixed(2)}× faster; ${result.draws.length} drawn, ${result.failures.length} not; the same panels)`)
+if (!parallelOnly) console.log(`  convene recruit select --all --workers 1 ${s(drawnOne)}  (${(drawnOne / floorCli).toFixed(1)}× the CLI floor; ${(drawnOne / sites.length / 1000).toFixed(2)} s per site)`)
+console.log(`  convene recruit select --all (${availableParallelism()} workers) ${s(drawn)}  (${(drawn / floorCli).toFixed(1)}× the CLI floor; ${(drawn / sites.length / 1000).toFixed(2)} s per site; ${parallelOnly ? "" : `${(drawnOne / drawn).toFixed(2)}× faster; `}${result.draws.length} drawn, ${result.failures.length} not${parallelOnly ? "" : "; the same panels"})`)
 console.log(`  convene recruit status                 ${s(status)}  (${(status / floorCli).toFixed(1)}× the CLI floor)`)
 for (const f of result.failures.slice(0, 5)) console.log(`    not drawn: ${f.site}: ${f.message.split("\n")[0]}`)

@@ -316,21 +316,34 @@ const relaxedLeximin = (h: Highs, problem: ProfiledProblem): { probabilities: Ar
     const fixed: Array<number | undefined> = new Array(T).fill(undefined)
     let unfixed = T
     let stages = 0
+    // a fixed profile keeps p_t ≥ z less this share of it: HiGHS meets bounds within its feasibility
+    // tolerance (1e-7), so solutions sit that far below the earlier stages' bounds, and after a dozen
+    // stages the LP can be declared infeasible (seen on a pool of 1,938 × 6 features at 1e-9); each
+    // time that happens the slack grows tenfold, up to 1e-4, far inside ACCEPT
+    let slack = 1e-7
+    const lowerOf = (t: number): number => Math.max(0, size(t) * fixed[t]! * (1 - slack) - slack)
     while (unfixed > 0) {
-      stages++
+      let solved = false
       try {
         model.run()
+        solved = model.getModelStatus() === h.constants.modelStatus.optimal
       } catch {
-        return undefined
+        // a numerical failure: as infeasible, below
       }
-      if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined
+      if (!solved) {
+        if (slack >= 1e-4) return undefined
+        slack *= 10
+        for (let t = 0; t < T; t++) if (fixed[t] !== undefined) model.changeColBounds(t, lowerOf(t), size(t))
+        continue
+      }
+      stages++
       const { colValue, rowDual } = model.getSolution()
       const z = Math.max(0, Math.min(1, colValue[T]!))
       const fix = (t: number): void => {
         fixed[t] = z
         unfixed--
         // keep p_t ≥ z (a hair below, so that floating point keeps the next LP feasible), out of z's rows
-        model.changeColBounds(t, Math.max(0, size(t) * z * (1 - 1e-9) - 1e-12), size(t))
+        model.changeColBounds(t, lowerOf(t), size(t))
         model.changeRowBounds(1 + R + t, -h.infinity, h.infinity)
       }
       let best = -1
@@ -452,6 +465,9 @@ const decompose = (h: Highs, problem: ProfiledProblem, pool: PanelPool, target: 
  */
 const PEEL_REST = ACCEPT / 2
 
+/** The margins the peel's roundings try, widest first (see `peel`). */
+const ROUNDING_MARGINS = [0.25, 0.15, 0.1, 0.05, 0.02, 0]
+
 /** log(f / (1 − f)) of a fraction f (0 for a whole count, which its bounds fix anyway). */
 const logOdds = (f: number): number => {
   if (f === 0) return 0
@@ -482,6 +498,8 @@ const peel = (problem: ProfiledProblem, search: PanelSearch, expected: ReadonlyA
     return Math.abs(v - r) < 1e-7 ? r : v
   }
   for (let t = 0; t < T; t++) e[t] = Math.max(0, Math.min(size(t), snap(e[t]!)))
+  // the index in ROUNDING_MARGINS of the last margin that admitted a panel
+  let margin = 0
   for (let step = 0; step <= T + rows.length + 1 && rest > PEEL_REST; step++) {
     // the quotas the point is at (or past, by floating-point dust) stay there: the panel meets them exactly
     const sums = rows.map((r) => r.members.reduce((s, t) => s + e[t]!, 0))
@@ -493,20 +511,33 @@ const peel = (problem: ProfiledProblem, search: PanelSearch, expected: ReadonlyA
     })
     const floor = Array.from(e, Math.floor)
     const ceil = Array.from(e, Math.ceil)
-    // round the large fractions up and the small ones down, weighted by their log-odds: how far the
-    // point can move away from q is set by the count rounded against its fraction the most, so the
-    // steps are longer and fewer (measured on 2,000 candidates × 6 features: 350 steps instead of
-    // 410 with the fractions themselves as weights)
-    const q = search.within(Array.from(e, (v, t) => logOdds(v - floor[t]!)), floor, ceil, face.map((r) => r.min), face.map((r) => r.max))
-    // (a panel from an interrupted MILP is checked like any other)
-    const fits =
+    // round the large fractions up and the small ones down, weighted by their log-odds, and at first
+    // force it: every fraction below the margin τ rounded down and every one above 1 − τ up. How far
+    // the point can move away from q is set by the count rounded against its fraction the most
+    // (by f/(1 − f) at most, rounding f up), so the margin keeps each step at least τ/(1 − τ) long
+    // (but for the quotas) and the panels few; the margin narrows, down to none, until a panel fits,
+    // and the next step starts one margin wider than the last that did. Measured on 2,000
+    // candidates × 6 features: 89 steps and 5.3 s with a margin of 0.1 throughout, 314 steps and
+    // 20.4 s without one (with the fractions themselves as weights rather than their log-odds: 410)
+    const weights = Array.from(e, (v, t) => logOdds(v - floor[t]!))
+    const fits = (q: ReadonlyArray<number> | undefined): q is ReadonlyArray<number> =>
       q !== undefined &&
       q.every((v, t) => v >= floor[t]! && v <= ceil[t]!) &&
       face.every((r) => {
         const s = r.members.reduce((s, t) => s + q[t]!, 0)
         return s >= r.min && s <= r.max
       })
-    if (!fits) break
+    let q: Array<number> | undefined
+    for (margin = Math.max(0, margin - 1); margin < ROUNDING_MARGINS.length; margin++) {
+      const tau = ROUNDING_MARGINS[margin]!
+      const lower = tau === 0 ? floor : Array.from(e, (v, t) => (v - floor[t]! > 1 - tau ? ceil[t]! : floor[t]!))
+      const upper = tau === 0 ? ceil : Array.from(e, (v, t) => (v - floor[t]! < tau ? floor[t]! : ceil[t]!))
+      // (a panel from an interrupted MILP is checked like any other)
+      q = search.within(weights, lower, upper, face.map((r) => r.min), face.map((r) => r.max))
+      if (fits(q)) break
+      q = undefined
+    }
+    if (q === undefined) break
     const d = Array.from(e, (v, t) => v - q[t]!)
     // how far the point can move away from q: the ratio test against its cell and the quotas
     let mu = Infinity

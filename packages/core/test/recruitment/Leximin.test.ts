@@ -207,6 +207,74 @@ describe("leximin", () => {
     expect(lexSmall[at]!).toBeGreaterThan(legacy[at]!)
   })
 
+  it("reaches the maximin of the quota polytope on a pool of 1,000 with 6 features, an upper bound computed independently over people", async () => {
+    // a census-like pool, skewed, with quotas of ±1 around proportional shares (scripts/bench-recruit.mjs's case)
+    const random = seededRandom("six-features")
+    const shares: Record<string, Record<string, number>> = {
+      gender: { woman: 0.55, man: 0.43, "non-binary": 0.02 },
+      age: { "16-24": 0.08, "25-34": 0.14, "35-44": 0.17, "45-59": 0.3, "60-74": 0.23, "75+": 0.08 },
+      education: { primary: 0.1, secondary: 0.36, tertiary: 0.4, postgraduate: 0.14 },
+      residence: { "city-centre": 0.36, suburb: 0.34, town: 0.18, rural: 0.12 },
+      region: { north: 0.25, south: 0.27, east: 0.22, west: 0.15, islands: 0.11 },
+      connectivity: { home: 0.8, mobile: 0.17, none: 0.03 }
+    }
+    const census: Record<string, Record<string, number>> = {
+      gender: { woman: 0.5, man: 0.48, "non-binary": 0.02 },
+      age: { "16-24": 0.14, "25-34": 0.17, "35-44": 0.17, "45-59": 0.25, "60-74": 0.19, "75+": 0.08 },
+      education: { primary: 0.2, secondary: 0.4, tertiary: 0.3, postgraduate: 0.1 },
+      residence: { "city-centre": 0.3, suburb: 0.35, town: 0.2, rural: 0.15 },
+      region: { north: 0.25, south: 0.3, east: 0.2, west: 0.15, islands: 0.1 },
+      connectivity: { home: 0.7, mobile: 0.2, none: 0.1 }
+    }
+    const pick = (weights: Record<string, number>): string => {
+      let u = random()
+      for (const [value, w] of Object.entries(weights)) if ((u -= w) < 0) return value
+      return Object.keys(weights).at(-1)!
+    }
+    const size = 100
+    const problem: SelectionProblem = {
+      candidates: Array.from({ length: 1000 }, (_, i) => ({ id: `c${String(i).padStart(4, "0")}`, features: Object.fromEntries(Object.entries(shares).map(([f, w]) => [f, pick(w)])) })),
+      features: Object.entries(census).map(([name, values]) => ({ name, values: Object.keys(values) })),
+      quotas: Object.entries(census).flatMap(([feature, values]) => Object.entries(values).map(([value, share]) => ({ feature, value, min: Math.max(0, Math.floor(share * size) - 1), max: Math.ceil(share * size) + 1 }))),
+      size
+    }
+    const draw = await run(select(problem, { seed: 3 }))
+    expect(checkPanel(problem, draw.panel)).toEqual([])
+    for (const panel of draw.distribution.panels) {
+      expect(panel.counts.reduce((s, c) => s + c, 0)).toBe(size)
+      for (const row of draw.distribution.problem.rows) {
+        const n = row.members.reduce((s, t) => s + panel.counts[t]!, 0)
+        expect(n).toBeGreaterThanOrEqual(row.min)
+        expect(n).toBeLessThanOrEqual(row.max)
+      }
+    }
+    expect(draw.distribution.panels.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(1, 9)
+    expect(draw.probabilities.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(size, 6)
+    // max z over people: 0 ≤ p_i ≤ 1, Σ p = size, every quota, p_i ≥ z — no distribution over
+    // panels can give everyone more, and the leximin must come within its tolerance (0.0005)
+    const ids = problem.candidates.map((c) => c.id)
+    const lines = [
+      "Maximize",
+      " obj: z",
+      "Subject To",
+      ` size: ${ids.map((id) => `p_${id}`).join(" + ")} = ${size}`,
+      ...problem.quotas.flatMap((q, i) => {
+        const members = problem.candidates.filter((c) => c.features[q.feature] === q.value).map((c) => `p_${c.id}`)
+        return members.length === 0 ? [] : [` lo${i}: ${members.join(" + ")} >= ${q.min}`, ` hi${i}: ${members.join(" + ")} <= ${q.max}`]
+      }),
+      ...ids.map((id) => ` z_${id}: p_${id} - z >= 0`),
+      "Bounds",
+      ...ids.map((id) => ` 0 <= p_${id} <= 1`),
+      "End"
+    ]
+    const h = await highs()
+    const bound = h.solve(lines.join("\n"), { output_flag: false })
+    expect(bound.Status).toBe("Optimal")
+    const smallest = Math.min(...draw.probabilities.map((p) => p.probability))
+    expect(smallest).toBeLessThanOrEqual(bound.ObjectiveValue + 1e-7)
+    expect(smallest).toBeGreaterThanOrEqual(bound.ObjectiveValue - 0.0005)
+  })
+
   it("draws legacy panels that meet every quota, reproducibly", async () => {
     const problem = smallProblem("pool-d", 11, 6)
     const a = await run(select(problem, { seed: "s", method: "legacy", legacyRuns: 50 }))
