@@ -240,15 +240,17 @@ describe("leximin", () => {
     }
     const draw = await run(select(problem, { seed: 3 }))
     expect(checkPanel(problem, draw.panel)).toEqual([])
-    for (const panel of draw.distribution.panels) {
+    const distribution = draw.distribution
+    if (distribution === undefined) throw new Error("the leximin draw has a distribution")
+    for (const panel of distribution.panels) {
       expect(panel.counts.reduce((s, c) => s + c, 0)).toBe(size)
-      for (const row of draw.distribution.problem.rows) {
+      for (const row of distribution.problem.rows) {
         const n = row.members.reduce((s, t) => s + panel.counts[t]!, 0)
         expect(n).toBeGreaterThanOrEqual(row.min)
         expect(n).toBeLessThanOrEqual(row.max)
       }
     }
-    expect(draw.distribution.panels.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(1, 9)
+    expect(distribution.panels.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(1, 9)
     expect(draw.probabilities.reduce((s, p) => s + p.probability, 0)).toBeCloseTo(size, 6)
     // max z over people: 0 ≤ p_i ≤ 1, Σ p = size, every quota, p_i ≥ z — no distribution over
     // panels can give everyone more, and the leximin must come within its tolerance (0.0005)
