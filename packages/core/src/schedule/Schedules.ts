@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs"
+import { closeSync, ftruncateSync, writeSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { calendarEventHashes, type CalendarOptions, type CalendarSite, globalCalendarChunks, siteCalendar } from "./Calendar.js"
@@ -17,6 +17,7 @@ import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import { planDay, type SchedulePlan, type ScheduleWarning, type SitePlan } from "../domain/Schedule.js"
 import { newerTz, type TzInfo, type ZoneRules } from "../domain/ZoneRules.js"
+import { openForRewrite, rewriteFileSync } from "../infra/Files.js"
 import { tzInUse, zoneRules } from "../infra/TzData.js"
 import { listRegistry } from "../registries/index.js"
 
@@ -191,17 +192,24 @@ export const scheduleCsv = (plan: SchedulePlan): string =>
 
 /** Streams text chunks into a file, about 1 MB per write, so no whole large file sits in memory. */
 const writeChunks = (file: string, chunks: Iterable<string>): string => {
-  const fd = openSync(file, "w")
+  // over the last export's file, if any, then cut to length (see rewriteFileSync)
+  const fd = openForRewrite(file)
   try {
     let buffer = ""
+    let position = 0
+    const flush = (): void => {
+      const bytes = Buffer.from(buffer, "utf8")
+      let written = 0
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written)
+      position += bytes.length
+      buffer = ""
+    }
     for (const chunk of chunks) {
       buffer += chunk
-      if (buffer.length >= 1 << 20) {
-        writeSync(fd, buffer)
-        buffer = ""
-      }
+      if (buffer.length >= 1 << 20) flush()
     }
-    writeSync(fd, buffer)
+    flush()
+    ftruncateSync(fd, position)
   } finally {
     closeSync(fd)
   }
@@ -261,8 +269,8 @@ export const writeSchedule = async (options: {
       // here (no thread-pool round trip per file), and nothing else waits on this process
       const files = plan.sites.map((site) => {
         const file = join(options.dir, "ics", `${site.id}.ics`)
-        writeFileSync(file, siteCalendar(plan, site, calendar))
-        return file
+        // over the last export's file, if any: its blocks are reused (see rewriteFileSync)
+        return rewriteFileSync(file, siteCalendar(plan, site, calendar))
       })
       if (options.site === undefined) files.push(writeGlobalCalendar(plan, join(options.dir, "ics", "all-sites.ics"), calendar))
       return files
