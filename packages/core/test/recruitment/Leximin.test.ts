@@ -210,22 +210,18 @@ describe("leximin", () => {
   it("reaches the maximin of the quota polytope on a pool of 1,000 with 6 features, an upper bound computed independently over people", async () => {
     // a census-like pool, skewed, with quotas of ±1 around proportional shares (scripts/bench-recruit.mjs's case)
     const random = seededRandom("six-features")
-    const shares: Record<string, Record<string, number>> = {
-      gender: { woman: 0.55, man: 0.43, "non-binary": 0.02 },
-      age: { "16-24": 0.08, "25-34": 0.14, "35-44": 0.17, "45-59": 0.3, "60-74": 0.23, "75+": 0.08 },
-      education: { primary: 0.1, secondary: 0.36, tertiary: 0.4, postgraduate: 0.14 },
-      residence: { "city-centre": 0.36, suburb: 0.34, town: 0.18, rural: 0.12 },
-      region: { north: 0.25, south: 0.27, east: 0.22, west: 0.15, islands: 0.11 },
-      connectivity: { home: 0.8, mobile: 0.17, none: 0.03 }
+    // per feature and value: [share in the census, share in the pool of volunteers]
+    const features: Record<string, Record<string, readonly [number, number]>> = {
+      gender: { woman: [0.5, 0.55], man: [0.48, 0.43], "non-binary": [0.02, 0.02] },
+      age: { "16-24": [0.14, 0.08], "25-34": [0.17, 0.14], "35-44": [0.17, 0.17], "45-59": [0.25, 0.3], "60-74": [0.19, 0.23], "75+": [0.08, 0.08] },
+      education: { primary: [0.2, 0.1], secondary: [0.4, 0.36], tertiary: [0.3, 0.4], postgraduate: [0.1, 0.14] },
+      residence: { "city-centre": [0.3, 0.36], suburb: [0.35, 0.34], town: [0.2, 0.18], rural: [0.15, 0.12] },
+      region: { north: [0.25, 0.25], south: [0.3, 0.27], east: [0.2, 0.22], west: [0.15, 0.15], islands: [0.1, 0.11] },
+      connectivity: { home: [0.7, 0.8], mobile: [0.2, 0.17], none: [0.1, 0.03] }
     }
-    const census: Record<string, Record<string, number>> = {
-      gender: { woman: 0.5, man: 0.48, "non-binary": 0.02 },
-      age: { "16-24": 0.14, "25-34": 0.17, "35-44": 0.17, "45-59": 0.25, "60-74": 0.19, "75+": 0.08 },
-      education: { primary: 0.2, secondary: 0.4, tertiary: 0.3, postgraduate: 0.1 },
-      residence: { "city-centre": 0.3, suburb: 0.35, town: 0.2, rural: 0.15 },
-      region: { north: 0.25, south: 0.3, east: 0.2, west: 0.15, islands: 0.1 },
-      connectivity: { home: 0.7, mobile: 0.2, none: 0.1 }
-    }
+    const column = (k: 0 | 1) => Object.fromEntries(Object.entries(features).map(([f, values]) => [f, Object.fromEntries(Object.entries(values).map(([v, s]) => [v, s[k]]))]))
+    const census = column(0)
+    const shares = column(1)
     const pick = (weights: Record<string, number>): string => {
       let u = random()
       for (const [value, w] of Object.entries(weights)) if ((u -= w) < 0) return value
