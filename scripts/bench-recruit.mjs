@@ -4,7 +4,8 @@
 // against the census (more educated, older, more connected), quotas of ±1 around the census share
 // of a panel of 150 — and how its time grows with the pool size and the number of features.
 // Target: under 20 s for 2,000 candidates, 6 features, a panel of 150. Floor: `node -e 0`.
-// Usage: node scripts/bench-recruit.mjs [--quick | POOLxFEATURES …] [--workers] (after pnpm run build), e.g. 500x6
+// Usage: node scripts/bench-recruit.mjs [--quick | POOLxFEATURES[xSIZE[xSEED[xSLACK]]] …] [--workers] (after pnpm run build),
+// e.g. 500x6, or 3000x6x200xsweep-5x0 (a panel of 200, the pool of seed sweep-5, quotas from ⌊share·N⌋ to ⌈share·N⌉)
 // --workers also times two sites of each case in this thread against two worker threads.
 import { execFileSync } from "node:child_process"
 import { pathToFileURL } from "node:url"
@@ -33,14 +34,14 @@ const pickWeighted = (random, weights) => {
 }
 
 /** A site's selection problem: `poolSize` volunteers, the first `featureCount` features, a panel of `size`. */
-export const benchProblem = (poolSize, featureCount, size = 150, seed = "bench-recruit") => {
+export const benchProblem = (poolSize, featureCount, size = 150, seed = "bench-recruit", slack = 1) => {
   const random = seededRandom(`${seed}/${poolSize}/${featureCount}`)
   const features = FEATURES.slice(0, featureCount)
   const candidates = Array.from({ length: poolSize }, (_, i) => ({
     id: `c${String(i).padStart(5, "0")}`,
     features: Object.fromEntries(features.map((f) => [f.name, pickWeighted(random, Object.fromEntries(Object.entries(f.census).map(([v, s]) => [v, s * f.lean[v]])))]))
   }))
-  const quotas = features.flatMap((f) => Object.entries(f.census).map(([value, share]) => ({ feature: f.name, value, min: Math.max(0, Math.floor(share * size) - 1), max: Math.ceil(share * size) + 1 })))
+  const quotas = features.flatMap((f) => Object.entries(f.census).map(([value, share]) => ({ feature: f.name, value, min: Math.max(0, Math.floor(share * size) - slack), max: Math.ceil(share * size) + slack })))
   return { candidates, features: features.map((f) => ({ name: f.name, values: Object.keys(f.census) })), quotas, size }
 }
 
@@ -51,15 +52,20 @@ const floorMs = () => {
 }
 
 const quick = process.argv.includes("--quick")
-const only = process.argv.slice(2).filter((a) => /^\d+x\d+$/.test(a)).map((a) => a.split("x").map(Number))
-const cases = only.length > 0 ? only : quick ? [[2000, 6]] : [[500, 3], [1000, 3], [2000, 3], [500, 6], [1000, 6], [2000, 6]]
+// POOLxFEATURES[xSIZE[xSEED[xSLACK]]]: e.g. 3000x6x200xsweep-5x1 (panel of 200, another seed, quotas ±1; a seed has no lowercase x)
+const only = process.argv
+  .slice(2)
+  .map((a) => /^(\d+)x(\d+)(?:x(\d+)(?:x([A-Za-wyz0-9-]+)(?:x(\d+))?)?)?$/.exec(a))
+  .filter((m) => m !== null)
+  .map((m) => [Number(m[1]), Number(m[2]), Number(m[3] ?? 150), m[4] ?? "bench-recruit", Number(m[5] ?? 1)])
+const cases = (only.length > 0 ? only : quick ? [[2000, 6]] : [[500, 3], [1000, 3], [2000, 3], [500, 6], [1000, 6], [2000, 6]]).map(([pool, features, size = 150, seed = "bench-recruit", slack = 1]) => [pool, features, size, seed, slack])
 
-console.log(`Node ${process.version}: leximin for one site, panel of 150, quotas ±1 around census shares`)
+console.log(`Node ${process.version}: leximin for one site, panel of 150 and quotas ±1 around census shares unless the case says otherwise`)
 const loadStarted = performance.now()
 await highs()
 console.log(`  node -e 0: ${floorMs().toFixed(0)} ms; loading HiGHS (WebAssembly): ${(performance.now() - loadStarted).toFixed(0)} ms`)
-for (const [poolSize, featureCount] of cases) {
-  const problem = benchProblem(poolSize, featureCount)
+for (const [poolSize, featureCount, size, seed, slack] of cases) {
+  const problem = benchProblem(poolSize, featureCount, size, seed, slack)
   const values = problem.features.reduce((s, f) => s + f.values.length, 0)
   const started = performance.now()
   const draw = await Effect.runPromise(select(problem, { seed: "bench" }))
@@ -68,7 +74,7 @@ for (const [poolSize, featureCount] of cases) {
   const probabilities = draw.probabilities.map((p) => p.probability)
   const stats = draw.distribution.stats
   console.log(
-    `  pool ${String(poolSize).padStart(4)}, ${featureCount} features (${String(values).padStart(2)} values, ${String(draw.distribution.problem.profiles.length).padStart(4)} profiles): ` +
+    `  pool ${String(poolSize).padStart(4)}, ${featureCount} features${size === 150 ? "" : `, panel ${size}`}${seed === "bench-recruit" ? "" : `, seed ${seed}`}${slack === 1 ? "" : `, quotas ±${slack}`} (${String(values).padStart(2)} values, ${String(draw.distribution.problem.profiles.length).padStart(4)} profiles): ` +
       `${seconds.toFixed(2)} s — ${stats.stages} stages, ${stats.milps} MILPs, ${stats.lps} LPs, ${stats.panels} panels found, ${draw.distribution.panels.length} in the distribution; ` +
       `smallest probability ${Math.min(...probabilities).toFixed(4)}, floor ${floorMs().toFixed(0)} ms`
   )

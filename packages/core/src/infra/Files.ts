@@ -45,6 +45,12 @@ export const openForRewrite = (path: string): number => {
   }
 }
 
+/** Writes all of `bytes` into the open file at `position` (one `writeSync` may write fewer). */
+export const writeAt = (fd: number, bytes: Uint8Array, position: number): void => {
+  let written = 0
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written)
+}
+
 /**
  * Writes a file synchronously over its old content rather than truncating it first (as
  * `writeFileSync` does), then cuts it to the new length; a missing file is created. Re-exporting
@@ -60,8 +66,7 @@ export const rewriteFileSync = (path: string, content: string | Uint8Array): str
   const fd = openForRewrite(path)
   try {
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content
-    let written = 0
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, written)
+    writeAt(fd, bytes, 0)
     ftruncateSync(fd, bytes.length)
   } finally {
     closeSync(fd)

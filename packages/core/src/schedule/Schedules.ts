@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
-import { closeSync, ftruncateSync, writeSync } from "node:fs"
+import { closeSync, ftruncateSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { calendarEventHashes, type CalendarOptions, type CalendarSite, globalCalendarChunks, siteCalendar } from "./Calendar.js"
@@ -17,7 +17,7 @@ import { InputError, NotFound } from "../domain/Errors.js"
 import type { Site } from "../domain/Registry.js"
 import { planDay, type SchedulePlan, type ScheduleWarning, type SitePlan } from "../domain/Schedule.js"
 import { newerTz, type TzInfo, type ZoneRules } from "../domain/ZoneRules.js"
-import { openForRewrite, rewriteFileSync } from "../infra/Files.js"
+import { openForRewrite, rewriteFileSync, writeAt } from "../infra/Files.js"
 import { tzInUse, zoneRules } from "../infra/TzData.js"
 import { listRegistry } from "../registries/index.js"
 
@@ -199,8 +199,7 @@ const writeChunks = (file: string, chunks: Iterable<string>): string => {
     let position = 0
     const flush = (): void => {
       const bytes = Buffer.from(buffer, "utf8")
-      let written = 0
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written)
+      writeAt(fd, bytes, position)
       position += bytes.length
       buffer = ""
     }
