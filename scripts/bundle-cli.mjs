@@ -15,7 +15,8 @@
 // files @convene/core reads at run time (templates, examples, fonts, tz data) are found from its
 // package folder, not from the module's own location (infra/CoreDir.ts).
 // Usage: node scripts/bundle-cli.mjs [--out DIR] (after tsc -b; `pnpm run build` runs it)
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs"
+import { createHash } from "node:crypto"
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -76,6 +77,19 @@ const result = await build({
   logLevel: "warning",
   metafile: true
 })
+// the build's identity (src/Build.ts): the hash of the bundle, written over the placeholder's
+// zeros (same length), so that caches kept by one build are never read by another
+const PLACEHOLDER = "convene-build:0000000000000000"
+const outputs = Object.keys(result.metafile.outputs).sort()
+const hash = createHash("sha256")
+for (const path of outputs) hash.update(path).update(readFileSync(path))
+const id = `convene-build:${hash.digest("hex").slice(0, 16)}`
+const stamped = outputs.filter((path) => readFileSync(path, "utf8").includes(PLACEHOLDER))
+if (stamped.length === 0) {
+  console.error(`bundle-cli: the build identity placeholder (packages/cli/src/Build.ts) is not in the bundle`)
+  process.exit(1)
+}
+for (const path of stamped) writeFileSync(path, readFileSync(path, "utf8").replaceAll(PLACEHOLDER, id))
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
 const files = Object.keys(result.metafile.outputs).length
-console.log(`bundle-cli: ${entryPoints.length} entry points → ${files} files, ${(bytes / 1e6).toFixed(1)} MB in ${relative(process.cwd(), out) || "."} (${Date.now() - started} ms)`)
+console.log(`bundle-cli: ${entryPoints.length} entry points → ${files} files, ${(bytes / 1e6).toFixed(1)} MB in ${relative(process.cwd(), out) || "."}, build ${id.slice(14)} (${Date.now() - started} ms)`)

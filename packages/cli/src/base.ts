@@ -93,6 +93,17 @@ export abstract class ConveneCommand extends Command {
   }
 
   /**
+   * Prints the JSON of a result or an error: the text oclif prints (two-space indented), written
+   * at once. oclif's own `logJson` tokenizes the whole text to colour it, with a regular
+   * expression per token (20 ms for a 133-site list, growing with the output); it is kept only
+   * where a user's theme gives JSON colours.
+   */
+  override logJson(json: unknown): void {
+    if (this.config.theme?.json !== undefined) return super.logJson(json)
+    process.stdout.write(`${JSON.stringify(json, null, 2) ?? ""}\n`)
+  }
+
+  /**
    * Reads the workspace's `.env` (DATABASE_URL, SMTP_URL, MAIL_FROM, CONVENE_SURVEY_URL …) before
    * the flags are parsed, so that flags with an environment default see it. A variable already
    * set in the environment wins over the file. The workspace is found as every command finds it
@@ -118,10 +129,13 @@ export abstract class ConveneCommand extends Command {
     await super.init()
   }
 
-  /** Locates and reads the workspace named by --dir (or the nearest one), for commands without a database. */
+  /**
+   * Locates and reads the workspace named by --dir (or the nearest one), for commands without a
+   * database; what it decodes is cached in `.convene/` for this build (infra/WorkspaceCache.ts).
+   */
   protected async workspace(dir: string | undefined): Promise<Workspace> {
-    const { openWorkspace } = await import("@convene/core/infra")
-    return openWorkspace(dir ?? process.cwd())
+    const [{ openWorkspace }, { buildId }] = await Promise.all([import("@convene/core/infra"), import("./Build.js")])
+    return openWorkspace(dir ?? process.cwd(), { cacheBuild: buildId() })
   }
 
   /**
@@ -164,7 +178,7 @@ export abstract class ConveneCommand extends Command {
 
   /** Prints a table of rows (text output only). */
   protected table(rows: ReadonlyArray<Record<string, unknown>>, columns: ReadonlyArray<string>): void {
-    if (rows.length === 0) return
+    if (rows.length === 0 || this.jsonEnabled()) return
     const cells = rows.map((r) => columns.map((c) => (r[c] === undefined || r[c] === null ? "" : String(r[c]))))
     const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => [...row[i]!].length)))
     const line = (values: ReadonlyArray<string>) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]! + (v.length - [...v].length)))).join("  ")

@@ -162,15 +162,21 @@ export const decodeYaml = <S extends Schema.Top>(schema: S, text: string, file: 
 
 /**
  * A function giving the line of the node at a path in a YAML text (or of its deepest existing
- * parent; 1 for an empty document), for problems found after decoding. Parses once.
+ * parent; 1 for an empty document), for problems found after decoding. Parses once, on the first
+ * question.
  *
  * @example
  * yamlLocator("questions:\n  - id: a\n")(["questions", 0, "id"]) // 2
  */
 export const yamlLocator = (text: string): ((path: ReadonlyArray<string | number>) => number) => {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  // parsed on the first question: a locator is often made for problems that do not arise
+  let parsed: { readonly lineCounter: LineCounter; readonly doc: Document } | undefined
   return (path) => {
+    if (parsed === undefined) {
+      const lineCounter = new LineCounter()
+      parsed = { lineCounter, doc: parseDocument(text, { lineCounter, prettyErrors: false }) }
+    }
+    const { lineCounter, doc } = parsed
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as Array<string | number>, true)
       const range = (node as { range?: [number, number, number] } | undefined)?.range

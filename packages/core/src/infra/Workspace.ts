@@ -2,7 +2,7 @@
  * Dialogue workspaces on disk: finding the nearest `convene.yaml`, reading it, and creating a
  * new workspace — blank, or from a bundled example.
  */
-import { existsSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { cp, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises"
 import { dirname, join, relative, resolve } from "node:path"
 import { coreDir } from "./CoreDir.js"
@@ -12,7 +12,8 @@ import { InputError, WorkspaceNotFound } from "../domain/Errors.js"
 import type { NationalSessions } from "../domain/NationalSession.js"
 import { registries } from "../domain/Registry.js"
 import type { ListedFacilitator } from "../domain/Organisers.js"
-import { readSiteFiles } from "./SiteFiles.js"
+import { decodeSiteFiles, type DecodedSiteFiles, gatherSiteFiles, readSiteFileTexts } from "./SiteFiles.js"
+import { readWorkspaceCache, workspaceCacheKey, writeWorkspaceCache } from "./WorkspaceCache.js"
 
 /** The name of the file that marks a workspace. */
 export const DIALOGUE_FILE = "convene.yaml"
@@ -51,19 +52,51 @@ export const findWorkspaceDir = (from: string): string => {
 }
 
 /**
- * Locates the workspace (from `from` upward) and decodes its `convene.yaml`.
+ * Locates the workspace (from `from` upward) and decodes its `convene.yaml` and its site files
+ * (`sites/<id>/site.yaml`); with `cacheBuild`, through the workspace cache (infra/WorkspaceCache.ts).
+ * Throws {@link InputError} naming each file's line and field.
  *
  * @example
  * const ws = await openWorkspace(process.cwd())
  * ws.dialogue.deliberation_day.date
  */
-export const openWorkspace = async (from: string): Promise<Workspace> => {
+export const openWorkspace = async (from: string, options: OpenWorkspaceOptions = {}): Promise<Workspace> => {
   const dir = findWorkspaceDir(from)
   const file = join(dir, DIALOGUE_FILE)
-  const text = await readFile(file, "utf8")
-  const dialogue = decodeDialogueYaml(text, relative(process.cwd(), file) || file)
-  const { sessions, facilitators } = await readSiteFiles(dir, dialogue)
-  return { dir, file, text, dialogue, sessions, facilitators }
+  const text = readFileSync(file, "utf8")
+  const name = relative(process.cwd(), file) || file
+  const siteTexts = readSiteFileTexts(dir)
+  const decode = (): Decoded => {
+    const dialogue = decodeDialogueYaml(text, name)
+    return { dialogue, sites: decodeSiteFiles(siteTexts, dialogue) }
+  }
+  let decoded: Decoded
+  if (options.cacheBuild === undefined) decoded = decode()
+  else {
+    const convene = join(dir, ".convene")
+    const key = workspaceCacheKey(options.cacheBuild, [[name, text], ...siteTexts.map((s) => [s.file, s.text] as const)])
+    const cached = readWorkspaceCache(convene, key) as Decoded | undefined
+    decoded = cached ?? decode()
+    if (cached === undefined) writeWorkspaceCache(convene, key, decoded)
+  }
+  const { sessions, facilitators } = gatherSiteFiles(decoded.sites)
+  return { dir, file, text, dialogue: decoded.dialogue, sessions, facilitators }
+}
+
+/** What {@link openWorkspace} decodes, and caches when asked. */
+interface Decoded {
+  readonly dialogue: Dialogue
+  readonly sites: DecodedSiteFiles
+}
+
+/** Options of {@link openWorkspace}. */
+export interface OpenWorkspaceOptions {
+  /**
+   * Keep what was decoded in `.convene/workspace-cache.json` and read it back while neither the
+   * files nor this build change: the identity of the build of convene doing the decoding (the CLI
+   * passes its bundle's hash). Without it, every open decodes the files.
+   */
+  readonly cacheBuild?: string | undefined
 }
 
 /**
