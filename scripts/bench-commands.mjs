@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Whole CLI runs, as a user runs them, next to their floors measured in the same run: `node -e 0`,
 // and a bare script that opens the same embedded database with PGlite, counts the sites and
-// closes. On the example workspace, embedded (PGlite); on PostgreSQL too when DATABASE_URL is set.
+// closes. On the example workspace, embedded (PGlite); on PostgreSQL too when DATABASE_URL is set,
+// with the workspace cache (.convene/workspace-cache.json, written by the warm-up run) and without.
 // Usage: pnpm bench (after pnpm run build), or node scripts/bench-commands.mjs [RUNS]
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -66,6 +67,9 @@ row("convene sites list --json (PGlite)", median(() => time(process.execPath, [b
 row("convene timeline status --json (PGlite)", median(() => time(process.execPath, [bin, "timeline", "status", "--json"])), open, "the bare open")
 if (pgUrl !== "") {
   row("convene sites list --json (PostgreSQL)", median(() => time(process.execPath, [bin, "sites", "list", "--json"], { DATABASE_URL: pgUrl })), floor, "node -e 0")
+  // the first command after convene.yaml or a site file changed: the workspace cache is a miss
+  const cache = join(ws, ".convene", "workspace-cache.json")
+  row("  the same, workspace cache cold", median(() => (rmSync(cache, { force: true }), time(process.execPath, [bin, "sites", "list", "--json"], { DATABASE_URL: pgUrl }))), floor, "node -e 0")
   const client = new pg.default.Client({ connectionString: databaseUrl })
   await client.connect()
   await client.query(`drop schema ${schema} cascade`)
