@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { parseEnv } from "node:util"
 import type { Workspace } from "@convene/core/infra"
+import { buildId } from "./Build.js"
 import type { Store } from "@convene/core/store"
 import type * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
@@ -134,7 +135,7 @@ export abstract class ConveneCommand extends Command {
    * database; what it decodes is cached in `.convene/` for this build (infra/WorkspaceCache.ts).
    */
   protected async workspace(dir: string | undefined): Promise<Workspace> {
-    const [{ openWorkspace }, { buildId }] = await Promise.all([import("@convene/core/infra"), import("./Build.js")])
+    const { openWorkspace } = await import("@convene/core/infra")
     return openWorkspace(dir ?? process.cwd(), { cacheBuild: buildId() })
   }
 

@@ -2,7 +2,7 @@
  * A cache of what opening a workspace decodes (`convene.yaml` and every `sites/<id>/site.yaml`),
  * in `.convene/workspace-cache.json`, so that a command does not parse and decode the same YAML
  * again: on the example workspace that is ~70–100 ms of every command's start on a cold process
- * (docs/performance.md, "The workspace cache").
+ * (docs/performance.md, "The workspace cache, time zones and `--json`").
  *
  * The cache is keyed by everything the decoding depends on: the build of convene that
  * decoded it (a caller-given identity, so that a rebuilt decoder never reads an older build's
