@@ -67,7 +67,7 @@ const result = await build({
   chunkNames: "chunks/[name]-[hash]",
   // minified (the installed CLI carries this beside the libraries it bundles), but functions and
   // classes keep their names, for stack traces and the errors' tags
-  minify: true,
+  minify: process.env.CONVENE_BUNDLE_MINIFY !== "0",
   keepNames: true,
   legalComments: "none",
   external: ["@oclif/plugin-not-found", "@electric-sql/pglite", "@electric-sql/pglite/*", "highs", "playwright-core", "pg-native"],

@@ -8,6 +8,7 @@ import type { Dialogue } from "../../src/domain/Dialogue.js"
 import { calendarOptionsFor } from "../../src/kits/KitCalendar.js"
 import { importRegistryFile } from "../../src/registries/Registries.js"
 import { globalCalendar, globalCalendarChunks, siteCalendar } from "../../src/schedule/Calendar.js"
+import { PlanRepo } from "../../src/schedule/PlanRepo.js"
 import { calendarRevisions, latestPlan, planSchedule, planSites } from "../../src/schedule/Schedules.js"
 import { type OpenTestDatabase, runWith, testDatabases, useTestDatabase } from "../support/databases.js"
 import { kitWorkspace } from "../support/kit-workspace.js"
@@ -113,6 +114,24 @@ describe.each(testDatabases)("calendar revisions on $name", (testDb) => {
         )
       }
     }
+  })
+
+  it("reads the stored revisions of a large export right when a UID holds a tab or a line break (an SDK caller's own ids)", async () => {
+    const uids = Array.from({ length: 5001 }, (_, i) => (i === 7 ? "odd\tuid@x" : i === 8 ? "odd\nuid@x" : i === 200 ? "a\tb\tc\td\ne-100@x" : `e-${i}@x`))
+    const revise = (hashes: Map<string, string>, at: string) => runWith(shape, PlanRepo.use((repo) => repo.reviseEvents(hashes, at)))
+    await revise(new Map(uids.map((u) => [u, "h0"])), "2026-12-01T10:00:00Z")
+    const next = await revise(new Map(uids.map((u, i) => [u, i === 7 || i === 100 ? "h1" : i === 200 ? "h2" : "h0"])), "2026-12-02T08:00:00Z")
+    expect(next.get("odd\tuid@x")).toEqual({ sequence: 1, modified: "2026-12-02T08:00:00Z" })
+    expect(next.get("odd\nuid@x")).toEqual({ sequence: 0, modified: "2026-12-01T10:00:00Z" })
+    expect(next.get("e-100@x")).toEqual({ sequence: 1, modified: "2026-12-02T08:00:00Z" })
+    expect(next.get("e-101@x")).toEqual({ sequence: 0, modified: "2026-12-01T10:00:00Z" })
+    // a UID made to look like a line of four fields and another event's line (written after it)
+    expect(next.get("a\tb\tc\td\ne-100@x")).toEqual({ sequence: 1, modified: "2026-12-02T08:00:00Z" })
+    // the same events with plain UIDs only: read back as one text value, the same revisions
+    const plain = new Map(uids.filter((_, i) => i !== 7 && i !== 8 && i !== 200).map((u) => [u, u === "e-100@x" ? "h1" : "h0"]))
+    const again = await revise(plain, "2026-12-03T08:00:00Z")
+    expect(again.get("e-100@x")).toEqual({ sequence: 1, modified: "2026-12-02T08:00:00Z" })
+    expect(again.get("e-5000@x")).toEqual({ sequence: 0, modified: "2026-12-01T10:00:00Z" })
   })
 
   it("writes LOCATION from the site and a French site's SUMMARY and DESCRIPTION in French, from the kit's catalogs, in all-sites.ics too", async () => {

@@ -33,14 +33,17 @@ export default class ScheduleExport extends ConveneCommand {
     const formats = distinct(flags.format)
     const { latestPlan, tzWarning, writeSchedule } = await import("@convene/core/schedule")
     const { calendarOptionsFor } = await import("@convene/core/kits")
+    const { listRegistry } = await import("@convene/core/registries")
     const Effect = await import("effect/Effect")
     let ws!: Workspace
     const { plan, stale, tz, newerTz, calendar } = await this.runInWorkspace(flags, (opened) => {
       ws = opened
       return Effect.gen(function*() {
-        const latest = yield* latestPlan(ws.dialogue, undefined, ws.sessions)
+        // calendars need every site (LOCATION, language): read once, for the staleness check too
+        const sites = formats.includes("ics") ? yield* listRegistry("sites") : undefined
+        const latest = yield* latestPlan(ws.dialogue, sites, ws.sessions)
         // SEQUENCE, LAST-MODIFIED, LOCATION and the titles in each site's language
-        const calendar = formats.includes("ics") ? yield* calendarOptionsFor(ws, latest.plan, latest.computedAt) : undefined
+        const calendar = formats.includes("ics") ? yield* calendarOptionsFor(ws, latest.plan, latest.computedAt, sites) : undefined
         return { ...latest, calendar }
       })
     })
