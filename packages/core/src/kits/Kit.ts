@@ -4,7 +4,7 @@
  * sheets — and the index) from Handlebars templates and ICU catalogs, with dates and times through Intl in the site's locale and zone. Rendering is
  * pure given its inputs: no clock, no randomness, so the same inputs give the same bytes.
  */
-import Handlebars from "handlebars"
+import type Handlebars from "handlebars"
 import { IntlMessageFormat } from "intl-messageformat"
 import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
@@ -249,8 +249,17 @@ export class Messages {
   }
 }
 
+let handlebarsModule: typeof Handlebars | undefined
+
+/**
+ * Handlebars, loaded the first time a template is compiled or checked, from @convene/core's own
+ * dependencies: its 40-odd modules (with source-map) cost the SDK's root import about 50 ms
+ * for programs that never render a kit (docs/performance.md, "The SDK's root import").
+ */
+export const handlebars = (): typeof Handlebars => (handlebarsModule ??= coreRequire()("handlebars") as typeof Handlebars)
+
 const makeHandlebars = (): typeof Handlebars => {
-  const hb = Handlebars.create()
+  const hb = handlebars().create()
   const messages = (options: Handlebars.HelperOptions): Messages => (options.data.root as { __messages: Messages }).__messages
   hb.registerHelper("t", function(key: unknown, options: Handlebars.HelperOptions) {
     return messages(options).format(String(key), options.hash as Record<string, unknown>)

@@ -7,14 +7,13 @@
  */
 import type { Codebook } from "../domain/Codebook.js"
 import * as Effect from "effect/Effect"
-import Handlebars from "handlebars"
 import { ballotCoverage } from "../domain/Ballot.js"
 import { sessionOf } from "../domain/NationalSession.js"
 import { type CatalogSet, type Coverage, coverageOf, fallbackChain, resolveMessages } from "../domain/Catalog.js"
 import type { Problem } from "../domain/Errors.js"
 import { languageOf } from "../domain/Values.js"
 import { otherLocalesOf } from "../domain/Registry.js"
-import { type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
+import { handlebars, type HbNode, partialName, templateProblem, templateReferences } from "./Kit.js"
 import type { Workspace } from "../infra/Workspace.js"
 import { listRegistry } from "../registries/index.js"
 import { readBallots } from "../results/index.js"
@@ -149,7 +148,7 @@ const checkTemplates = (templates: ReadonlyMap<string, TemplateFile>, catalogs: 
     if (!rel.endsWith(".hbs") || (only !== undefined && !only.has(rel))) continue
     let ast: HbNode
     try {
-      ast = Handlebars.parse(t.text) as unknown as HbNode
+      ast = handlebars().parse(t.text) as unknown as HbNode
     } catch (e) {
       problems.push(templateProblem(t, e))
       continue
