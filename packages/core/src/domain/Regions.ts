@@ -59,7 +59,8 @@ export const countryNamer = (locale: string): ((alpha2: string) => string) => {
   return (alpha2) => names.of(alpha2) ?? alpha2
 }
 
-const englishName = countryNamer("en")
+// made on first use: ICU's display-name data costs ~25 ms to load, for every import of the SDK
+let englishName: ((alpha2: string) => string) | undefined
 
 /**
  * A country's English short name from its ISO 3166-1 alpha-2 code (CLDR, through
@@ -71,4 +72,4 @@ const englishName = countryNamer("en")
  * englishCountryName("NA") // "Namibia"
  * englishCountryName("CI") // "Côte d’Ivoire"
  */
-export const englishCountryName = (alpha2: string): string => englishName(alpha2)
+export const englishCountryName = (alpha2: string): string => (englishName ??= countryNamer("en"))(alpha2)
