@@ -66,7 +66,8 @@ const result = await build({
   target: "node22.12",
   chunkNames: "chunks/[name]-[hash]",
   // minified (the installed CLI carries this beside the libraries it bundles), but functions and
-  // classes keep their names, for stack traces and the errors' tags
+  // classes keep their names, for stack traces and the errors' tags; CONVENE_BUNDLE_MINIFY=0 keeps
+  // the bundle readable (one line per statement, each module's path as a comment) for profiling
   minify: process.env.CONVENE_BUNDLE_MINIFY !== "0",
   keepNames: true,
   legalComments: "none",

@@ -254,7 +254,7 @@ let handlebarsModule: typeof Handlebars | undefined
 /**
  * Handlebars, loaded the first time a template is compiled or checked, from @convene/core's own
  * dependencies: its 40-odd modules (with source-map) cost the SDK's root import about 50 ms
- * for programs that never render a kit (docs/performance.md, "The SDK's root import").
+ * for programs that never render a kit (docs/performance.md, "The SDK's root import and the install").
  */
 export const handlebars = (): typeof Handlebars => (handlebarsModule ??= coreRequire()("handlebars") as typeof Handlebars)
 

@@ -12,13 +12,12 @@ import { rendererFor } from "./Renderer.js"
  * Per site id: LOCATION (the site's name, city and country, the country named in the site's
  * language), and the SUMMARY and DESCRIPTION of its blocks and moments from the same catalogs
  * as its kit, in the site's locale, falling back as the kit does (see {@link calendarSiteOf}).
+ * A caller that has just read every registered site passes them as `registered`, so they are not
+ * read again (10,000 sites: about half a second on the embedded database).
  *
  * @example
  * const sites = yield* calendarSites(ws)
  * sites.get("fr-lyon")?.location // "Maison de quartier, Lyon, France"
- *
- * A caller that has just read every registered site passes them as `registered`, so they are not
- * read again (10,000 sites: about half a second on the embedded database).
  */
 export const calendarSites = Effect.fn("Kits.calendarSites")(function*(ws: Workspace, registered?: ReadonlyArray<Site>) {
   const renderer = yield* rendererFor(ws)
